@@ -1,0 +1,113 @@
+import type { Role, Side } from "~/lib/permissions";
+import type { SectionKind } from "~/lib/template-schema";
+import { PresenceList } from "./PresenceList";
+import { SectionEditor } from "./SectionEditor";
+import { usePlanConnection, usePresence, type ConnectionStatus, type PresenceUser } from "./usePlanConnection";
+
+export interface PlanOutline {
+  id: string;
+  title: string;
+  area: string;
+  templateTitle: string;
+  sections: {
+    key: string;
+    title: string;
+    kind: SectionKind;
+    guidance: string;
+    requiredSides: Side[];
+  }[];
+}
+
+const KIND_LABEL: Record<SectionKind, string> = {
+  text: "Narrative",
+  budget: "Shadow budget",
+  outcomes: "Outcomes",
+  milestones: "Timescales",
+  gap: "Gap analysis",
+  "delivery-chain": "Delivery chains",
+  register: "Asks of Whitehall",
+};
+
+const SIDE_LABEL: Record<Side, string> = { local: "Local", whitehall: "Whitehall" };
+
+const STATUS_LABEL: Record<ConnectionStatus, string> = {
+  connecting: "Connecting…",
+  connected: "Live",
+  disconnected: "Offline: reconnecting…",
+};
+
+export function PlanWorkspace({
+  plan,
+  me,
+  role,
+  editable,
+}: {
+  plan: PlanOutline;
+  me: PresenceUser;
+  role: Role;
+  editable: boolean;
+}) {
+  const { connection, status, synced } = usePlanConnection(plan.id, me);
+  const people = usePresence(connection?.provider);
+  return (
+    <div className="workspace">
+      <nav className="navigator" aria-label="Sections">
+        <p className="navigator__area">{plan.area}</p>
+        <ol>
+          {plan.sections.map((section, index) => (
+            <li key={section.key}>
+              <a href={`#section-${section.key}`}>
+                <span className="navigator__number">{index + 1}</span>
+                <span>{section.title}</span>
+              </a>
+            </li>
+          ))}
+        </ol>
+      </nav>
+      <main className="plan">
+        <header className="plan__header">
+          <p className="eyebrow">{plan.templateTitle}</p>
+          <h1>{plan.title}</h1>
+          <p className="plan__meta">
+            <span className={`status-dot status-dot--${status}`} aria-hidden />
+            <span role="status" data-testid="connection-status" data-synced={synced}>
+              {STATUS_LABEL[status]}
+            </span>
+            {!editable ? <span className="tag">Read only: {role}</span> : null}
+          </p>
+        </header>
+        {plan.sections.map((section, index) => (
+          <section key={section.key} id={`section-${section.key}`} className="plan-section">
+            <header className="plan-section__header">
+              <h2>
+                <span className="plan-section__number">{index + 1}.</span> {section.title}
+              </h2>
+              <span className="tag">{KIND_LABEL[section.kind]}</span>
+              <span className="plan-section__signoff">
+                Signed off by: {section.requiredSides.map((side) => SIDE_LABEL[side]).join(" and ")}
+              </span>
+            </header>
+            <details className="guidance" open={index === 0}>
+              <summary>Guidance</summary>
+              <p>{section.guidance}</p>
+            </details>
+            {connection ? (
+              <SectionEditor
+                sectionKey={section.key}
+                title={section.title}
+                connection={connection}
+                me={me}
+                editable={editable}
+              />
+            ) : (
+              <div className="section-editor section-editor--loading">Loading…</div>
+            )}
+          </section>
+        ))}
+      </main>
+      <aside className="sidebar">
+        <PresenceList people={people} meId={me.id} />
+      </aside>
+    </div>
+  );
+}

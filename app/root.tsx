@@ -1,0 +1,57 @@
+import type { LinksFunction } from "@remix-run/node";
+import {
+  isRouteErrorResponse,
+  Links,
+  Meta,
+  Outlet,
+  Scripts,
+  ScrollRestoration,
+  useRouteError,
+} from "@remix-run/react";
+import type { ReactNode } from "react";
+import styles from "~/styles/app.css";
+
+export const links: LinksFunction = () => [{ rel: "stylesheet", href: styles }];
+
+export function Layout({ children }: { children: ReactNode }) {
+  return (
+    <html lang="en-GB">
+      <head>
+        <meta charSet="utf-8" />
+        <meta name="viewport" content="width=device-width, initial-scale=1" />
+        <Meta />
+        <Links />
+      </head>
+      <body>
+        {children}
+        <ScrollRestoration />
+        <Scripts />
+      </body>
+    </html>
+  );
+}
+
+export default function App() {
+  return <Outlet />;
+}
+
+export function ErrorBoundary() {
+  const error = useRouteError();
+  const status = isRouteErrorResponse(error) ? error.status : 500;
+  const message =
+    status === 404
+      ? "We could not find that page. It may have been removed, or you may not have access to it."
+      : isRouteErrorResponse(error)
+        ? String(error.data)
+        : "Something went wrong on our side. Please try again.";
+  return (
+    <main className="page narrow">
+      <p className="eyebrow">Error {status}</p>
+      <h1>{status === 404 ? "Page not found" : "Sorry, there is a problem"}</h1>
+      <p>{message}</p>
+      <p>
+        <a href="/plans">Go to your plans</a>
+      </p>
+    </main>
+  );
+}

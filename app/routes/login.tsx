@@ -1,0 +1,56 @@
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { data, redirect } from "@remix-run/node";
+import { Form, useActionData, useNavigation, useSearchParams } from "@remix-run/react";
+import { getUser, safeRedirectPath } from "~/utils/auth.server";
+
+export const meta: MetaFunction = () => [{ title: "Sign in · Coplan" }];
+
+export async function loader({ request, context }: LoaderFunctionArgs) {
+  const user = await getUser(context, request);
+  if (user) throw redirect(safeRedirectPath(new URL(request.url).searchParams.get("redirectTo")));
+  return null;
+}
+
+export async function action({ request, context }: ActionFunctionArgs) {
+  const form = await request.formData();
+  const email = String(form.get("email") ?? "");
+  const password = String(form.get("password") ?? "");
+  const user = email && password ? await context.auth.checkCredentials(email, password) : null;
+  if (!user) {
+    return data({ error: "The email or password is not right. Check them and try again." }, { status: 401 });
+  }
+  const cookie = await context.auth.startSession(user.id);
+  throw redirect(safeRedirectPath(form.get("redirectTo")), { headers: { "Set-Cookie": cookie } });
+}
+
+export default function Login() {
+  const result = useActionData<typeof action>();
+  const [params] = useSearchParams();
+  const submitting = useNavigation().state !== "idle";
+  return (
+    <main className="page narrow login">
+      <p className="brand">Coplan</p>
+      <h1>Sign in</h1>
+      <p className="lede">Co-author your area's Community Budget Operational Plan with partners and Whitehall.</p>
+      {result?.error ? (
+        <div className="alert error" role="alert">
+          {result.error}
+        </div>
+      ) : null}
+      <Form method="post" className="stack">
+        <input type="hidden" name="redirectTo" value={params.get("redirectTo") ?? "/plans"} />
+        <label>
+          Email address
+          <input name="email" type="email" autoComplete="username" required autoFocus />
+        </label>
+        <label>
+          Password
+          <input name="password" type="password" autoComplete="current-password" required />
+        </label>
+        <button type="submit" className="button primary" disabled={submitting}>
+          {submitting ? "Signing in…" : "Sign in"}
+        </button>
+      </Form>
+    </main>
+  );
+}

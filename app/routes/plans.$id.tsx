@@ -1,0 +1,32 @@
+import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { useLoaderData } from "@remix-run/react";
+import { AppHeader } from "~/components/AppHeader";
+import { PlanWorkspace } from "~/components/PlanWorkspace";
+import { canEdit } from "~/lib/permissions";
+import { userColor } from "~/lib/user-color";
+import { requireUser } from "~/utils/auth.server";
+import { requirePlanMember } from "~/utils/plan-access.server";
+
+export const meta: MetaFunction<typeof loader> = ({ data }) => [
+  { title: data ? `${data.plan.title} · Coplan` : "Plan · Coplan" },
+];
+
+export async function loader({ request, params, context }: LoaderFunctionArgs) {
+  const user = await requireUser(context, request);
+  const { plan, role } = requirePlanMember(context, user, params.id, "page");
+  return {
+    user: { ...user, color: userColor(user.id) },
+    role,
+    plan: context.plans.outline(plan),
+  };
+}
+
+export default function PlanPage() {
+  const { user, role, plan } = useLoaderData<typeof loader>();
+  return (
+    <>
+      <AppHeader user={user} />
+      <PlanWorkspace plan={plan} me={user} role={role} editable={canEdit(role)} />
+    </>
+  );
+}

@@ -1,0 +1,49 @@
+import type { z } from "zod";
+
+/** A JSON error response in the API's shape, `{"error": "..."}`. */
+export function jsonError(status: number, error: string, headers?: HeadersInit): Response {
+  return Response.json({ error }, { status, headers });
+}
+
+const MAX_JSON_BYTES = 256 * 1024;
+
+/**
+ * Reads a JSON body and validates it; any problem is thrown as a 4xx JSON response, so a
+ * route never turns a client's mistake into a 500.
+ */
+export async function readJson<T extends z.ZodType>(request: Request, schema: T): Promise<z.output<T>> {
+  const declared = Number(request.headers.get("content-length") ?? "0");
+  if (declared > MAX_JSON_BYTES) throw jsonError(413, "request body too large");
+  const text = await readTextWithLimit(request, MAX_JSON_BYTES);
+  let body: unknown;
+  try {
+    body = JSON.parse(text);
+  } catch {
+    throw jsonError(400, "request body must be valid JSON");
+  }
+  const parsed = schema.safeParse(body);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    const where = issue.path.length > 0 ? `${issue.path.join(".")}: ` : "";
+    throw jsonError(400, `${where}${issue.message}`);
+  }
+  return parsed.data;
+}
+
+async function readTextWithLimit(request: Request, limit: number): Promise<string> {
+  if (!request.body) return "";
+  const reader = request.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > limit) {
+      await reader.cancel();
+      throw jsonError(413, "request body too large");
+    }
+    chunks.push(value);
+  }
+  return new TextDecoder().decode(Buffer.concat(chunks));
+}

@@ -1,0 +1,18 @@
+import type { AppLoadContext } from "@remix-run/node";
+import type { SessionUser } from "../../server/auth/sessions.server";
+import { jsonError } from "./http.server";
+
+/**
+ * The plan and the user's role in it. Someone outside the plan gets the same 404 as for a plan
+ * that does not exist, so they cannot learn that it does.
+ */
+export function requirePlanMember(
+  context: AppLoadContext,
+  user: SessionUser,
+  planId: string | undefined,
+  as: "api" | "page",
+) {
+  const membership = planId ? context.plans.findForMember(planId, user.id) : null;
+  if (membership) return membership;
+  throw as === "api" ? jsonError(404, "plan not found") : new Response("Plan not found", { status: 404 });
+}

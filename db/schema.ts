@@ -1,0 +1,122 @@
+import { sql } from "drizzle-orm";
+import {
+  blob,
+  index,
+  integer,
+  primaryKey,
+  sqliteTable,
+  text,
+} from "drizzle-orm/sqlite-core";
+import { ROLES, SIDES } from "../app/lib/permissions";
+import type { PlanTemplate } from "../app/lib/template-schema";
+
+const createdAt = () =>
+  integer("created_at", { mode: "timestamp_ms" })
+    .notNull()
+    .default(sql`(unixepoch('subsec') * 1000)`);
+
+export const users = sqliteTable("users", {
+  id: text("id").primaryKey(),
+  email: text("email").notNull().unique(),
+  name: text("name").notNull(),
+  organisation: text("organisation").notNull(),
+  side: text("side", { enum: SIDES }).notNull(),
+  passwordHash: text("password_hash").notNull(),
+  createdAt: createdAt(),
+});
+
+export const sessions = sqliteTable(
+  "sessions",
+  {
+    id: text("id").primaryKey(),
+    userId: text("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    createdAt: createdAt(),
+    expiresAt: integer("expires_at", { mode: "timestamp_ms" }).notNull(),
+  },
+  (t) => [index("sessions_user_idx").on(t.userId)],
+);
+
+export const plans = sqliteTable("plans", {
+  id: text("id").primaryKey(),
+  title: text("title").notNull(),
+  area: text("area").notNull(),
+  templateId: text("template_id").notNull(),
+  /** The template as it was when the plan was made, so later template edits never break it. */
+  template: text("template", { mode: "json" }).$type<PlanTemplate>().notNull(),
+  createdBy: text("created_by").references(() => users.id),
+  createdAt: createdAt(),
+});
+
+export const planMembers = sqliteTable(
+  "plan_members",
+  {
+    planId: text("plan_id")
+      .notNull()
+      .references(() => plans.id, { onDelete: "cascade" }),
+    userId: text("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    role: text("role", { enum: ROLES }).notNull(),
+    addedAt: createdAt(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.planId, t.userId] }),
+    index("plan_members_user_idx").on(t.userId),
+  ],
+);
+
+/** Append-only log of Yjs updates, folded into plan_snapshots by compaction. */
+export const planUpdates = sqliteTable(
+  "plan_updates",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    planId: text("plan_id")
+      .notNull()
+      .references(() => plans.id, { onDelete: "cascade" }),
+    update: blob("update", { mode: "buffer" }).notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [index("plan_updates_plan_idx").on(t.planId, t.id)],
+);
+
+/** A plan's whole Yjs state, covering every update up to and including `upToUpdateId`. */
+export const planSnapshots = sqliteTable(
+  "plan_snapshots",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    planId: text("plan_id")
+      .notNull()
+      .references(() => plans.id, { onDelete: "cascade" }),
+    state: blob("state", { mode: "buffer" }).notNull(),
+    upToUpdateId: integer("up_to_update_id").notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [index("plan_snapshots_plan_idx").on(t.planId, t.id)],
+);
+
+export const auditEvents = sqliteTable(
+  "audit_events",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    planId: text("plan_id").references(() => plans.id, { onDelete: "cascade" }),
+    userId: text("user_id").references(() => users.id, { onDelete: "set null" }),
+    type: text("type").notNull(),
+    detail: text("detail", { mode: "json" }).$type<Record<string, unknown>>(),
+    createdAt: createdAt(),
+  },
+  (t) => [index("audit_events_plan_idx").on(t.planId, t.id)],
+);
+
+export type User = typeof users.$inferSelect;
+export type NewUser = typeof users.$inferInsert;
+export type Plan = typeof plans.$inferSelect;
+export type PlanMember = typeof planMembers.$inferSelect;
+export type AuditEvent = typeof auditEvents.$inferSelect;
+
+/** Server-wide values that must survive restarts, such as the generated session secret. */
+export const settings = sqliteTable("settings", {
+  key: text("key").primaryKey(),
+  value: text("value").notNull(),
+});

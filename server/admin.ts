@@ -1,0 +1,65 @@
+/** `npm run admin -- <command> ...`: administration from the command line. */
+import { parseArgs } from "node:util";
+import { z } from "zod";
+import { closeDatabase, openDatabase } from "../db/client.server";
+import { loadEnv } from "./env.server";
+import { createUser, newUserSchema, UserExistsError } from "./users.server";
+
+class UsageError extends Error {}
+
+const USAGE = `Usage:
+  npm run admin -- add-user --email E --name N --password P --org O --side local|whitehall`;
+
+async function addUser(args: string[]): Promise<void> {
+  const { values } = parseArgs({
+    args,
+    options: {
+      email: { type: "string" },
+      name: { type: "string" },
+      password: { type: "string" },
+      org: { type: "string" },
+      side: { type: "string" },
+    },
+    strict: true,
+  });
+  const db = openDatabase(loadEnv().DATABASE_PATH);
+  try {
+    const input = newUserSchema.parse({
+      email: values.email,
+      name: values.name,
+      password: values.password,
+      organisation: values.org,
+      side: values.side,
+    });
+    const user = await createUser(db, input);
+    console.log(`Created ${user.email} (${user.name}, ${user.organisation}, ${user.side}) id ${user.id}`);
+  } finally {
+    closeDatabase(db);
+  }
+}
+
+const [command, ...rest] = process.argv.slice(2);
+try {
+  if (command === "add-user") await addUser(rest);
+  else throw new UsageError(command ? `unknown command "${command}"` : "no command given");
+} catch (error) {
+  console.error(`admin: ${describe(error)}`);
+  if (error instanceof UsageError || (error as { code?: string }).code?.startsWith("ERR_PARSE_ARGS")) {
+    console.error(USAGE);
+  }
+  process.exit(1);
+}
+
+
+function describe(error: unknown): string {
+  if (error instanceof z.ZodError) {
+    return error.issues.map((issue) => `--${issueFlag(issue.path)}: ${issue.message}`).join("; ");
+  }
+  if (error instanceof UserExistsError) return error.message;
+  return (error as Error).message;
+}
+
+function issueFlag(path: PropertyKey[]): string {
+  const field = String(path[0] ?? "");
+  return field === "organisation" ? "org" : field;
+}

@@ -1,0 +1,157 @@
+import * as awarenessProtocol from "y-protocols/awareness";
+import * as syncProtocol from "y-protocols/sync";
+import * as decoding from "lib0/decoding";
+import * as encoding from "lib0/encoding";
+import * as Y from "yjs";
+import type { Peer, PlanRoom } from "./room.server";
+
+/** The y-websocket protocol's message types (the first varint of every frame). */
+export const MessageType = {
+  Sync: 0,
+  Awareness: 1,
+  Auth: 2,
+  QueryAwareness: 3,
+} as const;
+
+/** A frame that does not follow the protocol: the connection that sent it is closed. */
+export class ProtocolError extends Error {}
+
+/** The identity the server stamps on every presence state a peer publishes. */
+export interface PeerIdentity {
+  id: string;
+  name: string;
+  organisation: string;
+}
+
+/**
+ * Handles one binary frame from a peer. Updates are decoded in full before they touch the
+ * document, so a truncated or corrupt one changes nothing; read-only peers' updates are dropped.
+ */
+export function handleMessage(
+  room: PlanRoom,
+  peer: Peer,
+  identity: PeerIdentity,
+  frame: Uint8Array,
+): void {
+  const decoder = decoding.createDecoder(frame);
+  const type = readVarUint(decoder);
+  switch (type) {
+    case MessageType.Sync:
+      return handleSync(room, peer, decoder);
+    case MessageType.Awareness:
+      return handleAwareness(room, peer, identity, readVarUint8Array(decoder));
+    case MessageType.QueryAwareness:
+      return;
+    default:
+      throw new ProtocolError(`unknown message type ${type}`);
+  }
+}
+
+function handleSync(room: PlanRoom, peer: Peer, decoder: decoding.Decoder): void {
+  const syncType = readVarUint(decoder);
+  switch (syncType) {
+    case syncProtocol.messageYjsSyncStep1: {
+      const stateVector = readVarUint8Array(decoder);
+      let diff: Uint8Array;
+      try {
+        diff = Y.encodeStateAsUpdate(room.doc, stateVector);
+      } catch {
+        throw new ProtocolError("malformed state vector");
+      }
+      const reply = encoding.createEncoder();
+      encoding.writeVarUint(reply, MessageType.Sync);
+      encoding.writeVarUint(reply, syncProtocol.messageYjsSyncStep2);
+      encoding.writeVarUint8Array(reply, diff);
+      peer.send(encoding.toUint8Array(reply));
+      return;
+    }
+    case syncProtocol.messageYjsSyncStep2:
+    case syncProtocol.messageYjsUpdate: {
+      const update = readVarUint8Array(decoder);
+      if (peer.readOnly) return;
+      try {
+        Y.decodeUpdate(update);
+      } catch {
+        throw new ProtocolError("malformed document update");
+      }
+      room.applyUpdate(peer, update);
+      return;
+    }
+    default:
+      throw new ProtocolError(`unknown sync message type ${syncType}`);
+  }
+}
+
+/**
+ * Presence is relayed only for client ids the peer owns, and always under the peer's own
+ * signed-in identity, whatever name the client put in it.
+ */
+function handleAwareness(
+  room: PlanRoom,
+  peer: Peer,
+  identity: PeerIdentity,
+  update: Uint8Array,
+): void {
+  const entries = decodeAwarenessUpdate(update);
+  const stamped = encoding.createEncoder();
+  encoding.writeVarUint(stamped, entries.length);
+  for (const entry of entries) {
+    const owner = room.ownerOfClientId(entry.clientId);
+    if (owner && owner !== peer) return;
+    if (room.doc.clientID === entry.clientId) return;
+    let state = entry.state;
+    if (state !== null) {
+      const user = isRecord(state.user) ? state.user : {};
+      state = { ...state, user: { ...user, ...identity } };
+    }
+    encoding.writeVarUint(stamped, entry.clientId);
+    encoding.writeVarUint(stamped, entry.clock);
+    encoding.writeVarString(stamped, JSON.stringify(state));
+  }
+  awarenessProtocol.applyAwarenessUpdate(room.awareness, encoding.toUint8Array(stamped), peer);
+}
+
+interface AwarenessEntry {
+  clientId: number;
+  clock: number;
+  state: Record<string, unknown> | null;
+}
+
+function decodeAwarenessUpdate(update: Uint8Array): AwarenessEntry[] {
+  const decoder = decoding.createDecoder(update);
+  const count = readVarUint(decoder);
+  const entries: AwarenessEntry[] = [];
+  for (let i = 0; i < count; i++) {
+    const clientId = readVarUint(decoder);
+    const clock = readVarUint(decoder);
+    let state: unknown;
+    try {
+      state = JSON.parse(decoding.readVarString(decoder));
+    } catch {
+      throw new ProtocolError("malformed awareness state");
+    }
+    if (state !== null && !isRecord(state)) throw new ProtocolError("awareness state is not an object");
+    entries.push({ clientId, clock, state });
+  }
+  return entries;
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+/** lib0 reads past the end or into absurd lengths without complaint; these refuse both. */
+function readVarUint(decoder: decoding.Decoder): number {
+  if (!decoding.hasContent(decoder)) throw new ProtocolError("message ended early");
+  const value = decoding.readVarUint(decoder);
+  if (!Number.isSafeInteger(value) || value > 0xffffffff) {
+    throw new ProtocolError("varint out of range");
+  }
+  return value;
+}
+
+function readVarUint8Array(decoder: decoding.Decoder): Uint8Array {
+  const length = readVarUint(decoder);
+  if (decoder.pos + length > decoder.arr.length) throw new ProtocolError("message ended early");
+  return decoding.readUint8Array(decoder, length);
+}

@@ -1,0 +1,163 @@
+import * as awarenessProtocol from "y-protocols/awareness";
+import * as syncProtocol from "y-protocols/sync";
+import * as encoding from "lib0/encoding";
+import * as Y from "yjs";
+import type { DocStore } from "./doc-store.server";
+import { MessageType } from "./messages.server";
+
+/** One client connected to a room: what the room needs to know of it, whatever the transport. */
+export interface Peer {
+  readonly userId: string;
+  readonly readOnly: boolean;
+  send(message: Uint8Array): void;
+  close(code: number, reason: string): void;
+}
+
+export interface RoomOptions {
+  /** Logged updates after which the log is folded into a snapshot. */
+  compactAfterUpdates: number;
+}
+
+/**
+ * A loaded plan: its Yjs document, who is connected, and their presence. Every update that
+ * reaches the document is appended to the store inside the document's own update event, so it
+ * is on disk before any peer is sent it.
+ */
+export class PlanRoom {
+  readonly doc = new Y.Doc({ gc: true });
+  readonly awareness = new awarenessProtocol.Awareness(this.doc);
+  /** Each peer with the awareness client ids it speaks for. */
+  private readonly peers = new Map<Peer, Set<number>>();
+  private lastUpdateId: number;
+  private loggedUpdates: number;
+  private compactionScheduled = false;
+  private broken = false;
+
+  constructor(
+    readonly planId: string,
+    private readonly store: DocStore,
+    private readonly options: RoomOptions,
+  ) {
+    const stored = store.load(planId);
+    Y.applyUpdate(this.doc, stored.state);
+    this.lastUpdateId = stored.lastUpdateId;
+    this.loggedUpdates = stored.loggedUpdates;
+    this.awareness.setLocalState(null);
+    this.doc.on("update", this.onDocUpdate);
+    this.awareness.on("update", this.onAwarenessUpdate);
+  }
+
+  get peerCount(): number {
+    return this.peers.size;
+  }
+
+  join(peer: Peer): void {
+    this.peers.set(peer, new Set());
+    const sync = encoding.createEncoder();
+    encoding.writeVarUint(sync, MessageType.Sync);
+    syncProtocol.writeSyncStep1(sync, this.doc);
+    peer.send(encoding.toUint8Array(sync));
+    const states = this.awareness.getStates();
+    if (states.size > 0) {
+      peer.send(this.awarenessMessage([...states.keys()]));
+    }
+  }
+
+  leave(peer: Peer): void {
+    const clientIds = this.peers.get(peer);
+    if (!clientIds) return;
+    this.peers.delete(peer);
+    if (clientIds.size > 0) {
+      awarenessProtocol.removeAwarenessStates(this.awareness, [...clientIds], null);
+    }
+  }
+
+  /** Applies a peer's document update; the update event stores it and relays it. */
+  applyUpdate(peer: Peer, update: Uint8Array): void {
+    if (peer.readOnly) return;
+    Y.applyUpdate(this.doc, update, peer);
+  }
+
+  /** The awareness client ids a peer has claimed, so its presence can be removed on leave. */
+  claimedClientIds(peer: Peer): Set<number> | undefined {
+    return this.peers.get(peer);
+  }
+
+  /** The peer that speaks for an awareness client id, if any. */
+  ownerOfClientId(clientId: number): Peer | undefined {
+    for (const [peer, ids] of this.peers) if (ids.has(clientId)) return peer;
+    return undefined;
+  }
+
+  /** Folds the update log into one snapshot; cheap to call when there is nothing to fold. */
+  compact(): void {
+    this.compactionScheduled = false;
+    if (this.loggedUpdates === 0 || this.broken) return;
+    this.store.compact(this.planId, Y.encodeStateAsUpdate(this.doc), this.lastUpdateId);
+    this.loggedUpdates = 0;
+  }
+
+  /** Closes every connection and releases the document. */
+  destroy(code = 1001, reason = "plan unloaded"): void {
+    for (const peer of [...this.peers.keys()]) peer.close(code, reason);
+    this.peers.clear();
+    this.doc.off("update", this.onDocUpdate);
+    this.awareness.off("update", this.onAwarenessUpdate);
+    this.awareness.destroy();
+    this.doc.destroy();
+  }
+
+  private readonly onDocUpdate = (update: Uint8Array, origin: unknown): void => {
+    try {
+      this.lastUpdateId = this.store.append(this.planId, update);
+    } catch (error) {
+      // The document now holds an update the disk does not: drop every connection so that
+      // clients resend their state to a room reloaded from what was really stored.
+      console.error(`[collab] could not store an update of plan ${this.planId}`, error);
+      this.broken = true;
+      queueMicrotask(() => this.destroy(1011, "storage failure"));
+      return;
+    }
+    this.loggedUpdates += 1;
+    const encoder = encoding.createEncoder();
+    encoding.writeVarUint(encoder, MessageType.Sync);
+    syncProtocol.writeUpdate(encoder, update);
+    const message = encoding.toUint8Array(encoder);
+    for (const peer of this.peers.keys()) {
+      if (peer !== origin) peer.send(message);
+    }
+    if (this.loggedUpdates >= this.options.compactAfterUpdates && !this.compactionScheduled) {
+      this.compactionScheduled = true;
+      setImmediate(() => this.compact());
+    }
+  };
+
+  private readonly onAwarenessUpdate = (
+    { added, updated, removed }: { added: number[]; updated: number[]; removed: number[] },
+    origin: unknown,
+  ): void => {
+    const changed = [...added, ...updated, ...removed];
+    const owner = origin as Peer | null;
+    const claimed = owner ? this.peers.get(owner) : undefined;
+    if (claimed) {
+      for (const id of added) claimed.add(id);
+      for (const id of removed) claimed.delete(id);
+    }
+    const message = this.awarenessMessage(changed);
+    for (const peer of this.peers.keys()) peer.send(message);
+  };
+
+  private awarenessMessage(clientIds: number[]): Uint8Array {
+    const encoder = encoding.createEncoder();
+    encoding.writeVarUint(encoder, MessageType.Awareness);
+    encoding.writeVarUint8Array(
+      encoder,
+      awarenessProtocol.encodeAwarenessUpdate(this.awareness, clientIds),
+    );
+    return encoding.toUint8Array(encoder);
+  }
+
+  isBroken(): boolean {
+    return this.broken;
+  }
+}

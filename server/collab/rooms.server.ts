@@ -1,0 +1,101 @@
+import * as Y from "yjs";
+import type { DocStore } from "./doc-store.server";
+import { PlanRoom, type Peer } from "./room.server";
+
+export interface RoomRegistryOptions {
+  /** How long a plan with no connection stays loaded. */
+  idleUnloadMs: number;
+  compactAfterUpdates: number;
+}
+
+/** The plans loaded in this process; a plan nobody has open is unloaded after a while. */
+export class RoomRegistry {
+  private readonly rooms = new Map<string, PlanRoom>();
+  private readonly unloadTimers = new Map<string, NodeJS.Timeout>();
+
+  constructor(
+    private readonly store: DocStore,
+    private readonly options: RoomRegistryOptions,
+  ) {}
+
+  get loadedCount(): number {
+    return this.rooms.size;
+  }
+
+  isLoaded(planId: string): boolean {
+    return this.rooms.has(planId);
+  }
+
+  join(planId: string, peer: Peer): PlanRoom {
+    const room = this.load(planId);
+    this.cancelUnload(planId);
+    room.join(peer);
+    return room;
+  }
+
+  leave(room: PlanRoom, peer: Peer): void {
+    room.leave(peer);
+    if (room.peerCount === 0 && this.rooms.get(room.planId) === room) {
+      this.scheduleUnload(room);
+    }
+  }
+
+  /**
+   * Calls `read` with the plan's current document: the live one if it is loaded, otherwise one
+   * loaded from the store for the call only.
+   */
+  read<T>(planId: string, read: (doc: Y.Doc) => T): T {
+    const room = this.rooms.get(planId);
+    if (room && !room.isBroken()) return read(room.doc);
+    const doc = new Y.Doc();
+    try {
+      Y.applyUpdate(doc, this.store.load(planId).state);
+      return read(doc);
+    } finally {
+      doc.destroy();
+    }
+  }
+
+  /** Stores a snapshot of every loaded plan and closes all their connections. */
+  closeAll(): void {
+    for (const timer of this.unloadTimers.values()) clearTimeout(timer);
+    this.unloadTimers.clear();
+    for (const room of this.rooms.values()) this.unload(room, 1012, "server restarting");
+  }
+
+  private load(planId: string): PlanRoom {
+    const existing = this.rooms.get(planId);
+    if (existing && !existing.isBroken()) return existing;
+    if (existing) this.rooms.delete(planId);
+    const room = new PlanRoom(planId, this.store, {
+      compactAfterUpdates: this.options.compactAfterUpdates,
+    });
+    this.rooms.set(planId, room);
+    return room;
+  }
+
+  private scheduleUnload(room: PlanRoom): void {
+    this.cancelUnload(room.planId);
+    const timer = setTimeout(() => {
+      this.unloadTimers.delete(room.planId);
+      if (room.peerCount === 0) this.unload(room, 1001, "plan unloaded");
+    }, this.options.idleUnloadMs);
+    timer.unref();
+    this.unloadTimers.set(room.planId, timer);
+  }
+
+  private cancelUnload(planId: string): void {
+    const timer = this.unloadTimers.get(planId);
+    if (timer) clearTimeout(timer);
+    this.unloadTimers.delete(planId);
+  }
+
+  private unload(room: PlanRoom, code: number, reason: string): void {
+    try {
+      room.compact();
+    } finally {
+      if (this.rooms.get(room.planId) === room) this.rooms.delete(room.planId);
+      room.destroy(code, reason);
+    }
+  }
+}

@@ -1,0 +1,72 @@
+import * as Y from "yjs";
+import type { Role, Side } from "../app/lib/permissions";
+import { sectionFragmentName } from "../app/lib/doc-names";
+import { planMembers, users } from "../db/schema";
+import { SqliteDocStore } from "./collab/doc-store.server";
+import type { Services } from "./services.server";
+import { createUser, newUserSchema } from "./users.server";
+
+export const DEMO_PASSWORD = "coplan-demo";
+
+export const DEMO_USERS: {
+  email: string;
+  name: string;
+  organisation: string;
+  side: Side;
+  role: Role;
+}[] = [
+  { email: "owner@swindon.example", name: "Alison Reed", organisation: "Swindon Borough Council", side: "local", role: "owner" },
+  { email: "editor@swindon.example", name: "Tom Okafor", organisation: "Swindon Borough Council", side: "local", role: "editor" },
+  { email: "signatory@swindon.example", name: "Margaret Hale", organisation: "Swindon Borough Council", side: "local", role: "signatory" },
+  { email: "signatory@dclg.example", name: "David Marsh", organisation: "DCLG", side: "whitehall", role: "signatory" },
+  { email: "reviewer@dwp.example", name: "Priya Nair", organisation: "DWP", side: "whitehall", role: "reviewer" },
+  { email: "viewer@police.example", name: "Sam Whitfield", organisation: "Wiltshire Police", side: "local", role: "viewer" },
+];
+
+const STARTER_TEXT: Record<string, string[]> = {
+  "customer-insight": [
+    "Between May and July we held twelve visioning sessions across Swindon with residents, the voluntary sector and front-line staff.",
+    "People told us services feel fragmented: a family with multiple problems can deal with ten or more agencies, each with its own assessment.",
+  ],
+  governance: [
+    "The Swindon Public Service Board would hold the single budget, with the council as accountable body.",
+  ],
+};
+
+/** Demo users of every role and one plan, made only on an empty database. */
+export async function seedDemo(services: Services): Promise<boolean> {
+  const { db, plans } = services;
+  if (db.select({ id: users.id }).from(users).limit(1).get()) return false;
+  const created = [];
+  for (const demo of DEMO_USERS) {
+    created.push({ user: await createUser(db, newUserSchema.parse({ ...demo, password: DEMO_PASSWORD })), role: demo.role });
+  }
+  const owner = created.find((c) => c.role === "owner")!.user;
+  const plan = plans.create(owner.id, {
+    templateId: "single-budget-for-a-place",
+    title: "Swindon: a single budget for the place",
+    area: "Swindon",
+  });
+  for (const { user, role } of created) {
+    if (user.id === owner.id) continue;
+    db.insert(planMembers).values({ planId: plan.id, userId: user.id, role }).run();
+  }
+  new SqliteDocStore(db).append(plan.id, starterContent());
+  return true;
+}
+
+function starterContent(): Uint8Array {
+  const doc = new Y.Doc();
+  for (const [key, paragraphs] of Object.entries(STARTER_TEXT)) {
+    const fragment = doc.getXmlFragment(sectionFragmentName(key));
+    fragment.insert(
+      0,
+      paragraphs.map((text) => {
+        const paragraph = new Y.XmlElement("paragraph");
+        paragraph.insert(0, [new Y.XmlText(text)]);
+        return paragraph;
+      }),
+    );
+  }
+  return Y.encodeStateAsUpdate(doc);
+}

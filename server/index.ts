@@ -1,0 +1,60 @@
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
+import { resolve } from "node:path";
+import { pathToFileURL } from "node:url";
+import { createRequestHandler } from "@remix-run/express";
+import type { ServerBuild } from "@remix-run/node";
+import express from "express";
+import { createUpgradeAuthorizer } from "./collab/authorize.server";
+import { attachCollabServer } from "./collab/websocket.server";
+import { DEMO_PASSWORD, DEMO_USERS, seedDemo } from "./demo-seed.server";
+import { loadEnv } from "./env.server";
+import { createServices } from "./services.server";
+
+const ROOT = resolve(import.meta.dirname, "..");
+
+const env = loadEnv();
+const services = createServices(env);
+if (env.SEED_DEMO && (await seedDemo(services))) {
+  console.log(`Seeded a demo plan. Sign in with any of these, password "${DEMO_PASSWORD}":`);
+  for (const user of DEMO_USERS) console.log(`  ${user.email.padEnd(28)} ${user.role}`);
+}
+
+const build = (await import(pathToFileURL(resolve(ROOT, "build/index.js")).href)) as ServerBuild;
+
+const app = express();
+app.disable("x-powered-by");
+app.use("/build", express.static(resolve(ROOT, "public/build"), { immutable: true, maxAge: "1y" }));
+app.use(express.static(resolve(ROOT, "public"), { maxAge: "1h" }));
+app.all("*", createRequestHandler({ build, getLoadContext: () => services }));
+
+const server = createServer(app);
+const collab = attachCollabServer(
+  server,
+  services.rooms,
+  createUpgradeAuthorizer({
+    auth: services.auth,
+    plans: services.plans,
+    allowedOrigins: env.ALLOWED_ORIGINS,
+  }),
+  { maxPayloadBytes: 8 * 1024 * 1024, maxBufferedBytes: 32 * 1024 * 1024, pingIntervalMs: 30_000 },
+);
+
+server.listen(env.PORT, () => {
+  const { port } = server.address() as AddressInfo;
+  console.log(`Coplan listening on http://localhost:${port}`);
+});
+
+let stopping = false;
+async function shutdown(signal: string) {
+  if (stopping) return;
+  stopping = true;
+  console.log(`${signal}: storing open plans and closing`);
+  await collab.close();
+  services.close();
+  server.close();
+  server.closeAllConnections();
+  process.exit(0);
+}
+process.on("SIGTERM", () => void shutdown("SIGTERM"));
+process.on("SIGINT", () => void shutdown("SIGINT"));

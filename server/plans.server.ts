@@ -1,0 +1,130 @@
+import { randomUUID } from "node:crypto";
+import { and, desc, eq } from "drizzle-orm";
+import type { NewPlanInput } from "../app/lib/plan-input";
+import type { Role } from "../app/lib/permissions";
+import type { PlanTemplate } from "../app/lib/template-schema";
+import type { Db } from "../db/client.server";
+import { planMembers, plans, type Plan } from "../db/schema";
+import { recordAudit } from "./audit.server";
+import type { RoomRegistry } from "./collab/rooms.server";
+import { sectionData, sectionPlainText } from "./plan-content.server";
+
+export class UnknownTemplateError extends Error {}
+
+export interface PlanSummary {
+  id: string;
+  title: string;
+  area: string;
+  templateId: string;
+  role: Role;
+  createdAt: Date;
+}
+
+/** Plans, who belongs to them, and the plan as the API and the plan page show it. */
+export class PlanService {
+  constructor(
+    private readonly db: Db,
+    private readonly rooms: RoomRegistry,
+    private readonly templates: ReadonlyMap<string, PlanTemplate>,
+  ) {}
+
+  /** Creates a plan from a template, with its creator as owner. */
+  create(ownerId: string, input: NewPlanInput): Plan {
+    const template = this.templates.get(input.templateId);
+    if (!template) throw new UnknownTemplateError(`unknown template "${input.templateId}"`);
+    return this.db.transaction((tx) => {
+      const plan = tx
+        .insert(plans)
+        .values({
+          id: randomUUID(),
+          title: input.title,
+          area: input.area,
+          templateId: template.id,
+          template,
+          createdBy: ownerId,
+        })
+        .returning()
+        .get();
+      tx.insert(planMembers).values({ planId: plan.id, userId: ownerId, role: "owner" }).run();
+      recordAudit(tx, {
+        planId: plan.id,
+        userId: ownerId,
+        type: "plan.created",
+        detail: { templateId: template.id, templateVersion: template.version },
+      });
+      return plan;
+    });
+  }
+
+  listForUser(userId: string): PlanSummary[] {
+    return this.db
+      .select({
+        id: plans.id,
+        title: plans.title,
+        area: plans.area,
+        templateId: plans.templateId,
+        role: planMembers.role,
+        createdAt: plans.createdAt,
+      })
+      .from(planMembers)
+      .innerJoin(plans, eq(plans.id, planMembers.planId))
+      .where(eq(planMembers.userId, userId))
+      .orderBy(desc(plans.createdAt))
+      .all();
+  }
+
+  /** The plan and the user's role in it, or null when the user is not a member. */
+  findForMember(planId: string, userId: string): { plan: Plan; role: Role } | null {
+    const row = this.db
+      .select({ plan: plans, role: planMembers.role })
+      .from(planMembers)
+      .innerJoin(plans, eq(plans.id, planMembers.planId))
+      .where(and(eq(planMembers.planId, planId), eq(planMembers.userId, userId)))
+      .get();
+    return row ?? null;
+  }
+
+  /** The plan's title and its sections as the template describes them, without content. */
+  outline(plan: Plan) {
+    return {
+      id: plan.id,
+      title: plan.title,
+      area: plan.area,
+      templateTitle: plan.template.title,
+      sections: plan.template.sections.map(({ key, title, kind, guidance, signoff }) => ({
+        key,
+        title,
+        kind,
+        guidance,
+        requiredSides: signoff,
+      })),
+    };
+  }
+
+  /** The plan with each section's current plain text and structured data. */
+  view(plan: Plan) {
+    const sections = this.rooms.read(plan.id, (doc) =>
+      plan.template.sections.map((section) => ({
+        key: section.key,
+        title: section.title,
+        kind: section.kind,
+        guidance: section.guidance,
+        requiredSides: section.signoff,
+        text: sectionPlainText(doc, section.key),
+        data: sectionData(doc, section.key),
+        signoff: { state: "unsigned" as const, records: [] as unknown[] },
+      })),
+    );
+    return {
+      id: plan.id,
+      title: plan.title,
+      area: plan.area,
+      templateId: plan.templateId,
+      templateTitle: plan.template.title,
+      status: "draft" as const,
+      sections,
+    };
+  }
+}
+
+export type PlanView = ReturnType<PlanService["view"]>;
