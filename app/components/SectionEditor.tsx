@@ -25,10 +25,9 @@ export function SectionEditor({
       extensions: [
         ...richTextExtensions,
         Collaboration.configure({ document: connection.doc, field: sectionFragmentName(sectionKey) }),
-        CollaborationCaret.configure({
-          provider: connection.provider,
-          user: { name: me.name, color: me.color },
-        }),
+        // The caret extension publishes this as the awareness `user`, so it must be the whole
+        // presence record, not just the caret's name and colour.
+        CollaborationCaret.configure({ provider: connection.provider, user: me }),
       ],
       editorProps: {
         attributes: {

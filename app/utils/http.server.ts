@@ -7,13 +7,18 @@ export function jsonError(status: number, error: string, headers?: HeadersInit):
 
 const MAX_JSON_BYTES = 256 * 1024;
 
+/** The unread rest of a refused body leaves the connection unusable for another request. */
+function tooLarge(): Response {
+  return jsonError(413, "request body too large", { Connection: "close" });
+}
+
 /**
  * Reads a JSON body and validates it; any problem is thrown as a 4xx JSON response, so a
  * route never turns a client's mistake into a 500.
  */
 export async function readJson<T extends z.ZodType>(request: Request, schema: T): Promise<z.output<T>> {
   const declared = Number(request.headers.get("content-length") ?? "0");
-  if (declared > MAX_JSON_BYTES) throw jsonError(413, "request body too large");
+  if (declared > MAX_JSON_BYTES) throw tooLarge();
   const text = await readTextWithLimit(request, MAX_JSON_BYTES);
   let body: unknown;
   try {
@@ -41,7 +46,7 @@ async function readTextWithLimit(request: Request, limit: number): Promise<strin
     size += value.byteLength;
     if (size > limit) {
       await reader.cancel();
-      throw jsonError(413, "request body too large");
+      throw tooLarge();
     }
     chunks.push(value);
   }

@@ -96,7 +96,9 @@ export function attachCollabServer(
       }
     });
     ws.on("pong", () => alive.set(ws, true));
-    ws.on("error", () => ws.terminate());
+    // ws has already sent the fitting close frame (1009 for an oversized one); the listener
+    // only keeps the error from being thrown as unhandled.
+    ws.on("error", () => undefined);
     ws.on("close", () => rooms.leave(room, peer));
   };
 

@@ -1,0 +1,41 @@
+import { spawnSync } from "node:child_process";
+import { resolve } from "node:path";
+import { describe, expect, it } from "vitest";
+import { tempDatabasePath } from "../support/server";
+
+const ROOT = resolve(import.meta.dirname, "../..");
+
+function admin(databasePath: string, ...args: string[]) {
+  const result = spawnSync(process.execPath, ["--import", "tsx", "server/admin.ts", ...args], {
+    cwd: ROOT,
+    env: { ...process.env, DATABASE_PATH: databasePath },
+    encoding: "utf8",
+  });
+  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+const USER = ["--email", "Nadia@Hull.example", "--name", "Nadia Khan", "--password", "long-enough-pw", "--org", "Hull City Council", "--side", "local"];
+
+describe("npm run admin -- add-user", () => {
+  it("creates a user, then refuses the same email again", () => {
+    const db = tempDatabasePath();
+    const first = admin(db, "add-user", ...USER);
+    expect(first.code).toBe(0);
+    expect(first.stdout).toContain("Created nadia@hull.example (Nadia Khan, Hull City Council, local)");
+    const again = admin(db, "add-user", ...USER);
+    expect(again.code).not.toBe(0);
+    expect(again.stderr).toContain("a user with email nadia@hull.example already exists");
+  });
+
+  it("says what is wrong with bad arguments and exits non-zero", () => {
+    const db = tempDatabasePath();
+    const badSide = admin(db, "add-user", ...USER.slice(0, -1), "sideways");
+    expect(badSide.code).not.toBe(0);
+    expect(badSide.stderr).toContain("--side: side must be local or whitehall");
+    const short = admin(db, "add-user", "--email", "a@b.example", "--name", "A", "--password", "short", "--org", "O", "--side", "local");
+    expect(short.stderr).toContain("--password: password must be at least 8 characters");
+    const unknown = admin(db, "remove-everything");
+    expect(unknown.code).not.toBe(0);
+    expect(unknown.stderr).toContain('unknown command "remove-everything"');
+  });
+});

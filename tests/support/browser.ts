@@ -1,0 +1,48 @@
+import { mkdirSync } from "node:fs";
+import { join, resolve } from "node:path";
+import { chromium, type Browser, type Page } from "playwright-core";
+import { DEMO_PASSWORD } from "../../server/demo-seed.server";
+
+export const SCREENSHOTS = resolve(import.meta.dirname, "../output/screenshots");
+
+/** Debian's Chromium, headless, with no background network traffic (playwright gives it a fresh profile). */
+export async function launchBrowser(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: "/usr/bin/chromium",
+    headless: true,
+    args: [
+      "--no-sandbox",
+      "--disable-gpu",
+      "--disable-quic",
+      "--no-first-run",
+      "--disable-background-networking",
+      "--disable-component-update",
+      "--disable-sync",
+    ],
+  });
+}
+
+/** A new browser context signed in through the login form. */
+export async function signedInPage(browser: Browser, baseUrl: string, email: string): Promise<Page> {
+  const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
+  const page = await context.newPage();
+  await page.goto(`${baseUrl}/login`);
+  await page.getByLabel("Email address").fill(email);
+  await page.getByLabel("Password").fill(DEMO_PASSWORD);
+  await Promise.all([page.waitForURL(`${baseUrl}/plans`), page.getByRole("button", { name: "Sign in" }).click()]);
+  return page;
+}
+
+export function screenshotPath(name: string): string {
+  mkdirSync(SCREENSHOTS, { recursive: true });
+  return join(SCREENSHOTS, `${name}.png`);
+}
+
+/** The editor text a person reads, without the remote carets' name labels. */
+export function editorText(page: Page, sectionKey: string): Promise<string> {
+  return page.locator(`.rich-text[data-section="${sectionKey}"]`).evaluate((el) => {
+    const clone = el.cloneNode(true) as HTMLElement;
+    clone.querySelectorAll(".collaboration-carets__caret").forEach((caret) => caret.remove());
+    return clone.textContent ?? "";
+  });
+}

@@ -1,0 +1,26 @@
+import { DEMO_PASSWORD } from "../../server/demo-seed.server";
+
+/** Signs in through the API and returns the Cookie header to send with later requests. */
+export async function signIn(baseUrl: string, email: string, password = DEMO_PASSWORD): Promise<string> {
+  const response = await fetch(`${baseUrl}/api/session`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ email, password }),
+  });
+  if (response.status !== 204) throw new Error(`sign-in of ${email} failed: ${response.status}`);
+  const setCookie = response.headers.get("set-cookie");
+  if (!setCookie) throw new Error("sign-in returned no cookie");
+  return setCookie.split(";")[0]!;
+}
+
+export async function getJson<T = unknown>(baseUrl: string, path: string, cookie?: string): Promise<{ status: number; body: T }> {
+  const response = await fetch(`${baseUrl}${path}`, { headers: cookie ? { cookie } : {} });
+  return { status: response.status, body: (await response.json()) as T };
+}
+
+export async function demoPlanId(baseUrl: string, cookie: string): Promise<string> {
+  const { body } = await getJson<{ id: string }[]>(baseUrl, "/api/plans", cookie);
+  const plan = body[0];
+  if (!plan) throw new Error("the demo plan is missing");
+  return plan.id;
+}
