@@ -1,5 +1,6 @@
 import Collaboration from "@tiptap/extension-collaboration";
 import CollaborationCaret from "@tiptap/extension-collaboration-caret";
+import { Placeholder } from "@tiptap/extensions";
 import { EditorContent, useEditor } from "@tiptap/react";
 import { sectionFragmentName } from "~/lib/doc-names";
 import { richTextExtensions } from "~/lib/editor-extensions";
@@ -24,6 +25,9 @@ export function SectionEditor({
       editable,
       extensions: [
         ...richTextExtensions,
+        Placeholder.configure({
+          placeholder: editable ? "Write this section's narrative…" : "Nothing written yet.",
+        }),
         Collaboration.configure({ document: connection.doc, field: sectionFragmentName(sectionKey) }),
         // The caret extension publishes this as the awareness `user`, so it must be the whole
         // presence record, not just the caret's name and colour.
