@@ -1,8 +1,11 @@
 import type { Services } from "../server/services.server";
 
 declare module "@remix-run/node" {
-  // The services the Node server builds once and hands every loader and action.
-  interface AppLoadContext extends Services {}
+  // The services the Node server builds once, and the one fact of each request that the
+  // Fetch Request does not carry.
+  interface AppLoadContext extends Services {
+    clientAddress: string;
+  }
   interface Future {
     v3_singleFetch: true;
   }

@@ -1,7 +1,7 @@
 import * as Y from "yjs";
 import type { Role, Side } from "../app/lib/permissions";
 import { sectionFragmentName } from "../app/lib/doc-names";
-import { planMembers, users } from "../db/schema";
+import { users } from "../db/schema";
 import { SqliteDocStore } from "./collab/doc-store.server";
 import type { Services } from "./services.server";
 import { createUser, newUserSchema } from "./users.server";
@@ -35,7 +35,7 @@ const STARTER_TEXT: Record<string, string[]> = {
 
 /** Demo users of every role and one plan, made only on an empty database. */
 export async function seedDemo(services: Services): Promise<boolean> {
-  const { db, plans } = services;
+  const { db, plans, members } = services;
   if (db.select({ id: users.id }).from(users).limit(1).get()) return false;
   const created = [];
   for (const demo of DEMO_USERS) {
@@ -48,8 +48,7 @@ export async function seedDemo(services: Services): Promise<boolean> {
     area: "Swindon",
   });
   for (const { user, role } of created) {
-    if (user.id === owner.id) continue;
-    db.insert(planMembers).values({ planId: plan.id, userId: user.id, role }).run();
+    if (user.id !== owner.id) members.add(owner.id, plan.id, { email: user.email, role });
   }
   new SqliteDocStore(db).append(plan.id, starterContent());
   return true;

@@ -7,6 +7,7 @@ import type { ServerBuild } from "@remix-run/node";
 import express from "express";
 import { createUpgradeAuthorizer } from "./collab/authorize.server";
 import { attachCollabServer } from "./collab/websocket.server";
+import { rejectCrossSiteWrites } from "./csrf.server";
 import { DEMO_PASSWORD, DEMO_USERS, seedDemo } from "./demo-seed.server";
 import { loadEnv } from "./env.server";
 import { createServices } from "./services.server";
@@ -26,7 +27,14 @@ const app = express();
 app.disable("x-powered-by");
 app.use("/build", express.static(resolve(ROOT, "public/build"), { immutable: true, maxAge: "1y" }));
 app.use(express.static(resolve(ROOT, "public"), { maxAge: "1h" }));
-app.all("*", createRequestHandler({ build, getLoadContext: () => services }));
+app.use(rejectCrossSiteWrites(env.ALLOWED_ORIGINS));
+app.all(
+  "*",
+  createRequestHandler({
+    build,
+    getLoadContext: (req) => ({ ...services, clientAddress: req.socket.remoteAddress ?? "unknown" }),
+  }),
+);
 
 const server = createServer(app);
 const collab = attachCollabServer(

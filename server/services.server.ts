@@ -1,10 +1,13 @@
 import { dirname, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { closeDatabase, openDatabase } from "../db/client.server";
+import { planAuditLog } from "./audit.server";
+import { LoginThrottle } from "./auth/login-throttle.server";
 import { AuthService } from "./auth/sessions.server";
 import { SqliteDocStore } from "./collab/doc-store.server";
 import { RoomRegistry } from "./collab/rooms.server";
 import type { Env } from "./env.server";
+import { MemberService } from "./members.server";
 import { PlanService } from "./plans.server";
 import { resolveSessionSecret } from "./session-secret.server";
 import { loadTemplates } from "./templates.server";
@@ -15,7 +18,7 @@ export const TEMPLATES_DIR = resolve(dirname(fileURLToPath(import.meta.url)), ".
 export function createServices(env: Env) {
   const templates = loadTemplates(TEMPLATES_DIR);
   const db = openDatabase(env.DATABASE_PATH);
-  const auth = new AuthService(db, {
+  const auth = new AuthService(db, new LoginThrottle(10, 60_000), {
     secret: resolveSessionSecret(db, env.SESSION_SECRET),
     secure: servedOverHttps(env),
   });
@@ -24,6 +27,7 @@ export function createServices(env: Env) {
     compactAfterUpdates: 500,
   });
   const plans = new PlanService(db, rooms, templates);
+  const members = new MemberService(db, (planId, userId, role) => rooms.updateAccess(planId, userId, role));
   return {
     env,
     db,
@@ -31,6 +35,8 @@ export function createServices(env: Env) {
     auth,
     rooms,
     plans,
+    members,
+    audit: { forPlan: (planId: string) => planAuditLog(db, planId) },
     close() {
       rooms.closeAll();
       closeDatabase(db);

@@ -1,4 +1,5 @@
-import type { Role, Side } from "~/lib/permissions";
+import { Link } from "@remix-run/react";
+import { ROLE_LABEL, type Role, type Side } from "~/lib/permissions";
 import type { SectionKind } from "~/lib/template-schema";
 import { PresenceList } from "./PresenceList";
 import { SectionEditor } from "./SectionEditor";
@@ -26,6 +27,12 @@ const KIND_LABEL: Record<SectionKind, string> = {
   gap: "Gap analysis",
   "delivery-chain": "Delivery chains",
   register: "Asks of Whitehall",
+};
+
+/** What a role that cannot edit may do, said once at the top of the plan. */
+const ROLE_NOTICE: Partial<Record<Role, string>> = {
+  reviewer: "Reviewer: you can comment. You can read every section; only the plan's editors change its text.",
+  viewer: "You can read this plan. Ask an owner for another role to edit or comment.",
 };
 
 const SIDE_LABEL: Record<Side, string> = { local: "Local", whitehall: "Whitehall" };
@@ -73,9 +80,16 @@ export function PlanWorkspace({
             <span role="status" data-testid="connection-status" data-synced={synced}>
               {STATUS_LABEL[status]}
             </span>
-            {!editable ? <span className="tag">Read only: {role}</span> : null}
+          </p>
+          <p className="plan__actions">
+            <Link to={`/plans/${plan.id}/members`}>Members</Link>
           </p>
         </header>
+        {ROLE_NOTICE[role] ? (
+          <p className="notice-banner" role="note" data-testid="role-notice">
+            <span className="tag">{ROLE_LABEL[role]}</span> {ROLE_NOTICE[role]}
+          </p>
+        ) : null}
         {plan.sections.map((section, index) => (
           <section key={section.key} id={`section-${section.key}`} className="plan-section">
             <header className="plan-section__header">

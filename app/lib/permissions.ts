@@ -1,6 +1,6 @@
 /**
  * Who may do what on a plan: the role table of DESIGN.md as plain functions, shared by the
- * server (which enforces it) and the UI (which only hides what a role cannot do).
+ * server (which enforces it everywhere) and the UI (which only hides what a role cannot do).
  */
 export const SIDES = ["local", "whitehall"] as const;
 export type Side = (typeof SIDES)[number];
@@ -8,9 +8,18 @@ export type Side = (typeof SIDES)[number];
 export const ROLES = ["owner", "editor", "signatory", "reviewer", "viewer"] as const;
 export type Role = (typeof ROLES)[number];
 
+export const ROLE_LABEL: Record<Role, string> = {
+  owner: "Owner",
+  editor: "Editor",
+  signatory: "Signatory",
+  reviewer: "Reviewer",
+  viewer: "Viewer",
+};
+
 const EDITING_ROLES: ReadonlySet<Role> = new Set(["owner", "editor", "signatory"]);
 const COMMENTING_ROLES: ReadonlySet<Role> = new Set(["owner", "editor", "signatory", "reviewer"]);
 
+/** Anyone with a role on the plan may read all of it. */
 export function canRead(role: Role | null): role is Role {
   return role !== null;
 }
@@ -25,4 +34,14 @@ export function canComment(role: Role | null): boolean {
 
 export function canManageMembers(role: Role | null): boolean {
   return role === "owner";
+}
+
+/** Only owners read the plan's audit log: it names everyone and everything they did. */
+export function canReadAudit(role: Role | null): boolean {
+  return role === "owner";
+}
+
+/** A signatory signs off for their own side, and only a section that side must sign. */
+export function canSignOff(role: Role | null, userSide: Side, requiredSides: readonly Side[]): boolean {
+  return role === "signatory" && requiredSides.includes(userSide);
 }

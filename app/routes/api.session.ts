@@ -15,10 +15,17 @@ export async function action({ request, context }: ActionFunctionArgs) {
   }
   if (request.method !== "POST") return jsonError(405, "use POST to sign in or DELETE to sign out");
   const { email, password } = await readJson(request, credentialsSchema);
-  const user = await context.auth.checkCredentials(email, password);
-  if (!user) return jsonError(401, "wrong email or password");
-  const cookie = await context.auth.startSession(user.id);
-  return new Response(null, { status: 204, headers: { "Set-Cookie": cookie } });
+  const result = await context.auth.signIn(email, password, context.clientAddress);
+  switch (result.status) {
+    case "signed-in":
+      return new Response(null, { status: 204, headers: { "Set-Cookie": result.setCookie } });
+    case "wrong-credentials":
+      return jsonError(401, "wrong email or password");
+    case "throttled":
+      return jsonError(429, `too many failed sign-ins; try again in ${result.retryAfterSeconds} s`, {
+        "Retry-After": String(result.retryAfterSeconds),
+      });
+  }
 }
 
 export function loader() {

@@ -15,12 +15,21 @@ export async function action({ request, context }: ActionFunctionArgs) {
   const form = await request.formData();
   const email = String(form.get("email") ?? "");
   const password = String(form.get("password") ?? "");
-  const user = email && password ? await context.auth.checkCredentials(email, password) : null;
-  if (!user) {
-    return data({ error: "The email or password is not right. Check them and try again." }, { status: 401 });
+  if (!email || !password) {
+    return data({ error: "Enter your email address and password." }, { status: 400 });
   }
-  const cookie = await context.auth.startSession(user.id);
-  throw redirect(safeRedirectPath(form.get("redirectTo")), { headers: { "Set-Cookie": cookie } });
+  const result = await context.auth.signIn(email, password, context.clientAddress);
+  switch (result.status) {
+    case "signed-in":
+      throw redirect(safeRedirectPath(form.get("redirectTo")), { headers: { "Set-Cookie": result.setCookie } });
+    case "wrong-credentials":
+      return data({ error: "The email or password is not right. Check them and try again." }, { status: 401 });
+    case "throttled":
+      return data(
+        { error: `Too many failed sign-ins. Wait ${result.retryAfterSeconds} seconds and try again.` },
+        { status: 429, headers: { "Retry-After": String(result.retryAfterSeconds) } },
+      );
+  }
 }
 
 export default function Login() {

@@ -2,6 +2,7 @@ import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remi
 import { data, redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { AppHeader } from "~/components/AppHeader";
+import { ROLE_LABEL } from "~/lib/permissions";
 import { newPlanSchema } from "~/lib/plan-input";
 import { requireUser } from "~/utils/auth.server";
 
@@ -32,14 +33,6 @@ export async function action({ request, context }: ActionFunctionArgs) {
   const plan = context.plans.create(user.id, parsed.data);
   throw redirect(`/plans/${plan.id}`);
 }
-
-const ROLE_LABEL: Record<string, string> = {
-  owner: "Owner",
-  editor: "Editor",
-  signatory: "Signatory",
-  reviewer: "Reviewer",
-  viewer: "Viewer",
-};
 
 export default function Plans() {
   const { user, plans, templates } = useLoaderData<typeof loader>();

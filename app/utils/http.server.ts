@@ -1,4 +1,5 @@
 import type { z } from "zod";
+import { isRefusal, REFUSAL_STATUS } from "~/lib/errors";
 
 /** A JSON error response in the API's shape, `{"error": "..."}`. */
 export function jsonError(status: number, error: string, headers?: HeadersInit): Response {
@@ -51,4 +52,19 @@ async function readTextWithLimit(request: Request, limit: number): Promise<strin
     chunks.push(value);
   }
   return new TextDecoder().decode(Buffer.concat(chunks));
+}
+
+/** Runs a service call, answering a domain refusal with its 4xx JSON error. */
+export async function refusalsAsJson<T>(call: () => T | Promise<T>): Promise<T> {
+  try {
+    return await call();
+  } catch (error) {
+    if (isRefusal(error)) throw jsonError(REFUSAL_STATUS[error.kind], error.message);
+    throw error;
+  }
+}
+
+/** A 403 unless the role allows it. */
+export function requireAllowed(allowed: boolean, message: string): void {
+  if (!allowed) throw jsonError(403, message);
 }

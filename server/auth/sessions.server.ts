@@ -3,12 +3,19 @@ import { createCookie, type Cookie } from "@remix-run/node";
 import { and, eq, gt, lt } from "drizzle-orm";
 import type { Db } from "../../db/client.server";
 import { sessions, users, type User } from "../../db/schema";
+import { recordAudit } from "../audit.server";
+import type { LoginThrottle } from "./login-throttle.server";
 import { decoyPasswordHash, verifyPassword } from "./passwords.server";
 
 const SESSION_DAYS = 14;
 const DAY_MS = 24 * 60 * 60 * 1000;
 
 export type SessionUser = Pick<User, "id" | "email" | "name" | "organisation" | "side">;
+
+export type SignInResult =
+  | { status: "signed-in"; user: SessionUser; setCookie: string }
+  | { status: "wrong-credentials" }
+  | { status: "throttled"; retryAfterSeconds: number };
 
 /**
  * Sign-in and the session cookie. The cookie carries a random session id, signed with the
@@ -19,6 +26,7 @@ export class AuthService {
 
   constructor(
     private readonly db: Db,
+    private readonly throttle: LoginThrottle,
     options: { secret: string; secure: boolean },
   ) {
     this.cookie = createCookie("coplan_session", {
@@ -31,8 +39,27 @@ export class AuthService {
     });
   }
 
+  /**
+   * Checks the credentials and starts a session. Failures are throttled per address and per
+   * account; sign-ins and failures are audited.
+   */
+  async signIn(email: string, password: string, address: string): Promise<SignInResult> {
+    const account = email.trim().toLowerCase();
+    const keys = [`address:${address}`, `account:${account}`];
+    const retryAfterSeconds = this.throttle.retryAfterSeconds(keys);
+    if (retryAfterSeconds > 0) return { status: "throttled", retryAfterSeconds };
+    const user = await this.checkCredentials(account, password);
+    if (!user) {
+      this.throttle.recordFailure(keys);
+      recordAudit(this.db, { type: "session.sign-in-failed", detail: { email: account, address } });
+      return { status: "wrong-credentials" };
+    }
+    recordAudit(this.db, { userId: user.id, type: "session.signed-in", detail: { address } });
+    return { status: "signed-in", user, setCookie: await this.startSession(user.id) };
+  }
+
   /** The user for these credentials, or null; takes as long whether or not the email exists. */
-  async checkCredentials(email: string, password: string): Promise<SessionUser | null> {
+  private async checkCredentials(email: string, password: string): Promise<SessionUser | null> {
     const user = this.db
       .select()
       .from(users)
@@ -44,7 +71,7 @@ export class AuthService {
   }
 
   /** Starts a session and returns the Set-Cookie header value for it. */
-  async startSession(userId: string): Promise<string> {
+  private async startSession(userId: string): Promise<string> {
     const id = randomBytes(32).toString("base64url");
     const now = Date.now();
     this.db.delete(sessions).where(lt(sessions.expiresAt, new Date(now))).run();

@@ -3,12 +3,15 @@ import * as syncProtocol from "y-protocols/sync";
 import * as encoding from "lib0/encoding";
 import * as Y from "yjs";
 import type { DocStore } from "./doc-store.server";
+import { canEdit, type Role } from "../../app/lib/permissions";
+import { CloseCode } from "./close-codes.server";
 import { MessageType } from "./messages.server";
 
 /** One client connected to a room: what the room needs to know of it, whatever the transport. */
 export interface Peer {
   readonly userId: string;
-  readonly readOnly: boolean;
+  /** Changes while connected when the user's role on the plan changes. */
+  readOnly: boolean;
   send(message: Uint8Array): void;
   close(code: number, reason: string): void;
 }
@@ -72,6 +75,18 @@ export class PlanRoom {
     }
   }
 
+  /**
+   * Applies a role change to the user's open connections at once: removed users are
+   * disconnected, others become read-only or writable.
+   */
+  updateAccess(userId: string, role: Role | null): void {
+    for (const peer of this.peers.keys()) {
+      if (peer.userId !== userId) continue;
+      if (role === null) peer.close(CloseCode.AccessRevoked, "removed from the plan");
+      else peer.readOnly = !canEdit(role);
+    }
+  }
+
   /** Applies a peer's document update; the update event stores it and relays it. */
   applyUpdate(peer: Peer, update: Uint8Array): void {
     if (peer.readOnly) return;
@@ -98,7 +113,7 @@ export class PlanRoom {
   }
 
   /** Closes every connection and releases the document. */
-  destroy(code = 1001, reason = "plan unloaded"): void {
+  destroy(code: number = CloseCode.GoingAway, reason = "plan unloaded"): void {
     for (const peer of [...this.peers.keys()]) peer.close(code, reason);
     this.peers.clear();
     this.doc.off("update", this.onDocUpdate);
@@ -115,7 +130,7 @@ export class PlanRoom {
       // clients resend their state to a room reloaded from what was really stored.
       console.error(`[collab] could not store an update of plan ${this.planId}`, error);
       this.broken = true;
-      queueMicrotask(() => this.destroy(1011, "storage failure"));
+      queueMicrotask(() => this.destroy(CloseCode.InternalError, "storage failure"));
       return;
     }
     this.loggedUpdates += 1;

@@ -1,4 +1,6 @@
 import * as Y from "yjs";
+import type { Role } from "../../app/lib/permissions";
+import { CloseCode } from "./close-codes.server";
 import type { DocStore } from "./doc-store.server";
 import { PlanRoom, type Peer } from "./room.server";
 
@@ -40,6 +42,11 @@ export class RoomRegistry {
     }
   }
 
+  /** Applies a membership change to the plan's open connections, if it is loaded. */
+  updateAccess(planId: string, userId: string, role: Role | null): void {
+    this.rooms.get(planId)?.updateAccess(userId, role);
+  }
+
   /**
    * Calls `read` with the plan's current document: the live one if it is loaded, otherwise one
    * loaded from the store for the call only.
@@ -60,7 +67,7 @@ export class RoomRegistry {
   closeAll(): void {
     for (const timer of this.unloadTimers.values()) clearTimeout(timer);
     this.unloadTimers.clear();
-    for (const room of this.rooms.values()) this.unload(room, 1012, "server restarting");
+    for (const room of this.rooms.values()) this.unload(room, CloseCode.ServiceRestart, "server restarting");
   }
 
   private load(planId: string): PlanRoom {
@@ -78,7 +85,7 @@ export class RoomRegistry {
     this.cancelUnload(room.planId);
     const timer = setTimeout(() => {
       this.unloadTimers.delete(room.planId);
-      if (room.peerCount === 0) this.unload(room, 1001, "plan unloaded");
+      if (room.peerCount === 0) this.unload(room, CloseCode.GoingAway, "plan unloaded");
     }, this.options.idleUnloadMs);
     timer.unref();
     this.unloadTimers.set(room.planId, timer);

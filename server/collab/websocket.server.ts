@@ -3,18 +3,11 @@ import type { Duplex } from "node:stream";
 import { WebSocket, WebSocketServer } from "ws";
 import { canEdit, type Role } from "../../app/lib/permissions";
 import { handleMessage, type PeerIdentity } from "./messages.server";
+import { CloseCode } from "./close-codes.server";
 import type { Peer } from "./room.server";
 import type { RoomRegistry } from "./rooms.server";
 
 export const COLLAB_PATH = /^\/collab\/([A-Za-z0-9-]{1,64})\/?$/;
-
-/** Close codes a client may see. */
-export const CloseCode = {
-  UnsupportedData: 1003,
-  InvalidPayload: 1007,
-  MessageTooBig: 1009,
-  TryAgainLater: 1013,
-} as const;
 
 export interface CollabLimits {
   /** Largest frame accepted; a larger one closes the connection (1009). */

@@ -1,32 +1,15 @@
-import type { Browser } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startServer, type RunningServer } from "../support/server";
-import { editorText, launchBrowser, screenshotPath, signedInPage } from "../support/browser";
+import { describe, expect, it } from "vitest";
+import { editorText, openDemoPlan, screenshotPath, signedInPage, useServerAndBrowser } from "../support/browser";
 
-let server: RunningServer;
-let browser: Browser;
-
-beforeAll(async () => {
-  [server, browser] = await Promise.all([startServer(), launchBrowser()]);
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.stop();
-});
+const running = useServerAndBrowser();
 
 describe("two people co-editing in two browsers", () => {
   it("each sees the other's text, named caret and presence", async () => {
-    const alison = await signedInPage(browser, server.url, "owner@swindon.example");
-    const tom = await signedInPage(browser, server.url, "editor@swindon.example");
-    await Promise.all([
-      alison.waitForURL(/\/plans\/[\w-]+$/),
-      alison.getByRole("link", { name: /Swindon: a single budget/ }).click(),
-    ]);
+    const alison = await signedInPage(running.browser, running.server.url, "owner@swindon.example");
+    const tom = await signedInPage(running.browser, running.server.url, "editor@swindon.example");
+    await openDemoPlan(alison);
     await tom.goto(alison.url());
-    for (const page of [alison, tom]) {
-      await page.locator('[data-testid="connection-status"][data-synced="true"]').waitFor();
-    }
+    await tom.locator('[data-testid="connection-status"][data-synced="true"]').waitFor();
 
     const alisonEditor = alison.locator('.rich-text[data-section="reform-agenda"]');
     await alisonEditor.click();
@@ -50,9 +33,9 @@ describe("two people co-editing in two browsers", () => {
   });
 
   it("a wrong password gets a clear message", async () => {
-    const context = await browser.newContext();
+    const context = await running.browser.newContext();
     const page = await context.newPage();
-    await page.goto(`${server.url}/login`);
+    await page.goto(`${running.server.url}/login`);
     await page.getByLabel("Email address").fill("owner@swindon.example");
     await page.getByLabel("Password").fill("not-the-password");
     await page.getByRole("button", { name: "Sign in" }).click();
@@ -61,8 +44,8 @@ describe("two people co-editing in two browsers", () => {
   });
 
   it("an unknown plan shows a 404 page", async () => {
-    const page = await signedInPage(browser, server.url, "owner@swindon.example");
-    const response = await page.goto(`${server.url}/plans/00000000-0000-0000-0000-000000000000`);
+    const page = await signedInPage(running.browser, running.server.url, "owner@swindon.example");
+    const response = await page.goto(`${running.server.url}/plans/00000000-0000-0000-0000-000000000000`);
     expect(response?.status()).toBe(404);
     expect(await page.getByRole("heading", { level: 1 }).textContent()).toBe("Page not found");
   });

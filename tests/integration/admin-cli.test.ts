@@ -1,18 +1,6 @@
-import { spawnSync } from "node:child_process";
-import { resolve } from "node:path";
 import { describe, expect, it } from "vitest";
+import { runAdmin as admin } from "../support/admin";
 import { tempDatabasePath } from "../support/server";
-
-const ROOT = resolve(import.meta.dirname, "../..");
-
-function admin(databasePath: string, ...args: string[]) {
-  const result = spawnSync(process.execPath, ["--import", "tsx", "server/admin.ts", ...args], {
-    cwd: ROOT,
-    env: { ...process.env, DATABASE_PATH: databasePath },
-    encoding: "utf8",
-  });
-  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
-}
 
 const USER = ["--email", "Nadia@Hull.example", "--name", "Nadia Khan", "--password", "long-enough-pw", "--org", "Hull City Council", "--side", "local"];
 

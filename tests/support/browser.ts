@@ -1,7 +1,9 @@
 import { mkdirSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { chromium, type Browser, type Page } from "playwright-core";
+import { afterAll, beforeAll } from "vitest";
 import { DEMO_PASSWORD } from "../../server/demo-seed.server";
+import { startServer, type RunningServer } from "./server";
 
 export const SCREENSHOTS = resolve(import.meta.dirname, "../output/screenshots");
 
@@ -45,4 +47,26 @@ export function editorText(page: Page, sectionKey: string): Promise<string> {
     clone.querySelectorAll(".collaboration-carets__caret").forEach((caret) => caret.remove());
     return clone.textContent ?? "";
   });
+}
+
+/** A real server and a browser for the test file, started before its tests and stopped after. */
+export function useServerAndBrowser(): { server: RunningServer; browser: Browser } {
+  const running = {} as { server: RunningServer; browser: Browser };
+  beforeAll(async () => {
+    [running.server, running.browser] = await Promise.all([startServer(), launchBrowser()]);
+  });
+  afterAll(async () => {
+    await running.browser?.close();
+    await running.server?.stop();
+  });
+  return running;
+}
+
+/** Opens the demo plan from the plans list and waits until its document has synced. */
+export async function openDemoPlan(page: Page): Promise<void> {
+  await Promise.all([
+    page.waitForURL(/\/plans\/[\w-]+$/),
+    page.getByRole("link", { name: /Swindon: a single budget/ }).click(),
+  ]);
+  await page.locator('[data-testid="connection-status"][data-synced="true"]').waitFor();
 }

@@ -1,0 +1,12 @@
+import type { LoaderFunctionArgs } from "@remix-run/node";
+import { canReadAudit } from "~/lib/permissions";
+import { requireApiUser } from "~/utils/auth.server";
+import { requireAllowed } from "~/utils/http.server";
+import { requirePlanMember } from "~/utils/plan-access.server";
+
+export async function loader({ request, params, context }: LoaderFunctionArgs) {
+  const user = await requireApiUser(context, request);
+  const { plan, role } = requirePlanMember(context, user, params.id, "api");
+  requireAllowed(canReadAudit(role), "only the plan's owners read its audit log");
+  return Response.json(context.audit.forPlan(plan.id));
+}

@@ -1,0 +1,28 @@
+import type { ActionFunctionArgs } from "@remix-run/node";
+import { changeRoleSchema } from "~/lib/member-input";
+import { canManageMembers } from "~/lib/permissions";
+import { requireApiUser } from "~/utils/auth.server";
+import { jsonError, readJson, refusalsAsJson, requireAllowed } from "~/utils/http.server";
+import { requirePlanMember } from "~/utils/plan-access.server";
+
+/** PATCH `{role}` changes a member's role; DELETE removes them from the plan. */
+export async function action({ request, params, context }: ActionFunctionArgs) {
+  if (request.method !== "PATCH" && request.method !== "DELETE") {
+    return jsonError(405, "use PATCH to change a role or DELETE to remove a member");
+  }
+  const user = await requireApiUser(context, request);
+  const { plan, role } = requirePlanMember(context, user, params.id, "api");
+  requireAllowed(canManageMembers(role), "only the plan's owners manage its members");
+  const memberId = params.userId ?? "";
+  if (request.method === "DELETE") {
+    await refusalsAsJson(() => context.members.remove(user.id, plan.id, memberId));
+    return new Response(null, { status: 204 });
+  }
+  const input = await readJson(request, changeRoleSchema);
+  await refusalsAsJson(() => context.members.changeRole(user.id, plan.id, memberId, input.role));
+  return new Response(null, { status: 204 });
+}
+
+export function loader() {
+  return jsonError(405, "use PATCH to change a role or DELETE to remove a member");
+}

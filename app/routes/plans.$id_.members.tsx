@@ -1,0 +1,169 @@
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { data } from "@remix-run/node";
+import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
+import { AppHeader } from "~/components/AppHeader";
+import { isRefusal, REFUSAL_STATUS } from "~/lib/errors";
+import { addMemberSchema, changeRoleSchema } from "~/lib/member-input";
+import { canManageMembers, ROLE_LABEL, ROLES } from "~/lib/permissions";
+import { requireUser } from "~/utils/auth.server";
+import { requirePlanMember } from "~/utils/plan-access.server";
+
+export const meta: MetaFunction<typeof loader> = ({ data }) => [
+  { title: data ? `Members · ${data.plan.title} · Coplan` : "Members · Coplan" },
+];
+
+export async function loader({ request, params, context }: LoaderFunctionArgs) {
+  const user = await requireUser(context, request);
+  const { plan, role } = requirePlanMember(context, user, params.id, "page");
+  return {
+    user,
+    plan: { id: plan.id, title: plan.title, area: plan.area },
+    members: context.members.list(plan.id),
+    canManage: canManageMembers(role),
+  };
+}
+
+export async function action({ request, params, context }: ActionFunctionArgs) {
+  const user = await requireUser(context, request);
+  const { plan, role } = requirePlanMember(context, user, params.id, "page");
+  if (!canManageMembers(role)) {
+    return data({ error: "Only the plan's owners manage its members." }, { status: 403 });
+  }
+  const form = Object.fromEntries(await request.formData());
+  try {
+    switch (form.intent) {
+      case "add": {
+        const input = addMemberSchema.safeParse(form);
+        if (!input.success) return data({ error: input.error.issues[0]!.message }, { status: 400 });
+        const member = context.members.add(user.id, plan.id, input.data);
+        return { notice: `${member.name} is now ${ROLE_LABEL[member.role].toLowerCase()} of this plan.` };
+      }
+      case "change-role": {
+        const input = changeRoleSchema.safeParse(form);
+        if (!input.success) return data({ error: input.error.issues[0]!.message }, { status: 400 });
+        context.members.changeRole(user.id, plan.id, String(form.userId), input.data.role);
+        return { notice: "Role changed." };
+      }
+      case "remove":
+        context.members.remove(user.id, plan.id, String(form.userId));
+        return { notice: "Member removed." };
+      default:
+        return data({ error: "Unknown action." }, { status: 400 });
+    }
+  } catch (error) {
+    if (isRefusal(error)) return data({ error: capitalise(error.message) }, { status: REFUSAL_STATUS[error.kind] });
+    throw error;
+  }
+}
+
+function capitalise(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1) + (text.endsWith(".") ? "" : ".");
+}
+
+export default function Members() {
+  const { user, plan, members, canManage } = useLoaderData<typeof loader>();
+  const result = useActionData<typeof action>();
+  const busy = useNavigation().state !== "idle";
+  return (
+    <>
+      <AppHeader user={user} />
+      <main className="page">
+        <p className="eyebrow">
+          <Link to={`/plans/${plan.id}`}>← {plan.title}</Link>
+        </p>
+        <h1>Members</h1>
+        {result && "error" in result ? (
+          <div className="alert error" role="alert">
+            {result.error}
+          </div>
+        ) : null}
+        {result && "notice" in result ? (
+          <div className="alert notice" role="status">
+            {result.notice}
+          </div>
+        ) : null}
+        <table className="members">
+          <thead>
+            <tr>
+              <th scope="col">Name</th>
+              <th scope="col">Organisation</th>
+              <th scope="col">Side</th>
+              <th scope="col">Role</th>
+              {canManage ? <th scope="col"><span className="visually-hidden">Actions</span></th> : null}
+            </tr>
+          </thead>
+          <tbody>
+            {members.map((member) => (
+              <tr key={member.userId}>
+                <td>
+                  <strong>{member.name}</strong>
+                  <br />
+                  <span className="muted">{member.email}</span>
+                </td>
+                <td>{member.organisation}</td>
+                <td>{member.side === "local" ? "Local" : "Whitehall"}</td>
+                <td>
+                  {canManage ? (
+                    <Form method="post" className="inline-form">
+                      <input type="hidden" name="intent" value="change-role" />
+                      <input type="hidden" name="userId" value={member.userId} />
+                      <select name="role" defaultValue={member.role} aria-label={`Role of ${member.name}`}>
+                        {ROLES.map((r) => (
+                          <option key={r} value={r}>
+                            {ROLE_LABEL[r]}
+                          </option>
+                        ))}
+                      </select>
+                      <button type="submit" className="button small" disabled={busy}>
+                        Change
+                      </button>
+                    </Form>
+                  ) : (
+                    ROLE_LABEL[member.role]
+                  )}
+                </td>
+                {canManage ? (
+                  <td>
+                    <Form method="post">
+                      <input type="hidden" name="intent" value="remove" />
+                      <input type="hidden" name="userId" value={member.userId} />
+                      <button type="submit" className="button link danger" disabled={busy} aria-label={`Remove ${member.name}`}>
+                        Remove
+                      </button>
+                    </Form>
+                  </td>
+                ) : null}
+              </tr>
+            ))}
+          </tbody>
+        </table>
+        {canManage ? (
+          <section className="panel" aria-labelledby="add-member">
+            <h2 id="add-member">Add a member</h2>
+            <p className="muted">They need a Coplan account already; an administrator creates accounts.</p>
+            <Form method="post" className="stack">
+              <input type="hidden" name="intent" value="add" />
+              <label>
+                Email address
+                <input name="email" type="email" required />
+              </label>
+              <label>
+                Role
+                <select name="role" defaultValue="editor">
+                  {ROLES.map((r) => (
+                    <option key={r} value={r}>
+                      {ROLE_LABEL[r]}
+                    </option>
+                  ))}
+                </select>
+              </label>
+              <button type="submit" className="button primary" disabled={busy}>
+                Add member
+              </button>
+            </Form>
+          </section>
+        ) : null}
+      </main>
+    </>
+  );
+}

@@ -1,0 +1,108 @@
+import { and, asc, eq } from "drizzle-orm";
+import { Refusal } from "../app/lib/errors";
+import type { Role } from "../app/lib/permissions";
+import type { Db } from "../db/client.server";
+import { planMembers, users } from "../db/schema";
+import { recordAudit } from "./audit.server";
+
+/** Told of every change of who may open a plan, so open connections follow at once. */
+export type AccessListener = (planId: string, userId: string, role: Role | null) => void;
+
+export interface MemberView {
+  userId: string;
+  email: string;
+  name: string;
+  organisation: string;
+  side: "local" | "whitehall";
+  role: Role;
+}
+
+/** Who belongs to a plan and with which role. Every change is audited. */
+export class MemberService {
+  constructor(
+    private readonly db: Db,
+    private readonly onAccessChange: AccessListener,
+  ) {}
+
+  list(planId: string): MemberView[] {
+    return this.db
+      .select({
+        userId: users.id,
+        email: users.email,
+        name: users.name,
+        organisation: users.organisation,
+        side: users.side,
+        role: planMembers.role,
+      })
+      .from(planMembers)
+      .innerJoin(users, eq(users.id, planMembers.userId))
+      .where(eq(planMembers.planId, planId))
+      .orderBy(asc(users.name))
+      .all();
+  }
+
+  add(actorId: string, planId: string, input: { email: string; role: Role }): MemberView {
+    const email = input.email.trim().toLowerCase();
+    const user = this.db.select().from(users).where(eq(users.email, email)).get();
+    if (!user) {
+      throw new Refusal("not-found", `no user has the email ${email}; an administrator creates users first`);
+    }
+    const member = this.db.transaction((tx) => {
+      if (this.roleIn(tx, planId, user.id)) {
+        throw new Refusal("conflict", `${user.name} is already a member of this plan`);
+      }
+      tx.insert(planMembers).values({ planId, userId: user.id, role: input.role }).run();
+      recordAudit(tx, { planId, userId: actorId, type: "member.added", detail: { memberId: user.id, email, role: input.role } });
+      return { userId: user.id, email, name: user.name, organisation: user.organisation, side: user.side, role: input.role };
+    });
+    this.onAccessChange(planId, user.id, input.role);
+    return member;
+  }
+
+  changeRole(actorId: string, planId: string, userId: string, role: Role): void {
+    this.db.transaction((tx) => {
+      const current = this.roleIn(tx, planId, userId);
+      if (!current) throw new Refusal("not-found", "that user is not a member of this plan");
+      if (current === role) return;
+      if (current === "owner") this.assertAnotherOwner(tx, planId, "demote");
+      tx.update(planMembers)
+        .set({ role })
+        .where(and(eq(planMembers.planId, planId), eq(planMembers.userId, userId)))
+        .run();
+      recordAudit(tx, { planId, userId: actorId, type: "member.role-changed", detail: { memberId: userId, from: current, to: role } });
+    });
+    this.onAccessChange(planId, userId, role);
+  }
+
+  remove(actorId: string, planId: string, userId: string): void {
+    this.db.transaction((tx) => {
+      const current = this.roleIn(tx, planId, userId);
+      if (!current) throw new Refusal("not-found", "that user is not a member of this plan");
+      if (current === "owner") this.assertAnotherOwner(tx, planId, "remove");
+      tx.delete(planMembers)
+        .where(and(eq(planMembers.planId, planId), eq(planMembers.userId, userId)))
+        .run();
+      recordAudit(tx, { planId, userId: actorId, type: "member.removed", detail: { memberId: userId, role: current } });
+    });
+    this.onAccessChange(planId, userId, null);
+  }
+
+  private roleIn(tx: Pick<Db, "select">, planId: string, userId: string): Role | undefined {
+    return tx
+      .select({ role: planMembers.role })
+      .from(planMembers)
+      .where(and(eq(planMembers.planId, planId), eq(planMembers.userId, userId)))
+      .get()?.role;
+  }
+
+  private assertAnotherOwner(tx: Pick<Db, "select">, planId: string, verb: string): void {
+    const owners = tx
+      .select({ userId: planMembers.userId })
+      .from(planMembers)
+      .where(and(eq(planMembers.planId, planId), eq(planMembers.role, "owner")))
+      .all();
+    if (owners.length <= 1) {
+      throw new Refusal("conflict", `cannot ${verb} the plan's last owner; make someone else an owner first`);
+    }
+  }
+}

@@ -1,0 +1,41 @@
+import { describe, expect, it } from "vitest";
+import { editorText, openDemoPlan, screenshotPath, signedInPage, useServerAndBrowser } from "../support/browser";
+
+const running = useServerAndBrowser();
+
+describe("what each role sees", () => {
+  it("a reviewer sees a read-only editor and a notice that they can comment", async () => {
+    const page = await signedInPage(running.browser, running.server.url, "reviewer@dwp.example");
+    await openDemoPlan(page);
+
+    expect(await page.getByTestId("role-notice").textContent()).toContain("Reviewer: you can comment");
+    const editor = page.locator('.rich-text[data-section="customer-insight"]');
+    expect(await editor.getAttribute("contenteditable")).toBe("false");
+    const before = await editorText(page, "customer-insight");
+    await editor.click();
+    await page.keyboard.type("reviewer typing");
+    expect(await editorText(page, "customer-insight")).toBe(before);
+    await page.screenshot({ path: screenshotPath("reviewer-read-only") });
+  });
+
+  it("an owner manages members; others see the list without controls", async () => {
+    const owner = await signedInPage(running.browser, running.server.url, "owner@swindon.example");
+    await openDemoPlan(owner);
+    await owner.getByRole("link", { name: "Members" }).click();
+    await owner.getByRole("heading", { name: "Members" }).waitFor();
+    await owner.getByLabel("Role of Sam Whitfield").selectOption("reviewer");
+    await owner.getByLabel("Role of Sam Whitfield").locator("xpath=..").getByRole("button", { name: "Change" }).click();
+    await expect.poll(() => owner.getByRole("status").textContent()).toBe("Role changed.");
+
+    await owner.getByLabel("Email address").fill("nobody@nowhere.example");
+    await owner.getByRole("button", { name: "Add member" }).click();
+    await expect.poll(() => owner.getByRole("alert").textContent()).toContain("No user has the email nobody@nowhere.example");
+    await owner.screenshot({ path: screenshotPath("members-owner") });
+
+    const editor = await signedInPage(running.browser, running.server.url, "editor@swindon.example");
+    await editor.goto(owner.url());
+    await editor.getByRole("heading", { name: "Members" }).waitFor();
+    expect(await editor.getByRole("button", { name: /Remove/ }).count()).toBe(0);
+    expect(await editor.getByText("Sam Whitfield").count()).toBe(1);
+  });
+});

@@ -1,0 +1,20 @@
+import { spawnSync } from "node:child_process";
+import { resolve } from "node:path";
+
+const ROOT = resolve(import.meta.dirname, "../..");
+
+/** Runs `npm run admin -- ...`'s script against a database, as an operator would. */
+export function runAdmin(databasePath: string, ...args: string[]) {
+  const result = spawnSync(process.execPath, ["--import", "tsx", "server/admin.ts", ...args], {
+    cwd: ROOT,
+    env: { ...process.env, DATABASE_PATH: databasePath },
+    encoding: "utf8",
+  });
+  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+/** Creates a user with the admin command and fails loudly if it cannot. */
+export function addUser(databasePath: string, email: string, name: string, side: "local" | "whitehall" = "local"): void {
+  const result = runAdmin(databasePath, "add-user", "--email", email, "--name", name, "--password", "coplan-demo", "--org", "Test Org", "--side", side);
+  if (result.code !== 0) throw new Error(`add-user ${email} failed: ${result.stderr}`);
+}
