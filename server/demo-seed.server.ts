@@ -1,6 +1,7 @@
 import * as Y from "yjs";
 import type { Role, Side } from "../app/lib/permissions";
 import { sectionFragmentName } from "../app/lib/doc-names";
+import { addRow, setAmount } from "../app/lib/section-rows";
 import { users } from "../db/schema";
 import { SqliteDocStore } from "./collab/doc-store.server";
 import type { Services } from "./services.server";
@@ -50,12 +51,29 @@ export async function seedDemo(services: Services): Promise<boolean> {
   for (const { user, role } of created) {
     if (user.id !== owner.id) members.add(owner.id, plan.id, { email: user.email, role });
   }
-  new SqliteDocStore(db).append(plan.id, starterContent());
+  const store = new SqliteDocStore(db);
+  const doc = new Y.Doc();
+  Y.applyUpdate(doc, store.load(plan.id).state);
+  const before = Y.encodeStateVector(doc);
+  writeStarterContent(doc);
+  store.append(plan.id, Y.encodeStateAsUpdate(doc, before));
   return true;
 }
 
-function starterContent(): Uint8Array {
-  const doc = new Y.Doc();
+const STARTER_BUDGET: [Record<string, string>, Record<string, number>][] = [
+  [{ organisation: "Swindon Borough Council", department: "Department for Education", fundingLine: "Early Intervention Grant", treatment: "pooled" }, { "2012-13": 4_200_000_00, "2013-14": 4_050_000_00 }],
+  [{ organisation: "Jobcentre Plus", department: "DWP", fundingLine: "Jobcentre Plus flexible (discretionary) funding", treatment: "aligned" }, { "2012-13": 650_000_00, "2013-14": 600_000_00 }],
+  [{ organisation: "Wiltshire Probation Trust", department: "Ministry of Justice", fundingLine: "Probation / NOMS interventions funding", treatment: "aligned" }, { "2012-13": 310_000_00 }],
+  [{ organisation: "NHS Swindon", department: "Department of Health", fundingLine: "PCT funding (mental health, older people, drug and alcohol)", treatment: "pooled" }, { "2012-13": 1_750_000_00, "2013-14": 1_800_000_00 }],
+];
+
+function writeStarterContent(doc: Y.Doc): void {
+  for (const [fields, amounts] of STARTER_BUDGET) {
+    const id = addRow(doc, "shadow-budget", "budget", fields);
+    for (const [year, pence] of Object.entries(amounts)) setAmount(doc, "shadow-budget", id, year, pence);
+  }
+  addRow(doc, "timescales", "milestones", { milestone: "Operational Plan agreed by the joint team", owner: "Alison Reed", due: "2012-03-31", status: "in-progress" });
+  addRow(doc, "timescales", "milestones", { milestone: "Shadow budget running alongside existing budgets", owner: "Tom Okafor", due: "2013-04-01", status: "not-started" });
   for (const [key, paragraphs] of Object.entries(STARTER_TEXT)) {
     const fragment = doc.getXmlFragment(sectionFragmentName(key));
     fragment.insert(
@@ -67,5 +85,4 @@ function starterContent(): Uint8Array {
       }),
     );
   }
-  return Y.encodeStateAsUpdate(doc);
 }

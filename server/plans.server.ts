@@ -1,4 +1,7 @@
 import { randomUUID } from "node:crypto";
+import * as Y from "yjs";
+import { budgetTotals, type BudgetData } from "../app/lib/budget";
+import { initialiseStructuredSections } from "../app/lib/section-rows";
 import { and, desc, eq } from "drizzle-orm";
 import type { NewPlanInput } from "../app/lib/plan-input";
 import type { Role } from "../app/lib/permissions";
@@ -7,6 +10,7 @@ import type { Db } from "../db/client.server";
 import { planMembers, plans, type Plan } from "../db/schema";
 import { recordAudit } from "./audit.server";
 import type { RoomRegistry } from "./collab/rooms.server";
+import type { DocStore } from "./collab/doc-store.server";
 import { sectionData, sectionPlainText } from "./plan-content.server";
 
 export class UnknownTemplateError extends Error {}
@@ -24,11 +28,12 @@ export interface PlanSummary {
 export class PlanService {
   constructor(
     private readonly db: Db,
+    private readonly store: DocStore,
     private readonly rooms: RoomRegistry,
     private readonly templates: ReadonlyMap<string, PlanTemplate>,
   ) {}
 
-  /** Creates a plan from a template, with its creator as owner. */
+  /** Creates a plan from a template, with its creator as owner and its tables ready. */
   create(ownerId: string, input: NewPlanInput): Plan {
     const template = this.templates.get(input.templateId);
     if (!template) throw new UnknownTemplateError(`unknown template "${input.templateId}"`);
@@ -52,6 +57,9 @@ export class PlanService {
         type: "plan.created",
         detail: { templateId: template.id, templateVersion: template.version },
       });
+      const doc = new Y.Doc();
+      initialiseStructuredSections(doc, template);
+      this.store.append(plan.id, Y.encodeStateAsUpdate(doc));
       return plan;
     });
   }
@@ -112,6 +120,9 @@ export class PlanService {
         requiredSides: section.signoff,
         text: sectionPlainText(doc, section.key),
         data: sectionData(doc, section.key),
+        ...(section.kind === "budget"
+          ? { totals: budgetTotals(sectionData(doc, section.key) as BudgetData) }
+          : {}),
         signoff: { state: "unsigned" as const, records: [] as unknown[] },
       })),
     );

@@ -22,11 +22,12 @@ export function createServices(env: Env) {
     secret: resolveSessionSecret(db, env.SESSION_SECRET),
     secure: servedOverHttps(env),
   });
-  const rooms = new RoomRegistry(new SqliteDocStore(db), {
+  const store = new SqliteDocStore(db);
+  const rooms = new RoomRegistry(store, {
     idleUnloadMs: env.COLLAB_IDLE_UNLOAD_SECONDS * 1000,
     compactAfterUpdates: 500,
   });
-  const plans = new PlanService(db, rooms, templates);
+  const plans = new PlanService(db, store, rooms, templates);
   const members = new MemberService(db, (planId, userId, role) => rooms.updateAccess(planId, userId, role));
   return {
     env,

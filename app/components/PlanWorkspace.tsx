@@ -1,7 +1,10 @@
 import { Link } from "@remix-run/react";
 import { ROLE_LABEL, type Role, type Side } from "~/lib/permissions";
 import type { SectionKind } from "~/lib/template-schema";
+import { isStructuredKind } from "~/lib/structured-fields";
 import { PresenceList } from "./PresenceList";
+import { SuggestionLists } from "./RowsTable";
+import { StructuredSection } from "./StructuredSection";
 import { SectionEditor } from "./SectionEditor";
 import { usePlanConnection, usePresence, type ConnectionStatus, type PresenceUser } from "./usePlanConnection";
 
@@ -105,6 +108,16 @@ export function PlanWorkspace({
               <summary>Guidance</summary>
               <p>{section.guidance}</p>
             </details>
+            {connection && isStructuredKind(section.kind) ? (
+              <StructuredSection
+                doc={connection.doc}
+                sectionKey={section.key}
+                kind={section.kind}
+                title={section.title}
+                editable={editable}
+              />
+            ) : null}
+            {isStructuredKind(section.kind) ? <h3 className="structured__heading">Narrative</h3> : null}
             {connection ? (
               <SectionEditor
                 sectionKey={section.key}
@@ -119,6 +132,7 @@ export function PlanWorkspace({
           </section>
         ))}
       </main>
+      <SuggestionLists />
       <aside className="sidebar">
         <PresenceList people={people} meId={me.id} />
       </aside>

@@ -1,0 +1,266 @@
+import { useState, type KeyboardEvent, type ReactNode } from "react";
+import { DEPARTMENTS, FUNDING_MENU } from "~/lib/funding-menu";
+import type { FieldDef } from "~/lib/structured-fields";
+
+export interface RowJson {
+  id: string;
+  [field: string]: unknown;
+}
+
+/**
+ * A keyboard-friendly table of rows: Tab moves along, Enter and the up/down arrows move
+ * down and up the column, as in a spreadsheet. Text cells write through on every keystroke,
+ * so others see them live.
+ */
+export function RowsTable({
+  caption,
+  sectionKey,
+  fields,
+  rows,
+  editable,
+  onChange,
+  onDelete,
+  onMove,
+  extraColumns,
+  footer,
+}: {
+  caption: string;
+  sectionKey: string;
+  fields: FieldDef[];
+  rows: RowJson[];
+  editable: boolean;
+  onChange: (id: string, field: string, value: string) => void;
+  onDelete: (id: string) => void;
+  onMove: (id: string, delta: -1 | 1) => void;
+  extraColumns?: { header: ReactNode; cell: (row: RowJson, rowIndex: number) => ReactNode }[];
+  footer?: ReactNode;
+}) {
+  const tableId = `${sectionKey}-${caption.replace(/\W+/g, "-").toLowerCase()}`;
+  return (
+    <div className="rows-table-wrap">
+      <table className="rows-table" id={tableId} data-section-table={sectionKey}>
+        <caption className="visually-hidden">{caption}</caption>
+        <thead>
+          <tr>
+            {fields.map((field) => (
+              <th key={field.name} scope="col">
+                {field.label}
+              </th>
+            ))}
+            {extraColumns?.map((column, i) => (
+              <th key={`extra-${i}`} scope="col" className="numeric">
+                {column.header}
+              </th>
+            ))}
+            {editable ? (
+              <th scope="col">
+                <span className="visually-hidden">Row actions</span>
+              </th>
+            ) : null}
+          </tr>
+        </thead>
+        <tbody>
+          {rows.length === 0 ? (
+            <tr>
+              <td colSpan={fields.length + (extraColumns?.length ?? 0) + 1} className="muted empty-row">
+                No rows yet.
+              </td>
+            </tr>
+          ) : null}
+          {rows.map((row, rowIndex) => (
+            <tr key={row.id} data-row-id={row.id}>
+              {fields.map((field, colIndex) => (
+                <td key={field.name}>
+                  <Cell
+                    field={field}
+                    value={typeof row[field.name] === "string" ? (row[field.name] as string) : ""}
+                    editable={editable}
+                    label={`${field.label}, row ${rowIndex + 1}`}
+                    position={{ table: tableId, row: rowIndex, col: colIndex }}
+                    onChange={(value) => onChange(row.id, field.name, value)}
+                  />
+                </td>
+              ))}
+              {extraColumns?.map((column, i) => (
+                <td key={`extra-${i}`} className="numeric">
+                  {column.cell(row, rowIndex)}
+                </td>
+              ))}
+              {editable ? (
+                <td className="row-actions">
+                  <button type="button" className="icon-button" aria-label={`Move row ${rowIndex + 1} up`} disabled={rowIndex === 0} onClick={() => onMove(row.id, -1)}>
+                    ↑
+                  </button>
+                  <button type="button" className="icon-button" aria-label={`Move row ${rowIndex + 1} down`} disabled={rowIndex === rows.length - 1} onClick={() => onMove(row.id, 1)}>
+                    ↓
+                  </button>
+                  <button type="button" className="icon-button danger" aria-label={`Delete row ${rowIndex + 1}`} onClick={() => onDelete(row.id)}>
+                    ×
+                  </button>
+                </td>
+              ) : null}
+            </tr>
+          ))}
+        </tbody>
+        {footer}
+      </table>
+    </div>
+  );
+}
+
+export interface CellPosition {
+  table: string;
+  row: number;
+  col: number;
+}
+
+/** Moves focus to the same column of the row above or below, as a spreadsheet does. */
+export function moveFocus(event: KeyboardEvent<HTMLElement>, position: CellPosition): void {
+  const isSelect = event.currentTarget.tagName === "SELECT";
+  const delta =
+    event.key === "Enter" || (event.key === "ArrowDown" && !isSelect) ? 1 : event.key === "ArrowUp" && !isSelect ? -1 : 0;
+  if (delta === 0 || event.shiftKey || event.altKey) return;
+  const target = document.querySelector<HTMLElement>(
+    `#${CSS.escape(position.table)} [data-cell="${position.row + delta}:${position.col}"]`,
+  );
+  if (target) {
+    event.preventDefault();
+    target.focus();
+  }
+}
+
+function Cell({
+  field,
+  value,
+  editable,
+  label,
+  position,
+  onChange,
+}: {
+  field: FieldDef;
+  value: string;
+  editable: boolean;
+  label: string;
+  position: CellPosition;
+  onChange: (value: string) => void;
+}) {
+  const shared = {
+    "aria-label": label,
+    "data-cell": `${position.row}:${position.col}`,
+    disabled: !editable,
+    onKeyDown: (event: KeyboardEvent<HTMLElement>) => moveFocus(event, position),
+  };
+  if (field.type === "select") {
+    return (
+      <select {...shared} value={value} onChange={(e) => onChange(e.target.value)}>
+        <option value="">—</option>
+        {field.options?.map((option) => (
+          <option key={option.value} value={option.value}>
+            {option.label}
+          </option>
+        ))}
+      </select>
+    );
+  }
+  if (field.type === "date") {
+    return <input {...shared} type="date" value={value} onChange={(e) => onChange(e.target.value)} />;
+  }
+  return (
+    <input
+      {...shared}
+      type="text"
+      className={field.type === "longtext" ? "wide" : undefined}
+      value={value}
+      maxLength={2000}
+      list={field.suggestions ? `suggest-${field.suggestions}` : undefined}
+      onChange={(e) => onChange(e.target.value)}
+    />
+  );
+}
+
+/** The suggestion lists cells refer to; rendered once per page. */
+export function SuggestionLists() {
+  return (
+    <>
+      <datalist id="suggest-funding-lines">
+        {FUNDING_MENU.map((line) => (
+          <option key={line.fundingLine} value={line.fundingLine}>
+            {line.department}
+          </option>
+        ))}
+      </datalist>
+      <datalist id="suggest-departments">
+        {DEPARTMENTS.map((department) => (
+          <option key={department} value={department} />
+        ))}
+      </datalist>
+    </>
+  );
+}
+
+/** A money cell: typed freely, checked and stored on Enter or leaving the cell. */
+export function MoneyCell({
+  pence,
+  editable,
+  label,
+  position,
+  parse,
+  format,
+  onCommit,
+}: {
+  pence: number | undefined;
+  editable: boolean;
+  label: string;
+  position: CellPosition;
+  parse: (text: string) => { ok: true; pence: number } | { ok: false; error: string };
+  format: (pence: number) => string;
+  onCommit: (pence: number | null) => void;
+}) {
+  const [draft, setDraft] = useState<string | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const shown = draft ?? (pence === undefined ? "" : format(pence));
+  /** Stores the draft if it is a valid amount (an empty one clears the cell); false if not. */
+  const commit = (): boolean => {
+    if (draft === null) return true;
+    const parsed = draft.trim() === "" ? ({ ok: true, pence: null } as const) : parse(draft);
+    if (!parsed.ok) {
+      setError(parsed.error);
+      return false;
+    }
+    onCommit(parsed.pence);
+    setDraft(null);
+    setError(null);
+    return true;
+  };
+  const errorId = `${position.table}-${position.row}-${position.col}-error`;
+  return (
+    <span className="money-cell">
+      <input
+        type="text"
+        inputMode="decimal"
+        aria-label={label}
+        aria-invalid={error ? true : undefined}
+        aria-describedby={error ? errorId : undefined}
+        data-cell={`${position.row}:${position.col}`}
+        disabled={!editable}
+        value={shown}
+        onChange={(e) => setDraft(e.target.value)}
+        onBlur={commit}
+        onKeyDown={(event) => {
+          if (event.key === "Escape") {
+            setDraft(null);
+            setError(null);
+            return;
+          }
+          if (event.key === "Enter" && !commit()) return;
+          moveFocus(event, position);
+        }}
+      />
+      {error ? (
+        <span className="cell-error" id={errorId} role="alert">
+          {error}
+        </span>
+      ) : null}
+    </span>
+  );
+}

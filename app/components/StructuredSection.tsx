@@ -1,0 +1,241 @@
+import { useMemo } from "react";
+import type * as Y from "yjs";
+import { budgetTotals, formatPounds, parsePounds, type BudgetData } from "~/lib/budget";
+import { sectionDataName } from "~/lib/doc-names";
+import {
+  addRow,
+  addYear,
+  deleteRow,
+  moveRow,
+  nextFinancialYear,
+  removeYear,
+  setAmount,
+  setField,
+} from "~/lib/section-rows";
+import {
+  BUDGET_ASSET_FIELDS,
+  BUDGET_FUNDING_FIELDS,
+  MILESTONE_STATUSES,
+  STRUCTURED_FIELDS,
+  type StructuredKind,
+} from "~/lib/structured-fields";
+import { MoneyCell, RowsTable, type RowJson } from "./RowsTable";
+import { useYJson } from "./useYJson";
+
+interface SectionData {
+  rows?: RowJson[];
+  years?: string[];
+}
+
+/** The structured part of a section, co-edited live through its `data:<key>` map. */
+export function StructuredSection({
+  doc,
+  sectionKey,
+  kind,
+  title,
+  editable,
+}: {
+  doc: Y.Doc;
+  sectionKey: string;
+  kind: StructuredKind;
+  title: string;
+  editable: boolean;
+}) {
+  const map = useMemo(() => doc.getMap(sectionDataName(sectionKey)), [doc, sectionKey]);
+  const data = useYJson<SectionData>(map);
+  const rows = data.rows ?? [];
+  const actions = {
+    onChange: (id: string, field: string, value: string) => setField(doc, sectionKey, id, field, value),
+    onDelete: (id: string) => deleteRow(doc, sectionKey, id),
+    onMove: (id: string, delta: -1 | 1) => moveRow(doc, sectionKey, id, delta),
+  };
+  if (kind === "budget") {
+    return <BudgetTables doc={doc} sectionKey={sectionKey} data={data} editable={editable} actions={actions} />;
+  }
+  return (
+    <div className="structured" data-kind={kind}>
+      {kind === "milestones" ? <Timeline rows={rows} /> : null}
+      <RowsTable caption={title} sectionKey={sectionKey} fields={STRUCTURED_FIELDS[kind]} rows={rows} editable={editable} {...actions} />
+      {editable ? (
+        <button type="button" className="button small" onClick={() => addRow(doc, sectionKey, kind)}>
+          + Add row
+        </button>
+      ) : null}
+    </div>
+  );
+}
+
+function BudgetTables({
+  doc,
+  sectionKey,
+  data,
+  editable,
+  actions,
+}: {
+  doc: Y.Doc;
+  sectionKey: string;
+  data: SectionData;
+  editable: boolean;
+  actions: Pick<Parameters<typeof RowsTable>[0], "onChange" | "onDelete" | "onMove">;
+}) {
+  const totals = budgetTotals(data as BudgetData);
+  const rows = data.rows ?? [];
+  const funding = rows.filter((row) => row.rowType !== "asset");
+  const assets = rows.filter((row) => row.rowType === "asset");
+  const yearColumns = (fieldCount: number, tableId: string) =>
+    totals.years.map((year, i) => ({
+      header: year,
+      cell: (row: RowJson, rowIndex: number) => (
+        <MoneyCell
+          pence={amountOf(row, year)}
+          editable={editable}
+          label={`${year} amount, row ${rowIndex + 1}`}
+          position={{ table: tableId, row: rowIndex, col: fieldCount + i }}
+          parse={parsePounds}
+          format={formatPounds}
+          onCommit={(pence) => setAmount(doc, sectionKey, row.id, year, pence)}
+        />
+      ),
+    }));
+  return (
+    <div className="structured budget" data-kind="budget">
+      <div className="budget__years">
+        <span>Financial years:</span>
+        {totals.years.map((year) => (
+          <span key={year} className="tag">
+            {year}
+            {editable && totals.years.length > 1 ? (
+              <button type="button" className="tag__remove" aria-label={`Remove year ${year}`} onClick={() => removeYear(doc, sectionKey, year)}>
+                ×
+              </button>
+            ) : null}
+          </span>
+        ))}
+        {editable ? (
+          <button type="button" className="button small" onClick={() => addYear(doc, sectionKey, nextFinancialYear(totals.years))}>
+            + Add {nextFinancialYear(totals.years)}
+          </button>
+        ) : null}
+      </div>
+      <h3 className="structured__heading">Funding lines</h3>
+      <RowsTable
+        caption="Funding lines"
+        sectionKey={sectionKey}
+        fields={BUDGET_FUNDING_FIELDS}
+        rows={funding}
+        editable={editable}
+        {...actions}
+        extraColumns={yearColumns(BUDGET_FUNDING_FIELDS.length, `${sectionKey}-funding-lines`)}
+      />
+      {editable ? (
+        <button type="button" className="button small" onClick={() => addRow(doc, sectionKey, "budget", { rowType: "funding" })}>
+          + Add funding line
+        </button>
+      ) : null}
+      <h3 className="structured__heading">Assets</h3>
+      <RowsTable
+        caption="Assets"
+        sectionKey={sectionKey}
+        fields={BUDGET_ASSET_FIELDS}
+        rows={assets}
+        editable={editable}
+        {...actions}
+        extraColumns={yearColumns(BUDGET_ASSET_FIELDS.length, `${sectionKey}-assets`)}
+      />
+      {editable ? (
+        <button type="button" className="button small" onClick={() => addRow(doc, sectionKey, "budget", { rowType: "asset" })}>
+          + Add asset
+        </button>
+      ) : null}
+      <h3 className="structured__heading">Totals</h3>
+      <table className="totals" data-testid={`totals-${sectionKey}`}>
+        <thead>
+          <tr>
+            <th scope="col">By treatment</th>
+            {totals.years.map((year) => (
+              <th key={year} scope="col" className="numeric">
+                {year}
+              </th>
+            ))}
+            <th scope="col" className="numeric">
+              Total
+            </th>
+          </tr>
+        </thead>
+        <tbody>
+          {totals.byTreatment.map((line) => (
+            <TotalRow key={`t-${line.label}`} label={line.label} perYear={line.perYear} total={line.total} years={totals.years} />
+          ))}
+          <tr className="totals__subhead">
+            <th scope="rowgroup" colSpan={totals.years.length + 2}>
+              By organisation
+            </th>
+          </tr>
+          {totals.byOrganisation.map((line) => (
+            <TotalRow key={`o-${line.label}`} label={line.label} perYear={line.perYear} total={line.total} years={totals.years} />
+          ))}
+        </tbody>
+        <tfoot>
+          <TotalRow label="All resources mapped" perYear={totals.byYear} total={totals.total} years={totals.years} testId="grand-total" />
+          <tr>
+            <th scope="row">Single budget (excluding out of scope)</th>
+            <td colSpan={totals.years.length} />
+            <td className="numeric" data-testid="in-scope-total">
+              {formatPounds(totals.inScope)}
+            </td>
+          </tr>
+        </tfoot>
+      </table>
+    </div>
+  );
+}
+
+function TotalRow({ label, perYear, total, years, testId }: { label: string; perYear: Record<string, number>; total: number; years: string[]; testId?: string }) {
+  return (
+    <tr>
+      <th scope="row">{label}</th>
+      {years.map((year) => (
+        <td key={year} className="numeric">
+          {formatPounds(perYear[year] ?? 0)}
+        </td>
+      ))}
+      <td className="numeric" data-testid={testId}>
+        {formatPounds(total)}
+      </td>
+    </tr>
+  );
+}
+
+function amountOf(row: RowJson, year: string): number | undefined {
+  const amounts = row.amounts as Record<string, unknown> | undefined;
+  const value = amounts?.[year];
+  return typeof value === "number" ? value : undefined;
+}
+
+/** Milestones in date order on a line; overdue ones (past due and not done) are marked. */
+function Timeline({ rows }: { rows: RowJson[] }) {
+  const today = new Date().toISOString().slice(0, 10);
+  const dated = rows
+    .filter((row): row is RowJson & { due: string } => typeof row.due === "string" && /^\d{4}-\d{2}-\d{2}$/.test(row.due))
+    .sort((a, b) => a.due.localeCompare(b.due));
+  if (dated.length === 0) return null;
+  return (
+    <ol className="timeline" aria-label="Timeline">
+      {dated.map((row) => {
+        const overdue = row.due < today && row.status !== "done";
+        const status = MILESTONE_STATUSES.find((s) => s.value === row.status)?.label ?? "No status";
+        return (
+          <li key={row.id} className={`timeline__item timeline__item--${String(row.status || "none")}${overdue ? " timeline__item--overdue" : ""}`}>
+            <time dateTime={row.due}>{formatDate(row.due)}</time>
+            <span className="timeline__title">{String(row.milestone || "Untitled milestone")}</span>
+            <span className="timeline__status">{overdue ? `Overdue · ${status}` : status}</span>
+          </li>
+        );
+      })}
+    </ol>
+  );
+}
+
+function formatDate(isoDate: string): string {
+  return new Date(`${isoDate}T00:00:00Z`).toLocaleDateString("en-GB", { day: "numeric", month: "short", year: "numeric", timeZone: "UTC" });
+}

@@ -1,0 +1,43 @@
+import { describe, expect, it } from "vitest";
+import { openDemoPlan, screenshotPath, signedInPage, useServerAndBrowser } from "../support/browser";
+
+const running = useServerAndBrowser();
+
+describe("the shadow budget in two browsers", () => {
+  it("a line added and costed in one page updates the totals on both; a bad amount is refused in the cell", async () => {
+    const alison = await signedInPage(running.browser, running.server.url, "owner@swindon.example");
+    const tom = await signedInPage(running.browser, running.server.url, "editor@swindon.example");
+    await openDemoPlan(alison);
+    await tom.goto(alison.url());
+    await tom.locator('[data-testid="connection-status"][data-synced="true"]').waitFor();
+
+    const grandTotal = (page: typeof alison) => page.getByTestId("totals-shadow-budget").getByTestId("grand-total").textContent();
+    expect(await grandTotal(alison)).toBe("£13,360,000");
+    await expect.poll(() => grandTotal(tom)).toBe("£13,360,000");
+
+    const section = alison.locator("#section-shadow-budget");
+    await section.getByRole("button", { name: "+ Add funding line" }).click();
+    await section.getByLabel("Organisation, row 5").fill("Swindon Youth Offending Team");
+    await section.getByLabel("Treatment, row 5").selectOption("pooled");
+    const amount = section.getByLabel("2012-13 amount, row 5");
+    await amount.fill("12.345");
+    await amount.press("Enter");
+    await expect.poll(() => section.getByRole("alert").textContent()).toContain("at most two decimal places");
+    expect(await grandTotal(alison)).toBe("£13,360,000");
+
+    await amount.fill("£1,250,000");
+    await amount.press("Enter");
+    await expect.poll(() => grandTotal(alison)).toBe("£14,610,000");
+    await expect.poll(() => grandTotal(tom)).toBe("£14,610,000");
+    await expect
+      .poll(() => tom.locator("#section-shadow-budget").getByLabel("Organisation, row 5").inputValue())
+      .toBe("Swindon Youth Offending Team");
+
+    await tom.locator("#section-shadow-budget").getByLabel("2013-14 amount, row 5").fill("250000");
+    await tom.locator("#section-shadow-budget").getByLabel("2013-14 amount, row 5").press("Tab");
+    await expect.poll(() => grandTotal(alison)).toBe("£14,860,000");
+
+    await section.scrollIntoViewIfNeeded();
+    await section.screenshot({ path: screenshotPath("budget-alison") });
+  });
+});
