@@ -6,6 +6,7 @@ import {
   primaryKey,
   sqliteTable,
   text,
+  uniqueIndex,
 } from "drizzle-orm/sqlite-core";
 import { ROLES, SIDES } from "../app/lib/permissions";
 import type { PlanTemplate } from "../app/lib/template-schema";
@@ -120,3 +121,18 @@ export const settings = sqliteTable("settings", {
   key: text("key").primaryKey(),
   value: text("value").notNull(),
 });
+
+/** Templates people imported through the UI or API, each visible to the person who imported it. */
+export const importedTemplates = sqliteTable(
+  "imported_templates",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    templateId: text("template_id").notNull(),
+    template: text("template", { mode: "json" }).$type<PlanTemplate>().notNull(),
+    importedBy: text("imported_by")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    createdAt: createdAt(),
+  },
+  (t) => [uniqueIndex("imported_templates_owner_id_idx").on(t.importedBy, t.templateId)],
+);

@@ -18,6 +18,8 @@ const envSchema = z.object({
         .map((origin) => origin.trim().replace(/\/$/, ""))
         .filter(Boolean),
     ),
+  /** Where the built-in plan templates are; the repository's plan-templates/ by default. */
+  PLAN_TEMPLATES_DIR: z.string().min(1).optional(),
   /** Seconds a plan with no connection stays in memory (tests shorten it). */
   COLLAB_IDLE_UNLOAD_SECONDS: z.coerce.number().positive().default(30),
 });

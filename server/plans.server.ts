@@ -5,15 +5,14 @@ import { initialiseStructuredSections } from "../app/lib/section-rows";
 import { and, desc, eq } from "drizzle-orm";
 import type { NewPlanInput } from "../app/lib/plan-input";
 import type { Role } from "../app/lib/permissions";
-import type { PlanTemplate } from "../app/lib/template-schema";
+import { Refusal } from "../app/lib/errors";
 import type { Db } from "../db/client.server";
 import { planMembers, plans, type Plan } from "../db/schema";
 import { recordAudit } from "./audit.server";
 import type { RoomRegistry } from "./collab/rooms.server";
 import type { DocStore } from "./collab/doc-store.server";
 import { sectionData, sectionPlainText } from "./plan-content.server";
-
-export class UnknownTemplateError extends Error {}
+import type { TemplateCatalog } from "./template-catalog.server";
 
 export interface PlanSummary {
   id: string;
@@ -30,13 +29,13 @@ export class PlanService {
     private readonly db: Db,
     private readonly store: DocStore,
     private readonly rooms: RoomRegistry,
-    private readonly templates: ReadonlyMap<string, PlanTemplate>,
+    private readonly templates: TemplateCatalog,
   ) {}
 
   /** Creates a plan from a template, with its creator as owner and its tables ready. */
   create(ownerId: string, input: NewPlanInput): Plan {
-    const template = this.templates.get(input.templateId);
-    if (!template) throw new UnknownTemplateError(`unknown template "${input.templateId}"`);
+    const template = this.templates.find(ownerId, input.templateId);
+    if (!template) throw new Refusal("invalid", `templateId: unknown template "${input.templateId}"`);
     return this.db.transaction((tx) => {
       const plan = tx
         .insert(plans)

@@ -10,14 +10,16 @@ import type { Env } from "./env.server";
 import { MemberService } from "./members.server";
 import { PlanService } from "./plans.server";
 import { resolveSessionSecret } from "./session-secret.server";
+import { TemplateCatalog } from "./template-catalog.server";
 import { loadTemplates } from "./templates.server";
 
 export const TEMPLATES_DIR = resolve(dirname(fileURLToPath(import.meta.url)), "../plan-templates");
 
 /** Everything the routes and the sync server share, built once per process. */
 export function createServices(env: Env) {
-  const templates = loadTemplates(TEMPLATES_DIR);
+  const builtInTemplates = loadTemplates(env.PLAN_TEMPLATES_DIR ?? TEMPLATES_DIR);
   const db = openDatabase(env.DATABASE_PATH);
+  const templates = new TemplateCatalog(db, builtInTemplates);
   const auth = new AuthService(db, new LoginThrottle(10, 60_000), {
     secret: resolveSessionSecret(db, env.SESSION_SECRET),
     secure: servedOverHttps(env),

@@ -1,6 +1,6 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { requireApiUser } from "~/utils/auth.server";
-import { jsonError, readJson } from "~/utils/http.server";
+import { jsonError, readJson, refusalsAsJson } from "~/utils/http.server";
 import { newPlanSchema } from "~/lib/plan-input";
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
@@ -12,9 +12,6 @@ export async function action({ request, context }: ActionFunctionArgs) {
   if (request.method !== "POST") return jsonError(405, "use POST to create a plan");
   const user = await requireApiUser(context, request);
   const input = await readJson(request, newPlanSchema);
-  if (!context.templates.has(input.templateId)) {
-    return jsonError(400, `templateId: unknown template "${input.templateId}"`);
-  }
-  const plan = context.plans.create(user.id, input);
+  const plan = await refusalsAsJson(() => context.plans.create(user.id, input));
   return Response.json({ id: plan.id }, { status: 201 });
 }

@@ -2,6 +2,7 @@ import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remi
 import { data, redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { AppHeader } from "~/components/AppHeader";
+import { isRefusal, REFUSAL_STATUS } from "~/lib/errors";
 import { ROLE_LABEL } from "~/lib/permissions";
 import { newPlanSchema } from "~/lib/plan-input";
 import { requireUser } from "~/utils/auth.server";
@@ -13,7 +14,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   return {
     user,
     plans: context.plans.listForUser(user.id),
-    templates: [...context.templates.values()].map(({ id, title, sections }) => ({
+    templates: context.templates.forUser(user.id).map(({ id, title, sections }) => ({
       id,
       title,
       sectionCount: sections.length,
@@ -21,17 +22,33 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   };
 }
 
+const MAX_TEMPLATE_BYTES = 256 * 1024;
+
 export async function action({ request, context }: ActionFunctionArgs) {
   const user = await requireUser(context, request);
-  const parsed = newPlanSchema.safeParse(Object.fromEntries(await request.formData()));
-  if (!parsed.success) {
-    return data({ error: parsed.error.issues[0]!.message }, { status: 400 });
+  const form = await request.formData();
+  try {
+    if (form.get("intent") === "import-template") {
+      const file = form.get("file");
+      if (!(file instanceof File) || file.size === 0) {
+        return data({ form: "import", error: "Choose a template file (.json) to import." }, { status: 400 });
+      }
+      if (file.size > MAX_TEMPLATE_BYTES) {
+        return data({ form: "import", error: "That file is too large for a template (256 KB at most)." }, { status: 413 });
+      }
+      const template = context.templates.import(user.id, file.name, await file.text());
+      return { form: "import", notice: `Imported "${template.title}". You can start a plan from it below.` };
+    }
+    const parsed = newPlanSchema.safeParse(Object.fromEntries(form));
+    if (!parsed.success) return data({ form: "create", error: parsed.error.issues[0]!.message }, { status: 400 });
+    const plan = context.plans.create(user.id, parsed.data);
+    throw redirect(`/plans/${plan.id}`);
+  } catch (error) {
+    if (isRefusal(error)) {
+      return data({ form: form.get("intent") === "import-template" ? "import" : "create", error: error.message }, { status: REFUSAL_STATUS[error.kind] });
+    }
+    throw error;
   }
-  if (!context.templates.has(parsed.data.templateId)) {
-    return data({ error: "Choose one of the templates listed." }, { status: 400 });
-  }
-  const plan = context.plans.create(user.id, parsed.data);
-  throw redirect(`/plans/${plan.id}`);
 }
 
 export default function Plans() {
@@ -59,12 +76,13 @@ export default function Plans() {
         )}
         <section className="panel" aria-labelledby="new-plan">
           <h2 id="new-plan">Start a new plan</h2>
-          {result?.error ? (
+          {result?.form === "create" && "error" in result ? (
             <div className="alert error" role="alert">
               {result.error}
             </div>
           ) : null}
           <Form method="post" className="stack">
+            <input type="hidden" name="intent" value="create" />
             <label>
               Template
               <select name="templateId" required>
@@ -85,6 +103,33 @@ export default function Plans() {
             </label>
             <button type="submit" className="button primary">
               Create plan
+            </button>
+          </Form>
+        </section>
+        <section className="panel" aria-labelledby="import-template">
+          <h2 id="import-template">Import a template</h2>
+          <p className="muted">
+            A template is a JSON file listing the plan's sections (key, title, kind, guidance and the sides that sign each
+            off), like those in <code>plan-templates/</code>. Imported templates are yours to start plans from.
+          </p>
+          {result?.form === "import" && "error" in result ? (
+            <div className="alert error template-errors" role="alert">
+              {result.error}
+            </div>
+          ) : null}
+          {result?.form === "import" && "notice" in result ? (
+            <div className="alert notice" role="status">
+              {result.notice}
+            </div>
+          ) : null}
+          <Form method="post" encType="multipart/form-data" className="stack">
+            <input type="hidden" name="intent" value="import-template" />
+            <label>
+              Template file
+              <input name="file" type="file" accept="application/json,.json" required />
+            </label>
+            <button type="submit" className="button">
+              Import template
             </button>
           </Form>
         </section>

@@ -18,9 +18,7 @@ function tooLarge(): Response {
  * route never turns a client's mistake into a 500.
  */
 export async function readJson<T extends z.ZodType>(request: Request, schema: T): Promise<z.output<T>> {
-  const declared = Number(request.headers.get("content-length") ?? "0");
-  if (declared > MAX_JSON_BYTES) throw tooLarge();
-  const text = await readTextWithLimit(request, MAX_JSON_BYTES);
+  const text = await readText(request);
   let body: unknown;
   try {
     body = JSON.parse(text);
@@ -34,6 +32,13 @@ export async function readJson<T extends z.ZodType>(request: Request, schema: T)
     throw jsonError(400, `${where}${issue.message}`);
   }
   return parsed.data;
+}
+
+/** The request body as text, refused with a 413 past the size limit. */
+export async function readText(request: Request): Promise<string> {
+  const declared = Number(request.headers.get("content-length") ?? "0");
+  if (declared > MAX_JSON_BYTES) throw tooLarge();
+  return readTextWithLimit(request, MAX_JSON_BYTES);
 }
 
 async function readTextWithLimit(request: Request, limit: number): Promise<string> {
