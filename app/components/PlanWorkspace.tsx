@@ -68,7 +68,10 @@ export function PlanWorkspace({
             <li key={section.key}>
               <a href={`#section-${section.key}`}>
                 <span className="navigator__number">{index + 1}</span>
-                <span>{section.title}</span>
+                <span>
+                  {section.title}
+                  {section.kind !== "text" ? <span className="navigator__kind">{KIND_LABEL[section.kind]}</span> : null}
+                </span>
               </a>
             </li>
           ))}
