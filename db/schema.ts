@@ -136,3 +136,40 @@ export const importedTemplates = sqliteTable(
   },
   (t) => [uniqueIndex("imported_templates_owner_id_idx").on(t.importedBy, t.templateId)],
 );
+
+/**
+ * A signatory's sign-off of one section for their side. Records are never deleted: revoking or
+ * re-signing sets `revokedAt`, and a record made stale by an edit keeps when and by whom.
+ */
+export const signoffs = sqliteTable(
+  "signoffs",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    planId: text("plan_id")
+      .notNull()
+      .references(() => plans.id, { onDelete: "cascade" }),
+    sectionKey: text("section_key").notNull(),
+    side: text("side", { enum: SIDES }).notNull(),
+    userId: text("user_id")
+      .notNull()
+      .references(() => users.id),
+    signedAt: createdAt(),
+    /** SHA-256 of the section's canonical content (rich text and rows) at signing. */
+    contentHash: text("content_hash").notNull(),
+    /** The section alone as an encoded Yjs document, so the signed wording can be shown later. */
+    sectionState: blob("section_state", { mode: "buffer" }).notNull(),
+    staleAt: integer("stale_at", { mode: "timestamp_ms" }),
+    /** Who made the edit that turned it stale, when the edit came from a signed-in user. */
+    staleBy: text("stale_by").references(() => users.id),
+    revokedAt: integer("revoked_at", { mode: "timestamp_ms" }),
+    revokedBy: text("revoked_by").references(() => users.id),
+  },
+  (t) => [
+    index("signoffs_plan_section_idx").on(t.planId, t.sectionKey),
+    uniqueIndex("signoffs_one_active_per_side_idx")
+      .on(t.planId, t.sectionKey, t.side)
+      .where(sql`${t.revokedAt} is null`),
+  ],
+);
+
+export type Signoff = typeof signoffs.$inferSelect;

@@ -12,6 +12,7 @@ import { recordAudit } from "./audit.server";
 import type { RoomRegistry } from "./collab/rooms.server";
 import type { DocStore } from "./collab/doc-store.server";
 import { sectionData, sectionPlainText } from "./plan-content.server";
+import type { SignoffService } from "./signoffs/signoff-service.server";
 import type { TemplateCatalog } from "./template-catalog.server";
 
 export interface PlanSummary {
@@ -30,6 +31,7 @@ export class PlanService {
     private readonly store: DocStore,
     private readonly rooms: RoomRegistry,
     private readonly templates: TemplateCatalog,
+    private readonly signoffs: SignoffService,
   ) {}
 
   /** Creates a plan from a template, with its creator as owner and its tables ready. */
@@ -108,10 +110,11 @@ export class PlanService {
     };
   }
 
-  /** The plan with each section's current plain text and structured data. */
+  /** The plan with each section's current plain text, structured data and sign-off. */
   view(plan: Plan) {
-    const sections = this.rooms.read(plan.id, (doc) =>
-      plan.template.sections.map((section) => ({
+    const { sections, signoff } = this.rooms.read(plan.id, (doc) => {
+      const signoff = this.signoffs.view(plan, doc);
+      const sections = plan.template.sections.map((section) => ({
         key: section.key,
         title: section.title,
         kind: section.kind,
@@ -122,16 +125,21 @@ export class PlanService {
         ...(section.kind === "budget"
           ? { totals: budgetTotals(sectionData(doc, section.key) as BudgetData) }
           : {}),
-        signoff: { state: "unsigned" as const, records: [] as unknown[] },
-      })),
-    );
+        signoff: {
+          state: signoff.sections[section.key]!.state,
+          records: signoff.sections[section.key]!.records,
+        },
+      }));
+      return { sections, signoff };
+    });
     return {
       id: plan.id,
       title: plan.title,
       area: plan.area,
       templateId: plan.templateId,
       templateTitle: plan.template.title,
-      status: "draft" as const,
+      status: signoff.status,
+      signoffProgress: { signed: signoff.signed, total: signoff.total },
       sections,
     };
   }

@@ -9,11 +9,16 @@ import { RoomRegistry } from "./collab/rooms.server";
 import type { Env } from "./env.server";
 import { MemberService } from "./members.server";
 import { PlanService } from "./plans.server";
+import { SignoffRoomExtension } from "./signoffs/signoff-room.server";
+import { SignoffService } from "./signoffs/signoff-service.server";
 import { resolveSessionSecret } from "./session-secret.server";
 import { TemplateCatalog } from "./template-catalog.server";
 import { loadTemplates } from "./templates.server";
 
 export const TEMPLATES_DIR = resolve(dirname(fileURLToPath(import.meta.url)), "../plan-templates");
+
+/** How long after an edit to a signed section its sign-off is checked for staleness. */
+const STALE_CHECK_DELAY_MS = 100;
 
 /** Everything the routes and the sync server share, built once per process. */
 export function createServices(env: Env) {
@@ -29,7 +34,9 @@ export function createServices(env: Env) {
     idleUnloadMs: env.COLLAB_IDLE_UNLOAD_SECONDS * 1000,
     compactAfterUpdates: 500,
   });
-  const plans = new PlanService(db, store, rooms, templates);
+  const signoffs = new SignoffService(db, rooms);
+  rooms.use(new SignoffRoomExtension(db, signoffs, STALE_CHECK_DELAY_MS));
+  const plans = new PlanService(db, store, rooms, templates, signoffs);
   const members = new MemberService(db, (planId, userId, role) => rooms.updateAccess(planId, userId, role));
   return {
     env,
@@ -39,6 +46,7 @@ export function createServices(env: Env) {
     rooms,
     plans,
     members,
+    signoffs,
     audit: { forPlan: (planId: string) => planAuditLog(db, planId) },
     close() {
       rooms.closeAll();

@@ -3,6 +3,7 @@ import * as syncProtocol from "y-protocols/sync";
 import * as decoding from "lib0/decoding";
 import * as encoding from "lib0/encoding";
 import * as Y from "yjs";
+import { PLAN_EVENTS_MESSAGE } from "../../app/lib/plan-events";
 import type { Peer, PlanRoom } from "./room.server";
 
 /** The y-websocket protocol's message types (the first varint of every frame). */
@@ -11,6 +12,7 @@ export const MessageType = {
   Awareness: 1,
   Auth: 2,
   QueryAwareness: 3,
+  PlanEvents: PLAN_EVENTS_MESSAGE,
 } as const;
 
 /** A frame that does not follow the protocol: the connection that sent it is closed. */
@@ -42,6 +44,8 @@ export function handleMessage(
       return handleAwareness(room, peer, identity, readVarUint8Array(decoder));
     case MessageType.QueryAwareness:
       return;
+    case MessageType.PlanEvents:
+      return room.subscribe(peer);
     default:
       throw new ProtocolError(`unknown message type ${type}`);
   }

@@ -6,6 +6,7 @@ import type { DocStore } from "./doc-store.server";
 import { canEdit, type Role } from "../../app/lib/permissions";
 import { CloseCode } from "./close-codes.server";
 import { MessageType } from "./messages.server";
+import type { PlanEvent } from "../../app/lib/plan-events";
 
 /** One client connected to a room: what the room needs to know of it, whatever the transport. */
 export interface Peer {
@@ -19,6 +20,8 @@ export interface Peer {
 export interface RoomOptions {
   /** Logged updates after which the log is folded into a snapshot. */
   compactAfterUpdates: number;
+  /** The events a peer that subscribes to the plan's events is sent first. */
+  currentEvents(planId: string): PlanEvent[];
 }
 
 /**
@@ -31,6 +34,8 @@ export class PlanRoom {
   readonly awareness = new awarenessProtocol.Awareness(this.doc);
   /** Each peer with the awareness client ids it speaks for. */
   private readonly peers = new Map<Peer, Set<number>>();
+  /** Peers that asked for plan events (sign-off state and the like). */
+  private readonly subscribers = new Set<Peer>();
   private lastUpdateId: number;
   private loggedUpdates: number;
   private compactionScheduled = false;
@@ -70,6 +75,7 @@ export class PlanRoom {
     const clientIds = this.peers.get(peer);
     if (!clientIds) return;
     this.peers.delete(peer);
+    this.subscribers.delete(peer);
     if (clientIds.size > 0) {
       awarenessProtocol.removeAwarenessStates(this.awareness, [...clientIds], null);
     }
@@ -85,6 +91,19 @@ export class PlanRoom {
       if (role === null) peer.close(CloseCode.AccessRevoked, "removed from the plan");
       else peer.readOnly = !canEdit(role);
     }
+  }
+
+  /** Sends the peer the plan's current events, then every event published after. */
+  subscribe(peer: Peer): void {
+    if (!this.peers.has(peer) || this.subscribers.has(peer)) return;
+    this.subscribers.add(peer);
+    for (const event of this.options.currentEvents(this.planId)) peer.send(planEventMessage(event));
+  }
+
+  publish(event: PlanEvent): void {
+    if (this.subscribers.size === 0) return;
+    const message = planEventMessage(event);
+    for (const peer of this.subscribers) peer.send(message);
   }
 
   /** Applies a peer's document update; the update event stores it and relays it. */
@@ -116,6 +135,7 @@ export class PlanRoom {
   destroy(code: number = CloseCode.GoingAway, reason = "plan unloaded"): void {
     for (const peer of [...this.peers.keys()]) peer.close(code, reason);
     this.peers.clear();
+    this.subscribers.clear();
     this.doc.off("update", this.onDocUpdate);
     this.awareness.off("update", this.onAwarenessUpdate);
     this.awareness.destroy();
@@ -175,4 +195,11 @@ export class PlanRoom {
   isBroken(): boolean {
     return this.broken;
   }
+}
+
+function planEventMessage(event: PlanEvent): Uint8Array {
+  const encoder = encoding.createEncoder();
+  encoding.writeVarUint(encoder, MessageType.PlanEvents);
+  encoding.writeVarString(encoder, JSON.stringify(event));
+  return encoding.toUint8Array(encoder);
 }

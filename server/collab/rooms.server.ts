@@ -3,6 +3,18 @@ import type { Role } from "../../app/lib/permissions";
 import { CloseCode } from "./close-codes.server";
 import type { DocStore } from "./doc-store.server";
 import { PlanRoom, type Peer } from "./room.server";
+import type { PlanEvent } from "../../app/lib/plan-events";
+
+/**
+ * A feature that follows each loaded plan, such as sign-off staleness: it watches the document
+ * while the plan is loaded and tells subscribers its current state.
+ */
+export interface RoomExtension {
+  /** Called when a plan is loaded; returns what to do when it is unloaded. */
+  attach(room: PlanRoom): () => void;
+  /** What a client that subscribes to the plan's events is sent first. */
+  currentEvents(planId: string): PlanEvent[];
+}
 
 export interface RoomRegistryOptions {
   /** How long a plan with no connection stays loaded. */
@@ -14,6 +26,8 @@ export interface RoomRegistryOptions {
 export class RoomRegistry {
   private readonly rooms = new Map<string, PlanRoom>();
   private readonly unloadTimers = new Map<string, NodeJS.Timeout>();
+  private readonly extensions: RoomExtension[] = [];
+  private readonly detachers = new Map<PlanRoom, (() => void)[]>();
 
   constructor(
     private readonly store: DocStore,
@@ -40,6 +54,16 @@ export class RoomRegistry {
     if (room.peerCount === 0 && this.rooms.get(room.planId) === room) {
       this.scheduleUnload(room);
     }
+  }
+
+  /** Adds a feature to every plan loaded from now on. */
+  use(extension: RoomExtension): void {
+    this.extensions.push(extension);
+  }
+
+  /** Sends an event to the plan's subscribed clients, if it is loaded. */
+  publish(planId: string, event: PlanEvent): void {
+    this.rooms.get(planId)?.publish(event);
   }
 
   /** Applies a membership change to the plan's open connections, if it is loaded. */
@@ -73,11 +97,13 @@ export class RoomRegistry {
   private load(planId: string): PlanRoom {
     const existing = this.rooms.get(planId);
     if (existing && !existing.isBroken()) return existing;
-    if (existing) this.rooms.delete(planId);
+    if (existing) this.forget(existing);
     const room = new PlanRoom(planId, this.store, {
       compactAfterUpdates: this.options.compactAfterUpdates,
+      currentEvents: (id) => this.extensions.flatMap((extension) => extension.currentEvents(id)),
     });
     this.rooms.set(planId, room);
+    this.detachers.set(room, this.extensions.map((extension) => extension.attach(room)));
     return room;
   }
 
@@ -101,8 +127,14 @@ export class RoomRegistry {
     try {
       room.compact();
     } finally {
-      if (this.rooms.get(room.planId) === room) this.rooms.delete(room.planId);
+      this.forget(room);
       room.destroy(code, reason);
     }
+  }
+
+  private forget(room: PlanRoom): void {
+    if (this.rooms.get(room.planId) === room) this.rooms.delete(room.planId);
+    for (const detach of this.detachers.get(room) ?? []) detach();
+    this.detachers.delete(room);
   }
 }

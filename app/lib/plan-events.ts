@@ -1,0 +1,70 @@
+import * as decoding from "lib0/decoding";
+import * as encoding from "lib0/encoding";
+import type { WebsocketProvider } from "y-websocket";
+import type { Side } from "./permissions";
+import type { PlanStatus, SignoffState } from "./signoff-state";
+
+/**
+ * Coplan's one extension to the y-websocket protocol: a message type for plan events (sign-off
+ * state, later comments) pushed by the server. A client opts in by sending a frame holding just
+ * this type; the server answers with the current state and then sends every change. Stock
+ * y-websocket clients never opt in, so they never see a type they do not know.
+ */
+export const PLAN_EVENTS_MESSAGE = 100;
+
+export interface SignoffPerson {
+  id: string;
+  name: string;
+  organisation: string;
+}
+
+export interface SignoffRecordView {
+  id: number;
+  side: Side;
+  signedBy: SignoffPerson;
+  signedAt: string;
+  contentHash: string;
+  fresh: boolean;
+  staleAt: string | null;
+  staleBy: SignoffPerson | null;
+}
+
+export interface SectionSignoffView {
+  state: SignoffState;
+  requiredSides: Side[];
+  /** The section's current sign-offs; revoked and superseded ones are in its history. */
+  records: SignoffRecordView[];
+}
+
+export interface PlanSignoffView {
+  status: PlanStatus;
+  signed: number;
+  total: number;
+  sections: Record<string, SectionSignoffView>;
+}
+
+export type PlanEvent = { type: "signoffs"; signoffs: PlanSignoffView };
+
+/**
+ * Opts a y-websocket provider in to plan events, again on every reconnect (the server sends
+ * the current state each time, so nothing missed while offline stays missed).
+ */
+export function subscribeToPlanEvents(provider: WebsocketProvider, onEvent: (event: PlanEvent) => void): () => void {
+  provider.messageHandlers[PLAN_EVENTS_MESSAGE] = (_encoder, decoder) => {
+    onEvent(JSON.parse(decoding.readVarString(decoder)) as PlanEvent);
+  };
+  const subscribe = () => {
+    const encoder = encoding.createEncoder();
+    encoding.writeVarUint(encoder, PLAN_EVENTS_MESSAGE);
+    provider.ws?.send(encoding.toUint8Array(encoder));
+  };
+  const onStatus = ({ status }: { status: string }) => {
+    if (status === "connected") subscribe();
+  };
+  provider.on("status", onStatus);
+  if (provider.wsconnected) subscribe();
+  return () => {
+    provider.off("status", onStatus);
+    delete provider.messageHandlers[PLAN_EVENTS_MESSAGE];
+  };
+}

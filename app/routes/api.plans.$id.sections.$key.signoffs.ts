@@ -1,0 +1,27 @@
+import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
+import { requireApiUser } from "~/utils/auth.server";
+import { jsonError, refusalsAsJson } from "~/utils/http.server";
+import { requirePlanMember } from "~/utils/plan-access.server";
+
+/** The section's sign-off history and what changed since its current sign-off. */
+export async function loader({ request, params, context }: LoaderFunctionArgs) {
+  const user = await requireApiUser(context, request);
+  const { plan } = requirePlanMember(context, user, params.id, "api");
+  return Response.json(await refusalsAsJson(() => context.signoffs.history(plan, params.key ?? "")));
+}
+
+/** POST signs the section off for the signatory's side; DELETE revokes their own sign-off. */
+export async function action({ request, params, context }: ActionFunctionArgs) {
+  if (request.method !== "POST" && request.method !== "DELETE") {
+    return jsonError(405, "use POST to sign off a section or DELETE to revoke your sign-off");
+  }
+  const user = await requireApiUser(context, request);
+  const { plan, role } = requirePlanMember(context, user, params.id, "api");
+  const sectionKey = params.key ?? "";
+  if (request.method === "DELETE") {
+    await refusalsAsJson(() => context.signoffs.revoke(plan, user, sectionKey));
+    return new Response(null, { status: 204 });
+  }
+  const record = await refusalsAsJson(() => context.signoffs.sign(plan, user, role, sectionKey));
+  return Response.json(record, { status: 201 });
+}

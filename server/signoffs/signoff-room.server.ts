@@ -1,0 +1,82 @@
+import { eq } from "drizzle-orm";
+import * as Y from "yjs";
+import type { PlanEvent } from "../../app/lib/plan-events";
+import { sectionDataName, sectionFragmentName } from "../../app/lib/doc-names";
+import type { Db } from "../../db/client.server";
+import { plans } from "../../db/schema";
+import type { RoomExtension } from "../collab/rooms.server";
+import type { Peer, PlanRoom } from "../collab/room.server";
+import type { SignoffService } from "./signoff-service.server";
+
+/**
+ * Sign-offs in a loaded plan: they turn stale when their section changes, and a client that
+ * subscribes is told their state. Each transaction only notes which signed sections it touched
+ * and who made it; the hashing happens a moment later, off the path that stores and relays the
+ * edit, with every edit of that moment folded into one check.
+ */
+export class SignoffRoomExtension implements RoomExtension {
+  constructor(
+    private readonly db: Db,
+    private readonly signoffs: SignoffService,
+    private readonly delayMs: number,
+  ) {}
+
+  attach(room: PlanRoom): () => void {
+    const plan = this.db.select({ template: plans.template }).from(plans).where(eq(plans.id, room.planId)).get();
+    if (!plan) return () => {};
+    const sectionOfRoot = new Map<Y.AbstractType<any>, string>();
+    for (const { key } of plan.template.sections) {
+      sectionOfRoot.set(room.doc.getXmlFragment(sectionFragmentName(key)), key);
+      sectionOfRoot.set(room.doc.getMap(sectionDataName(key)), key);
+    }
+    const dirty = new Map<string, string | null>();
+    let timer: NodeJS.Timeout | null = null;
+
+    const check = () => {
+      if (timer) clearTimeout(timer);
+      timer = null;
+      if (dirty.size === 0) return;
+      const changedBy = new Map(dirty);
+      dirty.clear();
+      this.signoffs.markStaleIfChanged(room.planId, room.doc, changedBy);
+    };
+
+    const onTransaction = (transaction: Y.Transaction) => {
+      const watched = this.signoffs.watchedSections(room.planId);
+      if (watched.size === 0) return;
+      for (const type of transaction.changed.keys()) {
+        const key = sectionOfRoot.get(rootOf(type));
+        if (key !== undefined && watched.has(key)) dirty.set(key, editorOf(transaction.origin));
+      }
+      if (dirty.size > 0 && timer === null) timer = setTimeout(check, this.delayMs);
+    };
+
+    room.doc.on("afterTransaction", onTransaction);
+    // Edits stored before a crash, whose check never ran, are caught when the plan loads.
+    for (const key of this.signoffs.watchedSections(room.planId)) dirty.set(key, null);
+    check();
+    return () => {
+      room.doc.off("afterTransaction", onTransaction);
+      check();
+      this.signoffs.forget(room.planId);
+    };
+  }
+
+  currentEvents(planId: string): PlanEvent[] {
+    const signoffs = this.signoffs.current(planId);
+    return signoffs ? [{ type: "signoffs", signoffs }] : [];
+  }
+}
+
+function rootOf(type: Y.AbstractType<any>): Y.AbstractType<any> {
+  let current = type;
+  while (current._item?.parent instanceof Y.AbstractType) current = current._item.parent;
+  return current;
+}
+
+/** Updates from clients carry their connection as origin; anything else has no editor. */
+function editorOf(origin: unknown): string | null {
+  return typeof origin === "object" && origin !== null && "userId" in origin
+    ? (origin as Peer).userId
+    : null;
+}

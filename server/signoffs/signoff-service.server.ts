@@ -1,0 +1,319 @@
+import { and, asc, eq, inArray, isNull } from "drizzle-orm";
+import { alias } from "drizzle-orm/sqlite-core";
+import { diffWords } from "diff";
+import type * as Y from "yjs";
+import { Refusal } from "../../app/lib/errors";
+import { ROLE_LABEL, canSignOff, type Role, type Side } from "../../app/lib/permissions";
+import type { PlanSignoffView, SectionSignoffView, SignoffRecordView } from "../../app/lib/plan-events";
+import { isFresh, planSignoffProgress, sectionSignoffState } from "../../app/lib/signoff-state";
+import type { TemplateSection } from "../../app/lib/template-schema";
+import type { Db } from "../../db/client.server";
+import { plans, signoffs, users, type Plan } from "../../db/schema";
+import { recordAudit } from "../audit.server";
+import type { SessionUser } from "../auth/sessions.server";
+import type { RoomRegistry } from "../collab/rooms.server";
+import {
+  encodeSectionState,
+  readableTextOfState,
+  sectionContentHash,
+  sectionReadableText,
+} from "./section-content.server";
+
+const signer = alias(users, "signer");
+const staleUser = alias(users, "stale_user");
+const revoker = alias(users, "revoker");
+
+const signedByColumns = { id: signer.id, name: signer.name, organisation: signer.organisation };
+const staleByColumns = { id: staleUser.id, name: staleUser.name, organisation: staleUser.organisation };
+const revokedByColumns = { id: revoker.id, name: revoker.name, organisation: revoker.organisation };
+
+export interface SignoffChange {
+  kind: "same" | "added" | "removed";
+  text: string;
+}
+
+/**
+ * Section sign-offs: signing, revoking, marking stale when the content moves on, and the state
+ * every client sees. Each change is published to the plan's open clients.
+ */
+export class SignoffService {
+  /** Per loaded plan, the sections with a fresh sign-off: the only ones an edit can make stale. */
+  private readonly watched = new Map<string, Set<string>>();
+
+  constructor(
+    private readonly db: Db,
+    private readonly rooms: RoomRegistry,
+  ) {}
+
+  /** The plan's sign-off state from its records and its content in `doc`. */
+  view(plan: Plan, doc: Y.Doc): PlanSignoffView {
+    const bySection = new Map<string, CurrentRecord[]>();
+    for (const record of currentRecords(this.db, plan.id)) {
+      bySection.set(record.sectionKey, [...(bySection.get(record.sectionKey) ?? []), record]);
+    }
+    const sections: Record<string, SectionSignoffView> = {};
+    for (const section of plan.template.sections) {
+      const records = bySection.get(section.key) ?? [];
+      const hash = records.length > 0 ? sectionContentHash(doc, section.key) : "";
+      sections[section.key] = {
+        state: sectionSignoffState(section.signoff, records, hash),
+        requiredSides: section.signoff,
+        records: records.map((record) => recordView(record, hash)),
+      };
+    }
+    const progress = planSignoffProgress(Object.values(sections).map((section) => section.state));
+    return { ...progress, sections };
+  }
+
+  /** The plan's sign-off state now, read from its live document. */
+  current(planId: string): PlanSignoffView | null {
+    const plan = this.db.select().from(plans).where(eq(plans.id, planId)).get();
+    if (!plan) return null;
+    return this.rooms.read(planId, (doc) => this.view(plan, doc));
+  }
+
+  sign(plan: Plan, user: SessionUser, role: Role, sectionKey: string): SignoffRecordView {
+    const section = requireSection(plan, sectionKey);
+    if (role !== "signatory") {
+      throw new Refusal("forbidden", `only a signatory signs off sections; your role on this plan is ${ROLE_LABEL[role]}`);
+    }
+    if (!canSignOff(role, user.side, section.signoff)) {
+      throw new Refusal(
+        "forbidden",
+        `"${section.title}" is signed off by the ${section.signoff.join(" and ")} side; you sign for the ${user.side} side`,
+      );
+    }
+    const id = this.rooms.read(plan.id, (doc) => {
+      const contentHash = sectionContentHash(doc, sectionKey);
+      const sectionState = Buffer.from(encodeSectionState(doc, sectionKey));
+      return this.db.transaction((tx) => {
+        const existing = tx
+          .select()
+          .from(signoffs)
+          .where(
+            and(
+              eq(signoffs.planId, plan.id),
+              eq(signoffs.sectionKey, sectionKey),
+              eq(signoffs.side, user.side),
+              isNull(signoffs.revokedAt),
+            ),
+          )
+          .get();
+        if (existing && isFresh(existing, contentHash)) {
+          const by = existing.userId === user.id ? "you" : this.nameOf(existing.userId);
+          throw new Refusal("conflict", `"${section.title}" is already signed off for the ${user.side} side by ${by}`);
+        }
+        if (existing) {
+          // Re-signing a stale section supersedes the stale record, which stays in the history.
+          tx.update(signoffs)
+            .set({ revokedAt: new Date(), revokedBy: user.id })
+            .where(eq(signoffs.id, existing.id))
+            .run();
+        }
+        const created = tx
+          .insert(signoffs)
+          .values({ planId: plan.id, sectionKey, side: user.side, userId: user.id, contentHash, sectionState })
+          .returning({ id: signoffs.id })
+          .get();
+        recordAudit(tx, {
+          planId: plan.id,
+          userId: user.id,
+          type: "signoff.signed",
+          detail: { sectionKey, side: user.side, signoffId: created.id, contentHash, supersedes: existing?.id ?? null },
+        });
+        return created.id;
+      });
+    });
+    const view = this.changed(plan);
+    const record = view.sections[sectionKey]!.records.find((r) => r.id === id);
+    if (!record) throw new Error(`sign-off ${id} vanished after it was made`);
+    return record;
+  }
+
+  /** Withdraws the user's own current sign-off of the section. */
+  revoke(plan: Plan, user: SessionUser, sectionKey: string): void {
+    const section = requireSection(plan, sectionKey);
+    const mine = this.db
+      .select({ id: signoffs.id, side: signoffs.side })
+      .from(signoffs)
+      .where(
+        and(
+          eq(signoffs.planId, plan.id),
+          eq(signoffs.sectionKey, sectionKey),
+          eq(signoffs.userId, user.id),
+          isNull(signoffs.revokedAt),
+        ),
+      )
+      .all();
+    if (mine.length === 0) throw new Refusal("not-found", `you have no sign-off on "${section.title}" to revoke`);
+    this.db.transaction((tx) => {
+      tx.update(signoffs)
+        .set({ revokedAt: new Date(), revokedBy: user.id })
+        .where(inArray(signoffs.id, mine.map((record) => record.id)))
+        .run();
+      for (const record of mine) {
+        recordAudit(tx, {
+          planId: plan.id,
+          userId: user.id,
+          type: "signoff.revoked",
+          detail: { sectionKey, side: record.side, signoffId: record.id },
+        });
+      }
+    });
+    this.changed(plan);
+  }
+
+  /**
+   * Every sign-off the section ever had, newest first, and what changed between the text its
+   * latest current sign-off was given on and the text now.
+   */
+  history(plan: Plan, sectionKey: string) {
+    requireSection(plan, sectionKey);
+    const rows = this.db
+      .select({
+        id: signoffs.id,
+        side: signoffs.side,
+        signedBy: signedByColumns,
+        signedAt: signoffs.signedAt,
+        contentHash: signoffs.contentHash,
+        sectionState: signoffs.sectionState,
+        staleAt: signoffs.staleAt,
+        staleBy: staleByColumns,
+        revokedAt: signoffs.revokedAt,
+        revokedBy: revokedByColumns,
+      })
+      .from(signoffs)
+      .innerJoin(signer, eq(signer.id, signoffs.userId))
+      .leftJoin(staleUser, eq(staleUser.id, signoffs.staleBy))
+      .leftJoin(revoker, eq(revoker.id, signoffs.revokedBy))
+      .where(and(eq(signoffs.planId, plan.id), eq(signoffs.sectionKey, sectionKey)))
+      .orderBy(asc(signoffs.id))
+      .all()
+      .reverse();
+    const latestCurrent = rows.find((row) => row.revokedAt === null);
+    const current = this.rooms.read(plan.id, (doc) => ({
+      text: sectionReadableText(doc, sectionKey),
+      hash: sectionContentHash(doc, sectionKey),
+    }));
+    const changes: SignoffChange[] | null = latestCurrent
+      ? diffWords(readableTextOfState(latestCurrent.sectionState, sectionKey), current.text).map((part) => ({
+          kind: part.added ? "added" : part.removed ? "removed" : "same",
+          text: part.value,
+        }))
+      : null;
+    return {
+      records: rows.map(({ sectionState: _state, ...row }) => ({
+        ...row,
+        signedAt: row.signedAt.toISOString(),
+        staleAt: row.staleAt?.toISOString() ?? null,
+        revokedAt: row.revokedAt?.toISOString() ?? null,
+        fresh: row.revokedAt === null && isFresh(row, current.hash),
+      })),
+      changes,
+    };
+  }
+
+  /**
+   * Marks stale every fresh sign-off of the given sections whose content no longer hashes the
+   * same, naming who made the change; publishes the new state when anything turned.
+   */
+  markStaleIfChanged(planId: string, doc: Y.Doc, changedBy: ReadonlyMap<string, string | null>): void {
+    if (changedBy.size === 0) return;
+    const candidates = currentRecords(this.db, planId).filter(
+      (record) => record.staleAt === null && changedBy.has(record.sectionKey),
+    );
+    const hashes = new Map<string, string>();
+    const hashOf = (key: string) => hashes.get(key) ?? hashes.set(key, sectionContentHash(doc, key)).get(key)!;
+    const turned = candidates.filter((record) => record.contentHash !== hashOf(record.sectionKey));
+    if (turned.length === 0) return;
+    const now = new Date();
+    this.db.transaction((tx) => {
+      for (const record of turned) {
+        const by = changedBy.get(record.sectionKey) ?? null;
+        tx.update(signoffs).set({ staleAt: now, staleBy: by }).where(eq(signoffs.id, record.id)).run();
+        recordAudit(tx, {
+          planId,
+          userId: by,
+          type: "signoff.stale",
+          detail: { sectionKey: record.sectionKey, side: record.side, signoffId: record.id, signedBy: record.signedBy.id },
+        });
+      }
+    });
+    const plan = this.db.select().from(plans).where(eq(plans.id, planId)).get();
+    if (plan) this.publish(plan, this.view(plan, doc));
+  }
+
+  /** The sections of a plan whose fresh sign-offs an edit would make stale. */
+  watchedSections(planId: string): ReadonlySet<string> {
+    let keys = this.watched.get(planId);
+    if (!keys) {
+      keys = new Set(
+        currentRecords(this.db, planId)
+          .filter((record) => record.staleAt === null)
+          .map((record) => record.sectionKey),
+      );
+      this.watched.set(planId, keys);
+    }
+    return keys;
+  }
+
+  forget(planId: string): void {
+    this.watched.delete(planId);
+  }
+
+  private changed(plan: Plan): PlanSignoffView {
+    const view = this.rooms.read(plan.id, (doc) => this.view(plan, doc));
+    this.publish(plan, view);
+    return view;
+  }
+
+  private publish(plan: Plan, view: PlanSignoffView): void {
+    this.watched.delete(plan.id);
+    this.rooms.publish(plan.id, { type: "signoffs", signoffs: view });
+  }
+
+  private nameOf(userId: string): string {
+    return this.db.select({ name: users.name }).from(users).where(eq(users.id, userId)).get()?.name ?? "someone";
+  }
+}
+
+function currentRecords(db: Db, planId: string) {
+  return db
+    .select({
+      id: signoffs.id,
+      sectionKey: signoffs.sectionKey,
+      side: signoffs.side,
+      signedBy: signedByColumns,
+      signedAt: signoffs.signedAt,
+      contentHash: signoffs.contentHash,
+      staleAt: signoffs.staleAt,
+      staleBy: staleByColumns,
+    })
+    .from(signoffs)
+    .innerJoin(signer, eq(signer.id, signoffs.userId))
+    .leftJoin(staleUser, eq(staleUser.id, signoffs.staleBy))
+    .where(and(eq(signoffs.planId, planId), isNull(signoffs.revokedAt)))
+    .orderBy(asc(signoffs.id))
+    .all();
+}
+
+type CurrentRecord = ReturnType<typeof currentRecords>[number];
+
+function recordView(record: CurrentRecord, currentHash: string): SignoffRecordView {
+  return {
+    id: record.id,
+    side: record.side as Side,
+    signedBy: record.signedBy,
+    signedAt: record.signedAt.toISOString(),
+    contentHash: record.contentHash,
+    fresh: isFresh(record, currentHash),
+    staleAt: record.staleAt?.toISOString() ?? null,
+    staleBy: record.staleBy,
+  };
+}
+
+function requireSection(plan: Plan, sectionKey: string): TemplateSection {
+  const section = plan.template.sections.find((candidate) => candidate.key === sectionKey);
+  if (!section) throw new Refusal("not-found", `section "${sectionKey}" is not in this plan`);
+  return section;
+}
