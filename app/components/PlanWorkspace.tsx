@@ -1,11 +1,14 @@
 import { Link } from "@remix-run/react";
-import { ROLE_LABEL, type Role, type Side } from "~/lib/permissions";
+import { ROLE_LABEL, SIDE_LABEL, type Role, type Side } from "~/lib/permissions";
+import type { PlanSignoffView, SectionSignoffView } from "~/lib/plan-events";
 import type { SectionKind } from "~/lib/template-schema";
 import { isStructuredKind } from "~/lib/structured-fields";
 import { PresenceList } from "./PresenceList";
 import { SuggestionLists } from "./RowsTable";
 import { StructuredSection } from "./StructuredSection";
 import { SectionEditor } from "./SectionEditor";
+import { SignoffBadge, SignoffPanel, type Signer } from "./SignoffPanel";
+import { usePlanSignoffs } from "./usePlanSignoffs";
 import { usePlanConnection, usePresence, type ConnectionStatus, type PresenceUser } from "./usePlanConnection";
 
 export interface PlanOutline {
@@ -38,8 +41,6 @@ const ROLE_NOTICE: Partial<Record<Role, string>> = {
   viewer: "You can read this plan. Ask an owner for another role to edit or comment.",
 };
 
-const SIDE_LABEL: Record<Side, string> = { local: "Local", whitehall: "Whitehall" };
-
 const STATUS_LABEL: Record<ConnectionStatus, string> = {
   connecting: "Connecting…",
   connected: "Live",
@@ -51,14 +52,17 @@ export function PlanWorkspace({
   me,
   role,
   editable,
+  initialSignoffs,
 }: {
   plan: PlanOutline;
-  me: PresenceUser;
+  me: PresenceUser & Signer;
   role: Role;
   editable: boolean;
+  initialSignoffs: PlanSignoffView;
 }) {
   const { connection, status, synced } = usePlanConnection(plan.id, me);
   const people = usePresence(connection?.provider);
+  const signoffs = usePlanSignoffs(connection?.provider, initialSignoffs);
   return (
     <div className="workspace">
       <nav className="navigator" aria-label="Sections">
@@ -72,6 +76,7 @@ export function PlanWorkspace({
                   {section.title}
                   {section.kind !== "text" ? <span className="navigator__kind">{KIND_LABEL[section.kind]}</span> : null}
                 </span>
+                <SignoffBadge state={signoffs.sections[section.key]!.state} sectionKey={section.key} compact />
               </a>
             </li>
           ))}
@@ -86,6 +91,15 @@ export function PlanWorkspace({
             <span role="status" data-testid="connection-status" data-synced={synced}>
               {STATUS_LABEL[status]}
             </span>
+          </p>
+          <p className="plan__progress" data-testid="plan-progress">
+            <span className={`plan-status plan-status--${signoffs.status}`} data-testid="plan-status">
+              {signoffs.status === "final" ? "Final" : "Draft"}
+            </span>
+            <span>
+              {signoffs.signed} of {signoffs.total} sections signed off
+            </span>
+            <progress max={signoffs.total} value={signoffs.signed} aria-label="Sections signed off" />
           </p>
           <p className="plan__actions">
             <Link to={`/plans/${plan.id}/members`}>Members</Link>
@@ -103,10 +117,14 @@ export function PlanWorkspace({
                 <span className="plan-section__number">{index + 1}.</span> {section.title}
               </h2>
               <span className="tag">{KIND_LABEL[section.kind]}</span>
-              <span className="plan-section__signoff">
-                Signed off by: {section.requiredSides.map((side) => SIDE_LABEL[side]).join(" and ")}
-              </span>
             </header>
+            <SignoffPanel
+              planId={plan.id}
+              section={section}
+              signoff={signoffs.sections[section.key]!}
+              me={me}
+              role={role}
+            />
             <details className="guidance" open={index === 0}>
               <summary>Guidance</summary>
               <p>{section.guidance}</p>
@@ -120,6 +138,7 @@ export function PlanWorkspace({
                 editable={editable}
               />
             ) : null}
+            {editable ? <SignedEditWarning signoff={signoffs.sections[section.key]!} /> : null}
             {isStructuredKind(section.kind) ? <h3 className="structured__heading">Narrative</h3> : null}
             {connection ? (
               <SectionEditor
@@ -140,5 +159,17 @@ export function PlanWorkspace({
         <PresenceList people={people} meId={me.id} />
       </aside>
     </div>
+  );
+}
+
+/** Editing a signed section is allowed, but nobody should do it without knowing. */
+function SignedEditWarning({ signoff }: { signoff: SectionSignoffView }) {
+  const fresh = signoff.records.filter((record) => record.fresh);
+  if (fresh.length === 0) return null;
+  const names = fresh.map((record) => `${record.signedBy.name} (${SIDE_LABEL[record.side]})`).join(" and ");
+  return (
+    <p className="signed-warning" role="note" data-testid="signed-edit-warning">
+      Signed off by {names}; editing will make the sign-off stale.
+    </p>
   );
 }

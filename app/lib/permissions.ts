@@ -5,6 +5,8 @@
 export const SIDES = ["local", "whitehall"] as const;
 export type Side = (typeof SIDES)[number];
 
+export const SIDE_LABEL: Record<Side, string> = { local: "Local", whitehall: "Whitehall" };
+
 export const ROLES = ["owner", "editor", "signatory", "reviewer", "viewer"] as const;
 export type Role = (typeof ROLES)[number];
 

@@ -63,8 +63,8 @@ export class SignoffRoomExtension implements RoomExtension {
   }
 
   currentEvents(planId: string): PlanEvent[] {
-    const signoffs = this.signoffs.current(planId);
-    return signoffs ? [{ type: "signoffs", signoffs }] : [];
+    const plan = this.db.select().from(plans).where(eq(plans.id, planId)).get();
+    return plan ? [{ type: "signoffs", signoffs: this.signoffs.current(plan) }] : [];
   }
 }
 

@@ -66,10 +66,8 @@ export class SignoffService {
   }
 
   /** The plan's sign-off state now, read from its live document. */
-  current(planId: string): PlanSignoffView | null {
-    const plan = this.db.select().from(plans).where(eq(plans.id, planId)).get();
-    if (!plan) return null;
-    return this.rooms.read(planId, (doc) => this.view(plan, doc));
+  current(plan: Plan): PlanSignoffView {
+    return this.rooms.read(plan.id, (doc) => this.view(plan, doc));
   }
 
   sign(plan: Plan, user: SessionUser, role: Role, sectionKey: string): SignoffRecordView {
@@ -262,7 +260,7 @@ export class SignoffService {
   }
 
   private changed(plan: Plan): PlanSignoffView {
-    const view = this.rooms.read(plan.id, (doc) => this.view(plan, doc));
+    const view = this.current(plan);
     this.publish(plan, view);
     return view;
   }

@@ -100,6 +100,21 @@ const ROUTES: {
     run: (c) => call("GET", `/api/plans/${planId}/audit`, c),
     expected: { anonymous: 401, outsider: 404, viewer: 403, reviewer: 403, editor: 403, signatory: 403, owner: 200 },
   },
+  {
+    name: "POST /api/plans/:id/sections/:key/signoffs",
+    run: (c) => call("POST", `/api/plans/${planId}/sections/customer-insight/signoffs`, c),
+    expected: { anonymous: 401, outsider: 404, viewer: 403, reviewer: 403, editor: 403, signatory: 201, owner: 403 },
+  },
+  {
+    name: "GET /api/plans/:id/sections/:key/signoffs",
+    run: (c) => call("GET", `/api/plans/${planId}/sections/customer-insight/signoffs`, c),
+    expected: { anonymous: 401, outsider: 404, viewer: 200, reviewer: 200, editor: 200, signatory: 200, owner: 200 },
+  },
+  {
+    name: "DELETE /api/plans/:id/sections/:key/signoffs (only your own)",
+    run: (c) => call("DELETE", `/api/plans/${planId}/sections/customer-insight/signoffs`, c),
+    expected: { anonymous: 401, outsider: 404, viewer: 404, reviewer: 404, editor: 404, signatory: 204, owner: 404 },
+  },
 ];
 
 describe("every API route for every kind of user", () => {

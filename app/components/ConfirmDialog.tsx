@@ -1,0 +1,44 @@
+import { useEffect, useId, useRef, type ReactNode } from "react";
+
+/**
+ * A modal question with a confirm and a cancel button, on the native <dialog>: it traps focus,
+ * closes on Escape and returns focus to where it was.
+ */
+export function ConfirmDialog({
+  open,
+  title,
+  confirmLabel,
+  children,
+  onConfirm,
+  onCancel,
+}: {
+  open: boolean;
+  title: string;
+  confirmLabel: string;
+  children: ReactNode;
+  onConfirm: () => void;
+  onCancel: () => void;
+}) {
+  const dialog = useRef<HTMLDialogElement>(null);
+  const titleId = useId();
+  useEffect(() => {
+    const element = dialog.current;
+    if (!element) return;
+    if (open && !element.open) element.showModal();
+    if (!open && element.open) element.close();
+  }, [open]);
+  return (
+    <dialog ref={dialog} className="confirm-dialog" aria-labelledby={titleId} onCancel={onCancel}>
+      <h2 id={titleId}>{title}</h2>
+      <div className="confirm-dialog__body">{children}</div>
+      <div className="confirm-dialog__actions">
+        <button type="button" className="button primary" onClick={onConfirm}>
+          {confirmLabel}
+        </button>
+        <button type="button" className="button" onClick={onCancel}>
+          Cancel
+        </button>
+      </div>
+    </dialog>
+  );
+}

@@ -1,0 +1,208 @@
+import { useState } from "react";
+import { formatDateTime } from "~/lib/dates";
+import { SIDE_LABEL, canSignOff, type Role, type Side } from "~/lib/permissions";
+import type { SectionSignoffView, SignoffRecordView } from "~/lib/plan-events";
+import type { SignoffState } from "~/lib/signoff-state";
+import { ConfirmDialog } from "./ConfirmDialog";
+
+export interface Signer {
+  id: string;
+  name: string;
+  organisation: string;
+  side: Side;
+}
+
+const STATE_LABEL: Record<SignoffState, string> = {
+  unsigned: "Not signed off",
+  partial: "Partly signed off",
+  signed: "Signed off",
+  stale: "Changed since sign-off",
+};
+
+export function SignoffBadge({ state, sectionKey, compact = false }: { state: SignoffState; sectionKey: string; compact?: boolean }) {
+  return (
+    <span
+      className={`signoff-badge signoff-badge--${state}${compact ? " signoff-badge--compact" : ""}`}
+      data-testid="signoff-badge"
+      data-section={sectionKey}
+      data-state={state}
+      title={STATE_LABEL[state]}
+    >
+      <span aria-hidden className="signoff-badge__icon" />
+      <span className={compact ? "visually-hidden" : undefined}>{STATE_LABEL[state]}</span>
+    </span>
+  );
+}
+
+/** Who must sign the section off, who has, and the signatory's own actions. */
+export function SignoffPanel({
+  planId,
+  section,
+  signoff,
+  me,
+  role,
+}: {
+  planId: string;
+  section: { key: string; title: string };
+  signoff: SectionSignoffView;
+  me: Signer;
+  role: Role;
+}) {
+  const [confirming, setConfirming] = useState<"sign" | "revoke" | null>(null);
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const url = `/api/plans/${planId}/sections/${section.key}/signoffs`;
+  const mine = signoff.records.find((record) => record.signedBy.id === me.id);
+  const mySideFresh = signoff.records.some((record) => record.side === me.side && record.fresh);
+  const maySign = canSignOff(role, me.side, signoff.requiredSides) && !mySideFresh;
+  const staleRecords = signoff.records.filter((record) => !record.fresh);
+
+  async function act(method: "POST" | "DELETE") {
+    setConfirming(null);
+    setBusy(true);
+    setError(null);
+    try {
+      const response = await fetch(url, { method });
+      if (!response.ok) {
+        const body = (await response.json().catch(() => null)) as { error?: string } | null;
+        setError(body?.error ?? `The server answered ${response.status}.`);
+      }
+    } catch {
+      setError("Could not reach the server. Check your connection and try again.");
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  return (
+    <div className={`signoff signoff--${signoff.state}`} data-testid="signoff-panel" data-section={section.key}>
+      <div className="signoff__head">
+        <SignoffBadge state={signoff.state} sectionKey={section.key} />
+        <span className="signoff__required">
+          Needs sign-off by {signoff.requiredSides.map((side) => SIDE_LABEL[side]).join(" and ")}
+        </span>
+      </div>
+      <ul className="signoff__sides">
+        {signoff.requiredSides.map((side) => (
+          <SideLine key={side} side={side} record={signoff.records.find((record) => record.side === side)} />
+        ))}
+      </ul>
+      {staleRecords.length > 0 ? (
+        <StaleWarning key={staleRecords.map((record) => record.id).join()} url={url} records={staleRecords} />
+      ) : null}
+      {maySign || mine ? (
+        <div className="signoff__actions">
+          {maySign ? (
+            <button type="button" className="button primary small" disabled={busy} onClick={() => setConfirming("sign")}>
+              {staleRecords.some((record) => record.side === me.side) ? "Sign off again" : "Sign off"} for the{" "}
+              {SIDE_LABEL[me.side]} side
+            </button>
+          ) : null}
+          {mine ? (
+            <button type="button" className="button link danger" disabled={busy} onClick={() => setConfirming("revoke")}>
+              Revoke my sign-off
+            </button>
+          ) : null}
+        </div>
+      ) : null}
+      {error ? (
+        <p className="alert error" role="alert">
+          {error}
+        </p>
+      ) : null}
+      <ConfirmDialog
+        open={confirming === "sign"}
+        title={`Sign off “${section.title}”?`}
+        confirmLabel={`Sign off for the ${SIDE_LABEL[me.side]} side`}
+        onConfirm={() => act("POST")}
+        onCancel={() => setConfirming(null)}
+      >
+        <p>
+          You are signing off this section for the {SIDE_LABEL[me.side]} side as {me.name} ({me.organisation}), on its
+          wording as it stands now.
+        </p>
+        <p>If anyone changes the section afterwards, your sign-off becomes stale and must be given again.</p>
+      </ConfirmDialog>
+      <ConfirmDialog
+        open={confirming === "revoke"}
+        title={`Revoke your sign-off of “${section.title}”?`}
+        confirmLabel="Revoke sign-off"
+        onConfirm={() => act("DELETE")}
+        onCancel={() => setConfirming(null)}
+      >
+        <p>The section will no longer count as signed off for the {SIDE_LABEL[mine?.side ?? me.side]} side.</p>
+      </ConfirmDialog>
+    </div>
+  );
+}
+
+function SideLine({ side, record }: { side: Side; record: SignoffRecordView | undefined }) {
+  if (!record) {
+    return (
+      <li className="signoff__side signoff__side--awaiting">
+        <strong>{SIDE_LABEL[side]}</strong> awaiting sign-off
+      </li>
+    );
+  }
+  return (
+    <li className={`signoff__side${record.fresh ? "" : " signoff__side--stale"}`}>
+      <strong>{SIDE_LABEL[side]}</strong> signed off by {record.signedBy.name} ({record.signedBy.organisation}),{" "}
+      <time dateTime={record.signedAt}>{formatDateTime(record.signedAt)}</time>
+      {record.fresh ? null : <span className="signoff__stale-tag">stale</span>}
+    </li>
+  );
+}
+
+interface Change {
+  kind: "same" | "added" | "removed";
+  text: string;
+}
+
+function StaleWarning({ url, records }: { url: string; records: SignoffRecordView[] }) {
+  const [changes, setChanges] = useState<Change[] | null | "error">(null);
+  const first = records.find((record) => record.staleAt) ?? records[0]!;
+  const by = first.staleBy ? ` by ${first.staleBy.name}` : "";
+  const when = first.staleAt ? `, ${formatDateTime(first.staleAt)}` : "";
+
+  async function load(open: boolean) {
+    if (!open) return;
+    setChanges(null);
+    try {
+      const response = await fetch(url);
+      const body = (await response.json()) as { changes: Change[] | null };
+      setChanges(response.ok ? (body.changes ?? []) : "error");
+    } catch {
+      setChanges("error");
+    }
+  }
+
+  return (
+    <div className="signoff__stale" role="status" data-testid="signoff-stale">
+      <p>
+        <strong>Changed since sign-off</strong>
+        {by}
+        {when}. The sign-off no longer covers this wording; it must be given again.
+      </p>
+      <details onToggle={(event) => load(event.currentTarget.open)}>
+        <summary>What changed since sign-off</summary>
+        {changes === null ? (
+          <p className="muted">Loading…</p>
+        ) : changes === "error" ? (
+          <p className="muted">The changes could not be loaded.</p>
+        ) : (
+          <p className="diff" data-testid="signoff-diff">
+            {changes.map((change, index) =>
+              change.kind === "added" ? (
+                <ins key={index}>{change.text}</ins>
+              ) : change.kind === "removed" ? (
+                <del key={index}>{change.text}</del>
+              ) : (
+                <span key={index}>{change.text}</span>
+              ),
+            )}
+          </p>
+        )}
+      </details>
+    </div>
+  );
+}

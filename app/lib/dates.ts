@@ -1,0 +1,16 @@
+/**
+ * Dates as people in the UK public sector write them. The time zone is fixed so the page the
+ * server renders and the page the browser hydrates say the same thing.
+ */
+const dateTime = new Intl.DateTimeFormat("en-GB", {
+  day: "numeric",
+  month: "short",
+  year: "numeric",
+  hour: "2-digit",
+  minute: "2-digit",
+  timeZone: "Europe/London",
+});
+
+export function formatDateTime(iso: string): string {
+  return dateTime.format(new Date(iso));
+}
