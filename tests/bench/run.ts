@@ -8,6 +8,7 @@ import { resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { measureTwoClientPropagation, percentile } from "./propagation";
 import { startCoplan, startStockYWebsocket, type BenchServer } from "./servers";
+import { measureStaleness } from "./signoff-staleness";
 
 const { values } = parseArgs({ options: { edits: { type: "string", default: "100" } } });
 const edits = Number(values.edits);
@@ -29,6 +30,20 @@ try {
       "p95 ms": round(percentile(samples, 95)),
       "p99 ms": round(percentile(samples, 99)),
       "p50 vs stock": `${round(percentile(samples, 50) / percentile(reference, 50))}x`,
+    });
+  }
+  const staleness = await measureStaleness(servers[0]!, 20);
+  for (const [benchmark, samples] of [
+    ["edit reaches another client (reference)", staleness.edit],
+    ["edit to stale sign-off on another client", staleness.stale],
+  ] as const) {
+    rows.push({
+      benchmark: `${benchmark}, 20 rounds`,
+      server: "Coplan",
+      "p50 ms": round(percentile(samples, 50)),
+      "p95 ms": round(percentile(samples, 95)),
+      "p99 ms": round(percentile(samples, 99)),
+      "p50 vs edit": `${round(percentile(samples, 50) / percentile(staleness.edit, 50))}x`,
     });
   }
 } finally {

@@ -12,6 +12,8 @@ export interface BenchServer {
   wsUrl: string;
   room: string;
   cookie?: string;
+  /** Coplan's HTTP origin, for benchmarks that also use its API. */
+  httpUrl?: string;
   pid: number;
   stop(): Promise<void>;
 }
@@ -25,6 +27,7 @@ export async function startCoplan(): Promise<BenchServer> {
     wsUrl: `${server.url.replace(/^http/, "ws")}/collab`,
     room: await demoPlanId(server.url, cookie),
     cookie,
+    httpUrl: server.url,
     pid: server.process.pid!,
     stop: () => server.stop(),
   };
