@@ -1,5 +1,6 @@
 import { sql } from "drizzle-orm";
 import {
+  type AnySQLiteColumn,
   blob,
   index,
   integer,
@@ -173,3 +174,38 @@ export const signoffs = sqliteTable(
 );
 
 export type Signoff = typeof signoffs.$inferSelect;
+
+/**
+ * Comments live here, not in the Y.Doc: reviewers comment but may not write to the document.
+ * A thread is a comment without a parent and its replies. Anchors are Yjs relative positions
+ * (encoded) in the section's fragment, so they follow the text as others edit it.
+ */
+export const comments = sqliteTable(
+  "comments",
+  {
+    id: text("id").primaryKey(),
+    planId: text("plan_id")
+      .notNull()
+      .references(() => plans.id, { onDelete: "cascade" }),
+    sectionKey: text("section_key").notNull(),
+    parentId: text("parent_id").references((): AnySQLiteColumn => comments.id, { onDelete: "cascade" }),
+    authorId: text("author_id")
+      .notNull()
+      .references(() => users.id),
+    body: text("body").notNull(),
+    /** The words the thread was made on, kept when they are deleted from the text. */
+    quote: text("quote"),
+    anchorStart: blob("anchor_start", { mode: "buffer" }),
+    anchorEnd: blob("anchor_end", { mode: "buffer" }),
+    /** Ids of the plan members the body mentions with @Name. */
+    mentions: text("mentions", { mode: "json" }).$type<string[]>().notNull().default(sql`'[]'`),
+    createdAt: createdAt(),
+    editedAt: integer("edited_at", { mode: "timestamp_ms" }),
+    deletedAt: integer("deleted_at", { mode: "timestamp_ms" }),
+    resolvedAt: integer("resolved_at", { mode: "timestamp_ms" }),
+    resolvedBy: text("resolved_by").references(() => users.id),
+  },
+  (t) => [index("comments_plan_idx").on(t.planId, t.createdAt)],
+);
+
+export type Comment = typeof comments.$inferSelect;

@@ -9,6 +9,8 @@ import { RoomRegistry } from "./collab/rooms.server";
 import type { Env } from "./env.server";
 import { MemberService } from "./members.server";
 import { PlanService } from "./plans.server";
+import { CommentRoomExtension } from "./comments/comment-room.server";
+import { CommentService } from "./comments/comment-service.server";
 import { SignoffRoomExtension } from "./signoffs/signoff-room.server";
 import { SignoffService } from "./signoffs/signoff-service.server";
 import { resolveSessionSecret } from "./session-secret.server";
@@ -38,6 +40,8 @@ export function createServices(env: Env) {
   rooms.use(new SignoffRoomExtension(db, signoffs, STALE_CHECK_DELAY_MS));
   const plans = new PlanService(db, store, rooms, templates, signoffs);
   const members = new MemberService(db, (planId, userId, role) => rooms.updateAccess(planId, userId, role));
+  const comments = new CommentService(db, rooms, members);
+  rooms.use(new CommentRoomExtension(db, comments));
   return {
     env,
     db,
@@ -47,6 +51,7 @@ export function createServices(env: Env) {
     plans,
     members,
     signoffs,
+    comments,
     audit: { forPlan: (planId: string) => planAuditLog(db, planId) },
     close() {
       rooms.closeAll();

@@ -43,7 +43,37 @@ export interface PlanSignoffView {
   sections: Record<string, SectionSignoffView>;
 }
 
-export type PlanEvent = { type: "signoffs"; signoffs: PlanSignoffView };
+export interface CommentPerson {
+  id: string;
+  name: string;
+  organisation: string;
+}
+
+export interface CommentView {
+  id: string;
+  sectionKey: string;
+  /** The thread's first comment, for a reply; null for the first comment itself. */
+  parentId: string | null;
+  author: CommentPerson;
+  /** Plain text; empty once deleted. */
+  body: string;
+  quote: string | null;
+  /** Base64 Yjs relative positions in the section's fragment. */
+  anchor: { start: string; end: string } | null;
+  /** Whether the anchored words are still in the section, as the server sees it now. */
+  anchorStatus: "anchored" | "text-removed" | "none";
+  anchoredText: string | null;
+  mentions: { id: string; name: string }[];
+  createdAt: string;
+  editedAt: string | null;
+  deleted: boolean;
+  resolvedAt: string | null;
+  resolvedBy: CommentPerson | null;
+}
+
+export type PlanEvent =
+  | { type: "signoffs"; signoffs: PlanSignoffView }
+  | { type: "comments"; comments: CommentView[] };
 
 /**
  * Opts a y-websocket provider in to plan events, again on every reconnect (the server sends

@@ -1,0 +1,175 @@
+import { randomUUID } from "node:crypto";
+import { and, eq, sql } from "drizzle-orm";
+import { alias } from "drizzle-orm/sqlite-core";
+import type * as Y from "yjs";
+import type { NewComment } from "../../app/lib/comment-input";
+import { Refusal } from "../../app/lib/errors";
+import { canComment, canEdit, type Role } from "../../app/lib/permissions";
+import type { CommentView } from "../../app/lib/plan-events";
+import type { Db } from "../../db/client.server";
+import { comments, type Plan, users } from "../../db/schema";
+import type { SessionUser } from "../auth/sessions.server";
+import type { RoomRegistry } from "../collab/rooms.server";
+import type { MemberService } from "../members.server";
+import { encodeAnchor, resolveAnchor, validateAnchor } from "./anchors.server";
+
+const author = alias(users, "author");
+const resolver = alias(users, "resolver");
+
+/**
+ * Comment threads on a plan's sections. Anyone who may comment starts threads and replies; the
+ * thread's author or anyone who may edit the plan resolves and reopens it; people edit and
+ * delete only their own comments. Every change is pushed to the plan's open clients.
+ */
+export class CommentService {
+  constructor(
+    private readonly db: Db,
+    private readonly rooms: RoomRegistry,
+    private readonly members: MemberService,
+  ) {}
+
+  /** Every thread of the plan, oldest first, with where each anchor is now. */
+  list(plan: Plan): CommentView[] {
+    return this.rooms.read(plan.id, (doc) => this.view(plan, doc));
+  }
+
+  create(plan: Plan, user: SessionUser, role: Role, input: NewComment): CommentView {
+    if (!canComment(role)) throw new Refusal("forbidden", "viewers cannot comment; ask an owner for another role");
+    const section = plan.template.sections.find((candidate) => candidate.key === input.sectionKey);
+    if (!section) throw new Refusal("invalid", `sectionKey: section "${input.sectionKey}" is not in this plan`);
+    const parent = input.parentId ? this.find(plan.id, input.parentId) : null;
+    if (input.parentId && !parent) throw new Refusal("invalid", `parentId: no comment "${input.parentId}" in this plan`);
+    if (parent) {
+      if (parent.parentId !== null) throw new Refusal("invalid", "parentId: reply to the thread's first comment, not to a reply");
+      if (parent.sectionKey !== input.sectionKey) throw new Refusal("invalid", "sectionKey: a reply belongs to its thread's section");
+      if (parent.deletedAt) throw new Refusal("invalid", "parentId: that thread was deleted");
+      if (input.anchor) throw new Refusal("invalid", "anchor: a reply has no anchor of its own");
+    }
+    const anchored = input.anchor
+      ? this.rooms.read(plan.id, (doc) => validateAnchor(doc, input.sectionKey, input.anchor!))
+      : null;
+    const id = randomUUID();
+    this.db
+      .insert(comments)
+      .values({
+        id,
+        planId: plan.id,
+        sectionKey: input.sectionKey,
+        parentId: parent?.id ?? null,
+        authorId: user.id,
+        body: input.body,
+        // The server's reading of the anchor wins over what the client says it covered.
+        quote: anchored ? anchored.text : parent ? null : (input.quote?.trim() || null),
+        anchorStart: anchored ? Buffer.from(anchored.stored.start) : null,
+        anchorEnd: anchored ? Buffer.from(anchored.stored.end) : null,
+        mentions: this.mentionedMembers(plan.id, input.body),
+      })
+      .run();
+    return this.changed(plan).find((comment) => comment.id === id)!;
+  }
+
+  edit(plan: Plan, user: SessionUser, commentId: string, body: string): CommentView {
+    const comment = this.requireOwn(plan, user, commentId, "edit");
+    this.db
+      .update(comments)
+      .set({ body, editedAt: new Date(), mentions: this.mentionedMembers(plan.id, body) })
+      .where(eq(comments.id, comment.id))
+      .run();
+    return this.changed(plan).find((view) => view.id === comment.id)!;
+  }
+
+  /** Deleting keeps the row, so a thread's replies keep their place; its text is dropped. */
+  remove(plan: Plan, user: SessionUser, commentId: string): void {
+    const comment = this.requireOwn(plan, user, commentId, "delete");
+    this.db.update(comments).set({ body: "", mentions: [], deletedAt: new Date() }).where(eq(comments.id, comment.id)).run();
+    this.changed(plan);
+  }
+
+  setResolved(plan: Plan, user: SessionUser, role: Role, commentId: string, resolved: boolean): CommentView {
+    const comment = this.find(plan.id, commentId);
+    if (!comment || comment.deletedAt) throw new Refusal("not-found", "comment not found");
+    if (comment.parentId !== null) throw new Refusal("invalid", "only a thread's first comment is resolved or reopened");
+    if (comment.authorId !== user.id && !canEdit(role)) {
+      throw new Refusal("forbidden", "only the thread's author or someone who may edit the plan resolves or reopens it");
+    }
+    if ((comment.resolvedAt !== null) === resolved) {
+      throw new Refusal("conflict", resolved ? "the thread is already resolved" : "the thread is already open");
+    }
+    this.db
+      .update(comments)
+      .set(resolved ? { resolvedAt: new Date(), resolvedBy: user.id } : { resolvedAt: null, resolvedBy: null })
+      .where(eq(comments.id, comment.id))
+      .run();
+    return this.changed(plan).find((view) => view.id === comment.id)!;
+  }
+
+  private view(plan: Plan, doc: Y.Doc): CommentView[] {
+    const rows = this.db
+      .select({
+        comment: comments,
+        author: { id: author.id, name: author.name, organisation: author.organisation },
+        resolvedBy: { id: resolver.id, name: resolver.name, organisation: resolver.organisation },
+      })
+      .from(comments)
+      .innerJoin(author, eq(author.id, comments.authorId))
+      .leftJoin(resolver, eq(resolver.id, comments.resolvedBy))
+      .where(eq(comments.planId, plan.id))
+      .orderBy(sql`${comments}.rowid`)
+      .all();
+    const liveReplies = new Set(rows.filter((r) => r.comment.parentId && !r.comment.deletedAt).map((r) => r.comment.parentId));
+    const names = new Map(rows.map((r) => [r.author.id, r.author.name]));
+    for (const member of this.members.list(plan.id)) names.set(member.userId, member.name);
+    return rows
+      .filter(({ comment }) => !comment.deletedAt || (comment.parentId === null && liveReplies.has(comment.id)))
+      .map(({ comment, author, resolvedBy }) => {
+        const anchor = comment.anchorStart && comment.anchorEnd ? { start: comment.anchorStart, end: comment.anchorEnd } : null;
+        const resolution = anchor ? resolveAnchor(doc, comment.sectionKey, anchor) : null;
+        return {
+          id: comment.id,
+          sectionKey: comment.sectionKey,
+          parentId: comment.parentId,
+          author,
+          body: comment.body,
+          quote: comment.quote,
+          anchor: anchor ? encodeAnchor(anchor) : null,
+          anchorStatus: resolution?.status ?? "none",
+          anchoredText: resolution?.status === "anchored" ? resolution.text : null,
+          mentions: comment.mentions.map((id) => ({ id, name: names.get(id) ?? "former member" })),
+          createdAt: comment.createdAt.toISOString(),
+          editedAt: comment.editedAt?.toISOString() ?? null,
+          deleted: comment.deletedAt !== null,
+          resolvedAt: comment.resolvedAt?.toISOString() ?? null,
+          resolvedBy,
+        };
+      });
+  }
+
+  private changed(plan: Plan): CommentView[] {
+    const list = this.list(plan);
+    this.rooms.publish(plan.id, { type: "comments", comments: list });
+    return list;
+  }
+
+  private find(planId: string, commentId: string) {
+    return this.db
+      .select()
+      .from(comments)
+      .where(and(eq(comments.planId, planId), eq(comments.id, commentId)))
+      .get();
+  }
+
+  private requireOwn(plan: Plan, user: SessionUser, commentId: string, action: "edit" | "delete") {
+    const comment = this.find(plan.id, commentId);
+    if (!comment || comment.deletedAt) throw new Refusal("not-found", "comment not found");
+    if (comment.authorId !== user.id) throw new Refusal("forbidden", `you can only ${action} your own comments`);
+    return comment;
+  }
+
+  /** Members named as `@Full Name` in the body. */
+  private mentionedMembers(planId: string, body: string): string[] {
+    return this.members
+      .list(planId)
+      .filter((member) => body.includes(`@${member.name}`))
+      .map((member) => member.userId);
+  }
+}
