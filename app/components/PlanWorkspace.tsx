@@ -1,6 +1,7 @@
 import { Link } from "@remix-run/react";
 import { ROLE_LABEL, SIDE_LABEL, type Role, type Side } from "~/lib/permissions";
-import type { PlanSignoffView, SectionSignoffView } from "~/lib/plan-events";
+import type { SectionSignoffView } from "~/lib/plan-events";
+import { canComment } from "~/lib/permissions";
 import type { SectionKind } from "~/lib/template-schema";
 import { isStructuredKind } from "~/lib/structured-fields";
 import { PresenceList } from "./PresenceList";
@@ -8,7 +9,9 @@ import { SuggestionLists } from "./RowsTable";
 import { StructuredSection } from "./StructuredSection";
 import { SectionEditor } from "./SectionEditor";
 import { SignoffBadge, SignoffPanel, type Signer } from "./SignoffPanel";
-import { usePlanSignoffs } from "./usePlanSignoffs";
+import { CommentsSidebar } from "./CommentsSidebar";
+import { useCommentUi } from "./useCommentUi";
+import { usePlanEvents, type PlanEventsState } from "./usePlanEvents";
 import { usePlanConnection, usePresence, type ConnectionStatus, type PresenceUser } from "./usePlanConnection";
 
 export interface PlanOutline {
@@ -37,7 +40,7 @@ const KIND_LABEL: Record<SectionKind, string> = {
 
 /** What a role that cannot edit may do, said once at the top of the plan. */
 const ROLE_NOTICE: Partial<Record<Role, string>> = {
-  reviewer: "Reviewer: you can comment. You can read every section; only the plan's editors change its text.",
+  reviewer: "Reviewer: you can comment. Select words in a section and press Comment, or comment on a whole section; only the plan's editors change its text.",
   viewer: "You can read this plan. Ask an owner for another role to edit or comment.",
 };
 
@@ -52,17 +55,19 @@ export function PlanWorkspace({
   me,
   role,
   editable,
-  initialSignoffs,
+  initialEvents,
 }: {
   plan: PlanOutline;
   me: PresenceUser & Signer;
   role: Role;
   editable: boolean;
-  initialSignoffs: PlanSignoffView;
+  initialEvents: PlanEventsState;
 }) {
   const { connection, status, synced } = usePlanConnection(plan.id, me);
   const people = usePresence(connection?.provider);
-  const signoffs = usePlanSignoffs(connection?.provider, initialSignoffs);
+  const { signoffs, comments } = usePlanEvents(connection?.provider, initialEvents);
+  const commentUi = useCommentUi(comments);
+  const mayComment = canComment(role);
   return (
     <div className="workspace">
       <nav className="navigator" aria-label="Sections">
@@ -76,7 +81,10 @@ export function PlanWorkspace({
                   {section.title}
                   {section.kind !== "text" ? <span className="navigator__kind">{KIND_LABEL[section.kind]}</span> : null}
                 </span>
-                <SignoffBadge state={signoffs.sections[section.key]!.state} sectionKey={section.key} compact />
+                <span className="navigator__badges">
+                  <SignoffBadge state={signoffs.sections[section.key]!.state} sectionKey={section.key} compact />
+                  <OpenThreads count={commentUi.openThreadsBySection[section.key] ?? 0} sectionKey={section.key} />
+                </span>
               </a>
             </li>
           ))}
@@ -117,6 +125,15 @@ export function PlanWorkspace({
                 <span className="plan-section__number">{index + 1}.</span> {section.title}
               </h2>
               <span className="tag">{KIND_LABEL[section.kind]}</span>
+              {mayComment ? (
+                <button
+                  type="button"
+                  className={`button small plan-section__comment${role === "reviewer" ? " primary" : ""}`}
+                  onClick={() => commentUi.commentOn(section.key)}
+                >
+                  Comment<span className="visually-hidden"> on {section.title}</span>
+                </button>
+              ) : null}
             </header>
             <SignoffPanel
               planId={plan.id}
@@ -147,6 +164,14 @@ export function PlanWorkspace({
                 connection={connection}
                 me={me}
                 editable={editable}
+                onEditor={commentUi.registerEditor}
+                comments={{
+                  threads: commentUi.highlightsBySection[section.key] ?? [],
+                  activeId: commentUi.activeId,
+                  onComment: mayComment ? (editor) => commentUi.commentOn(section.key, editor) : undefined,
+                  onOpenThread: commentUi.setActiveId,
+                  onRemovedChange: commentUi.onRemovedChange,
+                }}
               />
             ) : (
               <div className="section-editor section-editor--loading">Loading…</div>
@@ -157,6 +182,18 @@ export function PlanWorkspace({
       <SuggestionLists />
       <aside className="sidebar">
         <PresenceList people={people} meId={me.id} />
+        <CommentsSidebar
+          planId={plan.id}
+          sections={plan.sections}
+          comments={comments}
+          me={me}
+          role={role}
+          isTextRemoved={commentUi.isTextRemoved}
+          activeId={commentUi.activeId}
+          onActivate={commentUi.setActiveId}
+          draft={commentUi.draft}
+          onDraftDone={commentUi.endDraft}
+        />
       </aside>
     </div>
   );
@@ -171,5 +208,15 @@ function SignedEditWarning({ signoff }: { signoff: SectionSignoffView }) {
     <p className="signed-warning" role="note" data-testid="signed-edit-warning">
       Signed off by {names}; editing will make the sign-off stale.
     </p>
+  );
+}
+
+function OpenThreads({ count, sectionKey }: { count: number; sectionKey: string }) {
+  if (count === 0) return null;
+  return (
+    <span className="thread-count" data-testid="open-thread-count" data-section={sectionKey} title={`${count} open comment threads`}>
+      {count}
+      <span className="visually-hidden"> open comment {count === 1 ? "thread" : "threads"}</span>
+    </span>
   );
 }

@@ -1,10 +1,22 @@
 import Collaboration from "@tiptap/extension-collaboration";
 import CollaborationCaret from "@tiptap/extension-collaboration-caret";
 import { Placeholder } from "@tiptap/extensions";
-import { EditorContent, useEditor } from "@tiptap/react";
+import { EditorContent, useEditor, type Editor } from "@tiptap/react";
+import { BubbleMenu } from "@tiptap/react/menus";
+import { useEffect, useRef } from "react";
+import { CommentHighlights, setHighlightedThreads, type HighlightedThread } from "~/lib/comment-highlights";
 import { sectionFragmentName } from "~/lib/doc-names";
 import { richTextExtensions } from "~/lib/editor-extensions";
 import type { PlanConnection, PresenceUser } from "./usePlanConnection";
+
+export interface SectionComments {
+  threads: HighlightedThread[];
+  activeId: string | null;
+  /** Set when the user may comment: asks to comment on the editor's selection. */
+  onComment?: (editor: Editor) => void;
+  onOpenThread: (id: string) => void;
+  onRemovedChange: (sectionKey: string, removedIds: string[]) => void;
+}
 
 export function SectionEditor({
   sectionKey,
@@ -12,13 +24,21 @@ export function SectionEditor({
   connection,
   me,
   editable,
+  comments,
+  onEditor,
 }: {
   sectionKey: string;
   title: string;
   connection: PlanConnection;
   me: PresenceUser;
   editable: boolean;
+  comments: SectionComments;
+  onEditor: (sectionKey: string, editor: Editor | null) => void;
 }) {
+  // The editor is made once per connection; callbacks it holds read the latest props here.
+  const latest = useRef(comments);
+  latest.current = comments;
+  const editorRef = useRef<Editor | null>(null);
   const editor = useEditor(
     {
       immediatelyRender: false,
@@ -32,6 +52,10 @@ export function SectionEditor({
         // The caret extension publishes this as the awareness `user`, so it must be the whole
         // presence record, not just the caret's name and colour.
         CollaborationCaret.configure({ provider: connection.provider, user: me }),
+        CommentHighlights.configure({
+          onOpenThread: (id) => latest.current.onOpenThread(id),
+          onRemovedChange: (removed) => latest.current.onRemovedChange(sectionKey, removed),
+        }),
       ],
       editorProps: {
         attributes: {
@@ -41,9 +65,45 @@ export function SectionEditor({
           class: "rich-text",
           "data-section": sectionKey,
         },
+        handleKeyDown: (view, event) => {
+          const onComment = latest.current.onComment;
+          if (!onComment || !(event.altKey && (event.metaKey || event.ctrlKey) && event.key.toLowerCase() === "m")) return false;
+          if (view.state.selection.empty || !editorRef.current) return false;
+          onComment(editorRef.current);
+          return true;
+        },
       },
     },
     [connection, sectionKey, editable],
   );
-  return <EditorContent editor={editor} className="section-editor" />;
+  editorRef.current = editor;
+
+  useEffect(() => {
+    onEditor(sectionKey, editor);
+    return () => onEditor(sectionKey, null);
+  }, [editor, sectionKey, onEditor]);
+
+  const threadsKey = comments.threads.map((thread) => `${thread.id}:${thread.anchor.start}:${thread.anchor.end}`).join();
+  useEffect(() => {
+    if (!editor || editor.isDestroyed) return;
+    editor.view.dispatch(setHighlightedThreads(editor.state.tr, latest.current.threads, comments.activeId));
+    if (comments.activeId) {
+      editor.view.dom
+        .querySelector(`[data-comment-id="${CSS.escape(comments.activeId)}"]`)
+        ?.scrollIntoView({ block: "center", behavior: "smooth" });
+    }
+  }, [editor, threadsKey, comments.activeId]);
+
+  return (
+    <>
+      <EditorContent editor={editor} className="section-editor" />
+      {editor && comments.onComment ? (
+        <BubbleMenu editor={editor} shouldShow={({ state }) => !state.selection.empty} className="bubble-menu">
+          <button type="button" className="button primary small" onClick={() => latest.current.onComment?.(editor)}>
+            Comment
+          </button>
+        </BubbleMenu>
+      ) : null}
+    </>
+  );
 }

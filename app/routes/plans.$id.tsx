@@ -18,16 +18,16 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
     user: { ...user, color: userColor(user.id) },
     role,
     plan: context.plans.outline(plan),
-    signoffs: context.signoffs.current(plan),
+    events: { signoffs: context.signoffs.current(plan), comments: context.comments.list(plan) },
   };
 }
 
 export default function PlanPage() {
-  const { user, role, plan, signoffs } = useLoaderData<typeof loader>();
+  const { user, role, plan, events } = useLoaderData<typeof loader>();
   return (
     <>
       <AppHeader user={user} />
-      <PlanWorkspace plan={plan} me={user} role={role} editable={canEdit(role)} initialSignoffs={signoffs} />
+      <PlanWorkspace plan={plan} me={user} role={role} editable={canEdit(role)} initialEvents={events} />
     </>
   );
 }

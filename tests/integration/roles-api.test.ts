@@ -111,6 +111,16 @@ const ROUTES: {
     expected: { anonymous: 401, outsider: 404, viewer: 200, reviewer: 200, editor: 200, signatory: 200, owner: 200 },
   },
   {
+    name: "GET /api/plans/:id/comments",
+    run: (c) => call("GET", `/api/plans/${planId}/comments`, c),
+    expected: { anonymous: 401, outsider: 404, viewer: 200, reviewer: 200, editor: 200, signatory: 200, owner: 200 },
+  },
+  {
+    name: "POST /api/plans/:id/comments",
+    run: (c) => call("POST", `/api/plans/${planId}/comments`, c, { sectionKey: "governance", body: "A comment" }),
+    expected: { anonymous: 401, outsider: 404, viewer: 403, reviewer: 201, editor: 201, signatory: 201, owner: 201 },
+  },
+  {
     name: "DELETE /api/plans/:id/sections/:key/signoffs (only your own)",
     run: (c) => call("DELETE", `/api/plans/${planId}/sections/customer-insight/signoffs`, c),
     expected: { anonymous: 401, outsider: 404, viewer: 404, reviewer: 404, editor: 404, signatory: 204, owner: 404 },
