@@ -9,6 +9,7 @@ import { parseArgs } from "node:util";
 import { measureTwoClientPropagation, percentile } from "./propagation";
 import { startCoplan, startStockYWebsocket, type BenchServer } from "./servers";
 import { measureStaleness } from "./signoff-staleness";
+import { measureStaleBadge } from "./stale-badge";
 
 const { values } = parseArgs({ options: { edits: { type: "string", default: "100" } } });
 const edits = Number(values.edits);
@@ -46,6 +47,15 @@ try {
       "p50 vs edit": `${round(percentile(samples, 50) / percentile(staleness.edit, 50))}x`,
     });
   }
+  const badge = await measureStaleBadge(servers[0]!, 20);
+  rows.push({
+    benchmark: "keystroke to stale badge on another browser page, 20 rounds",
+    server: "Coplan",
+    "p50 ms": round(percentile(badge, 50)),
+    "p95 ms": round(percentile(badge, 95)),
+    "p99 ms": round(percentile(badge, 99)),
+    "p50 vs edit": `${round(percentile(badge, 50) / percentile(staleness.edit, 50))}x`,
+  });
 } finally {
   await Promise.all(servers.map((s) => s.stop()));
 }
