@@ -3,7 +3,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import * as Y from "yjs";
 import { sectionFragmentName } from "../../app/lib/doc-names";
 import { subscribeToPlanEvents, type CommentView } from "../../app/lib/plan-events";
-import { signIn } from "../support/http";
+import { requestJson, signIn } from "../support/http";
 import { startServer, type RunningServer } from "../support/server";
 import { connectClient, waitFor, waitForSync, type TestClient } from "../support/yjs-client";
 
@@ -29,15 +29,8 @@ afterAll(async () => {
   await server?.stop();
 });
 
-async function send(method: string, path: string, as: string, body?: unknown) {
-  const response = await fetch(`${server.url}${path}`, {
-    method,
-    headers: { cookie: cookies[as]!, ...(body === undefined ? {} : { "content-type": "application/json" }) },
-    body: body === undefined ? undefined : typeof body === "string" ? body : JSON.stringify(body),
-  });
-  const text = await response.text();
-  return { status: response.status, body: text ? JSON.parse(text) : null };
-}
+const send = (method: string, path: string, as: string, body?: unknown) =>
+  requestJson(server.url, method, path, cookies[as], body);
 
 /** A plan whose "customer-insight" section holds one paragraph with the phrase, opened by an editor. */
 async function planWithText(): Promise<{ planId: string; editor: TestClient; text: Y.XmlText }> {

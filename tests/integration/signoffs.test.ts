@@ -3,7 +3,7 @@ import * as Y from "yjs";
 import { sectionFragmentName } from "../../app/lib/doc-names";
 import { subscribeToPlanEvents, type PlanSignoffView } from "../../app/lib/plan-events";
 import { addRow } from "../../app/lib/section-rows";
-import { getJson, signIn } from "../support/http";
+import { getJson, requestJson, signIn } from "../support/http";
 import { startServer, type RunningServer } from "../support/server";
 import { connectClient, waitFor, waitForSync, type TestClient } from "../support/yjs-client";
 
@@ -31,15 +31,8 @@ afterAll(async () => {
   await server?.stop();
 });
 
-async function send(method: string, path: string, as: string, body?: unknown) {
-  const response = await fetch(`${server.url}${path}`, {
-    method,
-    headers: { cookie: cookies[as]!, ...(body ? { "content-type": "application/json" } : {}) },
-    body: body ? JSON.stringify(body) : undefined,
-  });
-  const text = await response.text();
-  return { status: response.status, body: text ? JSON.parse(text) : null };
-}
+const send = (method: string, path: string, as: string, body?: unknown) =>
+  requestJson(server.url, method, path, cookies[as], body);
 
 /** A fresh single-budget plan with a member of every role. */
 async function newPlan(): Promise<string> {

@@ -24,3 +24,23 @@ export async function demoPlanId(baseUrl: string, cookie: string): Promise<strin
   if (!plan) throw new Error("the demo plan is missing");
   return plan.id;
 }
+
+/**
+ * A request with a session cookie; a string body is sent as it is (to test malformed JSON),
+ * anything else as JSON. Answers the status and the parsed body (null when empty).
+ */
+export async function requestJson(
+  baseUrl: string,
+  method: string,
+  path: string,
+  cookie: string | undefined,
+  body?: unknown,
+): Promise<{ status: number; body: any }> {
+  const response = await fetch(`${baseUrl}${path}`, {
+    method,
+    headers: { ...(cookie ? { cookie } : {}), ...(body === undefined ? {} : { "content-type": "application/json" }) },
+    body: body === undefined ? undefined : typeof body === "string" ? body : JSON.stringify(body),
+  });
+  const text = await response.text();
+  return { status: response.status, body: text ? JSON.parse(text) : null };
+}
