@@ -1,3 +1,4 @@
+import canonicalize from "canonicalize";
 import * as Y from "yjs";
 import { sectionDataName, sectionFragmentName } from "../app/lib/doc-names";
 
@@ -74,4 +75,79 @@ export function sectionTextLayout(doc: Y.Doc, sectionKey: string): TextLayout {
       return spans.get(child)?.start ?? span.end;
     },
   };
+}
+
+export interface PmText {
+  type: "text";
+  text: string;
+  marks?: PmMark[];
+}
+export interface PmMark {
+  type: string;
+  attrs?: Record<string, unknown>;
+}
+export interface PmNode {
+  type: string;
+  attrs?: Record<string, unknown>;
+  content?: (PmNode | PmText)[];
+}
+
+/** The section's rich text as a ProseMirror JSON document. */
+export function sectionRichTextJson(doc: Y.Doc, sectionKey: string): PmNode {
+  return { type: "doc", content: childrenToJson(doc.getXmlFragment(sectionFragmentName(sectionKey))) };
+}
+
+function childrenToJson(parent: Y.XmlFragment | Y.XmlElement): (PmNode | PmText)[] {
+  const content: (PmNode | PmText)[] = [];
+  for (const child of parent.toArray()) {
+    if (child instanceof Y.XmlText) appendText(content, child);
+    else if (child instanceof Y.XmlElement) content.push(elementToJson(child));
+  }
+  return content;
+}
+
+function elementToJson(element: Y.XmlElement): PmNode {
+  const node: PmNode = { type: element.nodeName };
+  const attrs = element.getAttributes() as Record<string, unknown>;
+  if (Object.keys(attrs).length > 0) node.attrs = attrs;
+  const content = childrenToJson(element);
+  if (content.length > 0) node.content = content;
+  return node;
+}
+
+/**
+ * Yjs splits a text's delta wherever a formatting item sits, even one that changes nothing, so
+ * runs with equal marks are merged and marks sorted: the same text gives the same JSON.
+ */
+function appendText(content: (PmNode | PmText)[], text: Y.XmlText): void {
+  const delta = text.toDelta() as { insert: unknown; attributes?: Record<string, unknown> }[];
+  for (const op of delta) {
+    if (typeof op.insert !== "string" || op.insert === "") continue;
+    const marks = marksOf(op.attributes);
+    const previous = content.at(-1);
+    if (previous?.type === "text" && sameMarks((previous as PmText).marks, marks)) {
+      (previous as PmText).text += op.insert;
+      continue;
+    }
+    content.push(marks.length > 0 ? { type: "text", text: op.insert, marks } : { type: "text", text: op.insert });
+  }
+}
+
+function marksOf(attributes: Record<string, unknown> | undefined): PmMark[] {
+  if (!attributes) return [];
+  return Object.entries(attributes)
+    .filter(([, attrs]) => attrs !== null && attrs !== undefined)
+    .map(([name, attrs]) => {
+      // y-prosemirror suffixes a mark that may overlap itself with `--<hash>`.
+      const mark: PmMark = { type: name.split("--")[0]! };
+      if (typeof attrs === "object" && Object.keys(attrs as object).length > 0) {
+        mark.attrs = attrs as Record<string, unknown>;
+      }
+      return mark;
+    })
+    .sort((a, b) => (canonicalize(a) ?? "").localeCompare(canonicalize(b) ?? ""));
+}
+
+function sameMarks(a: PmMark[] | undefined, b: PmMark[]): boolean {
+  return canonicalize(a ?? []) === canonicalize(b);
 }

@@ -3,33 +3,16 @@ import canonicalize from "canonicalize";
 import * as Y from "yjs";
 import { formatPounds } from "../../app/lib/budget";
 import { sectionDataName, sectionFragmentName } from "../../app/lib/doc-names";
-import { sectionPlainText } from "../plan-content.server";
+import { sectionPlainText, sectionRichTextJson } from "../plan-content.server";
 
 /**
  * What a signatory signs: a section's rich text as ProseMirror JSON and its structured part,
- * in a canonical form, so equal content hashes equally however it was typed.
+ * as plain JSON `{text, data}`; the rich text is normalised so equal content hashes equally
+ * however it was typed.
  */
-
-interface PmText {
-  type: "text";
-  text: string;
-  marks?: PmMark[];
-}
-interface PmMark {
-  type: string;
-  attrs?: Record<string, unknown>;
-}
-interface PmNode {
-  type: string;
-  attrs?: Record<string, unknown>;
-  content?: (PmNode | PmText)[];
-}
-
-/** The section's content as plain JSON: `{text: <ProseMirror doc>, data: <structured part>}`. */
 export function sectionContent(doc: Y.Doc, sectionKey: string) {
-  const fragment = doc.getXmlFragment(sectionFragmentName(sectionKey));
   return {
-    text: { type: "doc", content: childrenToJson(fragment) } satisfies PmNode,
+    text: sectionRichTextJson(doc, sectionKey),
     data: doc.getMap(sectionDataName(sectionKey)).toJSON(),
   };
 }
@@ -101,59 +84,4 @@ function describeValue(name: string, value: unknown): string {
       .join(", ");
   }
   return typeof value === "string" ? value : JSON.stringify(value);
-}
-
-function childrenToJson(parent: Y.XmlFragment | Y.XmlElement): (PmNode | PmText)[] {
-  const content: (PmNode | PmText)[] = [];
-  for (const child of parent.toArray()) {
-    if (child instanceof Y.XmlText) appendText(content, child);
-    else if (child instanceof Y.XmlElement) content.push(elementToJson(child));
-  }
-  return content;
-}
-
-function elementToJson(element: Y.XmlElement): PmNode {
-  const node: PmNode = { type: element.nodeName };
-  const attrs = element.getAttributes() as Record<string, unknown>;
-  if (Object.keys(attrs).length > 0) node.attrs = attrs;
-  const content = childrenToJson(element);
-  if (content.length > 0) node.content = content;
-  return node;
-}
-
-/**
- * Yjs splits a text's delta wherever a formatting item sits, even one that changes nothing, so
- * runs with equal marks are merged and marks sorted: the same text gives the same JSON.
- */
-function appendText(content: (PmNode | PmText)[], text: Y.XmlText): void {
-  const delta = text.toDelta() as { insert: unknown; attributes?: Record<string, unknown> }[];
-  for (const op of delta) {
-    if (typeof op.insert !== "string" || op.insert === "") continue;
-    const marks = marksOf(op.attributes);
-    const previous = content.at(-1);
-    if (previous?.type === "text" && sameMarks((previous as PmText).marks, marks)) {
-      (previous as PmText).text += op.insert;
-      continue;
-    }
-    content.push(marks.length > 0 ? { type: "text", text: op.insert, marks } : { type: "text", text: op.insert });
-  }
-}
-
-function marksOf(attributes: Record<string, unknown> | undefined): PmMark[] {
-  if (!attributes) return [];
-  return Object.entries(attributes)
-    .filter(([, attrs]) => attrs !== null && attrs !== undefined)
-    .map(([name, attrs]) => {
-      // y-prosemirror suffixes a mark that may overlap itself with `--<hash>`.
-      const mark: PmMark = { type: name.split("--")[0]! };
-      if (typeof attrs === "object" && Object.keys(attrs as object).length > 0) {
-        mark.attrs = attrs as Record<string, unknown>;
-      }
-      return mark;
-    })
-    .sort((a, b) => (canonicalize(a) ?? "").localeCompare(canonicalize(b) ?? ""));
-}
-
-function sameMarks(a: PmMark[] | undefined, b: PmMark[]): boolean {
-  return canonicalize(a ?? []) === canonicalize(b);
 }
