@@ -8,6 +8,7 @@ import { SqliteDocStore } from "./collab/doc-store.server";
 import { RoomRegistry } from "./collab/rooms.server";
 import type { Env } from "./env.server";
 import { MemberService } from "./members.server";
+import { PlanExportService } from "./pdf/plan-export.server";
 import { PlanService } from "./plans.server";
 import { CommentRoomExtension } from "./comments/comment-room.server";
 import { CommentService } from "./comments/comment-service.server";
@@ -42,6 +43,7 @@ export function createServices(env: Env) {
   const members = new MemberService(db, (planId, userId, role) => rooms.updateAccess(planId, userId, role));
   const comments = new CommentService(db, rooms, members);
   rooms.use(new CommentRoomExtension(db, comments));
+  const exports = new PlanExportService(db, rooms, signoffs, comments);
   return {
     env,
     db,
@@ -52,6 +54,7 @@ export function createServices(env: Env) {
     members,
     signoffs,
     comments,
+    exports,
     audit: { forPlan: (planId: string) => planAuditLog(db, planId) },
     close() {
       rooms.closeAll();
