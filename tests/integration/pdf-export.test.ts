@@ -1,0 +1,202 @@
+import { execFileSync } from "node:child_process";
+import { constants, mkdtempSync, openSync } from "node:fs";
+import { createServer, type Server } from "node:http";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { extractText, getDocumentProxy, getMeta } from "unpdf";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import * as Y from "yjs";
+import { sectionFragmentName } from "../../app/lib/doc-names";
+import { demoPlanId, getJson, requestJson, signIn } from "../support/http";
+import { startServer, type RunningServer } from "../support/server";
+import { connectClient, waitFor, waitForSync, type TestClient } from "../support/yjs-client";
+
+let server: RunningServer;
+const cookies: Record<string, string> = {};
+const clients: TestClient[] = [];
+let demoPlan: string;
+
+const OWNER = "owner@swindon.example";
+const EDITOR = "editor@swindon.example";
+const LOCAL = "signatory@swindon.example";
+const WHITEHALL = "signatory@dclg.example";
+const VIEWER = "viewer@police.example";
+
+beforeAll(async () => {
+  server = await startServer();
+  for (const email of [OWNER, EDITOR, LOCAL, WHITEHALL, VIEWER]) cookies[email] = await signIn(server.url, email);
+  demoPlan = await demoPlanId(server.url, cookies[OWNER]!);
+});
+afterEach(() => {
+  for (const client of clients.splice(0)) client.destroy();
+});
+afterAll(async () => {
+  await server?.stop();
+});
+
+async function exportPdf(planId: string, as = OWNER, query = ""): Promise<{ status: number; type: string | null; pdf: Uint8Array }> {
+  const response = await fetch(`${server.url}/api/plans/${planId}/export.pdf${query}`, { headers: { cookie: cookies[as]! } });
+  return { status: response.status, type: response.headers.get("content-type"), pdf: new Uint8Array(await response.arrayBuffer()) };
+}
+
+async function read(pdf: Uint8Array) {
+  const document = await getDocumentProxy(pdf.slice());
+  const { totalPages, text } = await extractText(document, { mergePages: false });
+  const outline = ((await document.getOutline()) ?? []).map((item) => item.title);
+  const { info } = await getMeta(document);
+  return { totalPages, pages: text, outline, info: info as Record<string, string> };
+}
+
+interface Template {
+  id: string;
+  sections: { key: string; title: string; signoff: string[] }[];
+}
+
+async function sectionsOf(templateId: string) {
+  const { body } = await getJson<Template[]>(server.url, "/api/templates", cookies[OWNER]);
+  return body.find((t) => t.id === templateId)!.sections;
+}
+
+describe("exporting a plan to PDF", () => {
+  it("has a cover, contents whose page numbers are where each section really starts, every section in order, totals and DRAFT", async () => {
+    const { status, type, pdf } = await exportPdf(demoPlan, VIEWER);
+    expect(status).toBe(200);
+    expect(type).toBe("application/pdf");
+    const { totalPages, pages, outline, info } = await read(pdf);
+    const sections = await sectionsOf("single-budget-for-a-place");
+    const headings = sections.map((section, index) => `${index + 1}. ${section.title}`);
+
+    expect(totalPages).toBeGreaterThanOrEqual(sections.length + 2);
+    expect(pages[0]).toContain("Swindon: a single budget for the place");
+    expect(pages[0]).toContain("Operational Plan: a single budget for a place");
+    expect(pages[0]).toContain("Status: Draft (0 of 14 sections signed off)");
+
+    const contents = pages[1]!;
+    expect(contents).toContain("Contents");
+    const startPages: number[] = [];
+    for (const heading of headings) {
+      const listed = new RegExp(`${heading.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")} (\\d+)`).exec(contents);
+      expect(listed, heading).not.toBeNull();
+      const page = Number(listed![1]);
+      expect(pages[page - 1]!.startsWith(`${heading}\n`), `${heading} on page ${page}`).toBe(true);
+      startPages.push(page);
+    }
+    expect([...startPages].sort((a, b) => a - b)).toEqual(startPages);
+    expect(outline).toEqual(headings);
+
+    const budgetPage = pages[startPages[0]! - 1]!;
+    expect(budgetPage).toContain("£13,360,000");
+    expect(budgetPage).toContain("£4,200,000");
+    pages.forEach((page, index) => {
+      expect(page, `page ${index + 1}`).toContain("DRAFT");
+      expect(page).toContain(`Page ${index + 1} of ${totalPages}`);
+      expect(page).toContain("Swindon: a single budget for the place");
+    });
+    expect(pages.join("\n")).toContain("Local: not yet signed");
+    expect(info.Title).toBe("Swindon: a single budget for the place");
+    expect(info.Author).toBe("Sam Whitfield, Wiltshire Police");
+  });
+
+  it("gives the same text for the same content, and records each export in the audit log", async () => {
+    const first = await read((await exportPdf(demoPlan)).pdf);
+    const second = await read((await exportPdf(demoPlan)).pdf);
+    expect(second.pages).toEqual(first.pages);
+    const audit = await getJson<{ type: string; actor: { email: string } }[]>(server.url, `/api/plans/${demoPlan}/audit`, cookies[OWNER]);
+    expect(audit.body.filter((e) => e.type === "plan.exported").length).toBeGreaterThanOrEqual(2);
+  });
+
+  it("adds the comment threads as an appendix when asked", async () => {
+    await requestJson(server.url, "POST", `/api/plans/${demoPlan}/comments`, cookies[EDITOR], {
+      sectionKey: "governance",
+      body: "Is the accountable body agreed?",
+    });
+    const without = await read((await exportPdf(demoPlan)).pdf);
+    expect(without.outline).not.toContain("Appendix: comments");
+    const withComments = await read((await exportPdf(demoPlan, OWNER, "?comments=1")).pdf);
+    expect(withComments.outline.at(-1)).toBe("Appendix: comments");
+    expect(withComments.pages.at(-1)).toContain("Is the accountable body agreed?");
+    expect(withComments.pages.at(-1)).toContain("Tom Okafor");
+  });
+
+  it("a final plan names its signatories and carries no DRAFT mark", async () => {
+    const created = await requestJson(server.url, "POST", "/api/plans", cookies[OWNER], {
+      templateId: "families-with-multiple-problems",
+      title: "Troubled families – Leeds",
+      area: "Leeds",
+    });
+    const planId = created.body.id as string;
+    for (const [email, role] of [[LOCAL, "signatory"], [WHITEHALL, "signatory"]]) {
+      await requestJson(server.url, "POST", `/api/plans/${planId}/members`, cookies[OWNER], { email, role });
+    }
+    const draft = await read((await exportPdf(planId)).pdf);
+    expect(draft.pages.every((page) => page.includes("DRAFT"))).toBe(true);
+    for (const section of await sectionsOf("families-with-multiple-problems")) {
+      if (section.signoff.includes("local")) await requestJson(server.url, "POST", `/api/plans/${planId}/sections/${section.key}/signoffs`, cookies[LOCAL]);
+      if (section.signoff.includes("whitehall")) await requestJson(server.url, "POST", `/api/plans/${planId}/sections/${section.key}/signoffs`, cookies[WHITEHALL]);
+    }
+    const final = await read((await exportPdf(planId)).pdf);
+    const all = final.pages.join("\n");
+    expect(all).not.toContain("DRAFT");
+    expect(final.pages[0]).toContain("Status: Final (6 of 6 sections signed off)");
+    expect(final.pages[0]).toContain("Troubled families – Leeds");
+    expect(all).toContain("signed off by Margaret Hale, Swindon Borough Council");
+    expect(all).toContain("signed off by David Marsh, DCLG");
+  });
+
+  describe("content that points elsewhere", () => {
+    let requests = 0;
+    let listener: Server;
+    beforeAll(async () => {
+      listener = createServer((_request, response) => {
+        requests += 1;
+        response.end("x");
+      });
+      await new Promise<void>((resolve) => listener.listen(0, "127.0.0.1", resolve));
+    });
+    afterAll(() => new Promise<void>((resolve) => listener.close(() => resolve())));
+
+    it("a link to a loopback URL and a file:// path make no request and read no file; unknown nodes keep their text", async () => {
+      const port = (listener.address() as { port: number }).port;
+      // A reader opening this FIFO would block, and a writer could then open it: neither may happen.
+      const fifo = join(mkdtempSync(join(tmpdir(), "coplan-fifo-")), "secret");
+      execFileSync("mkfifo", [fifo]);
+      const editor = connectClient(server.url, demoPlan, cookies[EDITOR]);
+      clients.push(editor);
+      await waitForSync(editor);
+      const paragraph = new Y.XmlElement("paragraph");
+      const text = new Y.XmlText();
+      paragraph.insert(0, [text]);
+      const stranger = new Y.XmlElement("script");
+      stranger.insert(0, [new Y.XmlText("Text inside an unknown node")]);
+      const fragment = editor.doc.getXmlFragment(sectionFragmentName("service-redesign"));
+      fragment.insert(fragment.length, [paragraph, stranger]);
+      text.insert(0, "Loopback link", { link: { href: `http://127.0.0.1:${port}/steal` } });
+      text.insert(text.length, " and ", { link: null });
+      text.insert(text.length, "file link", { link: { href: `file://${fifo}` } });
+      text.insert(text.length, ` ${fifo}`, { link: null });
+      await waitFor(async () => {
+        const plan = await getJson<{ sections: { key: string; text: string }[] }>(server.url, `/api/plans/${demoPlan}`, cookies[OWNER]);
+        return plan.body.sections.find((s) => s.key === "service-redesign")!.text.includes("Text inside an unknown node");
+      });
+
+      const exported = await exportPdf(demoPlan);
+      expect(exported.status).toBe(200);
+      const all = (await read(exported.pdf)).pages.join("\n");
+      expect(all).toContain("Loopback link and file link");
+      expect(all).toContain("Text inside an unknown node");
+      expect(requests).toBe(0);
+      expect(() => openSync(fifo, constants.O_WRONLY | constants.O_NONBLOCK)).toThrow(/ENXIO/);
+    });
+  });
+
+  it("answers anonymous 401 and outsiders 404", async () => {
+    const anonymous = await fetch(`${server.url}/api/plans/${demoPlan}/export.pdf`);
+    expect(anonymous.status).toBe(401);
+    const outsiderPlan = await requestJson(server.url, "POST", "/api/plans", cookies[VIEWER], {
+      templateId: "single-budget-for-a-place",
+      title: "Private",
+      area: "Elsewhere",
+    });
+    expect((await exportPdf(outsiderPlan.body.id, OWNER)).status).toBe(404);
+  });
+});
