@@ -10,6 +10,7 @@ import { StructuredSection } from "./StructuredSection";
 import { SectionEditor } from "./SectionEditor";
 import { SignoffBadge, SignoffPanel, type Signer } from "./SignoffPanel";
 import { CommentsSidebar } from "./CommentsSidebar";
+import { ExportPdfButton } from "./ExportPdfButton";
 import { useCommentUi } from "./useCommentUi";
 import { usePlanEvents, type PlanEventsState } from "./usePlanEvents";
 import { usePlanConnection, usePresence, type ConnectionStatus, type PresenceUser } from "./usePlanConnection";
@@ -111,6 +112,7 @@ export function PlanWorkspace({
           </p>
           <p className="plan__actions">
             <Link to={`/plans/${plan.id}/members`}>Members</Link>
+            <ExportPdfButton planId={plan.id} title={plan.title} />
           </p>
         </header>
         {ROLE_NOTICE[role] ? (

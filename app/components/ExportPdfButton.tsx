@@ -1,0 +1,63 @@
+import { useState } from "react";
+
+type ExportState = { step: "idle" } | { step: "working"; received: number } | { step: "failed"; error: string };
+
+/**
+ * Downloads the plan as a PDF, showing progress: the server builds it (a second or so for a
+ * long plan), then the bytes arrive.
+ */
+export function ExportPdfButton({ planId, title }: { planId: string; title: string }) {
+  const [state, setState] = useState<ExportState>({ step: "idle" });
+  const [withComments, setWithComments] = useState(false);
+
+  async function download() {
+    setState({ step: "working", received: 0 });
+    try {
+      const response = await fetch(`/api/plans/${planId}/export.pdf${withComments ? "?comments=1" : ""}`);
+      if (!response.ok || !response.body) {
+        const body = (await response.json().catch(() => null)) as { error?: string } | null;
+        setState({ step: "failed", error: body?.error ?? `The server answered ${response.status}.` });
+        return;
+      }
+      const reader = response.body.getReader();
+      const chunks: Uint8Array[] = [];
+      let received = 0;
+      for (;;) {
+        const { done, value } = await reader.read();
+        if (done) break;
+        chunks.push(value);
+        received += value.byteLength;
+        setState({ step: "working", received });
+      }
+      const url = URL.createObjectURL(new Blob(chunks as BlobPart[], { type: "application/pdf" }));
+      const link = document.createElement("a");
+      link.href = url;
+      link.download = `${title.replace(/[^\w-]+/g, "-")}.pdf`;
+      link.click();
+      setTimeout(() => URL.revokeObjectURL(url), 10_000);
+      setState({ step: "idle" });
+    } catch {
+      setState({ step: "failed", error: "Could not reach the server. Check your connection and try again." });
+    }
+  }
+
+  return (
+    <span className="export-pdf">
+      <button type="button" className="button small" onClick={download} disabled={state.step === "working"}>
+        Export PDF
+      </button>
+      <label className="export-pdf__option">
+        <input type="checkbox" checked={withComments} onChange={(event) => setWithComments(event.target.checked)} /> with comments
+      </label>
+      <span role="status" className="export-pdf__status" data-testid="export-status">
+        {state.step === "working"
+          ? state.received === 0
+            ? "Preparing the PDF…"
+            : `Downloading… ${Math.round(state.received / 1024)} KB`
+          : state.step === "failed"
+            ? state.error
+            : ""}
+      </span>
+    </span>
+  );
+}

@@ -1,0 +1,22 @@
+import { execFileSync } from "node:child_process";
+import { readFileSync } from "node:fs";
+import { describe, expect, it } from "vitest";
+import { openDemoPlan, screenshotPath, signedInPage, useServerAndBrowser } from "../support/browser";
+
+const running = useServerAndBrowser();
+
+describe("exporting from the plan page", () => {
+  it("Export PDF downloads the plan as a PDF", async () => {
+    const page = await signedInPage(running.browser, running.server.url, "viewer@police.example");
+    await openDemoPlan(page);
+    const [download] = await Promise.all([page.waitForEvent("download"), page.getByRole("button", { name: "Export PDF" }).click()]);
+    expect(download.suggestedFilename()).toBe("Swindon-a-single-budget-for-the-place.pdf");
+    const file = screenshotPath("exported-plan").replace(/\.png$/, ".pdf");
+    await download.saveAs(file);
+    expect(readFileSync(file).subarray(0, 5).toString()).toBe("%PDF-");
+    expect(execFileSync("pdfinfo", [file]).toString()).toMatch(/Pages:\s+1[5-9]/);
+    // Pages to look at: the cover, the contents and the shadow budget.
+    execFileSync("pdftoppm", ["-png", "-r", "60", "-f", "1", "-l", "3", file, file.replace(/\.pdf$/, "-page")]);
+    expect(await page.getByTestId("export-status").textContent()).toBe("");
+  });
+});
