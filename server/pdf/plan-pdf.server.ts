@@ -15,6 +15,7 @@ import {
 import type { SectionKind, TemplateSection } from "../../app/lib/template-schema";
 import type { Plan } from "../../db/schema";
 import { sectionData, sectionRichTextJson } from "../plan-content.server";
+import { breakable } from "./breakable.server";
 import { richTextToPdf } from "./rich-text.server";
 
 export interface PlanPdfInput {
@@ -182,9 +183,9 @@ function fieldTable(fields: FieldDef[], rows: Row[]): Content {
 
 function fieldValue(field: FieldDef, value: unknown): string {
   const text = typeof value === "string" ? value : "";
-  if (field.options) return field.options.find((option) => option.value === text)?.label ?? text;
+  if (field.options) return field.options.find((option) => option.value === text)?.label ?? breakable(text);
   if (field.type === "date" && /^\d{4}-\d{2}-\d{2}$/.test(text)) return day.format(new Date(`${text}T12:00:00Z`));
-  return text;
+  return breakable(text);
 }
 
 function milestones(rows: Row[]): Content[] {
@@ -200,8 +201,8 @@ function milestones(rows: Row[]): Content[] {
           ["Due", "Milestone", "Owner", "Status"].map((text) => ({ text, style: "tableHeader" })),
           ...dated.map((row) => [
             { text: fieldValue({ name: "due", label: "Due", type: "date" }, row.due) || "No date", style: "totalCell" },
-            { text: String(row.milestone ?? ""), style: "tableCell" },
-            { text: String(row.owner ?? ""), style: "tableCell" },
+            { text: breakable(String(row.milestone ?? "")), style: "tableCell" },
+            { text: breakable(String(row.owner ?? "")), style: "tableCell" },
             { text: statusOf(row.status), style: "tableCell" },
           ]),
         ],
@@ -217,17 +218,18 @@ function budget(data: BudgetData, rows: Row[]): Content[] {
   const money = (pence: number | undefined) => (pence ? formatPounds(pence) : "");
   const amountsOf = (row: Row) => (typeof row.amounts === "object" && row.amounts !== null ? (row.amounts as Record<string, number>) : {});
   const rowTotal = (row: Row) => totals.years.reduce((sum, year) => sum + (Number.isSafeInteger(amountsOf(row)[year]) ? amountsOf(row)[year]! : 0), 0);
+  // Many columns share the page width here, so the cells are set smaller than elsewhere.
   const moneyTable = (fields: FieldDef[], chosen: Row[]): Content => ({
     table: {
       headerRows: 1,
       dontBreakRows: true,
-      widths: [...fields.map(() => "*"), ...totals.years.map(() => "auto"), "auto"],
+      widths: [...fields.map((field) => (field.type === "select" ? 48 : "*")), ...totals.years.map(() => "auto"), "auto"],
       body: [
-        [...fields.map((f) => f.label), ...totals.years, "Total"].map((text) => ({ text, style: "tableHeader" })),
+        [...fields.map((f) => f.label), ...totals.years, "Total"].map((text) => ({ text, style: "tableHeader", fontSize: 7.5 })),
         ...chosen.map((row) => [
-          ...fields.map((field) => ({ text: fieldValue(field, row[field.name]), style: "tableCell" })),
-          ...totals.years.map((year) => ({ text: money(amountsOf(row)[year]), style: "amount" })),
-          { text: money(rowTotal(row)), style: "amount", bold: true },
+          ...fields.map((field) => ({ text: fieldValue(field, row[field.name]), style: "tableCell", fontSize: 8 })),
+          ...totals.years.map((year) => ({ text: money(amountsOf(row)[year]), style: "amount", fontSize: 8 })),
+          { text: money(rowTotal(row)), style: "amount", fontSize: 8, bold: true },
         ]),
       ],
     },
@@ -273,7 +275,7 @@ function totalsTable(label: string, years: string[], lines: TotalLine[], byYear:
       widths: ["*", ...years.map(() => "auto"), "auto"],
       body: [
         [label, ...years, "Total"].map((text) => ({ text, style: "tableHeader" })),
-        ...lines.map((line) => [cell(line.label, "tableCell"), ...years.map((y) => cell(formatPounds(line.perYear[y] ?? 0))), cell(formatPounds(line.total))]),
+        ...lines.map((line) => [cell(breakable(line.label), "tableCell"), ...years.map((y) => cell(formatPounds(line.perYear[y] ?? 0))), cell(formatPounds(line.total))]),
         [cell("All", "totalCell"), ...years.map((y) => ({ text: formatPounds(byYear[y] ?? 0), style: "amount", bold: true })), { text: formatPounds(total), style: "amount", bold: true }],
       ],
     },
@@ -317,13 +319,13 @@ function commentsAppendix(comments: CommentView[], sections: TemplateSection[]):
         style: "tableCell",
       },
       ...(thread.quote
-        ? [{ text: `“${thread.quote}”${thread.anchorStatus === "text-removed" ? " (text removed)" : ""}`, style: "quoteText", margin: [0, 2, 0, 2] } as Content]
+        ? [{ text: `“${breakable(thread.quote)}”${thread.anchorStatus === "text-removed" ? " (text removed)" : ""}`, style: "quoteText", margin: [0, 2, 0, 2] } as Content]
         : []),
       ...[thread, ...repliesOf(thread.id)].map(
         (comment): Content => ({
           text: [
             { text: `${comment.author.name} (${comment.author.organisation}), ${dayTime.format(new Date(comment.createdAt))}: `, bold: true },
-            comment.deleted ? { text: "comment deleted", italics: true } : comment.body,
+            comment.deleted ? { text: "comment deleted", italics: true } : breakable(comment.body),
           ],
           style: "tableCell",
           margin: [comment.parentId ? 14 : 0, 2, 0, 0],

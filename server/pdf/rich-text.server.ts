@@ -3,6 +3,7 @@ import { Node as PmNode, type Mark } from "@tiptap/pm/model";
 import type { Content, ContentText } from "pdfmake/interfaces";
 import { richTextExtensions } from "../../app/lib/editor-extensions";
 import type { PmNode as PmJson } from "../plan-content.server";
+import { breakable } from "./breakable.server";
 
 /** The editors' own schema: the PDF shows what the editor shows, and nothing it would not. */
 const schema = getSchema(richTextExtensions);
@@ -63,13 +64,13 @@ function block(node: PmNode): Content {
     case "blockquote":
       return { stack: blocks(node), style: "quote" };
     case "codeBlock":
-      return { text: node.textContent, style: "code", preserveLeadingSpaces: true };
+      return { text: breakable(node.textContent), style: "code", preserveLeadingSpaces: true };
     case "horizontalRule":
       return { canvas: [{ type: "line", x1: 0, y1: 0, x2: 483, y2: 0, lineWidth: 0.5, lineColor: "#b1b4b6" }], margin: [0, 6, 0, 6] };
     case "paragraph":
       return { text: node.childCount === 0 ? " " : inlines(node), style: "paragraph" };
     default:
-      return { text: node.textContent, style: "paragraph" };
+      return { text: breakable(node.textContent), style: "paragraph" };
   }
 }
 
@@ -92,7 +93,7 @@ function inlines(node: PmNode): ContentText[] {
 }
 
 function styledRun(text: string, marks: readonly Mark[]): ContentText {
-  const run: ContentText = { text };
+  const run: ContentText = { text: breakable(text) };
   const decorations: ("underline" | "lineThrough")[] = [];
   for (const mark of marks) {
     switch (mark.type.name) {

@@ -7,6 +7,7 @@ import { extractText, getDocumentProxy, getMeta } from "unpdf";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import * as Y from "yjs";
 import { sectionFragmentName } from "../../app/lib/doc-names";
+import { addRow, setAmount } from "../../app/lib/section-rows";
 import { demoPlanId, getJson, requestJson, signIn } from "../support/http";
 import { startServer, type RunningServer } from "../support/server";
 import { connectClient, waitFor, waitForSync, type TestClient } from "../support/yjs-client";
@@ -141,6 +142,60 @@ describe("exporting a plan to PDF", () => {
     expect(final.pages[0]).toContain("Troubled families – Leeds");
     expect(all).toContain("signed off by Margaret Hale, Swindon Borough Council");
     expect(all).toContain("signed off by David Marsh, DCLG");
+  });
+
+  it("splits long tables across pages with the header row repeated, keeps all text inside the page, and renders £, accents and dashes", async () => {
+    const created = await requestJson(server.url, "POST", "/api/plans", cookies[OWNER], {
+      templateId: "families-with-multiple-problems",
+      title: "Long budget",
+      area: "Brent",
+    });
+    const planId = created.body.id as string;
+    await requestJson(server.url, "POST", `/api/plans/${planId}/members`, cookies[OWNER], { email: EDITOR, role: "editor" });
+    const editor = connectClient(server.url, planId, cookies[EDITOR]);
+    clients.push(editor);
+    await waitForSync(editor);
+    editor.doc.transact(() => {
+      for (let i = 1; i <= 120; i++) {
+        const id = addRow(editor.doc, "resources", "budget", {
+          organisation: i === 1 ? "Ödön’s Café – a very long organisation name ".repeat(3) + "x".repeat(120) : `Organisation ${i}`,
+          department: "Department for Communities and Local Government",
+          fundingLine: `Line ${String(i).padStart(3, "0")}`,
+          treatment: "pooled",
+        });
+        setAmount(editor.doc, "resources", id, "2012-13", i * 1_000_00);
+      }
+    });
+    await waitFor(async () => {
+      const plan = await getJson<{ sections: { key: string; data: { rows?: unknown[] } }[] }>(server.url, `/api/plans/${planId}`, cookies[OWNER]);
+      return plan.body.sections.find((s) => s.key === "resources")!.data.rows?.length === 120;
+    });
+
+    const { pdf } = await exportPdf(planId);
+    const { pages } = await read(pdf);
+    const withRows = pages.filter((page) => /Line \d{3}/.test(page));
+    expect(withRows.length).toBeGreaterThan(2);
+    for (const page of withRows) expect(page).toMatch(/Organisation Department Funding line Treatment 2012-13/);
+    const all = pages.join("\n");
+    for (let i = 1; i <= 120; i++) expect(all).toContain(`Line ${String(i).padStart(3, "0")}`);
+    expect(all).toContain("£7,260,000");
+    expect(all).toContain("Ödön’s Café – a very long");
+
+    const document = await getDocumentProxy(pdf.slice());
+    for (let number = 1; number <= document.numPages; number++) {
+      const page = await document.getPage(number);
+      const [, , width, height] = page.view as [number, number, number, number];
+      const { items } = await page.getTextContent();
+      for (const item of items as { str: string; transform: number[]; width: number }[]) {
+        if (item.str === "DRAFT" && item.transform[1] !== 0) continue;
+        const x = item.transform[4]!;
+        const y = item.transform[5]!;
+        expect(x, `"${item.str.slice(0, 30)}" on page ${number}`).toBeGreaterThanOrEqual(0);
+        expect(x + item.width, `"${item.str.slice(0, 30)}" on page ${number}`).toBeLessThanOrEqual(width);
+        expect(y).toBeGreaterThanOrEqual(0);
+        expect(y).toBeLessThanOrEqual(height);
+      }
+    }
   });
 
   describe("content that points elsewhere", () => {
