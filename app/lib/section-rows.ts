@@ -65,7 +65,7 @@ export function addRow(
   row.set("id", id);
   for (const [name, value] of Object.entries(fields)) row.set(name, value);
   if (kind === "budget") {
-    if (!row.has("rowType")) row.set("rowType", "funding");
+    if (!fields.rowType) row.set("rowType", "funding");
     row.set("amounts", new Y.Map<number>());
   }
   const rows = rowsOf(doc, sectionKey);

@@ -10,6 +10,7 @@ import { measureTwoClientPropagation, percentile } from "./propagation";
 import { startCoplan, startStockYWebsocket, type BenchServer } from "./servers";
 import { measureStaleness } from "./signoff-staleness";
 import { measureStaleBadge } from "./stale-badge";
+import { measurePdfExport } from "./pdf-export";
 
 const { values } = parseArgs({ options: { edits: { type: "string", default: "100" } } });
 const edits = Number(values.edits);
@@ -56,6 +57,20 @@ try {
     "p99 ms": round(percentile(badge, 99)),
     "p50 vs edit": `${round(percentile(badge, 50) / percentile(staleness.edit, 50))}x`,
   });
+  const exported = await measurePdfExport(servers[0]!, 5);
+  for (const [name, samples, pages] of [
+    ["PDF export (pdfmake, through the API)", exported.pdfmake, exported.pages],
+    ["Chromium page.pdf() of the plan page (reference)", exported.chromium, exported.chromiumPages],
+  ] as const) {
+    rows.push({
+      benchmark: `${name}, ${pages} pages, 5 runs`,
+      server: "Coplan",
+      "p50 ms": round(percentile(samples, 50)),
+      "p95 ms": round(percentile(samples, 95)),
+      "p99 ms": round(percentile(samples, 99)),
+      "p50 vs Chromium": `${round(percentile(samples, 50) / percentile(exported.chromium, 50))}x`,
+    });
+  }
 } finally {
   await Promise.all(servers.map((s) => s.stop()));
 }
