@@ -38,7 +38,7 @@ async function generatePlan(server: BenchServer): Promise<string> {
   doc.transact(() => {
     for (const section of plan.body.sections as { key: string; kind: string }[]) {
       const fragment = doc.getXmlFragment(sectionFragmentName(section.key));
-      for (let p = 0; p < 14; p++) {
+      for (let p = 0; p < 12; p++) {
         const paragraph = new Y.XmlElement("paragraph");
         paragraph.insert(0, [new Y.XmlText(SENTENCE.repeat(4))]);
         fragment.insert(fragment.length, [paragraph]);
