@@ -32,6 +32,11 @@ export class RawPeer {
     return peer;
   }
 
+  /** Sends a frame as it is: binary for bytes, a text frame for a string. */
+  sendFrame(frame: Uint8Array | string): void {
+    this.ws.send(frame);
+  }
+
   sendUpdate(update: Uint8Array): void {
     const encoder = encoding.createEncoder();
     encoding.writeVarUint(encoder, 0);
