@@ -1,7 +1,7 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { canReadAudit } from "~/lib/permissions";
 import { requireApiUser } from "~/utils/auth.server";
-import { requireAllowed } from "~/utils/http.server";
+import { requireAllowed, methodNotAllowed } from "~/utils/http.server";
 import { requirePlanMember } from "~/utils/plan-access.server";
 
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
@@ -10,3 +10,5 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   requireAllowed(canReadAudit(role), "only the plan's owners read its audit log");
   return Response.json(context.audit.forPlan(plan.id));
 }
+
+export const action = methodNotAllowed("use GET to read the plan's audit log");

@@ -1,6 +1,7 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { requireApiUser } from "~/utils/auth.server";
 import { requirePlanMember } from "~/utils/plan-access.server";
+import { methodNotAllowed } from "~/utils/http.server";
 
 /** The plan as a PDF, for any member; `?comments=1` adds the comment threads as an appendix. */
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
@@ -17,3 +18,5 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
     },
   });
 }
+
+export const action = methodNotAllowed("use GET to export the plan");

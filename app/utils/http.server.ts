@@ -73,3 +73,8 @@ export async function refusalsAsJson<T>(call: () => T | Promise<T>): Promise<T> 
 export function requireAllowed(allowed: boolean, message: string): void {
   if (!allowed) throw jsonError(403, message);
 }
+
+/** The handler for the methods a route does not take: a 405 in the API's error shape. */
+export function methodNotAllowed(hint: string) {
+  return () => jsonError(405, hint);
+}

@@ -106,7 +106,7 @@ function sectionsJson(doc: Y.Doc, skip: string): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const [name, type] of doc.share) {
     if (name === sectionFragmentName(skip)) continue;
-    out[name] = type instanceof Y.XmlFragment ? type.toJSON() : (type as Y.Map<unknown>).toJSON();
+    out[name] = type instanceof Y.XmlFragment ? type.toJSON() : (type as unknown as Y.Map<unknown>).toJSON();
   }
   return out;
 }
