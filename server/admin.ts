@@ -3,12 +3,14 @@ import { parseArgs } from "node:util";
 import { z } from "zod";
 import { closeDatabase, openDatabase } from "../db/client.server";
 import { loadEnv } from "./env.server";
+import { BackupError, backupDatabase } from "./backup.server";
 import { createUser, newUserSchema, UserExistsError } from "./users.server";
 
 class UsageError extends Error {}
 
 const USAGE = `Usage:
-  npm run admin -- add-user --email E --name N --password P --org O --side local|whitehall`;
+  npm run admin -- add-user --email E --name N --password P --org O --side local|whitehall
+  npm run admin -- backup PATH        a consistent copy of the database, safe while the server runs`;
 
 async function addUser(args: string[]): Promise<void> {
   const { values } = parseArgs({
@@ -38,9 +40,22 @@ async function addUser(args: string[]): Promise<void> {
   }
 }
 
+async function backup(args: string[]): Promise<void> {
+  const { positionals } = parseArgs({ args, allowPositionals: true, strict: true });
+  if (positionals.length !== 1) throw new UsageError("backup takes the path of the copy to make");
+  const db = openDatabase(loadEnv().DATABASE_PATH);
+  try {
+    const { pages } = await backupDatabase(db, positionals[0]!);
+    console.log(`Backed up ${pages} pages to ${positionals[0]}; integrity check ok`);
+  } finally {
+    closeDatabase(db);
+  }
+}
+
 const [command, ...rest] = process.argv.slice(2);
 try {
   if (command === "add-user") await addUser(rest);
+  else if (command === "backup") await backup(rest);
   else throw new UsageError(command ? `unknown command "${command}"` : "no command given");
 } catch (error) {
   console.error(`admin: ${describe(error)}`);
@@ -55,7 +70,7 @@ function describe(error: unknown): string {
   if (error instanceof z.ZodError) {
     return error.issues.map((issue) => `--${issueFlag(issue.path)}: ${issue.message}`).join("; ");
   }
-  if (error instanceof UserExistsError) return error.message;
+  if (error instanceof UserExistsError || error instanceof BackupError) return error.message;
   return (error as Error).message;
 }
 

@@ -1,4 +1,4 @@
-import { spawnSync } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { resolve } from "node:path";
 
 const ROOT = resolve(import.meta.dirname, "../..");
@@ -17,4 +17,17 @@ export function runAdmin(databasePath: string, ...args: string[]) {
 export function addUser(databasePath: string, email: string, name: string, side: "local" | "whitehall" = "local"): void {
   const result = runAdmin(databasePath, "add-user", "--email", email, "--name", name, "--password", "coplan-demo", "--org", "Test Org", "--side", side);
   if (result.code !== 0) throw new Error(`add-user ${email} failed: ${result.stderr}`);
+}
+
+/** The same, without blocking this process: for running while clients here keep editing. */
+export function runAdminInBackground(databasePath: string, ...args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  const child = spawn(process.execPath, ["--import", "tsx", "server/admin.ts", ...args], {
+    cwd: ROOT,
+    env: { ...process.env, DATABASE_PATH: databasePath },
+  });
+  let stdout = "";
+  let stderr = "";
+  child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
+  child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
+  return new Promise((resolve) => child.on("close", (code) => resolve({ code, stdout, stderr })));
 }
