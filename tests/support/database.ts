@@ -1,4 +1,9 @@
 import Database from "better-sqlite3";
+import { drizzle } from "drizzle-orm/better-sqlite3";
+import * as Y from "yjs";
+import type { Db } from "../../db/client.server";
+import * as schema from "../../db/schema";
+import { SqliteDocStore } from "../../server/collab/doc-store.server";
 
 /** Reads the server's SQLite file from outside the server, as an operator would. */
 export function queryDatabase<T>(path: string, sql: string): T {
@@ -12,4 +17,16 @@ export function queryDatabase<T>(path: string, sql: string): T {
 
 export function countRows(path: string, table: "plan_updates" | "plan_snapshots"): number {
   return queryDatabase<{ n: number }>(path, `select count(*) as n from ${table}`).n;
+}
+
+/** The plan's document as stored on disk (snapshot and log), read beside the running server. */
+export function storedDocument(path: string, planId: string): Y.Doc {
+  const connection = new Database(path, { readonly: true, fileMustExist: true });
+  try {
+    const doc = new Y.Doc();
+    Y.applyUpdate(doc, new SqliteDocStore(drizzle(connection, { schema }) as Db).load(planId).state);
+    return doc;
+  } finally {
+    connection.close();
+  }
 }
