@@ -58,9 +58,12 @@ async function shutdown(signal: string) {
   if (stopping) return;
   stopping = true;
   console.log(`${signal}: storing open plans and closing`);
-  await collab.close();
-  services.close();
   server.close();
+  // The WebSocket server only reports closed once every socket is; the rooms close theirs
+  // (1012, "server restarting") as they store their plans, so wait after, not before.
+  const socketsClosed = collab.close();
+  services.close();
+  await socketsClosed;
   server.closeAllConnections();
   process.exit(0);
 }

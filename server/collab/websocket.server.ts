@@ -113,11 +113,23 @@ export function attachCollabServer(
     get connectionCount() {
       return wss.clients.size;
     },
-    /** Stops taking connections; the rooms close the open ones when they unload. */
-    close(): Promise<void> {
+    /**
+     * Stops taking connections, and resolves once the open ones have closed: the rooms close
+     * them as they unload; any a client has not closed after the grace period is cut.
+     */
+    close(graceMs = 2000): Promise<void> {
       clearInterval(pinger);
       server.off("upgrade", onUpgrade);
-      return new Promise((resolve) => wss.close(() => resolve()));
+      return new Promise((resolve) => {
+        const cut = setTimeout(() => {
+          for (const ws of wss.clients) ws.terminate();
+        }, graceMs);
+        cut.unref();
+        wss.close(() => {
+          clearTimeout(cut);
+          resolve();
+        });
+      });
     },
   };
 }
