@@ -7,6 +7,7 @@ import { AuthService } from "./auth/sessions.server";
 import { SqliteDocStore } from "./collab/doc-store.server";
 import { RoomRegistry } from "./collab/rooms.server";
 import type { Env } from "./env.server";
+import { DuplicateRowCleaner } from "./duplicate-rows.server";
 import { MemberService } from "./members.server";
 import { PlanExportService } from "./pdf/plan-export.server";
 import { PlanService } from "./plans.server";
@@ -37,6 +38,7 @@ export function createServices(env: Env) {
     idleUnloadMs: env.COLLAB_IDLE_UNLOAD_SECONDS * 1000,
     compactAfterUpdates: 500,
   });
+  rooms.use(new DuplicateRowCleaner());
   const signoffs = new SignoffService(db, rooms);
   rooms.use(new SignoffRoomExtension(db, signoffs, STALE_CHECK_DELAY_MS));
   const plans = new PlanService(db, store, rooms, templates, signoffs);

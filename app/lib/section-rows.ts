@@ -122,6 +122,24 @@ export function moveRow(doc: Y.Doc, sectionKey: string, id: string, delta: -1 | 
   });
 }
 
+/**
+ * Deletes every row whose id an earlier row already has, keeping the first. Two people moving
+ * the same row at once each insert a copy of it; this folds the copies back into one, and
+ * any two documents that agree on the rows make the same choice.
+ */
+export function removeDuplicateRows(rows: Y.Array<Row>): number {
+  const seen = new Set<unknown>();
+  const duplicates: number[] = [];
+  rows.forEach((row, index) => {
+    const id = row instanceof Y.Map ? row.get("id") : undefined;
+    if (id === undefined) return;
+    if (seen.has(id)) duplicates.push(index);
+    seen.add(id);
+  });
+  for (const index of duplicates.reverse()) rows.delete(index, 1);
+  return duplicates.length;
+}
+
 function cloneRow(row: Row): Row {
   const copy = new Y.Map<unknown>();
   for (const [name, value] of row.entries()) {

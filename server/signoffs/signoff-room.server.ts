@@ -5,6 +5,7 @@ import { sectionDataName, sectionFragmentName } from "../../app/lib/doc-names";
 import type { Db } from "../../db/client.server";
 import { plans } from "../../db/schema";
 import type { RoomExtension } from "../collab/rooms.server";
+import { rootOf } from "../collab/doc-roots.server";
 import type { Peer, PlanRoom } from "../collab/room.server";
 import type { SignoffService } from "./signoff-service.server";
 
@@ -68,11 +69,6 @@ export class SignoffRoomExtension implements RoomExtension {
   }
 }
 
-function rootOf(type: Y.AbstractType<any>): Y.AbstractType<any> {
-  let current = type;
-  while (current._item?.parent instanceof Y.AbstractType) current = current._item.parent;
-  return current;
-}
 
 /** Updates from clients carry their connection as origin; anything else has no editor. */
 function editorOf(origin: unknown): string | null {
