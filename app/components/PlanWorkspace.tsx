@@ -48,7 +48,7 @@ const ROLE_NOTICE: Partial<Record<Role, string>> = {
 const STATUS_LABEL: Record<ConnectionStatus, string> = {
   connecting: "Connecting…",
   connected: "Live",
-  disconnected: "Offline: reconnecting…",
+  offline: "Offline: changes kept on this device",
 };
 
 export function PlanWorkspace({
@@ -97,7 +97,7 @@ export function PlanWorkspace({
           <h1>{plan.title}</h1>
           <p className="plan__meta">
             <span className={`status-dot status-dot--${status}`} aria-hidden />
-            <span role="status" data-testid="connection-status" data-synced={synced}>
+            <span role="status" data-testid="connection-status" data-synced={synced} data-state={status}>
               {STATUS_LABEL[status]}
             </span>
           </p>

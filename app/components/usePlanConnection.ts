@@ -1,8 +1,9 @@
 import { useEffect, useState } from "react";
+import { IndexeddbPersistence } from "y-indexeddb";
 import { WebsocketProvider } from "y-websocket";
 import * as Y from "yjs";
 
-export type ConnectionStatus = "connecting" | "connected" | "disconnected";
+export type ConnectionStatus = "connecting" | "connected" | "offline";
 
 export interface PlanConnection {
   doc: Y.Doc;
@@ -17,8 +18,9 @@ export interface PresenceUser {
 }
 
 /**
- * One Y.Doc and one WebSocket per open plan, shared by every section's editor. Created in an
- * effect, so only in the browser.
+ * One Y.Doc and one WebSocket per open plan, shared by every section's editor, with a copy in
+ * the browser's IndexedDB: edits made offline survive a reload and are sent when the
+ * connection is back. Created in an effect, so only in the browser.
  */
 export function usePlanConnection(planId: string, me: PresenceUser) {
   const [connection, setConnection] = useState<PlanConnection | null>(null);
@@ -27,16 +29,29 @@ export function usePlanConnection(planId: string, me: PresenceUser) {
 
   useEffect(() => {
     const doc = new Y.Doc();
+    // Per plan and per person, so two people sharing a browser never mix their copies.
+    const local = new IndexeddbPersistence(`coplan:${planId}:${me.id}`, doc);
     const scheme = window.location.protocol === "https:" ? "wss" : "ws";
     const provider = new WebsocketProvider(`${scheme}://${window.location.host}/collab`, planId, doc, {
       maxBackoffTime: 5000,
     });
     provider.awareness.setLocalStateField("user", me);
-    provider.on("status", ({ status }) => setStatus(status));
+    // "connecting" is reported before every retry; once a connection has failed or dropped,
+    // the page says offline until one succeeds.
+    provider.on("status", ({ status }) => {
+      if (status === "connected") setStatus("connected");
+      if (status === "disconnected") setStatus("offline");
+    });
+    const markOffline = () => {
+      if (!provider.wsconnected) setStatus("offline");
+    };
+    provider.on("connection-close", markOffline);
+    provider.on("connection-error", markOffline);
     provider.on("sync", (isSynced: boolean) => setSynced(isSynced));
     setConnection({ doc, provider });
     return () => {
       provider.destroy();
+      void local.destroy();
       doc.destroy();
       setConnection(null);
     };

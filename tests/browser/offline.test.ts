@@ -1,0 +1,67 @@
+import type { Page, WebSocketRoute } from "playwright-core";
+import { describe, expect, it } from "vitest";
+import { editorText, openDemoPlan, screenshotPath, signedInPage, useServerAndBrowser } from "../support/browser";
+
+const running = useServerAndBrowser();
+
+/**
+ * Puts the page's plan WebSocket through a switch: while off, every connection attempt is
+ * refused, as when the network is gone, even though pages still load.
+ */
+async function collabSwitch(page: Page) {
+  let online = true;
+  const open = new Set<WebSocketRoute>();
+  await page.routeWebSocket(/\/collab\//, (ws) => {
+    if (!online) return void ws.close({ code: 1006 });
+    open.add(ws);
+    ws.connectToServer();
+    ws.onClose(() => open.delete(ws));
+  });
+  return {
+    goOffline() {
+      online = false;
+      for (const ws of open) void ws.close({ code: 1006 });
+    },
+    goOnline() {
+      online = true;
+    },
+  };
+}
+
+describe("offline", () => {
+  it("edits made offline survive a reload, merge when back online, and nobody else's are lost", async () => {
+    const alice = await signedInPage(running.browser, running.server.url, "editor@swindon.example");
+    const network = await collabSwitch(alice);
+    await openDemoPlan(alice);
+    const bob = await signedInPage(running.browser, running.server.url, "owner@swindon.example");
+    await bob.goto(alice.url());
+    await bob.locator('[data-testid="connection-status"][data-synced="true"]').waitFor();
+
+    await alice.context().setOffline(true);
+    network.goOffline();
+    await alice.locator('[data-testid="connection-status"][data-state="offline"]').waitFor();
+    expect(await alice.getByTestId("connection-status").textContent()).toBe("Offline: changes kept on this device");
+    const aliceEditor = alice.locator('.rich-text[data-section="options-appraisal"]');
+    await aliceEditor.click();
+    await alice.keyboard.type("Written offline by Tom.");
+    const bobEditor = bob.locator('.rich-text[data-section="reform-agenda"]');
+    await bobEditor.click();
+    await bob.keyboard.type("Written online by Alison.");
+    await alice.screenshot({ path: screenshotPath("offline-status") });
+
+    // The page comes back from the server, but the plan's connection stays cut: what Tom typed
+    // must come from this device.
+    await alice.context().setOffline(false);
+    await alice.reload();
+    await alice.locator('[data-testid="connection-status"][data-state="offline"]').waitFor();
+    await expect.poll(() => editorText(alice, "options-appraisal")).toContain("Written offline by Tom.");
+    expect(await editorText(alice, "reform-agenda")).not.toContain("Alison");
+
+    network.goOnline();
+    await alice.locator('[data-testid="connection-status"][data-state="connected"][data-synced="true"]').waitFor({ timeout: 15_000 });
+    await expect.poll(() => editorText(bob, "options-appraisal"), { timeout: 5000 }).toContain("Written offline by Tom.");
+    await expect.poll(() => editorText(alice, "reform-agenda"), { timeout: 5000 }).toContain("Written online by Alison.");
+    expect(await editorText(bob, "reform-agenda")).toContain("Written online by Alison.");
+    expect((await editorText(bob, "options-appraisal")).split("Written offline by Tom.").length).toBe(2);
+  });
+});
