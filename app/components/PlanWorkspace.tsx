@@ -3,7 +3,7 @@ import { ROLE_LABEL, SIDE_LABEL, type Role, type Side } from "~/lib/permissions"
 import type { SectionSignoffView } from "~/lib/plan-events";
 import { canComment } from "~/lib/permissions";
 import type { SectionKind } from "~/lib/template-schema";
-import { isStructuredKind } from "~/lib/structured-fields";
+import { SECTION_KIND_LABEL, isStructuredKind } from "~/lib/structured-fields";
 import { PresenceList } from "./PresenceList";
 import { SuggestionLists } from "./RowsTable";
 import { StructuredSection } from "./StructuredSection";
@@ -28,16 +28,6 @@ export interface PlanOutline {
     requiredSides: Side[];
   }[];
 }
-
-const KIND_LABEL: Record<SectionKind, string> = {
-  text: "Narrative",
-  budget: "Shadow budget",
-  outcomes: "Outcomes",
-  milestones: "Timescales",
-  gap: "Gap analysis",
-  "delivery-chain": "Delivery chains",
-  register: "Asks of Whitehall",
-};
 
 /** What a role that cannot edit may do, said once at the top of the plan. */
 const ROLE_NOTICE: Partial<Record<Role, string>> = {
@@ -80,7 +70,7 @@ export function PlanWorkspace({
                 <span className="navigator__number">{index + 1}</span>
                 <span>
                   {section.title}
-                  {section.kind !== "text" ? <span className="navigator__kind">{KIND_LABEL[section.kind]}</span> : null}
+                  {section.kind !== "text" ? <span className="navigator__kind">{SECTION_KIND_LABEL[section.kind]}</span> : null}
                 </span>
                 <span className="navigator__badges">
                   <SignoffBadge state={signoffs.sections[section.key]!.state} sectionKey={section.key} compact />
@@ -126,7 +116,7 @@ export function PlanWorkspace({
               <h2>
                 <span className="plan-section__number">{index + 1}.</span> {section.title}
               </h2>
-              <span className="tag">{KIND_LABEL[section.kind]}</span>
+              <span className="tag">{SECTION_KIND_LABEL[section.kind]}</span>
               {mayComment ? (
                 <button
                   type="button"

@@ -17,6 +17,17 @@ export interface FieldDef {
 
 export type StructuredKind = Exclude<SectionKind, "text">;
 
+/** What each kind of section is called on the page and in the PDF. */
+export const SECTION_KIND_LABEL: Record<SectionKind, string> = {
+  text: "Narrative",
+  budget: "Shadow budget",
+  outcomes: "Outcomes",
+  milestones: "Timescales",
+  gap: "Gap analysis",
+  "delivery-chain": "Delivery chains",
+  register: "Asks of Whitehall",
+};
+
 const options = (...pairs: [string, string][]) => pairs.map(([value, label]) => ({ value, label }));
 
 export const TREATMENTS = options(

@@ -1,5 +1,6 @@
 import type { Content, TableCell, TDocumentDefinitions } from "pdfmake/interfaces";
 import type * as Y from "yjs";
+import { formatDateTime, formatLongDate } from "../../app/lib/dates";
 import { budgetTotals, formatPounds, type BudgetData, type TotalLine } from "../../app/lib/budget";
 import { SIDE_LABEL } from "../../app/lib/permissions";
 import type { CommentView, PlanSignoffView, SectionSignoffView } from "../../app/lib/plan-events";
@@ -8,6 +9,7 @@ import {
   BUDGET_ASSET_FIELDS,
   BUDGET_FUNDING_FIELDS,
   MILESTONE_STATUSES,
+  SECTION_KIND_LABEL,
   STRUCTURED_FIELDS,
   isStructuredKind,
   type FieldDef,
@@ -28,30 +30,10 @@ export interface PlanPdfInput {
   exportedBy: string;
 }
 
-const KIND_LABEL: Record<SectionKind, string> = {
-  text: "Narrative",
-  budget: "Shadow budget",
-  outcomes: "Outcomes",
-  milestones: "Timescales",
-  gap: "Gap analysis",
-  "delivery-chain": "Delivery chains",
-  register: "Barriers and flexibilities sought from Whitehall",
-};
-
 const INK = "#0b0c0c";
 const MUTED = "#505a5f";
 const BRAND = "#1d4f91";
 const LINE = "#b1b4b6";
-
-const day = new Intl.DateTimeFormat("en-GB", { day: "numeric", month: "long", year: "numeric", timeZone: "Europe/London" });
-const dayTime = new Intl.DateTimeFormat("en-GB", {
-  day: "numeric",
-  month: "short",
-  year: "numeric",
-  hour: "2-digit",
-  minute: "2-digit",
-  timeZone: "Europe/London",
-});
 
 /**
  * The plan as a document a department would publish: cover, contents with page numbers, every
@@ -127,7 +109,7 @@ function cover({ plan, signoffs, exportedAt }: PlanPdfInput): Content {
       { text: plan.area, style: "coverArea", margin: [0, 120, 0, 12] },
       { text: plan.title, style: "coverTitle", margin: [0, 0, 0, 24] },
       { text: plan.template.title, style: "coverMeta", margin: [0, 0, 0, 4] },
-      { text: `Exported ${day.format(exportedAt)}`, style: "coverMeta", margin: [0, 0, 0, 4] },
+      { text: `Exported ${formatLongDate(exportedAt)}`, style: "coverMeta", margin: [0, 0, 0, 4] },
       {
         text: [
           { text: "Status: ", bold: true },
@@ -147,7 +129,7 @@ function sectionContent(input: PlanPdfInput, section: TemplateSection, index: nu
   const hasNarrative = narrative.some((block) => typeof block === "object" && "text" in block && block.text !== " ");
   return [
     { text: title, style: "h1", tocItem: true, outline: true, outlineText: title, pageBreak: index === 0 ? undefined : "before" },
-    { text: KIND_LABEL[section.kind], style: "kind" },
+    { text: SECTION_KIND_LABEL[section.kind], style: "kind" },
     ...(isStructuredKind(section.kind) ? structured(section.kind, sectionData(input.doc, section.key)) : []),
     ...(isStructuredKind(section.kind) ? [{ text: "Narrative", style: "h2" } as Content] : []),
     ...(hasNarrative ? narrative : [{ text: "No narrative written yet.", style: "empty" } as Content]),
@@ -184,7 +166,7 @@ function fieldTable(fields: FieldDef[], rows: Row[]): Content {
 function fieldValue(field: FieldDef, value: unknown): string {
   const text = typeof value === "string" ? value : "";
   if (field.options) return field.options.find((option) => option.value === text)?.label ?? breakable(text);
-  if (field.type === "date" && /^\d{4}-\d{2}-\d{2}$/.test(text)) return day.format(new Date(`${text}T12:00:00Z`));
+  if (field.type === "date" && /^\d{4}-\d{2}-\d{2}$/.test(text)) return formatLongDate(new Date(`${text}T12:00:00Z`));
   return breakable(text);
 }
 
@@ -288,10 +270,10 @@ function signoffRecord(signoff: SectionSignoffView): Content {
   const lines: Content[] = signoff.requiredSides.map((side) => {
     const record = signoff.records.find((r) => r.side === side);
     if (!record) return { text: [{ text: `${SIDE_LABEL[side]}: `, bold: true }, "not yet signed"], style: "tableCell" };
-    const signed = `${record.signedBy.name}, ${record.signedBy.organisation}, ${dayTime.format(new Date(record.signedAt))}`;
+    const signed = `${record.signedBy.name}, ${record.signedBy.organisation}, ${formatDateTime(record.signedAt)}`;
     const stale = record.fresh
       ? ""
-      : ` (stale since ${record.staleAt ? dayTime.format(new Date(record.staleAt)) : "a later change"}${record.staleBy ? `, changed by ${record.staleBy.name}` : ""})`;
+      : ` (stale since ${record.staleAt ? formatDateTime(record.staleAt) : "a later change"}${record.staleBy ? `, changed by ${record.staleBy.name}` : ""})`;
     return { text: [{ text: `${SIDE_LABEL[side]}: `, bold: true }, `signed off by ${signed}`, { text: stale, color: "#b3261e" }], style: "tableCell" };
   });
   return {
@@ -324,7 +306,7 @@ function commentsAppendix(comments: CommentView[], sections: TemplateSection[]):
       ...[thread, ...repliesOf(thread.id)].map(
         (comment): Content => ({
           text: [
-            { text: `${comment.author.name} (${comment.author.organisation}), ${dayTime.format(new Date(comment.createdAt))}: `, bold: true },
+            { text: `${comment.author.name} (${comment.author.organisation}), ${formatDateTime(comment.createdAt)}: `, bold: true },
             comment.deleted ? { text: "comment deleted", italics: true } : breakable(comment.body),
           ],
           style: "tableCell",
