@@ -61,6 +61,8 @@ export const planMembers = sqliteTable(
       .notNull()
       .references(() => users.id, { onDelete: "cascade" }),
     role: text("role", { enum: ROLES }).notNull(),
+    /** An owner who also signs off sections for their side (signatories always do). */
+    signsOff: integer("signs_off", { mode: "boolean" }).notNull().default(false),
     addedAt: createdAt(),
   },
   (t) => [

@@ -15,6 +15,7 @@ export interface MemberView {
   organisation: string;
   side: "local" | "whitehall";
   role: Role;
+  signsOff: boolean;
 }
 
 /** Who belongs to a plan and with which role. Every change is audited. */
@@ -33,6 +34,7 @@ export class MemberService {
         organisation: users.organisation,
         side: users.side,
         role: planMembers.role,
+        signsOff: planMembers.signsOff,
       })
       .from(planMembers)
       .innerJoin(users, eq(users.id, planMembers.userId))
@@ -53,7 +55,7 @@ export class MemberService {
       }
       tx.insert(planMembers).values({ planId, userId: user.id, role: input.role }).run();
       recordAudit(tx, { planId, userId: actorId, type: "member.added", detail: { memberId: user.id, email, role: input.role } });
-      return { userId: user.id, email, name: user.name, organisation: user.organisation, side: user.side, role: input.role };
+      return { userId: user.id, email, name: user.name, organisation: user.organisation, side: user.side, role: input.role, signsOff: false };
     });
     this.onAccessChange(planId, user.id, input.role);
     return member;
@@ -66,12 +68,34 @@ export class MemberService {
       if (current === role) return;
       if (current === "owner") this.assertAnotherOwner(tx, planId, "demote");
       tx.update(planMembers)
-        .set({ role })
+        .set({ role, signsOff: false })
         .where(and(eq(planMembers.planId, planId), eq(planMembers.userId, userId)))
         .run();
       recordAudit(tx, { planId, userId: actorId, type: "member.role-changed", detail: { memberId: userId, from: current, to: role } });
     });
     this.onAccessChange(planId, userId, role);
+  }
+
+  /** Applies a PATCH of a member: the role first, so a new owner may be made a signatory at once. */
+  change(actorId: string, planId: string, userId: string, change: { role?: Role; signsOff?: boolean }): void {
+    if (change.role !== undefined) this.changeRole(actorId, planId, userId, change.role);
+    if (change.signsOff !== undefined) this.setSignsOff(actorId, planId, userId, change.signsOff);
+  }
+
+  /** Makes an owner also a signatory for their side, or no longer one. */
+  setSignsOff(actorId: string, planId: string, userId: string, signsOff: boolean): void {
+    this.db.transaction((tx) => {
+      const current = this.roleIn(tx, planId, userId);
+      if (!current) throw new Refusal("not-found", "that user is not a member of this plan");
+      if (current !== "owner") {
+        throw new Refusal("invalid", "signsOff: only an owner is made a signatory this way; give others the signatory role");
+      }
+      tx.update(planMembers)
+        .set({ signsOff })
+        .where(and(eq(planMembers.planId, planId), eq(planMembers.userId, userId)))
+        .run();
+      recordAudit(tx, { planId, userId: actorId, type: "member.signs-off-changed", detail: { memberId: userId, signsOff } });
+    });
   }
 
   remove(actorId: string, planId: string, userId: string): void {

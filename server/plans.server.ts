@@ -82,10 +82,13 @@ export class PlanService {
       .all();
   }
 
-  /** The plan and the user's role in it, or null when the user is not a member. */
-  findForMember(planId: string, userId: string): { plan: Plan; role: Role } | null {
+  /**
+   * The plan, the user's role in it and whether (as an owner) they also sign off, or null
+   * when the user is not a member.
+   */
+  findForMember(planId: string, userId: string): { plan: Plan; role: Role; signsOff: boolean } | null {
     const row = this.db
-      .select({ plan: plans, role: planMembers.role })
+      .select({ plan: plans, role: planMembers.role, signsOff: planMembers.signsOff })
       .from(planMembers)
       .innerJoin(plans, eq(plans.id, planMembers.planId))
       .where(and(eq(planMembers.planId, planId), eq(planMembers.userId, userId)))

@@ -10,6 +10,8 @@ export interface Signer {
   name: string;
   organisation: string;
   side: Side;
+  /** An owner who also signs off for their side. */
+  signsOff: boolean;
 }
 
 const STATE_LABEL: Record<SignoffState, string> = {
@@ -54,7 +56,7 @@ export function SignoffPanel({
   const url = `/api/plans/${planId}/sections/${section.key}/signoffs`;
   const mine = signoff.records.find((record) => record.signedBy.id === me.id);
   const mySideFresh = signoff.records.some((record) => record.side === me.side && record.fresh);
-  const maySign = canSignOff(role, me.side, signoff.requiredSides) && !mySideFresh;
+  const maySign = canSignOff(role, me.side, signoff.requiredSides, me.signsOff) && !mySideFresh;
   const staleRecords = signoff.records.filter((record) => !record.fresh);
 
   async function act(method: "POST" | "DELETE") {

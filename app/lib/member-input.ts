@@ -9,3 +9,8 @@ export const addMemberSchema = z.object({
 });
 
 export const changeRoleSchema = z.object({ role });
+
+/** PATCH of a member: a new role, or (for an owner) whether they also sign off, or both. */
+export const changeMemberSchema = z
+  .object({ role: role.optional(), signsOff: z.boolean({ error: "signsOff must be true or false" }).optional() })
+  .refine((input) => input.role !== undefined || input.signsOff !== undefined, "give a role or signsOff");

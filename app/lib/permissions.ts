@@ -43,7 +43,12 @@ export function canReadAudit(role: Role | null): boolean {
   return role === "owner";
 }
 
-/** A signatory signs off for their own side, and only a section that side must sign. */
-export function canSignOff(role: Role | null, userSide: Side, requiredSides: readonly Side[]): boolean {
-  return role === "signatory" && requiredSides.includes(userSide);
+/** Signatories, and owners made signatories too, sign off for their side. */
+export function signsOffSections(role: Role | null, ownerSignsOff: boolean): boolean {
+  return role === "signatory" || (role === "owner" && ownerSignsOff);
+}
+
+/** Someone who signs off does so for their own side, and only a section that side must sign. */
+export function canSignOff(role: Role | null, userSide: Side, requiredSides: readonly Side[], ownerSignsOff = false): boolean {
+  return signsOffSections(role, ownerSignsOff) && requiredSides.includes(userSide);
 }

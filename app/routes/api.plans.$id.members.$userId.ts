@@ -1,11 +1,14 @@
 import type { ActionFunctionArgs } from "@remix-run/node";
-import { changeRoleSchema } from "~/lib/member-input";
+import { changeMemberSchema } from "~/lib/member-input";
 import { canManageMembers } from "~/lib/permissions";
 import { requireApiUser } from "~/utils/auth.server";
 import { jsonError, readJson, refusalsAsJson, requireAllowed } from "~/utils/http.server";
 import { requirePlanMember } from "~/utils/plan-access.server";
 
-/** PATCH `{role}` changes a member's role; DELETE removes them from the plan. */
+/**
+ * PATCH `{role?, signsOff?}` changes a member's role, or makes an owner also a signatory for
+ * their side; DELETE removes them from the plan.
+ */
 export async function action({ request, params, context }: ActionFunctionArgs) {
   if (request.method !== "PATCH" && request.method !== "DELETE") {
     return jsonError(405, "use PATCH to change a role or DELETE to remove a member");
@@ -18,8 +21,8 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
     await refusalsAsJson(() => context.members.remove(user.id, plan.id, memberId));
     return new Response(null, { status: 204 });
   }
-  const input = await readJson(request, changeRoleSchema);
-  await refusalsAsJson(() => context.members.changeRole(user.id, plan.id, memberId, input.role));
+  const input = await readJson(request, changeMemberSchema);
+  await refusalsAsJson(() => context.members.change(user.id, plan.id, memberId, input));
   return new Response(null, { status: 204 });
 }
 

@@ -16,12 +16,12 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
     return jsonError(405, "use POST to sign off a section or DELETE to revoke your sign-off");
   }
   const user = await requireApiUser(context, request);
-  const { plan, role } = requirePlanMember(context, user, params.id, "api");
+  const { plan, role, signsOff } = requirePlanMember(context, user, params.id, "api");
   const sectionKey = params.key ?? "";
   if (request.method === "DELETE") {
     await refusalsAsJson(() => context.signoffs.revoke(plan, user, sectionKey));
     return new Response(null, { status: 204 });
   }
-  const record = await refusalsAsJson(() => context.signoffs.sign(plan, user, role, sectionKey));
+  const record = await refusalsAsJson(() => context.signoffs.sign(plan, user, { role, signsOff }, sectionKey));
   return Response.json(record, { status: 201 });
 }

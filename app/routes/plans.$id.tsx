@@ -13,21 +13,22 @@ export const meta: MetaFunction<typeof loader> = ({ data }) => [
 
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const user = await requireUser(context, request);
-  const { plan, role } = requirePlanMember(context, user, params.id, "page");
+  const { plan, role, signsOff } = requirePlanMember(context, user, params.id, "page");
   return {
     user: { ...user, color: userColor(user.id) },
     role,
+    signsOff,
     plan: context.plans.outline(plan),
     events: { signoffs: context.signoffs.current(plan), comments: context.comments.list(plan) },
   };
 }
 
 export default function PlanPage() {
-  const { user, role, plan, events } = useLoaderData<typeof loader>();
+  const { user, role, signsOff, plan, events } = useLoaderData<typeof loader>();
   return (
     <>
       <AppHeader user={user} />
-      <PlanWorkspace plan={plan} me={user} role={role} editable={canEdit(role)} initialEvents={events} />
+      <PlanWorkspace plan={plan} me={{ ...user, signsOff }} role={role} editable={canEdit(role)} initialEvents={events} />
     </>
   );
 }

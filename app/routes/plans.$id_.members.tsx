@@ -44,6 +44,11 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
         context.members.changeRole(user.id, plan.id, String(form.userId), input.data.role);
         return { notice: "Role changed." };
       }
+      case "signs-off": {
+        const signsOff = form.signsOff === "true";
+        context.members.setSignsOff(user.id, plan.id, String(form.userId), signsOff);
+        return { notice: signsOff ? "That owner now also signs off sections for their side." : "That owner no longer signs off sections." };
+      }
       case "remove":
         context.members.remove(user.id, plan.id, String(form.userId));
         return { notice: "Member removed." };
@@ -121,6 +126,19 @@ export default function Members() {
                   ) : (
                     ROLE_LABEL[member.role]
                   )}
+                  {member.role === "owner" && canManage ? (
+                    <Form method="post" className="inline-form signs-off-form">
+                      <input type="hidden" name="intent" value="signs-off" />
+                      <input type="hidden" name="userId" value={member.userId} />
+                      <input type="hidden" name="signsOff" value={member.signsOff ? "false" : "true"} />
+                      <span className="muted">{member.signsOff ? "Also signs off." : "Does not sign off."}</span>
+                      <button type="submit" className="button link" disabled={busy} aria-label={`${member.signsOff ? "Stop" : "Let"} ${member.name} sign off sections`}>
+                        {member.signsOff ? "Stop" : "Make a signatory too"}
+                      </button>
+                    </Form>
+                  ) : member.role === "owner" && member.signsOff ? (
+                    <span className="muted"> (also signs off)</span>
+                  ) : null}
                 </td>
                 {canManage ? (
                   <td>

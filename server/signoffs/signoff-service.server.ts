@@ -3,7 +3,7 @@ import { alias } from "drizzle-orm/sqlite-core";
 import { diffWords } from "diff";
 import type * as Y from "yjs";
 import { Refusal } from "../../app/lib/errors";
-import { ROLE_LABEL, canSignOff, type Role, type Side } from "../../app/lib/permissions";
+import { ROLE_LABEL, canSignOff, signsOffSections, type Role, type Side } from "../../app/lib/permissions";
 import type { PlanSignoffView, SectionSignoffView, SignoffRecordView } from "../../app/lib/plan-events";
 import { isFresh, planSignoffProgress, sectionSignoffState } from "../../app/lib/signoff-state";
 import type { TemplateSection } from "../../app/lib/template-schema";
@@ -70,12 +70,15 @@ export class SignoffService {
     return this.rooms.read(plan.id, (doc) => this.view(plan, doc));
   }
 
-  sign(plan: Plan, user: SessionUser, role: Role, sectionKey: string): SignoffRecordView {
+  sign(plan: Plan, user: SessionUser, member: { role: Role; signsOff: boolean }, sectionKey: string): SignoffRecordView {
     const section = requireSection(plan, sectionKey);
-    if (role !== "signatory") {
-      throw new Refusal("forbidden", `only a signatory signs off sections; your role on this plan is ${ROLE_LABEL[role]}`);
+    if (!signsOffSections(member.role, member.signsOff)) {
+      throw new Refusal(
+        "forbidden",
+        `only a signatory (or an owner made one) signs off sections; your role on this plan is ${ROLE_LABEL[member.role]}`,
+      );
     }
-    if (!canSignOff(role, user.side, section.signoff)) {
+    if (!canSignOff(member.role, user.side, section.signoff, member.signsOff)) {
       throw new Refusal(
         "forbidden",
         `"${section.title}" is signed off by the ${section.signoff.join(" and ")} side; you sign for the ${user.side} side`,

@@ -230,6 +230,28 @@ describe("section sign-off", () => {
     expect(plan.sections.filter((s) => s.signoff.state !== "unsigned").map((s) => s.key)).toEqual(["governance"]);
   });
 
+  it("an owner signs off only once made a signatory too, for their own side", async () => {
+    const planId = await newPlan();
+    expect((await sign(planId, "customer-insight", OWNER)).status).toBe(403);
+    const members = await send("GET", `/api/plans/${planId}/members`, OWNER);
+    const ownerId = members.body.find((m: { email: string }) => m.email === OWNER).userId;
+    const editorId = members.body.find((m: { email: string }) => m.email === EDITOR).userId;
+
+    const refused = await send("PATCH", `/api/plans/${planId}/members/${editorId}`, OWNER, { signsOff: true });
+    expect([refused.status, refused.body.error]).toEqual([400, "signsOff: only an owner is made a signatory this way; give others the signatory role"]);
+    expect((await send("PATCH", `/api/plans/${planId}/members/${ownerId}`, OWNER, { signsOff: true })).status).toBe(204);
+    const listed = await send("GET", `/api/plans/${planId}/members`, VIEWER);
+    expect(listed.body.find((m: { email: string }) => m.email === OWNER).signsOff).toBe(true);
+
+    const signed = await sign(planId, "customer-insight", OWNER);
+    expect(signed.status).toBe(201);
+    expect(signed.body).toMatchObject({ side: "local", signedBy: { name: "Alison Reed" } });
+    expect((await sign(planId, "reform-agenda", OWNER)).status).toBe(403);
+
+    expect((await send("PATCH", `/api/plans/${planId}/members/${ownerId}`, OWNER, { signsOff: false })).status).toBe(204);
+    expect((await sign(planId, "governance", OWNER)).status).toBe(403);
+  });
+
   it("a plan is final when every section is signed by every side it needs, and a draft again after an edit", async () => {
     const planId = await newPlan();
     const observer = await liveClient(planId, VIEWER);

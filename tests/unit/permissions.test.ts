@@ -31,5 +31,9 @@ describe("the role table", () => {
     expect(canSignOff("signatory", "whitehall", ["local"])).toBe(false);
     expect(canSignOff("editor", "local", ["local"])).toBe(false);
     expect(canSignOff("reviewer", "whitehall", ["whitehall"])).toBe(false);
+    expect(canSignOff("owner", "local", ["local"])).toBe(false);
+    expect(canSignOff("owner", "local", ["local"], true)).toBe(true);
+    expect(canSignOff("owner", "local", ["whitehall"], true)).toBe(false);
+    expect(canSignOff("editor", "local", ["local"], true)).toBe(false);
   });
 });

@@ -1,0 +1,1 @@
+ALTER TABLE `plan_members` ADD `signs_off` integer DEFAULT false NOT NULL;
