@@ -111,7 +111,9 @@ export class RoomRegistry {
     this.cancelUnload(room.planId);
     const timer = setTimeout(() => {
       this.unloadTimers.delete(room.planId);
-      if (room.peerCount === 0) this.unload(room, CloseCode.GoingAway, "plan unloaded");
+      if (room.peerCount > 0) return;
+      this.unload(room, CloseCode.GoingAway, "plan unloaded");
+      console.log(`[collab] plan ${room.planId} unloaded after ${this.options.idleUnloadMs / 1000} s with no connection`);
     }, this.options.idleUnloadMs);
     timer.unref();
     this.unloadTimers.set(room.planId, timer);

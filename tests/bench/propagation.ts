@@ -1,66 +1,56 @@
-import { WebSocket } from "ws";
-import { WebsocketProvider } from "y-websocket";
-import * as Y from "yjs";
-import { sectionFragmentName } from "../../app/lib/doc-names";
+import { runLoad, type LoadResult } from "./load/run-load";
 import type { BenchServer } from "./servers";
+import { percentile } from "./stats";
 
-function provider(server: BenchServer, doc: Y.Doc): WebsocketProvider {
-  const cookie = server.cookie;
-  class CookieWebSocket extends WebSocket {
-    constructor(url: string, protocols?: string | string[]) {
-      super(url, protocols, cookie ? { headers: { cookie } } : {});
-    }
-  }
-  return new WebsocketProvider(server.wsUrl, server.room, doc, {
-    WebSocketPolyfill: CookieWebSocket as unknown as typeof globalThis.WebSocket,
-    disableBc: true,
-  });
+export interface Propagation {
+  server: string;
+  clients: number;
+  p50: number;
+  p95: number;
+  p99: number;
+  /** Share of expected arrivals that never came (within the run's drain time). */
+  missingShare: number;
+  /** The busiest load process's CPU share and event-loop p99: the check that clients kept up. */
+  clientCpuShare: number;
+  clientLoopDelayP99Ms: number;
+  clockSkewMs: number;
 }
 
-function synced(p: WebsocketProvider): Promise<void> {
-  return p.synced ? Promise.resolve() : new Promise((done) => p.once("sync", () => done()));
+export function summarise(server: BenchServer, load: LoadResult): Propagation {
+  return {
+    server: server.name,
+    clients: load.clients,
+    p50: percentile(load.latencies, 50),
+    p95: percentile(load.latencies, 95),
+    p99: percentile(load.latencies, 99),
+    missingShare: load.expected === 0 ? 0 : load.missing / load.expected,
+    clientCpuShare: Math.max(...load.processes.map((p) => p.cpuShare)),
+    clientLoopDelayP99Ms: Math.max(...load.processes.map((p) => p.loopDelayP99Ms)),
+    clockSkewMs: load.clockSkewMs,
+  };
+}
+
+export async function measurePropagation(server: BenchServer, clients: number, seconds: number): Promise<Propagation> {
+  return summarise(server, await runLoad(server, { clients, seconds }));
 }
 
 /**
- * Time from one client's keystroke-sized edit to its arrival at a second client, one edit at a
- * time (the next starts when the last has arrived), in milliseconds.
+ * Steps the number of clients up until p99 passes `limitMs` (or arrivals go missing), and
+ * returns the largest count that stayed within it, with every step measured.
  */
-export async function measureTwoClientPropagation(server: BenchServer, edits: number): Promise<number[]> {
-  const docA = new Y.Doc();
-  const docB = new Y.Doc();
-  const a = provider(server, docA);
-  const b = provider(server, docB);
-  await Promise.all([synced(a), synced(b)]);
-  const fragmentA = docA.getXmlFragment(sectionFragmentName("customer-insight"));
-  const fragmentB = docB.getXmlFragment(sectionFragmentName("customer-insight"));
-  const paragraph = new Y.XmlElement("paragraph");
-  const text = new Y.XmlText();
-  paragraph.insert(0, [text]);
-  fragmentA.insert(fragmentA.length, [paragraph]);
-  const samples: number[] = [];
-  try {
-    for (let i = 0; i < edits; i++) {
-      const arrived = new Promise<void>((done) => {
-        const onChange = () => {
-          fragmentB.unobserveDeep(onChange);
-          done();
-        };
-        fragmentB.observeDeep(onChange);
-      });
-      const start = performance.now();
-      text.insert(text.length, "x");
-      await arrived;
-      samples.push(performance.now() - start);
-    }
-  } finally {
-    a.destroy();
-    b.destroy();
+export async function findCapacity(
+  server: BenchServer,
+  steps: number[],
+  seconds: number,
+  limitMs = 100,
+): Promise<{ capacity: number; steps: Propagation[] }> {
+  const measured: Propagation[] = [];
+  let capacity = 0;
+  for (const clients of steps) {
+    const step = await measurePropagation(server, clients, seconds);
+    measured.push(step);
+    if (step.p99 > limitMs || step.missingShare > 0.01) break;
+    capacity = clients;
   }
-  return samples;
-}
-
-export function percentile(samples: number[], p: number): number {
-  const sorted = [...samples].sort((x, y) => x - y);
-  const index = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1));
-  return sorted[index]!;
+  return { capacity, steps: measured };
 }

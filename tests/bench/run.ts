@@ -1,75 +1,172 @@
 /**
- * `npm run bench`: starts Coplan (auth, durable SQLite) and the stock y-websocket server in
- * their own processes, drives both from this one with stock providers, and prints one table;
- * each Coplan figure is also given as a ratio to the reference measured in the same run.
+ * `npm run bench`: Coplan (auth, durable SQLite), the stock y-websocket server and Hocuspocus
+ * (SQLite extension), each in its own process, loaded from separate client processes; prints
+ * one table and writes it, with the raw figures, to results/latest.json. Every Coplan figure is
+ * set beside a reference measured in the same run.
  */
 import { mkdirSync, writeFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { parseArgs } from "node:util";
-import { measureTwoClientPropagation, percentile } from "./propagation";
-import { startCoplan, startStockYWebsocket, type BenchServer } from "./servers";
-import { measureStaleness } from "./signoff-staleness";
-import { measureStaleBadge } from "./stale-badge";
+import { measureColdOpen } from "./cold-open";
+import { measureRelayWindow, measureWriteAmplification } from "./durability";
+import { measurePageRender } from "./page-render";
 import { measurePdfExport } from "./pdf-export";
+import { measurePlanMemory } from "./plan-memory";
+import { findCapacity, measurePropagation, type Propagation } from "./propagation";
+import { COPLAN, HOCUSPOCUS, STOCK, startCoplan, startHocuspocus, startStockYWebsocket, type BenchServer } from "./servers";
+import { measureStaleBadge } from "./stale-badge";
+import { measureStaleness } from "./signoff-staleness";
+import { percentile, ratio, round } from "./stats";
 
-const { values } = parseArgs({ options: { edits: { type: "string", default: "100" } } });
-const edits = Number(values.edits);
+const { values } = parseArgs({
+  options: {
+    seconds: { type: "string", default: "5" },
+    clients: { type: "string", default: "2,10,50,200" },
+    capacity: { type: "string", default: "50,100,150,200,300,400,500,600,800" },
+    "durability-seconds": { type: "string", default: "60" },
+    plans: { type: "string", default: "100" },
+    only: { type: "string" },
+  },
+});
+const seconds = Number(values.seconds);
+const wanted = (part: string) => !values.only || values.only.split(",").includes(part);
 
-const servers: BenchServer[] = [await startCoplan(), await startStockYWebsocket()];
-const rows: Record<string, string | number>[] = [];
+type Row = Record<string, string | number>;
+const rows: Row[] = [];
+const raw: Record<string, unknown> = {};
+
+function latencyRow(benchmark: string, server: string, samples: { p50: number; p95: number; p99: number }, extra: Row = {}): Row {
+  return { benchmark, server, "p50 ms": round(samples.p50), "p95 ms": round(samples.p95), "p99 ms": round(samples.p99), ...extra };
+}
+
+function ofSamples(samples: number[]) {
+  return { p50: percentile(samples, 50), p95: percentile(samples, 95), p99: percentile(samples, 99) };
+}
+
+/** How each server's clients fared, and whether the clients themselves kept up. */
+function propagationRows(label: string, results: Propagation[]): void {
+  const stock = results.find((r) => r.server === STOCK);
+  const hocuspocus = results.find((r) => r.server === HOCUSPOCUS);
+  for (const result of results) {
+    rows.push(
+      latencyRow(label, result.server, result, {
+        "vs stock (p99)": result.server === COPLAN ? ratio(result.p99, stock?.p99) : "",
+        "vs Hocuspocus (p99)": result.server === COPLAN ? ratio(result.p99, hocuspocus?.p99) : "",
+        figure: `missing ${round(result.missingShare * 100)}%; busiest client process ${round(result.clientCpuShare * 100)}% CPU, loop p99 ${round(result.clientLoopDelayP99Ms)} ms`,
+      }),
+    );
+  }
+}
+
+const servers: BenchServer[] = [await startCoplan(), await startStockYWebsocket(), await startHocuspocus()];
 try {
-  const results = new Map<string, number[]>();
-  for (const server of servers) {
-    await measureTwoClientPropagation(server, 20);
-    results.set(server.name, await measureTwoClientPropagation(server, edits));
+  if (wanted("propagation")) {
+    const all: Propagation[] = [];
+    for (const clients of values.clients.split(",").map(Number)) {
+      const results: Propagation[] = [];
+      for (const server of servers) results.push(await measurePropagation(server, clients, seconds));
+      propagationRows(`propagation, ${clients} clients (10% typing 5 chars/s, rest cursors 2/s), ${seconds} s`, results);
+      all.push(...results);
+    }
+    raw.propagation = all;
   }
-  const reference = results.get("y-websocket (stock)")!;
-  for (const [name, samples] of results) {
+
+  if (wanted("capacity")) {
+    const steps = values.capacity.split(",").map(Number);
+    const capacities: Record<string, unknown> = {};
+    for (const server of servers) {
+      const found = await findCapacity(server, steps, seconds);
+      capacities[server.name] = found;
+      rows.push({ benchmark: "capacity: most clients on one plan with p99 <= 100 ms", server: server.name, figure: `${found.capacity} clients (steps ${found.steps.map((s) => `${s.clients}: p99 ${round(s.p99)} ms`).join(", ")})` });
+    }
+    raw.capacity = capacities;
+  }
+
+  if (wanted("durability")) {
+    const durabilitySeconds = Number(values["durability-seconds"]);
+    const amplification: Record<string, unknown> = {};
+    for (const server of servers.filter((s) => s.databasePath)) {
+      const result = await measureWriteAmplification(server, durabilitySeconds, 5);
+      amplification[server.name] = result;
+      rows.push({ benchmark: `durability: disk bytes per update byte, 3 writers, ${durabilitySeconds} s`, server: server.name, figure: `${round(result.amplification)}x (${result.diskBytes} B written for ${result.updateBytes} B of updates)` });
+    }
+    rows.push({ benchmark: `durability: disk bytes per update byte, 3 writers, ${durabilitySeconds} s`, server: STOCK, figure: "n/a: keeps documents in memory only" });
+    const windows: Record<string, unknown> = {};
+    for (const [start, restart] of [
+      [() => startCoplan(), (s: BenchServer) => () => startCoplan({ databasePath: s.databasePath })],
+      [() => startHocuspocus(), (s: BenchServer) => () => startHocuspocus({ databasePath: s.databasePath })],
+      [() => startStockYWebsocket(), () => () => startStockYWebsocket()],
+    ] as const) {
+      const server = await start();
+      const { result, restarted } = await measureRelayWindow(server, restart(server), 3000);
+      await restarted.stop();
+      windows[server.name] = result;
+      rows.push({ benchmark: "durability: relayed edits lost on SIGKILL (typing every 20 ms for 3 s)", server: server.name, figure: `${result.lostAfterRelay} of ${result.typed} lost; window ${round(result.windowMs)} ms` });
+    }
+    raw.durability = { amplification, windows };
+  }
+
+  if (wanted("memory")) {
+    const plans = Number(values.plans);
+    const memory = await measurePlanMemory(plans, 50);
+    raw.memory = memory;
     rows.push({
-      benchmark: `propagation, 2 clients, ${edits} edits`,
-      server: name,
-      "p50 ms": round(percentile(samples, 50)),
-      "p95 ms": round(percentile(samples, 95)),
-      "p99 ms": round(percentile(samples, 99)),
-      "p50 vs stock": `${round(percentile(samples, 50) / percentile(reference, 50))}x`,
+      benchmark: `memory: ${plans} open plans of ~50 pages`,
+      server: COPLAN,
+      figure: `${round(memory.residentBytesPerPlan / 1024)} KiB resident per plan vs ${round(memory.storedBytesPerPlan / 1024)} KiB stored = ${round(memory.ratio)}x; ${memory.unloaded} of ${plans} unloaded when idle (RSS ${round(memory.baselineResidentBytes / 2 ** 20)} MiB before, ${round(memory.residentAfterUnloadBytes / 2 ** 20)} MiB after)`,
     });
   }
-  const staleness = await measureStaleness(servers[0]!, 20);
-  for (const [benchmark, samples] of [
-    ["edit reaches another client (reference)", staleness.edit],
-    ["edit to stale sign-off on another client", staleness.stale],
-  ] as const) {
-    rows.push({
-      benchmark: `${benchmark}, 20 rounds`,
-      server: "Coplan",
-      "p50 ms": round(percentile(samples, 50)),
-      "p95 ms": round(percentile(samples, 95)),
-      "p99 ms": round(percentile(samples, 99)),
-      "p50 vs edit": `${round(percentile(samples, 50) / percentile(staleness.edit, 50))}x`,
-    });
+
+  if (wanted("cold-open")) {
+    const opens = await measureColdOpen(200, 5);
+    raw.coldOpen = opens;
+    const reference = opens.find((o) => o.server === HOCUSPOCUS)!;
+    for (const open of opens) {
+      for (const [what, samples, referenceSamples] of [
+        ["first sync byte", open.firstByte, reference.firstByte],
+        ["fully synced", open.fullSync, reference.fullSync],
+      ] as const) {
+        rows.push(
+          latencyRow(`cold open, 200 pages (${round(open.storedBytes / 2 ** 20)} MiB stored), ${what}, 5 starts`, open.server, ofSamples(samples), {
+            "vs Hocuspocus (p50)": open.server === COPLAN ? ratio(percentile(samples, 50), percentile(referenceSamples, 50)) : "",
+          }),
+        );
+      }
+    }
   }
-  const badge = await measureStaleBadge(servers[0]!, 20);
-  rows.push({
-    benchmark: "keystroke to stale badge on another browser page, 20 rounds",
-    server: "Coplan",
-    "p50 ms": round(percentile(badge, 50)),
-    "p95 ms": round(percentile(badge, 95)),
-    "p99 ms": round(percentile(badge, 99)),
-    "p50 vs edit": `${round(percentile(badge, 50) / percentile(staleness.edit, 50))}x`,
-  });
-  const exported = await measurePdfExport(servers[0]!, 5);
-  for (const [name, samples, pages] of [
-    ["PDF export (pdfmake, through the API)", exported.pdfmake, exported.pages],
-    ["Chromium page.pdf() of the plan page (reference)", exported.chromium, exported.chromiumPages],
-  ] as const) {
-    rows.push({
-      benchmark: `${name}, ${pages} pages, 5 runs`,
-      server: "Coplan",
-      "p50 ms": round(percentile(samples, 50)),
-      "p95 ms": round(percentile(samples, 95)),
-      "p99 ms": round(percentile(samples, 99)),
-      "p50 vs Chromium": `${round(percentile(samples, 50) / percentile(exported.chromium, 50))}x`,
-    });
+
+  const coplan = servers[0]!;
+  if (wanted("signoffs")) {
+    const staleness = await measureStaleness(coplan, 20);
+    const badge = await measureStaleBadge(coplan, 20);
+    raw.signoffs = { staleness, badge };
+    const edit = percentile(staleness.edit, 50);
+    rows.push(latencyRow("edit reaches another client (reference), 20 rounds", COPLAN, ofSamples(staleness.edit)));
+    rows.push(latencyRow("edit to stale sign-off on another client, 20 rounds", COPLAN, ofSamples(staleness.stale), { figure: `${ratio(percentile(staleness.stale, 50), edit)} the edit (p50)` }));
+    rows.push(latencyRow("keystroke to stale badge on another browser page, 20 rounds", COPLAN, ofSamples(badge), { figure: `${ratio(percentile(badge, 50), edit)} the edit (p50)` }));
+  }
+
+  if (wanted("pdf")) {
+    const exported = await measurePdfExport(coplan, 5);
+    raw.pdf = exported;
+    rows.push(latencyRow(`PDF export (pdfmake, through the API), ${exported.pages} pages, 5 runs`, COPLAN, ofSamples(exported.pdfmake), { figure: `${ratio(percentile(exported.pdfmake, 50), percentile(exported.chromium, 50))} Chromium (p50)` }));
+    rows.push(latencyRow(`Chromium page.pdf() of the plan page (reference), ${exported.chromiumPages} pages, 5 runs`, "Chromium", ofSamples(exported.chromium)));
+  }
+
+  if (wanted("page")) {
+    const planId = coplan.room;
+    const page = await measurePageRender(coplan, `/plans/${planId}`, 20, 10);
+    const health = await measurePageRender(coplan, "/api/health", 20, 10);
+    raw.page = { page, health };
+    for (const result of [page, health]) {
+      rows.push({
+        benchmark: `server render ${result.path === "/api/health" ? "of /api/health (reference)" : "of the plan page"}, 20 connections, 10 s`,
+        server: COPLAN,
+        "p50 ms": result.p50Ms,
+        "p99 ms": result.p99Ms,
+        figure: `${round(result.requestsPerSecond)} req/s, ${result.errors} errors${result === page ? `; ${ratio(page.requestsPerSecond, health.requestsPerSecond)} the reference's req/s` : ""}`,
+      });
+    }
   }
 } finally {
   await Promise.all(servers.map((s) => s.stop()));
@@ -78,10 +175,6 @@ try {
 console.table(rows);
 const out = resolve(import.meta.dirname, "results");
 mkdirSync(out, { recursive: true });
-writeFileSync(resolve(out, "latest.json"), JSON.stringify({ at: new Date().toISOString(), rows }, null, 2));
+writeFileSync(resolve(out, "latest.json"), JSON.stringify({ at: new Date().toISOString(), rows, raw }, null, 2));
 // Destroyed providers can leave a reconnect timer behind; the results are written, so end here.
 process.exit(0);
-
-function round(n: number): number {
-  return Math.round(n * 100) / 100;
-}

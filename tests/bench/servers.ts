@@ -1,66 +1,106 @@
 import { spawn, type ChildProcess } from "node:child_process";
-import { resolve } from "node:path";
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
 import { demoPlanId, signIn } from "../support/http";
-import { startServer } from "../support/server";
+import { startServer, type RunningServer } from "../support/server";
+import type { ServerTarget } from "./load/protocol";
 
 const ROOT = resolve(import.meta.dirname, "../..");
 
 /** A server under test, as the load clients see it. */
-export interface BenchServer {
+export interface BenchServer extends ServerTarget {
   name: string;
-  /** The URL and room a y-websocket provider is given. */
-  wsUrl: string;
-  room: string;
-  cookie?: string;
   /** Coplan's HTTP origin, for benchmarks that also use its API. */
   httpUrl?: string;
+  /** The server's SQLite file, for the servers that store to one. */
+  databasePath?: string;
   pid: number;
+  /** Everything the server has printed so far. */
+  output(): string;
   stop(): Promise<void>;
 }
 
+export const COPLAN = "Coplan";
+export const STOCK = "y-websocket (stock)";
+export const HOCUSPOCUS = "Hocuspocus";
+
 /** Coplan as users run it: auth, durable SQLite persistence, the demo plan. */
-export async function startCoplan(): Promise<BenchServer> {
-  const server = await startServer();
+export async function startCoplan(options: { databasePath?: string; env?: Record<string, string> } = {}): Promise<BenchServer> {
+  const server: RunningServer = await startServer(options);
   const cookie = await signIn(server.url, "owner@swindon.example");
   return {
-    name: "Coplan",
+    name: COPLAN,
+    protocol: "y-websocket",
     wsUrl: `${server.url.replace(/^http/, "ws")}/collab`,
     room: await demoPlanId(server.url, cookie),
     cookie,
     httpUrl: server.url,
+    databasePath: server.databasePath,
     pid: server.process.pid!,
+    output: server.output,
     stop: () => server.stop(),
   };
 }
 
 /** The stock @y/websocket-server, in its own process like Coplan. */
 export async function startStockYWebsocket(): Promise<BenchServer> {
-  const child = spawn(process.execPath, ["--import", "tsx", "tests/bench/reference-servers/stock-y-websocket.ts", "0"], {
-    cwd: ROOT,
-    stdio: ["ignore", "pipe", "inherit"],
-  });
-  const port = await listeningPort(child);
+  const { child, port, output } = await startReference("stock-y-websocket.ts", []);
   return {
-    name: "y-websocket (stock)",
+    name: STOCK,
+    protocol: "y-websocket",
     wsUrl: `ws://localhost:${port}`,
     room: "bench-plan",
     pid: child.pid!,
-    stop: () =>
-      new Promise<void>((done) => {
-        child.once("exit", () => done());
-        child.kill("SIGTERM");
-      }),
+    output,
+    stop: () => stopChild(child),
   };
 }
 
-function listeningPort(child: ChildProcess): Promise<number> {
-  return new Promise((resolvePort, reject) => {
-    let output = "";
-    child.stdout!.on("data", (chunk: Buffer) => {
-      output += chunk.toString();
-      const match = /listening on http:\/\/localhost:(\d+)/.exec(output);
-      if (match) resolvePort(Number(match[1]));
-    });
-    child.once("exit", (code) => reject(new Error(`reference server exited with ${code}: ${output}`)));
+/** Hocuspocus with its SQLite extension, in its own process, on a fresh database file. */
+export async function startHocuspocus(options: { databasePath?: string } = {}): Promise<BenchServer> {
+  const databasePath = options.databasePath ?? join(mkdtempSync(join(tmpdir(), "coplan-bench-hocuspocus-")), "documents.sqlite");
+  const { child, port, output } = await startReference("hocuspocus.ts", [databasePath]);
+  return {
+    name: HOCUSPOCUS,
+    protocol: "hocuspocus",
+    wsUrl: `ws://127.0.0.1:${port}`,
+    room: "bench-plan",
+    databasePath,
+    pid: child.pid!,
+    output,
+    stop: () => stopChild(child),
+  };
+}
+
+async function startReference(script: string, args: string[]) {
+  const child = spawn(process.execPath, ["--import", "tsx", `tests/bench/reference-servers/${script}`, "0", ...args], {
+    cwd: ROOT,
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let text = "";
+  const collect = (chunk: Buffer) => {
+    text += chunk.toString();
+  };
+  child.stdout!.on("data", collect);
+  child.stderr!.on("data", collect);
+  const port = await new Promise<number>((resolvePort, reject) => {
+    const onData = () => {
+      const match = /listening on http:\/\/localhost:(\d+)/.exec(text);
+      if (!match) return;
+      child.stdout!.off("data", onData);
+      resolvePort(Number(match[1]));
+    };
+    child.stdout!.on("data", onData);
+    child.once("exit", (code) => reject(new Error(`reference server exited with ${code}: ${text}`)));
+  });
+  return { child, port, output: () => text };
+}
+
+function stopChild(child: ChildProcess, signal: NodeJS.Signals = "SIGTERM"): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  return new Promise<void>((done) => {
+    child.once("exit", () => done());
+    child.kill(signal);
   });
 }

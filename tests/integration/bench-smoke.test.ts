@@ -1,6 +1,6 @@
 import { afterAll, describe, expect, it } from "vitest";
-import { measureTwoClientPropagation } from "../bench/propagation";
-import { startCoplan, startStockYWebsocket, type BenchServer } from "../bench/servers";
+import { measurePropagation } from "../bench/propagation";
+import { startCoplan, startHocuspocus, startStockYWebsocket, type BenchServer } from "../bench/servers";
 import { measureStaleness } from "../bench/signoff-staleness";
 
 const servers: BenchServer[] = [];
@@ -10,12 +10,14 @@ afterAll(async () => {
 
 /** The benchmark harness at a tiny size, so that `npm run bench` cannot rot unnoticed. */
 describe("benchmark harness", () => {
-  it("measures propagation on Coplan and the stock server, and sign-off staleness on Coplan", async () => {
-    servers.push(await startCoplan(), await startStockYWebsocket());
+  it("measures propagation from load processes on all three servers, and sign-off staleness on Coplan", async () => {
+    servers.push(await startCoplan(), await startStockYWebsocket(), await startHocuspocus());
     for (const server of servers) {
-      const samples = await measureTwoClientPropagation(server, 5);
-      expect(samples).toHaveLength(5);
-      expect(samples.every((ms) => ms > 0)).toBe(true);
+      const result = await measurePropagation(server, 2, 1);
+      expect(result.server).toBe(server.name);
+      expect(result.missingShare).toBe(0);
+      expect(result.p50).toBeGreaterThan(0);
+      expect(result.p99).toBeGreaterThanOrEqual(result.p50);
     }
     const staleness = await measureStaleness(servers[0]!, 2);
     expect(staleness.stale).toHaveLength(2);

@@ -10,6 +10,8 @@ export interface RunningServer {
   port: number;
   databasePath: string;
   process: ChildProcess;
+  /** Everything the server has printed so far. */
+  output(): string;
   /** Stops the server with a signal and waits for it to exit. */
   stop(signal?: NodeJS.Signals): Promise<void>;
 }
@@ -40,8 +42,7 @@ export function startServer(
   });
   let output = "";
   return new Promise((resolvePromise, reject) => {
-    const onData = (chunk: Buffer) => {
-      output += chunk.toString();
+    const onData = () => {
       const match = /listening on http:\/\/localhost:(\d+)/.exec(output);
       if (!match) return;
       child.stdout!.off("data", onData);
@@ -51,9 +52,13 @@ export function startServer(
         port,
         databasePath,
         process: child,
+        output: () => output,
         stop: (signal = "SIGTERM") => stopProcess(child, signal),
       });
     };
+    child.stdout!.on("data", (chunk: Buffer) => {
+      output += chunk.toString();
+    });
     child.stdout!.on("data", onData);
     child.stderr!.on("data", (chunk: Buffer) => {
       output += chunk.toString();
