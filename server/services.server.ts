@@ -37,6 +37,7 @@ export function createServices(env: Env) {
   const rooms = new RoomRegistry(store, {
     idleUnloadMs: env.COLLAB_IDLE_UNLOAD_SECONDS * 1000,
     compactAfterUpdates: 500,
+    awarenessBatchMs: 50,
   });
   rooms.use(new DuplicateRowCleaner());
   const signoffs = new SignoffService(db, rooms);

@@ -2,7 +2,7 @@ import * as awarenessProtocol from "y-protocols/awareness";
 import * as syncProtocol from "y-protocols/sync";
 import * as encoding from "lib0/encoding";
 import * as Y from "yjs";
-import type { DocStore } from "./doc-store.server";
+import type { DocStore, StoredDoc } from "./doc-store.server";
 import { canEdit, type Role } from "../../app/lib/permissions";
 import { CloseCode } from "./close-codes.server";
 import { MessageType } from "./messages.server";
@@ -20,6 +20,12 @@ export interface Peer {
 export interface RoomOptions {
   /** Logged updates after which the log is folded into a snapshot. */
   compactAfterUpdates: number;
+  /**
+   * How long presence changes are gathered before one message carries them all to every peer.
+   * Cursor moves are most of the traffic and a peer only needs each client's latest state, so
+   * with n people each moving twice a second this sends n/window messages a second, not 2n².
+   */
+  awarenessBatchMs: number;
   /** The events a peer that subscribes to the plan's events is sent first. */
   currentEvents(planId: string): PlanEvent[];
 }
@@ -39,14 +45,17 @@ export class PlanRoom {
   private lastUpdateId: number;
   private loggedUpdates: number;
   private compactionScheduled = false;
+  /** Presence changes not yet sent, and the timer that will send them. */
+  private readonly awarenessChanged = new Set<number>();
+  private awarenessFlush: NodeJS.Timeout | undefined;
   private broken = false;
 
   constructor(
     readonly planId: string,
+    stored: StoredDoc,
     private readonly store: DocStore,
     private readonly options: RoomOptions,
   ) {
-    const stored = store.load(planId);
     Y.applyUpdate(this.doc, stored.state);
     this.lastUpdateId = stored.lastUpdateId;
     this.loggedUpdates = stored.loggedUpdates;
@@ -136,6 +145,7 @@ export class PlanRoom {
     for (const peer of [...this.peers.keys()]) peer.close(code, reason);
     this.peers.clear();
     this.subscribers.clear();
+    clearTimeout(this.awarenessFlush);
     this.doc.off("update", this.onDocUpdate);
     this.awareness.off("update", this.onAwarenessUpdate);
     this.awareness.destroy();
@@ -171,14 +181,21 @@ export class PlanRoom {
     { added, updated, removed }: { added: number[]; updated: number[]; removed: number[] },
     origin: unknown,
   ): void => {
-    const changed = [...added, ...updated, ...removed];
     const owner = origin as Peer | null;
     const claimed = owner ? this.peers.get(owner) : undefined;
     if (claimed) {
       for (const id of added) claimed.add(id);
       for (const id of removed) claimed.delete(id);
     }
-    const message = this.awarenessMessage(changed);
+    for (const id of [...added, ...updated, ...removed]) this.awarenessChanged.add(id);
+    this.awarenessFlush ??= setTimeout(this.flushAwareness, this.options.awarenessBatchMs);
+  };
+
+  private readonly flushAwareness = (): void => {
+    this.awarenessFlush = undefined;
+    if (this.awarenessChanged.size === 0) return;
+    const message = this.awarenessMessage([...this.awarenessChanged]);
+    this.awarenessChanged.clear();
     for (const peer of this.peers.keys()) peer.send(message);
   };
 
@@ -195,6 +212,17 @@ export class PlanRoom {
   isBroken(): boolean {
     return this.broken;
   }
+}
+
+/**
+ * Sync step 2 carrying a whole stored state: what a client holds after it is the stored
+ * document, so it can be sent before the server has built its own copy.
+ */
+export function storedStateMessage(state: Uint8Array): Uint8Array {
+  const encoder = encoding.createEncoder();
+  encoding.writeVarUint(encoder, MessageType.Sync);
+  syncProtocol.writeUpdate(encoder, state);
+  return encoding.toUint8Array(encoder);
 }
 
 function planEventMessage(event: PlanEvent): Uint8Array {

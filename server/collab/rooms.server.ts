@@ -1,8 +1,8 @@
 import * as Y from "yjs";
 import type { Role } from "../../app/lib/permissions";
 import { CloseCode } from "./close-codes.server";
-import type { DocStore } from "./doc-store.server";
-import { PlanRoom, type Peer } from "./room.server";
+import type { DocStore, StoredDoc } from "./doc-store.server";
+import { PlanRoom, storedStateMessage, type Peer } from "./room.server";
 import type { PlanEvent } from "../../app/lib/plan-events";
 
 /**
@@ -20,6 +20,7 @@ export interface RoomRegistryOptions {
   /** How long a plan with no connection stays loaded. */
   idleUnloadMs: number;
   compactAfterUpdates: number;
+  awarenessBatchMs: number;
 }
 
 /** The plans loaded in this process; a plan nobody has open is unloaded after a while. */
@@ -42,8 +43,13 @@ export class RoomRegistry {
     return this.rooms.has(planId);
   }
 
+  /**
+   * Adds a peer to the plan, loading it if needed. The first peer of a plan that is not loaded
+   * is sent the stored state as it comes off the disk, before the document is built from it:
+   * building a large plan takes hundreds of milliseconds, reading it a few.
+   */
   join(planId: string, peer: Peer): PlanRoom {
-    const room = this.load(planId);
+    const room = this.load(planId, (stored) => peer.send(storedStateMessage(stored.state)));
     this.cancelUnload(planId);
     room.join(peer);
     return room;
@@ -94,12 +100,15 @@ export class RoomRegistry {
     for (const room of this.rooms.values()) this.unload(room, CloseCode.ServiceRestart, "server restarting");
   }
 
-  private load(planId: string): PlanRoom {
+  private load(planId: string, onStored?: (stored: StoredDoc) => void): PlanRoom {
     const existing = this.rooms.get(planId);
     if (existing && !existing.isBroken()) return existing;
     if (existing) this.forget(existing);
-    const room = new PlanRoom(planId, this.store, {
+    const stored = this.store.load(planId);
+    onStored?.(stored);
+    const room = new PlanRoom(planId, stored, this.store, {
       compactAfterUpdates: this.options.compactAfterUpdates,
+      awarenessBatchMs: this.options.awarenessBatchMs,
       currentEvents: (id) => this.extensions.flatMap((extension) => extension.currentEvents(id)),
     });
     this.rooms.set(planId, room);

@@ -29,7 +29,11 @@ const { values } = parseArgs({
   },
 });
 const seconds = Number(values.seconds);
-const wanted = (part: string) => !values.only || values.only.split(",").includes(part);
+const wanted = (part: string) => {
+  const yes = !values.only || values.only.split(",").includes(part);
+  if (yes) console.error(`[bench] ${new Date().toISOString().slice(11, 19)} ${part}`);
+  return yes;
+};
 
 type Row = Record<string, string | number>;
 const rows: Row[] = [];
