@@ -86,7 +86,13 @@ export async function createGeneratedPlan(server: BenchServer, pages: number, se
   const target = { ...server, room: planId };
   const writer = connectClient(target);
   await writer.synced;
-  writePlanContent(writer.doc, plan.body.sections as { key: string; kind: string }[], pages, seed);
+  // Written on a copy and sent as one update: word by word over the socket would be one stored
+  // update per word, minutes per plan.
+  const draft = new Y.Doc();
+  Y.applyUpdate(draft, Y.encodeStateAsUpdate(writer.doc));
+  writePlanContent(draft, plan.body.sections as { key: string; kind: string }[], pages, seed);
+  Y.applyUpdate(writer.doc, Y.encodeStateAsUpdate(draft, Y.encodeStateVector(writer.doc)));
+  draft.destroy();
   const wanted = Y.encodeStateVector(writer.doc);
   // The server relays only what it has stored, so a fresh client that has it all means it is on disk.
   for (;;) {
