@@ -13,7 +13,7 @@ import { measurePageRender } from "./page-render";
 import { measurePdfExport } from "./pdf-export";
 import { measurePlanMemory } from "./plan-memory";
 import { findCapacity, measurePropagation, type Propagation } from "./propagation";
-import { COPLAN, HOCUSPOCUS, STOCK, startCoplan, startHocuspocus, startStockYWebsocket, type BenchServer } from "./servers";
+import { COPLAN, HOCUSPOCUS, killRunningServers, STOCK, startCoplan, startHocuspocus, startStockYWebsocket, type BenchServer } from "./servers";
 import { measureStaleBadge } from "./stale-badge";
 import { measureStaleness } from "./signoff-staleness";
 import { percentile, ratio, round } from "./stats";
@@ -60,6 +60,13 @@ function propagationRows(label: string, results: Propagation[]): void {
       }),
     );
   }
+}
+
+for (const signal of ["SIGINT", "SIGTERM"] as const) {
+  process.once(signal, () => {
+    killRunningServers();
+    process.exit(130);
+  });
 }
 
 const servers: BenchServer[] = [await startCoplan(), await startStockYWebsocket(), await startHocuspocus()];

@@ -21,6 +21,26 @@ export interface BenchServer extends ServerTarget {
   stop(): Promise<void>;
 }
 
+/** Every server process a benchmark has started and not yet stopped. */
+const running = new Set<number>();
+
+/** Kills every server still running, for a benchmark that is itself being stopped. */
+export function killRunningServers(): void {
+  for (const pid of running) process.kill(pid, "SIGKILL");
+  running.clear();
+}
+
+function tracked(server: BenchServer): BenchServer {
+  running.add(server.pid);
+  return {
+    ...server,
+    stop: async () => {
+      await server.stop();
+      running.delete(server.pid);
+    },
+  };
+}
+
 export const COPLAN = "Coplan";
 export const STOCK = "y-websocket (stock)";
 export const HOCUSPOCUS = "Hocuspocus";
@@ -29,7 +49,7 @@ export const HOCUSPOCUS = "Hocuspocus";
 export async function startCoplan(options: { databasePath?: string; env?: Record<string, string> } = {}): Promise<BenchServer> {
   const server: RunningServer = await startServer(options);
   const cookie = await signIn(server.url, "owner@swindon.example");
-  return {
+  return tracked({
     name: COPLAN,
     protocol: "y-websocket",
     wsUrl: `${server.url.replace(/^http/, "ws")}/collab`,
@@ -40,13 +60,13 @@ export async function startCoplan(options: { databasePath?: string; env?: Record
     pid: server.process.pid!,
     output: server.output,
     stop: () => server.stop(),
-  };
+  });
 }
 
 /** The stock @y/websocket-server, in its own process like Coplan. */
 export async function startStockYWebsocket(): Promise<BenchServer> {
   const { child, port, output } = await startReference("stock-y-websocket.ts", []);
-  return {
+  return tracked({
     name: STOCK,
     protocol: "y-websocket",
     wsUrl: `ws://localhost:${port}`,
@@ -54,14 +74,14 @@ export async function startStockYWebsocket(): Promise<BenchServer> {
     pid: child.pid!,
     output,
     stop: () => stopChild(child),
-  };
+  });
 }
 
 /** Hocuspocus with its SQLite extension, in its own process, on a fresh database file. */
 export async function startHocuspocus(options: { databasePath?: string } = {}): Promise<BenchServer> {
   const databasePath = options.databasePath ?? join(mkdtempSync(join(tmpdir(), "coplan-bench-hocuspocus-")), "documents.sqlite");
   const { child, port, output } = await startReference("hocuspocus.ts", [databasePath]);
-  return {
+  return tracked({
     name: HOCUSPOCUS,
     protocol: "hocuspocus",
     wsUrl: `ws://127.0.0.1:${port}`,
@@ -70,7 +90,7 @@ export async function startHocuspocus(options: { databasePath?: string } = {}): 
     pid: child.pid!,
     output,
     stop: () => stopChild(child),
-  };
+  });
 }
 
 async function startReference(script: string, args: string[]) {
