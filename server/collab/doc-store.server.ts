@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, gt, lt, lte } from "drizzle-orm";
+import { and, asc, desc, eq, gt, lt, lte, sql } from "drizzle-orm";
 import * as Y from "yjs";
 import type { Db } from "../../db/client.server";
 import { planSnapshots, planUpdates } from "../../db/schema";
@@ -14,7 +14,7 @@ export interface DocStore {
    * logged updates it merged on top of the latest snapshot.
    */
   load(planId: string): StoredDoc;
-  /** Appends one update to the plan's log and returns its id. */
+  /** Appends one update to the plan's log and returns its sequence number. */
   append(planId: string, update: Uint8Array): number;
   /** Replaces the log up to `upToUpdateId` by `state`, which must include all of it. */
   compact(planId: string, state: Uint8Array, upToUpdateId: number): void;
@@ -40,26 +40,31 @@ export class SqliteDocStore implements DocStore {
         .get();
       const upTo = snapshot?.upTo ?? 0;
       const updates = tx
-        .select({ id: planUpdates.id, update: planUpdates.update })
+        .select({ seq: planUpdates.seq, update: planUpdates.update })
         .from(planUpdates)
-        .where(and(eq(planUpdates.planId, planId), gt(planUpdates.id, upTo)))
-        .orderBy(asc(planUpdates.id))
+        .where(and(eq(planUpdates.planId, planId), gt(planUpdates.seq, upTo)))
+        .orderBy(asc(planUpdates.seq))
         .all();
       const parts: Uint8Array[] = [];
       if (snapshot) parts.push(snapshot.state);
       for (const row of updates) parts.push(row.update);
       const state = parts.length === 1 ? parts[0]! : Y.mergeUpdates(parts);
-      return { state, lastUpdateId: updates.at(-1)?.id ?? upTo, loggedUpdates: updates.length };
+      return { state, lastUpdateId: updates.at(-1)?.seq ?? upTo, loggedUpdates: updates.length };
     });
   }
 
   append(planId: string, update: Uint8Array): number {
+    // Counting on from the snapshot too keeps a number compaction deleted from being reused.
+    const next = sql`max(
+      coalesce((select max(${planUpdates.seq}) from ${planUpdates} where ${planUpdates.planId} = ${planId}), 0),
+      coalesce((select max(${planSnapshots.upToUpdateId}) from ${planSnapshots} where ${planSnapshots.planId} = ${planId}), 0)
+    ) + 1`;
     const row = this.db
       .insert(planUpdates)
-      .values({ planId, update: toBuffer(update) })
-      .returning({ id: planUpdates.id })
+      .values({ planId, seq: next, update: toBuffer(update) })
+      .returning({ seq: planUpdates.seq })
       .get();
-    return row.id;
+    return row.seq;
   }
 
   compact(planId: string, state: Uint8Array, upToUpdateId: number): void {
@@ -70,7 +75,7 @@ export class SqliteDocStore implements DocStore {
         .returning({ id: planSnapshots.id })
         .get();
       tx.delete(planUpdates)
-        .where(and(eq(planUpdates.planId, planId), lte(planUpdates.id, upToUpdateId)))
+        .where(and(eq(planUpdates.planId, planId), lte(planUpdates.seq, upToUpdateId)))
         .run();
       tx.delete(planSnapshots)
         .where(and(eq(planSnapshots.planId, planId), lt(planSnapshots.id, snapshot.id)))

@@ -1,9 +1,14 @@
-import { mkdtempSync } from "node:fs";
+import { cpSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import Database from "better-sqlite3";
+import { drizzle } from "drizzle-orm/better-sqlite3";
+import { migrate } from "drizzle-orm/better-sqlite3/migrator";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import * as Y from "yjs";
 import { closeDatabase, openDatabase, type Db } from "../../db/client.server";
+import * as schema from "../../db/schema";
 import { planSnapshots, planUpdates, plans } from "../../db/schema";
 import { SqliteDocStore } from "../../server/collab/doc-store.server";
 import { loadTemplates } from "../../server/templates.server";
@@ -89,5 +94,53 @@ describe("the SQLite document store", () => {
     Y.applyUpdate(copy, loaded.state);
     expect(copy.share.size).toBe(0);
     expect(loaded.lastUpdateId).toBe(0);
+  });
+
+  it("numbers each plan's updates on its own, as one b-tree without rowids", () => {
+    const store = new SqliteDocStore(db);
+    const template = db.select().from(plans).get()!.template;
+    db.insert(plans).values({ id: "plan-2", title: "U", area: "B", templateId: template.id, template }).run();
+    const seqs = ["plan-1", "plan-2", "plan-1", "plan-1", "plan-2"].map((plan) =>
+      store.append(plan, Y.encodeStateAsUpdate(new Y.Doc())),
+    );
+    expect(seqs).toEqual([1, 1, 2, 3, 2]);
+    expect(db.$client.prepare("select wr from pragma_table_list where name = 'plan_updates'").get()).toEqual({ wr: 1 });
+  });
+});
+
+describe("migration 0005", () => {
+  const MIGRATIONS = join(dirname(fileURLToPath(import.meta.url)), "../../db/migrations");
+
+  it("keeps a database's logged updates, their ids becoming sequence numbers", () => {
+    closeDatabase(db);
+    path = join(mkdtempSync(join(tmpdir(), "coplan-migrate-")), "old.sqlite");
+    const before0005 = mkdtempSync(join(tmpdir(), "coplan-migrations-"));
+    cpSync(MIGRATIONS, before0005, { recursive: true });
+    const journalPath = join(before0005, "meta/_journal.json");
+    const journal = JSON.parse(readFileSync(journalPath, "utf8"));
+    journal.entries = journal.entries.filter((entry: { tag: string }) => entry.tag < "0005");
+    writeFileSync(journalPath, JSON.stringify(journal));
+
+    const old = new Database(path);
+    migrate(drizzle(old, { schema }), { migrationsFolder: before0005 });
+    const template = [...loadTemplates(TEMPLATES_DIR).values()][0]!;
+    old.prepare("insert into plans (id, title, area, template_id, template) values (?, 'T', 'A', ?, ?)")
+      .run(PLAN, template.id, JSON.stringify(template));
+    const doc = new Y.Doc();
+    const updates: Uint8Array[] = [];
+    doc.on("update", (update: Uint8Array) => updates.push(update));
+    doc.getText("t").insert(0, "kept ");
+    doc.getText("t").insert(5, "across the migration");
+    const insert = old.prepare("insert into plan_updates (id, plan_id, \"update\") values (?, ?, ?)");
+    updates.forEach((update, i) => insert.run(40 + i, PLAN, Buffer.from(update)));
+    old.close();
+
+    db = openDatabase(path);
+    const loaded = new SqliteDocStore(db).load(PLAN);
+    const copy = new Y.Doc();
+    Y.applyUpdate(copy, loaded.state);
+    expect(copy.getText("t").toString()).toBe("kept across the migration");
+    expect(loaded.lastUpdateId).toBe(41);
+    expect(new SqliteDocStore(db).append(PLAN, updates[0]!)).toBe(42);
   });
 });
