@@ -21,6 +21,9 @@ if (env.SEED_DEMO && (await seedDemo(services))) {
   for (const user of DEMO_USERS) console.log(`  ${user.email.padEnd(28)} ${user.role}`);
 }
 
+// The server only ever serves `remix build` output; without this React renders with its
+// development checks (several times slower) and Remix sends error details to the browser.
+process.env.NODE_ENV ??= "production";
 const build = (await import(pathToFileURL(resolve(ROOT, "build/index.js")).href)) as ServerBuild;
 
 const app = express();
