@@ -78,19 +78,14 @@ export class RoomRegistry {
   }
 
   /**
-   * Calls `read` with the plan's current document: the live one if it is loaded, otherwise one
-   * loaded from the store for the call only.
+   * Calls `read` with the plan's current document, loading the plan if it is not loaded: whoever
+   * reads a plan (its page, an export) is usually about to open it, and a plan nobody joins is
+   * unloaded after the idle delay like one everybody left.
    */
   read<T>(planId: string, read: (doc: Y.Doc) => T): T {
-    const room = this.rooms.get(planId);
-    if (room && !room.isBroken()) return read(room.doc);
-    const doc = new Y.Doc();
-    try {
-      Y.applyUpdate(doc, this.store.load(planId).state);
-      return read(doc);
-    } finally {
-      doc.destroy();
-    }
+    const room = this.load(planId);
+    if (room.peerCount === 0) this.scheduleUnload(room);
+    return read(room.doc);
   }
 
   /** Stores a snapshot of every loaded plan and closes all their connections. */

@@ -115,7 +115,7 @@ export function storedPlanBytes(databasePath: string, planId: string): number {
       .prepare(
         `SELECT coalesce((SELECT length(state) FROM plan_snapshots WHERE plan_id = ? ORDER BY id DESC LIMIT 1), 0)
               + coalesce((SELECT sum(length("update")) FROM plan_updates WHERE plan_id = ?
-                           AND id > coalesce((SELECT up_to_update_id FROM plan_snapshots WHERE plan_id = ? ORDER BY id DESC LIMIT 1), 0)), 0) AS bytes`,
+                           AND seq > coalesce((SELECT up_to_update_id FROM plan_snapshots WHERE plan_id = ? ORDER BY id DESC LIMIT 1), 0)), 0) AS bytes`,
       )
       .get(planId, planId, planId) as { bytes: number };
     return row.bytes;
