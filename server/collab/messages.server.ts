@@ -96,48 +96,38 @@ function handleAwareness(
   identity: PeerIdentity,
   update: Uint8Array,
 ): void {
-  const entries = decodeAwarenessUpdate(update);
+  const decoder = decoding.createDecoder(update);
+  const count = readVarUint(decoder);
   const stamped = encoding.createEncoder();
-  encoding.writeVarUint(stamped, entries.length);
-  for (const entry of entries) {
-    const owner = room.ownerOfClientId(entry.clientId);
-    if (owner && owner !== peer) return;
-    if (room.doc.clientID === entry.clientId) return;
-    let state = entry.state;
+  encoding.writeVarUint(stamped, count);
+  for (let i = 0; i < count; i++) {
+    const clientId = readVarUint(decoder);
+    const clock = readVarUint(decoder);
+    // The stock provider sends every presence change it hears back to the server, so most
+    // messages at a busy plan speak for others: drop those before reading their states.
+    const owner = room.ownerOfClientId(clientId);
+    if ((owner && owner !== peer) || room.doc.clientID === clientId) return;
+    let state = readAwarenessState(decoder);
     if (state !== null) {
       const user = isRecord(state.user) ? state.user : {};
       state = { ...state, user: { ...user, ...identity } };
     }
-    encoding.writeVarUint(stamped, entry.clientId);
-    encoding.writeVarUint(stamped, entry.clock);
+    encoding.writeVarUint(stamped, clientId);
+    encoding.writeVarUint(stamped, clock);
     encoding.writeVarString(stamped, JSON.stringify(state));
   }
   awarenessProtocol.applyAwarenessUpdate(room.awareness, encoding.toUint8Array(stamped), peer);
 }
 
-interface AwarenessEntry {
-  clientId: number;
-  clock: number;
-  state: Record<string, unknown> | null;
-}
-
-function decodeAwarenessUpdate(update: Uint8Array): AwarenessEntry[] {
-  const decoder = decoding.createDecoder(update);
-  const count = readVarUint(decoder);
-  const entries: AwarenessEntry[] = [];
-  for (let i = 0; i < count; i++) {
-    const clientId = readVarUint(decoder);
-    const clock = readVarUint(decoder);
-    let state: unknown;
-    try {
-      state = JSON.parse(decoding.readVarString(decoder));
-    } catch {
-      throw new ProtocolError("malformed awareness state");
-    }
-    if (state !== null && !isRecord(state)) throw new ProtocolError("awareness state is not an object");
-    entries.push({ clientId, clock, state });
+function readAwarenessState(decoder: decoding.Decoder): Record<string, unknown> | null {
+  let state: unknown;
+  try {
+    state = JSON.parse(decoding.readVarString(decoder));
+  } catch {
+    throw new ProtocolError("malformed awareness state");
   }
-  return entries;
+  if (state !== null && !isRecord(state)) throw new ProtocolError("awareness state is not an object");
+  return state;
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {

@@ -40,6 +40,8 @@ export class PlanRoom {
   readonly awareness = new awarenessProtocol.Awareness(this.doc);
   /** Each peer with the awareness client ids it speaks for. */
   private readonly peers = new Map<Peer, Set<number>>();
+  /** The same claims the other way round: looked up for every presence entry received. */
+  private readonly clientOwners = new Map<number, Peer>();
   /** Peers that asked for plan events (sign-off state and the like). */
   private readonly subscribers = new Set<Peer>();
   private lastUpdateId: number;
@@ -85,6 +87,7 @@ export class PlanRoom {
     if (!clientIds) return;
     this.peers.delete(peer);
     this.subscribers.delete(peer);
+    for (const id of clientIds) this.clientOwners.delete(id);
     if (clientIds.size > 0) {
       awarenessProtocol.removeAwarenessStates(this.awareness, [...clientIds], null);
     }
@@ -128,8 +131,7 @@ export class PlanRoom {
 
   /** The peer that speaks for an awareness client id, if any. */
   ownerOfClientId(clientId: number): Peer | undefined {
-    for (const [peer, ids] of this.peers) if (ids.has(clientId)) return peer;
-    return undefined;
+    return this.clientOwners.get(clientId);
   }
 
   /** Folds the update log into one snapshot; cheap to call when there is nothing to fold. */
@@ -183,9 +185,15 @@ export class PlanRoom {
   ): void => {
     const owner = origin as Peer | null;
     const claimed = owner ? this.peers.get(owner) : undefined;
-    if (claimed) {
-      for (const id of added) claimed.add(id);
-      for (const id of removed) claimed.delete(id);
+    if (owner && claimed) {
+      for (const id of added) {
+        claimed.add(id);
+        this.clientOwners.set(id, owner);
+      }
+      for (const id of removed) {
+        claimed.delete(id);
+        this.clientOwners.delete(id);
+      }
     }
     for (const id of [...added, ...updated, ...removed]) this.awarenessChanged.add(id);
     this.awarenessFlush ??= setTimeout(this.flushAwareness, this.options.awarenessBatchMs);
