@@ -58,7 +58,7 @@ function handleSync(room: PlanRoom, peer: Peer, decoder: decoding.Decoder): void
       const stateVector = readVarUint8Array(decoder);
       let diff: Uint8Array;
       try {
-        diff = Y.encodeStateAsUpdate(room.doc, stateVector);
+        diff = room.stateAsUpdate(stateVector);
       } catch {
         throw new ProtocolError("malformed state vector");
       }

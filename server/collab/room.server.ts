@@ -31,9 +31,10 @@ export interface RoomOptions {
 }
 
 /**
- * A loaded plan: its Yjs document, who is connected, and their presence. Every update that
- * reaches the document is appended to the store inside the document's own update event, so it
- * is on disk before any peer is sent it.
+ * A loaded plan: its Yjs document, who is connected, and their presence. The updates that reach
+ * the document in one turn of the event loop are stored as one commit and only then relayed, as
+ * one message per peer: under load a turn holds many edits, so fan-out and fsyncs shrink with
+ * it, and an edit is still on disk before any peer is sent it.
  */
 export class PlanRoom {
   readonly doc = new Y.Doc({ gc: true });
@@ -50,6 +51,9 @@ export class PlanRoom {
   /** Presence changes not yet sent, and the timer that will send them. */
   private readonly awarenessChanged = new Set<number>();
   private awarenessFlush: NodeJS.Timeout | undefined;
+  /** Document updates applied this turn, not yet stored or relayed, with who sent each. */
+  private pending: { update: Uint8Array; origin: unknown }[] = [];
+  private pendingFlush: NodeJS.Immediate | undefined;
   private broken = false;
 
   constructor(
@@ -134,9 +138,45 @@ export class PlanRoom {
     return this.clientOwners.get(clientId);
   }
 
+  /**
+   * The document as an update, minus what `stateVector` already has, for a peer's sync step 1.
+   * Pending updates are stored first: a peer must never be sent what the disk does not hold.
+   */
+  stateAsUpdate(stateVector?: Uint8Array): Uint8Array {
+    this.flush();
+    return Y.encodeStateAsUpdate(this.doc, stateVector);
+  }
+
+  /** Stores the updates applied since the last flush as one commit, then relays them. */
+  flush(): void {
+    clearImmediate(this.pendingFlush);
+    this.pendingFlush = undefined;
+    if (this.pending.length === 0 || this.broken) return;
+    const batch = this.pending;
+    this.pending = [];
+    const merged = batch.length === 1 ? batch[0]!.update : Y.mergeUpdates(batch.map((entry) => entry.update));
+    try {
+      this.lastUpdateId = this.store.append(this.planId, merged);
+    } catch (error) {
+      // The document now holds updates the disk does not: drop every connection so that
+      // clients resend their state to a room reloaded from what was really stored.
+      console.error(`[collab] could not store an update of plan ${this.planId}`, error);
+      this.broken = true;
+      queueMicrotask(() => this.destroy(CloseCode.InternalError, "storage failure"));
+      return;
+    }
+    this.loggedUpdates += 1;
+    this.relay(batch, merged);
+    if (this.loggedUpdates >= this.options.compactAfterUpdates && !this.compactionScheduled) {
+      this.compactionScheduled = true;
+      setImmediate(() => this.compact());
+    }
+  }
+
   /** Folds the update log into one snapshot; cheap to call when there is nothing to fold. */
   compact(): void {
     this.compactionScheduled = false;
+    this.flush();
     if (this.loggedUpdates === 0 || this.broken) return;
     this.store.compact(this.planId, Y.encodeStateAsUpdate(this.doc), this.lastUpdateId);
     this.loggedUpdates = 0;
@@ -148,6 +188,8 @@ export class PlanRoom {
     this.peers.clear();
     this.subscribers.clear();
     clearTimeout(this.awarenessFlush);
+    clearImmediate(this.pendingFlush);
+    this.pending = [];
     this.doc.off("update", this.onDocUpdate);
     this.awareness.off("update", this.onAwarenessUpdate);
     this.awareness.destroy();
@@ -155,29 +197,23 @@ export class PlanRoom {
   }
 
   private readonly onDocUpdate = (update: Uint8Array, origin: unknown): void => {
-    try {
-      this.lastUpdateId = this.store.append(this.planId, update);
-    } catch (error) {
-      // The document now holds an update the disk does not: drop every connection so that
-      // clients resend their state to a room reloaded from what was really stored.
-      console.error(`[collab] could not store an update of plan ${this.planId}`, error);
-      this.broken = true;
-      queueMicrotask(() => this.destroy(CloseCode.InternalError, "storage failure"));
-      return;
-    }
-    this.loggedUpdates += 1;
-    const encoder = encoding.createEncoder();
-    encoding.writeVarUint(encoder, MessageType.Sync);
-    syncProtocol.writeUpdate(encoder, update);
-    const message = encoding.toUint8Array(encoder);
-    for (const peer of this.peers.keys()) {
-      if (peer !== origin) peer.send(message);
-    }
-    if (this.loggedUpdates >= this.options.compactAfterUpdates && !this.compactionScheduled) {
-      this.compactionScheduled = true;
-      setImmediate(() => this.compact());
-    }
+    this.pending.push({ update, origin });
+    this.pendingFlush ??= setImmediate(() => this.flush());
   };
+
+  /** Sends each peer the batch, leaving out the updates that peer sent itself. */
+  private relay(batch: { update: Uint8Array; origin: unknown }[], merged: Uint8Array): void {
+    const toEveryone = syncUpdateMessage(merged);
+    const origins = new Set(batch.map((entry) => entry.origin));
+    for (const peer of this.peers.keys()) {
+      if (!origins.has(peer)) {
+        peer.send(toEveryone);
+        continue;
+      }
+      const others = batch.filter((entry) => entry.origin !== peer).map((entry) => entry.update);
+      if (others.length > 0) peer.send(syncUpdateMessage(others.length === 1 ? others[0]! : Y.mergeUpdates(others)));
+    }
+  }
 
   private readonly onAwarenessUpdate = (
     { added, updated, removed }: { added: number[]; updated: number[]; removed: number[] },
@@ -226,10 +262,10 @@ export class PlanRoom {
  * Sync step 2 carrying a whole stored state: what a client holds after it is the stored
  * document, so it can be sent before the server has built its own copy.
  */
-export function storedStateMessage(state: Uint8Array): Uint8Array {
+export function syncUpdateMessage(update: Uint8Array): Uint8Array {
   const encoder = encoding.createEncoder();
   encoding.writeVarUint(encoder, MessageType.Sync);
-  syncProtocol.writeUpdate(encoder, state);
+  syncProtocol.writeUpdate(encoder, update);
   return encoding.toUint8Array(encoder);
 }
 

@@ -2,7 +2,7 @@ import * as Y from "yjs";
 import type { Role } from "../../app/lib/permissions";
 import { CloseCode } from "./close-codes.server";
 import type { DocStore, StoredDoc } from "./doc-store.server";
-import { PlanRoom, storedStateMessage, type Peer } from "./room.server";
+import { PlanRoom, syncUpdateMessage, type Peer } from "./room.server";
 import type { PlanEvent } from "../../app/lib/plan-events";
 
 /**
@@ -49,7 +49,7 @@ export class RoomRegistry {
    * building a large plan takes hundreds of milliseconds, reading it a few.
    */
   join(planId: string, peer: Peer): PlanRoom {
-    const room = this.load(planId, (stored) => peer.send(storedStateMessage(stored.state)));
+    const room = this.load(planId, (stored) => peer.send(syncUpdateMessage(stored.state)));
     this.cancelUnload(planId);
     room.join(peer);
     return room;
@@ -85,6 +85,7 @@ export class RoomRegistry {
   read<T>(planId: string, read: (doc: Y.Doc) => T): T {
     const room = this.load(planId);
     if (room.peerCount === 0) this.scheduleUnload(room);
+    room.flush();
     return read(room.doc);
   }
 
