@@ -1,4 +1,6 @@
 import { afterAll, describe, expect, it } from "vitest";
+import { measureColdOpen } from "../bench/cold-open";
+import { measureWriteAmplification } from "../bench/durability";
 import { measurePropagation } from "../bench/propagation";
 import { startCoplan, startHocuspocus, startStockYWebsocket, type BenchServer } from "../bench/servers";
 import { measureStaleness } from "../bench/signoff-staleness";
@@ -22,5 +24,19 @@ describe("benchmark harness", () => {
     const staleness = await measureStaleness(servers[0]!, 2);
     expect(staleness.stale).toHaveLength(2);
     expect(staleness.edit).toHaveLength(2);
+  });
+
+  it("measures Coplan's disk writes per update byte, and a cold open on Coplan and Hocuspocus", async () => {
+    const written = await measureWriteAmplification(servers[0]!, 1, 0);
+    expect(written.updateBytes).toBeGreaterThan(0);
+    expect(written.diskBytes).toBeGreaterThan(written.updateBytes);
+
+    const opens = await measureColdOpen(2, 1);
+    expect(opens.map((open) => open.server)).toEqual([servers[0]!.name, servers[2]!.name]);
+    for (const open of opens) {
+      expect(open.storedBytes).toBeGreaterThan(1000);
+      expect(open.firstByte[0]).toBeGreaterThan(0);
+      expect(open.fullSync[0]).toBeGreaterThanOrEqual(open.firstByte[0]!);
+    }
   });
 });
