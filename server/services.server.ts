@@ -8,6 +8,7 @@ import { SqliteDocStore } from "./collab/doc-store.server";
 import { RoomRegistry } from "./collab/rooms.server";
 import type { Env } from "./env.server";
 import { DuplicateRowCleaner } from "./duplicate-rows.server";
+import { TextCellConversion } from "./text-cells.server";
 import { MemberService } from "./members.server";
 import { PlanExportService } from "./pdf/plan-export.server";
 import { PlanService } from "./plans.server";
@@ -39,6 +40,7 @@ export function createServices(env: Env) {
     compactAfterUpdates: 500,
     awarenessBatchMs: 50,
   });
+  rooms.use(new TextCellConversion(db));
   rooms.use(new DuplicateRowCleaner());
   const signoffs = new SignoffService(db, rooms);
   rooms.use(new SignoffRoomExtension(db, signoffs, STALE_CHECK_DELAY_MS));

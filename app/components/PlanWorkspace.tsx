@@ -12,6 +12,8 @@ import { SignoffBadge, SignoffPanel, type Signer } from "./SignoffPanel";
 import { CommentsSidebar } from "./CommentsSidebar";
 import { ExportPdfButton } from "./ExportPdfButton";
 import { useCommentUi } from "./useCommentUi";
+import { CellPresenceProvider } from "./CellPresence";
+import { usePersonalUndo } from "./usePersonalUndo";
 import { usePlanEvents, type PlanEventsState } from "./usePlanEvents";
 import { usePlanConnection, usePresence, type ConnectionStatus, type PresenceUser } from "./usePlanConnection";
 
@@ -59,6 +61,7 @@ export function PlanWorkspace({
   const { signoffs, comments } = usePlanEvents(connection?.provider, initialEvents);
   const commentUi = useCommentUi(comments);
   const mayComment = canComment(role);
+  const undoScopes = usePersonalUndo();
   return (
     <div className="workspace">
       <nav className="navigator" aria-label="Sections">
@@ -81,96 +84,100 @@ export function PlanWorkspace({
           ))}
         </ol>
       </nav>
-      <main className="plan">
-        <header className="plan__header">
-          <p className="eyebrow">{plan.templateTitle}</p>
-          <h1>{plan.title}</h1>
-          <p className="plan__meta">
-            <span className={`status-dot status-dot--${status}`} aria-hidden />
-            <span role="status" data-testid="connection-status" data-synced={synced} data-state={status}>
-              {STATUS_LABEL[status]}
-            </span>
-          </p>
-          <p className="plan__progress" data-testid="plan-progress">
-            <span className={`plan-status plan-status--${signoffs.status}`} data-testid="plan-status">
-              {signoffs.status === "final" ? "Final" : "Draft"}
-            </span>
-            <span>
-              {signoffs.signed} of {signoffs.total} sections signed off
-            </span>
-            <progress max={signoffs.total} value={signoffs.signed} aria-label="Sections signed off" />
-          </p>
-          <p className="plan__actions">
-            <Link to={`/plans/${plan.id}/members`}>Members</Link>
-            <ExportPdfButton planId={plan.id} title={plan.title} />
-          </p>
-        </header>
-        {ROLE_NOTICE[role] ? (
-          <p className="notice-banner" role="note" data-testid="role-notice">
-            <span className="tag">{ROLE_LABEL[role]}</span> {ROLE_NOTICE[role]}
-          </p>
-        ) : null}
-        {plan.sections.map((section, index) => (
-          <section key={section.key} id={`section-${section.key}`} className="plan-section">
-            <header className="plan-section__header">
-              <h2>
-                <span className="plan-section__number">{index + 1}.</span> {section.title}
-              </h2>
-              <span className="tag">{SECTION_KIND_LABEL[section.kind]}</span>
-              {mayComment ? (
-                <button
-                  type="button"
-                  className={`button small plan-section__comment${role === "reviewer" ? " primary" : ""}`}
-                  onClick={() => commentUi.commentOn(section.key)}
-                >
-                  Comment<span className="visually-hidden"> on {section.title}</span>
-                </button>
-              ) : null}
-            </header>
-            <SignoffPanel
-              planId={plan.id}
-              section={section}
-              signoff={signoffs.sections[section.key]!}
-              me={me}
-              role={role}
-            />
-            <details className="guidance" open={index === 0}>
-              <summary>Guidance</summary>
-              <p>{section.guidance}</p>
-            </details>
-            {connection && isStructuredKind(section.kind) ? (
-              <StructuredSection
-                doc={connection.doc}
-                sectionKey={section.key}
-                kind={section.kind}
-                title={section.title}
-                editable={editable}
-              />
-            ) : null}
-            {editable ? <SignedEditWarning signoff={signoffs.sections[section.key]!} /> : null}
-            {isStructuredKind(section.kind) ? <h3 className="structured__heading">Narrative</h3> : null}
-            {connection ? (
-              <SectionEditor
-                sectionKey={section.key}
-                title={section.title}
-                connection={connection}
+      <CellPresenceProvider provider={connection?.provider} meId={me.id}>
+        <main className="plan">
+          <header className="plan__header">
+            <p className="eyebrow">{plan.templateTitle}</p>
+            <h1>{plan.title}</h1>
+            <p className="plan__meta">
+              <span className={`status-dot status-dot--${status}`} aria-hidden />
+              <span role="status" data-testid="connection-status" data-synced={synced} data-state={status}>
+                {STATUS_LABEL[status]}
+              </span>
+            </p>
+            <p className="plan__progress" data-testid="plan-progress">
+              <span className={`plan-status plan-status--${signoffs.status}`} data-testid="plan-status">
+                {signoffs.status === "final" ? "Final" : "Draft"}
+              </span>
+              <span>
+                {signoffs.signed} of {signoffs.total} sections signed off
+              </span>
+              <progress max={signoffs.total} value={signoffs.signed} aria-label="Sections signed off" />
+            </p>
+            <p className="plan__actions">
+              <Link to={`/plans/${plan.id}/members`}>Members</Link>
+              <ExportPdfButton planId={plan.id} title={plan.title} />
+            </p>
+          </header>
+          {ROLE_NOTICE[role] ? (
+            <p className="notice-banner" role="note" data-testid="role-notice">
+              <span className="tag">{ROLE_LABEL[role]}</span> {ROLE_NOTICE[role]}
+            </p>
+          ) : null}
+          {plan.sections.map((section, index) => (
+            <section key={section.key} id={`section-${section.key}`} className="plan-section">
+              <header className="plan-section__header">
+                <h2>
+                  <span className="plan-section__number">{index + 1}.</span> {section.title}
+                </h2>
+                <span className="tag">{SECTION_KIND_LABEL[section.kind]}</span>
+                {mayComment ? (
+                  <button
+                    type="button"
+                    className={`button small plan-section__comment${role === "reviewer" ? " primary" : ""}`}
+                    onClick={() => commentUi.commentOn(section.key)}
+                  >
+                    Comment<span className="visually-hidden"> on {section.title}</span>
+                  </button>
+                ) : null}
+              </header>
+              <SignoffPanel
+                planId={plan.id}
+                section={section}
+                signoff={signoffs.sections[section.key]!}
                 me={me}
-                editable={editable}
-                onEditor={commentUi.registerEditor}
-                comments={{
-                  threads: commentUi.highlightsBySection[section.key] ?? [],
-                  activeId: commentUi.activeId,
-                  onComment: mayComment ? (editor) => commentUi.commentOn(section.key, editor) : undefined,
-                  onOpenThread: commentUi.setActiveId,
-                  onRemovedChange: commentUi.onRemovedChange,
-                }}
+                role={role}
               />
-            ) : (
-              <div className="section-editor section-editor--loading">Loading…</div>
-            )}
-          </section>
-        ))}
-      </main>
+              <details className="guidance" open={index === 0}>
+                <summary>Guidance</summary>
+                <p>{section.guidance}</p>
+              </details>
+              {connection && isStructuredKind(section.kind) ? (
+                <StructuredSection
+                  doc={connection.doc}
+                  sectionKey={section.key}
+                  kind={section.kind}
+                  title={section.title}
+                  editable={editable}
+                  undoScopes={undoScopes}
+                />
+              ) : null}
+              {editable ? <SignedEditWarning signoff={signoffs.sections[section.key]!} /> : null}
+              {isStructuredKind(section.kind) ? <h3 className="structured__heading">Narrative</h3> : null}
+              {connection ? (
+                <SectionEditor
+                  sectionKey={section.key}
+                  title={section.title}
+                  connection={connection}
+                  me={me}
+                  editable={editable}
+                  undoScopes={undoScopes}
+                  onEditor={commentUi.registerEditor}
+                  comments={{
+                    threads: commentUi.highlightsBySection[section.key] ?? [],
+                    activeId: commentUi.activeId,
+                    onComment: mayComment ? (editor) => commentUi.commentOn(section.key, editor) : undefined,
+                    onOpenThread: commentUi.setActiveId,
+                    onRemovedChange: commentUi.onRemovedChange,
+                  }}
+                />
+              ) : (
+                <div className="section-editor section-editor--loading">Loading…</div>
+              )}
+            </section>
+          ))}
+        </main>
+      </CellPresenceProvider>
       <SuggestionLists />
       <aside className="sidebar">
         <PresenceList people={people} meId={me.id} />

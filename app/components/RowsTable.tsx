@@ -1,6 +1,11 @@
-import { useState, type KeyboardEvent, type ReactNode } from "react";
+import { useState, type CSSProperties, type KeyboardEvent, type ReactNode } from "react";
+import * as Y from "yjs";
 import { DEPARTMENTS, FUNDING_MENU } from "~/lib/funding-menu";
+import { setField } from "~/lib/section-rows";
 import type { FieldDef } from "~/lib/structured-fields";
+import { cellId, useCellPresence } from "./CellPresence";
+import { TextCell } from "./TextCell";
+import type { SectionTable } from "./useSectionTable";
 
 export interface RowJson {
   id: string;
@@ -9,32 +14,33 @@ export interface RowJson {
 
 /**
  * A keyboard-friendly table of rows: Tab moves along, Enter and the up/down arrows move
- * down and up the column, as in a spreadsheet. Text cells write through on every keystroke,
- * so others see them live.
+ * down and up the column, as in a spreadsheet. Text cells are shared text that merges as two
+ * people type; the others write through when they change, so others see them live.
  */
 export function RowsTable({
   caption,
-  sectionKey,
+  table,
+  rowMaps,
   fields,
   rows,
   editable,
-  onChange,
   onDelete,
   onMove,
   extraColumns,
   footer,
 }: {
   caption: string;
-  sectionKey: string;
+  table: SectionTable;
+  rowMaps: ReadonlyMap<string, Y.Map<unknown>>;
   fields: FieldDef[];
   rows: RowJson[];
   editable: boolean;
-  onChange: (id: string, field: string, value: string) => void;
-  onDelete: (id: string) => void;
+  onDelete: (id: string, rowNumber: number) => void;
   onMove: (id: string, delta: -1 | 1) => void;
-  extraColumns?: { header: ReactNode; cell: (row: RowJson, rowIndex: number) => ReactNode }[];
+  extraColumns?: { field: string; header: ReactNode; cell: (row: RowJson, rowIndex: number) => ReactNode }[];
   footer?: ReactNode;
 }) {
+  const sectionKey = table.sectionKey;
   const tableId = `${sectionKey}-${caption.replace(/\W+/g, "-").toLowerCase()}`;
   return (
     <div className="rows-table-wrap">
@@ -70,21 +76,23 @@ export function RowsTable({
           {rows.map((row, rowIndex) => (
             <tr key={row.id} data-row-id={row.id}>
               {fields.map((field, colIndex) => (
-                <td key={field.name}>
+                <PresenceCell key={field.name} cell={cellId(sectionKey, row.id, field.name)}>
                   <Cell
                     field={field}
-                    value={typeof row[field.name] === "string" ? (row[field.name] as string) : ""}
+                    value={row[field.name]}
+                    source={rowMaps.get(row.id)?.get(field.name)}
+                    table={table}
+                    rowId={row.id}
                     editable={editable}
                     label={`${field.label}, row ${rowIndex + 1}`}
                     position={{ table: tableId, row: rowIndex, col: colIndex }}
-                    onChange={(value) => onChange(row.id, field.name, value)}
                   />
-                </td>
+                </PresenceCell>
               ))}
               {extraColumns?.map((column, i) => (
-                <td key={`extra-${i}`} className="numeric">
+                <PresenceCell key={`extra-${i}`} className="numeric" cell={cellId(sectionKey, row.id, column.field)}>
                   {column.cell(row, rowIndex)}
-                </td>
+                </PresenceCell>
               ))}
               {editable ? (
                 <td className="row-actions">
@@ -94,7 +102,7 @@ export function RowsTable({
                   <button type="button" className="icon-button" aria-label={`Move row ${rowIndex + 1} down`} disabled={rowIndex === rows.length - 1} onClick={() => onMove(row.id, 1)}>
                     ↓
                   </button>
-                  <button type="button" className="icon-button danger" aria-label={`Delete row ${rowIndex + 1}`} onClick={() => onDelete(row.id)}>
+                  <button type="button" className="icon-button danger" aria-label={`Delete row ${rowIndex + 1}`} onClick={() => onDelete(row.id, rowIndex + 1)}>
                     ×
                   </button>
                 </td>
@@ -108,6 +116,30 @@ export function RowsTable({
   );
 }
 
+/**
+ * A cell that shows who else is in it, an outline in their colour and their name, and tells
+ * the others when this person's focus enters or leaves it.
+ */
+function PresenceCell({ cell, className, children }: { cell: string; className?: string; children: ReactNode }) {
+  const { people, onFocus, onBlur } = useCellPresence(cell);
+  const first = people[0];
+  return (
+    <td
+      className={[className, first ? "cell--occupied" : null].filter(Boolean).join(" ") || undefined}
+      style={first ? ({ "--presence-color": first.color } as CSSProperties) : undefined}
+      data-cell-presence={first ? people.map((person) => person.name).join(", ") : undefined}
+      onFocus={onFocus}
+      onBlur={onBlur}
+    >
+      {children}
+      {first ? (
+        <span className="cell-presence" aria-hidden>
+          {people.map((person) => person.name).join(", ")}
+        </span>
+      ) : null}
+    </td>
+  );
+}
 export interface CellPosition {
   table: string;
   row: number;
@@ -132,17 +164,21 @@ export function moveFocus(event: KeyboardEvent<HTMLElement>, position: CellPosit
 function Cell({
   field,
   value,
+  source,
+  table,
+  rowId,
   editable,
   label,
   position,
-  onChange,
 }: {
   field: FieldDef;
-  value: string;
+  value: unknown;
+  source: unknown;
+  table: SectionTable;
+  rowId: string;
   editable: boolean;
   label: string;
   position: CellPosition;
-  onChange: (value: string) => void;
 }) {
   const shared = {
     "aria-label": label,
@@ -150,9 +186,11 @@ function Cell({
     disabled: !editable,
     onKeyDown: (event: KeyboardEvent<HTMLElement>) => moveFocus(event, position),
   };
+  const set = (next: string) => table.edit(() => setField(table.doc, table.sectionKey, rowId, field.name, next));
+  const text = typeof value === "string" ? value : "";
   if (field.type === "select") {
     return (
-      <select {...shared} value={value} onChange={(e) => onChange(e.target.value)}>
+      <select {...shared} value={text} onChange={(e) => set(e.target.value)}>
         <option value="">—</option>
         {field.options?.map((option) => (
           <option key={option.value} value={option.value}>
@@ -163,17 +201,16 @@ function Cell({
     );
   }
   if (field.type === "date") {
-    return <input {...shared} type="date" value={value} onChange={(e) => onChange(e.target.value)} />;
+    return <input {...shared} type="date" value={text} onChange={(e) => set(e.target.value)} />;
   }
   return (
-    <input
+    <TextCell
       {...shared}
-      type="text"
-      className={field.type === "longtext" ? "wide" : undefined}
-      value={value}
-      maxLength={2000}
+      source={source}
+      write={table.edit}
+      replace={(next) => table.edit(() => table.rowsById().get(rowId)?.set(field.name, new Y.Text(next)))}
+      wide={field.type === "longtext"}
       list={field.suggestions ? `suggest-${field.suggestions}` : undefined}
-      onChange={(e) => onChange(e.target.value)}
     />
   );
 }

@@ -8,6 +8,7 @@ import { CommentHighlights, setHighlightedThreads, type HighlightedThread } from
 import { sectionFragmentName } from "~/lib/doc-names";
 import { richTextExtensions } from "~/lib/editor-extensions";
 import type { PlanConnection, PresenceUser } from "./usePlanConnection";
+import { narrativeUndoScope, type UndoScopes } from "./usePersonalUndo";
 
 export interface SectionComments {
   threads: HighlightedThread[];
@@ -24,6 +25,7 @@ export function SectionEditor({
   connection,
   me,
   editable,
+  undoScopes,
   comments,
   onEditor,
 }: {
@@ -32,6 +34,7 @@ export function SectionEditor({
   connection: PlanConnection;
   me: PresenceUser;
   editable: boolean;
+  undoScopes: UndoScopes;
   comments: SectionComments;
   onEditor: (sectionKey: string, editor: Editor | null) => void;
 }) {
@@ -64,6 +67,7 @@ export function SectionEditor({
           role: "textbox",
           class: "rich-text",
           "data-section": sectionKey,
+          "data-undo-scope": narrativeUndoScope(sectionKey),
         },
         handleKeyDown: (view, event) => {
           const onComment = latest.current.onComment;
@@ -82,6 +86,16 @@ export function SectionEditor({
     onEditor(sectionKey, editor);
     return () => onEditor(sectionKey, null);
   }, [editor, sectionKey, onEditor]);
+
+  // The Collaboration extension's undo manager tracks only this person's typing in this
+  // section; the page's key handler calls it (see usePersonalUndo).
+  useEffect(() => {
+    if (!editor || !editable) return;
+    return undoScopes.register(narrativeUndoScope(sectionKey), {
+      undo: () => editor.commands.undo(),
+      redo: () => editor.commands.redo(),
+    });
+  }, [editor, editable, undoScopes, sectionKey]);
 
   const threadsKey = comments.threads.map((thread) => `${thread.id}:${thread.anchor.start}:${thread.anchor.end}`).join();
   useEffect(() => {

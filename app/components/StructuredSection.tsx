@@ -1,4 +1,4 @@
-import { useMemo } from "react";
+import { useEffect, useMemo, useRef, useState } from "react";
 import type * as Y from "yjs";
 import { budgetTotals, formatPounds, parsePounds, type BudgetData } from "~/lib/budget";
 import { sectionDataName } from "~/lib/doc-names";
@@ -10,7 +10,6 @@ import {
   nextFinancialYear,
   removeYear,
   setAmount,
-  setField,
 } from "~/lib/section-rows";
 import {
   BUDGET_ASSET_FIELDS,
@@ -20,6 +19,8 @@ import {
   type StructuredKind,
 } from "~/lib/structured-fields";
 import { MoneyCell, RowsTable, type RowJson } from "./RowsTable";
+import { tableUndoScope, type UndoScopes } from "./usePersonalUndo";
+import { useSectionTable, type SectionTable } from "./useSectionTable";
 import { useYJson } from "./useYJson";
 
 interface SectionData {
@@ -27,42 +28,128 @@ interface SectionData {
   years?: string[];
 }
 
-/** The structured part of a section, co-edited live through its `data:<key>` map. */
+/**
+ * The structured part of a section, co-edited live through its `data:<key>` map. It is one
+ * undo scope: with focus anywhere in it, Ctrl+Z takes back this person's own table changes.
+ */
 export function StructuredSection({
   doc,
   sectionKey,
   kind,
   title,
   editable,
+  undoScopes,
 }: {
   doc: Y.Doc;
   sectionKey: string;
   kind: StructuredKind;
   title: string;
   editable: boolean;
+  undoScopes: UndoScopes;
 }) {
   const map = useMemo(() => doc.getMap(sectionDataName(sectionKey)), [doc, sectionKey]);
   const data = useYJson<SectionData>(map);
+  const table = useSectionTable(doc, sectionKey, kind, undoScopes);
+  // Re-read whenever the section's JSON changes: rows come and go, and moved rows are new maps.
+  const rowMaps = useMemo(() => table.rowsById(), [table, data]);
+  const deletion = useDeletionNotice(table);
   const rows = data.rows ?? [];
-  const actions = {
-    onChange: (id: string, field: string, value: string) => setField(doc, sectionKey, id, field, value),
-    onDelete: (id: string) => deleteRow(doc, sectionKey, id),
-    onMove: (id: string, delta: -1 | 1) => moveRow(doc, sectionKey, id, delta),
+  const actions: TableActions = {
+    table,
+    rowMaps,
+    onDelete: (id, rowNumber) => deletion.remove(id, rowNumber),
+    onMove: (id, delta) => table.edit(() => moveRow(doc, sectionKey, id, delta)),
   };
-  if (kind === "budget") {
-    return <BudgetTables doc={doc} sectionKey={sectionKey} data={data} editable={editable} actions={actions} />;
-  }
   return (
-    <div className="structured" data-kind={kind}>
-      {kind === "milestones" ? <Timeline rows={rows} /> : null}
-      <RowsTable caption={title} sectionKey={sectionKey} fields={STRUCTURED_FIELDS[kind]} rows={rows} editable={editable} {...actions} />
-      {editable ? (
-        <button type="button" className="button small" onClick={() => addRow(doc, sectionKey, kind)}>
-          + Add row
-        </button>
+    <div className="structured" data-kind={kind} data-undo-scope={tableUndoScope(sectionKey)} tabIndex={-1} ref={deletion.scopeRef}>
+      {kind === "budget" ? (
+        <BudgetTables doc={doc} sectionKey={sectionKey} data={data} editable={editable} actions={actions} />
+      ) : (
+        <>
+          {kind === "milestones" ? <Timeline rows={rows} /> : null}
+          <RowsTable caption={title} fields={STRUCTURED_FIELDS[kind]} rows={rows} editable={editable} {...actions} />
+          {editable ? (
+            <button type="button" className="button small" onClick={() => table.edit(() => addRow(doc, sectionKey, kind))}>
+              + Add row
+            </button>
+          ) : null}
+        </>
+      )}
+      {deletion.notice}
+    </div>
+  );
+}
+
+type TableActions = Pick<Parameters<typeof RowsTable>[0], "table" | "rowMaps" | "onDelete" | "onMove">;
+
+/** How long "Row 3 deleted · Undo" stays offered. */
+const DELETION_NOTICE_MS = 15_000;
+
+/**
+ * Deleting a row acts at once, as in a spreadsheet, and then offers to take it back: a notice
+ * with Undo, which undoes exactly that deletion while it is still this person's latest change.
+ * Focus moves to the notice, so Ctrl+Z works from there too.
+ */
+function useDeletionNotice(table: SectionTable) {
+  const [deleted, setDeleted] = useState<{ label: string; item: unknown } | null>(null);
+  const scopeRef = useRef<HTMLDivElement>(null);
+  const undoButton = useRef<HTMLButtonElement>(null);
+  const manager = table.undoManager;
+
+  useEffect(() => {
+    if (!manager || !deleted) return;
+    const dismiss = () => {
+      if (undoButton.current && document.activeElement === undoButton.current) scopeRef.current?.focus();
+      setDeleted(null);
+    };
+    const onAdded = ({ stackItem, type }: { stackItem: unknown; type: "undo" | "redo" }) => {
+      if (type === "undo" && stackItem !== deleted.item) dismiss();
+    };
+    const onPopped = ({ stackItem }: { stackItem: unknown }) => {
+      if (stackItem === deleted.item) dismiss();
+    };
+    manager.on("stack-item-added", onAdded);
+    manager.on("stack-item-popped", onPopped);
+    const timer = setTimeout(dismiss, DELETION_NOTICE_MS);
+    return () => {
+      manager.off("stack-item-added", onAdded);
+      manager.off("stack-item-popped", onPopped);
+      clearTimeout(timer);
+    };
+  }, [manager, deleted]);
+
+  useEffect(() => {
+    if (deleted) undoButton.current?.focus();
+  }, [deleted]);
+
+  const remove = (id: string, rowNumber: number) => {
+    if (!manager) return;
+    manager.stopCapturing();
+    table.edit(() => deleteRow(table.doc, table.sectionKey, id));
+    setDeleted({ label: `Row ${rowNumber} deleted`, item: manager.undoStack.at(-1) });
+  };
+
+  const notice = (
+    <div className="table-notice" role="status" aria-live="polite">
+      {deleted ? (
+        <>
+          <span>{deleted.label}</span>
+          <span aria-hidden> · </span>
+          <button
+            type="button"
+            ref={undoButton}
+            className="button link small"
+            onClick={() => {
+              if (manager && manager.undoStack.at(-1) === deleted.item) manager.undo();
+            }}
+          >
+            Undo
+          </button>
+        </>
       ) : null}
     </div>
   );
+  return { remove, notice, scopeRef };
 }
 
 function BudgetTables({
@@ -76,7 +163,7 @@ function BudgetTables({
   sectionKey: string;
   data: SectionData;
   editable: boolean;
-  actions: Pick<Parameters<typeof RowsTable>[0], "onChange" | "onDelete" | "onMove">;
+  actions: TableActions;
 }) {
   const totals = budgetTotals(data as BudgetData);
   const rows = data.rows ?? [];
@@ -84,6 +171,7 @@ function BudgetTables({
   const assets = rows.filter((row) => row.rowType === "asset");
   const yearColumns = (fieldCount: number, tableId: string) =>
     totals.years.map((year, i) => ({
+      field: `amount:${year}`,
       header: year,
       cell: (row: RowJson, rowIndex: number) => (
         <MoneyCell
@@ -93,7 +181,7 @@ function BudgetTables({
           position={{ table: tableId, row: rowIndex, col: fieldCount + i }}
           parse={parsePounds}
           format={formatPounds}
-          onCommit={(pence) => setAmount(doc, sectionKey, row.id, year, pence)}
+          onCommit={(pence) => actions.table.edit(() => setAmount(doc, sectionKey, row.id, year, pence))}
         />
       ),
     }));
@@ -105,14 +193,14 @@ function BudgetTables({
           <span key={year} className="tag">
             {year}
             {editable && totals.years.length > 1 ? (
-              <button type="button" className="tag__remove" aria-label={`Remove year ${year}`} onClick={() => removeYear(doc, sectionKey, year)}>
+              <button type="button" className="tag__remove" aria-label={`Remove year ${year}`} onClick={() => actions.table.edit(() => removeYear(doc, sectionKey, year))}>
                 ×
               </button>
             ) : null}
           </span>
         ))}
         {editable ? (
-          <button type="button" className="button small" onClick={() => addYear(doc, sectionKey, nextFinancialYear(totals.years))}>
+          <button type="button" className="button small" onClick={() => actions.table.edit(() => addYear(doc, sectionKey, nextFinancialYear(totals.years)))}>
             + Add {nextFinancialYear(totals.years)}
           </button>
         ) : null}
@@ -120,7 +208,6 @@ function BudgetTables({
       <h3 className="structured__heading">Funding lines</h3>
       <RowsTable
         caption="Funding lines"
-        sectionKey={sectionKey}
         fields={BUDGET_FUNDING_FIELDS}
         rows={funding}
         editable={editable}
@@ -128,14 +215,13 @@ function BudgetTables({
         extraColumns={yearColumns(BUDGET_FUNDING_FIELDS.length, `${sectionKey}-funding-lines`)}
       />
       {editable ? (
-        <button type="button" className="button small" onClick={() => addRow(doc, sectionKey, "budget", { rowType: "funding" })}>
+        <button type="button" className="button small" onClick={() => actions.table.edit(() => addRow(doc, sectionKey, "budget", { rowType: "funding" }))}>
           + Add funding line
         </button>
       ) : null}
       <h3 className="structured__heading">Assets</h3>
       <RowsTable
         caption="Assets"
-        sectionKey={sectionKey}
         fields={BUDGET_ASSET_FIELDS}
         rows={assets}
         editable={editable}
@@ -143,7 +229,7 @@ function BudgetTables({
         extraColumns={yearColumns(BUDGET_ASSET_FIELDS.length, `${sectionKey}-assets`)}
       />
       {editable ? (
-        <button type="button" className="button small" onClick={() => addRow(doc, sectionKey, "budget", { rowType: "asset" })}>
+        <button type="button" className="button small" onClick={() => actions.table.edit(() => addRow(doc, sectionKey, "budget", { rowType: "asset" }))}>
           + Add asset
         </button>
       ) : null}

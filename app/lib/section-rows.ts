@@ -1,14 +1,30 @@
 import * as Y from "yjs";
 import { DEFAULT_YEARS } from "./budget";
 import { sectionDataName } from "./doc-names";
-import { isStructuredKind } from "./structured-fields";
-import type { PlanTemplate, SectionKind } from "./template-schema";
+import { BUDGET_ASSET_FIELDS, BUDGET_FUNDING_FIELDS, STRUCTURED_FIELDS, isStructuredKind } from "./structured-fields";
+import type { PlanTemplate, SectionKind, TemplateSection } from "./template-schema";
 
 /**
  * Row operations on a structured section's `data:<key>` map: `rows` is a Y.Array of Y.Map
- * rows, so two people adding, editing and deleting rows at once all keep their work.
+ * rows, so two people adding, editing and deleting rows at once all keep their work. A row's
+ * free-text fields are `Y.Text`, so two people typing in one cell merge character by character;
+ * select, date and money fields are plain values that the last writer sets.
  */
 export type Row = Y.Map<unknown>;
+
+/** The free-text fields of a row of this kind (a budget row's depend on its `rowType`). */
+export function textFieldNames(kind: SectionKind, rowType?: unknown): string[] {
+  if (!isStructuredKind(kind)) return [];
+  const fields =
+    kind === "budget" ? (rowType === "asset" ? BUDGET_ASSET_FIELDS : BUDGET_FUNDING_FIELDS) : STRUCTURED_FIELDS[kind];
+  return fields.filter((field) => field.type === "text" || field.type === "longtext").map((field) => field.name);
+}
+
+/** A row field as the string people read, whichever form it is stored in. */
+export function fieldText(value: unknown): string {
+  if (value instanceof Y.Text) return value.toString();
+  return typeof value === "string" ? value : "";
+}
 
 /**
  * Creates every structured section's `rows` (and a budget's `years`) once, when the plan is
@@ -48,8 +64,12 @@ export function yearsOf(doc: Y.Doc, sectionKey: string): Y.Array<string> {
   return years as Y.Array<string>;
 }
 
+/**
+ * 128 random bits: duplicate-row repair deletes by id, so ids must never collide. Not
+ * `crypto.randomUUID()`, which browsers offer only to pages served over HTTPS or localhost.
+ */
 function newRowId(): string {
-  return Math.random().toString(36).slice(2, 10) + Date.now().toString(36).slice(-4);
+  return Array.from(crypto.getRandomValues(new Uint8Array(16)), (byte) => byte.toString(16).padStart(2, "0")).join("");
 }
 
 /** Appends a row (or inserts it at `index`) and returns its id. */
@@ -63,9 +83,14 @@ export function addRow(
   const id = newRowId();
   const row = new Y.Map<unknown>();
   row.set("id", id);
-  for (const [name, value] of Object.entries(fields)) row.set(name, value);
+  const rowType = kind === "budget" ? (fields.rowType ?? "funding") : undefined;
+  const texts = new Set(textFieldNames(kind, rowType));
+  for (const name of texts) row.set(name, new Y.Text(fields[name] ?? ""));
+  for (const [name, value] of Object.entries(fields)) {
+    if (!texts.has(name)) row.set(name, value);
+  }
   if (kind === "budget") {
-    if (!fields.rowType) row.set("rowType", "funding");
+    row.set("rowType", rowType);
     row.set("amounts", new Y.Map<number>());
   }
   const rows = rowsOf(doc, sectionKey);
@@ -82,8 +107,92 @@ export function findRow(rows: Y.Array<Row>, id: string): { row: Row; index: numb
   return null;
 }
 
+/**
+ * Sets a field. A `Y.Text` field is changed by the smallest edit that turns its text into
+ * `value`, so the words someone else is typing into it at the same time are kept.
+ */
 export function setField(doc: Y.Doc, sectionKey: string, id: string, name: string, value: string): void {
-  findRow(rowsOf(doc, sectionKey), id)?.row.set(name, value);
+  const row = findRow(rowsOf(doc, sectionKey), id)?.row;
+  if (!row) return;
+  const current = row.get(name);
+  if (current instanceof Y.Text) editText(current, value);
+  else row.set(name, value);
+}
+
+/**
+ * Turns the text into `value` by deleting and inserting only what differs; `caret` (where the
+ * typist's caret is in `value`) places the edit where they typed when the text around it
+ * repeats, so their next keystroke lands beside it.
+ */
+export function editText(text: Y.Text, value: string, caret?: number): void {
+  const edit = textEdit(text.toString(), value, caret);
+  if (!edit) return;
+  const apply = () => {
+    if (edit.remove > 0) text.delete(edit.index, edit.remove);
+    if (edit.insert) text.insert(edit.index, edit.insert);
+  };
+  if (text.doc) text.doc.transact(apply);
+  else apply();
+}
+
+/**
+ * The single replacement that turns `before` into `after`: at `index`, remove `remove`
+ * UTF-16 units and insert `insert`. With `caret`, the edit ends at the caret (typing "b" after
+ * the "a" of "ab" is an insertion at 1, not at 2). Never splits a surrogate pair. Null when
+ * the strings are equal.
+ */
+export function textEdit(
+  before: string,
+  after: string,
+  caret?: number,
+): { index: number; remove: number; insert: string } | null {
+  if (before === after) return null;
+  const shorter = Math.min(before.length, after.length);
+  const suffixLimit =
+    caret === undefined ? shorter : Math.min(shorter, after.length - Math.min(Math.max(caret, 0), after.length));
+  let suffix = 0;
+  while (suffix < suffixLimit && before.charCodeAt(before.length - 1 - suffix) === after.charCodeAt(after.length - 1 - suffix)) {
+    suffix++;
+  }
+  if (suffix > 0 && isLowSurrogate(before.charCodeAt(before.length - suffix))) suffix--;
+  let prefix = 0;
+  while (prefix < shorter - suffix && before.charCodeAt(prefix) === after.charCodeAt(prefix)) prefix++;
+  if (prefix > 0 && isHighSurrogate(before.charCodeAt(prefix - 1))) prefix--;
+  return {
+    index: prefix,
+    remove: before.length - prefix - suffix,
+    insert: after.slice(prefix, after.length - suffix),
+  };
+}
+
+const isHighSurrogate = (code: number) => code >= 0xd800 && code <= 0xdbff;
+const isLowSurrogate = (code: number) => code >= 0xdc00 && code <= 0xdfff;
+
+/**
+ * Turns the plain-string free-text fields of every structured row into `Y.Text`, as plans
+ * made before text cells merged by character hold them. Returns how many cells it converted.
+ * Only one actor (the server) may do this: two clients converting one cell at once would
+ * each make their own `Y.Text`, and the words typed into the losing one would vanish.
+ */
+export function convertTextCells(doc: Y.Doc, sections: readonly Pick<TemplateSection, "key" | "kind">[]): number {
+  let converted = 0;
+  doc.transact(() => {
+    for (const section of sections) {
+      if (!isStructuredKind(section.kind)) continue;
+      const rows = doc.getMap(sectionDataName(section.key)).get("rows");
+      if (!(rows instanceof Y.Array)) continue;
+      for (const row of rows) {
+        if (!(row instanceof Y.Map)) continue;
+        for (const name of textFieldNames(section.kind, row.get("rowType"))) {
+          const value = row.get(name);
+          if (typeof value !== "string") continue;
+          row.set(name, new Y.Text(value));
+          converted++;
+        }
+      }
+    }
+  });
+  return converted;
 }
 
 /** Sets one year's amount of a budget row, in pence; null clears it. */
@@ -143,13 +252,7 @@ export function removeDuplicateRows(rows: Y.Array<Row>): number {
 function cloneRow(row: Row): Row {
   const copy = new Y.Map<unknown>();
   for (const [name, value] of row.entries()) {
-    if (value instanceof Y.Map) {
-      const nested = new Y.Map<unknown>();
-      for (const [k, v] of value.entries()) nested.set(k, v);
-      copy.set(name, nested);
-    } else {
-      copy.set(name, value);
-    }
+    copy.set(name, value instanceof Y.AbstractType ? value.clone() : value);
   }
   return copy;
 }
