@@ -8,6 +8,7 @@ export function ConfirmDialog({
   open,
   title,
   confirmLabel,
+  confirmDisabled = false,
   children,
   onConfirm,
   onCancel,
@@ -15,6 +16,8 @@ export function ConfirmDialog({
   open: boolean;
   title: string;
   confirmLabel: string;
+  /** While the question cannot be answered yet (e.g. what it is about is still loading). */
+  confirmDisabled?: boolean;
   children: ReactNode;
   onConfirm: () => void;
   onCancel: () => void;
@@ -32,7 +35,7 @@ export function ConfirmDialog({
       <h2 id={titleId}>{title}</h2>
       <div className="confirm-dialog__body">{children}</div>
       <div className="confirm-dialog__actions">
-        <button type="button" className="button primary" onClick={onConfirm}>
+        <button type="button" className="button primary" disabled={confirmDisabled} onClick={onConfirm}>
           {confirmLabel}
         </button>
         <button type="button" className="button" onClick={onCancel}>

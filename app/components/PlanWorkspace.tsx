@@ -137,6 +137,7 @@ export function PlanWorkspace({
                 signoff={signoffs.sections[section.key]!}
                 me={me}
                 role={role}
+                doc={connection?.doc}
               />
               <details className="guidance" open={index === 0}>
                 <summary>Guidance</summary>

@@ -1,9 +1,11 @@
 import { useState } from "react";
+import type * as Y from "yjs";
 import { formatDateTime } from "~/lib/dates";
 import { SIDE_LABEL, canSignOff, type Role, type Side } from "~/lib/permissions";
 import type { SectionSignoffView, SignoffRecordView } from "~/lib/plan-events";
 import type { SignoffState } from "~/lib/signoff-state";
 import { ConfirmDialog } from "./ConfirmDialog";
+import { ChangeList, SignoffDialog, type WordChange } from "./SignoffDialog";
 
 export interface Signer {
   id: string;
@@ -43,12 +45,15 @@ export function SignoffPanel({
   signoff,
   me,
   role,
+  doc,
 }: {
   planId: string;
   section: { key: string; title: string };
   signoff: SectionSignoffView;
   me: Signer;
   role: Role;
+  /** The live plan, to notice the section changing while its sign-off dialog is open. */
+  doc: Y.Doc | undefined;
 }) {
   const [confirming, setConfirming] = useState<"sign" | "revoke" | null>(null);
   const [busy, setBusy] = useState(false);
@@ -59,12 +64,12 @@ export function SignoffPanel({
   const maySign = canSignOff(role, me.side, signoff.requiredSides, me.signsOff) && !mySideFresh;
   const staleRecords = signoff.records.filter((record) => !record.fresh);
 
-  async function act(method: "POST" | "DELETE") {
+  async function revoke() {
     setConfirming(null);
     setBusy(true);
     setError(null);
     try {
-      const response = await fetch(url, { method });
+      const response = await fetch(url, { method: "DELETE" });
       if (!response.ok) {
         const body = (await response.json().catch(() => null)) as { error?: string } | null;
         setError(body?.error ?? `The server answered ${response.status}.`);
@@ -112,24 +117,23 @@ export function SignoffPanel({
           {error}
         </p>
       ) : null}
-      <ConfirmDialog
+      <SignoffDialog
         open={confirming === "sign"}
-        title={`Sign off “${section.title}”?`}
-        confirmLabel={`Sign off for the ${SIDE_LABEL[me.side]} side`}
-        onConfirm={() => act("POST")}
+        url={url}
+        section={section}
+        me={me}
+        doc={doc}
         onCancel={() => setConfirming(null)}
-      >
-        <p>
-          You are signing off this section for the {SIDE_LABEL[me.side]} side as {me.name} ({me.organisation}), on its
-          wording as it stands now.
-        </p>
-        <p>If anyone changes the section afterwards, your sign-off becomes stale and must be given again.</p>
-      </ConfirmDialog>
+        onDone={(outcome) => {
+          setConfirming(null);
+          setError(outcome.ok ? null : outcome.error);
+        }}
+      />
       <ConfirmDialog
         open={confirming === "revoke"}
         title={`Revoke your sign-off of “${section.title}”?`}
         confirmLabel="Revoke sign-off"
-        onConfirm={() => act("DELETE")}
+        onConfirm={revoke}
         onCancel={() => setConfirming(null)}
       >
         <p>The section will no longer count as signed off for the {SIDE_LABEL[mine?.side ?? me.side]} side.</p>
@@ -155,13 +159,8 @@ function SideLine({ side, record }: { side: Side; record: SignoffRecordView | un
   );
 }
 
-interface Change {
-  kind: "same" | "added" | "removed";
-  text: string;
-}
-
 function StaleWarning({ url, records }: { url: string; records: SignoffRecordView[] }) {
-  const [changes, setChanges] = useState<Change[] | null | "error">(null);
+  const [changes, setChanges] = useState<WordChange[] | null | "error">(null);
   const first = records.find((record) => record.staleAt) ?? records[0]!;
   const by = first.staleBy ? ` by ${first.staleBy.name}` : "";
   const when = first.staleAt ? `, ${formatDateTime(first.staleAt)}` : "";
@@ -171,7 +170,7 @@ function StaleWarning({ url, records }: { url: string; records: SignoffRecordVie
     setChanges(null);
     try {
       const response = await fetch(url);
-      const body = (await response.json()) as { changes: Change[] | null };
+      const body = (await response.json()) as { changes: WordChange[] | null };
       setChanges(response.ok ? (body.changes ?? []) : "error");
     } catch {
       setChanges("error");
@@ -192,17 +191,7 @@ function StaleWarning({ url, records }: { url: string; records: SignoffRecordVie
         ) : changes === "error" ? (
           <p className="muted">The changes could not be loaded.</p>
         ) : (
-          <p className="diff" data-testid="signoff-diff">
-            {changes.map((change, index) =>
-              change.kind === "added" ? (
-                <ins key={index}>{change.text}</ins>
-              ) : change.kind === "removed" ? (
-                <del key={index}>{change.text}</del>
-              ) : (
-                <span key={index}>{change.text}</span>
-              ),
-            )}
-          </p>
+          <ChangeList changes={changes} />
         )}
       </details>
     </div>

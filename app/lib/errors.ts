@@ -11,6 +11,8 @@ export class Refusal extends Error {
   constructor(
     readonly kind: RefusalKind,
     message: string,
+    /** More for the client to act on, sent beside `error` (e.g. a 409's `changes`). */
+    readonly details: Record<string, unknown> = {},
   ) {
     super(message);
   }

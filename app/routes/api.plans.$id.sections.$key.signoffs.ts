@@ -1,13 +1,19 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
+import { signoffRequestSchema } from "~/lib/signoff-input";
 import { requireApiUser } from "~/utils/auth.server";
-import { jsonError, refusalsAsJson } from "~/utils/http.server";
+import { jsonError, readOptionalJson, refusalsAsJson } from "~/utils/http.server";
 import { requirePlanMember } from "~/utils/plan-access.server";
 
-/** The section's sign-off history and what changed since its current sign-off. */
+/**
+ * The section's sign-off history, what changed since its current sign-off, and its wording and
+ * content hash now (what a sign-off made next would cover); `?since=<contentHash>` adds what
+ * changed since that reading.
+ */
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const user = await requireApiUser(context, request);
   const { plan } = requirePlanMember(context, user, params.id, "api");
-  return Response.json(await refusalsAsJson(() => context.signoffs.history(plan, params.key ?? "")));
+  const since = new URL(request.url).searchParams.get("since") ?? undefined;
+  return Response.json(await refusalsAsJson(() => context.signoffs.history(plan, params.key ?? "", since)));
 }
 
 /** POST signs the section off for the signatory's side; DELETE revokes their own sign-off. */
@@ -22,6 +28,9 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
     await refusalsAsJson(() => context.signoffs.revoke(plan, user, sectionKey));
     return new Response(null, { status: 204 });
   }
-  const record = await refusalsAsJson(() => context.signoffs.sign(plan, user, { role, signsOff }, sectionKey));
+  const body = await readOptionalJson(request, signoffRequestSchema);
+  const record = await refusalsAsJson(() =>
+    context.signoffs.sign(plan, user, { role, signsOff }, sectionKey, body?.contentHash),
+  );
   return Response.json(record, { status: 201 });
 }

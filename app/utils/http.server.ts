@@ -18,7 +18,10 @@ function tooLarge(): Response {
  * route never turns a client's mistake into a 500.
  */
 export async function readJson<T extends z.ZodType>(request: Request, schema: T): Promise<z.output<T>> {
-  const text = await readText(request);
+  return parseJson(await readText(request), schema);
+}
+
+function parseJson<T extends z.ZodType>(text: string, schema: T): z.output<T> {
   let body: unknown;
   try {
     body = JSON.parse(text);
@@ -32,6 +35,13 @@ export async function readJson<T extends z.ZodType>(request: Request, schema: T)
     throw jsonError(400, `${where}${issue.message}`);
   }
   return parsed.data;
+}
+
+/** Like `readJson`, for a body that may be left out: an empty body is `undefined`. */
+export async function readOptionalJson<T extends z.ZodType>(request: Request, schema: T): Promise<z.output<T> | undefined> {
+  const text = await readText(request);
+  if (text.trim() === "") return undefined;
+  return parseJson(text, schema);
 }
 
 /** The request body as text, refused with a 413 past the size limit. */
@@ -64,7 +74,9 @@ export async function refusalsAsJson<T>(call: () => T | Promise<T>): Promise<T> 
   try {
     return await call();
   } catch (error) {
-    if (isRefusal(error)) throw jsonError(REFUSAL_STATUS[error.kind], error.message);
+    if (isRefusal(error)) {
+      throw Response.json({ ...error.details, error: error.message }, { status: REFUSAL_STATUS[error.kind] });
+    }
     throw error;
   }
 }

@@ -18,6 +18,7 @@ import {
   sectionContentHash,
   sectionReadableText,
 } from "./section-content.server";
+import { SeenContent } from "./seen-content.server";
 
 const signer = alias(users, "signer");
 const staleUser = alias(users, "stale_user");
@@ -39,6 +40,8 @@ export interface SignoffChange {
 export class SignoffService {
   /** Per loaded plan, the sections with a fresh sign-off: the only ones an edit can make stale. */
   private readonly watched = new Map<string, Set<string>>();
+  /** What each hash handed to a reader stood for, to show a refused signatory what moved. */
+  private readonly seen = new SeenContent();
 
   constructor(
     private readonly db: Db,
@@ -70,7 +73,28 @@ export class SignoffService {
     return this.rooms.read(plan.id, (doc) => this.view(plan, doc));
   }
 
-  sign(plan: Plan, user: SessionUser, member: { role: Role; signsOff: boolean }, sectionKey: string): SignoffRecordView {
+  /**
+   * The section's content hash now, for someone about to read it (and perhaps sign it): the
+   * wording it stands for is remembered, so a sign-off sent with it can show what changed since.
+   */
+  readSection(planId: string, doc: Y.Doc, sectionKey: string): { contentHash: string; text: string } {
+    const contentHash = sectionContentHash(doc, sectionKey);
+    const text = sectionReadableText(doc, sectionKey);
+    this.seen.remember(planId, sectionKey, contentHash, text);
+    return { contentHash, text };
+  }
+
+  /**
+   * Signs the section off for the user's side, on the wording whose hash they read (`seenHash`):
+   * if the section has changed since, nothing is signed and the refusal carries the changes.
+   */
+  sign(
+    plan: Plan,
+    user: SessionUser,
+    member: { role: Role; signsOff: boolean },
+    sectionKey: string,
+    seenHash: string | undefined,
+  ): SignoffRecordView {
     const section = requireSection(plan, sectionKey);
     if (!signsOffSections(member.role, member.signsOff)) {
       throw new Refusal(
@@ -84,8 +108,21 @@ export class SignoffService {
         `"${section.title}" is signed off by the ${section.signoff.join(" and ")} side; you sign for the ${user.side} side`,
       );
     }
+    if (!seenHash) {
+      throw new Refusal(
+        "invalid",
+        "contentHash: send the section's contentHash (from GET /api/plans/:id) to say which wording you sign off",
+      );
+    }
     const id = this.rooms.read(plan.id, (doc) => {
       const contentHash = sectionContentHash(doc, sectionKey);
+      if (contentHash !== seenHash) {
+        throw new Refusal(
+          "conflict",
+          `"${section.title}" has changed since you read it; check the changes, then sign off again`,
+          { changes: this.changesSince(plan.id, sectionKey, seenHash, sectionReadableText(doc, sectionKey)), contentHash },
+        );
+      }
       const sectionState = Buffer.from(encodeSectionState(doc, sectionKey));
       return this.db.transaction((tx) => {
         const existing = tx
@@ -166,9 +203,10 @@ export class SignoffService {
 
   /**
    * Every sign-off the section ever had, newest first, and what changed between the text its
-   * latest current sign-off was given on and the text now.
+   * latest current sign-off was given on and the text now. With `since` (a content hash the
+   * reader was given), also what changed since then: null when that reading is not known.
    */
-  history(plan: Plan, sectionKey: string) {
+  history(plan: Plan, sectionKey: string, since?: string) {
     requireSection(plan, sectionKey);
     const rows = this.db
       .select({
@@ -192,16 +230,9 @@ export class SignoffService {
       .all()
       .reverse();
     const latestCurrent = rows.find((row) => row.revokedAt === null);
-    const current = this.rooms.read(plan.id, (doc) => ({
-      text: sectionReadableText(doc, sectionKey),
-      hash: sectionContentHash(doc, sectionKey),
-    }));
-    const changes: SignoffChange[] | null = latestCurrent
-      ? diffWords(readableTextOfState(latestCurrent.sectionState, sectionKey), current.text).map((part) => ({
-          kind: part.added ? "added" : part.removed ? "removed" : "same",
-          text: part.value,
-        }))
-      : null;
+    const { contentHash, text } = this.rooms.read(plan.id, (doc) => this.readSection(plan.id, doc, sectionKey));
+    const current = { text, hash: contentHash };
+    const changes = latestCurrent ? wordChanges(readableTextOfState(latestCurrent.sectionState, sectionKey), current.text) : null;
     return {
       records: rows.map(({ sectionState: _state, ...row }) => ({
         ...row,
@@ -211,7 +242,15 @@ export class SignoffService {
         fresh: row.revokedAt === null && isFresh(row, current.hash),
       })),
       changes,
+      contentHash,
+      text,
+      ...(since === undefined ? {} : { changesSince: this.changesSince(plan.id, sectionKey, since, text) }),
     };
+  }
+
+  private changesSince(planId: string, sectionKey: string, hash: string, now: string): SignoffChange[] | null {
+    const before = this.seen.textOf(planId, sectionKey, hash);
+    return before === undefined ? null : wordChanges(before, now);
   }
 
   /**
@@ -276,6 +315,14 @@ export class SignoffService {
   private nameOf(userId: string): string {
     return this.db.select({ name: users.name }).from(users).where(eq(users.id, userId)).get()?.name ?? "someone";
   }
+}
+
+/** The word-by-word difference between two readings of a section. */
+function wordChanges(before: string, after: string): SignoffChange[] {
+  return diffWords(before, after).map((part) => ({
+    kind: part.added ? "added" : part.removed ? "removed" : "same",
+    text: part.value,
+  }));
 }
 
 function currentRecords(db: Db, planId: string) {

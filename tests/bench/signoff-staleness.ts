@@ -51,9 +51,14 @@ export async function measureStaleness(server: BenchServer, rounds: number) {
   const edit: number[] = [];
   try {
     for (let round = 0; round < rounds; round++) {
+      const read = await fetch(`${server.httpUrl}/api/plans/${server.room}/sections/${SECTION}/signoffs`, {
+        headers: { cookie: signatory },
+      });
+      const { contentHash } = (await read.json()) as { contentHash: string };
       const response = await fetch(`${server.httpUrl}/api/plans/${server.room}/sections/${SECTION}/signoffs`, {
         method: "POST",
-        headers: { cookie: signatory },
+        headers: { cookie: signatory, "content-type": "application/json" },
+        body: JSON.stringify({ contentHash }),
       });
       if (response.status !== 201) throw new Error(`sign-off failed: ${response.status}`);
       await until(() => latest?.sections[SECTION]?.state === "signed");

@@ -47,6 +47,37 @@ describe("signing off a section in the browser", () => {
     await signatory.getByRole("button", { name: "Sign off again for the Local side" }).waitFor();
   });
 
+  it("the dialog shows the wording signed; a change while it is open is shown and asked about again", async () => {
+    const signatory = await signedInPage(running.browser, running.server.url, "signatory@swindon.example");
+    await openDemoPlan(signatory);
+    const editor = await signedInPage(running.browser, running.server.url, "editor@swindon.example");
+    await editor.goto(signatory.url());
+    await editor.locator('[data-testid="connection-status"][data-synced="true"]').waitFor();
+
+    const panel = signatory.locator('[data-testid="signoff-panel"][data-section="governance"]');
+    await panel.getByRole("button", { name: "Sign off for the Local side" }).click();
+    const dialog = signatory.getByRole("dialog", { name: /Sign off “Local structures, governance/ });
+    await expect.poll(() => dialog.getByTestId("signoff-dialog-wording").textContent()).toContain("Board");
+
+    await editor.locator('.rich-text[data-section="governance"]').click();
+    await editor.keyboard.press("Control+End");
+    await editor.keyboard.type(" Added while the signatory reads.");
+    const changed = dialog.getByTestId("signoff-dialog-changed");
+    await changed.waitFor({ timeout: 5000 });
+    await expect.poll(() => changed.locator("ins").allTextContents()).toEqual(
+      expect.arrayContaining([expect.stringContaining("while the signatory reads")]),
+    );
+    await signatory.screenshot({ path: screenshotPath("signoff-dialog-changed") });
+    expect(await signatory.locator(`${badge("governance")}`).getAttribute("data-state")).toBe("unsigned");
+
+    await dialog.getByRole("button", { name: "Read the new wording" }).click();
+    await expect.poll(() => dialog.getByTestId("signoff-dialog-wording").textContent()).toContain("while the signatory reads.");
+    await dialog.getByRole("button", { name: "Sign off for the Local side" }).click();
+    await signatory.locator(`${badge("governance")}[data-state="partial"]`).waitFor({ timeout: 5000 });
+    await editor.context().close();
+    await signatory.context().close();
+  });
+
   it("a reviewer sees the sign-off state but no sign-off button", async () => {
     const reviewer = await signedInPage(running.browser, running.server.url, "reviewer@dwp.example");
     await openDemoPlan(reviewer);

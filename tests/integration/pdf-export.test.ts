@@ -8,7 +8,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import * as Y from "yjs";
 import { sectionFragmentName } from "../../app/lib/doc-names";
 import { addRow, setAmount } from "../../app/lib/section-rows";
-import { demoPlanId, getJson, requestJson, signIn } from "../support/http";
+import { demoPlanId, getJson, requestJson, signIn, signOff } from "../support/http";
 import { startServer, type RunningServer } from "../support/server";
 import { connectClient, waitFor, waitForSync, type TestClient } from "../support/yjs-client";
 
@@ -132,8 +132,8 @@ describe("exporting a plan to PDF", () => {
     const draft = await read((await exportPdf(planId)).pdf);
     expect(draft.pages.every((page) => page.includes("DRAFT"))).toBe(true);
     for (const section of await sectionsOf("families-with-multiple-problems")) {
-      if (section.signoff.includes("local")) await requestJson(server.url, "POST", `/api/plans/${planId}/sections/${section.key}/signoffs`, cookies[LOCAL]);
-      if (section.signoff.includes("whitehall")) await requestJson(server.url, "POST", `/api/plans/${planId}/sections/${section.key}/signoffs`, cookies[WHITEHALL]);
+      if (section.signoff.includes("local")) await signOff(server.url, planId, section.key, cookies[LOCAL]!);
+      if (section.signoff.includes("whitehall")) await signOff(server.url, planId, section.key, cookies[WHITEHALL]!);
     }
     const final = await read((await exportPdf(planId)).pdf);
     const all = final.pages.join("\n");

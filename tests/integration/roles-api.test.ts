@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { addUser } from "../support/admin";
-import { demoPlanId, getJson, signIn } from "../support/http";
+import { contentHashOf, demoPlanId, getJson, signIn } from "../support/http";
 import { startServer, type RunningServer } from "../support/server";
 
 type Who = "anonymous" | "outsider" | "viewer" | "reviewer" | "editor" | "signatory" | "owner";
@@ -102,7 +102,10 @@ const ROUTES: {
   },
   {
     name: "POST /api/plans/:id/sections/:key/signoffs",
-    run: (c) => call("POST", `/api/plans/${planId}/sections/customer-insight/signoffs`, c),
+    run: async (c) =>
+      call("POST", `/api/plans/${planId}/sections/customer-insight/signoffs`, c, {
+        contentHash: await contentHashOf(server.url, planId, "customer-insight", cookies.get("owner")!),
+      }),
     expected: { anonymous: 401, outsider: 404, viewer: 403, reviewer: 403, editor: 403, signatory: 201, owner: 403 },
   },
   {

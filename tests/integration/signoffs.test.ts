@@ -3,7 +3,7 @@ import * as Y from "yjs";
 import { sectionFragmentName } from "../../app/lib/doc-names";
 import { subscribeToPlanEvents, type PlanSignoffView } from "../../app/lib/plan-events";
 import { addRow } from "../../app/lib/section-rows";
-import { getJson, requestJson, signIn } from "../support/http";
+import { getJson, requestJson, signIn, signOff } from "../support/http";
 import { startServer, type RunningServer } from "../support/server";
 import { connectClient, waitFor, waitForSync, type TestClient } from "../support/yjs-client";
 
@@ -55,8 +55,7 @@ async function newPlan(): Promise<string> {
   return id;
 }
 
-const sign = (planId: string, key: string, as: string) =>
-  send("POST", `/api/plans/${planId}/sections/${key}/signoffs`, as);
+const sign = (planId: string, key: string, as: string) => signOff(server.url, planId, key, cookies[as]!);
 
 interface PlanBody {
   status: string;
@@ -91,6 +90,40 @@ function appendParagraph(doc: Y.Doc, key: string, words: string): void {
   const fragment = doc.getXmlFragment(sectionFragmentName(key));
   fragment.insert(fragment.length, [paragraph]);
 }
+
+describe("a sign-off covers exactly what the signatory read", () => {
+  it("an edit between reading the hash and signing gives 409 with the changes; the right hash gives 201; none gives 400", async () => {
+    const planId = await newPlan();
+    const editor = await liveClient(planId, EDITOR);
+    appendParagraph(editor.client.doc, "governance", "The board meets monthly.");
+    const read = async () =>
+      (await getJson<{ sections: { key: string; contentHash: string; text: string }[] }>(server.url, `/api/plans/${planId}`, cookies[LOCAL]))
+        .body.sections.find((section) => section.key === "governance")!;
+    await waitFor(async () => (await read()).text.includes("monthly"), 5000, "the editor's paragraph");
+    const seen = await read();
+    expect(seen.contentHash).toMatch(/^[0-9a-f]{64}$/);
+
+    appendParagraph(editor.client.doc, "governance", "Its chair rotates yearly.");
+    await waitFor(async () => (await read()).contentHash !== seen.contentHash, 5000, "the second edit");
+    const url = `/api/plans/${planId}/sections/governance/signoffs`;
+    const refused = await send("POST", url, LOCAL, { contentHash: seen.contentHash });
+    expect(refused.status).toBe(409);
+    expect(refused.body.error).toContain("changed since you read it");
+    expect(refused.body.changes).toContainEqual({ kind: "added", text: expect.stringContaining("rotates yearly") });
+    expect(refused.body.changes.filter((change: { kind: string }) => change.kind === "removed")).toEqual([]);
+    expect(stateOf(await planView(planId), "governance")).toBe("unsigned");
+
+    expect((await send("POST", url, LOCAL)).status).toBe(400);
+    expect((await send("POST", url, LOCAL, {})).status).toBe(400);
+    expect((await send("POST", url, LOCAL, { contentHash: "not a hash" })).status).toBe(400);
+    expect(stateOf(await planView(planId), "governance")).toBe("unsigned");
+
+    const signed = await send("POST", url, LOCAL, { contentHash: refused.body.contentHash });
+    expect(signed.status).toBe(201);
+    expect(signed.body.contentHash).toBe(refused.body.contentHash);
+    expect(signed.body.contentHash).toBe((await read()).contentHash);
+  });
+});
 
 describe("section sign-off", () => {
   it("signatories of both sides sign a section, which goes from partial to signed, named in the plan", async () => {
@@ -218,7 +251,10 @@ describe("section sign-off", () => {
     const otherSideLocal = await sign(planId, "delivery-chains", WHITEHALL);
     expect(otherSideLocal.status).toBe(403);
 
-    expect((await sign(planId, "no-such-section", LOCAL)).status).toBe(404);
+    const unknownSection = await send("POST", `/api/plans/${planId}/sections/no-such-section/signoffs`, LOCAL, {
+      contentHash: "0".repeat(64),
+    });
+    expect(unknownSection.status).toBe(404);
     expect((await sign(planId, "governance", LOCAL)).status).toBe(201);
     const twice = await sign(planId, "governance", LOCAL);
     expect(twice.status).toBe(409);

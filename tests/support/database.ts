@@ -30,3 +30,21 @@ export function storedDocument(path: string, planId: string): Y.Doc {
     connection.close();
   }
 }
+
+/**
+ * Changes the plan's stored document from outside the server, as an older server would have
+ * written it: `change` edits a copy, and the difference is appended to the plan's update log.
+ */
+export function rewriteStoredDocument(path: string, planId: string, change: (doc: Y.Doc) => void): void {
+  const connection = new Database(path, { fileMustExist: true });
+  try {
+    const store = new SqliteDocStore(drizzle(connection, { schema }) as Db);
+    const doc = new Y.Doc();
+    Y.applyUpdate(doc, store.load(planId).state);
+    const before = Y.encodeStateVector(doc);
+    change(doc);
+    store.append(planId, Y.encodeStateAsUpdate(doc, before));
+  } finally {
+    connection.close();
+  }
+}

@@ -44,3 +44,17 @@ export async function requestJson(
   const text = await response.text();
   return { status: response.status, body: text ? JSON.parse(text) : null };
 }
+
+/** The section's content hash now, as a signatory reads it before signing off. */
+export async function contentHashOf(baseUrl: string, planId: string, sectionKey: string, cookie: string): Promise<string> {
+  const { status, body } = await getJson<{ sections: { key: string; contentHash: string }[] }>(baseUrl, `/api/plans/${planId}`, cookie);
+  const section = body.sections?.find((candidate) => candidate.key === sectionKey);
+  if (status !== 200 || !section) throw new Error(`could not read section ${sectionKey} of plan ${planId}: ${status}`);
+  return section.contentHash;
+}
+
+/** Signs a section off on its wording now, as the sign-off dialog does. */
+export async function signOff(baseUrl: string, planId: string, sectionKey: string, cookie: string): Promise<{ status: number; body: any }> {
+  const contentHash = await contentHashOf(baseUrl, planId, sectionKey, cookie);
+  return requestJson(baseUrl, "POST", `/api/plans/${planId}/sections/${sectionKey}/signoffs`, cookie, { contentHash });
+}

@@ -1,0 +1,195 @@
+import { useEffect, useState } from "react";
+import type * as Y from "yjs";
+import { sectionDataName, sectionFragmentName } from "~/lib/doc-names";
+import { SIDE_LABEL } from "~/lib/permissions";
+import { ConfirmDialog } from "./ConfirmDialog";
+import type { Signer } from "./SignoffPanel";
+
+export interface WordChange {
+  kind: "same" | "added" | "removed";
+  text: string;
+}
+
+interface Reading {
+  contentHash: string;
+  text: string;
+}
+
+type Outcome = { ok: true } | { ok: false; error: string };
+
+/** How long after the last edit the dialog reads the section again. */
+const REREAD_AFTER_MS = 300;
+
+/**
+ * The question before a sign-off, showing the wording it will cover. The sign-off names that
+ * wording by its hash; if the section changes while the dialog is open (or between reading and
+ * signing), the dialog shows what changed and asks again.
+ */
+export function SignoffDialog({
+  open,
+  url,
+  section,
+  me,
+  doc,
+  onDone,
+  onCancel,
+}: {
+  open: boolean;
+  url: string;
+  section: { key: string; title: string };
+  me: Signer;
+  doc: Y.Doc | undefined;
+  onDone: (outcome: Outcome) => void;
+  onCancel: () => void;
+}) {
+  const [reading, setReading] = useState<Reading | null>(null);
+  const [changed, setChanged] = useState<{ changes: WordChange[] | null; next: Reading } | null>(null);
+  const [problem, setProblem] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+
+  useEffect(() => {
+    if (!open) return;
+    let cancelled = false;
+    setReading(null);
+    setChanged(null);
+    setProblem(null);
+    fetchJson<Reading>(url).then(
+      (body) => !cancelled && setReading({ contentHash: body.contentHash, text: body.text }),
+      () => !cancelled && setProblem("The section could not be read. Check your connection and try again."),
+    );
+    return () => {
+      cancelled = true;
+    };
+  }, [open, url]);
+
+  // Someone else's edit while the signatory reads: read again and show what moved.
+  useEffect(() => {
+    if (!open || !doc || !reading) return;
+    const roots = [doc.getXmlFragment(sectionFragmentName(section.key)), doc.getMap(sectionDataName(section.key))];
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    let cancelled = false;
+    const reread = () => {
+      clearTimeout(timer);
+      timer = setTimeout(async () => {
+        try {
+          const body = await fetchJson<Reading & { changesSince: WordChange[] | null }>(
+            `${url}?since=${encodeURIComponent(reading.contentHash)}`,
+          );
+          if (!cancelled && body.contentHash !== reading.contentHash) {
+            setChanged({ changes: body.changesSince, next: { contentHash: body.contentHash, text: body.text } });
+          }
+        } catch {
+          // The sign-off itself still checks the hash; a failed re-read only delays the warning.
+        }
+      }, REREAD_AFTER_MS);
+    };
+    for (const root of roots) root.observeDeep(reread);
+    return () => {
+      cancelled = true;
+      clearTimeout(timer);
+      for (const root of roots) root.unobserveDeep(reread);
+    };
+  }, [open, doc, reading, url, section.key]);
+
+  async function confirm() {
+    if (changed) {
+      setReading(changed.next);
+      setChanged(null);
+      return;
+    }
+    if (!reading) return;
+    setBusy(true);
+    try {
+      const response = await fetch(url, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ contentHash: reading.contentHash }),
+      });
+      if (response.status === 409) {
+        const body = (await response.json()) as { error: string; changes?: WordChange[] | null; contentHash?: string };
+        if (body.contentHash) {
+          const next = await fetchJson<Reading>(url);
+          setChanged({ changes: body.changes ?? null, next: { contentHash: next.contentHash, text: next.text } });
+          return;
+        }
+        onDone({ ok: false, error: body.error });
+        return;
+      }
+      if (!response.ok) {
+        const body = (await response.json().catch(() => null)) as { error?: string } | null;
+        onDone({ ok: false, error: body?.error ?? `The server answered ${response.status}.` });
+        return;
+      }
+      onDone({ ok: true });
+    } catch {
+      onDone({ ok: false, error: "Could not reach the server. Check your connection and try again." });
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  return (
+    <ConfirmDialog
+      open={open}
+      title={`Sign off “${section.title}”?`}
+      confirmLabel={changed ? "Read the new wording" : `Sign off for the ${SIDE_LABEL[me.side]} side`}
+      confirmDisabled={busy || (!reading && !changed)}
+      onConfirm={confirm}
+      onCancel={onCancel}
+    >
+      {changed ? (
+        <div className="signoff-dialog__changed" role="alert" data-testid="signoff-dialog-changed">
+          <p>
+            <strong>This section changed while you were reading it.</strong> Nothing has been signed. Here is what
+            changed; read the new wording before you sign off.
+          </p>
+          {changed.changes ? (
+            <ChangeList changes={changed.changes} />
+          ) : (
+            <p className="muted">The earlier wording is no longer available to compare.</p>
+          )}
+        </div>
+      ) : (
+        <>
+          <p>
+            You are signing off this wording for the {SIDE_LABEL[me.side]} side as {me.name} ({me.organisation}). If
+            anyone changes the section afterwards, your sign-off becomes stale and must be given again.
+          </p>
+          {problem ? (
+            <p className="alert error" role="alert">
+              {problem}
+            </p>
+          ) : reading ? (
+            <div className="signoff-dialog__wording" data-testid="signoff-dialog-wording" tabIndex={0} aria-label="The wording you sign off">
+              {reading.text.trim() === "" ? <p className="muted">This section is empty.</p> : reading.text}
+            </div>
+          ) : (
+            <p className="muted">Reading the section…</p>
+          )}
+        </>
+      )}
+    </ConfirmDialog>
+  );
+}
+
+export function ChangeList({ changes }: { changes: WordChange[] }) {
+  return (
+    <p className="diff" data-testid="signoff-diff">
+      {changes.map((change, index) =>
+        change.kind === "added" ? (
+          <ins key={index}>{change.text}</ins>
+        ) : change.kind === "removed" ? (
+          <del key={index}>{change.text}</del>
+        ) : (
+          <span key={index}>{change.text}</span>
+        ),
+      )}
+    </p>
+  );
+}
+
+async function fetchJson<T>(url: string): Promise<T> {
+  const response = await fetch(url);
+  if (!response.ok) throw new Error(`${url} answered ${response.status}`);
+  return (await response.json()) as T;
+}
