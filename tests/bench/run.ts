@@ -7,6 +7,7 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { parseArgs } from "node:util";
+import { measureCellTyping } from "./cell-typing";
 import { measureColdOpen } from "./cold-open";
 import { measureRelayWindow, measureWriteAmplification } from "./durability";
 import { measurePageRender } from "./page-render";
@@ -155,6 +156,17 @@ try {
     rows.push(latencyRow("edit reaches another client (reference), 20 rounds", COPLAN, ofSamples(staleness.edit)));
     rows.push(latencyRow("edit to stale sign-off on another client, 20 rounds", COPLAN, ofSamples(staleness.stale), { figure: `${ratio(percentile(staleness.stale, 50), edit)} the edit (p50)` }));
     rows.push(latencyRow("keystroke to stale badge on another browser page, 20 rounds", COPLAN, ofSamples(badge), { figure: `${ratio(percentile(badge, 50), edit)} the edit (p50)` }));
+  }
+
+  if (wanted("cells")) {
+    const typing = await measureCellTyping(coplan, 20);
+    raw.cells = typing;
+    rows.push(latencyRow("keystroke to another browser page, narrative (reference), 20 keystrokes", COPLAN, ofSamples(typing.narrative)));
+    rows.push(
+      latencyRow("keystroke to another browser page, table cell (Y.Text), 20 keystrokes", COPLAN, ofSamples(typing.cell), {
+        figure: `${ratio(percentile(typing.cell, 50), percentile(typing.narrative, 50))} the narrative (p50)`,
+      }),
+    );
   }
 
   if (wanted("pdf")) {
