@@ -1,5 +1,5 @@
 /**
- * Who may do what on a plan: the role table of DESIGN.md as plain functions, shared by the
+ * Who may do what on a plan: the role table of docs/design.md as plain functions, shared by the
  * server (which enforces it everywhere) and the UI (which only hides what a role cannot do).
  */
 export const SIDES = ["local", "whitehall"] as const;

@@ -44,6 +44,10 @@ export function initialiseStructuredSections(doc: Y.Doc, template: PlanTemplate)
   });
 }
 
+/**
+ * The section's rows. Every plan has them from creation (above); the fallback only serves a
+ * document made some other way, such as a test's bare document.
+ */
 export function rowsOf(doc: Y.Doc, sectionKey: string): Y.Array<Row> {
   const data = doc.getMap(sectionDataName(sectionKey));
   let rows = data.get("rows");

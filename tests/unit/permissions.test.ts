@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { canComment, canEdit, canManageMembers, canRead, canReadAudit, canSignOff, ROLES, type Role } from "../../app/lib/permissions";
 
-// DESIGN.md's role table, row by row: read, edit, comment, manage members.
+// The role table of docs/design.md, row by row: read, edit, comment, manage members.
 const TABLE: Record<Role, [boolean, boolean, boolean, boolean]> = {
   owner: [true, true, true, true],
   editor: [true, true, true, false],
