@@ -24,7 +24,7 @@ export function PresenceList({ people, meId }: { people: PresenceUser[]; meId: s
   );
 }
 
-function initials(name: string): string {
+export function initials(name: string): string {
   return name
     .split(/\s+/)
     .filter(Boolean)

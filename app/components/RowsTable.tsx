@@ -4,6 +4,7 @@ import { DEPARTMENTS, FUNDING_MENU } from "~/lib/funding-menu";
 import { setField } from "~/lib/section-rows";
 import type { FieldDef } from "~/lib/structured-fields";
 import { cellId, useCellPresence } from "./CellPresence";
+import { initials } from "./PresenceList";
 import { TextCell } from "./TextCell";
 import type { SectionTable } from "./useSectionTable";
 
@@ -35,7 +36,7 @@ export function RowsTable({
   fields: FieldDef[];
   rows: RowJson[];
   editable: boolean;
-  onDelete: (id: string, rowNumber: number) => void;
+  onDelete: (id: string, rowName: string) => void;
   onMove: (id: string, delta: -1 | 1) => void;
   extraColumns?: { field: string; header: ReactNode; cell: (row: RowJson, rowIndex: number) => ReactNode }[];
   footer?: ReactNode;
@@ -102,7 +103,7 @@ export function RowsTable({
                   <button type="button" className="icon-button" aria-label={`Move row ${rowIndex + 1} down`} disabled={rowIndex === rows.length - 1} onClick={() => onMove(row.id, 1)}>
                     ↓
                   </button>
-                  <button type="button" className="icon-button danger" aria-label={`Delete row ${rowIndex + 1}`} onClick={() => onDelete(row.id, rowIndex + 1)}>
+                  <button type="button" className="icon-button danger" aria-label={`Delete row ${rowIndex + 1}`} onClick={() => onDelete(row.id, rowName(row, rowIndex, fields))}>
                     ×
                   </button>
                 </td>
@@ -133,13 +134,21 @@ function PresenceCell({ cell, className, children }: { cell: string; className?:
     >
       {children}
       {first ? (
-        <span className="cell-presence" aria-hidden>
-          {people.map((person) => person.name).join(", ")}
+        <span className="cell-presence" title={`In this cell: ${people.map((person) => person.name).join(", ")}`} aria-hidden>
+          {people.map((person) => initials(person.name)).join(" ")}
         </span>
       ) : null}
     </td>
   );
 }
+/** How a row is named in a notice: its number and the start of its first text. */
+function rowName(row: RowJson, rowIndex: number, fields: FieldDef[]): string {
+  const first = fields.map((field) => row[field.name]).find((value): value is string => typeof value === "string" && value.trim() !== "");
+  if (!first) return `Row ${rowIndex + 1}`;
+  const words = first.trim();
+  return `Row ${rowIndex + 1} (“${words.length > 40 ? `${words.slice(0, 39)}…` : words}”)`;
+}
+
 export interface CellPosition {
   table: string;
   row: number;

@@ -140,8 +140,8 @@ export function SignoffDialog({
       {changed ? (
         <div className="signoff-dialog__changed" role="alert" data-testid="signoff-dialog-changed">
           <p>
-            <strong>This section changed while you were reading it.</strong> Nothing has been signed. Here is what
-            changed; read the new wording before you sign off.
+            <strong>This section changed while you were reading it.</strong> You have not signed it yet. Here is
+            what changed; read the new wording before you sign off.
           </p>
           {changed.changes ? (
             <ChangeList changes={changed.changes} />

@@ -57,7 +57,7 @@ export function StructuredSection({
   const actions: TableActions = {
     table,
     rowMaps,
-    onDelete: (id, rowNumber) => deletion.remove(id, rowNumber),
+    onDelete: (id, rowName) => deletion.remove(id, rowName),
     onMove: (id, delta) => table.edit(() => moveRow(doc, sectionKey, id, delta)),
   };
   return (
@@ -122,11 +122,11 @@ function useDeletionNotice(table: SectionTable) {
     if (deleted) undoButton.current?.focus();
   }, [deleted]);
 
-  const remove = (id: string, rowNumber: number) => {
+  const remove = (id: string, rowName: string) => {
     if (!manager) return;
     manager.stopCapturing();
     table.edit(() => deleteRow(table.doc, table.sectionKey, id));
-    setDeleted({ label: `Row ${rowNumber} deleted`, item: manager.undoStack.at(-1) });
+    setDeleted({ label: `${rowName} deleted`, item: manager.undoStack.at(-1) });
   };
 
   const notice = (
