@@ -51,7 +51,13 @@ function residentBytes(): number {
  * `chunked`), as fast as the server takes it. Resolves with what the server answered once it
  * closes the connection or has answered and the whole body is sent.
  */
-function rawRequest(options: { head: string; bodyBytes: number; chunked: boolean }): Promise<{ answer: string; sentAll: boolean }> {
+function rawRequest(options: {
+  head: string;
+  bodyBytes: number;
+  chunked: boolean;
+  /** Wait this long for an answer to the head alone before sending the body. */
+  bodyAfterMs?: number;
+}): Promise<{ answer: string; sentAll: boolean }> {
   return new Promise((resolve) => {
     const socket = connect(server.port, "127.0.0.1");
     let answer = "";
@@ -77,7 +83,8 @@ function rawRequest(options: { head: string; bodyBytes: number; chunked: boolean
     };
     socket.on("connect", () => {
       socket.write(options.head);
-      pump();
+      if (!options.bodyAfterMs) return pump();
+      setTimeout(() => (answer ? finish() : pump()), options.bodyAfterMs);
     });
   });
 }
@@ -199,6 +206,8 @@ describe("request bodies are limited before they are read", () => {
         head: head("POST", path, { cookie: owner, "content-type": type, "content-length": 200 * 1024 * 1024 }),
         bodyBytes: 4 * 1024 * 1024,
         chunked: false,
+        // Sending nothing more until it answers keeps a reset from hiding the answer.
+        bodyAfterMs: 1000,
       });
       expect(answer, path).toMatch(/^HTTP\/1\.1 413 /);
       expect(answer, path).toMatch(/connection: close/i);
@@ -246,10 +255,11 @@ describe("connections", () => {
     try {
       const sockets: Socket[] = [];
       const closed: Promise<void>[] = [];
+      const errors: string[] = [];
       for (let i = 0; i < 200; i++) {
         // 127.0.0.2 is another address on the loopback interface: the attacker's.
         const socket = connect({ host: "127.0.0.1", port: direct.port, localAddress: "127.0.0.2" });
-        socket.on("error", () => undefined);
+        socket.on("error", (error: NodeJS.ErrnoException) => errors.push(error.code ?? error.message));
         // Read (and drop) what the server answers, or its closing the connection goes unseen.
         socket.resume();
         closed.push(new Promise((resolve) => socket.once("close", () => resolve())));
@@ -261,7 +271,7 @@ describe("connections", () => {
         Promise.allSettled(closed.slice(0)).then(() => "all"),
         new Promise((resolve) => setTimeout(() => resolve("some"), 1500)),
       ]);
-      expect(settled).toBe("some");
+      expect(settled, `client errors: ${[...new Set(errors)].join(", ")}`).toBe("some");
       const stillOpen = sockets.filter((socket) => !socket.destroyed).length;
       expect(stillOpen).toBeLessThanOrEqual(64);
       expect(stillOpen).toBeGreaterThan(0);
@@ -276,6 +286,32 @@ describe("connections", () => {
       await direct.stop();
     }
   }, 40_000);
+});
+
+describe("connections behind a proxy", () => {
+  it("requests in flight are capped per forwarded address, not per proxy", async () => {
+    // Each request has sent its headers but only half its body, so it stays in flight.
+    const hanging: Socket[] = [];
+    const answers: Promise<string>[] = [];
+    for (let i = 0; i < 65; i++) {
+      const socket = connect(server.port, "127.0.0.1");
+      socket.on("error", () => undefined);
+      let answer = "";
+      socket.on("data", (data) => (answer += data.toString("latin1")));
+      answers.push(new Promise((resolve) => socket.once("close", () => resolve(answer))));
+      await new Promise((resolve, reject) => {
+        socket.once("connect", resolve);
+        socket.once("error", reject);
+      });
+      socket.write(head("POST", "/api/plans", from("203.0.113.66", { "content-type": "application/json", "content-length": "10" })) + "{");
+      hanging.push(socket);
+    }
+    // The 65th was refused at once; another client behind the same proxy is served.
+    expect(await answers[64]).toMatch(/^HTTP\/1\.1 429 /);
+    const other = await fetch(`${server.url}/api/health`, { headers: from("203.0.113.67") });
+    expect(other.status).toBe(200);
+    for (const socket of hanging) socket.destroy();
+  });
 });
 
 describe("per-user limits on creating things", () => {
