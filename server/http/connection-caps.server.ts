@@ -27,10 +27,6 @@ export class ConnectionCounter {
     });
     return true;
   }
-
-  count(key: string): number {
-    return this.open.get(key) ?? 0;
-  }
 }
 
 /**
