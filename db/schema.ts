@@ -30,7 +30,11 @@ export const users = sqliteTable("users", {
 export const sessions = sqliteTable(
   "sessions",
   {
-    id: text("id").primaryKey(),
+    /**
+     * SHA-256 (hex) of the random id in the session cookie: whoever reads the database cannot
+     * sign in with what they read.
+     */
+    idHash: text("id_hash").primaryKey(),
     userId: text("user_id")
       .notNull()
       .references(() => users.id, { onDelete: "cascade" }),

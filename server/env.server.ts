@@ -22,6 +22,20 @@ const envSchema = z.object({
   PLAN_TEMPLATES_DIR: z.string().min(1).optional(),
   /** Seconds a plan with no connection stays in memory (tests shorten it). */
   COLLAB_IDLE_UNLOAD_SECONDS: z.coerce.number().positive().default(30),
+  /**
+   * How many reverse proxies in front of the server to trust for the client's address
+   * (X-Forwarded-For); 0 takes the connection's own address, which a client cannot forge.
+   */
+  TRUST_PROXY: z.coerce.number().int("must be a whole number of proxies").min(0).max(10).default(0),
+  /** Open connections from one client address; see server/limits.server.ts. */
+  MAX_CONNECTIONS_PER_ADDRESS: z.coerce.number().int().min(1).default(64),
+  /** Open plan WebSockets per user; see server/limits.server.ts. */
+  MAX_WEBSOCKETS_PER_USER: z.coerce.number().int().min(1).default(20),
+  /** `0` turns off the per-user limits on creating plans, templates and comments (load tests). */
+  CREATE_RATE_LIMITS: z
+    .enum(["0", "1", "true", "false"])
+    .default("1")
+    .transform((v) => v === "1" || v === "true"),
 });
 
 export type Env = z.infer<typeof envSchema>;

@@ -2,7 +2,6 @@ import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { resolve } from "node:path";
 import { pathToFileURL } from "node:url";
-import { createRequestHandler } from "@remix-run/express";
 import type { ServerBuild } from "@remix-run/node";
 import express from "express";
 import { createUpgradeAuthorizer } from "./collab/authorize.server";
@@ -10,7 +9,12 @@ import { attachCollabServer } from "./collab/websocket.server";
 import { rejectCrossSiteWrites } from "./csrf.server";
 import { DEMO_PASSWORD, DEMO_USERS, seedDemo } from "./demo-seed.server";
 import { loadEnv } from "./env.server";
-import { createServices } from "./services.server";
+import { clientAddress } from "./http/client-address.server";
+import { guardConnections, limitRequestsPerAddress } from "./http/connection-caps.server";
+import { readBodiesWithinLimit, remixHandler } from "./http/request-body.server";
+import { securityHeaders } from "./http/security-headers.server";
+import { connectionLimits, HTTP_LIMITS } from "./limits.server";
+import { createServices, servedOverHttps } from "./services.server";
 
 const ROOT = resolve(import.meta.dirname, "..");
 
@@ -26,20 +30,27 @@ if (env.SEED_DEMO && (await seedDemo(services))) {
 process.env.NODE_ENV ??= "production";
 const build = (await import(pathToFileURL(resolve(ROOT, "build/index.js")).href)) as ServerBuild;
 
+const limits = connectionLimits(env);
 const app = express();
 app.disable("x-powered-by");
+app.set("trust proxy", env.TRUST_PROXY);
+app.use(securityHeaders({ https: servedOverHttps(env) }));
+if (env.TRUST_PROXY > 0) app.use(limitRequestsPerAddress(limits.maxConnectionsPerAddress, env.TRUST_PROXY));
 app.use("/build", express.static(resolve(ROOT, "public/build"), { immutable: true, maxAge: "1y" }));
 app.use(express.static(resolve(ROOT, "public"), { maxAge: "1h" }));
 app.use(rejectCrossSiteWrites(env.ALLOWED_ORIGINS));
+app.use(readBodiesWithinLimit(HTTP_LIMITS.maxBodyBytes));
 app.all(
   "*",
-  createRequestHandler({
-    build,
-    getLoadContext: (req) => ({ ...services, clientAddress: req.socket.remoteAddress ?? "unknown" }),
-  }),
+  remixHandler(build, (req, res) => ({
+    ...services,
+    clientAddress: clientAddress(req, env.TRUST_PROXY),
+    cspNonce: String(res.locals.cspNonce),
+  })),
 );
 
-const server = createServer(app);
+const server = createServer({ connectionsCheckingInterval: HTTP_LIMITS.connectionsCheckingIntervalMs }, app);
+guardConnections(server, { maxPerAddress: limits.maxConnectionsPerAddress, perSocketAddress: env.TRUST_PROXY === 0 });
 const collab = attachCollabServer(
   server,
   services.rooms,
@@ -47,6 +58,8 @@ const collab = attachCollabServer(
     auth: services.auth,
     plans: services.plans,
     allowedOrigins: env.ALLOWED_ORIGINS,
+    limits,
+    trustedProxies: env.TRUST_PROXY,
   }),
   { maxPayloadBytes: 8 * 1024 * 1024, maxBufferedBytes: 32 * 1024 * 1024, pingIntervalMs: 30_000 },
 );

@@ -2,10 +2,11 @@ import { dirname, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { closeDatabase, openDatabase } from "../db/client.server";
 import { planAuditLog } from "./audit.server";
-import { LoginThrottle } from "./auth/login-throttle.server";
+import { SignInThrottle } from "./auth/sign-in-throttle.server";
 import { AuthService } from "./auth/sessions.server";
 import { SqliteDocStore } from "./collab/doc-store.server";
 import { RoomRegistry } from "./collab/rooms.server";
+import { CreateLimits } from "./create-limits.server";
 import type { Env } from "./env.server";
 import { DuplicateRowCleaner } from "./duplicate-rows.server";
 import { TextCellConversion } from "./text-cells.server";
@@ -30,15 +31,16 @@ export function createServices(env: Env) {
   const builtInTemplates = loadTemplates(env.PLAN_TEMPLATES_DIR ?? TEMPLATES_DIR);
   const db = openDatabase(env.DATABASE_PATH);
   const templates = new TemplateCatalog(db, builtInTemplates);
-  const auth = new AuthService(db, new LoginThrottle(10, 60_000), {
-    secret: resolveSessionSecret(db, env.SESSION_SECRET),
-    secure: servedOverHttps(env),
-  });
   const store = new SqliteDocStore(db);
   const rooms = new RoomRegistry(store, {
     idleUnloadMs: env.COLLAB_IDLE_UNLOAD_SECONDS * 1000,
     compactAfterUpdates: 500,
     awarenessBatchMs: 50,
+  });
+  const auth = new AuthService(db, new SignInThrottle(), {
+    secret: resolveSessionSecret(db, env.SESSION_SECRET),
+    secure: servedOverHttps(env),
+    onSessionEnded: (sessionHash) => rooms.closeSession(sessionHash),
   });
   rooms.use(new TextCellConversion(db));
   rooms.use(new DuplicateRowCleaner());
@@ -60,6 +62,7 @@ export function createServices(env: Env) {
     signoffs,
     comments,
     exports,
+    createLimits: new CreateLimits(env.CREATE_RATE_LIMITS),
     audit: { forPlan: (planId: string) => planAuditLog(db, planId) },
     close() {
       rooms.closeAll();
@@ -69,7 +72,7 @@ export function createServices(env: Env) {
 }
 
 /** A Secure cookie is never sent back over plain HTTP, so it is set only behind HTTPS. */
-function servedOverHttps(env: Env): boolean {
+export function servedOverHttps(env: Env): boolean {
   return env.ALLOWED_ORIGINS?.some((origin) => origin.startsWith("https:")) ?? false;
 }
 

@@ -1,6 +1,6 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { requireApiUser } from "~/utils/auth.server";
-import { jsonError, readText, refusalsAsJson } from "~/utils/http.server";
+import { jsonError, readText, refusalsAsJson, requireWithinCreateLimit } from "~/utils/http.server";
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const user = await requireApiUser(context, request);
@@ -19,6 +19,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
 export async function action({ request, context }: ActionFunctionArgs) {
   if (request.method !== "POST") return jsonError(405, "use POST to import a template");
   const user = await requireApiUser(context, request);
+  await requireWithinCreateLimit(context, "template", user.id);
   const json = await readText(request);
   const template = await refusalsAsJson(() => context.templates.import(user.id, "the uploaded template", json));
   return Response.json({ id: template.id }, { status: 201 });

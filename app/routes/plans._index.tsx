@@ -1,4 +1,4 @@
-import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import type { ActionFunctionArgs, HeadersFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data, redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { AppHeader } from "~/components/AppHeader";
@@ -6,6 +6,12 @@ import { isRefusal, REFUSAL_STATUS } from "~/lib/errors";
 import { ROLE_LABEL } from "~/lib/permissions";
 import { newPlanSchema } from "~/lib/plan-input";
 import { requireUser } from "~/utils/auth.server";
+
+/** A refusal's Retry-After reaches the browser with the page, not only with its data. */
+export const headers: HeadersFunction = ({ actionHeaders }) => {
+  const retryAfter = actionHeaders.get("Retry-After");
+  return retryAfter ? { "Retry-After": retryAfter } : new Headers();
+};
 
 export const meta: MetaFunction = () => [{ title: "Your plans · Coplan" }];
 
@@ -27,8 +33,16 @@ const MAX_TEMPLATE_BYTES = 256 * 1024;
 export async function action({ request, context }: ActionFunctionArgs) {
   const user = await requireUser(context, request);
   const form = await request.formData();
+  const formName = form.get("intent") === "import-template" ? "import" : "create";
+  const retryAfterSeconds = await context.createLimits.take(formName === "import" ? "template" : "plan", user.id);
+  if (retryAfterSeconds > 0) {
+    return data(
+      { form: formName, error: `You have made many of these lately. Try again in ${retryAfterSeconds} seconds.` },
+      { status: 429, headers: { "Retry-After": String(retryAfterSeconds) } },
+    );
+  }
   try {
-    if (form.get("intent") === "import-template") {
+    if (formName === "import") {
       const file = form.get("file");
       if (!(file instanceof File) || file.size === 0) {
         return data({ form: "import", error: "Choose a template file (.json) to import." }, { status: 400 });
@@ -45,7 +59,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
     throw redirect(`/plans/${plan.id}`);
   } catch (error) {
     if (isRefusal(error)) {
-      return data({ form: form.get("intent") === "import-template" ? "import" : "create", error: error.message }, { status: REFUSAL_STATUS[error.kind] });
+      return data({ form: formName, error: error.message }, { status: REFUSAL_STATUS[error.kind] });
     }
     throw error;
   }

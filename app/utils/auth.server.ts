@@ -21,10 +21,22 @@ export async function requireApiUser(context: AppLoadContext, request: Request):
   throw jsonError(401, "sign in required");
 }
 
-/** Only same-site paths, so a crafted link cannot send a signed-in user elsewhere. */
-export function safeRedirectPath(to: FormDataEntryValue | string | null | undefined): string {
-  if (typeof to !== "string" || !to.startsWith("/") || to.startsWith("//") || to.startsWith("/\\")) {
-    return "/plans";
+const REDIRECT_BASE = new URL("http://coplan.invalid");
+
+/**
+ * Only paths on this site, so a crafted link cannot send a signed-in user elsewhere. Browsers
+ * drop tabs and newlines from URLs and read a backslash as a slash, so any of those refuses the
+ * target outright; what is left must resolve against this site to a path that is not itself
+ * protocol-relative.
+ */
+export function safeRedirectPath(to: FormDataEntryValue | string | null | undefined, fallback = "/plans"): string {
+  if (typeof to !== "string" || !to.startsWith("/") || /[\u0000-\u001f\u007f\\]/.test(to)) return fallback;
+  let url: URL;
+  try {
+    url = new URL(to, REDIRECT_BASE);
+  } catch {
+    return fallback;
   }
-  return to;
+  if (url.origin !== REDIRECT_BASE.origin || url.pathname.startsWith("//")) return fallback;
+  return `${url.pathname}${url.search}${url.hash}`;
 }

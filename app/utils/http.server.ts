@@ -1,4 +1,6 @@
+import type { AppLoadContext } from "@remix-run/node";
 import type { z } from "zod";
+import type { CreateKind } from "../../server/limits.server";
 import { isRefusal, REFUSAL_STATUS } from "~/lib/errors";
 
 /** A JSON error response in the API's shape, `{"error": "..."}`. */
@@ -89,4 +91,14 @@ export function requireAllowed(allowed: boolean, message: string): void {
 /** The handler for the methods a route does not take: a 405 in the API's error shape. */
 export function methodNotAllowed(hint: string) {
   return () => jsonError(405, hint);
+}
+
+/** A 429 with Retry-After once the user has created too many of these lately. */
+export async function requireWithinCreateLimit(context: AppLoadContext, kind: CreateKind, userId: string): Promise<void> {
+  const retryAfterSeconds = await context.createLimits.take(kind, userId);
+  if (retryAfterSeconds > 0) {
+    throw jsonError(429, `too many ${kind}s created lately; try again in ${retryAfterSeconds} s`, {
+      "Retry-After": String(retryAfterSeconds),
+    });
+  }
 }

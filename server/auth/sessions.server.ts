@@ -1,10 +1,10 @@
-import { randomBytes } from "node:crypto";
+import { createHash, randomBytes } from "node:crypto";
 import { createCookie, type Cookie } from "@remix-run/node";
 import { and, eq, gt, lt } from "drizzle-orm";
 import type { Db } from "../../db/client.server";
 import { sessions, users, type User } from "../../db/schema";
 import { recordAudit } from "../audit.server";
-import type { LoginThrottle } from "./login-throttle.server";
+import type { SignInThrottle } from "./sign-in-throttle.server";
 import { decoyPasswordHash, verifyPassword } from "./passwords.server";
 
 const SESSION_DAYS = 14;
@@ -17,18 +17,27 @@ export type SignInResult =
   | { status: "wrong-credentials" }
   | { status: "throttled"; retryAfterSeconds: number };
 
+export interface CurrentSession {
+  user: SessionUser;
+  /** The session's stored key, which names it to whatever holds it open (its WebSockets). */
+  sessionHash: string;
+}
+
 /**
  * Sign-in and the session cookie. The cookie carries a random session id, signed with the
- * session secret; the session itself is a row, so signing out or deleting a user ends it.
+ * session secret; the session itself is a row keyed by the id's SHA-256, so signing out or
+ * deleting a user ends it, and the database never holds an id that would sign anyone in.
  */
 export class AuthService {
   readonly cookie: Cookie;
+  private readonly onSessionEnded: (sessionHash: string) => void;
 
   constructor(
     private readonly db: Db,
-    private readonly throttle: LoginThrottle,
-    options: { secret: string; secure: boolean },
+    private readonly throttle: SignInThrottle,
+    options: { secret: string; secure: boolean; onSessionEnded?: (sessionHash: string) => void },
   ) {
+    this.onSessionEnded = options.onSessionEnded ?? (() => undefined);
     this.cookie = createCookie("coplan_session", {
       httpOnly: true,
       sameSite: "lax",
@@ -41,19 +50,19 @@ export class AuthService {
 
   /**
    * Checks the credentials and starts a session. Failures are throttled per address and per
-   * account; sign-ins and failures are audited.
+   * account from that address (see SignInThrottle); sign-ins and failures are audited.
    */
   async signIn(email: string, password: string, address: string): Promise<SignInResult> {
     const account = email.trim().toLowerCase();
-    const keys = [`address:${address}`, `account:${account}`];
-    const retryAfterSeconds = this.throttle.retryAfterSeconds(keys);
+    const retryAfterSeconds = await this.throttle.retryAfterSeconds(account, address);
     if (retryAfterSeconds > 0) return { status: "throttled", retryAfterSeconds };
     const user = await this.checkCredentials(account, password);
     if (!user) {
-      this.throttle.recordFailure(keys);
+      await this.throttle.recordFailure(account, address);
       recordAudit(this.db, { type: "session.sign-in-failed", detail: { email: account, address } });
       return { status: "wrong-credentials" };
     }
+    await this.throttle.recordSuccess(account, address);
     recordAudit(this.db, { userId: user.id, type: "session.signed-in", detail: { address } });
     return { status: "signed-in", user, setCookie: await this.startSession(user.id) };
   }
@@ -77,36 +86,52 @@ export class AuthService {
     this.db.delete(sessions).where(lt(sessions.expiresAt, new Date(now))).run();
     this.db
       .insert(sessions)
-      .values({ id, userId, expiresAt: new Date(now + SESSION_DAYS * DAY_MS) })
+      .values({ idHash: hashSessionId(id), userId, expiresAt: new Date(now + SESSION_DAYS * DAY_MS) })
       .run();
     return this.cookie.serialize(id);
   }
 
-  /** Ends the session named by the Cookie header, and returns a Set-Cookie that clears it. */
+  /**
+   * Ends the session named by the Cookie header, closing what it holds open at once, and
+   * returns a Set-Cookie that clears it.
+   */
   async endSession(cookieHeader: string | null | undefined): Promise<string> {
-    const id = await this.sessionId(cookieHeader);
-    if (id) this.db.delete(sessions).where(eq(sessions.id, id)).run();
+    const sessionHash = await this.sessionHash(cookieHeader);
+    if (sessionHash) {
+      this.db.delete(sessions).where(eq(sessions.idHash, sessionHash)).run();
+      this.onSessionEnded(sessionHash);
+    }
     return this.cookie.serialize("", { maxAge: 0 });
   }
 
   /** The signed-in user of a request's Cookie header, or null. */
   async userFromCookie(cookieHeader: string | null | undefined): Promise<SessionUser | null> {
-    const id = await this.sessionId(cookieHeader);
-    if (!id) return null;
+    return (await this.sessionFromCookie(cookieHeader))?.user ?? null;
+  }
+
+  /** The signed-in user of a request's Cookie header and their session's key, or null. */
+  async sessionFromCookie(cookieHeader: string | null | undefined): Promise<CurrentSession | null> {
+    const sessionHash = await this.sessionHash(cookieHeader);
+    if (!sessionHash) return null;
     const row = this.db
       .select({ user: users })
       .from(sessions)
       .innerJoin(users, eq(users.id, sessions.userId))
-      .where(and(eq(sessions.id, id), gt(sessions.expiresAt, new Date())))
+      .where(and(eq(sessions.idHash, sessionHash), gt(sessions.expiresAt, new Date())))
       .get();
-    return row ? toSessionUser(row.user) : null;
+    return row ? { user: toSessionUser(row.user), sessionHash } : null;
   }
 
-  private async sessionId(cookieHeader: string | null | undefined): Promise<string | null> {
+  private async sessionHash(cookieHeader: string | null | undefined): Promise<string | null> {
     if (!cookieHeader) return null;
     const value: unknown = await this.cookie.parse(cookieHeader);
-    return typeof value === "string" && value.length > 0 ? value : null;
+    return typeof value === "string" && value.length > 0 ? hashSessionId(value) : null;
   }
+}
+
+/** The id is 256 random bits, so a plain hash (no salt, no stretching) cannot be reversed. */
+function hashSessionId(id: string): string {
+  return createHash("sha256").update(id).digest("hex");
 }
 
 function toSessionUser(user: User): SessionUser {

@@ -1,26 +1,43 @@
 import type { IncomingMessage } from "node:http";
 import type { AuthService } from "../auth/sessions.server";
+import { clientAddress } from "../http/client-address.server";
+import { ConnectionCounter } from "../http/connection-caps.server";
+import type { ConnectionLimits } from "../limits.server";
 import { isAllowedOrigin } from "../origins.server";
 import type { PlanService } from "../plans.server";
 import type { AuthorizeUpgrade } from "./websocket.server";
 
-/** Origin first, then the session cookie, then membership of the plan. */
+/**
+ * Origin first, then the session cookie, then membership of the plan, then the caps on open
+ * WebSockets per user and, behind proxies (where the connection cap per address cannot see
+ * the client), per forwarded address. A slot is held until the socket closes.
+ */
 export function createUpgradeAuthorizer(deps: {
   auth: AuthService;
   plans: PlanService;
   allowedOrigins: readonly string[] | undefined;
+  limits: ConnectionLimits;
+  trustedProxies: number;
 }): AuthorizeUpgrade {
+  const perUser = new ConnectionCounter(deps.limits.maxWebSocketsPerUser);
+  const perAddress = deps.trustedProxies > 0 ? new ConnectionCounter(deps.limits.maxConnectionsPerAddress) : null;
   return async (request: IncomingMessage, planId: string) => {
     if (!isAllowedOrigin(request.headers.origin, request.headers.host, deps.allowedOrigins)) {
       return { status: 403, reason: "Forbidden origin" };
     }
-    const user = await deps.auth.userFromCookie(request.headers.cookie);
-    if (!user) return { status: 401, reason: "Unauthorized" };
+    const session = await deps.auth.sessionFromCookie(request.headers.cookie);
+    if (!session) return { status: 401, reason: "Unauthorized" };
+    const { user, sessionHash } = session;
     const membership = deps.plans.findForMember(planId, user.id);
     if (!membership) return { status: 404, reason: "Not Found" };
+    const withinCaps =
+      perUser.tryTake(user.id, request.socket) &&
+      (perAddress?.tryTake(clientAddress(request, deps.trustedProxies), request.socket) ?? true);
+    if (!withinCaps) return { status: 429, reason: "Too Many Requests" };
     return {
       identity: { id: user.id, name: user.name, organisation: user.organisation },
       role: membership.role,
+      sessionHash,
     };
   };
 }

@@ -14,6 +14,8 @@ export const CloseCode = {
   ServiceRestart: 1012,
   /** Too far behind on its messages: reconnect and resync. */
   TryAgainLater: 1013,
+  /** The session signed out: sign in again. */
+  SignedOut: 4401,
   /** The user was removed from the plan while connected. */
   AccessRevoked: 4403,
 } as const;

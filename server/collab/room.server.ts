@@ -11,6 +11,8 @@ import type { PlanEvent } from "../../app/lib/plan-events";
 /** One client connected to a room: what the room needs to know of it, whatever the transport. */
 export interface Peer {
   readonly userId: string;
+  /** The sign-in session it was opened with, so signing out closes it. */
+  readonly sessionHash?: string;
   /** Changes while connected when the user's role on the plan changes. */
   readOnly: boolean;
   send(message: Uint8Array): void;

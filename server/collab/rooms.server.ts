@@ -29,6 +29,7 @@ export class RoomRegistry {
   private readonly unloadTimers = new Map<string, NodeJS.Timeout>();
   private readonly extensions: RoomExtension[] = [];
   private readonly detachers = new Map<PlanRoom, (() => void)[]>();
+  private readonly peersBySession = new Map<string, Set<Peer>>();
 
   constructor(
     private readonly store: DocStore,
@@ -52,11 +53,17 @@ export class RoomRegistry {
     const room = this.load(planId, (stored) => peer.send(syncUpdateMessage(stored.state)));
     this.cancelUnload(planId);
     room.join(peer);
+    if (peer.sessionHash) {
+      const peers = this.peersBySession.get(peer.sessionHash) ?? new Set();
+      this.peersBySession.set(peer.sessionHash, peers.add(peer));
+    }
     return room;
   }
 
   leave(room: PlanRoom, peer: Peer): void {
     room.leave(peer);
+    const sessionPeers = peer.sessionHash ? this.peersBySession.get(peer.sessionHash) : undefined;
+    if (sessionPeers?.delete(peer) && sessionPeers.size === 0) this.peersBySession.delete(peer.sessionHash!);
     if (room.peerCount === 0 && this.rooms.get(room.planId) === room) {
       this.scheduleUnload(room);
     }
@@ -75,6 +82,11 @@ export class RoomRegistry {
   /** Applies a membership change to the plan's open connections, if it is loaded. */
   updateAccess(planId: string, userId: string, role: Role | null): void {
     this.rooms.get(planId)?.updateAccess(userId, role);
+  }
+
+  /** Closes every connection opened with a session that has just ended. */
+  closeSession(sessionHash: string): void {
+    for (const peer of [...(this.peersBySession.get(sessionHash) ?? [])]) peer.close(CloseCode.SignedOut, "signed out");
   }
 
   /**

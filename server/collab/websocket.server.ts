@@ -21,6 +21,7 @@ export interface CollabLimits {
 export interface UpgradeDecision {
   identity: PeerIdentity;
   role: Role;
+  sessionHash?: string;
 }
 
 /**
@@ -64,6 +65,7 @@ export function attachCollabServer(
   const connect = (ws: WebSocket, planId: string, decision: UpgradeDecision) => {
     const peer: Peer = {
       userId: decision.identity.id,
+      sessionHash: decision.sessionHash,
       readOnly: !canEdit(decision.role),
       send(message) {
         if (ws.readyState !== WebSocket.OPEN) return;

@@ -47,7 +47,9 @@ export const HOCUSPOCUS = "Hocuspocus";
 
 /** Coplan as users run it: auth, durable SQLite persistence, the demo plan. */
 export async function startCoplan(options: { databasePath?: string; env?: Record<string, string> } = {}): Promise<BenchServer> {
-  const server: RunningServer = await startServer(options);
+  // Hundreds of clients of one user from one address, and a hundred generated plans.
+  const loadTest = { MAX_CONNECTIONS_PER_ADDRESS: "100000", MAX_WEBSOCKETS_PER_USER: "100000", CREATE_RATE_LIMITS: "0" };
+  const server: RunningServer = await startServer({ ...options, env: { ...loadTest, ...options.env } });
   const cookie = await signIn(server.url, "owner@swindon.example");
   return tracked({
     name: COPLAN,

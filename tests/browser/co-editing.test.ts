@@ -7,6 +7,13 @@ describe("two people co-editing in two browsers", () => {
   it("each sees the other's text, named caret and presence", async () => {
     const alison = await signedInPage(running.browser, running.server.url, "owner@swindon.example");
     const tom = await signedInPage(running.browser, running.server.url, "editor@swindon.example");
+    // The Content-Security-Policy must not block anything the page does (scripts, the socket).
+    const violations: string[] = [];
+    for (const page of [alison, tom]) {
+      page.on("console", (message) => {
+        if (/Content Security Policy|Refused to/i.test(message.text())) violations.push(message.text());
+      });
+    }
     await openDemoPlan(alison);
     await tom.goto(alison.url());
     await tom.locator('[data-testid="connection-status"][data-synced="true"]').waitFor();
@@ -28,6 +35,7 @@ describe("two people co-editing in two browsers", () => {
     await expect.poll(() => presence.textContent()).toContain("Tom Okafor");
     await expect.poll(() => presence.textContent()).toContain("Swindon Borough Council");
 
+    expect(violations).toEqual([]);
     await alison.screenshot({ path: screenshotPath("co-editing-alison"), fullPage: false });
     await tom.screenshot({ path: screenshotPath("co-editing-tom"), fullPage: false });
   });

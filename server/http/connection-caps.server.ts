@@ -1,0 +1,57 @@
+import type { EventEmitter } from "node:events";
+import type { Server } from "node:http";
+import type { Socket } from "node:net";
+import type { RequestHandler } from "express";
+import { HTTP_LIMITS } from "../limits.server";
+import { addressKey, clientAddress } from "./client-address.server";
+
+/**
+ * Counts open connections per key (an address, a user) and refuses one past the cap. A slot is
+ * taken synchronously and given back when the socket closes, so a burst of simultaneous
+ * connections cannot all slip under the cap, and nothing is left behind when they end.
+ */
+export class ConnectionCounter {
+  private readonly open = new Map<string, number>();
+
+  constructor(private readonly max: number) {}
+
+  /** Takes a slot for `key` until `holder` (a socket, a response) closes; false at the cap. */
+  tryTake(key: string, holder: EventEmitter): boolean {
+    const count = this.open.get(key) ?? 0;
+    if (count >= this.max) return false;
+    this.open.set(key, count + 1);
+    holder.once("close", () => {
+      const left = (this.open.get(key) ?? 1) - 1;
+      if (left <= 0) this.open.delete(key);
+      else this.open.set(key, left);
+    });
+    return true;
+  }
+}
+
+/**
+ * Node's HTTP timeouts, so a client that sends its request slowly or never finishes it is cut,
+ * and, when clients connect directly, a cap on connections per address, taken before a single
+ * byte is read: together they bound what one address can hold open. Behind proxies every
+ * connection comes from a proxy, so there the cap is applied per forwarded address instead, to
+ * requests and WebSocket upgrades (see `limitRequestsPerAddress` and the upgrade authorizer).
+ */
+export function guardConnections(server: Server, options: { maxPerAddress: number; perSocketAddress: boolean }): void {
+  server.headersTimeout = HTTP_LIMITS.headersTimeoutMs;
+  server.requestTimeout = HTTP_LIMITS.requestTimeoutMs;
+  server.keepAliveTimeout = HTTP_LIMITS.keepAliveTimeoutMs;
+  if (!options.perSocketAddress) return;
+  const perAddress = new ConnectionCounter(options.maxPerAddress);
+  server.on("connection", (socket: Socket) => {
+    if (!perAddress.tryTake(addressKey(socket.remoteAddress ?? "unknown"), socket)) socket.destroy();
+  });
+}
+
+/** Behind proxies: requests in flight per forwarded client address, past the cap a 429. */
+export function limitRequestsPerAddress(maxPerAddress: number, trustedProxies: number): RequestHandler {
+  const perAddress = new ConnectionCounter(maxPerAddress);
+  return (req, res, next) => {
+    if (perAddress.tryTake(clientAddress(req, trustedProxies), res)) return next();
+    res.status(429).set({ "Retry-After": "1", Connection: "close" }).json({ error: "too many requests from your address at once" });
+  };
+}
