@@ -134,7 +134,7 @@ export class ExportQueue {
       return {
         ok: false,
         reason: "too-many",
-        error: `You have exported ${recent.length} PDFs in the last minute, the most allowed: try again in ${seconds} s.`,
+        error: `You can start ${this.options.perUserPerMinute} PDF ${this.options.perUserPerMinute === 1 ? "export" : "exports"} a minute and have reached that: try again in ${seconds} s.`,
         retryAfterSeconds: seconds,
       };
     }

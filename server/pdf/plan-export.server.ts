@@ -1,3 +1,4 @@
+import { fileURLToPath } from "node:url";
 import * as Y from "yjs";
 import type { Db } from "../../db/client.server";
 import type { Plan } from "../../db/schema";
@@ -9,7 +10,7 @@ import type { SignoffService } from "../signoffs/signoff-service.server";
 import type { ExportOutcome, ExportQueue, ExportQueueStatus } from "./export-queue.server";
 import type { PlanPdfJob } from "./pdf-worker.server";
 
-export const PDF_WORKER_FILE = new URL("./pdf-worker.server.ts", import.meta.url).pathname;
+export const PDF_WORKER_FILE = fileURLToPath(new URL("./pdf-worker.server.ts", import.meta.url));
 
 /** The plan as it is now, as a PDF built off the event loop; every export is in the audit log. */
 export class PlanExportService {
