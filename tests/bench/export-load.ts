@@ -13,6 +13,8 @@ export interface ExportLoad {
   idle: number[];
   /** The same while the exports run. */
   loaded: number[];
+  /** Probes that failed while the exports ran. */
+  failedProbes: number;
   /** Each export's time from request to last byte, ms, and its status. */
   exportMs: number[];
   statuses: number[];
@@ -28,11 +30,17 @@ function residentBytes(pid: number): number {
 /** Between probes, as a monitor polls: back to back, the probing itself would take a core. */
 const PROBE_GAP_MS = 10;
 
-async function healthRoundTrip(url: string): Promise<number> {
+/** A probe's round trip in ms, or null when it failed (a blocked server can drop a kept-alive socket). */
+async function healthRoundTrip(url: string): Promise<number | null> {
   const start = performance.now();
-  const response = await fetch(`${url}/api/health`);
-  await response.arrayBuffer();
-  const ms = performance.now() - start;
+  let ms: number | null = null;
+  try {
+    const response = await fetch(`${url}/api/health`);
+    await response.arrayBuffer();
+    if (response.ok) ms = performance.now() - start;
+  } catch {
+    ms = null;
+  }
   await new Promise((resolve) => setTimeout(resolve, PROBE_GAP_MS));
   return ms;
 }
@@ -59,7 +67,10 @@ export async function measureExportLoad(server: BenchServer, pages: number, expo
   await exportOnce(server.cookie!);
 
   const idle: number[] = [];
-  for (let i = 0; i < idleSamples; i++) idle.push(await healthRoundTrip(url));
+  while (idle.length < idleSamples) {
+    const ms = await healthRoundTrip(url);
+    if (ms !== null) idle.push(ms);
+  }
 
   let running = true;
   let peakResidentBytes = residentBytes(server.pid);
@@ -67,12 +78,17 @@ export async function measureExportLoad(server: BenchServer, pages: number, expo
     peakResidentBytes = Math.max(peakResidentBytes, residentBytes(server.pid));
   }, 100);
   const loaded: number[] = [];
+  let failedProbes = 0;
   const sampling = (async () => {
-    while (running) loaded.push(await healthRoundTrip(url));
+    while (running) {
+      const ms = await healthRoundTrip(url);
+      if (ms === null) failedProbes += 1;
+      else loaded.push(ms);
+    }
   })();
   const results = await Promise.all(cookies.slice(0, exports).map((cookie) => exportOnce(cookie)));
   running = false;
   await sampling;
   clearInterval(memory);
-  return { pages, exports, idle, loaded, exportMs: results.map((r) => r.ms), statuses: results.map((r) => r.status), peakResidentBytes };
+  return { pages, exports, idle, loaded, failedProbes, exportMs: results.map((r) => r.ms), statuses: results.map((r) => r.status), peakResidentBytes };
 }

@@ -174,7 +174,7 @@ try {
     rows.push(latencyRow(`/api/health, no export running (reference), ${load.idle.length} requests`, COPLAN, idle));
     rows.push(
       latencyRow(`/api/health while ${load.exports} people export a ${load.pages}-page plan at once, ${load.loaded.length} requests`, COPLAN, loaded, {
-        figure: `${ratio(loaded.p50, idle.p50)} the reference (p50), ${ratio(loaded.p99, idle.p99)} (p99); exports ${load.statuses.join(",")} in ${Math.min(...seconds)}-${Math.max(...seconds)} s; peak RSS ${round(load.peakResidentBytes / 2 ** 20)} MiB`,
+        figure: `${ratio(loaded.p50, idle.p50)} the reference (p50), ${ratio(loaded.p99, idle.p99)} (p99); exports ${load.statuses.join(",")} in ${Math.min(...seconds)}-${Math.max(...seconds)} s; peak RSS ${round(load.peakResidentBytes / 2 ** 20)} MiB; ${load.failedProbes} probes failed`,
       }),
     );
   }
