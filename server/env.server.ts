@@ -36,6 +36,16 @@ const envSchema = z.object({
     .enum(["0", "1", "true", "false"])
     .default("1")
     .transform((v) => v === "1" || v === "true"),
+  /** Worker threads building PDFs; by default one fewer than the cores, and at least one. */
+  EXPORT_WORKERS: z.coerce.number().int().min(1).max(64).optional(),
+  /** PDF exports that may wait for a free worker before new ones are refused with a 429. */
+  EXPORT_QUEUE_SIZE: z.coerce.number().int().min(0).max(1000).default(8),
+  /** Seconds a PDF may take to build before it is stopped. */
+  EXPORT_TIMEOUT_SECONDS: z.coerce.number().positive().default(120),
+  /** Heap limit of each export worker, in MiB. */
+  EXPORT_WORKER_MEMORY_MB: z.coerce.number().int().min(32).default(512),
+  /** PDF exports one person may start in any sixty seconds. */
+  EXPORT_PER_USER_PER_MINUTE: z.coerce.number().int().min(1).default(20),
 });
 
 export type Env = z.infer<typeof envSchema>;

@@ -1,3 +1,4 @@
+import { availableParallelism } from "node:os";
 import { dirname, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { closeDatabase, openDatabase } from "../db/client.server";
@@ -11,7 +12,8 @@ import type { Env } from "./env.server";
 import { DuplicateRowCleaner } from "./duplicate-rows.server";
 import { TextCellConversion } from "./text-cells.server";
 import { MemberService } from "./members.server";
-import { PlanExportService } from "./pdf/plan-export.server";
+import { ExportQueue } from "./pdf/export-queue.server";
+import { PDF_WORKER_FILE, PlanExportService } from "./pdf/plan-export.server";
 import { PlanService } from "./plans.server";
 import { CommentRoomExtension } from "./comments/comment-room.server";
 import { CommentService } from "./comments/comment-service.server";
@@ -50,7 +52,21 @@ export function createServices(env: Env) {
   const members = new MemberService(db, (planId, userId, role) => rooms.updateAccess(planId, userId, role));
   const comments = new CommentService(db, rooms, members);
   rooms.use(new CommentRoomExtension(db, comments));
-  const exports = new PlanExportService(db, rooms, signoffs, comments);
+  const exports = new PlanExportService(
+    db,
+    rooms,
+    signoffs,
+    comments,
+    new ExportQueue({
+      workerFile: PDF_WORKER_FILE,
+      // One core stays free for the event loop.
+      workers: env.EXPORT_WORKERS ?? Math.max(1, availableParallelism() - 1),
+      queueSize: env.EXPORT_QUEUE_SIZE,
+      timeoutMs: env.EXPORT_TIMEOUT_SECONDS * 1000,
+      memoryMb: env.EXPORT_WORKER_MEMORY_MB,
+      perUserPerMinute: env.EXPORT_PER_USER_PER_MINUTE,
+    }),
+  );
   return {
     env,
     db,
@@ -65,6 +81,7 @@ export function createServices(env: Env) {
     createLimits: new CreateLimits(env.CREATE_RATE_LIMITS),
     audit: { forPlan: (planId: string) => planAuditLog(db, planId) },
     close() {
+      void exports.close();
       rooms.closeAll();
       closeDatabase(db);
     },

@@ -1,17 +1,47 @@
-import { useState } from "react";
+import { useEffect, useState } from "react";
 
-type ExportState = { step: "idle" } | { step: "working"; received: number } | { step: "failed"; error: string };
+type ExportState =
+  | { step: "idle" }
+  | { step: "working"; received: number; ahead: number }
+  | { step: "failed"; error: string };
+
+/** How often the export queue is asked for our place in line while we wait. */
+const QUEUE_POLL_MS = 1000;
+
+interface QueueStatus {
+  mine: { planId: string; state: "waiting" | "running"; ahead: number }[];
+}
 
 /**
- * Downloads the plan as a PDF, showing progress: the server builds it (a second or so for a
- * long plan), then the bytes arrive.
+ * Downloads the plan as a PDF, showing progress: the export waits its turn on the server
+ * (the number ahead is shown), the server builds it (a second or so for a long plan), then the
+ * bytes arrive. A refusal (too many exports at once) is shown in the server's words.
  */
 export function ExportPdfButton({ planId, title }: { planId: string; title: string }) {
   const [state, setState] = useState<ExportState>({ step: "idle" });
   const [withComments, setWithComments] = useState(false);
+  const waiting = state.step === "working" && state.received === 0;
+
+  useEffect(() => {
+    if (!waiting) return;
+    let stopped = false;
+    const poll = async () => {
+      const response = await fetch("/api/exports").catch(() => null);
+      const status = response?.ok ? ((await response.json().catch(() => null)) as QueueStatus | null) : null;
+      const mine = status?.mine.find((entry) => entry.planId === planId);
+      if (stopped || !mine) return;
+      setState((current) => (current.step === "working" && current.received === 0 ? { ...current, ahead: mine.state === "waiting" ? mine.ahead : 0 } : current));
+    };
+    const timer = setInterval(poll, QUEUE_POLL_MS);
+    void poll();
+    return () => {
+      stopped = true;
+      clearInterval(timer);
+    };
+  }, [waiting, planId]);
 
   async function download() {
-    setState({ step: "working", received: 0 });
+    setState({ step: "working", received: 0, ahead: 0 });
     try {
       const response = await fetch(`/api/plans/${planId}/export.pdf${withComments ? "?comments=1" : ""}`);
       if (!response.ok || !response.body) {
@@ -27,7 +57,7 @@ export function ExportPdfButton({ planId, title }: { planId: string; title: stri
         if (done) break;
         chunks.push(value);
         received += value.byteLength;
-        setState({ step: "working", received });
+        setState({ step: "working", received, ahead: 0 });
       }
       const url = URL.createObjectURL(new Blob(chunks as BlobPart[], { type: "application/pdf" }));
       const link = document.createElement("a");
@@ -51,9 +81,11 @@ export function ExportPdfButton({ planId, title }: { planId: string; title: stri
       </label>
       <span role="status" className="export-pdf__status" data-testid="export-status">
         {state.step === "working"
-          ? state.received === 0
-            ? "Preparing the PDF…"
-            : `Downloading… ${Math.round(state.received / 1024)} KB`
+          ? state.received > 0
+            ? `Downloading… ${Math.round(state.received / 1024)} KB`
+            : state.ahead > 0
+              ? `Waiting for ${state.ahead} ${state.ahead === 1 ? "export" : "exports"} ahead…`
+              : "Preparing the PDF…"
           : state.step === "failed"
             ? state.error
             : ""}

@@ -1,3 +1,5 @@
+import { fileURLToPath } from "node:url";
+import * as Y from "yjs";
 import type { Db } from "../../db/client.server";
 import type { Plan } from "../../db/schema";
 import { recordAudit } from "../audit.server";
@@ -5,37 +7,50 @@ import type { SessionUser } from "../auth/sessions.server";
 import type { RoomRegistry } from "../collab/rooms.server";
 import type { CommentService } from "../comments/comment-service.server";
 import type { SignoffService } from "../signoffs/signoff-service.server";
-import { renderPdf } from "./pdf-engine.server";
-import { planPdfDefinition } from "./plan-pdf.server";
+import type { ExportOutcome, ExportQueue, ExportQueueStatus } from "./export-queue.server";
+import type { PlanPdfJob } from "./pdf-worker.server";
 
-/** The plan as it is now, as a PDF; every export is in the audit log. */
+export const PDF_WORKER_FILE = fileURLToPath(new URL("./pdf-worker.server.ts", import.meta.url));
+
+/** The plan as it is now, as a PDF built off the event loop; every export is in the audit log. */
 export class PlanExportService {
   constructor(
     private readonly db: Db,
     private readonly rooms: RoomRegistry,
     private readonly signoffs: SignoffService,
     private readonly comments: CommentService,
+    private readonly queue: ExportQueue,
   ) {}
 
-  async exportPdf(plan: Plan, user: SessionUser, options: { withComments: boolean }): Promise<Buffer> {
-    const definition = this.rooms.read(plan.id, (doc) => {
-      const signoffs = this.signoffs.view(plan, doc);
-      return planPdfDefinition({
+  async exportPdf(plan: Plan, user: SessionUser, options: { withComments: boolean }): Promise<ExportOutcome<Uint8Array>> {
+    // Only the quick reads happen here, at the moment of asking; the worker lays out the PDF.
+    const outcome = await this.queue.run<PlanPdfJob, Uint8Array>(user.id, plan.id, () =>
+      this.rooms.read(plan.id, (doc) => ({
         plan,
-        doc,
-        signoffs,
+        state: Y.encodeStateAsUpdate(doc),
+        signoffs: this.signoffs.view(plan, doc),
         comments: options.withComments ? this.comments.list(plan) : null,
         exportedAt: new Date(),
         exportedBy: `${user.name}, ${user.organisation}`,
+      })),
+    );
+    if (outcome.ok) {
+      recordAudit(this.db, {
+        planId: plan.id,
+        userId: user.id,
+        type: "plan.exported",
+        detail: { format: "pdf", withComments: options.withComments, bytes: outcome.result.byteLength },
       });
-    });
-    const pdf = await renderPdf(definition);
-    recordAudit(this.db, {
-      planId: plan.id,
-      userId: user.id,
-      type: "plan.exported",
-      detail: { format: "pdf", withComments: options.withComments, bytes: pdf.length },
-    });
-    return pdf;
+    }
+    return outcome;
+  }
+
+  /** Where the asker's exports are in line, and how busy the export workers are. */
+  queueStatus(user: SessionUser): ExportQueueStatus {
+    return this.queue.status(user.id);
+  }
+
+  close(): Promise<void> {
+    return this.queue.close();
   }
 }

@@ -126,7 +126,8 @@ function cover({ plan, signoffs, exportedAt }: PlanPdfInput): Content {
 function sectionContent(input: PlanPdfInput, section: TemplateSection, index: number): Content[] {
   const title = `${index + 1}. ${section.title}`;
   const narrative = richTextToPdf(sectionRichTextJson(input.doc, section.key));
-  const hasNarrative = narrative.some((block) => typeof block === "object" && "text" in block && block.text !== " ");
+  // An empty editor holds one empty paragraph; anything else (a list or a quote alone too) is written.
+  const hasNarrative = narrative.some((block) => !(typeof block === "object" && "text" in block && block.text === " "));
   return [
     { text: title, style: "h1", tocItem: true, outline: true, outlineText: title, pageBreak: index === 0 ? undefined : "before" },
     { text: SECTION_KIND_LABEL[section.kind], style: "kind" },

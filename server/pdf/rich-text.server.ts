@@ -2,7 +2,7 @@ import { getSchema } from "@tiptap/core";
 import { Node as PmNode, type Mark } from "@tiptap/pm/model";
 import type { Content, ContentText } from "pdfmake/interfaces";
 import { richTextExtensions } from "../../app/lib/editor-extensions";
-import type { PmNode as PmJson } from "../plan-content.server";
+import type { PmNode as PmJson, PmText } from "../plan-content.server";
 import { breakable } from "./breakable.server";
 
 /** The editors' own schema: the PDF shows what the editor shows, and nothing it would not. */
@@ -11,12 +11,21 @@ const schema = getSchema(richTextExtensions);
 const SAFE_LINK = /^(https?:|mailto:)/i;
 
 /**
+ * Block nesting deeper than this (a quote in a list in a quote ...) is flattened: the node at
+ * this depth keeps its text as plain paragraphs. An editor can store content thousands of levels
+ * deep; ProseMirror and pdfmake both recurse once per level and would run out of stack.
+ */
+export const MAX_NESTING = 20;
+
+type PmChild = PmJson | PmText;
+
+/**
  * A section's rich text (ProseMirror JSON) as pdfmake content. The JSON is read with the
  * editor schema; nodes or marks it does not know (a client may write anything into the Y.Doc)
  * keep their text and lose their formatting.
  */
 export function richTextToPdf(json: PmJson): Content[] {
-  return blocks(readWithSchema(json));
+  return blocks(readWithSchema(boundNesting(json)));
 }
 
 function readWithSchema(json: PmJson): PmNode {
@@ -29,19 +38,55 @@ function readWithSchema(json: PmJson): PmNode {
   }
 }
 
-/** Fallback for content the schema refuses: one plain paragraph per text block. */
-function plainParagraphs(json: PmJson): object[] {
-  const paragraphs: object[] = [];
-  const visit = (node: PmJson | { type: string; text?: string }) => {
-    const children = "content" in node && node.content ? node.content : [];
-    if (children.some((child) => child.type === "text")) {
-      const text = children.map((child) => ("text" in child ? child.text : "")).join("");
-      paragraphs.push(text ? { type: "paragraph", content: [{ type: "text", text }] } : { type: "paragraph" });
-      return;
+/** A copy of the document no deeper than MAX_NESTING, made without recursion. */
+function boundNesting(json: PmJson): PmJson {
+  const root: PmJson = { ...json, content: [] };
+  const pending: { source: PmJson; copy: PmJson; depth: number }[] = [{ source: json, copy: root, depth: 0 }];
+  for (let next = pending.pop(); next; next = pending.pop()) {
+    for (const child of next.source.content ?? []) {
+      if (child.type === "text" || !("content" in child) || !child.content) {
+        next.copy.content!.push(child);
+      } else if (next.depth + 1 < MAX_NESTING) {
+        const copy: PmJson = { ...child, content: [] };
+        next.copy.content!.push(copy);
+        pending.push({ source: child, copy, depth: next.depth + 1 });
+      } else {
+        next.copy.content!.push(flattened(child));
+      }
     }
-    children.forEach(visit);
-  };
-  visit(json);
+  }
+  return root;
+}
+
+/** The node with its descendants' text as paragraphs, wrapped in a list item for a list. */
+function flattened(node: PmJson): PmJson {
+  if (!node.content!.some((child) => child.type !== "text" && "content" in child && child.content)) return node;
+  const paragraphs = plainParagraphs(node, true);
+  const content = paragraphs.length > 0 ? paragraphs : [{ type: "paragraph" }];
+  const type = schema.nodes[node.type];
+  const takesListItems = type && !type.contentMatch.matchType(schema.nodes.paragraph!) && type.contentMatch.matchType(schema.nodes.listItem!);
+  return { ...node, content: takesListItems ? [{ type: "listItem", content }] : content };
+}
+
+/**
+ * One paragraph per text block, in document order, found without recursion: the fallback for
+ * content the schema refuses (plain text), and how nesting past the limit is kept (with marks).
+ */
+function plainParagraphs(json: PmJson, keepMarks = false): PmJson[] {
+  const paragraphs: PmJson[] = [];
+  const pending: PmChild[] = [json];
+  for (let node = pending.pop(); node; node = pending.pop()) {
+    const children: PmChild[] = "content" in node && node.content ? node.content : [];
+    if (children.some((child) => child.type === "text")) {
+      const inline = keepMarks
+        ? children.filter((child) => child.type === "text" || child.type === "hardBreak")
+        : [{ type: "text", text: children.map((child) => ("text" in child ? child.text : "")).join("") } as PmText];
+      const content = inline.filter((child) => !("text" in child) || child.text !== "");
+      paragraphs.push(content.length > 0 ? { type: "paragraph", content } : { type: "paragraph" });
+      continue;
+    }
+    for (let i = children.length - 1; i >= 0; i--) pending.push(children[i]!);
+  }
   return paragraphs;
 }
 

@@ -9,6 +9,7 @@ import { resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { measureCellTyping } from "./cell-typing";
 import { measureColdOpen } from "./cold-open";
+import { measureExportLoad } from "./export-load";
 import { measureRelayWindow, measureWriteAmplification } from "./durability";
 import { measurePageRender } from "./page-render";
 import { measurePdfExport } from "./pdf-export";
@@ -174,6 +175,20 @@ try {
     raw.pdf = exported;
     rows.push(latencyRow(`PDF export (pdfmake, through the API), ${exported.pages} pages, 5 runs`, COPLAN, ofSamples(exported.pdfmake), { figure: `${ratio(percentile(exported.pdfmake, 50), percentile(exported.chromium, 50))} Chromium (p50)` }));
     rows.push(latencyRow(`Chromium page.pdf() of the plan page (reference), ${exported.chromiumPages} pages, 5 runs`, "Chromium", ofSamples(exported.chromium)));
+  }
+
+  if (wanted("export-load")) {
+    const load = await measureExportLoad(coplan, 200, 5);
+    raw.exportLoad = load;
+    const idle = ofSamples(load.idle);
+    const loaded = ofSamples(load.loaded);
+    const seconds = load.exportMs.map((ms) => round(ms / 1000));
+    rows.push(latencyRow(`/api/health, no export running (reference), ${load.idle.length} requests`, COPLAN, idle));
+    rows.push(
+      latencyRow(`/api/health while ${load.exports} people export a ${load.pages}-page plan at once, ${load.loaded.length} requests`, COPLAN, loaded, {
+        figure: `${ratio(loaded.p50, idle.p50)} the reference (p50), ${ratio(loaded.p99, idle.p99)} (p99); exports ${load.statuses.join(",")} in ${Math.min(...seconds)}-${Math.max(...seconds)} s; peak RSS ${round(load.peakResidentBytes / 2 ** 20)} MiB; ${load.failedProbes} probes failed`,
+      }),
+    );
   }
 
   if (wanted("page")) {

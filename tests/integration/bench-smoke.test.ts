@@ -1,6 +1,7 @@
 import { afterAll, describe, expect, it } from "vitest";
 import { measureColdOpen } from "../bench/cold-open";
 import { measureWriteAmplification } from "../bench/durability";
+import { measureExportLoad } from "../bench/export-load";
 import { measurePropagation } from "../bench/propagation";
 import { startCoplan, startHocuspocus, startStockYWebsocket, type BenchServer } from "../bench/servers";
 import { measureStaleness } from "../bench/signoff-staleness";
@@ -38,5 +39,13 @@ describe("benchmark harness", () => {
       expect(open.firstByte[0]).toBeGreaterThan(0);
       expect(open.fullSync[0]).toBeGreaterThanOrEqual(open.firstByte[0]!);
     }
+  });
+
+  it("measures /api/health beside concurrent PDF exports", async () => {
+    const load = await measureExportLoad(servers[0]!, 2, 2, 5);
+    expect(load.statuses).toEqual([200, 200]);
+    expect(load.idle).toHaveLength(5);
+    expect(load.loaded.length).toBeGreaterThan(0);
+    expect(load.peakResidentBytes).toBeGreaterThan(0);
   });
 });

@@ -50,10 +50,10 @@ export function editorText(page: Page, sectionKey: string): Promise<string> {
 }
 
 /** A real server and a browser for the test file, started before its tests and stopped after. */
-export function useServerAndBrowser(): { server: RunningServer; browser: Browser } {
+export function useServerAndBrowser(env?: Record<string, string>): { server: RunningServer; browser: Browser } {
   const running = {} as { server: RunningServer; browser: Browser };
   beforeAll(async () => {
-    [running.server, running.browser] = await Promise.all([startServer(), launchBrowser()]);
+    [running.server, running.browser] = await Promise.all([startServer({ env }), launchBrowser()]);
   });
   afterAll(async () => {
     await running.browser?.close();

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { richTextToPdf } from "../../server/pdf/rich-text.server";
+import { MAX_NESTING, richTextToPdf } from "../../server/pdf/rich-text.server";
 
 const doc = (...content: object[]) => ({ type: "doc", content }) as never;
 const text = (value: string, ...marks: object[]) => ({ type: "text", text: value, ...(marks.length ? { marks } : {}) });
@@ -49,5 +49,41 @@ describe("a section's rich text in the PDF", () => {
       { text: [{ text: "Known" }], style: "paragraph" },
       { text: [{ text: "Smuggled words" }], style: "paragraph" },
     ]);
+  });
+
+  it("flattens blocks nested 10,000 deep past the nesting limit, keeping every word in order", () => {
+    let node: object = { type: "paragraph", content: [text("Deepest words", { type: "bold" })] };
+    for (let level = 10_000; level > 0; level--) {
+      node =
+        level % 3 === 0
+          ? { type: "bulletList", content: [{ type: "listItem", content: [{ type: "paragraph", content: [text(`Item ${level}`)] }, node] }] }
+          : { type: "blockquote", content: [{ type: "paragraph", content: [text(`Quote ${level}`)] }, node] };
+    }
+    const content = richTextToPdf(doc(node, { type: "paragraph", content: [text("After")] }));
+
+    const words: string[] = [];
+    let deepest = 0;
+    const pending: { value: unknown; depth: number }[] = [{ value: content, depth: 0 }];
+    while (pending.length > 0) {
+      const { value, depth } = pending.pop()!;
+      deepest = Math.max(deepest, depth);
+      if (typeof value === "string") words.push(value);
+      else if (Array.isArray(value)) for (let i = value.length - 1; i >= 0; i--) pending.push({ value: value[i], depth });
+      else if (typeof value === "object" && value !== null) {
+        const { text: inline, stack, ul, ol } = value as Record<string, unknown>;
+        for (const children of [ol, ul, stack, inline].filter((c) => c !== undefined)) pending.push({ value: children, depth: depth + 1 });
+      }
+    }
+    const prose = words.filter((word) => word.trim() !== "");
+    expect(prose).toHaveLength(10_002);
+    expect(prose.slice(0, 3)).toEqual(["Quote 1", "Quote 2", "Item 3"]);
+    expect(prose.slice(-2)).toEqual(["Deepest words", "After"]);
+    expect(deepest).toBeLessThanOrEqual(2 * MAX_NESTING + 2);
+  });
+
+  it("keeps ordinary nesting as it was", () => {
+    const quote = (inner: object) => ({ type: "blockquote", content: [inner] });
+    const [outer] = richTextToPdf(doc(quote(quote({ type: "paragraph", content: [text("Twice quoted")] })))) as [object];
+    expect(outer).toEqual({ stack: [{ stack: [{ text: [{ text: "Twice quoted" }], style: "paragraph" }], style: "quote" }], style: "quote" });
   });
 });
