@@ -5,6 +5,7 @@ import { pathToFileURL } from "node:url";
 import type { ServerBuild } from "@remix-run/node";
 import express from "express";
 import { createUpgradeAuthorizer } from "./collab/authorize.server";
+import { COLLAB_LIMITS } from "./collab/limits.server";
 import { attachCollabServer } from "./collab/websocket.server";
 import { rejectCrossSiteWrites } from "./csrf.server";
 import { DEMO_PASSWORD, DEMO_USERS, seedDemo } from "./demo-seed.server";
@@ -61,7 +62,7 @@ const collab = attachCollabServer(
     limits,
     trustedProxies: env.TRUST_PROXY,
   }),
-  { maxPayloadBytes: 8 * 1024 * 1024, maxBufferedBytes: 32 * 1024 * 1024, pingIntervalMs: 30_000 },
+  COLLAB_LIMITS,
 );
 
 server.listen(env.PORT, () => {
