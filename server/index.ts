@@ -5,7 +5,6 @@ import { pathToFileURL } from "node:url";
 import type { ServerBuild } from "@remix-run/node";
 import express from "express";
 import { createUpgradeAuthorizer } from "./collab/authorize.server";
-import { COLLAB_LIMITS } from "./collab/limits.server";
 import { attachCollabServer } from "./collab/websocket.server";
 import { rejectCrossSiteWrites } from "./csrf.server";
 import { DEMO_PASSWORD, DEMO_USERS, seedDemo } from "./demo-seed.server";
@@ -14,7 +13,7 @@ import { clientAddress } from "./http/client-address.server";
 import { guardConnections, limitRequestsPerAddress } from "./http/connection-caps.server";
 import { readBodiesWithinLimit, remixHandler } from "./http/request-body.server";
 import { securityHeaders } from "./http/security-headers.server";
-import { connectionLimits, HTTP_LIMITS } from "./limits.server";
+import { COLLAB_LIMITS, connectionLimits, HTTP_LIMITS } from "./limits.server";
 import { createServices, servedOverHttps } from "./services.server";
 
 const ROOT = resolve(import.meta.dirname, "..");

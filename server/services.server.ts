@@ -4,7 +4,7 @@ import { fileURLToPath } from "node:url";
 import { eq } from "drizzle-orm";
 import { closeDatabase, openDatabase, type Db } from "../db/client.server";
 import { plans } from "../db/schema";
-import { COLLAB_LIMITS } from "./collab/limits.server";
+import { COLLAB_LIMITS } from "./limits.server";
 import { planAuditLog } from "./audit.server";
 import { SignInThrottle } from "./auth/sign-in-throttle.server";
 import { AuthService } from "./auth/sessions.server";

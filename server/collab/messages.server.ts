@@ -4,7 +4,7 @@ import * as decoding from "lib0/decoding";
 import * as encoding from "lib0/encoding";
 import { PLAN_EVENTS_MESSAGE } from "../../app/lib/plan-events";
 import { CloseCode } from "./close-codes.server";
-import { COLLAB_LIMITS } from "./limits.server";
+import { COLLAB_LIMITS } from "../limits.server";
 import type { Peer, PlanRoom } from "./room.server";
 import { ProtocolError, Refused } from "./errors.server";
 

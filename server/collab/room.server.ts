@@ -8,7 +8,7 @@ import { CloseCode } from "./close-codes.server";
 import { MessageType } from "./messages.server";
 import type { PlanEvent } from "../../app/lib/plan-events";
 import { guarded } from "./guard.server";
-import { Refused } from "./errors.server";
+import { ProtocolError, Refused } from "./errors.server";
 import { checkUpdate, type DocumentRules } from "./update-validation.server";
 
 /** One client connected to a room: what the room needs to know of it, whatever the transport. */
@@ -153,7 +153,12 @@ export class PlanRoom {
       const limit = Math.round(this.options.maxPlanBytes / 1024 / 1024);
       throw new Refused(CloseCode.TooLarge, `change refused: the plan is at its size limit (${limit} MiB); delete something first`);
     }
-    Y.applyUpdate(this.doc, update, peer);
+    try {
+      Y.applyUpdate(this.doc, update, peer);
+    } catch {
+      // The document's own observers are guarded, so what fails here is the update.
+      throw new ProtocolError("malformed document update");
+    }
     // Deleted content is only freed from the stored size by folding the log into a snapshot.
     if (!adds && this.storedBytes > this.options.maxPlanBytes && !this.compactionScheduled) {
       this.compactionScheduled = true;

@@ -4,7 +4,7 @@ import { sectionDataName, sectionFragmentName } from "../../app/lib/doc-names";
 import { richTextExtensions } from "../../app/lib/editor-extensions";
 import { CloseCode } from "./close-codes.server";
 import { ProtocolError, Refused } from "./errors.server";
-import { COLLAB_LIMITS } from "./limits.server";
+import { COLLAB_LIMITS } from "../limits.server";
 
 
 const schema = getSchema(richTextExtensions);
@@ -72,8 +72,14 @@ export function checkUpdate(doc: Y.Doc, update: Uint8Array, rules: DocumentRules
     throw new ProtocolError("malformed document update");
   }
   const items = structs.filter((struct): struct is Y.Item => struct instanceof Y.Item);
-  const checker = new UpdateChecker(doc, items, rules);
-  for (const item of items) checker.check(item);
+  try {
+    const checker = new UpdateChecker(doc, items, rules);
+    for (const item of items) checker.check(item);
+  } catch (error) {
+    // Bytes that decode but do not hold together (a cut update, say) fail in here.
+    if (error instanceof Refused) throw error;
+    throw new ProtocolError("malformed document update");
+  }
   return { adds: items.some((item) => !(item.content instanceof Y.ContentDeleted)) };
 }
 

@@ -5,7 +5,7 @@ import { canEdit, type Role } from "../../app/lib/permissions";
 import { handleMessage, type PeerIdentity } from "./messages.server";
 import { CloseCode } from "./close-codes.server";
 import { ProtocolError, Refused } from "./errors.server";
-import type { CollabLimits } from "./limits.server";
+import type { CollabLimits } from "../limits.server";
 import type { Peer, PlanRoom } from "./room.server";
 import type { RoomRegistry } from "./rooms.server";
 

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { WebSocket } from "ws";
 import * as Y from "yjs";
 import { sectionDataName, sectionFragmentName } from "../../app/lib/doc-names";
-import { COLLAB_LIMITS } from "../../server/collab/limits.server";
+import { COLLAB_LIMITS } from "../../server/limits.server";
 import { demoPlanId, getJson, requestJson, signIn } from "../support/http";
 import { runSeed, seededRandom } from "../support/random";
 import { RawPeer } from "../support/raw-peer";

@@ -3,7 +3,7 @@ import * as Y from "yjs";
 import { sectionDataName, sectionFragmentName } from "../../app/lib/doc-names";
 import { addRow } from "../../app/lib/section-rows";
 import { Refused } from "../../server/collab/errors.server";
-import { COLLAB_LIMITS } from "../../server/collab/limits.server";
+import { COLLAB_LIMITS } from "../../server/limits.server";
 import { checkUpdate, documentRules } from "../../server/collab/update-validation.server";
 
 const rules = documentRules(["intro", "budget"]);
