@@ -146,7 +146,13 @@ function isRecord(value: unknown): value is Record<string, unknown> {
 /** lib0 reads past the end or into absurd lengths without complaint; these refuse both. */
 function readVarUint(decoder: decoding.Decoder): number {
   if (!decoding.hasContent(decoder)) throw new ProtocolError("message ended early");
-  const value = decoding.readVarUint(decoder);
+  let value: number;
+  try {
+    value = decoding.readVarUint(decoder);
+  } catch {
+    // A varint cut off mid-way: lib0 throws its own error, which is the client's fault too.
+    throw new ProtocolError("message ended early");
+  }
   if (!Number.isSafeInteger(value) || value > 0xffffffff) {
     throw new ProtocolError("varint out of range");
   }
