@@ -53,9 +53,9 @@ interface HostileCase {
 
 beforeAll(async () => {
   console.log(`hostile members: seed ${SEED} (HOSTILE_SEED=${SEED} replays this run)`);
-  // The HTTP layer's per-user caps (open sockets, comments a minute) would stop some of these
+  // The per-user caps (open sockets, comments and exports a minute) would stop some of these
   // attacks first; lifted here so that the sync server itself is what is tested.
-  server = await startServer({ env: { MAX_WEBSOCKETS_PER_USER: "100", CREATE_RATE_LIMITS: "0" } });
+  server = await startServer({ env: { MAX_WEBSOCKETS_PER_USER: "100", CREATE_RATE_LIMITS: "0", EXPORT_PER_USER_PER_MINUTE: "100" } });
   for (const email of [OWNER, EDITOR, SIGNATORY, REVIEWER, VIEWER]) cookies[email] = await signIn(server.url, email);
   planId = await demoPlanId(server.url, cookies[OWNER]!);
   const created = await requestJson(server.url, "POST", "/api/plans", cookies[OWNER], {
