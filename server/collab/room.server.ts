@@ -148,7 +148,8 @@ export class PlanRoom {
    */
   applyUpdate(peer: Peer, update: Uint8Array): void {
     if (peer.readOnly) return;
-    const { adds } = checkUpdate(this.doc, update, this.options.rules);
+    const { adds, complete } = checkUpdate(this.doc, update, this.options.rules);
+    if (!complete) return;
     if (adds && this.storedBytes + update.byteLength > this.options.maxPlanBytes) {
       const limit = Math.round(this.options.maxPlanBytes / 1024 / 1024);
       throw new Refused(CloseCode.TooLarge, `change refused: the plan is at its size limit (${limit} MiB); delete something first`);

@@ -52,7 +52,17 @@ type Content = Y.Item["content"];
 export interface UpdateSummary {
   /** Whether the update adds content, rather than only deleting. */
   adds: boolean;
+  /**
+   * False when it builds on changes of its own client the server has not had yet: after a
+   * reconnect the stock provider may send a keystroke before its reply to the server's sync
+   * step 1, which carries those changes. Such an update is not applied (Yjs would hold it back
+   * unchecked); the reply brings it again, whole.
+   */
+  complete: boolean;
 }
+
+/** Thrown inside the check when an item builds on changes the server does not have. */
+class MissingChanges extends Error {}
 
 /**
  * Checks an update against the plan's document schema before it touches the live document:
@@ -78,9 +88,10 @@ export function checkUpdate(doc: Y.Doc, update: Uint8Array, rules: DocumentRules
   } catch (error) {
     // Bytes that decode but do not hold together (a cut update, say) fail in here.
     if (error instanceof Refused) throw error;
+    if (error instanceof MissingChanges) return { adds: false, complete: false };
     throw new ProtocolError("malformed document update");
   }
-  return { adds: items.some((item) => !(item.content instanceof Y.ContentDeleted)) };
+  return { adds: items.some((item) => !(item.content instanceof Y.ContentDeleted)), complete: true };
 }
 
 class UpdateChecker {
@@ -100,10 +111,10 @@ class UpdateChecker {
     }
     for (const [client, list] of this.byClient) {
       list.sort((a, b) => a.id.clock - b.id.clock);
-      // Yjs would hold items after a gap back until it is filled, unchecked: refuse them now.
+      // Yjs would hold items after a gap back until it is filled, unchecked.
       let covered = Y.getState(doc.store, client);
       for (const item of list) {
-        if (item.id.clock > covered) throw refused("a change that depends on changes the server has not had");
+        if (item.id.clock > covered) throw new MissingChanges();
         covered = Math.max(covered, item.id.clock + item.length);
       }
     }
@@ -265,7 +276,7 @@ class UpdateChecker {
   }
 
   private liveStruct(id: Y.ID): Y.Item | Y.GC {
-    if (id.clock >= Y.getState(this.doc.store, id.client)) throw refused("a change that depends on changes the server has not had");
+    if (id.clock >= Y.getState(this.doc.store, id.client)) throw new MissingChanges();
     return Y.getItem(this.doc.store, id) as Y.Item | Y.GC;
   }
 
