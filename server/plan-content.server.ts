@@ -147,15 +147,19 @@ export function sectionRichTextJson(doc: Y.Doc, sectionKey: string): PmNode {
       appendText((frame.into.content ??= []), child);
       if (frame.into.content.length === 0) delete frame.into.content;
     } else if (child instanceof Y.XmlElement) {
-      if (frame.depth >= MAX_READ_DEPTH) {
-        stack.push({ children: child.toArray(), next: 0, into: frame.into, depth: frame.depth });
+      const children = child.toArray();
+      const isTextBlock = children.length === 0 || children.some((grandchild) => grandchild instanceof Y.XmlText);
+      // Past the bound a container's blocks are lifted into the container above; text blocks
+      // are kept whole, so no words are lost.
+      if (frame.depth >= MAX_READ_DEPTH && !isTextBlock) {
+        stack.push({ children, next: 0, into: frame.into, depth: frame.depth });
         continue;
       }
       const node: PmNode = { type: child.nodeName };
       const attrs = child.getAttributes() as Record<string, unknown>;
       if (Object.keys(attrs).length > 0) node.attrs = attrs;
       (frame.into.content ??= []).push(node);
-      stack.push({ children: child.toArray(), next: 0, into: node, depth: frame.depth + 1 });
+      stack.push({ children, next: 0, into: node, depth: frame.depth + 1 });
     }
   }
   return root.content ? root : { type: "doc", content: [] };
