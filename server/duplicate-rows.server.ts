@@ -1,6 +1,7 @@
 import * as Y from "yjs";
 import { removeDuplicateRows, type Row } from "../app/lib/section-rows";
 import { rootOf } from "./collab/doc-roots.server";
+import { guarded } from "./collab/guard.server";
 import type { RoomExtension } from "./collab/rooms.server";
 import type { PlanRoom } from "./collab/room.server";
 
@@ -15,7 +16,7 @@ const CLEANUP = Symbol("duplicate rows removed by the server");
  */
 export class DuplicateRowCleaner implements RoomExtension {
   attach(room: PlanRoom): () => void {
-    const onTransaction = (transaction: Y.Transaction) => {
+    const onTransaction = guarded(`looking for duplicate rows in plan ${room.planId}`, (transaction: Y.Transaction) => {
       if (transaction.origin === CLEANUP) return;
       const touched = new Set<Y.Array<Row>>();
       for (const type of transaction.changed.keys()) {
@@ -24,13 +25,15 @@ export class DuplicateRowCleaner implements RoomExtension {
         if (rows instanceof Y.Array && (type === rows || type === root)) touched.add(rows as Y.Array<Row>);
       }
       if (touched.size === 0) return;
-      queueMicrotask(() => {
-        if (room.doc.isDestroyed) return;
-        room.doc.transact(() => {
-          for (const rows of touched) removeDuplicateRows(rows);
-        }, CLEANUP);
-      });
-    };
+      queueMicrotask(
+        guarded(`removing duplicate rows in plan ${room.planId}`, () => {
+          if (room.doc.isDestroyed) return;
+          room.doc.transact(() => {
+            for (const rows of touched) removeDuplicateRows(rows);
+          }, CLEANUP);
+        }),
+      );
+    });
     room.doc.on("afterTransaction", onTransaction);
     return () => room.doc.off("afterTransaction", onTransaction);
   }

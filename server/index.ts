@@ -13,7 +13,7 @@ import { clientAddress } from "./http/client-address.server";
 import { guardConnections, limitRequestsPerAddress } from "./http/connection-caps.server";
 import { readBodiesWithinLimit, remixHandler } from "./http/request-body.server";
 import { securityHeaders } from "./http/security-headers.server";
-import { connectionLimits, HTTP_LIMITS } from "./limits.server";
+import { COLLAB_LIMITS, connectionLimits, HTTP_LIMITS } from "./limits.server";
 import { createServices, servedOverHttps } from "./services.server";
 
 const ROOT = resolve(import.meta.dirname, "..");
@@ -61,7 +61,7 @@ const collab = attachCollabServer(
     limits,
     trustedProxies: env.TRUST_PROXY,
   }),
-  { maxPayloadBytes: 8 * 1024 * 1024, maxBufferedBytes: 32 * 1024 * 1024, pingIntervalMs: 30_000 },
+  COLLAB_LIMITS,
 );
 
 server.listen(env.PORT, () => {

@@ -7,9 +7,32 @@ export function sectionPlainText(doc: Y.Doc, sectionKey: string): string {
   return sectionTextLayout(doc, sectionKey).text;
 }
 
-/** A section's structured part as plain JSON (`{}` for a section with none yet). */
+/**
+ * A section's structured part as plain JSON (`{}` for a section with none yet), as Yjs's
+ * `toJSON` gives it (a `Y.Text` as its string), but read with a loop and at most
+ * `MAX_READ_DEPTH` deep (deeper types read as null): a plan stored before updates were
+ * checked may nest without bound.
+ */
 export function sectionData(doc: Y.Doc, sectionKey: string): Record<string, unknown> {
-  return doc.getMap(sectionDataName(sectionKey)).toJSON();
+  const out: Record<string, unknown> = {};
+  const stack: [Y.Map<unknown> | Y.Array<unknown>, Record<string, unknown> | unknown[], number][] = [
+    [doc.getMap(sectionDataName(sectionKey)), out, 0],
+  ];
+  while (stack.length > 0) {
+    const [type, target, depth] = stack.pop()!;
+    const entries: [string | number, unknown][] =
+      type instanceof Y.Map ? [...type.entries()] : type.toArray().map((value, index) => [index, value]);
+    for (const [key, value] of entries) {
+      let json: unknown = value;
+      if (value instanceof Y.Text) json = value.toString();
+      else if (value instanceof Y.Map || value instanceof Y.Array) {
+        json = depth + 1 > MAX_READ_DEPTH ? null : value instanceof Y.Map ? {} : [];
+        if (json !== null) stack.push([value, json as Record<string, unknown> | unknown[], depth + 1]);
+      } else if (value instanceof Y.AbstractType) json = null;
+      (target as Record<string | number, unknown>)[key] = json;
+    }
+  }
+  return out;
 }
 
 type Node = Y.XmlFragment | Y.XmlElement | Y.XmlText;
@@ -30,25 +53,6 @@ export function sectionTextLayout(doc: Y.Doc, sectionKey: string): TextLayout {
   let text = "";
   let lines = 0;
 
-  const walk = (node: Y.XmlFragment | Y.XmlElement): void => {
-    const start = text.length;
-    const children = node.toArray();
-    const isTextBlock =
-      node instanceof Y.XmlElement &&
-      (children.length === 0 || children.some((child) => child instanceof Y.XmlText));
-    if (isTextBlock) {
-      if (lines++ > 0) text += "\n";
-      const blockStart = text.length;
-      for (const child of children) inline(child);
-      spans.set(node, { start: blockStart, end: text.length });
-      return;
-    }
-    for (const child of children) {
-      if (child instanceof Y.XmlElement) walk(child);
-    }
-    spans.set(node, { start, end: text.length });
-  };
-
   const inline = (node: Y.XmlElement | Y.XmlText | Y.XmlHook): void => {
     const start = text.length;
     if (node instanceof Y.XmlText) {
@@ -61,7 +65,34 @@ export function sectionTextLayout(doc: Y.Doc, sectionKey: string): TextLayout {
     if (!(node instanceof Y.XmlHook)) spans.set(node, { start, end: text.length });
   };
 
-  walk(fragment);
+  // A loop over an explicit stack, not recursion: a stored section may nest without bound.
+  const stack: { node: Y.XmlFragment | Y.XmlElement; children: Y.XmlElement[]; next: number; start: number }[] = [];
+  const enter = (node: Y.XmlFragment | Y.XmlElement): void => {
+    const children = node.toArray();
+    const isTextBlock =
+      node instanceof Y.XmlElement &&
+      (children.length === 0 || children.some((child) => child instanceof Y.XmlText));
+    if (isTextBlock) {
+      if (lines++ > 0) text += "\n";
+      const blockStart = text.length;
+      for (const child of children) inline(child);
+      spans.set(node, { start: blockStart, end: text.length });
+      return;
+    }
+    const elements = children.filter((child): child is Y.XmlElement => child instanceof Y.XmlElement);
+    stack.push({ node, children: elements, next: 0, start: text.length });
+  };
+  enter(fragment);
+  while (stack.length > 0) {
+    const frame = stack.at(-1)!;
+    const child = frame.children[frame.next++];
+    if (child) {
+      enter(child);
+      continue;
+    }
+    stack.pop();
+    spans.set(frame.node, { start: frame.start, end: text.length });
+  }
 
   return {
     text,
@@ -92,27 +123,46 @@ export interface PmNode {
   content?: (PmNode | PmText)[];
 }
 
-/** The section's rich text as a ProseMirror JSON document. */
+/**
+ * Elements deeper than this in a section are read as if their content sat at this depth:
+ * the editor never nests so deep (updates that would are refused), but a plan stored before
+ * that rule may, and every reader of its JSON (hashing, the PDF) then works at a bounded depth.
+ */
+export const MAX_READ_DEPTH = 64;
+
+/** The section's rich text as a ProseMirror JSON document, at most `MAX_READ_DEPTH` deep. */
 export function sectionRichTextJson(doc: Y.Doc, sectionKey: string): PmNode {
-  return { type: "doc", content: childrenToJson(doc.getXmlFragment(sectionFragmentName(sectionKey))) };
-}
-
-function childrenToJson(parent: Y.XmlFragment | Y.XmlElement): (PmNode | PmText)[] {
-  const content: (PmNode | PmText)[] = [];
-  for (const child of parent.toArray()) {
-    if (child instanceof Y.XmlText) appendText(content, child);
-    else if (child instanceof Y.XmlElement) content.push(elementToJson(child));
+  const root: PmNode = { type: "doc" };
+  const stack: { children: (Y.XmlElement | Y.XmlText | Y.XmlHook)[]; next: number; into: PmNode; depth: number }[] = [
+    { children: doc.getXmlFragment(sectionFragmentName(sectionKey)).toArray(), next: 0, into: root, depth: 0 },
+  ];
+  while (stack.length > 0) {
+    const frame = stack.at(-1)!;
+    if (frame.next >= frame.children.length) {
+      stack.pop();
+      continue;
+    }
+    const child = frame.children[frame.next++]!;
+    if (child instanceof Y.XmlText) {
+      appendText((frame.into.content ??= []), child);
+      if (frame.into.content.length === 0) delete frame.into.content;
+    } else if (child instanceof Y.XmlElement) {
+      const children = child.toArray();
+      const isTextBlock = children.length === 0 || children.some((grandchild) => grandchild instanceof Y.XmlText);
+      // Past the bound a container's blocks are lifted into the container above; text blocks
+      // are kept whole, so no words are lost.
+      if (frame.depth >= MAX_READ_DEPTH && !isTextBlock) {
+        stack.push({ children, next: 0, into: frame.into, depth: frame.depth });
+        continue;
+      }
+      const node: PmNode = { type: child.nodeName };
+      const attrs = child.getAttributes() as Record<string, unknown>;
+      if (Object.keys(attrs).length > 0) node.attrs = attrs;
+      (frame.into.content ??= []).push(node);
+      stack.push({ children, next: 0, into: node, depth: frame.depth + 1 });
+    }
   }
-  return content;
-}
-
-function elementToJson(element: Y.XmlElement): PmNode {
-  const node: PmNode = { type: element.nodeName };
-  const attrs = element.getAttributes() as Record<string, unknown>;
-  if (Object.keys(attrs).length > 0) node.attrs = attrs;
-  const content = childrenToJson(element);
-  if (content.length > 0) node.content = content;
-  return node;
+  return root.content ? root : { type: "doc", content: [] };
 }
 
 /**

@@ -1,7 +1,10 @@
 import { availableParallelism } from "node:os";
 import { dirname, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { closeDatabase, openDatabase } from "../db/client.server";
+import { eq } from "drizzle-orm";
+import { closeDatabase, openDatabase, type Db } from "../db/client.server";
+import { plans } from "../db/schema";
+import { COLLAB_LIMITS } from "./limits.server";
 import { planAuditLog } from "./audit.server";
 import { SignInThrottle } from "./auth/sign-in-throttle.server";
 import { AuthService } from "./auth/sessions.server";
@@ -38,6 +41,9 @@ export function createServices(env: Env) {
     idleUnloadMs: env.COLLAB_IDLE_UNLOAD_SECONDS * 1000,
     compactAfterUpdates: 500,
     awarenessBatchMs: 50,
+    sectionKeysOf: (planId) => planSectionKeys(db, planId),
+    maxPlanBytes: COLLAB_LIMITS.maxPlanBytes,
+    maxPresenceClients: COLLAB_LIMITS.maxPresenceClientsPerConnection,
   });
   const auth = new AuthService(db, new SignInThrottle(), {
     secret: resolveSessionSecret(db, env.SESSION_SECRET),
@@ -86,6 +92,11 @@ export function createServices(env: Env) {
       closeDatabase(db);
     },
   };
+}
+
+function planSectionKeys(db: Db, planId: string): string[] {
+  const plan = db.select({ template: plans.template }).from(plans).where(eq(plans.id, planId)).get();
+  return plan?.template.sections.map((section) => section.key) ?? [];
 }
 
 /** A Secure cookie is never sent back over plain HTTP, so it is set only behind HTTPS. */

@@ -41,6 +41,7 @@ const STATUS_LABEL: Record<ConnectionStatus, string> = {
   connecting: "Connecting…",
   connected: "Live",
   offline: "Offline: changes kept on this device",
+  refused: "Change refused",
 };
 
 export function PlanWorkspace({
@@ -56,7 +57,7 @@ export function PlanWorkspace({
   editable: boolean;
   initialEvents: PlanEventsState;
 }) {
-  const { connection, status, synced } = usePlanConnection(plan.id, me);
+  const { connection, status, synced, problem } = usePlanConnection(plan.id, me);
   const people = usePresence(connection?.provider);
   const { signoffs, comments } = usePlanEvents(connection?.provider, initialEvents);
   const commentUi = useCommentUi(comments);
@@ -95,6 +96,11 @@ export function PlanWorkspace({
                 {STATUS_LABEL[status]}
               </span>
             </p>
+            {problem ? (
+              <p className="plan__problem" role="alert" data-testid="connection-problem">
+                {problem}
+              </p>
+            ) : null}
             <p className="plan__progress" data-testid="plan-progress">
               <span className={`plan-status plan-status--${signoffs.status}`} data-testid="plan-status">
                 {signoffs.status === "final" ? "Final" : "Draft"}

@@ -3,7 +3,13 @@ import { IndexeddbPersistence } from "y-indexeddb";
 import { WebsocketProvider } from "y-websocket";
 import * as Y from "yjs";
 
-export type ConnectionStatus = "connecting" | "connected" | "offline";
+export type ConnectionStatus = "connecting" | "connected" | "offline" | "refused";
+
+/** Close codes that mean the server turned away a change: sending it again gets the same. */
+const REFUSED = new Set([4400, 4413]);
+/** Close codes that mean the server is in trouble (1011) or busy (1013): come back slowly. */
+const SERVER_TROUBLE = new Set([1011, 1013]);
+const TROUBLE_RETRY_MS = { first: 1000, max: 30_000 };
 
 export interface PlanConnection {
   doc: Y.Doc;
@@ -26,6 +32,7 @@ export function usePlanConnection(planId: string, me: PresenceUser) {
   const [connection, setConnection] = useState<PlanConnection | null>(null);
   const [status, setStatus] = useState<ConnectionStatus>("connecting");
   const [synced, setSynced] = useState(false);
+  const [problem, setProblem] = useState<string | null>(null);
 
   useEffect(() => {
     const doc = new Y.Doc();
@@ -45,11 +52,37 @@ export function usePlanConnection(planId: string, me: PresenceUser) {
     const markOffline = () => {
       if (!provider.wsconnected) setStatus("offline");
     };
-    provider.on("connection-close", markOffline);
     provider.on("connection-error", markOffline);
+    // The provider reconnects 100 ms after any close of an open connection, so a change the
+    // server refuses would be resent forever: stop, and drop this device's copy, which holds
+    // it, so that a reload starts from the plan as the server keeps it.
+    let retryMs = TROUBLE_RETRY_MS.first;
+    let retry: ReturnType<typeof setTimeout> | undefined;
+    let openedAt = 0;
+    provider.on("status", ({ status }) => {
+      if (status === "connected") openedAt = Date.now();
+    });
+    provider.on("connection-close", (event: CloseEvent | null) => {
+      markOffline();
+      if (event && REFUSED.has(event.code)) {
+        provider.disconnect();
+        void local.clearData();
+        setStatus("refused");
+        setProblem(`${event.reason || "The server refused a change"}. Reload the page to go on from the saved plan.`);
+        return;
+      }
+      if (event && SERVER_TROUBLE.has(event.code)) {
+        if (Date.now() - openedAt > 10 * TROUBLE_RETRY_MS.first) retryMs = TROUBLE_RETRY_MS.first;
+        provider.disconnect();
+        clearTimeout(retry);
+        retry = setTimeout(() => provider.connect(), retryMs);
+        retryMs = Math.min(retryMs * 2, TROUBLE_RETRY_MS.max);
+      }
+    });
     provider.on("sync", (isSynced: boolean) => setSynced(isSynced));
     setConnection({ doc, provider });
     return () => {
+      clearTimeout(retry);
       provider.destroy();
       void local.destroy();
       doc.destroy();
@@ -57,7 +90,7 @@ export function usePlanConnection(planId: string, me: PresenceUser) {
     };
   }, [planId, me.id]);
 
-  return { connection, status, synced };
+  return { connection, status, synced, problem };
 }
 
 /** Everyone with the plan open, once each however many tabs they have. */

@@ -1,6 +1,6 @@
 import { useEffect, useState } from "react";
 import type { WebsocketProvider } from "y-websocket";
-import { subscribeToPlanEvents, type CommentView, type PlanSignoffView } from "~/lib/plan-events";
+import { applyCommentChanges, subscribeToPlanEvents, type CommentView, type PlanSignoffView } from "~/lib/plan-events";
 
 export interface PlanEventsState {
   signoffs: PlanSignoffView;
@@ -15,6 +15,9 @@ export function usePlanEvents(provider: WebsocketProvider | undefined, initial: 
     return subscribeToPlanEvents(provider, (event) => {
       if (event.type === "signoffs") setState((current) => ({ ...current, signoffs: event.signoffs }));
       if (event.type === "comments") setState((current) => ({ ...current, comments: event.comments }));
+      if (event.type === "comment-changes") {
+        setState((current) => ({ ...current, comments: applyCommentChanges(current.comments, event.changed, event.removed) }));
+      }
     });
   }, [provider]);
   return state;

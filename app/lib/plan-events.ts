@@ -73,7 +73,19 @@ export interface CommentView {
 
 export type PlanEvent =
   | { type: "signoffs"; signoffs: PlanSignoffView }
-  | { type: "comments"; comments: CommentView[] };
+  /** Every comment: sent when a client subscribes. */
+  | { type: "comments"; comments: CommentView[] }
+  /** After a change: the comments it changed or added, and those no longer shown. */
+  | { type: "comment-changes"; changed: CommentView[]; removed: string[] };
+
+/** The comment list after a `comment-changes` event: changed ones in place, new ones last. */
+export function applyCommentChanges(comments: CommentView[], changed: CommentView[], removed: string[]): CommentView[] {
+  const gone = new Set(removed);
+  const byId = new Map(changed.map((comment) => [comment.id, comment]));
+  const next = comments.filter((comment) => !gone.has(comment.id)).map((comment) => byId.get(comment.id) ?? comment);
+  const present = new Set(next.map((comment) => comment.id));
+  return [...next, ...changed.filter((comment) => !present.has(comment.id))];
+}
 
 /**
  * Opts a y-websocket provider in to plan events, again on every reconnect (the server sends

@@ -10,14 +10,14 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
     return jsonError(405, "use PATCH to edit a comment or DELETE to delete it");
   }
   const user = await requireApiUser(context, request);
-  const { plan } = requirePlanMember(context, user, params.id, "api");
+  const { plan, role } = requirePlanMember(context, user, params.id, "api");
   const commentId = params.commentId ?? "";
   if (request.method === "DELETE") {
-    await refusalsAsJson(() => context.comments.remove(plan, user, commentId));
+    await refusalsAsJson(() => context.comments.remove(plan, user, role, commentId));
     return new Response(null, { status: 204 });
   }
   const { body } = await readJson(request, editCommentSchema);
-  return Response.json(await refusalsAsJson(() => context.comments.edit(plan, user, commentId, body)));
+  return Response.json(await refusalsAsJson(() => context.comments.edit(plan, user, role, commentId, body)));
 }
 
 export function loader() {

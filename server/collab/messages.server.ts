@@ -2,9 +2,11 @@ import * as awarenessProtocol from "y-protocols/awareness";
 import * as syncProtocol from "y-protocols/sync";
 import * as decoding from "lib0/decoding";
 import * as encoding from "lib0/encoding";
-import * as Y from "yjs";
 import { PLAN_EVENTS_MESSAGE } from "../../app/lib/plan-events";
+import { CloseCode } from "./close-codes.server";
+import { COLLAB_LIMITS } from "../limits.server";
 import type { Peer, PlanRoom } from "./room.server";
+import { ProtocolError, Refused } from "./errors.server";
 
 /** The y-websocket protocol's message types (the first varint of every frame). */
 export const MessageType = {
@@ -15,8 +17,6 @@ export const MessageType = {
   PlanEvents: PLAN_EVENTS_MESSAGE,
 } as const;
 
-/** A frame that does not follow the protocol: the connection that sent it is closed. */
-export class ProtocolError extends Error {}
 
 /** The identity the server stamps on every presence state a peer publishes. */
 export interface PeerIdentity {
@@ -56,6 +56,9 @@ function handleSync(room: PlanRoom, peer: Peer, decoder: decoding.Decoder): void
   switch (syncType) {
     case syncProtocol.messageYjsSyncStep1: {
       const stateVector = readVarUint8Array(decoder);
+      // A client with nothing yet (an empty state vector is one zero byte) gets the message
+      // every such client shares, so many of them queue one copy of a large plan, not many.
+      if (stateVector.length === 1 && stateVector[0] === 0) return peer.send(room.fullStateMessage());
       let diff: Uint8Array;
       try {
         diff = room.stateAsUpdate(stateVector);
@@ -73,11 +76,6 @@ function handleSync(room: PlanRoom, peer: Peer, decoder: decoding.Decoder): void
     case syncProtocol.messageYjsUpdate: {
       const update = readVarUint8Array(decoder);
       if (peer.readOnly) return;
-      try {
-        Y.decodeUpdate(update);
-      } catch {
-        throw new ProtocolError("malformed document update");
-      }
       room.applyUpdate(peer, update);
       return;
     }
@@ -88,7 +86,8 @@ function handleSync(room: PlanRoom, peer: Peer, decoder: decoding.Decoder): void
 
 /**
  * Presence is relayed only for client ids the peer owns, and always under the peer's own
- * signed-in identity, whatever name the client put in it.
+ * signed-in identity, whatever name the client put in it. A state over the size limit, or
+ * more client ids than one connection may speak for, refuses the whole message.
  */
 function handleAwareness(
   room: PlanRoom,
@@ -98,20 +97,30 @@ function handleAwareness(
 ): void {
   const decoder = decoding.createDecoder(update);
   const count = readVarUint(decoder);
-  const stamped = encoding.createEncoder();
-  encoding.writeVarUint(stamped, count);
+  const own: { clientId: number; clock: number; state: Record<string, unknown> | null }[] = [];
   for (let i = 0; i < count; i++) {
     const clientId = readVarUint(decoder);
     const clock = readVarUint(decoder);
+    const json = readVarUint8Array(decoder);
     // The stock provider sends every presence change it hears back to the server, so most
-    // messages at a busy plan speak for others: drop those before reading their states.
+    // entries at a busy plan speak for others: skip those unread, and go on to the next.
     const owner = room.ownerOfClientId(clientId);
-    if ((owner && owner !== peer) || room.doc.clientID === clientId) return;
-    let state = readAwarenessState(decoder);
+    if ((owner && owner !== peer) || room.doc.clientID === clientId) continue;
+    if (json.byteLength > COLLAB_LIMITS.maxPresenceStateBytes) {
+      throw new Refused(CloseCode.UpdateRefused, `presence refused: a state over ${COLLAB_LIMITS.maxPresenceStateBytes / 1024} KiB`);
+    }
+    let state = readAwarenessState(json);
     if (state !== null) {
       const user = isRecord(state.user) ? state.user : {};
       state = { ...state, user: { ...user, ...identity } };
     }
+    own.push({ clientId, clock, state });
+  }
+  if (own.length === 0) return;
+  room.checkPresenceClaims(peer, own.filter((entry) => entry.state !== null).map((entry) => entry.clientId));
+  const stamped = encoding.createEncoder();
+  encoding.writeVarUint(stamped, own.length);
+  for (const { clientId, clock, state } of own) {
     encoding.writeVarUint(stamped, clientId);
     encoding.writeVarUint(stamped, clock);
     encoding.writeVarString(stamped, JSON.stringify(state));
@@ -119,10 +128,10 @@ function handleAwareness(
   awarenessProtocol.applyAwarenessUpdate(room.awareness, encoding.toUint8Array(stamped), peer);
 }
 
-function readAwarenessState(decoder: decoding.Decoder): Record<string, unknown> | null {
+function readAwarenessState(json: Uint8Array): Record<string, unknown> | null {
   let state: unknown;
   try {
-    state = JSON.parse(decoding.readVarString(decoder));
+    state = JSON.parse(new TextDecoder("utf-8", { fatal: true }).decode(json));
   } catch {
     throw new ProtocolError("malformed awareness state");
   }
@@ -137,7 +146,13 @@ function isRecord(value: unknown): value is Record<string, unknown> {
 /** lib0 reads past the end or into absurd lengths without complaint; these refuse both. */
 function readVarUint(decoder: decoding.Decoder): number {
   if (!decoding.hasContent(decoder)) throw new ProtocolError("message ended early");
-  const value = decoding.readVarUint(decoder);
+  let value: number;
+  try {
+    value = decoding.readVarUint(decoder);
+  } catch {
+    // A varint cut off mid-way: lib0 throws its own error, which is the client's fault too.
+    throw new ProtocolError("message ended early");
+  }
   if (!Number.isSafeInteger(value) || value > 0xffffffff) {
     throw new ProtocolError("varint out of range");
   }

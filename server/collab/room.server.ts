@@ -7,6 +7,9 @@ import { canEdit, type Role } from "../../app/lib/permissions";
 import { CloseCode } from "./close-codes.server";
 import { MessageType } from "./messages.server";
 import type { PlanEvent } from "../../app/lib/plan-events";
+import { guarded } from "./guard.server";
+import { ProtocolError, Refused } from "./errors.server";
+import { checkUpdate, type DocumentRules } from "./update-validation.server";
 
 /** One client connected to a room: what the room needs to know of it, whatever the transport. */
 export interface Peer {
@@ -30,6 +33,12 @@ export interface RoomOptions {
   awarenessBatchMs: number;
   /** The events a peer that subscribes to the plan's events is sent first. */
   currentEvents(planId: string): PlanEvent[];
+  /** What a peer's update may contain; checked before it touches the document. */
+  rules: DocumentRules;
+  /** Stored size past which only updates that delete are taken. */
+  maxPlanBytes: number;
+  /** Awareness client ids one peer may speak for. */
+  maxPresenceClients: number;
 }
 
 /**
@@ -57,6 +66,12 @@ export class PlanRoom {
   private pending: { update: Uint8Array; origin: unknown }[] = [];
   private pendingFlush: NodeJS.Immediate | undefined;
   private broken = false;
+  /** The stored snapshot and log, in bytes, as it grows and is compacted. */
+  private storedBytes: number;
+  private readonly guardedFlush: () => void;
+  /** The latest `fullStateMessage`, until the document changes. */
+  private fullState: Uint8Array | undefined;
+  private readonly guardedFlushAwareness: () => void;
 
   constructor(
     readonly planId: string,
@@ -67,6 +82,9 @@ export class PlanRoom {
     Y.applyUpdate(this.doc, stored.state);
     this.lastUpdateId = stored.lastUpdateId;
     this.loggedUpdates = stored.loggedUpdates;
+    this.storedBytes = stored.state.byteLength;
+    this.guardedFlush = guarded(`storing an update of plan ${planId}`, () => this.flush());
+    this.guardedFlushAwareness = guarded(`sending presence of plan ${planId}`, () => this.flushAwareness());
     this.awareness.setLocalState(null);
     this.doc.on("update", this.onDocUpdate);
     this.awareness.on("update", this.onAwarenessUpdate);
@@ -124,10 +142,39 @@ export class PlanRoom {
     for (const peer of this.subscribers) peer.send(message);
   }
 
-  /** Applies a peer's document update; the update event stores it and relays it. */
+  /**
+   * Applies a peer's document update, once it has passed the plan's rules; the update event
+   * stores it and relays it. Throws `Refused` for an update the plan will not take.
+   */
   applyUpdate(peer: Peer, update: Uint8Array): void {
     if (peer.readOnly) return;
-    Y.applyUpdate(this.doc, update, peer);
+    const { adds, complete } = checkUpdate(this.doc, update, this.options.rules);
+    if (!complete) return;
+    if (adds && this.storedBytes + update.byteLength > this.options.maxPlanBytes) {
+      const limit = Math.round(this.options.maxPlanBytes / 1024 / 1024);
+      throw new Refused(CloseCode.TooLarge, `change refused: the plan is at its size limit (${limit} MiB); delete something first`);
+    }
+    try {
+      Y.applyUpdate(this.doc, update, peer);
+    } catch {
+      // The document's own observers are guarded, so what fails here is the update.
+      throw new ProtocolError("malformed document update");
+    }
+    // Deleted content is only freed from the stored size by folding the log into a snapshot.
+    if (!adds && this.storedBytes > this.options.maxPlanBytes && !this.compactionScheduled) {
+      this.compactionScheduled = true;
+      setImmediate(guarded(`compacting plan ${this.planId}`, () => this.compact()));
+    }
+  }
+
+  /** Refuses presence for more client ids than one connection may speak for. */
+  checkPresenceClaims(peer: Peer, clientIds: number[]): void {
+    const claimed = this.peers.get(peer);
+    if (!claimed) return;
+    const added = clientIds.filter((id) => !claimed.has(id)).length;
+    if (claimed.size + added > this.options.maxPresenceClients) {
+      throw new Refused(CloseCode.UpdateRefused, `presence refused: more than ${this.options.maxPresenceClients} cursors on one connection`);
+    }
   }
 
   /** The awareness client ids a peer has claimed, so its presence can be removed on leave. */
@@ -149,6 +196,13 @@ export class PlanRoom {
     return Y.encodeStateAsUpdate(this.doc, stateVector);
   }
 
+  /** Sync step 2 with the whole document, built once per version of it. */
+  fullStateMessage(): Uint8Array {
+    this.flush();
+    this.fullState ??= syncStep2Message(Y.encodeStateAsUpdate(this.doc));
+    return this.fullState;
+  }
+
   /** Stores the updates applied since the last flush as one commit, then relays them. */
   flush(): void {
     clearImmediate(this.pendingFlush);
@@ -168,10 +222,11 @@ export class PlanRoom {
       return;
     }
     this.loggedUpdates += 1;
+    this.storedBytes += merged.byteLength;
     this.relay(batch, merged);
     if (this.loggedUpdates >= this.options.compactAfterUpdates && !this.compactionScheduled) {
       this.compactionScheduled = true;
-      setImmediate(() => this.compact());
+      setImmediate(guarded(`compacting plan ${this.planId}`, () => this.compact()));
     }
   }
 
@@ -180,8 +235,10 @@ export class PlanRoom {
     this.compactionScheduled = false;
     this.flush();
     if (this.loggedUpdates === 0 || this.broken) return;
-    this.store.compact(this.planId, Y.encodeStateAsUpdate(this.doc), this.lastUpdateId);
+    const state = Y.encodeStateAsUpdate(this.doc);
+    this.store.compact(this.planId, state, this.lastUpdateId);
     this.loggedUpdates = 0;
+    this.storedBytes = state.byteLength;
   }
 
   /** Closes every connection and releases the document. */
@@ -199,8 +256,9 @@ export class PlanRoom {
   }
 
   private readonly onDocUpdate = (update: Uint8Array, origin: unknown): void => {
+    this.fullState = undefined;
     this.pending.push({ update, origin });
-    this.pendingFlush ??= setImmediate(() => this.flush());
+    this.pendingFlush ??= setImmediate(this.guardedFlush);
   };
 
   /** Sends each peer the batch, leaving out the updates that peer sent itself. */
@@ -234,7 +292,7 @@ export class PlanRoom {
       }
     }
     for (const id of [...added, ...updated, ...removed]) this.awarenessChanged.add(id);
-    this.awarenessFlush ??= setTimeout(this.flushAwareness, this.options.awarenessBatchMs);
+    this.awarenessFlush ??= setTimeout(this.guardedFlushAwareness, this.options.awarenessBatchMs);
   };
 
   private readonly flushAwareness = (): void => {
@@ -268,6 +326,14 @@ export function syncUpdateMessage(update: Uint8Array): Uint8Array {
   const encoder = encoding.createEncoder();
   encoding.writeVarUint(encoder, MessageType.Sync);
   syncProtocol.writeUpdate(encoder, update);
+  return encoding.toUint8Array(encoder);
+}
+
+function syncStep2Message(update: Uint8Array): Uint8Array {
+  const encoder = encoding.createEncoder();
+  encoding.writeVarUint(encoder, MessageType.Sync);
+  encoding.writeVarUint(encoder, syncProtocol.messageYjsSyncStep2);
+  encoding.writeVarUint8Array(encoder, update);
   return encoding.toUint8Array(encoder);
 }
 

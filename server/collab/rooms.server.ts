@@ -4,6 +4,8 @@ import { CloseCode } from "./close-codes.server";
 import type { DocStore, StoredDoc } from "./doc-store.server";
 import { PlanRoom, syncUpdateMessage, type Peer } from "./room.server";
 import type { PlanEvent } from "../../app/lib/plan-events";
+import { guarded } from "./guard.server";
+import { documentRules } from "./update-validation.server";
 
 /**
  * A feature that follows each loaded plan, such as sign-off staleness: it watches the document
@@ -21,6 +23,10 @@ export interface RoomRegistryOptions {
   idleUnloadMs: number;
   compactAfterUpdates: number;
   awarenessBatchMs: number;
+  /** The plan's section keys: its document may hold `section:<key>` and `data:<key>` only. */
+  sectionKeysOf(planId: string): readonly string[];
+  maxPlanBytes: number;
+  maxPresenceClients: number;
 }
 
 /** The plans loaded in this process; a plan nobody has open is unloaded after a while. */
@@ -118,20 +124,30 @@ export class RoomRegistry {
       compactAfterUpdates: this.options.compactAfterUpdates,
       awarenessBatchMs: this.options.awarenessBatchMs,
       currentEvents: (id) => this.extensions.flatMap((extension) => extension.currentEvents(id)),
+      rules: documentRules(this.options.sectionKeysOf(planId)),
+      maxPlanBytes: this.options.maxPlanBytes,
+      maxPresenceClients: this.options.maxPresenceClients,
     });
     this.rooms.set(planId, room);
-    this.detachers.set(room, this.extensions.map((extension) => extension.attach(room)));
+    // A feature that fails on a plan (a spoiled one, say) is logged; the plan still opens.
+    const detachers: (() => void)[] = [];
+    for (const extension of this.extensions) {
+      guarded(`attaching ${extension.constructor.name} to plan ${planId}`, () => {
+        detachers.push(guarded(`detaching ${extension.constructor.name} from plan ${planId}`, extension.attach(room)));
+      })();
+    }
+    this.detachers.set(room, detachers);
     return room;
   }
 
   private scheduleUnload(room: PlanRoom): void {
     this.cancelUnload(room.planId);
-    const timer = setTimeout(() => {
+    const timer = setTimeout(guarded(`unloading plan ${room.planId}`, () => {
       this.unloadTimers.delete(room.planId);
       if (room.peerCount > 0) return;
       this.unload(room, CloseCode.GoingAway, "plan unloaded");
       console.log(`[collab] plan ${room.planId} unloaded after ${this.options.idleUnloadMs / 1000} s with no connection`);
-    }, this.options.idleUnloadMs);
+    }), this.options.idleUnloadMs);
     timer.unref();
     this.unloadTimers.set(room.planId, timer);
   }

@@ -4,19 +4,14 @@ import { WebSocket, WebSocketServer } from "ws";
 import { canEdit, type Role } from "../../app/lib/permissions";
 import { handleMessage, type PeerIdentity } from "./messages.server";
 import { CloseCode } from "./close-codes.server";
-import type { Peer } from "./room.server";
+import { ProtocolError, Refused } from "./errors.server";
+import type { CollabLimits } from "../limits.server";
+import type { Peer, PlanRoom } from "./room.server";
 import type { RoomRegistry } from "./rooms.server";
 
 export const COLLAB_PATH = /^\/collab\/([A-Za-z0-9-]{1,64})\/?$/;
 
-export interface CollabLimits {
-  /** Largest frame accepted; a larger one closes the connection (1009). */
-  maxPayloadBytes: number;
-  /** Unsent bytes queued for one client before it is dropped as too slow (it resyncs). */
-  maxBufferedBytes: number;
-  /** How often each connection is pinged; one that misses a pong is closed. */
-  pingIntervalMs: number;
-}
+export type SocketLimits = Pick<CollabLimits, "maxPayloadBytes" | "maxBufferedBytes" | "maxLargeSendBytes" | "pingIntervalMs">;
 
 export interface UpgradeDecision {
   identity: PeerIdentity;
@@ -38,10 +33,16 @@ export function attachCollabServer(
   server: Server,
   rooms: RoomRegistry,
   authorize: AuthorizeUpgrade,
-  limits: CollabLimits,
+  limits: SocketLimits,
 ) {
   const wss = new WebSocketServer({ noServer: true, maxPayload: limits.maxPayloadBytes });
   const alive = new WeakMap<WebSocket, boolean>();
+  /**
+   * Messages bigger than one connection's share, queued and not yet written, with how many
+   * connections hold each, and their bytes counted once each.
+   */
+  const largeSends = new Map<Uint8Array, number>();
+  let largeSendBytes = 0;
 
   const onUpgrade = (request: IncomingMessage, socket: Duplex, head: Buffer) => {
     const path = new URL(request.url ?? "/", "http://localhost").pathname;
@@ -63,17 +64,46 @@ export function attachCollabServer(
   };
 
   const connect = (ws: WebSocket, planId: string, decision: UpgradeDecision) => {
+    const who = `plan ${planId}, user ${decision.identity.id}`;
+    /** The large messages this connection has queued. */
+    const ownLarge = new Set<Uint8Array>();
+    const releaseLarge = (message: Uint8Array) => {
+      if (!ownLarge.delete(message)) return;
+      const holders = largeSends.get(message)! - 1;
+      if (holders > 0) return void largeSends.set(message, holders);
+      largeSends.delete(message);
+      largeSendBytes -= message.byteLength;
+    };
     const peer: Peer = {
       userId: decision.identity.id,
       sessionHash: decision.sessionHash,
       readOnly: !canEdit(decision.role),
       send(message) {
         if (ws.readyState !== WebSocket.OPEN) return;
-        if (ws.bufferedAmount > limits.maxBufferedBytes) {
-          ws.close(CloseCode.TryAgainLater, "client too slow");
+        const size = message.byteLength;
+        if (size <= limits.maxBufferedBytes) {
+          // Checked with the new message counted: a client that does not read is cut off
+          // before it holds more than its share, not after, and close frames would only queue.
+          const ownLargeBytes = [...ownLarge].reduce((sum, large) => sum + large.byteLength, 0);
+          if (ws.bufferedAmount - ownLargeBytes + size > limits.maxBufferedBytes) {
+            console.warn(`[collab] closing a connection that does not read its messages (${who})`);
+            return ws.terminate();
+          }
+          return ws.send(message);
+        }
+        // A plan's whole state can be bigger than one connection's share: it is sent when the
+        // process has room for it, counted apart from the connection's own share. Clients
+        // that share one message (a fresh client's full state) hold one copy between them.
+        const holders = largeSends.get(message) ?? 0;
+        if (holders === 0 && largeSendBytes + size > limits.maxLargeSendBytes) {
+          console.warn(`[collab] too many large sends queued; asking a client to come back later (${who})`);
+          ws.close(CloseCode.TryAgainLater, "server busy, try again shortly");
           return;
         }
-        ws.send(message);
+        if (holders === 0) largeSendBytes += size;
+        largeSends.set(message, holders + 1);
+        ownLarge.add(message);
+        ws.send(message, () => releaseLarge(message));
       },
       close(code, reason) {
         if (ws.readyState === WebSocket.OPEN || ws.readyState === WebSocket.CONNECTING) {
@@ -81,20 +111,43 @@ export function attachCollabServer(
         }
       },
     };
-    const room = rooms.join(planId, peer);
+    let room: PlanRoom;
+    try {
+      room = rooms.join(planId, peer);
+    } catch (error) {
+      console.error(`[collab] could not open the plan (${who})`, error);
+      return peer.close(CloseCode.InternalError, "the server could not open this plan");
+    }
     ws.on("message", (data, isBinary) => {
       if (!isBinary) return peer.close(CloseCode.UnsupportedData, "binary frames only");
       try {
         handleMessage(room, peer, decision.identity, toUint8Array(data));
-      } catch {
-        peer.close(CloseCode.InvalidPayload, "malformed message");
+      } catch (error) {
+        if (error instanceof Refused) {
+          console.warn(`[collab] refused a message (${who}): ${error.reason}`);
+          return peer.close(error.closeCode, error.reason);
+        }
+        if (error instanceof ProtocolError) {
+          console.warn(`[collab] malformed message (${who}): ${error.message}`);
+          return peer.close(CloseCode.InvalidPayload, "malformed message");
+        }
+        console.error(`[collab] failed to handle a message (${who})`, error);
+        peer.close(CloseCode.InternalError, "server error");
       }
     });
     ws.on("pong", () => alive.set(ws, true));
     // ws has already sent the fitting close frame (1009 for an oversized one); the listener
     // only keeps the error from being thrown as unhandled.
     ws.on("error", () => undefined);
-    ws.on("close", () => rooms.leave(room, peer));
+    ws.on("close", () => {
+      // Whatever it still had queued is dropped with the socket.
+      for (const message of [...ownLarge]) releaseLarge(message);
+      try {
+        rooms.leave(room, peer);
+      } catch (error) {
+        console.error(`[collab] failed to remove a connection (${who})`, error);
+      }
+    });
   };
 
   const pinger = setInterval(() => {

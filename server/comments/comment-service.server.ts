@@ -59,37 +59,40 @@ export class CommentService {
         authorId: user.id,
         body: input.body,
         // The server's reading of the anchor wins over what the client says it covered.
-        quote: anchored ? anchored.text : parent ? null : (input.quote?.trim() || null),
+        // A quote is only ever the server's reading of an anchor: one a client sent alone
+        // would be shown as the plan's words without being them.
+        quote: anchored ? anchored.text : null,
         anchorStart: anchored ? Buffer.from(anchored.stored.start) : null,
         anchorEnd: anchored ? Buffer.from(anchored.stored.end) : null,
         mentions: this.mentionedMembers(plan.id, input.body),
       })
       .run();
-    return this.changed(plan).find((comment) => comment.id === id)!;
+    return this.changed(plan, [id])[0]!;
   }
 
-  edit(plan: Plan, user: SessionUser, commentId: string, body: string): CommentView {
-    const comment = this.requireOwn(plan, user, commentId, "edit");
+  edit(plan: Plan, user: SessionUser, role: Role, commentId: string, body: string): CommentView {
+    const comment = this.requireOwn(plan, user, role, commentId, "edit");
     this.db
       .update(comments)
       .set({ body, editedAt: new Date(), mentions: this.mentionedMembers(plan.id, body) })
       .where(eq(comments.id, comment.id))
       .run();
-    return this.changed(plan).find((view) => view.id === comment.id)!;
+    return this.changed(plan, [comment.id])[0]!;
   }
 
   /** Deleting keeps the row, so a thread's replies keep their place; its text is dropped. */
-  remove(plan: Plan, user: SessionUser, commentId: string): void {
-    const comment = this.requireOwn(plan, user, commentId, "delete");
+  remove(plan: Plan, user: SessionUser, role: Role, commentId: string): void {
+    const comment = this.requireOwn(plan, user, role, commentId, "delete");
     this.db.update(comments).set({ body: "", mentions: [], deletedAt: new Date() }).where(eq(comments.id, comment.id)).run();
-    this.changed(plan);
+    // A deleted first comment is shown only while it has replies: its last one going hides it.
+    this.changed(plan, comment.parentId ? [comment.id, comment.parentId] : [comment.id]);
   }
 
   setResolved(plan: Plan, user: SessionUser, role: Role, commentId: string, resolved: boolean): CommentView {
     const comment = this.find(plan.id, commentId);
     if (!comment || comment.deletedAt) throw new Refusal("not-found", "comment not found");
     if (comment.parentId !== null) throw new Refusal("invalid", "only a thread's first comment is resolved or reopened");
-    if (comment.authorId !== user.id && !canEdit(role)) {
+    if (!canComment(role) || (comment.authorId !== user.id && !canEdit(role))) {
       throw new Refusal("forbidden", "only the thread's author or someone who may edit the plan resolves or reopens it");
     }
     if ((comment.resolvedAt !== null) === resolved) {
@@ -100,10 +103,14 @@ export class CommentService {
       .set(resolved ? { resolvedAt: new Date(), resolvedBy: user.id } : { resolvedAt: null, resolvedBy: null })
       .where(eq(comments.id, comment.id))
       .run();
-    return this.changed(plan).find((view) => view.id === comment.id)!;
+    return this.changed(plan, [comment.id])[0]!;
   }
 
-  private view(plan: Plan, doc: Y.Doc): CommentView[] {
+  /**
+   * The comments as clients see them, oldest first; with `only`, just those of them (a
+   * comment's anchor is resolved against its section's text, so that is what is spared).
+   */
+  private view(plan: Plan, doc: Y.Doc, only?: ReadonlySet<string>): CommentView[] {
     const rows = this.db
       .select({
         comment: comments,
@@ -120,6 +127,7 @@ export class CommentService {
     const names = new Map(rows.map((r) => [r.author.id, r.author.name]));
     for (const member of this.members.list(plan.id)) names.set(member.userId, member.name);
     return rows
+      .filter(({ comment }) => !only || only.has(comment.id))
       .filter(({ comment }) => !comment.deletedAt || (comment.parentId === null && liveReplies.has(comment.id)))
       .map(({ comment, author, resolvedBy }) => {
         const anchor = comment.anchorStart && comment.anchorEnd ? { start: comment.anchorStart, end: comment.anchorEnd } : null;
@@ -144,10 +152,15 @@ export class CommentService {
       });
   }
 
-  private changed(plan: Plan): CommentView[] {
-    const list = this.list(plan);
-    this.rooms.publish(plan.id, { type: "comments", comments: list });
-    return list;
+  /**
+   * Tells the plan's open clients what became of these comments: one change is one small
+   * message, whatever the number of comments on the plan. Answers their views, in order.
+   */
+  private changed(plan: Plan, ids: string[]): CommentView[] {
+    const views = this.rooms.read(plan.id, (doc) => this.view(plan, doc, new Set(ids)));
+    const shown = new Set(views.map((view) => view.id));
+    this.rooms.publish(plan.id, { type: "comment-changes", changed: views, removed: ids.filter((id) => !shown.has(id)) });
+    return views;
   }
 
   private find(planId: string, commentId: string) {
@@ -158,7 +171,8 @@ export class CommentService {
       .get();
   }
 
-  private requireOwn(plan: Plan, user: SessionUser, commentId: string, action: "edit" | "delete") {
+  private requireOwn(plan: Plan, user: SessionUser, role: Role, commentId: string, action: "edit" | "delete") {
+    if (!canComment(role)) throw new Refusal("forbidden", `viewers cannot ${action} comments; ask an owner for another role`);
     const comment = this.find(plan.id, commentId);
     if (!comment || comment.deletedAt) throw new Refusal("not-found", "comment not found");
     if (comment.authorId !== user.id) throw new Refusal("forbidden", `you can only ${action} your own comments`);

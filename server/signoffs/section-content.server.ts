@@ -3,7 +3,7 @@ import canonicalize from "canonicalize";
 import * as Y from "yjs";
 import { formatPounds } from "../../app/lib/budget";
 import { sectionDataName, sectionFragmentName } from "../../app/lib/doc-names";
-import { sectionPlainText, sectionRichTextJson } from "../plan-content.server";
+import { sectionData, sectionPlainText, sectionRichTextJson } from "../plan-content.server";
 
 /**
  * What a signatory signs: a section's rich text as ProseMirror JSON and its structured part,
@@ -13,7 +13,7 @@ import { sectionPlainText, sectionRichTextJson } from "../plan-content.server";
 export function sectionContent(doc: Y.Doc, sectionKey: string) {
   return {
     text: sectionRichTextJson(doc, sectionKey),
-    data: doc.getMap(sectionDataName(sectionKey)).toJSON(),
+    data: sectionData(doc, sectionKey),
   };
 }
 
@@ -50,9 +50,9 @@ export function encodeSectionState(doc: Y.Doc, sectionKey: string): Uint8Array {
  */
 export function sectionReadableText(doc: Y.Doc, sectionKey: string): string {
   const narrative = sectionPlainText(doc, sectionKey);
-  const rows = doc.getMap(sectionDataName(sectionKey)).get("rows");
-  if (!(rows instanceof Y.Array) || rows.length === 0) return narrative;
-  const rowLines = rows.toJSON().map((row: unknown, index: number) => `Row ${index + 1}: ${rowSummary(row)}`);
+  const rows = sectionData(doc, sectionKey).rows;
+  if (!Array.isArray(rows) || rows.length === 0) return narrative;
+  const rowLines = rows.map((row: unknown, index: number) => `Row ${index + 1}: ${rowSummary(row)}`);
   return [narrative, ...rowLines].join("\n");
 }
 

@@ -6,6 +6,7 @@ import type { Db } from "../../db/client.server";
 import { plans } from "../../db/schema";
 import type { RoomExtension } from "../collab/rooms.server";
 import { rootOf } from "../collab/doc-roots.server";
+import { guarded } from "../collab/guard.server";
 import type { Peer, PlanRoom } from "../collab/room.server";
 import type { SignoffService } from "./signoff-service.server";
 
@@ -33,16 +34,16 @@ export class SignoffRoomExtension implements RoomExtension {
     const dirty = new Map<string, string | null>();
     let timer: NodeJS.Timeout | null = null;
 
-    const check = () => {
+    const check = guarded(`checking sign-offs of plan ${room.planId} for staleness`, () => {
       if (timer) clearTimeout(timer);
       timer = null;
       if (dirty.size === 0) return;
       const changedBy = new Map(dirty);
       dirty.clear();
       this.signoffs.markStaleIfChanged(room.planId, room.doc, changedBy);
-    };
+    });
 
-    const onTransaction = (transaction: Y.Transaction) => {
+    const onTransaction = guarded(`noting edits of signed sections of plan ${room.planId}`, (transaction: Y.Transaction) => {
       const watched = this.signoffs.watchedSections(room.planId);
       if (watched.size === 0) return;
       for (const type of transaction.changed.keys()) {
@@ -50,7 +51,7 @@ export class SignoffRoomExtension implements RoomExtension {
         if (key !== undefined && watched.has(key)) dirty.set(key, editorOf(transaction.origin));
       }
       if (dirty.size > 0 && timer === null) timer = setTimeout(check, this.delayMs);
-    };
+    });
 
     room.doc.on("afterTransaction", onTransaction);
     // Edits stored before a crash, whose check never ran, are caught when the plan loads.

@@ -2,7 +2,7 @@ import { toBase64 } from "lib0/buffer";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import * as Y from "yjs";
 import { sectionFragmentName } from "../../app/lib/doc-names";
-import { subscribeToPlanEvents, type CommentView } from "../../app/lib/plan-events";
+import { applyCommentChanges, subscribeToPlanEvents, type CommentView } from "../../app/lib/plan-events";
 import { requestJson, signIn } from "../support/http";
 import { startServer, type RunningServer } from "../support/server";
 import { connectClient, waitFor, waitForSync, type TestClient } from "../support/yjs-client";
@@ -105,6 +105,7 @@ describe("comments anchored to the text", () => {
     let latest: CommentView[] = [];
     subscribeToPlanEvents(observer.provider, (event) => {
       if (event.type === "comments") latest = event.comments;
+      if (event.type === "comment-changes") latest = applyCommentChanges(latest, event.changed, event.removed);
     });
     const at = text.toString().indexOf(PHRASE);
     const byReviewer = await send("POST", `/api/plans/${planId}/comments`, REVIEWER, {

@@ -210,7 +210,7 @@ describe("exporting a plan to PDF", () => {
     });
     afterAll(() => new Promise<void>((resolve) => listener.close(() => resolve())));
 
-    it("a link to a loopback URL and a file:// path make no request and read no file; unknown nodes keep their text", async () => {
+    it("a link to a loopback URL and a file:// path make no request and read no file", async () => {
       const port = (listener.address() as { port: number }).port;
       // A reader opening this FIFO would block, and a writer could then open it: neither may happen.
       const fifo = join(mkdtempSync(join(tmpdir(), "coplan-fifo-")), "secret");
@@ -221,24 +221,23 @@ describe("exporting a plan to PDF", () => {
       const paragraph = new Y.XmlElement("paragraph");
       const text = new Y.XmlText();
       paragraph.insert(0, [text]);
-      const stranger = new Y.XmlElement("script");
-      stranger.insert(0, [new Y.XmlText("Text inside an unknown node")]);
       const fragment = editor.doc.getXmlFragment(sectionFragmentName("service-redesign"));
-      fragment.insert(fragment.length, [paragraph, stranger]);
+      // An element the editor's schema does not know is refused at the WebSocket now, so the
+      // PDF's handling of one is covered by the rich-text unit tests.
+      fragment.insert(fragment.length, [paragraph]);
       text.insert(0, "Loopback link", { link: { href: `http://127.0.0.1:${port}/steal` } });
       text.insert(text.length, " and ", { link: null });
       text.insert(text.length, "file link", { link: { href: `file://${fifo}` } });
       text.insert(text.length, ` ${fifo}`, { link: null });
       await waitFor(async () => {
         const plan = await getJson<{ sections: { key: string; text: string }[] }>(server.url, `/api/plans/${demoPlan}`, cookies[OWNER]);
-        return plan.body.sections.find((s) => s.key === "service-redesign")!.text.includes("Text inside an unknown node");
+        return plan.body.sections.find((s) => s.key === "service-redesign")!.text.includes(`file link ${fifo}`);
       });
 
       const exported = await exportPdf(demoPlan);
       expect(exported.status).toBe(200);
       const all = (await read(exported.pdf)).pages.join("\n");
       expect(all).toContain("Loopback link and file link");
-      expect(all).toContain("Text inside an unknown node");
       expect(requests).toBe(0);
       expect(() => openSync(fifo, constants.O_WRONLY | constants.O_NONBLOCK)).toThrow(/ENXIO/);
     });

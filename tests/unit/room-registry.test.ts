@@ -24,7 +24,14 @@ beforeEach(() => {
   const doc = new Y.Doc();
   doc.getText("t").insert(0, "stored words");
   store.append(PLAN, Y.encodeStateAsUpdate(doc));
-  rooms = new RoomRegistry(store, { idleUnloadMs: 100, compactAfterUpdates: 500, awarenessBatchMs: 50 });
+  rooms = new RoomRegistry(store, {
+    idleUnloadMs: 100,
+    compactAfterUpdates: 500,
+    awarenessBatchMs: 50,
+    sectionKeysOf: () => [],
+    maxPlanBytes: 1024 * 1024,
+    maxPresenceClients: 4,
+  });
 });
 afterEach(() => {
   rooms.closeAll();

@@ -1,0 +1,14 @@
+/**
+ * Wraps work that runs outside any request (a timer, an observer, a plan-event job) so that a
+ * fault in it is logged with what was being done and never ends the process: an uncaught
+ * error there would stop every plan for everyone.
+ */
+export function guarded<A extends unknown[]>(what: string, work: (...args: A) => void): (...args: A) => void {
+  return (...args: A) => {
+    try {
+      work(...args);
+    } catch (error) {
+      console.error(`[collab] failed while ${what}`, error);
+    }
+  };
+}
