@@ -1,15 +1,23 @@
 import { defineConfig } from "vitest/config";
 
+/**
+ * Three tiers: `unit` runs in-process with no build and no server (`npm run test:unit`, the
+ * fast loop); `integration` starts the built server on a real port and SQLite file; `browser`
+ * drives Debian's Chromium against it. `npm test` runs all three.
+ */
 export default defineConfig({
   resolve: { alias: { "~": new URL("./app", import.meta.url).pathname } },
   test: {
-    include: ["tests/**/*.test.ts"],
-    exclude: ["tests/bench/**", "node_modules/**"],
     environment: "node",
     reporters: ["default", "./tests/support/summary-reporter.ts"],
     pool: "forks",
     maxWorkers: 2,
     testTimeout: 60_000,
     hookTimeout: 60_000,
+    projects: [
+      { extends: true, test: { name: "unit", include: ["tests/unit/**/*.test.ts"] } },
+      { extends: true, test: { name: "integration", include: ["tests/integration/**/*.test.ts"] } },
+      { extends: true, test: { name: "browser", include: ["tests/browser/**/*.test.ts"] } },
+    ],
   },
 });
