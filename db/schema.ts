@@ -9,8 +9,8 @@ import {
   text,
   uniqueIndex,
 } from "drizzle-orm/sqlite-core";
-import { ROLES, SIDES } from "../app/lib/permissions";
-import type { PlanTemplate } from "../app/lib/template-schema";
+import { ROLES, SIDES } from "../app/shared/permissions";
+import type { PlanTemplate } from "../app/shared/template-schema";
 
 const createdAt = () =>
   integer("created_at", { mode: "timestamp_ms" })

@@ -1,8 +1,8 @@
 import { useEffect, useRef, useState, type FormEvent } from "react";
-import { COMMENT_MAX_LENGTH, type CommentAnchor } from "~/lib/comment-input";
-import { formatDateTime } from "~/lib/dates";
-import { canEdit, type Role } from "~/lib/permissions";
-import type { CommentView } from "~/lib/plan-events";
+import { COMMENT_MAX_LENGTH, type CommentAnchor } from "~/shared/comment-input";
+import { formatDateTime } from "~/shared/dates";
+import { canEdit, type Role } from "~/shared/permissions";
+import type { CommentView } from "~/shared/plan-events";
 
 /** A comment being written: on a section, and on some of its words if any were selected. */
 export interface CommentDraft {

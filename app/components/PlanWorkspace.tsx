@@ -1,9 +1,9 @@
 import { Link } from "@remix-run/react";
-import { ROLE_LABEL, SIDE_LABEL, type Role, type Side } from "~/lib/permissions";
-import type { SectionSignoffView } from "~/lib/plan-events";
-import { canComment } from "~/lib/permissions";
-import type { SectionKind } from "~/lib/template-schema";
-import { SECTION_KIND_LABEL, isStructuredKind } from "~/lib/structured-fields";
+import { ROLE_LABEL, SIDE_LABEL, type Role, type Side } from "~/shared/permissions";
+import type { SectionSignoffView } from "~/shared/plan-events";
+import { canComment } from "~/shared/permissions";
+import type { SectionKind } from "~/shared/template-schema";
+import { SECTION_KIND_LABEL, isStructuredKind } from "~/shared/structured-fields";
 import { PresenceList } from "./PresenceList";
 import { SuggestionLists } from "./RowsTable";
 import { StructuredSection } from "./StructuredSection";

@@ -1,8 +1,8 @@
 import { useState, type CSSProperties, type KeyboardEvent, type ReactNode } from "react";
 import * as Y from "yjs";
-import { DEPARTMENTS, FUNDING_MENU } from "~/lib/funding-menu";
-import { setField } from "~/lib/section-rows";
-import type { FieldDef } from "~/lib/structured-fields";
+import { DEPARTMENTS, FUNDING_MENU } from "~/shared/funding-menu";
+import { setField } from "~/shared/section-rows";
+import type { FieldDef } from "~/shared/structured-fields";
 import { cellId, useCellPresence } from "./CellPresence";
 import { initials } from "./PresenceList";
 import { TextCell } from "./TextCell";

@@ -4,9 +4,9 @@ import { Placeholder } from "@tiptap/extensions";
 import { EditorContent, useEditor, type Editor } from "@tiptap/react";
 import { BubbleMenu } from "@tiptap/react/menus";
 import { useEffect, useRef } from "react";
-import { CommentHighlights, setHighlightedThreads, type HighlightedThread } from "~/lib/comment-highlights";
-import { sectionFragmentName } from "~/lib/doc-names";
-import { richTextExtensions } from "~/lib/editor-extensions";
+import { CommentHighlights, setHighlightedThreads, type HighlightedThread } from "~/editor/comment-highlights";
+import { sectionFragmentName } from "~/shared/doc-names";
+import { richTextExtensions } from "~/shared/editor-extensions";
 import type { PlanConnection, PresenceUser } from "./usePlanConnection";
 import { narrativeUndoScope, type UndoScopes } from "./usePersonalUndo";
 

@@ -1,7 +1,7 @@
 import { useEffect, useState } from "react";
 import type * as Y from "yjs";
-import { sectionDataName, sectionFragmentName } from "~/lib/doc-names";
-import { SIDE_LABEL } from "~/lib/permissions";
+import { sectionDataName, sectionFragmentName } from "~/shared/doc-names";
+import { SIDE_LABEL } from "~/shared/permissions";
 import { ConfirmDialog } from "./ConfirmDialog";
 import type { Signer } from "./SignoffPanel";
 

@@ -1,9 +1,9 @@
 import { useState } from "react";
 import type * as Y from "yjs";
-import { formatDateTime } from "~/lib/dates";
-import { SIDE_LABEL, canSignOff, type Role, type Side } from "~/lib/permissions";
-import type { SectionSignoffView, SignoffRecordView } from "~/lib/plan-events";
-import type { SignoffState } from "~/lib/signoff-state";
+import { formatDateTime } from "~/shared/dates";
+import { SIDE_LABEL, canSignOff, type Role, type Side } from "~/shared/permissions";
+import type { SectionSignoffView, SignoffRecordView } from "~/shared/plan-events";
+import type { SignoffState } from "~/shared/signoff-state";
 import { ConfirmDialog } from "./ConfirmDialog";
 import { ChangeList, SignoffDialog, type WordChange } from "./SignoffDialog";
 

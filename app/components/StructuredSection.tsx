@@ -1,7 +1,7 @@
 import { useEffect, useMemo, useRef, useState } from "react";
 import type * as Y from "yjs";
-import { budgetTotals, formatPounds, parsePounds, type BudgetData } from "~/lib/budget";
-import { sectionDataName } from "~/lib/doc-names";
+import { budgetTotals, formatPounds, parsePounds, type BudgetData } from "~/shared/budget";
+import { sectionDataName } from "~/shared/doc-names";
 import {
   addRow,
   addYear,
@@ -10,14 +10,14 @@ import {
   nextFinancialYear,
   removeYear,
   setAmount,
-} from "~/lib/section-rows";
+} from "~/shared/section-rows";
 import {
   BUDGET_ASSET_FIELDS,
   BUDGET_FUNDING_FIELDS,
   MILESTONE_STATUSES,
   STRUCTURED_FIELDS,
   type StructuredKind,
-} from "~/lib/structured-fields";
+} from "~/shared/structured-fields";
 import { MoneyCell, RowsTable, type RowJson } from "./RowsTable";
 import { tableUndoScope, type UndoScopes } from "./usePersonalUndo";
 import { useSectionTable, type SectionTable } from "./useSectionTable";

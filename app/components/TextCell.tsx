@@ -1,7 +1,7 @@
 import { useEffect, useRef, type KeyboardEvent } from "react";
 import * as Y from "yjs";
-import { editText } from "~/lib/section-rows";
-import { mapThroughDelta } from "~/lib/text-delta";
+import { editText } from "~/shared/section-rows";
+import { mapThroughDelta } from "~/shared/text-delta";
 
 /**
  * A free-text table cell bound to its row's `Y.Text`: each keystroke becomes the smallest

@@ -1,8 +1,8 @@
 import type { Editor } from "@tiptap/react";
 import { useCallback, useMemo, useRef, useState } from "react";
-import { anchorForSelection } from "~/lib/comment-anchors";
-import type { HighlightedThread } from "~/lib/comment-highlights";
-import type { CommentView } from "~/lib/plan-events";
+import { anchorForSelection } from "~/editor/comment-anchors";
+import type { HighlightedThread } from "~/editor/comment-highlights";
+import type { CommentView } from "~/shared/plan-events";
 import type { CommentDraft } from "./CommentsSidebar";
 
 /**

@@ -1,6 +1,6 @@
 import { useEffect, useState } from "react";
 import type { WebsocketProvider } from "y-websocket";
-import { applyCommentChanges, subscribeToPlanEvents, type CommentView, type PlanSignoffView } from "~/lib/plan-events";
+import { applyCommentChanges, subscribeToPlanEvents, type CommentView, type PlanSignoffView } from "~/shared/plan-events";
 
 export interface PlanEventsState {
   signoffs: PlanSignoffView;

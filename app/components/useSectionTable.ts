@@ -1,7 +1,7 @@
 import { useEffect, useMemo, useState } from "react";
 import * as Y from "yjs";
-import { sectionDataName } from "~/lib/doc-names";
-import type { StructuredKind } from "~/lib/structured-fields";
+import { sectionDataName } from "~/shared/doc-names";
+import type { StructuredKind } from "~/shared/structured-fields";
 import { tableUndoScope, type UndoScopes } from "./usePersonalUndo";
 
 /**

@@ -1,5 +1,5 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
-import { canReadAudit } from "~/lib/permissions";
+import { canReadAudit } from "~/shared/permissions";
 import { requireApiUser } from "~/utils/auth.server";
 import { requireAllowed, methodNotAllowed } from "~/utils/http.server";
 import { requirePlanMember } from "~/utils/plan-access.server";

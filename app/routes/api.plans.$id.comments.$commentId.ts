@@ -1,5 +1,5 @@
 import type { ActionFunctionArgs } from "@remix-run/node";
-import { editCommentSchema } from "~/lib/comment-input";
+import { editCommentSchema } from "~/shared/comment-input";
 import { requireApiUser } from "~/utils/auth.server";
 import { jsonError, readJson, refusalsAsJson } from "~/utils/http.server";
 import { requirePlanMember } from "~/utils/plan-access.server";

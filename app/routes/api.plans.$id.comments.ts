@@ -1,5 +1,5 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
-import { newCommentSchema } from "~/lib/comment-input";
+import { newCommentSchema } from "~/shared/comment-input";
 import { requireApiUser } from "~/utils/auth.server";
 import { jsonError, readJson, refusalsAsJson, requireWithinCreateLimit } from "~/utils/http.server";
 import { requirePlanMember } from "~/utils/plan-access.server";

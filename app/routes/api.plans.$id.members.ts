@@ -1,6 +1,6 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
-import { addMemberSchema } from "~/lib/member-input";
-import { canManageMembers } from "~/lib/permissions";
+import { addMemberSchema } from "~/shared/member-input";
+import { canManageMembers } from "~/shared/permissions";
 import { requireApiUser } from "~/utils/auth.server";
 import { jsonError, readJson, refusalsAsJson, requireAllowed } from "~/utils/http.server";
 import { requirePlanMember } from "~/utils/plan-access.server";

@@ -1,5 +1,5 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
-import { signoffRequestSchema } from "~/lib/signoff-input";
+import { signoffRequestSchema } from "~/shared/signoff-input";
 import { requireApiUser } from "~/utils/auth.server";
 import { jsonError, readOptionalJson, refusalsAsJson } from "~/utils/http.server";
 import { requirePlanMember } from "~/utils/plan-access.server";

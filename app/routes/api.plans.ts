@@ -1,7 +1,7 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { requireApiUser } from "~/utils/auth.server";
 import { jsonError, readJson, refusalsAsJson, requireWithinCreateLimit } from "~/utils/http.server";
-import { newPlanSchema } from "~/lib/plan-input";
+import { newPlanSchema } from "~/shared/plan-input";
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const user = await requireApiUser(context, request);

@@ -2,8 +2,8 @@ import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { useLoaderData } from "@remix-run/react";
 import { AppHeader } from "~/components/AppHeader";
 import { PlanWorkspace } from "~/components/PlanWorkspace";
-import { canEdit } from "~/lib/permissions";
-import { userColor } from "~/lib/user-color";
+import { canEdit } from "~/shared/permissions";
+import { userColor } from "~/shared/user-color";
 import { requireUser } from "~/utils/auth.server";
 import { requirePlanMember } from "~/utils/plan-access.server";
 

@@ -2,9 +2,9 @@ import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remi
 import { data } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { AppHeader } from "~/components/AppHeader";
-import { isRefusal, REFUSAL_STATUS } from "~/lib/errors";
-import { addMemberSchema, changeRoleSchema } from "~/lib/member-input";
-import { canManageMembers, ROLE_LABEL, ROLES } from "~/lib/permissions";
+import { isRefusal, REFUSAL_STATUS } from "~/shared/errors";
+import { addMemberSchema, changeRoleSchema } from "~/shared/member-input";
+import { canManageMembers, ROLE_LABEL, ROLES } from "~/shared/permissions";
 import { requireUser } from "~/utils/auth.server";
 import { requirePlanMember } from "~/utils/plan-access.server";
 

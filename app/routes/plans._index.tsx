@@ -2,9 +2,9 @@ import type { ActionFunctionArgs, HeadersFunction, LoaderFunctionArgs, MetaFunct
 import { data, redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { AppHeader } from "~/components/AppHeader";
-import { isRefusal, REFUSAL_STATUS } from "~/lib/errors";
-import { ROLE_LABEL } from "~/lib/permissions";
-import { newPlanSchema } from "~/lib/plan-input";
+import { isRefusal, REFUSAL_STATUS } from "~/shared/errors";
+import { ROLE_LABEL } from "~/shared/permissions";
+import { newPlanSchema } from "~/shared/plan-input";
 import { requireUser } from "~/utils/auth.server";
 
 /** A refusal's Retry-After reaches the browser with the page, not only with its data. */

@@ -1,7 +1,7 @@
 import type { AppLoadContext } from "@remix-run/node";
 import type { z } from "zod";
 import type { CreateKind } from "../../server/limits.server";
-import { isRefusal, REFUSAL_STATUS } from "~/lib/errors";
+import { isRefusal, REFUSAL_STATUS } from "~/shared/errors";
 
 /** A JSON error response in the API's shape, `{"error": "..."}`. */
 export function jsonError(status: number, error: string, headers?: HeadersInit): Response {

@@ -3,7 +3,7 @@ import { createCookie, type Cookie } from "@remix-run/node";
 import { and, eq, gt, lt } from "drizzle-orm";
 import type { Db } from "../../db/client.server";
 import { sessions, users, type User } from "../../db/schema";
-import { recordAudit } from "../audit.server";
+import { recordAudit } from "../plans/audit.server";
 import type { SignInThrottle } from "./sign-in-throttle.server";
 import { decoyPasswordHash, verifyPassword } from "./passwords.server";
 

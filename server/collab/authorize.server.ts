@@ -3,8 +3,8 @@ import type { AuthService } from "../auth/sessions.server";
 import { clientAddress } from "../http/client-address.server";
 import { ConnectionCounter } from "../http/connection-caps.server";
 import type { ConnectionLimits } from "../limits.server";
-import { isAllowedOrigin } from "../origins.server";
-import type { PlanService } from "../plans.server";
+import { isAllowedOrigin } from "../http/origins.server";
+import type { PlanService } from "../plans/plan-service.server";
 import type { AuthorizeUpgrade } from "./websocket.server";
 
 /**

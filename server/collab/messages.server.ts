@@ -2,7 +2,7 @@ import * as awarenessProtocol from "y-protocols/awareness";
 import * as syncProtocol from "y-protocols/sync";
 import * as decoding from "lib0/decoding";
 import * as encoding from "lib0/encoding";
-import { PLAN_EVENTS_MESSAGE } from "../../app/lib/plan-events";
+import { PLAN_EVENTS_MESSAGE } from "../../app/shared/plan-events";
 import { CloseCode } from "./close-codes.server";
 import { COLLAB_LIMITS } from "../limits.server";
 import type { Peer, PlanRoom } from "./room.server";

@@ -1,9 +1,9 @@
 import * as Y from "yjs";
-import type { Role } from "../../app/lib/permissions";
+import type { Role } from "../../app/shared/permissions";
 import { CloseCode } from "./close-codes.server";
 import type { DocStore, StoredDoc } from "./doc-store.server";
 import { PlanRoom, syncUpdateMessage, type Peer } from "./room.server";
-import type { PlanEvent } from "../../app/lib/plan-events";
+import type { PlanEvent } from "../../app/shared/plan-events";
 import { guarded } from "./guard.server";
 import { documentRules } from "./update-validation.server";
 

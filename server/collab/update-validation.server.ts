@@ -1,7 +1,7 @@
 import { getSchema } from "@tiptap/core";
 import * as Y from "yjs";
-import { sectionDataName, sectionFragmentName } from "../../app/lib/doc-names";
-import { richTextExtensions } from "../../app/lib/editor-extensions";
+import { sectionDataName, sectionFragmentName } from "../../app/shared/doc-names";
+import { richTextExtensions } from "../../app/shared/editor-extensions";
 import { CloseCode } from "./close-codes.server";
 import { ProtocolError, Refused } from "./errors.server";
 import { COLLAB_LIMITS } from "../limits.server";

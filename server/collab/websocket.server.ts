@@ -1,7 +1,7 @@
 import type { IncomingMessage, Server } from "node:http";
 import type { Duplex } from "node:stream";
 import { WebSocket, WebSocketServer } from "ws";
-import { canEdit, type Role } from "../../app/lib/permissions";
+import { canEdit, type Role } from "../../app/shared/permissions";
 import { handleMessage, type PeerIdentity } from "./messages.server";
 import { CloseCode } from "./close-codes.server";
 import { ProtocolError, Refused } from "./errors.server";

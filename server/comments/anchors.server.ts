@@ -1,9 +1,9 @@
 import { fromBase64, toBase64 } from "lib0/buffer";
 import * as Y from "yjs";
-import type { CommentAnchor } from "../../app/lib/comment-input";
-import { sectionFragmentName } from "../../app/lib/doc-names";
-import { Refusal } from "../../app/lib/errors";
-import { sectionTextLayout } from "../plan-content.server";
+import type { CommentAnchor } from "../../app/shared/comment-input";
+import { sectionFragmentName } from "../../app/shared/doc-names";
+import { Refusal } from "../../app/shared/errors";
+import { sectionTextLayout } from "../plans/plan-content.server";
 
 /**
  * A comment's anchor: two Yjs relative positions in the section's fragment. They stay with the

@@ -1,5 +1,5 @@
 import { eq } from "drizzle-orm";
-import type { PlanEvent } from "../../app/lib/plan-events";
+import type { PlanEvent } from "../../app/shared/plan-events";
 import type { Db } from "../../db/client.server";
 import { plans } from "../../db/schema";
 import type { RoomExtension } from "../collab/rooms.server";

@@ -33,7 +33,7 @@ export function securityHeaders(options: { https: boolean }): RequestHandler[] {
     strictTransportSecurity: options.https,
     xFrameOptions: { action: "deny" },
     // Under helmet's default, no-referrer, browsers send `Origin: null` with form posts, which
-    // the cross-site check (server/csrf.server.ts) rightly refuses.
+    // the cross-site check (server/http/csrf.server.ts) rightly refuses.
     referrerPolicy: { policy: "same-origin" },
   });
   return [nonce, headers];

@@ -1,8 +1,8 @@
 import { getSchema } from "@tiptap/core";
 import { Node as PmNode, type Mark } from "@tiptap/pm/model";
 import type { Content, ContentText } from "pdfmake/interfaces";
-import { richTextExtensions } from "../../app/lib/editor-extensions";
-import type { PmNode as PmJson, PmText } from "../plan-content.server";
+import { richTextExtensions } from "../../app/shared/editor-extensions";
+import type { PmNode as PmJson, PmText } from "../plans/plan-content.server";
 import { breakable } from "./breakable.server";
 
 /** The editors' own schema: the PDF shows what the editor shows, and nothing it would not. */

@@ -1,9 +1,9 @@
 import { createHash } from "node:crypto";
 import canonicalize from "canonicalize";
 import * as Y from "yjs";
-import { formatPounds } from "../../app/lib/budget";
-import { sectionDataName, sectionFragmentName } from "../../app/lib/doc-names";
-import { sectionData, sectionPlainText, sectionRichTextJson } from "../plan-content.server";
+import { formatPounds } from "../../app/shared/budget";
+import { sectionDataName, sectionFragmentName } from "../../app/shared/doc-names";
+import { sectionData, sectionPlainText, sectionRichTextJson } from "../plans/plan-content.server";
 
 /**
  * What a signatory signs: a section's rich text as ProseMirror JSON and its structured part,

@@ -1,7 +1,7 @@
 import { eq } from "drizzle-orm";
 import * as Y from "yjs";
-import type { PlanEvent } from "../../app/lib/plan-events";
-import { sectionDataName, sectionFragmentName } from "../../app/lib/doc-names";
+import type { PlanEvent } from "../../app/shared/plan-events";
+import { sectionDataName, sectionFragmentName } from "../../app/shared/doc-names";
 import type { Db } from "../../db/client.server";
 import { plans } from "../../db/schema";
 import type { RoomExtension } from "../collab/rooms.server";

@@ -1,7 +1,7 @@
 import Database from "better-sqlite3";
 import * as Y from "yjs";
-import { sectionFragmentName } from "../../app/lib/doc-names";
-import { addRow, setAmount } from "../../app/lib/section-rows";
+import { sectionFragmentName } from "../../app/shared/doc-names";
+import { addRow, setAmount } from "../../app/shared/section-rows";
 import { requestJson } from "../support/http";
 import { seededRandom } from "../support/random";
 import { connectClient } from "./load/connect";

@@ -1,8 +1,8 @@
 import { WebSocket } from "ws";
 import { WebsocketProvider } from "y-websocket";
 import * as Y from "yjs";
-import { sectionFragmentName } from "../../app/lib/doc-names";
-import { subscribeToPlanEvents, type PlanSignoffView } from "../../app/lib/plan-events";
+import { sectionFragmentName } from "../../app/shared/doc-names";
+import { subscribeToPlanEvents, type PlanSignoffView } from "../../app/shared/plan-events";
 import { signIn } from "../support/http";
 import type { BenchServer } from "./servers";
 

@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it, onTestFinished } from "vitest";
 import * as Y from "yjs";
-import { sectionFragmentName } from "../../app/lib/doc-names";
+import { sectionFragmentName } from "../../app/shared/doc-names";
 import { runAdminInBackground } from "../support/admin";
 import { queryDatabase } from "../support/database";
 import { demoPlanId, getJson, signIn } from "../support/http";

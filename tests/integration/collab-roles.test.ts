@@ -1,6 +1,6 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import * as Y from "yjs";
-import { sectionFragmentName } from "../../app/lib/doc-names";
+import { sectionFragmentName } from "../../app/shared/doc-names";
 import { countRows } from "../support/database";
 import { demoPlanId, getJson, signIn } from "../support/http";
 import { RawPeer } from "../support/raw-peer";

@@ -2,7 +2,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { WebSocket } from "ws";
 import * as encoding from "lib0/encoding";
 import * as Y from "yjs";
-import { sectionFragmentName } from "../../app/lib/doc-names";
+import { sectionFragmentName } from "../../app/shared/doc-names";
 import { countRows } from "../support/database";
 import { demoPlanId, getJson, signIn } from "../support/http";
 import { startServer, type RunningServer } from "../support/server";

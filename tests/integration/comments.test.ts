@@ -1,8 +1,8 @@
 import { toBase64 } from "lib0/buffer";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import * as Y from "yjs";
-import { sectionFragmentName } from "../../app/lib/doc-names";
-import { applyCommentChanges, subscribeToPlanEvents, type CommentView } from "../../app/lib/plan-events";
+import { sectionFragmentName } from "../../app/shared/doc-names";
+import { applyCommentChanges, subscribeToPlanEvents, type CommentView } from "../../app/shared/plan-events";
 import { requestJson, signIn } from "../support/http";
 import { startServer, type RunningServer } from "../support/server";
 import { connectClient, waitFor, waitForSync, type TestClient } from "../support/yjs-client";

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from "vitest";
 import * as Y from "yjs";
-import { sectionFragmentName } from "../../app/lib/doc-names";
+import { sectionFragmentName } from "../../app/shared/doc-names";
 import { countRows } from "../support/database";
 import { demoPlanId, signIn } from "../support/http";
 import { startServer, type RunningServer } from "../support/server";

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import * as Y from "yjs";
 import type { Db } from "../../db/client.server";
 import * as schema from "../../db/schema";
-import { sectionFragmentName } from "../../app/lib/doc-names";
+import { sectionFragmentName } from "../../app/shared/doc-names";
 import { SqliteDocStore } from "../../server/collab/doc-store.server";
 import { writePlanContent } from "../bench/generated-plan";
 import { storedDocument } from "../support/database";

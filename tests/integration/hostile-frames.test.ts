@@ -1,7 +1,7 @@
 import * as encoding from "lib0/encoding";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import * as Y from "yjs";
-import { sectionFragmentName } from "../../app/lib/doc-names";
+import { sectionFragmentName } from "../../app/shared/doc-names";
 import { demoPlanId, getJson, signIn } from "../support/http";
 import { runSeed, seededRandom } from "../support/random";
 import { RawPeer } from "../support/raw-peer";

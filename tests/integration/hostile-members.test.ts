@@ -5,7 +5,7 @@ import { Worker } from "node:worker_threads";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { WebSocket } from "ws";
 import * as Y from "yjs";
-import { sectionDataName, sectionFragmentName } from "../../app/lib/doc-names";
+import { sectionDataName, sectionFragmentName } from "../../app/shared/doc-names";
 import { COLLAB_LIMITS } from "../../server/limits.server";
 import { demoPlanId, getJson, requestJson, signIn } from "../support/http";
 import { runSeed, seededRandom } from "../support/random";

@@ -4,7 +4,7 @@ import { connect, type Socket } from "node:net";
 import Database from "better-sqlite3";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { WebSocket } from "ws";
-import { DEMO_PASSWORD } from "../../server/demo-seed.server";
+import { DEMO_PASSWORD } from "../../server/ops/demo-seed.server";
 import { demoPlanId, requestJson, signIn } from "../support/http";
 import { startServer, type RunningServer } from "../support/server";
 

@@ -1,8 +1,8 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import * as Y from "yjs";
-import { sectionFragmentName } from "../../app/lib/doc-names";
-import { subscribeToPlanEvents, type PlanSignoffView } from "../../app/lib/plan-events";
-import { addRow } from "../../app/lib/section-rows";
+import { sectionFragmentName } from "../../app/shared/doc-names";
+import { subscribeToPlanEvents, type PlanSignoffView } from "../../app/shared/plan-events";
+import { addRow } from "../../app/shared/section-rows";
 import { getJson, requestJson, signIn, signOff } from "../support/http";
 import { startServer, type RunningServer } from "../support/server";
 import { connectClient, waitFor, waitForSync, type TestClient } from "../support/yjs-client";

@@ -2,7 +2,7 @@ import Database from "better-sqlite3";
 import { drizzle } from "drizzle-orm/better-sqlite3";
 import { afterAll, describe, expect, it } from "vitest";
 import * as Y from "yjs";
-import { sectionDataName, sectionFragmentName } from "../../app/lib/doc-names";
+import { sectionDataName, sectionFragmentName } from "../../app/shared/doc-names";
 import type { Db } from "../../db/client.server";
 import * as schema from "../../db/schema";
 import { SqliteDocStore } from "../../server/collab/doc-store.server";

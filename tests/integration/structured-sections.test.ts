@@ -1,7 +1,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { budgetTotals } from "../../app/lib/budget";
-import { sectionDataName } from "../../app/lib/doc-names";
-import { addRow, deleteRow, moveRow, rowsOf, setAmount, setField } from "../../app/lib/section-rows";
+import { budgetTotals } from "../../app/shared/budget";
+import { sectionDataName } from "../../app/shared/doc-names";
+import { addRow, deleteRow, moveRow, rowsOf, setAmount, setField } from "../../app/shared/section-rows";
 import { getJson, signIn } from "../support/http";
 import { startServer, type RunningServer } from "../support/server";
 import { connectClient, waitFor, waitForSync, type TestClient } from "../support/yjs-client";

@@ -1,7 +1,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import * as Y from "yjs";
-import { rowsOf, textFieldNames } from "../../app/lib/section-rows";
-import { mapThroughDelta } from "../../app/lib/text-delta";
+import { rowsOf, textFieldNames } from "../../app/shared/section-rows";
+import { mapThroughDelta } from "../../app/shared/text-delta";
 import { demoPlanId, getJson, signIn, signOff } from "../support/http";
 import { rewriteStoredDocument } from "../support/database";
 import { startServer, tempDatabasePath, type RunningServer } from "../support/server";

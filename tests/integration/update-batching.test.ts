@@ -1,7 +1,7 @@
 import * as decoding from "lib0/decoding";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import * as Y from "yjs";
-import { sectionFragmentName } from "../../app/lib/doc-names";
+import { sectionFragmentName } from "../../app/shared/doc-names";
 import { countRows } from "../support/database";
 import { demoPlanId, signIn } from "../support/http";
 import { RawPeer } from "../support/raw-peer";

@@ -5,7 +5,7 @@ const ROOT = resolve(import.meta.dirname, "../..");
 
 /** Runs `npm run admin -- ...`'s script against a database, as an operator would. */
 export function runAdmin(databasePath: string, ...args: string[]) {
-  const result = spawnSync(process.execPath, ["--import", "tsx", "server/admin.ts", ...args], {
+  const result = spawnSync(process.execPath, ["--import", "tsx", "server/ops/admin.ts", ...args], {
     cwd: ROOT,
     env: { ...process.env, DATABASE_PATH: databasePath },
     encoding: "utf8",
@@ -21,7 +21,7 @@ export function addUser(databasePath: string, email: string, name: string, side:
 
 /** The same, without blocking this process: for running while clients here keep editing. */
 export function runAdminInBackground(databasePath: string, ...args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const child = spawn(process.execPath, ["--import", "tsx", "server/admin.ts", ...args], {
+  const child = spawn(process.execPath, ["--import", "tsx", "server/ops/admin.ts", ...args], {
     cwd: ROOT,
     env: { ...process.env, DATABASE_PATH: databasePath },
   });

@@ -2,7 +2,7 @@ import { mkdirSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { chromium, type Browser, type Page } from "playwright-core";
 import { afterAll, beforeAll } from "vitest";
-import { DEMO_PASSWORD } from "../../server/demo-seed.server";
+import { DEMO_PASSWORD } from "../../server/ops/demo-seed.server";
 import { startServer, type RunningServer } from "./server";
 
 export const SCREENSHOTS = resolve(import.meta.dirname, "../output/screenshots");

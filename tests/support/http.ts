@@ -1,4 +1,4 @@
-import { DEMO_PASSWORD } from "../../server/demo-seed.server";
+import { DEMO_PASSWORD } from "../../server/ops/demo-seed.server";
 
 /** Signs in through the API and returns the Cookie header to send with later requests. */
 export async function signIn(baseUrl: string, email: string, password = DEMO_PASSWORD): Promise<string> {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { budgetTotals, DEFAULT_YEARS, formatPounds, parsePounds } from "../../app/lib/budget";
+import { budgetTotals, DEFAULT_YEARS, formatPounds, parsePounds } from "../../app/shared/budget";
 
 describe("amounts in pounds", () => {
   it.each([

@@ -11,7 +11,7 @@ import { closeDatabase, openDatabase, type Db } from "../../db/client.server";
 import * as schema from "../../db/schema";
 import { planSnapshots, planUpdates, plans } from "../../db/schema";
 import { SqliteDocStore } from "../../server/collab/doc-store.server";
-import { loadTemplates } from "../../server/templates.server";
+import { loadTemplates } from "../../server/templates/template-files.server";
 import { TEMPLATES_DIR } from "../../server/services.server";
 
 const PLAN = "plan-1";

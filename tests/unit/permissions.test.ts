@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { canComment, canEdit, canManageMembers, canRead, canReadAudit, canSignOff, ROLES, type Role } from "../../app/lib/permissions";
+import { canComment, canEdit, canManageMembers, canRead, canReadAudit, canSignOff, ROLES, type Role } from "../../app/shared/permissions";
 
 // The role table of docs/design.md, row by row: read, edit, comment, manage members.
 const TABLE: Record<Role, [boolean, boolean, boolean, boolean]> = {

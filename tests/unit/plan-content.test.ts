@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import * as Y from "yjs";
-import { sectionDataName, sectionFragmentName } from "../../app/lib/doc-names";
-import { sectionData, sectionPlainText } from "../../server/plan-content.server";
+import { sectionDataName, sectionFragmentName } from "../../app/shared/doc-names";
+import { sectionData, sectionPlainText } from "../../server/plans/plan-content.server";
 
 function element(name: string, children: (Y.XmlElement | Y.XmlText)[]): Y.XmlElement {
   const el = new Y.XmlElement(name);

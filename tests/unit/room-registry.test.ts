@@ -7,7 +7,7 @@ import { closeDatabase, openDatabase, type Db } from "../../db/client.server";
 import { plans } from "../../db/schema";
 import { SqliteDocStore } from "../../server/collab/doc-store.server";
 import { RoomRegistry } from "../../server/collab/rooms.server";
-import { loadTemplates } from "../../server/templates.server";
+import { loadTemplates } from "../../server/templates/template-files.server";
 import { TEMPLATES_DIR } from "../../server/services.server";
 import { waitFor } from "../support/yjs-client";
 

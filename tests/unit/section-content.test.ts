@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
 import * as Y from "yjs";
-import { sectionFragmentName } from "../../app/lib/doc-names";
-import { addRow, initialiseStructuredSections, setAmount, setField } from "../../app/lib/section-rows";
-import type { PlanTemplate } from "../../app/lib/template-schema";
+import { sectionFragmentName } from "../../app/shared/doc-names";
+import { addRow, initialiseStructuredSections, setAmount, setField } from "../../app/shared/section-rows";
+import type { PlanTemplate } from "../../app/shared/template-schema";
 import {
   encodeSectionState,
   readableTextOfState,

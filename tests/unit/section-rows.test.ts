@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import * as Y from "yjs";
-import { addRow, moveRow, removeDuplicateRows, rowsOf } from "../../app/lib/section-rows";
+import { addRow, moveRow, removeDuplicateRows, rowsOf } from "../../app/shared/section-rows";
 
 describe("adding budget rows", () => {
   it("keeps the row type asked for, and makes funding lines by default", () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { isFresh, planSignoffProgress, sectionSignoffState, type SignoffRecordFacts } from "../../app/lib/signoff-state";
+import { isFresh, planSignoffProgress, sectionSignoffState, type SignoffRecordFacts } from "../../app/shared/signoff-state";
 
 const HASH = "a".repeat(64);
 const OTHER = "b".repeat(64);

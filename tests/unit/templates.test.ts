@@ -1,9 +1,9 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { SECTION_KINDS } from "../../app/lib/template-schema";
+import { SECTION_KINDS } from "../../app/shared/template-schema";
 import { TEMPLATES_DIR } from "../../server/services.server";
-import { loadTemplates, parseTemplate, TemplateError } from "../../server/templates.server";
+import { loadTemplates, parseTemplate, TemplateError } from "../../server/templates/template-files.server";
 
 const files = readdirSync(TEMPLATES_DIR).filter((f) => f.endsWith(".json"));
 

@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
 import * as Y from "yjs";
-import { mapThroughDelta, type DeltaStep } from "../../app/lib/text-delta";
-import { addRow, convertTextCells, moveRow, rowsOf, setField, textEdit } from "../../app/lib/section-rows";
-import { sectionDataName } from "../../app/lib/doc-names";
+import { mapThroughDelta, type DeltaStep } from "../../app/shared/text-delta";
+import { addRow, convertTextCells, moveRow, rowsOf, setField, textEdit } from "../../app/shared/section-rows";
+import { sectionDataName } from "../../app/shared/doc-names";
 
 const sync = (a: Y.Doc, b: Y.Doc) => {
   Y.applyUpdate(b, Y.encodeStateAsUpdate(a, Y.encodeStateVector(b)));

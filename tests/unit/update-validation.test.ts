@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import * as Y from "yjs";
-import { sectionDataName, sectionFragmentName } from "../../app/lib/doc-names";
-import { addRow } from "../../app/lib/section-rows";
+import { sectionDataName, sectionFragmentName } from "../../app/shared/doc-names";
+import { addRow } from "../../app/shared/section-rows";
 import { Refused } from "../../server/collab/errors.server";
 import { COLLAB_LIMITS } from "../../server/limits.server";
 import { checkUpdate, documentRules } from "../../server/collab/update-validation.server";

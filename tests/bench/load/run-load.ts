@@ -1,6 +1,6 @@
 import { fork, type ChildProcess } from "node:child_process";
 import { resolve } from "node:path";
-import { sectionFragmentName } from "../../../app/lib/doc-names";
+import { sectionFragmentName } from "../../../app/shared/doc-names";
 import { now, type FromLoadProcess, type LoadClientSpec, type LoadProcessResult, type ServerTarget, type ToLoadProcess } from "./protocol";
 
 const CLIENT_PROCESS = resolve(import.meta.dirname, "client-process.ts");

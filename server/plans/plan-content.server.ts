@@ -1,6 +1,6 @@
 import canonicalize from "canonicalize";
 import * as Y from "yjs";
-import { sectionDataName, sectionFragmentName } from "../app/lib/doc-names";
+import { sectionDataName, sectionFragmentName } from "../../app/shared/doc-names";
 
 /** A section's rich text as plain text: one line per text block, hard breaks kept. */
 export function sectionPlainText(doc: Y.Doc, sectionKey: string): string {

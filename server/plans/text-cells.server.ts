@@ -1,9 +1,9 @@
 import { eq } from "drizzle-orm";
-import { convertTextCells } from "../app/lib/section-rows";
-import type { Db } from "../db/client.server";
-import { plans } from "../db/schema";
-import type { PlanRoom } from "./collab/room.server";
-import type { RoomExtension } from "./collab/rooms.server";
+import { convertTextCells } from "../../app/shared/section-rows";
+import type { Db } from "../../db/client.server";
+import { plans } from "../../db/schema";
+import type { PlanRoom } from "../collab/room.server";
+import type { RoomExtension } from "../collab/rooms.server";
 
 /** The origin of the conversion edit, so that logs and observers can tell it from a person's. */
 export const TEXT_CELL_CONVERSION = Symbol("text cells converted by the server");

@@ -1,8 +1,8 @@
 import { and, asc, eq } from "drizzle-orm";
-import { Refusal } from "../app/lib/errors";
-import type { Role } from "../app/lib/permissions";
-import type { Db } from "../db/client.server";
-import { planMembers, users } from "../db/schema";
+import { Refusal } from "../../app/shared/errors";
+import type { Role } from "../../app/shared/permissions";
+import type { Db } from "../../db/client.server";
+import { planMembers, users } from "../../db/schema";
 import { recordAudit } from "./audit.server";
 
 /** Told of every change of who may open a plan, so open connections follow at once. */

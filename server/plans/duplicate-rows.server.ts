@@ -1,9 +1,9 @@
 import * as Y from "yjs";
-import { removeDuplicateRows, type Row } from "../app/lib/section-rows";
-import { rootOf } from "./collab/doc-roots.server";
-import { guarded } from "./collab/guard.server";
-import type { RoomExtension } from "./collab/rooms.server";
-import type { PlanRoom } from "./collab/room.server";
+import { removeDuplicateRows, type Row } from "../../app/shared/section-rows";
+import { rootOf } from "../collab/doc-roots.server";
+import { guarded } from "../collab/guard.server";
+import type { RoomExtension } from "../collab/rooms.server";
+import type { PlanRoom } from "../collab/room.server";
 
 /** The origin of the server's own clean-up edits, so they do not trigger another check. */
 const CLEANUP = Symbol("duplicate rows removed by the server");

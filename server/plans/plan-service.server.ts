@@ -1,19 +1,19 @@
 import { randomUUID } from "node:crypto";
 import * as Y from "yjs";
-import { budgetTotals, type BudgetData } from "../app/lib/budget";
-import { initialiseStructuredSections } from "../app/lib/section-rows";
+import { budgetTotals, type BudgetData } from "../../app/shared/budget";
+import { initialiseStructuredSections } from "../../app/shared/section-rows";
 import { and, desc, eq } from "drizzle-orm";
-import type { NewPlanInput } from "../app/lib/plan-input";
-import type { Role } from "../app/lib/permissions";
-import { Refusal } from "../app/lib/errors";
-import type { Db } from "../db/client.server";
-import { planMembers, plans, type Plan } from "../db/schema";
+import type { NewPlanInput } from "../../app/shared/plan-input";
+import type { Role } from "../../app/shared/permissions";
+import { Refusal } from "../../app/shared/errors";
+import type { Db } from "../../db/client.server";
+import { planMembers, plans, type Plan } from "../../db/schema";
 import { recordAudit } from "./audit.server";
-import type { RoomRegistry } from "./collab/rooms.server";
-import type { DocStore } from "./collab/doc-store.server";
+import type { RoomRegistry } from "../collab/rooms.server";
+import type { DocStore } from "../collab/doc-store.server";
 import { sectionData, sectionPlainText } from "./plan-content.server";
-import type { SignoffService } from "./signoffs/signoff-service.server";
-import type { TemplateCatalog } from "./template-catalog.server";
+import type { SignoffService } from "../signoffs/signoff-service.server";
+import type { TemplateCatalog } from "../templates/template-catalog.server";
 
 export interface PlanSummary {
   id: string;

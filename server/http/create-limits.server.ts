@@ -1,5 +1,5 @@
 import { RateLimiterMemory, RateLimiterRes } from "rate-limiter-flexible";
-import { CREATE_LIMITS, type CreateKind } from "./limits.server";
+import { CREATE_LIMITS, type CreateKind } from "../limits.server";
 
 /** Per-user limits on creating plans, templates and comments (values in limits.server.ts). */
 export class CreateLimits {

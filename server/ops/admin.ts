@@ -1,10 +1,10 @@
 /** `npm run admin -- <command> ...`: administration from the command line. */
 import { parseArgs } from "node:util";
 import { z } from "zod";
-import { closeDatabase, openDatabase } from "../db/client.server";
-import { loadEnv } from "./env.server";
+import { closeDatabase, openDatabase } from "../../db/client.server";
+import { loadEnv } from "../env.server";
 import { BackupError, backupDatabase } from "./backup.server";
-import { createUser, newUserSchema, UserExistsError } from "./users.server";
+import { createUser, newUserSchema, UserExistsError } from "../auth/users.server";
 
 class UsageError extends Error {}
 

@@ -1,10 +1,10 @@
 import { randomUUID } from "node:crypto";
 import { eq } from "drizzle-orm";
 import { z } from "zod";
-import { SIDES } from "../app/lib/permissions";
-import type { Db } from "../db/client.server";
-import { users, type User } from "../db/schema";
-import { hashPassword } from "./auth/passwords.server";
+import { SIDES } from "../../app/shared/permissions";
+import type { Db } from "../../db/client.server";
+import { users, type User } from "../../db/schema";
+import { hashPassword } from "./passwords.server";
 
 export const newUserSchema = z.object({
   email: z.email().transform((email) => email.trim().toLowerCase()),

@@ -1,11 +1,11 @@
 import * as Y from "yjs";
-import type { Role, Side } from "../app/lib/permissions";
-import { sectionFragmentName } from "../app/lib/doc-names";
-import { addRow, setAmount } from "../app/lib/section-rows";
-import { users } from "../db/schema";
-import { SqliteDocStore } from "./collab/doc-store.server";
-import type { Services } from "./services.server";
-import { createUser, newUserSchema } from "./users.server";
+import type { Role, Side } from "../../app/shared/permissions";
+import { sectionFragmentName } from "../../app/shared/doc-names";
+import { addRow, setAmount } from "../../app/shared/section-rows";
+import { users } from "../../db/schema";
+import { SqliteDocStore } from "../collab/doc-store.server";
+import type { Services } from "../services.server";
+import { createUser, newUserSchema } from "../auth/users.server";
 
 export const DEMO_PASSWORD = "coplan-demo";
 

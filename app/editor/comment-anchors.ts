@@ -2,7 +2,7 @@ import type { EditorState } from "@tiptap/pm/state";
 import { absolutePositionToRelativePosition, relativePositionToAbsolutePosition, ySyncPluginKey } from "@tiptap/y-tiptap";
 import { fromBase64, toBase64 } from "lib0/buffer";
 import * as Y from "yjs";
-import type { CommentAnchor } from "./comment-input";
+import type { CommentAnchor } from "../shared/comment-input";
 
 /**
  * Comment anchors in the editor: a selection becomes two Yjs relative positions, and an anchor

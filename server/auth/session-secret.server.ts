@@ -1,7 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { eq } from "drizzle-orm";
-import type { Db } from "../db/client.server";
-import { settings } from "../db/schema";
+import type { Db } from "../../db/client.server";
+import { settings } from "../../db/schema";
 
 /**
  * SESSION_SECRET when given; otherwise a random secret made once and kept in the database, so

@@ -1,6 +1,6 @@
 import { desc, eq } from "drizzle-orm";
-import type { Db } from "../db/client.server";
-import { auditEvents, users } from "../db/schema";
+import type { Db } from "../../db/client.server";
+import { auditEvents, users } from "../../db/schema";
 
 export type AuditEntry = Pick<typeof auditEvents.$inferInsert, "planId" | "userId" | "type" | "detail">;
 

@@ -3,7 +3,7 @@ import { Plugin, PluginKey, type EditorState, type Transaction } from "@tiptap/p
 import { Decoration, DecorationSet } from "@tiptap/pm/view";
 import { ySyncPluginKey } from "@tiptap/y-tiptap";
 import { anchorRange } from "./comment-anchors";
-import type { CommentAnchor } from "./comment-input";
+import type { CommentAnchor } from "../shared/comment-input";
 
 export interface HighlightedThread {
   id: string;

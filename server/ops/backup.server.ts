@@ -1,6 +1,6 @@
 import { existsSync } from "node:fs";
 import Database from "better-sqlite3";
-import type { Db } from "../db/client.server";
+import type { Db } from "../../db/client.server";
 
 export class BackupError extends Error {}
 

@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { z } from "zod";
-import { planTemplateSchema, type PlanTemplate } from "../app/lib/template-schema";
+import { planTemplateSchema, type PlanTemplate } from "../../app/shared/template-schema";
 
 /** A template that does not validate: says which file, where in it, and what is wrong. */
 export class TemplateError extends Error {

@@ -1,9 +1,9 @@
 import { and, eq } from "drizzle-orm";
-import { Refusal } from "../app/lib/errors";
-import type { PlanTemplate } from "../app/lib/template-schema";
-import type { Db } from "../db/client.server";
-import { importedTemplates } from "../db/schema";
-import { parseTemplate, TemplateError } from "./templates.server";
+import { Refusal } from "../../app/shared/errors";
+import type { PlanTemplate } from "../../app/shared/template-schema";
+import type { Db } from "../../db/client.server";
+import { importedTemplates } from "../../db/schema";
+import { parseTemplate, TemplateError } from "./template-files.server";
 
 /** The templates a user may start a plan from: the built-in files, and those they imported. */
 export class TemplateCatalog {
