@@ -3,7 +3,7 @@ import { dirname, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { eq } from "drizzle-orm";
 import { closeDatabase, openDatabase, type Db } from "../db/client.server";
-import { plans } from "../db/schema";
+import { plans as planTable, type Plan } from "../db/schema";
 import { COLLAB_LIMITS } from "./limits.server";
 import { planAuditLog } from "./plans/audit.server";
 import { SignInThrottle } from "./auth/sign-in-throttle.server";
@@ -41,7 +41,7 @@ export function createServices(env: Env) {
     idleUnloadMs: env.COLLAB_IDLE_UNLOAD_SECONDS * 1000,
     compactAfterUpdates: 500,
     awarenessBatchMs: 50,
-    sectionKeysOf: (planId) => planSectionKeys(db, planId),
+    planOf: (planId): Plan | undefined => db.select().from(planTable).where(eq(planTable.id, planId)).get(),
     maxPlanBytes: COLLAB_LIMITS.maxPlanBytes,
     maxPresenceClients: COLLAB_LIMITS.maxPresenceClientsPerConnection,
   });
@@ -50,14 +50,14 @@ export function createServices(env: Env) {
     secure: servedOverHttps(env),
     onSessionEnded: (sessionHash) => rooms.closeSession(sessionHash),
   });
-  rooms.use(new TextCellConversion(db));
+  rooms.use(new TextCellConversion());
   rooms.use(new DuplicateRowCleaner());
   const signoffs = new SignoffService(db, rooms);
-  rooms.use(new SignoffRoomExtension(db, signoffs, STALE_CHECK_DELAY_MS));
+  rooms.use(new SignoffRoomExtension(signoffs, STALE_CHECK_DELAY_MS));
   const plans = new PlanService(db, store, rooms, templates, signoffs);
   const members = new MemberService(db, (planId, userId, role) => rooms.updateAccess(planId, userId, role));
   const comments = new CommentService(db, rooms, members);
-  rooms.use(new CommentRoomExtension(db, comments));
+  rooms.use(new CommentRoomExtension(comments));
   const exports = new PlanExportService(
     db,
     rooms,
@@ -92,11 +92,6 @@ export function createServices(env: Env) {
       closeDatabase(db);
     },
   };
-}
-
-function planSectionKeys(db: Db, planId: string): string[] {
-  const plan = db.select({ template: plans.template }).from(plans).where(eq(plans.id, planId)).get();
-  return plan?.template.sections.map((section) => section.key) ?? [];
 }
 
 /** A Secure cookie is never sent back over plain HTTP, so it is set only behind HTTPS. */

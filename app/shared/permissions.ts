@@ -21,11 +21,6 @@ export const ROLE_LABEL: Record<Role, string> = {
 const EDITING_ROLES: ReadonlySet<Role> = new Set(["owner", "editor", "signatory"]);
 const COMMENTING_ROLES: ReadonlySet<Role> = new Set(["owner", "editor", "signatory", "reviewer"]);
 
-/** Anyone with a role on the plan may read all of it. */
-export function canRead(role: Role | null): role is Role {
-  return role !== null;
-}
-
 export function canEdit(role: Role | null): boolean {
   return role !== null && EDITING_ROLES.has(role);
 }

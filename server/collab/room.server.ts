@@ -1,15 +1,23 @@
 import * as awarenessProtocol from "y-protocols/awareness";
-import * as syncProtocol from "y-protocols/sync";
-import * as encoding from "lib0/encoding";
 import * as Y from "yjs";
 import type { DocStore, StoredDoc } from "./doc-store.server";
 import { canEdit, type Role } from "../../app/shared/permissions";
 import { CloseCode } from "./close-codes.server";
-import { MessageType } from "./messages.server";
+import { planEventMessage, presenceMessage, syncStep1Message, syncStep2Message, syncUpdateMessage } from "./protocol.server";
 import type { PlanEvent } from "../../app/shared/plan-events";
 import { guarded } from "./guard.server";
 import { ProtocolError, Refused } from "./errors.server";
 import { checkUpdate, type DocumentRules } from "./update-validation.server";
+
+/** Whether a transaction's origin is a connected client (the server's own edits are not). */
+export function isPeer(origin: unknown): origin is Peer {
+  return (
+    typeof origin === "object" &&
+    origin !== null &&
+    typeof (origin as Partial<Peer>).userId === "string" &&
+    typeof (origin as Partial<Peer>).send === "function"
+  );
+}
 
 /** One client connected to a room: what the room needs to know of it, whatever the transport. */
 export interface Peer {
@@ -32,7 +40,7 @@ export interface RoomOptions {
    */
   awarenessBatchMs: number;
   /** The events a peer that subscribes to the plan's events is sent first. */
-  currentEvents(planId: string): PlanEvent[];
+  currentEvents(): PlanEvent[];
   /** What a peer's update may contain; checked before it touches the document. */
   rules: DocumentRules;
   /** Stored size past which only updates that delete are taken. */
@@ -96,14 +104,9 @@ export class PlanRoom {
 
   join(peer: Peer): void {
     this.peers.set(peer, new Set());
-    const sync = encoding.createEncoder();
-    encoding.writeVarUint(sync, MessageType.Sync);
-    syncProtocol.writeSyncStep1(sync, this.doc);
-    peer.send(encoding.toUint8Array(sync));
+    peer.send(syncStep1Message(this.doc));
     const states = this.awareness.getStates();
-    if (states.size > 0) {
-      peer.send(this.awarenessMessage([...states.keys()]));
-    }
+    if (states.size > 0) peer.send(presenceMessage(this.awareness, [...states.keys()]));
   }
 
   leave(peer: Peer): void {
@@ -133,7 +136,7 @@ export class PlanRoom {
   subscribe(peer: Peer): void {
     if (!this.peers.has(peer) || this.subscribers.has(peer)) return;
     this.subscribers.add(peer);
-    for (const event of this.options.currentEvents(this.planId)) peer.send(planEventMessage(event));
+    for (const event of this.options.currentEvents()) peer.send(planEventMessage(event));
   }
 
   publish(event: PlanEvent): void {
@@ -175,11 +178,6 @@ export class PlanRoom {
     if (claimed.size + added > this.options.maxPresenceClients) {
       throw new Refused(CloseCode.UpdateRefused, `presence refused: more than ${this.options.maxPresenceClients} cursors on one connection`);
     }
-  }
-
-  /** The awareness client ids a peer has claimed, so its presence can be removed on leave. */
-  claimedClientIds(peer: Peer): Set<number> | undefined {
-    return this.peers.get(peer);
   }
 
   /** The peer that speaks for an awareness client id, if any. */
@@ -279,7 +277,7 @@ export class PlanRoom {
     { added, updated, removed }: { added: number[]; updated: number[]; removed: number[] },
     origin: unknown,
   ): void => {
-    const owner = origin as Peer | null;
+    const owner = isPeer(origin) ? origin : null;
     const claimed = owner ? this.peers.get(owner) : undefined;
     if (owner && claimed) {
       for (const id of added) {
@@ -298,48 +296,12 @@ export class PlanRoom {
   private readonly flushAwareness = (): void => {
     this.awarenessFlush = undefined;
     if (this.awarenessChanged.size === 0) return;
-    const message = this.awarenessMessage([...this.awarenessChanged]);
+    const message = presenceMessage(this.awareness, [...this.awarenessChanged]);
     this.awarenessChanged.clear();
     for (const peer of this.peers.keys()) peer.send(message);
   };
 
-  private awarenessMessage(clientIds: number[]): Uint8Array {
-    const encoder = encoding.createEncoder();
-    encoding.writeVarUint(encoder, MessageType.Awareness);
-    encoding.writeVarUint8Array(
-      encoder,
-      awarenessProtocol.encodeAwarenessUpdate(this.awareness, clientIds),
-    );
-    return encoding.toUint8Array(encoder);
-  }
-
   isBroken(): boolean {
     return this.broken;
   }
-}
-
-/**
- * Sync step 2 carrying a whole stored state: what a client holds after it is the stored
- * document, so it can be sent before the server has built its own copy.
- */
-export function syncUpdateMessage(update: Uint8Array): Uint8Array {
-  const encoder = encoding.createEncoder();
-  encoding.writeVarUint(encoder, MessageType.Sync);
-  syncProtocol.writeUpdate(encoder, update);
-  return encoding.toUint8Array(encoder);
-}
-
-function syncStep2Message(update: Uint8Array): Uint8Array {
-  const encoder = encoding.createEncoder();
-  encoding.writeVarUint(encoder, MessageType.Sync);
-  encoding.writeVarUint(encoder, syncProtocol.messageYjsSyncStep2);
-  encoding.writeVarUint8Array(encoder, update);
-  return encoding.toUint8Array(encoder);
-}
-
-function planEventMessage(event: PlanEvent): Uint8Array {
-  const encoder = encoding.createEncoder();
-  encoding.writeVarUint(encoder, MessageType.PlanEvents);
-  encoding.writeVarString(encoder, JSON.stringify(event));
-  return encoding.toUint8Array(encoder);
 }

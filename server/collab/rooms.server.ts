@@ -1,21 +1,23 @@
-import * as Y from "yjs";
+import type * as Y from "yjs";
 import type { Role } from "../../app/shared/permissions";
+import type { Plan } from "../../db/schema";
 import { CloseCode } from "./close-codes.server";
 import type { DocStore, StoredDoc } from "./doc-store.server";
-import { PlanRoom, syncUpdateMessage, type Peer } from "./room.server";
+import { syncUpdateMessage } from "./protocol.server";
+import { PlanRoom, type Peer } from "./room.server";
 import type { PlanEvent } from "../../app/shared/plan-events";
 import { guarded } from "./guard.server";
 import { documentRules } from "./update-validation.server";
 
 /**
- * A feature that follows each loaded plan, such as sign-off staleness: it watches the document
- * while the plan is loaded and tells subscribers its current state.
+ * A feature that follows each loaded plan, such as sign-off staleness: it may watch the
+ * document while the plan is loaded, and may tell subscribers its current state.
  */
 export interface RoomExtension {
-  /** Called when a plan is loaded; returns what to do when it is unloaded. */
-  attach(room: PlanRoom): () => void;
+  /** Called when a plan is loaded; may return what to do when it is unloaded. */
+  attach?(room: PlanRoom, plan: Plan): (() => void) | void;
   /** What a client that subscribes to the plan's events is sent first. */
-  currentEvents(planId: string): PlanEvent[];
+  currentEvents?(plan: Plan): PlanEvent[];
 }
 
 export interface RoomRegistryOptions {
@@ -23,8 +25,8 @@ export interface RoomRegistryOptions {
   idleUnloadMs: number;
   compactAfterUpdates: number;
   awarenessBatchMs: number;
-  /** The plan's section keys: its document may hold `section:<key>` and `data:<key>` only. */
-  sectionKeysOf(planId: string): readonly string[];
+  /** The plan as stored: its template's sections decide what its document may hold. */
+  planOf(planId: string): Plan | undefined;
   maxPlanBytes: number;
   maxPresenceClients: number;
 }
@@ -41,10 +43,6 @@ export class RoomRegistry {
     private readonly store: DocStore,
     private readonly options: RoomRegistryOptions,
   ) {}
-
-  get loadedCount(): number {
-    return this.rooms.size;
-  }
 
   isLoaded(planId: string): boolean {
     return this.rooms.has(planId);
@@ -120,11 +118,15 @@ export class RoomRegistry {
     if (existing) this.forget(existing);
     const stored = this.store.load(planId);
     onStored?.(stored);
+    const plan = this.options.planOf(planId);
     const room = new PlanRoom(planId, stored, this.store, {
       compactAfterUpdates: this.options.compactAfterUpdates,
       awarenessBatchMs: this.options.awarenessBatchMs,
-      currentEvents: (id) => this.extensions.flatMap((extension) => extension.currentEvents(id)),
-      rules: documentRules(this.options.sectionKeysOf(planId)),
+      currentEvents: () => {
+        const current = this.options.planOf(planId);
+        return current ? this.extensions.flatMap((extension) => extension.currentEvents?.(current) ?? []) : [];
+      },
+      rules: documentRules(plan?.template.sections.map((section) => section.key) ?? []),
       maxPlanBytes: this.options.maxPlanBytes,
       maxPresenceClients: this.options.maxPresenceClients,
     });
@@ -132,8 +134,11 @@ export class RoomRegistry {
     // A feature that fails on a plan (a spoiled one, say) is logged; the plan still opens.
     const detachers: (() => void)[] = [];
     for (const extension of this.extensions) {
+      if (!extension.attach || !plan) continue;
+      const attach = extension.attach.bind(extension);
       guarded(`attaching ${extension.constructor.name} to plan ${planId}`, () => {
-        detachers.push(guarded(`detaching ${extension.constructor.name} from plan ${planId}`, extension.attach(room)));
+        const detach = attach(room, plan);
+        if (detach) detachers.push(guarded(`detaching ${extension.constructor.name} from plan ${planId}`, detach));
       })();
     }
     this.detachers.set(room, detachers);

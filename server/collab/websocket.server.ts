@@ -2,7 +2,7 @@ import type { IncomingMessage, Server } from "node:http";
 import type { Duplex } from "node:stream";
 import { WebSocket, WebSocketServer } from "ws";
 import { canEdit, type Role } from "../../app/shared/permissions";
-import { handleMessage, type PeerIdentity } from "./messages.server";
+import { handleMessage, type PeerIdentity } from "./message-handler.server";
 import { CloseCode } from "./close-codes.server";
 import { ProtocolError, Refused } from "./errors.server";
 import type { CollabLimits } from "../limits.server";
@@ -165,9 +165,6 @@ export function attachCollabServer(
   server.on("upgrade", onUpgrade);
 
   return {
-    get connectionCount() {
-      return wss.clients.size;
-    },
     /**
      * Stops taking connections, and resolves once the open ones have closed: the rooms close
      * them as they unload; any a client has not closed after the grace period is cut.

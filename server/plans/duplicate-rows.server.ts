@@ -37,8 +37,4 @@ export class DuplicateRowCleaner implements RoomExtension {
     room.doc.on("afterTransaction", onTransaction);
     return () => room.doc.off("afterTransaction", onTransaction);
   }
-
-  currentEvents() {
-    return [];
-  }
 }

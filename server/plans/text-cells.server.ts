@@ -1,7 +1,5 @@
-import { eq } from "drizzle-orm";
 import { convertTextCells } from "../../app/shared/section-rows";
-import type { Db } from "../../db/client.server";
-import { plans } from "../../db/schema";
+import type { Plan } from "../../db/schema";
 import type { PlanRoom } from "../collab/room.server";
 import type { RoomExtension } from "../collab/rooms.server";
 
@@ -15,20 +13,11 @@ export const TEXT_CELL_CONVERSION = Symbol("text cells converted by the server")
  * sections hash the same and no sign-off goes stale.
  */
 export class TextCellConversion implements RoomExtension {
-  constructor(private readonly db: Db) {}
-
-  attach(room: PlanRoom): () => void {
-    const plan = this.db.select({ template: plans.template }).from(plans).where(eq(plans.id, room.planId)).get();
-    if (!plan) return () => {};
+  attach(room: PlanRoom, plan: Plan): void {
     let converted = 0;
     room.doc.transact(() => {
       converted = convertTextCells(room.doc, plan.template.sections);
     }, TEXT_CELL_CONVERSION);
     if (converted > 0) console.log(`[collab] plan ${room.planId}: ${converted} table cells made mergeable text`);
-    return () => {};
-  }
-
-  currentEvents() {
-    return [];
   }
 }

@@ -1,13 +1,11 @@
-import { eq } from "drizzle-orm";
-import * as Y from "yjs";
+import type * as Y from "yjs";
 import type { PlanEvent } from "../../app/shared/plan-events";
 import { sectionDataName, sectionFragmentName } from "../../app/shared/doc-names";
-import type { Db } from "../../db/client.server";
-import { plans } from "../../db/schema";
+import type { Plan } from "../../db/schema";
 import type { RoomExtension } from "../collab/rooms.server";
 import { rootOf } from "../collab/doc-roots.server";
 import { guarded } from "../collab/guard.server";
-import type { Peer, PlanRoom } from "../collab/room.server";
+import { isPeer, type PlanRoom } from "../collab/room.server";
 import type { SignoffService } from "./signoff-service.server";
 
 /**
@@ -18,14 +16,11 @@ import type { SignoffService } from "./signoff-service.server";
  */
 export class SignoffRoomExtension implements RoomExtension {
   constructor(
-    private readonly db: Db,
     private readonly signoffs: SignoffService,
     private readonly delayMs: number,
   ) {}
 
-  attach(room: PlanRoom): () => void {
-    const plan = this.db.select({ template: plans.template }).from(plans).where(eq(plans.id, room.planId)).get();
-    if (!plan) return () => {};
+  attach(room: PlanRoom, plan: Plan): () => void {
     const sectionOfRoot = new Map<Y.AbstractType<any>, string>();
     for (const { key } of plan.template.sections) {
       sectionOfRoot.set(room.doc.getXmlFragment(sectionFragmentName(key)), key);
@@ -64,16 +59,13 @@ export class SignoffRoomExtension implements RoomExtension {
     };
   }
 
-  currentEvents(planId: string): PlanEvent[] {
-    const plan = this.db.select().from(plans).where(eq(plans.id, planId)).get();
-    return plan ? [{ type: "signoffs", signoffs: this.signoffs.current(plan) }] : [];
+  currentEvents(plan: Plan): PlanEvent[] {
+    return [{ type: "signoffs", signoffs: this.signoffs.current(plan) }];
   }
 }
 
 
 /** Updates from clients carry their connection as origin; anything else has no editor. */
 function editorOf(origin: unknown): string | null {
-  return typeof origin === "object" && origin !== null && "userId" in origin
-    ? (origin as Peer).userId
-    : null;
+  return isPeer(origin) ? origin.userId : null;
 }

@@ -28,7 +28,7 @@ beforeEach(() => {
     idleUnloadMs: 100,
     compactAfterUpdates: 500,
     awarenessBatchMs: 50,
-    sectionKeysOf: () => [],
+    planOf: () => undefined,
     maxPlanBytes: 1024 * 1024,
     maxPresenceClients: 4,
   });

@@ -1,0 +1,81 @@
+import * as awarenessProtocol from "y-protocols/awareness";
+import { COLLAB_LIMITS } from "../limits.server";
+import { CloseCode } from "./close-codes.server";
+import { ProtocolError, Refused } from "./errors.server";
+import {
+  decodeClientMessage,
+  encodePresenceUpdate,
+  isRecord,
+  parsePresenceState,
+  syncStep2Message,
+  type PresenceEntry,
+} from "./protocol.server";
+import type { Peer, PlanRoom } from "./room.server";
+
+/** The identity the server stamps on every presence state a peer publishes. */
+export interface PeerIdentity {
+  id: string;
+  name: string;
+  organisation: string;
+}
+
+/**
+ * Handles one binary frame from a peer: decoded in full first, so a truncated or corrupt one
+ * changes nothing. A read-only peer's updates are dropped; everything else is the room's.
+ */
+export function handleMessage(room: PlanRoom, peer: Peer, identity: PeerIdentity, frame: Uint8Array): void {
+  const message = decodeClientMessage(frame);
+  switch (message.type) {
+    case "sync-step-1":
+      return peer.send(syncReply(room, message.stateVector));
+    case "update":
+      if (!peer.readOnly) room.applyUpdate(peer, message.update);
+      return;
+    case "presence":
+      return handlePresence(room, peer, identity, message.entries);
+    case "query-presence":
+      return;
+    case "subscribe-plan-events":
+      return room.subscribe(peer);
+  }
+}
+
+/**
+ * What the peer lacks. A client with nothing yet (an empty state vector is one zero byte) gets
+ * the message every such client shares, so many of them queue one copy of a large plan.
+ */
+function syncReply(room: PlanRoom, stateVector: Uint8Array): Uint8Array {
+  if (stateVector.length === 1 && stateVector[0] === 0) return room.fullStateMessage();
+  try {
+    return syncStep2Message(room.stateAsUpdate(stateVector));
+  } catch {
+    throw new ProtocolError("malformed state vector");
+  }
+}
+
+/**
+ * Presence is relayed only for client ids the peer owns, and always under the peer's own
+ * signed-in identity, whatever name the client put in it. A state over the size limit, or
+ * more client ids than one connection may speak for, refuses the whole message.
+ */
+function handlePresence(room: PlanRoom, peer: Peer, identity: PeerIdentity, entries: PresenceEntry[]): void {
+  const own: { clientId: number; clock: number; state: Record<string, unknown> | null }[] = [];
+  for (const { clientId, clock, json } of entries) {
+    // The stock provider sends every presence change it hears back to the server, so most
+    // entries at a busy plan speak for others: skip those unread, and go on to the next.
+    const owner = room.ownerOfClientId(clientId);
+    if ((owner && owner !== peer) || room.doc.clientID === clientId) continue;
+    if (json.byteLength > COLLAB_LIMITS.maxPresenceStateBytes) {
+      throw new Refused(CloseCode.UpdateRefused, `presence refused: a state over ${COLLAB_LIMITS.maxPresenceStateBytes / 1024} KiB`);
+    }
+    let state = parsePresenceState(json);
+    if (state !== null) {
+      const user = isRecord(state.user) ? state.user : {};
+      state = { ...state, user: { ...user, ...identity } };
+    }
+    own.push({ clientId, clock, state });
+  }
+  if (own.length === 0) return;
+  room.checkPresenceClaims(peer, own.filter((entry) => entry.state !== null).map((entry) => entry.clientId));
+  awarenessProtocol.applyAwarenessUpdate(room.awareness, encodePresenceUpdate(own), peer);
+}
