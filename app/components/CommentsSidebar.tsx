@@ -3,6 +3,7 @@ import { COMMENT_MAX_LENGTH, type CommentAnchor } from "~/shared/comment-input";
 import { formatDateTime } from "~/shared/dates";
 import { canEdit, type Role } from "~/shared/permissions";
 import type { CommentView } from "~/shared/plan-events";
+import { apiRequest } from "./api-client";
 
 /** A comment being written: on a section, and on some of its words if any were selected. */
 export interface CommentDraft {
@@ -107,18 +108,8 @@ function threadsInSectionOrder(comments: CommentView[], sections: { key: string 
 }
 
 async function send(url: string, method: string, body?: unknown): Promise<string | null> {
-  try {
-    const response = await fetch(url, {
-      method,
-      headers: body === undefined ? {} : { "content-type": "application/json" },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    if (response.ok) return null;
-    const answer = (await response.json().catch(() => null)) as { error?: string } | null;
-    return answer?.error ?? `The server answered ${response.status}.`;
-  } catch {
-    return "Could not reach the server. Check your connection and try again.";
-  }
+  const result = await apiRequest(method, url, body);
+  return result.ok ? null : result.error;
 }
 
 function Composer({

@@ -1,4 +1,5 @@
 import { useEffect, useState } from "react";
+import { apiRequest, apiResponse, serverAnswered, UNREACHABLE } from "./api-client";
 
 type ExportState =
   | { step: "idle" }
@@ -26,9 +27,8 @@ export function ExportPdfButton({ planId, title }: { planId: string; title: stri
     if (!waiting) return;
     let stopped = false;
     const poll = async () => {
-      const response = await fetch("/api/exports").catch(() => null);
-      const status = response?.ok ? ((await response.json().catch(() => null)) as QueueStatus | null) : null;
-      const mine = status?.mine.find((entry) => entry.planId === planId);
+      const status = await apiRequest<QueueStatus>("GET", "/api/exports");
+      const mine = status.ok ? status.body.mine.find((entry) => entry.planId === planId) : undefined;
       if (stopped || !mine) return;
       setState((current) => (current.step === "working" && current.received === 0 ? { ...current, ahead: mine.state === "waiting" ? mine.ahead : 0 } : current));
     };
@@ -42,14 +42,14 @@ export function ExportPdfButton({ planId, title }: { planId: string; title: stri
 
   async function download() {
     setState({ step: "working", received: 0, ahead: 0 });
+    const result = await apiResponse("GET", `/api/plans/${planId}/export.pdf${withComments ? "?comments=1" : ""}`);
+    if (!result.ok || !result.response.body) {
+      setState({ step: "failed", error: result.ok ? serverAnswered(result.status) : result.error });
+      return;
+    }
+    const body = result.response.body;
     try {
-      const response = await fetch(`/api/plans/${planId}/export.pdf${withComments ? "?comments=1" : ""}`);
-      if (!response.ok || !response.body) {
-        const body = (await response.json().catch(() => null)) as { error?: string } | null;
-        setState({ step: "failed", error: body?.error ?? `The server answered ${response.status}.` });
-        return;
-      }
-      const reader = response.body.getReader();
+      const reader = body.getReader();
       const chunks: Uint8Array[] = [];
       let received = 0;
       for (;;) {
@@ -67,7 +67,7 @@ export function ExportPdfButton({ planId, title }: { planId: string; title: stri
       setTimeout(() => URL.revokeObjectURL(url), 10_000);
       setState({ step: "idle" });
     } catch {
-      setState({ step: "failed", error: "Could not reach the server. Check your connection and try again." });
+      setState({ step: "failed", error: UNREACHABLE });
     }
   }
 

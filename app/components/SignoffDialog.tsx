@@ -2,6 +2,7 @@ import { useEffect, useState } from "react";
 import type * as Y from "yjs";
 import { sectionDataName, sectionFragmentName } from "~/shared/doc-names";
 import { SIDE_LABEL } from "~/shared/permissions";
+import { apiRequest, UNREACHABLE } from "./api-client";
 import { ConfirmDialog } from "./ConfirmDialog";
 import type { Signer } from "./SignoffPanel";
 
@@ -13,6 +14,12 @@ export interface WordChange {
 interface Reading {
   contentHash: string;
   text: string;
+}
+
+/** A sign-off refused because the wording moved on: what changed, and the hash it has now. */
+interface MovedBody {
+  changes?: WordChange[] | null;
+  contentHash?: string;
 }
 
 type Outcome = { ok: true } | { ok: false; error: string };
@@ -53,10 +60,11 @@ export function SignoffDialog({
     setReading(null);
     setChanged(null);
     setProblem(null);
-    fetchJson<Reading>(url).then(
-      (body) => !cancelled && setReading({ contentHash: body.contentHash, text: body.text }),
-      () => !cancelled && setProblem("The section could not be read. Check your connection and try again."),
-    );
+    void apiRequest<Reading>("GET", url).then((result) => {
+      if (cancelled) return;
+      if (result.ok) setReading({ contentHash: result.body.contentHash, text: result.body.text });
+      else setProblem("The section could not be read. Check your connection and try again.");
+    });
     return () => {
       cancelled = true;
     };
@@ -71,15 +79,15 @@ export function SignoffDialog({
     const reread = () => {
       clearTimeout(timer);
       timer = setTimeout(async () => {
-        try {
-          const body = await fetchJson<Reading & { changesSince: WordChange[] | null }>(
-            `${url}?since=${encodeURIComponent(reading.contentHash)}`,
-          );
-          if (!cancelled && body.contentHash !== reading.contentHash) {
-            setChanged({ changes: body.changesSince, next: { contentHash: body.contentHash, text: body.text } });
-          }
-        } catch {
-          // The sign-off itself still checks the hash; a failed re-read only delays the warning.
+        const result = await apiRequest<Reading & { changesSince: WordChange[] | null }>(
+          "GET",
+          `${url}?since=${encodeURIComponent(reading.contentHash)}`,
+        );
+        // The sign-off itself still checks the hash; a failed re-read only delays the warning.
+        if (cancelled || !result.ok) return;
+        const { body } = result;
+        if (body.contentHash !== reading.contentHash) {
+          setChanged({ changes: body.changesSince, next: { contentHash: body.contentHash, text: body.text } });
         }
       }, REREAD_AFTER_MS);
     };
@@ -99,33 +107,23 @@ export function SignoffDialog({
     }
     if (!reading) return;
     setBusy(true);
-    try {
-      const response = await fetch(url, {
-        method: "POST",
-        headers: { "content-type": "application/json" },
-        body: JSON.stringify({ contentHash: reading.contentHash }),
-      });
-      if (response.status === 409) {
-        const body = (await response.json()) as { error: string; changes?: WordChange[] | null; contentHash?: string };
-        if (body.contentHash) {
-          const next = await fetchJson<Reading>(url);
-          setChanged({ changes: body.changes ?? null, next: { contentHash: next.contentHash, text: next.text } });
-          return;
-        }
-        onDone({ ok: false, error: body.error });
-        return;
-      }
-      if (!response.ok) {
-        const body = (await response.json().catch(() => null)) as { error?: string } | null;
-        onDone({ ok: false, error: body?.error ?? `The server answered ${response.status}.` });
-        return;
-      }
-      onDone({ ok: true });
-    } catch {
-      onDone({ ok: false, error: "Could not reach the server. Check your connection and try again." });
-    } finally {
+    const result = await apiRequest("POST", url, { contentHash: reading.contentHash });
+    if (result.ok) {
       setBusy(false);
+      onDone({ ok: true });
+      return;
     }
+    // A 409 naming the section's current hash means it changed since it was read: show what moved.
+    const moved = result.status === 409 ? (result.body as MovedBody | null) : null;
+    if (!moved?.contentHash) {
+      setBusy(false);
+      onDone({ ok: false, error: result.error });
+      return;
+    }
+    const next = await apiRequest<Reading>("GET", url);
+    setBusy(false);
+    if (next.ok) setChanged({ changes: moved.changes ?? null, next: { contentHash: next.body.contentHash, text: next.body.text } });
+    else onDone({ ok: false, error: UNREACHABLE });
   }
 
   return (
@@ -186,10 +184,4 @@ export function ChangeList({ changes }: { changes: WordChange[] }) {
       )}
     </p>
   );
-}
-
-async function fetchJson<T>(url: string): Promise<T> {
-  const response = await fetch(url);
-  if (!response.ok) throw new Error(`${url} answered ${response.status}`);
-  return (await response.json()) as T;
 }

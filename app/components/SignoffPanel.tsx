@@ -4,6 +4,7 @@ import { formatDateTime } from "~/shared/dates";
 import { SIDE_LABEL, canSignOff, type Role, type Side } from "~/shared/permissions";
 import type { SectionSignoffView, SignoffRecordView } from "~/shared/plan-events";
 import type { SignoffState } from "~/shared/signoff-state";
+import { apiRequest } from "./api-client";
 import { ConfirmDialog } from "./ConfirmDialog";
 import { ChangeList, SignoffDialog, type WordChange } from "./SignoffDialog";
 
@@ -68,17 +69,9 @@ export function SignoffPanel({
     setConfirming(null);
     setBusy(true);
     setError(null);
-    try {
-      const response = await fetch(url, { method: "DELETE" });
-      if (!response.ok) {
-        const body = (await response.json().catch(() => null)) as { error?: string } | null;
-        setError(body?.error ?? `The server answered ${response.status}.`);
-      }
-    } catch {
-      setError("Could not reach the server. Check your connection and try again.");
-    } finally {
-      setBusy(false);
-    }
+    const result = await apiRequest("DELETE", url);
+    if (!result.ok) setError(result.error);
+    setBusy(false);
   }
 
   return (
@@ -168,13 +161,8 @@ function StaleWarning({ url, records }: { url: string; records: SignoffRecordVie
   async function load(open: boolean) {
     if (!open) return;
     setChanges(null);
-    try {
-      const response = await fetch(url);
-      const body = (await response.json()) as { changes: WordChange[] | null };
-      setChanges(response.ok ? (body.changes ?? []) : "error");
-    } catch {
-      setChanges("error");
-    }
+    const result = await apiRequest<{ changes: WordChange[] | null }>("GET", url);
+    setChanges(result.ok ? (result.body.changes ?? []) : "error");
   }
 
   return (
