@@ -5,13 +5,18 @@ import reactHooks from "eslint-plugin-react-hooks";
 import tseslint from "typescript-eslint";
 
 export default tseslint.config(
-  { ignores: ["build/", "public/build/", ".cache/", "node_modules/", "tests/output/", "tests/bench/results/", "data/"] },
+  {
+    ignores: ["build/", "public/build/", ".cache/", "node_modules/", "tests/output/", "tests/bench/results/", "data/"],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
     languageOptions: { globals: { console: "readonly", process: "readonly", URL: "readonly" } },
     rules: {
-      "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_", varsIgnorePattern: "^_", destructuredArrayIgnorePattern: "^_" }],
+      "@typescript-eslint/no-unused-vars": [
+        "error",
+        { argsIgnorePattern: "^_", varsIgnorePattern: "^_", destructuredArrayIgnorePattern: "^_" },
+      ],
       "@typescript-eslint/consistent-type-imports": ["error", { fixStyle: "inline-type-imports" }],
       "no-undef": "off",
     },
@@ -32,7 +37,8 @@ export default tseslint.config(
             {
               group: ["**/server/**", "**/db/**"],
               allowTypeImports: true,
-              message: "The UI imports only types from server/ and db/; services come through the load context (docs/decisions/0002).",
+              message:
+                "The UI imports only types from server/ and db/; services come through the load context (docs/decisions/0002).",
             },
           ],
         },
@@ -44,7 +50,10 @@ export default tseslint.config(
     ignores: ["server/env.server.ts"],
     rules: {
       // One module reads and validates the environment; everything else is handed its values.
-      "no-restricted-properties": ["error", { object: "process", property: "env", message: "Read the environment through server/env.server.ts." }],
+      "no-restricted-properties": [
+        "error",
+        { object: "process", property: "env", message: "Read the environment through server/env.server.ts." },
+      ],
     },
   },
 );

@@ -69,10 +69,7 @@ export const planMembers = sqliteTable(
     signsOff: integer("signs_off", { mode: "boolean" }).notNull().default(false),
     addedAt: createdAt(),
   },
-  (t) => [
-    primaryKey({ columns: [t.planId, t.userId] }),
-    index("plan_members_user_idx").on(t.userId),
-  ],
+  (t) => [primaryKey({ columns: [t.planId, t.userId] }), index("plan_members_user_idx").on(t.userId)],
 );
 
 /**
@@ -209,7 +206,10 @@ export const comments = sqliteTable(
     anchorStart: blob("anchor_start", { mode: "buffer" }),
     anchorEnd: blob("anchor_end", { mode: "buffer" }),
     /** Ids of the plan members the body mentions with @Name. */
-    mentions: text("mentions", { mode: "json" }).$type<string[]>().notNull().default(sql`'[]'`),
+    mentions: text("mentions", { mode: "json" })
+      .$type<string[]>()
+      .notNull()
+      .default(sql`'[]'`),
     createdAt: createdAt(),
     editedAt: integer("edited_at", { mode: "timestamp_ms" }),
     deletedAt: integer("deleted_at", { mode: "timestamp_ms" }),

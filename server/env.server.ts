@@ -50,13 +50,20 @@ const envSchema = z.object({
 
 export type Env = z.infer<typeof envSchema>;
 
+/**
+ * React and Remix read NODE_ENV themselves: they get the validated value, production unless
+ * told otherwise (the server only serves `remix build` output, and React's development
+ * checks make it several times slower).
+ */
+export function applyNodeEnv(env: Env): void {
+  process.env.NODE_ENV = env.NODE_ENV;
+}
+
 /** The one place that reads process.env: everything else is handed the parsed result. */
 export function loadEnv(source: NodeJS.ProcessEnv = process.env): Env {
   const parsed = envSchema.safeParse(source);
   if (!parsed.success) {
-    const problems = parsed.error.issues
-      .map((issue) => `  ${issue.path.join(".")}: ${issue.message}`)
-      .join("\n");
+    const problems = parsed.error.issues.map((issue) => `  ${issue.path.join(".")}: ${issue.message}`).join("\n");
     throw new Error(`Invalid environment:\n${problems}`);
   }
   return parsed.data;

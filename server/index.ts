@@ -8,7 +8,7 @@ import { createUpgradeAuthorizer } from "./collab/authorize.server";
 import { attachCollabServer } from "./collab/websocket.server";
 import { rejectCrossSiteWrites } from "./http/csrf.server";
 import { DEMO_PASSWORD, DEMO_USERS, seedDemo } from "./ops/demo-seed.server";
-import { loadEnv } from "./env.server";
+import { applyNodeEnv, loadEnv } from "./env.server";
 import { clientAddress } from "./http/client-address.server";
 import { guardConnections, limitRequestsPerAddress } from "./http/connection-caps.server";
 import { readBodiesWithinLimit, remixHandler } from "./http/request-body.server";
@@ -25,9 +25,7 @@ if (env.SEED_DEMO && (await seedDemo(services))) {
   for (const user of DEMO_USERS) console.log(`  ${user.email.padEnd(28)} ${user.role}`);
 }
 
-// The server only ever serves `remix build` output; without this React renders with its
-// development checks (several times slower) and Remix sends error details to the browser.
-process.env.NODE_ENV ??= "production";
+applyNodeEnv(env);
 const build = (await import(pathToFileURL(resolve(ROOT, "build/index.js")).href)) as ServerBuild;
 
 const limits = connectionLimits(env);
@@ -42,11 +40,15 @@ app.use(rejectCrossSiteWrites(env.ALLOWED_ORIGINS));
 app.use(readBodiesWithinLimit(HTTP_LIMITS.maxBodyBytes));
 app.all(
   "*",
-  remixHandler(build, (req, res) => ({
-    ...services,
-    clientAddress: clientAddress(req, env.TRUST_PROXY),
-    cspNonce: String(res.locals.cspNonce),
-  })),
+  remixHandler(
+    build,
+    (req, res) => ({
+      ...services,
+      clientAddress: clientAddress(req, env.TRUST_PROXY),
+      cspNonce: String(res.locals.cspNonce),
+    }),
+    env.NODE_ENV,
+  ),
 );
 
 const server = createServer({ connectionsCheckingInterval: HTTP_LIMITS.connectionsCheckingIntervalMs }, app);

@@ -2,7 +2,7 @@ import { availableParallelism } from "node:os";
 import { dirname, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { eq } from "drizzle-orm";
-import { closeDatabase, openDatabase, type Db } from "../db/client.server";
+import { closeDatabase, openDatabase } from "../db/client.server";
 import { plans as planTable, type Plan } from "../db/schema";
 import { COLLAB_LIMITS } from "./limits.server";
 import { planAuditLog } from "./plans/audit.server";

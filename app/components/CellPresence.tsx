@@ -17,7 +17,15 @@ const CellPresenceContext = createContext<CellPresenceValue>({ others: new Map()
  * Which table cell each person is in, carried in presence as `cell`, so that two people about
  * to type into one cell see each other first.
  */
-export function CellPresenceProvider({ provider, meId, children }: { provider: WebsocketProvider | undefined; meId: string; children: ReactNode }) {
+export function CellPresenceProvider({
+  provider,
+  meId,
+  children,
+}: {
+  provider: WebsocketProvider | undefined;
+  meId: string;
+  children: ReactNode;
+}) {
   const [others, setOthers] = useState<ReadonlyMap<string, PresenceUser[]>>(new Map());
   useEffect(() => {
     if (!provider) return;
@@ -30,7 +38,12 @@ export function CellPresenceProvider({ provider, meId, children }: { provider: W
         if (typeof cell !== "string" || !user?.id || user.id === meId || !user.name) continue;
         const list = byCell.get(cell) ?? [];
         if (!list.some((person) => person.id === user.id)) {
-          list.push({ id: user.id, name: user.name, organisation: user.organisation ?? "", color: user.color ?? "#505a5f" });
+          list.push({
+            id: user.id,
+            name: user.name,
+            organisation: user.organisation ?? "",
+            color: user.color ?? "#505a5f",
+          });
         }
         byCell.set(cell, list);
       }

@@ -132,7 +132,11 @@ function Composer({
     event.preventDefault();
     const body = new FormData(event.currentTarget).get("body");
     setBusy(true);
-    const payload = { sectionKey: draft.sectionKey, body, ...(draft.anchor ? { anchor: draft.anchor, quote: draft.quote } : {}) };
+    const payload = {
+      sectionKey: draft.sectionKey,
+      body,
+      ...(draft.anchor ? { anchor: draft.anchor, quote: draft.quote } : {}),
+    };
     let failure = await send(`/api/plans/${planId}/comments`, "POST", payload);
     if (failure?.includes("has not reached the server yet")) {
       // The words were typed a moment ago and are still on their way over the WebSocket.
@@ -245,7 +249,12 @@ function ThreadCard({
       <ol className="thread__comments">
         {[root, ...thread.replies].map((comment) => (
           <li key={comment.id}>
-            <CommentItem comment={comment} mine={comment.author.id === me.id} onError={setError} url={`${base}/${comment.id}`} />
+            <CommentItem
+              comment={comment}
+              mine={comment.author.id === me.id}
+              onError={setError}
+              url={`${base}/${comment.id}`}
+            />
           </li>
         ))}
       </ol>
@@ -254,7 +263,9 @@ function ThreadCard({
           Resolved by {root.resolvedBy.name}, {formatDateTime(root.resolvedAt)}
         </p>
       ) : null}
-      {mayReply ? <ReplyForm onReply={(body) => act("POST", base, { sectionKey: root.sectionKey, parentId: root.id, body })} /> : null}
+      {mayReply ? (
+        <ReplyForm onReply={(body) => act("POST", base, { sectionKey: root.sectionKey, parentId: root.id, body })} />
+      ) : null}
       {mayResolve && !root.deleted ? (
         <div className="thread__actions">
           {root.resolvedAt ? (
@@ -313,7 +324,14 @@ function CommentItem({
           <label className="visually-hidden" htmlFor={`edit-${comment.id}`}>
             Edit comment
           </label>
-          <textarea id={`edit-${comment.id}`} name="body" rows={3} maxLength={COMMENT_MAX_LENGTH} defaultValue={comment.body} required />
+          <textarea
+            id={`edit-${comment.id}`}
+            name="body"
+            rows={3}
+            maxLength={COMMENT_MAX_LENGTH}
+            defaultValue={comment.body}
+            required
+          />
           <div className="composer__actions">
             <button type="submit" className="button primary small">
               Save

@@ -2,9 +2,7 @@ import { useEffect, useState } from "react";
 import { apiRequest, apiResponse, serverAnswered, UNREACHABLE } from "./api-client";
 
 type ExportState =
-  | { step: "idle" }
-  | { step: "working"; received: number; ahead: number }
-  | { step: "failed"; error: string };
+  { step: "idle" } | { step: "working"; received: number; ahead: number } | { step: "failed"; error: string };
 
 /** How often the export queue is asked for our place in line while we wait. */
 const QUEUE_POLL_MS = 1000;
@@ -30,7 +28,11 @@ export function ExportPdfButton({ planId, title }: { planId: string; title: stri
       const status = await apiRequest<QueueStatus>("GET", "/api/exports");
       const mine = status.ok ? status.body.mine.find((entry) => entry.planId === planId) : undefined;
       if (stopped || !mine) return;
-      setState((current) => (current.step === "working" && current.received === 0 ? { ...current, ahead: mine.state === "waiting" ? mine.ahead : 0 } : current));
+      setState((current) =>
+        current.step === "working" && current.received === 0
+          ? { ...current, ahead: mine.state === "waiting" ? mine.ahead : 0 }
+          : current,
+      );
     };
     const timer = setInterval(poll, QUEUE_POLL_MS);
     void poll();
@@ -77,7 +79,8 @@ export function ExportPdfButton({ planId, title }: { planId: string; title: stri
         Export PDF
       </button>
       <label className="export-pdf__option">
-        <input type="checkbox" checked={withComments} onChange={(event) => setWithComments(event.target.checked)} /> with comments
+        <input type="checkbox" checked={withComments} onChange={(event) => setWithComments(event.target.checked)} />{" "}
+        with comments
       </label>
       <span role="status" className="export-pdf__status" data-testid="export-status">
         {state.step === "working"

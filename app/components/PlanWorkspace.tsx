@@ -33,7 +33,8 @@ export interface PlanOutline {
 
 /** What a role that cannot edit may do, said once at the top of the plan. */
 const ROLE_NOTICE: Partial<Record<Role, string>> = {
-  reviewer: "Reviewer: you can comment. Select words in a section and press Comment, or comment on a whole section; only the plan's editors change its text.",
+  reviewer:
+    "Reviewer: you can comment. Select words in a section and press Comment, or comment on a whole section; only the plan's editors change its text.",
   viewer: "You can read this plan. Ask an owner for another role to edit or comment.",
 };
 
@@ -74,7 +75,9 @@ export function PlanWorkspace({
                 <span className="navigator__number">{index + 1}</span>
                 <span>
                   {section.title}
-                  {section.kind !== "text" ? <span className="navigator__kind">{SECTION_KIND_LABEL[section.kind]}</span> : null}
+                  {section.kind !== "text" ? (
+                    <span className="navigator__kind">{SECTION_KIND_LABEL[section.kind]}</span>
+                  ) : null}
                 </span>
                 <span className="navigator__badges">
                   <SignoffBadge state={signoffs.sections[section.key]!.state} sectionKey={section.key} compact />
@@ -220,7 +223,12 @@ function SignedEditWarning({ signoff }: { signoff: SectionSignoffView }) {
 function OpenThreads({ count, sectionKey }: { count: number; sectionKey: string }) {
   if (count === 0) return null;
   return (
-    <span className="thread-count" data-testid="open-thread-count" data-section={sectionKey} title={`${count} open comment threads`}>
+    <span
+      className="thread-count"
+      data-testid="open-thread-count"
+      data-section={sectionKey}
+      title={`${count} open comment threads`}
+    >
       {count}
       <span className="visually-hidden"> open comment {count === 1 ? "thread" : "threads"}</span>
     </span>

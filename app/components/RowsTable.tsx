@@ -97,13 +97,30 @@ export function RowsTable({
               ))}
               {editable ? (
                 <td className="row-actions">
-                  <button type="button" className="icon-button" aria-label={`Move row ${rowIndex + 1} up`} disabled={rowIndex === 0} onClick={() => onMove(row.id, -1)}>
+                  <button
+                    type="button"
+                    className="icon-button"
+                    aria-label={`Move row ${rowIndex + 1} up`}
+                    disabled={rowIndex === 0}
+                    onClick={() => onMove(row.id, -1)}
+                  >
                     ↑
                   </button>
-                  <button type="button" className="icon-button" aria-label={`Move row ${rowIndex + 1} down`} disabled={rowIndex === rows.length - 1} onClick={() => onMove(row.id, 1)}>
+                  <button
+                    type="button"
+                    className="icon-button"
+                    aria-label={`Move row ${rowIndex + 1} down`}
+                    disabled={rowIndex === rows.length - 1}
+                    onClick={() => onMove(row.id, 1)}
+                  >
                     ↓
                   </button>
-                  <button type="button" className="icon-button danger" aria-label={`Delete row ${rowIndex + 1}`} onClick={() => onDelete(row.id, rowName(row, rowIndex, fields))}>
+                  <button
+                    type="button"
+                    className="icon-button danger"
+                    aria-label={`Delete row ${rowIndex + 1}`}
+                    onClick={() => onDelete(row.id, rowName(row, rowIndex, fields))}
+                  >
                     ×
                   </button>
                 </td>
@@ -134,7 +151,11 @@ function PresenceCell({ cell, className, children }: { cell: string; className?:
     >
       {children}
       {first ? (
-        <span className="cell-presence" title={`In this cell: ${people.map((person) => person.name).join(", ")}`} aria-hidden>
+        <span
+          className="cell-presence"
+          title={`In this cell: ${people.map((person) => person.name).join(", ")}`}
+          aria-hidden
+        >
           {people.map((person) => initials(person.name)).join(" ")}
         </span>
       ) : null}
@@ -143,7 +164,9 @@ function PresenceCell({ cell, className, children }: { cell: string; className?:
 }
 /** How a row is named in a notice: its number and the start of its first text. */
 function rowName(row: RowJson, rowIndex: number, fields: FieldDef[]): string {
-  const first = fields.map((field) => row[field.name]).find((value): value is string => typeof value === "string" && value.trim() !== "");
+  const first = fields
+    .map((field) => row[field.name])
+    .find((value): value is string => typeof value === "string" && value.trim() !== "");
   if (!first) return `Row ${rowIndex + 1}`;
   const words = first.trim();
   return `Row ${rowIndex + 1} (“${words.length > 40 ? `${words.slice(0, 39)}…` : words}”)`;
@@ -159,7 +182,11 @@ export interface CellPosition {
 export function moveFocus(event: KeyboardEvent<HTMLElement>, position: CellPosition): void {
   const isSelect = event.currentTarget.tagName === "SELECT";
   const delta =
-    event.key === "Enter" || (event.key === "ArrowDown" && !isSelect) ? 1 : event.key === "ArrowUp" && !isSelect ? -1 : 0;
+    event.key === "Enter" || (event.key === "ArrowDown" && !isSelect)
+      ? 1
+      : event.key === "ArrowUp" && !isSelect
+        ? -1
+        : 0;
   if (delta === 0 || event.shiftKey || event.altKey) return;
   const target = document.querySelector<HTMLElement>(
     `#${CSS.escape(position.table)} [data-cell="${position.row + delta}:${position.col}"]`,

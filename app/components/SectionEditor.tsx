@@ -71,7 +71,8 @@ export function SectionEditor({
         },
         handleKeyDown: (view, event) => {
           const onComment = latest.current.onComment;
-          if (!onComment || !(event.altKey && (event.metaKey || event.ctrlKey) && event.key.toLowerCase() === "m")) return false;
+          if (!onComment || !(event.altKey && (event.metaKey || event.ctrlKey) && event.key.toLowerCase() === "m"))
+            return false;
           if (view.state.selection.empty || !editorRef.current) return false;
           onComment(editorRef.current);
           return true;
@@ -97,7 +98,9 @@ export function SectionEditor({
     });
   }, [editor, editable, undoScopes, sectionKey]);
 
-  const threadsKey = comments.threads.map((thread) => `${thread.id}:${thread.anchor.start}:${thread.anchor.end}`).join();
+  const threadsKey = comments.threads
+    .map((thread) => `${thread.id}:${thread.anchor.start}:${thread.anchor.end}`)
+    .join();
   useEffect(() => {
     if (!editor || editor.isDestroyed) return;
     editor.view.dispatch(setHighlightedThreads(editor.state.tr, latest.current.threads, comments.activeId));

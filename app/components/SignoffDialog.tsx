@@ -122,7 +122,11 @@ export function SignoffDialog({
     }
     const next = await apiRequest<Reading>("GET", url);
     setBusy(false);
-    if (next.ok) setChanged({ changes: moved.changes ?? null, next: { contentHash: next.body.contentHash, text: next.body.text } });
+    if (next.ok)
+      setChanged({
+        changes: moved.changes ?? null,
+        next: { contentHash: next.body.contentHash, text: next.body.text },
+      });
     else onDone({ ok: false, error: UNREACHABLE });
   }
 
@@ -138,8 +142,8 @@ export function SignoffDialog({
       {changed ? (
         <div className="signoff-dialog__changed" role="alert" data-testid="signoff-dialog-changed">
           <p>
-            <strong>This section changed while you were reading it.</strong> You have not signed it yet. Here is
-            what changed; read the new wording before you sign off.
+            <strong>This section changed while you were reading it.</strong> You have not signed it yet. Here is what
+            changed; read the new wording before you sign off.
           </p>
           {changed.changes ? (
             <ChangeList changes={changed.changes} />
@@ -158,7 +162,12 @@ export function SignoffDialog({
               {problem}
             </p>
           ) : reading ? (
-            <div className="signoff-dialog__wording" data-testid="signoff-dialog-wording" tabIndex={0} aria-label="The wording you sign off">
+            <div
+              className="signoff-dialog__wording"
+              data-testid="signoff-dialog-wording"
+              tabIndex={0}
+              aria-label="The wording you sign off"
+            >
               {reading.text.trim() === "" ? <p className="muted">This section is empty.</p> : reading.text}
             </div>
           ) : (

@@ -24,7 +24,15 @@ const STATE_LABEL: Record<SignoffState, string> = {
   stale: "Changed since sign-off",
 };
 
-export function SignoffBadge({ state, sectionKey, compact = false }: { state: SignoffState; sectionKey: string; compact?: boolean }) {
+export function SignoffBadge({
+  state,
+  sectionKey,
+  compact = false,
+}: {
+  state: SignoffState;
+  sectionKey: string;
+  compact?: boolean;
+}) {
   return (
     <span
       className={`signoff-badge signoff-badge--${state}${compact ? " signoff-badge--compact" : ""}`}
@@ -93,13 +101,23 @@ export function SignoffPanel({
       {maySign || mine ? (
         <div className="signoff__actions">
           {maySign ? (
-            <button type="button" className="button primary small" disabled={busy} onClick={() => setConfirming("sign")}>
+            <button
+              type="button"
+              className="button primary small"
+              disabled={busy}
+              onClick={() => setConfirming("sign")}
+            >
               {staleRecords.some((record) => record.side === me.side) ? "Sign off again" : "Sign off"} for the{" "}
               {SIDE_LABEL[me.side]} side
             </button>
           ) : null}
           {mine ? (
-            <button type="button" className="button link danger" disabled={busy} onClick={() => setConfirming("revoke")}>
+            <button
+              type="button"
+              className="button link danger"
+              disabled={busy}
+              onClick={() => setConfirming("revoke")}
+            >
               Revoke my sign-off
             </button>
           ) : null}

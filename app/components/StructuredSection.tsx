@@ -2,15 +2,7 @@ import { useEffect, useMemo, useRef, useState } from "react";
 import type * as Y from "yjs";
 import { budgetTotals, formatPounds, parsePounds, type BudgetData } from "~/shared/budget";
 import { sectionDataName } from "~/shared/doc-names";
-import {
-  addRow,
-  addYear,
-  deleteRow,
-  moveRow,
-  nextFinancialYear,
-  removeYear,
-  setAmount,
-} from "~/shared/section-rows";
+import { addRow, addYear, deleteRow, moveRow, nextFinancialYear, removeYear, setAmount } from "~/shared/section-rows";
 import {
   BUDGET_ASSET_FIELDS,
   BUDGET_FUNDING_FIELDS,
@@ -50,8 +42,8 @@ export function StructuredSection({
   const map = useMemo(() => doc.getMap(sectionDataName(sectionKey)), [doc, sectionKey]);
   const data = useYJson<SectionData>(map);
   const table = useSectionTable(doc, sectionKey, kind, undoScopes);
-  // Re-read whenever the section's JSON changes: rows come and go, and moved rows are new maps.
-  const rowMaps = useMemo(() => table.rowsById(), [table, data]);
+  // Read on every render: rows come and go, and a moved row is a new map.
+  const rowMaps = table.rowsById();
   const deletion = useDeletionNotice(table);
   const rows = data.rows ?? [];
   const actions: TableActions = {
@@ -61,7 +53,13 @@ export function StructuredSection({
     onMove: (id, delta) => table.edit(() => moveRow(doc, sectionKey, id, delta)),
   };
   return (
-    <div className="structured" data-kind={kind} data-undo-scope={tableUndoScope(sectionKey)} tabIndex={-1} ref={deletion.scopeRef}>
+    <div
+      className="structured"
+      data-kind={kind}
+      data-undo-scope={tableUndoScope(sectionKey)}
+      tabIndex={-1}
+      ref={deletion.scopeRef}
+    >
       {kind === "budget" ? (
         <BudgetTables doc={doc} sectionKey={sectionKey} data={data} editable={editable} actions={actions} />
       ) : (
@@ -69,7 +67,11 @@ export function StructuredSection({
           {kind === "milestones" ? <Timeline rows={rows} /> : null}
           <RowsTable caption={title} fields={STRUCTURED_FIELDS[kind]} rows={rows} editable={editable} {...actions} />
           {editable ? (
-            <button type="button" className="button small" onClick={() => table.edit(() => addRow(doc, sectionKey, kind))}>
+            <button
+              type="button"
+              className="button small"
+              onClick={() => table.edit(() => addRow(doc, sectionKey, kind))}
+            >
               + Add row
             </button>
           ) : null}
@@ -193,14 +195,23 @@ function BudgetTables({
           <span key={year} className="tag">
             {year}
             {editable && totals.years.length > 1 ? (
-              <button type="button" className="tag__remove" aria-label={`Remove year ${year}`} onClick={() => actions.table.edit(() => removeYear(doc, sectionKey, year))}>
+              <button
+                type="button"
+                className="tag__remove"
+                aria-label={`Remove year ${year}`}
+                onClick={() => actions.table.edit(() => removeYear(doc, sectionKey, year))}
+              >
                 ×
               </button>
             ) : null}
           </span>
         ))}
         {editable ? (
-          <button type="button" className="button small" onClick={() => actions.table.edit(() => addYear(doc, sectionKey, nextFinancialYear(totals.years)))}>
+          <button
+            type="button"
+            className="button small"
+            onClick={() => actions.table.edit(() => addYear(doc, sectionKey, nextFinancialYear(totals.years)))}
+          >
             + Add {nextFinancialYear(totals.years)}
           </button>
         ) : null}
@@ -215,7 +226,11 @@ function BudgetTables({
         extraColumns={yearColumns(BUDGET_FUNDING_FIELDS.length, `${sectionKey}-funding-lines`)}
       />
       {editable ? (
-        <button type="button" className="button small" onClick={() => actions.table.edit(() => addRow(doc, sectionKey, "budget", { rowType: "funding" }))}>
+        <button
+          type="button"
+          className="button small"
+          onClick={() => actions.table.edit(() => addRow(doc, sectionKey, "budget", { rowType: "funding" }))}
+        >
           + Add funding line
         </button>
       ) : null}
@@ -229,7 +244,11 @@ function BudgetTables({
         extraColumns={yearColumns(BUDGET_ASSET_FIELDS.length, `${sectionKey}-assets`)}
       />
       {editable ? (
-        <button type="button" className="button small" onClick={() => actions.table.edit(() => addRow(doc, sectionKey, "budget", { rowType: "asset" }))}>
+        <button
+          type="button"
+          className="button small"
+          onClick={() => actions.table.edit(() => addRow(doc, sectionKey, "budget", { rowType: "asset" }))}
+        >
           + Add asset
         </button>
       ) : null}
@@ -250,7 +269,13 @@ function BudgetTables({
         </thead>
         <tbody>
           {totals.byTreatment.map((line) => (
-            <TotalRow key={`t-${line.label}`} label={line.label} perYear={line.perYear} total={line.total} years={totals.years} />
+            <TotalRow
+              key={`t-${line.label}`}
+              label={line.label}
+              perYear={line.perYear}
+              total={line.total}
+              years={totals.years}
+            />
           ))}
           <tr className="totals__subhead">
             <th scope="rowgroup" colSpan={totals.years.length + 2}>
@@ -258,11 +283,23 @@ function BudgetTables({
             </th>
           </tr>
           {totals.byOrganisation.map((line) => (
-            <TotalRow key={`o-${line.label}`} label={line.label} perYear={line.perYear} total={line.total} years={totals.years} />
+            <TotalRow
+              key={`o-${line.label}`}
+              label={line.label}
+              perYear={line.perYear}
+              total={line.total}
+              years={totals.years}
+            />
           ))}
         </tbody>
         <tfoot>
-          <TotalRow label="All resources mapped" perYear={totals.byYear} total={totals.total} years={totals.years} testId="grand-total" />
+          <TotalRow
+            label="All resources mapped"
+            perYear={totals.byYear}
+            total={totals.total}
+            years={totals.years}
+            testId="grand-total"
+          />
           <tr>
             <th scope="row">Single budget (excluding out of scope)</th>
             <td colSpan={totals.years.length} />
@@ -276,7 +313,19 @@ function BudgetTables({
   );
 }
 
-function TotalRow({ label, perYear, total, years, testId }: { label: string; perYear: Record<string, number>; total: number; years: string[]; testId?: string }) {
+function TotalRow({
+  label,
+  perYear,
+  total,
+  years,
+  testId,
+}: {
+  label: string;
+  perYear: Record<string, number>;
+  total: number;
+  years: string[];
+  testId?: string;
+}) {
   return (
     <tr>
       <th scope="row">{label}</th>
@@ -302,7 +351,9 @@ function amountOf(row: RowJson, year: string): number | undefined {
 function Timeline({ rows }: { rows: RowJson[] }) {
   const today = new Date().toISOString().slice(0, 10);
   const dated = rows
-    .filter((row): row is RowJson & { due: string } => typeof row.due === "string" && /^\d{4}-\d{2}-\d{2}$/.test(row.due))
+    .filter(
+      (row): row is RowJson & { due: string } => typeof row.due === "string" && /^\d{4}-\d{2}-\d{2}$/.test(row.due),
+    )
     .sort((a, b) => a.due.localeCompare(b.due));
   if (dated.length === 0) return null;
   return (
@@ -311,7 +362,10 @@ function Timeline({ rows }: { rows: RowJson[] }) {
         const overdue = row.due < today && row.status !== "done";
         const status = MILESTONE_STATUSES.find((s) => s.value === row.status)?.label ?? "No status";
         return (
-          <li key={row.id} className={`timeline__item timeline__item--${String(row.status || "none")}${overdue ? " timeline__item--overdue" : ""}`}>
+          <li
+            key={row.id}
+            className={`timeline__item timeline__item--${String(row.status || "none")}${overdue ? " timeline__item--overdue" : ""}`}
+          >
             <time dateTime={row.due}>{formatDate(row.due)}</time>
             <span className="timeline__title">{String(row.milestone || "Untitled milestone")}</span>
             <span className="timeline__status">{overdue ? `Overdue · ${status}` : status}</span>
@@ -323,5 +377,10 @@ function Timeline({ rows }: { rows: RowJson[] }) {
 }
 
 function formatDate(isoDate: string): string {
-  return new Date(`${isoDate}T00:00:00Z`).toLocaleDateString("en-GB", { day: "numeric", month: "short", year: "numeric", timeZone: "UTC" });
+  return new Date(`${isoDate}T00:00:00Z`).toLocaleDateString("en-GB", {
+    day: "numeric",
+    month: "short",
+    year: "numeric",
+    timeZone: "UTC",
+  });
 }

@@ -1,6 +1,11 @@
 import { useEffect, useState } from "react";
 import type { WebsocketProvider } from "y-websocket";
-import { applyCommentChanges, subscribeToPlanEvents, type CommentView, type PlanSignoffView } from "~/shared/plan-events";
+import {
+  applyCommentChanges,
+  subscribeToPlanEvents,
+  type CommentView,
+  type PlanSignoffView,
+} from "~/shared/plan-events";
 
 export interface PlanEventsState {
   signoffs: PlanSignoffView;
@@ -16,7 +21,10 @@ export function usePlanEvents(provider: WebsocketProvider | undefined, initial: 
       if (event.type === "signoffs") setState((current) => ({ ...current, signoffs: event.signoffs }));
       if (event.type === "comments") setState((current) => ({ ...current, comments: event.comments }));
       if (event.type === "comment-changes") {
-        setState((current) => ({ ...current, comments: applyCommentChanges(current.comments, event.changed, event.removed) }));
+        setState((current) => ({
+          ...current,
+          comments: applyCommentChanges(current.comments, event.changed, event.removed),
+        }));
       }
     });
   }, [provider]);

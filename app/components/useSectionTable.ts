@@ -20,7 +20,12 @@ export interface SectionTable {
   rowsById(): Map<string, Y.Map<unknown>>;
 }
 
-export function useSectionTable(doc: Y.Doc, sectionKey: string, kind: StructuredKind, scopes: UndoScopes): SectionTable {
+export function useSectionTable(
+  doc: Y.Doc,
+  sectionKey: string,
+  kind: StructuredKind,
+  scopes: UndoScopes,
+): SectionTable {
   const { data, origin } = useMemo(
     () => ({ data: doc.getMap(sectionDataName(sectionKey)), origin: { table: sectionKey } }),
     [doc, sectionKey],

@@ -1,8 +1,5 @@
 import { useEffect, useState } from "react";
-import type * as Y from "yjs";
-
-/** Any shared type: Yjs types its event handlers so that only `any` accepts every kind. */
-type SharedType = Y.AbstractType<any>;
+import type { SharedType } from "~/shared/yjs-types";
 
 /** A shared type's plain JSON, re-read whenever it or anything inside it changes. */
 export function useYJson<T>(type: SharedType): T {

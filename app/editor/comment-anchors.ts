@@ -1,8 +1,13 @@
 import type { EditorState } from "@tiptap/pm/state";
-import { absolutePositionToRelativePosition, relativePositionToAbsolutePosition, ySyncPluginKey } from "@tiptap/y-tiptap";
+import {
+  absolutePositionToRelativePosition,
+  relativePositionToAbsolutePosition,
+  ySyncPluginKey,
+} from "@tiptap/y-tiptap";
 import { fromBase64, toBase64 } from "lib0/buffer";
 import * as Y from "yjs";
 import type { CommentAnchor } from "../shared/comment-input";
+import type { SharedType } from "~/shared/yjs-types";
 
 /**
  * Comment anchors in the editor: a selection becomes two Yjs relative positions, and an anchor
@@ -11,12 +16,15 @@ import type { CommentAnchor } from "../shared/comment-input";
 interface Binding {
   doc: Y.Doc;
   type: Y.XmlFragment;
-  mapping: Map<Y.AbstractType<any>, unknown>;
+  mapping: Map<SharedType, unknown>;
 }
 
 function bindingOf(state: EditorState): Binding | null {
-  const sync = ySyncPluginKey.getState(state) as { doc?: Y.Doc; type?: Y.XmlFragment; binding?: { mapping: Binding["mapping"] } } | undefined;
-  return sync?.doc && sync.type && sync.binding ? { doc: sync.doc, type: sync.type, mapping: sync.binding.mapping } : null;
+  const sync = ySyncPluginKey.getState(state) as
+    { doc?: Y.Doc; type?: Y.XmlFragment; binding?: { mapping: Binding["mapping"] } } | undefined;
+  return sync?.doc && sync.type && sync.binding
+    ? { doc: sync.doc, type: sync.type, mapping: sync.binding.mapping }
+    : null;
 }
 
 /**
@@ -42,7 +50,12 @@ export function anchorRange(state: EditorState, anchor: CommentAnchor): { from: 
   if (!binding) return null;
   try {
     const [from, to] = [anchor.start, anchor.end].map((encoded) =>
-      relativePositionToAbsolutePosition(binding.doc, binding.type, Y.decodeRelativePosition(fromBase64(encoded)), binding.mapping as never),
+      relativePositionToAbsolutePosition(
+        binding.doc,
+        binding.type,
+        Y.decodeRelativePosition(fromBase64(encoded)),
+        binding.mapping as never,
+      ),
     );
     return from != null && to != null && from < to ? { from, to } : null;
   } catch {

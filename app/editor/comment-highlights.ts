@@ -21,7 +21,11 @@ interface HighlightState {
 export const commentHighlightsKey = new PluginKey<HighlightState>("commentHighlights");
 
 /** Tells the editor which threads to highlight and which one is open. */
-export function setHighlightedThreads(tr: Transaction, threads: HighlightedThread[], activeId: string | null): Transaction {
+export function setHighlightedThreads(
+  tr: Transaction,
+  threads: HighlightedThread[],
+  activeId: string | null,
+): Transaction {
   return tr.setMeta(commentHighlightsKey, { threads, activeId });
 }
 
@@ -101,7 +105,10 @@ function place(state: EditorState, threads: HighlightedThread[], activeId: strin
       Decoration.inline(
         range.from,
         range.to,
-        { class: thread.id === activeId ? "comment-highlight comment-highlight--active" : "comment-highlight", "data-comment-id": thread.id },
+        {
+          class: thread.id === activeId ? "comment-highlight comment-highlight--active" : "comment-highlight",
+          "data-comment-id": thread.id,
+        },
         { threadId: thread.id },
       ),
     );

@@ -18,7 +18,10 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
       ? jsonError(429, outcome.error, { "Retry-After": String(outcome.retryAfterSeconds) })
       : jsonError(503, outcome.error);
   }
-  const filename = `${plan.area}-${plan.title}`.replace(/[^\w-]+/g, "-").replace(/-+/g, "-").slice(0, 80);
+  const filename = `${plan.area}-${plan.title}`
+    .replace(/[^\w-]+/g, "-")
+    .replace(/-+/g, "-")
+    .slice(0, 80);
   return new Response(outcome.result as Uint8Array<ArrayBuffer>, {
     headers: {
       "content-type": "application/pdf",

@@ -28,7 +28,13 @@ export default function PlanPage() {
   return (
     <>
       <AppHeader user={user} />
-      <PlanWorkspace plan={plan} me={{ ...user, signsOff }} role={role} editable={canEdit(role)} initialEvents={events} />
+      <PlanWorkspace
+        plan={plan}
+        me={{ ...user, signsOff }}
+        role={role}
+        editable={canEdit(role)}
+        initialEvents={events}
+      />
     </>
   );
 }

@@ -47,7 +47,11 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
       case "signs-off": {
         const signsOff = form.signsOff === "true";
         context.members.setSignsOff(user.id, plan.id, String(form.userId), signsOff);
-        return { notice: signsOff ? "That owner now also signs off sections for their side." : "That owner no longer signs off sections." };
+        return {
+          notice: signsOff
+            ? "That owner now also signs off sections for their side."
+            : "That owner no longer signs off sections.",
+        };
       }
       case "remove":
         context.members.remove(user.id, plan.id, String(form.userId));
@@ -94,7 +98,11 @@ export default function Members() {
               <th scope="col">Organisation</th>
               <th scope="col">Side</th>
               <th scope="col">Role</th>
-              {canManage ? <th scope="col"><span className="visually-hidden">Actions</span></th> : null}
+              {canManage ? (
+                <th scope="col">
+                  <span className="visually-hidden">Actions</span>
+                </th>
+              ) : null}
             </tr>
           </thead>
           <tbody>
@@ -132,7 +140,12 @@ export default function Members() {
                       <input type="hidden" name="userId" value={member.userId} />
                       <input type="hidden" name="signsOff" value={member.signsOff ? "false" : "true"} />
                       <span className="muted">{member.signsOff ? "Also signs off." : "Does not sign off."}</span>
-                      <button type="submit" className="button link" disabled={busy} aria-label={`${member.signsOff ? "Stop" : "Let"} ${member.name} sign off sections`}>
+                      <button
+                        type="submit"
+                        className="button link"
+                        disabled={busy}
+                        aria-label={`${member.signsOff ? "Stop" : "Let"} ${member.name} sign off sections`}
+                      >
                         {member.signsOff ? "Stop" : "Make a signatory too"}
                       </button>
                     </Form>
@@ -145,7 +158,12 @@ export default function Members() {
                     <Form method="post">
                       <input type="hidden" name="intent" value="remove" />
                       <input type="hidden" name="userId" value={member.userId} />
-                      <button type="submit" className="button link danger" disabled={busy} aria-label={`Remove ${member.name}`}>
+                      <button
+                        type="submit"
+                        className="button link danger"
+                        disabled={busy}
+                        aria-label={`Remove ${member.name}`}
+                      >
                         Remove
                       </button>
                     </Form>

@@ -48,7 +48,10 @@ export async function action({ request, context }: ActionFunctionArgs) {
         return data({ form: "import", error: "Choose a template file (.json) to import." }, { status: 400 });
       }
       if (file.size > MAX_TEMPLATE_BYTES) {
-        return data({ form: "import", error: "That file is too large for a template (256 KB at most)." }, { status: 413 });
+        return data(
+          { form: "import", error: "That file is too large for a template (256 KB at most)." },
+          { status: 413 },
+        );
       }
       const template = context.templates.import(user.id, file.name, await file.text());
       return { form: "import", notice: `Imported "${template.title}". You can start a plan from it below.` };
@@ -74,7 +77,9 @@ export default function Plans() {
       <main className="page">
         <h1>Your plans</h1>
         {plans.length === 0 ? (
-          <p className="muted">You are not a member of any plan yet. Start one below, or ask a plan owner to add you.</p>
+          <p className="muted">
+            You are not a member of any plan yet. Start one below, or ask a plan owner to add you.
+          </p>
         ) : (
           <ul className="plan-list">
             {plans.map((plan) => (
@@ -123,8 +128,8 @@ export default function Plans() {
         <section className="panel" aria-labelledby="import-template">
           <h2 id="import-template">Import a template</h2>
           <p className="muted">
-            A template is a JSON file listing the plan's sections (key, title, kind, guidance and the sides that sign each
-            off), like those in <code>plan-templates/</code>. Imported templates are yours to start plans from.
+            A template is a JSON file listing the plan's sections (key, title, kind, guidance and the sides that sign
+            each off), like those in <code>plan-templates/</code>. Imported templates are yours to start plans from.
           </p>
           {result?.form === "import" && "error" in result ? (
             <div className="alert error template-errors" role="alert">

@@ -7,7 +7,11 @@ const MAX_PENCE = 100_000_000_000_000; // £1 trillion: past any public budget, 
 
 /** An amount as typed ("£1,234.50", "1234", "-300"), in whole pence, or why it is refused. */
 export function parsePounds(input: string): { ok: true; pence: number } | { ok: false; error: string } {
-  const cleaned = input.trim().replace(/^(-?)\s*£/, "$1").replace(/,/g, "").replace(/\s/g, "");
+  const cleaned = input
+    .trim()
+    .replace(/^(-?)\s*£/, "$1")
+    .replace(/,/g, "")
+    .replace(/\s/g, "");
   if (cleaned === "") return { ok: false, error: "Enter an amount in pounds, like 1,250,000" };
   if (!/^-?\d+(\.\d{1,2})?$/.test(cleaned)) {
     return { ok: false, error: "Use digits, with at most two decimal places, like 1,250,000 or 99.50" };
@@ -82,9 +86,15 @@ export function budgetTotals(data: BudgetData): BudgetTotals {
   let total = 0;
   let outOfScope = 0;
   for (const row of data.rows ?? []) {
-    const amounts = (typeof row.amounts === "object" && row.amounts !== null ? row.amounts : {}) as Record<string, unknown>;
+    const amounts = (typeof row.amounts === "object" && row.amounts !== null ? row.amounts : {}) as Record<
+      string,
+      unknown
+    >;
     const treatment = TREATMENTS.find((t) => t.value === row.treatment)?.label ?? "Not yet decided";
-    const organisation = typeof row.organisation === "string" && row.organisation.trim() ? row.organisation.trim() : "Organisation not given";
+    const organisation =
+      typeof row.organisation === "string" && row.organisation.trim()
+        ? row.organisation.trim()
+        : "Organisation not given";
     for (const year of years) {
       const pence = amounts[year];
       if (typeof pence !== "number" || !Number.isSafeInteger(pence)) continue;
@@ -101,7 +111,9 @@ export function budgetTotals(data: BudgetData): BudgetTotals {
   return {
     years,
     byYear,
-    byTreatment: [...treatments.values()].sort((a, b) => treatmentOrder.indexOf(a.label) - treatmentOrder.indexOf(b.label)),
+    byTreatment: [...treatments.values()].sort(
+      (a, b) => treatmentOrder.indexOf(a.label) - treatmentOrder.indexOf(b.label),
+    ),
     byOrganisation: [...organisations.values()].sort((a, b) => a.label.localeCompare(b.label)),
     total,
     inScope: total - outOfScope,

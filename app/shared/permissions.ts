@@ -44,6 +44,11 @@ export function signsOffSections(role: Role | null, ownerSignsOff: boolean): boo
 }
 
 /** Someone who signs off does so for their own side, and only a section that side must sign. */
-export function canSignOff(role: Role | null, userSide: Side, requiredSides: readonly Side[], ownerSignsOff = false): boolean {
+export function canSignOff(
+  role: Role | null,
+  userSide: Side,
+  requiredSides: readonly Side[],
+  ownerSignsOff = false,
+): boolean {
   return signsOffSections(role, ownerSignsOff) && requiredSides.includes(userSide);
 }

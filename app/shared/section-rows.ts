@@ -155,7 +155,10 @@ export function textEdit(
   const suffixLimit =
     caret === undefined ? shorter : Math.min(shorter, after.length - Math.min(Math.max(caret, 0), after.length));
   let suffix = 0;
-  while (suffix < suffixLimit && before.charCodeAt(before.length - 1 - suffix) === after.charCodeAt(after.length - 1 - suffix)) {
+  while (
+    suffix < suffixLimit &&
+    before.charCodeAt(before.length - 1 - suffix) === after.charCodeAt(after.length - 1 - suffix)
+  ) {
     suffix++;
   }
   if (suffix > 0 && isLowSurrogate(before.charCodeAt(before.length - suffix))) suffix--;

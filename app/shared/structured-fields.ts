@@ -67,7 +67,12 @@ export const MILESTONE_STATUSES = options(
 export const STRUCTURED_FIELDS: Record<Exclude<StructuredKind, "budget">, FieldDef[]> = {
   outcomes: [
     { name: "outcome", label: "Outcome", type: "longtext" },
-    { name: "scope", label: "National or local", type: "select", options: options(["local", "Local"], ["national", "National"]) },
+    {
+      name: "scope",
+      label: "National or local",
+      type: "select",
+      options: options(["local", "Local"], ["national", "National"]),
+    },
     { name: "measure", label: "Success measure", type: "longtext" },
     { name: "baseline", label: "Baseline", type: "text" },
     { name: "target", label: "Target", type: "text" },
@@ -105,7 +110,12 @@ export const STRUCTURED_FIELDS: Record<Exclude<StructuredKind, "budget">, FieldD
       name: "status",
       label: "Status",
       type: "select",
-      options: options(["raised", "Raised"], ["in-discussion", "In discussion"], ["agreed", "Agreed"], ["declined", "Declined"]),
+      options: options(
+        ["raised", "Raised"],
+        ["in-discussion", "In discussion"],
+        ["agreed", "Agreed"],
+        ["declined", "Declined"],
+      ),
     },
   ],
 };

@@ -1,22 +1,12 @@
 import { z } from "zod";
 import { SIDES } from "./permissions";
 
-export const SECTION_KINDS = [
-  "text",
-  "budget",
-  "outcomes",
-  "milestones",
-  "gap",
-  "delivery-chain",
-  "register",
-] as const;
+export const SECTION_KINDS = ["text", "budget", "outcomes", "milestones", "gap", "delivery-chain", "register"] as const;
 
 const sideSchema = z.enum(SIDES);
 
 export const templateSectionSchema = z.strictObject({
-  key: z
-    .string()
-    .regex(/^[a-z0-9]+(?:-[a-z0-9]+)*$/, "must be lower-case words joined by hyphens"),
+  key: z.string().regex(/^[a-z0-9]+(?:-[a-z0-9]+)*$/, "must be lower-case words joined by hyphens"),
   title: z.string().trim().min(1).max(200),
   kind: z.enum(SECTION_KINDS),
   guidance: z.string().trim().min(1).max(4000),

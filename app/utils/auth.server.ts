@@ -30,6 +30,8 @@ const REDIRECT_BASE = new URL("http://coplan.invalid");
  * protocol-relative.
  */
 export function safeRedirectPath(to: FormDataEntryValue | string | null | undefined, fallback = "/plans"): string {
+  // Browsers drop tabs and newlines from URLs, so "/\t/evil.example" would leave the site.
+  // eslint-disable-next-line no-control-regex
   if (typeof to !== "string" || !to.startsWith("/") || /[\u0000-\u001f\u007f\\]/.test(to)) return fallback;
   let url: URL;
   try {

@@ -40,7 +40,10 @@ function parseJson<T extends z.ZodType>(text: string, schema: T): z.output<T> {
 }
 
 /** Like `readJson`, for a body that may be left out: an empty body is `undefined`. */
-export async function readOptionalJson<T extends z.ZodType>(request: Request, schema: T): Promise<z.output<T> | undefined> {
+export async function readOptionalJson<T extends z.ZodType>(
+  request: Request,
+  schema: T,
+): Promise<z.output<T> | undefined> {
   const text = await readText(request);
   if (text.trim() === "") return undefined;
   return parseJson(text, schema);
@@ -94,7 +97,11 @@ export function methodNotAllowed(hint: string) {
 }
 
 /** A 429 with Retry-After once the user has created too many of these lately. */
-export async function requireWithinCreateLimit(context: AppLoadContext, kind: CreateKind, userId: string): Promise<void> {
+export async function requireWithinCreateLimit(
+  context: AppLoadContext,
+  kind: CreateKind,
+  userId: string,
+): Promise<void> {
   const retryAfterSeconds = await context.createLimits.take(kind, userId);
   if (retryAfterSeconds > 0) {
     throw jsonError(429, `too many ${kind}s created lately; try again in ${retryAfterSeconds} s`, {

@@ -69,11 +69,7 @@ export class AuthService {
 
   /** The user for these credentials, or null; takes as long whether or not the email exists. */
   private async checkCredentials(email: string, password: string): Promise<SessionUser | null> {
-    const user = this.db
-      .select()
-      .from(users)
-      .where(eq(users.email, email.trim().toLowerCase()))
-      .get();
+    const user = this.db.select().from(users).where(eq(users.email, email.trim().toLowerCase())).get();
     const ok = await verifyPassword(user?.passwordHash ?? (await decoyPasswordHash()), password);
     if (!user || !ok) return null;
     return toSessionUser(user);
@@ -83,7 +79,10 @@ export class AuthService {
   private async startSession(userId: string): Promise<string> {
     const id = randomBytes(32).toString("base64url");
     const now = Date.now();
-    this.db.delete(sessions).where(lt(sessions.expiresAt, new Date(now))).run();
+    this.db
+      .delete(sessions)
+      .where(lt(sessions.expiresAt, new Date(now)))
+      .run();
     this.db
       .insert(sessions)
       .values({ idHash: hashSessionId(id), userId, expiresAt: new Date(now + SESSION_DAYS * DAY_MS) })

@@ -66,7 +66,10 @@ function handlePresence(room: PlanRoom, peer: Peer, identity: PeerIdentity, entr
     const owner = room.ownerOfClientId(clientId);
     if ((owner && owner !== peer) || room.doc.clientID === clientId) continue;
     if (json.byteLength > COLLAB_LIMITS.maxPresenceStateBytes) {
-      throw new Refused(CloseCode.UpdateRefused, `presence refused: a state over ${COLLAB_LIMITS.maxPresenceStateBytes / 1024} KiB`);
+      throw new Refused(
+        CloseCode.UpdateRefused,
+        `presence refused: a state over ${COLLAB_LIMITS.maxPresenceStateBytes / 1024} KiB`,
+      );
     }
     let state = parsePresenceState(json);
     if (state !== null) {
@@ -76,6 +79,9 @@ function handlePresence(room: PlanRoom, peer: Peer, identity: PeerIdentity, entr
     own.push({ clientId, clock, state });
   }
   if (own.length === 0) return;
-  room.checkPresenceClaims(peer, own.filter((entry) => entry.state !== null).map((entry) => entry.clientId));
+  room.checkPresenceClaims(
+    peer,
+    own.filter((entry) => entry.state !== null).map((entry) => entry.clientId),
+  );
   awarenessProtocol.applyAwarenessUpdate(room.awareness, encodePresenceUpdate(own), peer);
 }

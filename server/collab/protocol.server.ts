@@ -43,7 +43,8 @@ export function decodeClientMessage(frame: Uint8Array): ClientMessage {
   switch (type) {
     case MessageType.Sync: {
       const syncType = readVarUint(decoder);
-      if (syncType === syncProtocol.messageYjsSyncStep1) return { type: "sync-step-1", stateVector: readVarUint8Array(decoder) };
+      if (syncType === syncProtocol.messageYjsSyncStep1)
+        return { type: "sync-step-1", stateVector: readVarUint8Array(decoder) };
       if (syncType === syncProtocol.messageYjsSyncStep2 || syncType === syncProtocol.messageYjsUpdate) {
         return { type: "update", update: readVarUint8Array(decoder) };
       }

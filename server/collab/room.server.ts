@@ -3,7 +3,13 @@ import * as Y from "yjs";
 import type { DocStore, StoredDoc } from "./doc-store.server";
 import { canEdit, type Role } from "../../app/shared/permissions";
 import { CloseCode } from "./close-codes.server";
-import { planEventMessage, presenceMessage, syncStep1Message, syncStep2Message, syncUpdateMessage } from "./protocol.server";
+import {
+  planEventMessage,
+  presenceMessage,
+  syncStep1Message,
+  syncStep2Message,
+  syncUpdateMessage,
+} from "./protocol.server";
 import type { PlanEvent } from "../../app/shared/plan-events";
 import { guarded } from "./guard.server";
 import { ProtocolError, Refused } from "./errors.server";
@@ -155,7 +161,10 @@ export class PlanRoom {
     if (!complete) return;
     if (adds && this.storedBytes + update.byteLength > this.options.maxPlanBytes) {
       const limit = Math.round(this.options.maxPlanBytes / 1024 / 1024);
-      throw new Refused(CloseCode.TooLarge, `change refused: the plan is at its size limit (${limit} MiB); delete something first`);
+      throw new Refused(
+        CloseCode.TooLarge,
+        `change refused: the plan is at its size limit (${limit} MiB); delete something first`,
+      );
     }
     try {
       Y.applyUpdate(this.doc, update, peer);
@@ -176,7 +185,10 @@ export class PlanRoom {
     if (!claimed) return;
     const added = clientIds.filter((id) => !claimed.has(id)).length;
     if (claimed.size + added > this.options.maxPresenceClients) {
-      throw new Refused(CloseCode.UpdateRefused, `presence refused: more than ${this.options.maxPresenceClients} cursors on one connection`);
+      throw new Refused(
+        CloseCode.UpdateRefused,
+        `presence refused: more than ${this.options.maxPresenceClients} cursors on one connection`,
+      );
     }
   }
 

@@ -147,12 +147,17 @@ export class RoomRegistry {
 
   private scheduleUnload(room: PlanRoom): void {
     this.cancelUnload(room.planId);
-    const timer = setTimeout(guarded(`unloading plan ${room.planId}`, () => {
-      this.unloadTimers.delete(room.planId);
-      if (room.peerCount > 0) return;
-      this.unload(room, CloseCode.GoingAway, "plan unloaded");
-      console.log(`[collab] plan ${room.planId} unloaded after ${this.options.idleUnloadMs / 1000} s with no connection`);
-    }), this.options.idleUnloadMs);
+    const timer = setTimeout(
+      guarded(`unloading plan ${room.planId}`, () => {
+        this.unloadTimers.delete(room.planId);
+        if (room.peerCount > 0) return;
+        this.unload(room, CloseCode.GoingAway, "plan unloaded");
+        console.log(
+          `[collab] plan ${room.planId} unloaded after ${this.options.idleUnloadMs / 1000} s with no connection`,
+        );
+      }),
+      this.options.idleUnloadMs,
+    );
     timer.unref();
     this.unloadTimers.set(room.planId, timer);
   }

@@ -5,7 +5,7 @@ import { richTextExtensions } from "../../app/shared/editor-extensions";
 import { CloseCode } from "./close-codes.server";
 import { ProtocolError, Refused } from "./errors.server";
 import { COLLAB_LIMITS } from "../limits.server";
-
+import type { SharedType } from "../../app/shared/yjs-types";
 
 const schema = getSchema(richTextExtensions);
 /** `doc` and `text` are ProseMirror's own; y-prosemirror never makes elements of them. */
@@ -73,7 +73,10 @@ class MissingChanges extends Error {}
  */
 export function checkUpdate(doc: Y.Doc, update: Uint8Array, rules: DocumentRules): UpdateSummary {
   if (update.byteLength > rules.maxUpdateBytes) {
-    throw new Refused(CloseCode.TooLarge, `change too large (${mib(update.byteLength)}; the limit is ${mib(rules.maxUpdateBytes)})`);
+    throw new Refused(
+      CloseCode.TooLarge,
+      `change too large (${mib(update.byteLength)}; the limit is ${mib(rules.maxUpdateBytes)})`,
+    );
   }
   let structs: ReturnType<typeof Y.decodeUpdate>["structs"];
   try {
@@ -97,7 +100,7 @@ export function checkUpdate(doc: Y.Doc, update: Uint8Array, rules: DocumentRules
 class UpdateChecker {
   private readonly byClient = new Map<number, Y.Item[]>();
   private readonly parents = new Map<Y.Item, Parent>();
-  private rootNames: Map<Y.AbstractType<any>, string> | null = null;
+  private rootNames: Map<SharedType, string> | null = null;
 
   constructor(
     private readonly doc: Y.Doc,
@@ -281,7 +284,7 @@ class UpdateChecker {
   }
 
   /** Where a type of the live document sits; a spoiled document may nest without bound. */
-  private placeOfLiveType(type: Y.AbstractType<any>): Place {
+  private placeOfLiveType(type: SharedType): Place {
     if (type._item?.deleted) return GONE;
     const ceiling = Math.max(this.rules.maxElementDepth, this.rules.maxDataDepth) + 1;
     let depth = 0;
@@ -317,15 +320,16 @@ class UpdateChecker {
   }
 }
 
-function childPlace(parent: Place, type: Y.AbstractType<any>): Place {
+function childPlace(parent: Place, type: SharedType): Place {
   if (parent.tree === "gone") return GONE;
   return withKind({ ...parent, depth: parent.depth + 1 } as Place, type);
 }
 
 /** The place of a nested type, of the kind it is (only kinds the checks allow get here). */
-function withKind(place: Place, type: Y.AbstractType<any>): Place {
+function withKind(place: Place, type: SharedType): Place {
   if (place.tree === "rich") return { ...place, kind: type instanceof Y.XmlText ? "text" : "element" };
-  if (place.tree === "data") return { ...place, kind: type instanceof Y.Map ? "map" : type instanceof Y.Array ? "array" : "text" };
+  if (place.tree === "data")
+    return { ...place, kind: type instanceof Y.Map ? "map" : type instanceof Y.Array ? "array" : "text" };
   return place;
 }
 

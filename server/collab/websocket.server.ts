@@ -11,7 +11,10 @@ import type { RoomRegistry } from "./rooms.server";
 
 export const COLLAB_PATH = /^\/collab\/([A-Za-z0-9-]{1,64})\/?$/;
 
-export type SocketLimits = Pick<CollabLimits, "maxPayloadBytes" | "maxBufferedBytes" | "maxLargeSendBytes" | "pingIntervalMs">;
+export type SocketLimits = Pick<
+  CollabLimits,
+  "maxPayloadBytes" | "maxBufferedBytes" | "maxLargeSendBytes" | "pingIntervalMs"
+>;
 
 export interface UpgradeDecision {
   identity: PeerIdentity;

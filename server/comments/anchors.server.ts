@@ -16,8 +16,7 @@ export interface StoredAnchor {
 }
 
 export type AnchorResolution =
-  | { status: "anchored"; text: string; from: number; to: number }
-  | { status: "text-removed" };
+  { status: "anchored"; text: string; from: number; to: number } | { status: "text-removed" };
 
 export function encodeAnchor(anchor: StoredAnchor): CommentAnchor {
   return { start: toBase64(anchor.start), end: toBase64(anchor.end) };
@@ -28,7 +27,10 @@ export function validateAnchor(doc: Y.Doc, sectionKey: string, anchor: CommentAn
   const stored = { start: fromBase64(anchor.start), end: fromBase64(anchor.end) };
   const start = decode(stored.start, "start");
   const end = decode(stored.end, "end");
-  for (const [name, position] of [["start", start], ["end", end]] as const) {
+  for (const [name, position] of [
+    ["start", start],
+    ["end", end],
+  ] as const) {
     // A position named by a root type would make the server create that root: refuse others.
     if (position.tname !== null && position.tname !== sectionFragmentName(sectionKey)) {
       throw new Refusal("invalid", `anchor: the ${name} is outside section "${sectionKey}"`);
@@ -41,7 +43,8 @@ export function validateAnchor(doc: Y.Doc, sectionKey: string, anchor: CommentAn
       throw new Refusal("conflict", "anchor: the commented text has not reached the server yet; try again");
     }
     const offset = layout.offsetOf(absolute.type, absolute.index);
-    if (offset === null) throw new Refusal("invalid", `anchor: the ${i === 0 ? "start" : "end"} is outside section "${sectionKey}"`);
+    if (offset === null)
+      throw new Refusal("invalid", `anchor: the ${i === 0 ? "start" : "end"} is outside section "${sectionKey}"`);
     return offset;
   });
   const [from, to] = offsets as [number, number];

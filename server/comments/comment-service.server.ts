@@ -38,10 +38,13 @@ export class CommentService {
     const section = plan.template.sections.find((candidate) => candidate.key === input.sectionKey);
     if (!section) throw new Refusal("invalid", `sectionKey: section "${input.sectionKey}" is not in this plan`);
     const parent = input.parentId ? this.find(plan.id, input.parentId) : null;
-    if (input.parentId && !parent) throw new Refusal("invalid", `parentId: no comment "${input.parentId}" in this plan`);
+    if (input.parentId && !parent)
+      throw new Refusal("invalid", `parentId: no comment "${input.parentId}" in this plan`);
     if (parent) {
-      if (parent.parentId !== null) throw new Refusal("invalid", "parentId: reply to the thread's first comment, not to a reply");
-      if (parent.sectionKey !== input.sectionKey) throw new Refusal("invalid", "sectionKey: a reply belongs to its thread's section");
+      if (parent.parentId !== null)
+        throw new Refusal("invalid", "parentId: reply to the thread's first comment, not to a reply");
+      if (parent.sectionKey !== input.sectionKey)
+        throw new Refusal("invalid", "sectionKey: a reply belongs to its thread's section");
       if (parent.deletedAt) throw new Refusal("invalid", "parentId: that thread was deleted");
       if (input.anchor) throw new Refusal("invalid", "anchor: a reply has no anchor of its own");
     }
@@ -83,7 +86,11 @@ export class CommentService {
   /** Deleting keeps the row, so a thread's replies keep their place; its text is dropped. */
   remove(plan: Plan, user: SessionUser, role: Role, commentId: string): void {
     const comment = this.requireOwn(plan, user, role, commentId, "delete");
-    this.db.update(comments).set({ body: "", mentions: [], deletedAt: new Date() }).where(eq(comments.id, comment.id)).run();
+    this.db
+      .update(comments)
+      .set({ body: "", mentions: [], deletedAt: new Date() })
+      .where(eq(comments.id, comment.id))
+      .run();
     // A deleted first comment is shown only while it has replies: its last one going hides it.
     this.changed(plan, comment.parentId ? [comment.id, comment.parentId] : [comment.id]);
   }
@@ -91,9 +98,13 @@ export class CommentService {
   setResolved(plan: Plan, user: SessionUser, role: Role, commentId: string, resolved: boolean): CommentView {
     const comment = this.find(plan.id, commentId);
     if (!comment || comment.deletedAt) throw new Refusal("not-found", "comment not found");
-    if (comment.parentId !== null) throw new Refusal("invalid", "only a thread's first comment is resolved or reopened");
+    if (comment.parentId !== null)
+      throw new Refusal("invalid", "only a thread's first comment is resolved or reopened");
     if (!canComment(role) || (comment.authorId !== user.id && !canEdit(role))) {
-      throw new Refusal("forbidden", "only the thread's author or someone who may edit the plan resolves or reopens it");
+      throw new Refusal(
+        "forbidden",
+        "only the thread's author or someone who may edit the plan resolves or reopens it",
+      );
     }
     if ((comment.resolvedAt !== null) === resolved) {
       throw new Refusal("conflict", resolved ? "the thread is already resolved" : "the thread is already open");
@@ -123,14 +134,17 @@ export class CommentService {
       .where(eq(comments.planId, plan.id))
       .orderBy(sql`${comments}.rowid`)
       .all();
-    const liveReplies = new Set(rows.filter((r) => r.comment.parentId && !r.comment.deletedAt).map((r) => r.comment.parentId));
+    const liveReplies = new Set(
+      rows.filter((r) => r.comment.parentId && !r.comment.deletedAt).map((r) => r.comment.parentId),
+    );
     const names = new Map(rows.map((r) => [r.author.id, r.author.name]));
     for (const member of this.members.list(plan.id)) names.set(member.userId, member.name);
     return rows
       .filter(({ comment }) => !only || only.has(comment.id))
       .filter(({ comment }) => !comment.deletedAt || (comment.parentId === null && liveReplies.has(comment.id)))
       .map(({ comment, author, resolvedBy }) => {
-        const anchor = comment.anchorStart && comment.anchorEnd ? { start: comment.anchorStart, end: comment.anchorEnd } : null;
+        const anchor =
+          comment.anchorStart && comment.anchorEnd ? { start: comment.anchorStart, end: comment.anchorEnd } : null;
         const resolution = anchor ? resolveAnchor(doc, comment.sectionKey, anchor) : null;
         return {
           id: comment.id,
@@ -159,7 +173,11 @@ export class CommentService {
   private changed(plan: Plan, ids: string[]): CommentView[] {
     const views = this.rooms.read(plan.id, (doc) => this.view(plan, doc, new Set(ids)));
     const shown = new Set(views.map((view) => view.id));
-    this.rooms.publish(plan.id, { type: "comment-changes", changed: views, removed: ids.filter((id) => !shown.has(id)) });
+    this.rooms.publish(plan.id, {
+      type: "comment-changes",
+      changed: views,
+      removed: ids.filter((id) => !shown.has(id)),
+    });
     return views;
   }
 
@@ -172,7 +190,8 @@ export class CommentService {
   }
 
   private requireOwn(plan: Plan, user: SessionUser, role: Role, commentId: string, action: "edit" | "delete") {
-    if (!canComment(role)) throw new Refusal("forbidden", `viewers cannot ${action} comments; ask an owner for another role`);
+    if (!canComment(role))
+      throw new Refusal("forbidden", `viewers cannot ${action} comments; ask an owner for another role`);
     const comment = this.find(plan.id, commentId);
     if (!comment || comment.deletedAt) throw new Refusal("not-found", "comment not found");
     if (comment.authorId !== user.id) throw new Refusal("forbidden", `you can only ${action} your own comments`);

@@ -52,6 +52,9 @@ export function limitRequestsPerAddress(maxPerAddress: number, trustedProxies: n
   const perAddress = new ConnectionCounter(maxPerAddress);
   return (req, res, next) => {
     if (perAddress.tryTake(clientAddress(req, trustedProxies), res)) return next();
-    res.status(429).set({ "Retry-After": "1", Connection: "close" }).json({ error: "too many requests from your address at once" });
+    res
+      .status(429)
+      .set({ "Retry-After": "1", Connection: "close" })
+      .json({ error: "too many requests from your address at once" });
   };
 }

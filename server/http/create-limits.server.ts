@@ -8,7 +8,10 @@ export class CreateLimits {
   constructor(enabled: boolean) {
     if (!enabled) return;
     for (const [kind, { points, durationSeconds }] of Object.entries(CREATE_LIMITS)) {
-      this.limiters.set(kind as CreateKind, new RateLimiterMemory({ keyPrefix: `create-${kind}`, points, duration: durationSeconds }));
+      this.limiters.set(
+        kind as CreateKind,
+        new RateLimiterMemory({ keyPrefix: `create-${kind}`, points, duration: durationSeconds }),
+      );
     }
   }
 

@@ -21,7 +21,12 @@ export function readBodiesWithinLimit(maxBytes: number): RequestHandler {
         return next();
       }
       const status = typeof error.status === "number" && error.status < 500 ? error.status : 400;
-      refuse(req, res, status, status === 413 ? `request body too large (${maxBytes / 1024} KiB at most)` : "request body could not be read");
+      refuse(
+        req,
+        res,
+        status,
+        status === 413 ? `request body too large (${maxBytes / 1024} KiB at most)` : "request body could not be read",
+      );
     });
   };
 }
@@ -47,8 +52,9 @@ function refuse(req: ExpressRequest, res: ExpressResponse, status: number, messa
 export function remixHandler(
   build: ServerBuild,
   getLoadContext: (req: ExpressRequest, res: ExpressResponse) => AppLoadContext,
+  mode: string,
 ): RequestHandler {
-  const handle = createRequestHandler(build, process.env.NODE_ENV);
+  const handle = createRequestHandler(build, mode);
   return async (req, res, next) => {
     let url: URL;
     try {

@@ -21,7 +21,10 @@ export function securityHeaders(options: { https: boolean }): RequestHandler[] {
   const headers = helmet({
     contentSecurityPolicy: {
       directives: {
-        "script-src": ["'self'", (_req: IncomingMessage, res: ServerResponse) => `'nonce-${(res as WithNonce).locals.cspNonce}'`],
+        "script-src": [
+          "'self'",
+          (_req: IncomingMessage, res: ServerResponse) => `'nonce-${(res as WithNonce).locals.cspNonce}'`,
+        ],
         // 'self' covers ws: and wss: to the page's own host in CSP 3; naming them keeps older
         // browsers working too.
         "connect-src": ["'self'", (req: IncomingMessage) => sameHostSockets(req)],

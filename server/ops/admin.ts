@@ -65,7 +65,6 @@ try {
   process.exit(1);
 }
 
-
 function describe(error: unknown): string {
   if (error instanceof z.ZodError) {
     return error.issues.map((issue) => `--${issueFlag(issue.path)}: ${issue.message}`).join("; ");

@@ -16,12 +16,36 @@ export const DEMO_USERS: {
   side: Side;
   role: Role;
 }[] = [
-  { email: "owner@swindon.example", name: "Alison Reed", organisation: "Swindon Borough Council", side: "local", role: "owner" },
-  { email: "editor@swindon.example", name: "Tom Okafor", organisation: "Swindon Borough Council", side: "local", role: "editor" },
-  { email: "signatory@swindon.example", name: "Margaret Hale", organisation: "Swindon Borough Council", side: "local", role: "signatory" },
+  {
+    email: "owner@swindon.example",
+    name: "Alison Reed",
+    organisation: "Swindon Borough Council",
+    side: "local",
+    role: "owner",
+  },
+  {
+    email: "editor@swindon.example",
+    name: "Tom Okafor",
+    organisation: "Swindon Borough Council",
+    side: "local",
+    role: "editor",
+  },
+  {
+    email: "signatory@swindon.example",
+    name: "Margaret Hale",
+    organisation: "Swindon Borough Council",
+    side: "local",
+    role: "signatory",
+  },
   { email: "signatory@dclg.example", name: "David Marsh", organisation: "DCLG", side: "whitehall", role: "signatory" },
   { email: "reviewer@dwp.example", name: "Priya Nair", organisation: "DWP", side: "whitehall", role: "reviewer" },
-  { email: "viewer@police.example", name: "Sam Whitfield", organisation: "Wiltshire Police", side: "local", role: "viewer" },
+  {
+    email: "viewer@police.example",
+    name: "Sam Whitfield",
+    organisation: "Wiltshire Police",
+    side: "local",
+    role: "viewer",
+  },
 ];
 
 const STARTER_TEXT: Record<string, string[]> = {
@@ -29,9 +53,7 @@ const STARTER_TEXT: Record<string, string[]> = {
     "Between May and July we held twelve visioning sessions across Swindon with residents, the voluntary sector and front-line staff.",
     "People told us services feel fragmented: a family with multiple problems can deal with ten or more agencies, each with its own assessment.",
   ],
-  governance: [
-    "The Swindon Public Service Board would hold the single budget, with the council as accountable body.",
-  ],
+  governance: ["The Swindon Public Service Board would hold the single budget, with the council as accountable body."],
 };
 
 /** Demo users of every role and one plan, made only on an empty database. */
@@ -40,7 +62,10 @@ export async function seedDemo(services: Services): Promise<boolean> {
   if (db.select({ id: users.id }).from(users).limit(1).get()) return false;
   const created = [];
   for (const demo of DEMO_USERS) {
-    created.push({ user: await createUser(db, newUserSchema.parse({ ...demo, password: DEMO_PASSWORD })), role: demo.role });
+    created.push({
+      user: await createUser(db, newUserSchema.parse({ ...demo, password: DEMO_PASSWORD })),
+      role: demo.role,
+    });
   }
   const owner = created.find((c) => c.role === "owner")!.user;
   const plan = plans.create(owner.id, {
@@ -61,10 +86,42 @@ export async function seedDemo(services: Services): Promise<boolean> {
 }
 
 const STARTER_BUDGET: [Record<string, string>, Record<string, number>][] = [
-  [{ organisation: "Swindon Borough Council", department: "Department for Education", fundingLine: "Early Intervention Grant", treatment: "pooled" }, { "2012-13": 4_200_000_00, "2013-14": 4_050_000_00 }],
-  [{ organisation: "Jobcentre Plus", department: "DWP", fundingLine: "Jobcentre Plus flexible (discretionary) funding", treatment: "aligned" }, { "2012-13": 650_000_00, "2013-14": 600_000_00 }],
-  [{ organisation: "Wiltshire Probation Trust", department: "Ministry of Justice", fundingLine: "Probation / NOMS interventions funding", treatment: "aligned" }, { "2012-13": 310_000_00 }],
-  [{ organisation: "NHS Swindon", department: "Department of Health", fundingLine: "PCT funding (mental health, older people, drug and alcohol)", treatment: "pooled" }, { "2012-13": 1_750_000_00, "2013-14": 1_800_000_00 }],
+  [
+    {
+      organisation: "Swindon Borough Council",
+      department: "Department for Education",
+      fundingLine: "Early Intervention Grant",
+      treatment: "pooled",
+    },
+    { "2012-13": 4_200_000_00, "2013-14": 4_050_000_00 },
+  ],
+  [
+    {
+      organisation: "Jobcentre Plus",
+      department: "DWP",
+      fundingLine: "Jobcentre Plus flexible (discretionary) funding",
+      treatment: "aligned",
+    },
+    { "2012-13": 650_000_00, "2013-14": 600_000_00 },
+  ],
+  [
+    {
+      organisation: "Wiltshire Probation Trust",
+      department: "Ministry of Justice",
+      fundingLine: "Probation / NOMS interventions funding",
+      treatment: "aligned",
+    },
+    { "2012-13": 310_000_00 },
+  ],
+  [
+    {
+      organisation: "NHS Swindon",
+      department: "Department of Health",
+      fundingLine: "PCT funding (mental health, older people, drug and alcohol)",
+      treatment: "pooled",
+    },
+    { "2012-13": 1_750_000_00, "2013-14": 1_800_000_00 },
+  ],
 ];
 
 function writeStarterContent(doc: Y.Doc): void {
@@ -72,8 +129,18 @@ function writeStarterContent(doc: Y.Doc): void {
     const id = addRow(doc, "shadow-budget", "budget", fields);
     for (const [year, pence] of Object.entries(amounts)) setAmount(doc, "shadow-budget", id, year, pence);
   }
-  addRow(doc, "timescales", "milestones", { milestone: "Operational Plan agreed by the joint team", owner: "Alison Reed", due: "2012-03-31", status: "in-progress" });
-  addRow(doc, "timescales", "milestones", { milestone: "Shadow budget running alongside existing budgets", owner: "Tom Okafor", due: "2013-04-01", status: "not-started" });
+  addRow(doc, "timescales", "milestones", {
+    milestone: "Operational Plan agreed by the joint team",
+    owner: "Alison Reed",
+    due: "2012-03-31",
+    status: "in-progress",
+  });
+  addRow(doc, "timescales", "milestones", {
+    milestone: "Shadow budget running alongside existing budgets",
+    owner: "Tom Okafor",
+    due: "2013-04-01",
+    status: "not-started",
+  });
   for (const [key, paragraphs] of Object.entries(STARTER_TEXT)) {
     const fragment = doc.getXmlFragment(sectionFragmentName(key));
     fragment.insert(

@@ -102,14 +102,22 @@ export class ExportQueue {
       if (entry.userId === userId) mine.push({ planId: entry.planId, state: "running", ahead: 0 });
     }
     this.waiting.forEach((entry, index) => {
-      if (entry.userId === userId) mine.push({ planId: entry.planId, state: "waiting", ahead: this.running.size + index });
+      if (entry.userId === userId)
+        mine.push({ planId: entry.planId, state: "waiting", ahead: this.running.size + index });
     });
-    return { workers: this.options.workers, running: this.running.size, waiting: this.waiting.length, queueSize: this.options.queueSize, mine };
+    return {
+      workers: this.options.workers,
+      running: this.running.size,
+      waiting: this.waiting.length,
+      queueSize: this.options.queueSize,
+      mine,
+    };
   }
 
   /** Stops every worker; exports still waiting or running fail. */
   async close(): Promise<void> {
-    for (const entry of this.waiting.splice(0)) entry.settle({ ok: false, reason: "crashed", error: "The server is restarting: export again in a moment." });
+    for (const entry of this.waiting.splice(0))
+      entry.settle({ ok: false, reason: "crashed", error: "The server is restarting: export again in a moment." });
     await this.pool.destroy();
   }
 
@@ -183,7 +191,12 @@ export class ExportQueue {
         });
       } else {
         console.error("PDF export failed in its worker:", error);
-        entry.settle({ ok: false, reason: "crashed", error: "The PDF could not be built: the export stopped unexpectedly. Try again; if it keeps happening, the plan may be too large to export." });
+        entry.settle({
+          ok: false,
+          reason: "crashed",
+          error:
+            "The PDF could not be built: the export stopped unexpectedly. Try again; if it keeps happening, the plan may be too large to export.",
+        });
       }
     } finally {
       clearTimeout(timer);

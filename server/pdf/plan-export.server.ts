@@ -22,7 +22,11 @@ export class PlanExportService {
     private readonly queue: ExportQueue,
   ) {}
 
-  async exportPdf(plan: Plan, user: SessionUser, options: { withComments: boolean }): Promise<ExportOutcome<Uint8Array>> {
+  async exportPdf(
+    plan: Plan,
+    user: SessionUser,
+    options: { withComments: boolean },
+  ): Promise<ExportOutcome<Uint8Array>> {
     // Only the quick reads happen here, at the moment of asking; the worker lays out the PDF.
     const outcome = await this.queue.run<PlanPdfJob, Uint8Array>(user.id, plan.id, () =>
       this.rooms.read(plan.id, (doc) => ({

@@ -129,7 +129,14 @@ function sectionContent(input: PlanPdfInput, section: TemplateSection, index: nu
   // An empty editor holds one empty paragraph; anything else (a list or a quote alone too) is written.
   const hasNarrative = narrative.some((block) => !(typeof block === "object" && "text" in block && block.text === " "));
   return [
-    { text: title, style: "h1", tocItem: true, outline: true, outlineText: title, pageBreak: index === 0 ? undefined : "before" },
+    {
+      text: title,
+      style: "h1",
+      tocItem: true,
+      outline: true,
+      outlineText: title,
+      pageBreak: index === 0 ? undefined : "before",
+    },
     { text: SECTION_KIND_LABEL[section.kind], style: "kind" },
     ...(isStructuredKind(section.kind) ? structured(section.kind, sectionData(input.doc, section.key)) : []),
     ...(isStructuredKind(section.kind) ? [{ text: "Narrative", style: "h2" } as Content] : []),
@@ -199,16 +206,29 @@ function milestones(rows: Row[]): Content[] {
 function budget(data: BudgetData, rows: Row[]): Content[] {
   const totals = budgetTotals(data);
   const money = (pence: number | undefined) => (pence ? formatPounds(pence) : "");
-  const amountsOf = (row: Row) => (typeof row.amounts === "object" && row.amounts !== null ? (row.amounts as Record<string, number>) : {});
-  const rowTotal = (row: Row) => totals.years.reduce((sum, year) => sum + (Number.isSafeInteger(amountsOf(row)[year]) ? amountsOf(row)[year]! : 0), 0);
+  const amountsOf = (row: Row) =>
+    typeof row.amounts === "object" && row.amounts !== null ? (row.amounts as Record<string, number>) : {};
+  const rowTotal = (row: Row) =>
+    totals.years.reduce(
+      (sum, year) => sum + (Number.isSafeInteger(amountsOf(row)[year]) ? amountsOf(row)[year]! : 0),
+      0,
+    );
   // Many columns share the page width here, so the cells are set smaller than elsewhere.
   const moneyTable = (fields: FieldDef[], chosen: Row[]): Content => ({
     table: {
       headerRows: 1,
       dontBreakRows: true,
-      widths: [...fields.map((field) => (field.type === "select" ? 48 : "*")), ...totals.years.map(() => "auto"), "auto"],
+      widths: [
+        ...fields.map((field) => (field.type === "select" ? 48 : "*")),
+        ...totals.years.map(() => "auto"),
+        "auto",
+      ],
       body: [
-        [...fields.map((f) => f.label), ...totals.years, "Total"].map((text) => ({ text, style: "tableHeader", fontSize: 7.5 })),
+        [...fields.map((f) => f.label), ...totals.years, "Total"].map((text) => ({
+          text,
+          style: "tableHeader",
+          fontSize: 7.5,
+        })),
         ...chosen.map((row) => [
           ...fields.map((field) => ({ text: fieldValue(field, row[field.name]), style: "tableCell", fontSize: 8 })),
           ...totals.years.map((year) => ({ text: money(amountsOf(row)[year]), style: "amount", fontSize: 8 })),
@@ -224,12 +244,16 @@ function budget(data: BudgetData, rows: Row[]): Content[] {
   const textFields = (fields: FieldDef[]) => fields.filter((field) => field.name !== "notes");
   return [
     { text: "Funding lines", style: "h2" },
-    funding.length > 0 ? moneyTable(textFields(BUDGET_FUNDING_FIELDS), funding) : { text: "No funding lines yet.", style: "empty" },
+    funding.length > 0
+      ? moneyTable(textFields(BUDGET_FUNDING_FIELDS), funding)
+      : { text: "No funding lines yet.", style: "empty" },
     ...(assets.length > 0
       ? [
           { text: "Assets", style: "h2" } as Content,
           fieldTable(
-            textFields(BUDGET_ASSET_FIELDS).map((field) => (field.name === "assetType" ? { ...field, options: ASSET_TYPES } : field)),
+            textFields(BUDGET_ASSET_FIELDS).map((field) =>
+              field.name === "assetType" ? { ...field, options: ASSET_TYPES } : field,
+            ),
             assets,
           ),
         ]
@@ -249,7 +273,13 @@ function budget(data: BudgetData, rows: Row[]): Content[] {
   ];
 }
 
-function totalsTable(label: string, years: string[], lines: TotalLine[], byYear: Record<string, number>, total: number): Content {
+function totalsTable(
+  label: string,
+  years: string[],
+  lines: TotalLine[],
+  byYear: Record<string, number>,
+  total: number,
+): Content {
   const cell = (text: string, style = "amount"): TableCell => ({ text, style });
   return {
     table: {
@@ -258,8 +288,16 @@ function totalsTable(label: string, years: string[], lines: TotalLine[], byYear:
       widths: ["*", ...years.map(() => "auto"), "auto"],
       body: [
         [label, ...years, "Total"].map((text) => ({ text, style: "tableHeader" })),
-        ...lines.map((line) => [cell(breakable(line.label), "tableCell"), ...years.map((y) => cell(formatPounds(line.perYear[y] ?? 0))), cell(formatPounds(line.total))]),
-        [cell("All", "totalCell"), ...years.map((y) => ({ text: formatPounds(byYear[y] ?? 0), style: "amount", bold: true })), { text: formatPounds(total), style: "amount", bold: true }],
+        ...lines.map((line) => [
+          cell(breakable(line.label), "tableCell"),
+          ...years.map((y) => cell(formatPounds(line.perYear[y] ?? 0))),
+          cell(formatPounds(line.total)),
+        ]),
+        [
+          cell("All", "totalCell"),
+          ...years.map((y) => ({ text: formatPounds(byYear[y] ?? 0), style: "amount", bold: true })),
+          { text: formatPounds(total), style: "amount", bold: true },
+        ],
       ],
     },
     layout: tableLayout,
@@ -275,7 +313,14 @@ function signoffRecord(signoff: SectionSignoffView): Content {
     const stale = record.fresh
       ? ""
       : ` (stale since ${record.staleAt ? formatDateTime(record.staleAt) : "a later change"}${record.staleBy ? `, changed by ${record.staleBy.name}` : ""})`;
-    return { text: [{ text: `${SIDE_LABEL[side]}: `, bold: true }, `signed off by ${signed}`, { text: stale, color: "#b3261e" }], style: "tableCell" };
+    return {
+      text: [
+        { text: `${SIDE_LABEL[side]}: `, bold: true },
+        `signed off by ${signed}`,
+        { text: stale, color: "#b3261e" },
+      ],
+      style: "tableCell",
+    };
   });
   return {
     unbreakable: true,
@@ -297,23 +342,35 @@ function commentsAppendix(comments: CommentView[], sections: TemplateSection[]):
       {
         text: [
           { text: titleOf(thread.sectionKey), bold: true },
-          { text: thread.resolvedAt ? `  Resolved${thread.resolvedBy ? ` by ${thread.resolvedBy.name}` : ""}` : "  Open", color: thread.resolvedAt ? "#00703c" : "#b3261e" },
+          {
+            text: thread.resolvedAt
+              ? `  Resolved${thread.resolvedBy ? ` by ${thread.resolvedBy.name}` : ""}`
+              : "  Open",
+            color: thread.resolvedAt ? "#00703c" : "#b3261e",
+          },
         ],
         style: "tableCell",
       },
       ...(thread.quote
-        ? [{ text: `“${breakable(thread.quote)}”${thread.anchorStatus === "text-removed" ? " (text removed)" : ""}`, style: "quoteText", margin: [0, 2, 0, 2] } as Content]
+        ? [
+            {
+              text: `“${breakable(thread.quote)}”${thread.anchorStatus === "text-removed" ? " (text removed)" : ""}`,
+              style: "quoteText",
+              margin: [0, 2, 0, 2],
+            } as Content,
+          ]
         : []),
-      ...[thread, ...repliesOf(thread.id)].map(
-        (comment): Content => ({
-          text: [
-            { text: `${comment.author.name} (${comment.author.organisation}), ${formatDateTime(comment.createdAt)}: `, bold: true },
-            comment.deleted ? { text: "comment deleted", italics: true } : breakable(comment.body),
-          ],
-          style: "tableCell",
-          margin: [comment.parentId ? 14 : 0, 2, 0, 0],
-        }),
-      ),
+      ...[thread, ...repliesOf(thread.id)].map((comment): Content => ({
+        text: [
+          {
+            text: `${comment.author.name} (${comment.author.organisation}), ${formatDateTime(comment.createdAt)}: `,
+            bold: true,
+          },
+          comment.deleted ? { text: "comment deleted", italics: true } : breakable(comment.body),
+        ],
+        style: "tableCell",
+        margin: [comment.parentId ? 14 : 0, 2, 0, 0],
+      })),
     ],
   });
   return [

@@ -64,7 +64,10 @@ function flattened(node: PmJson): PmJson {
   const paragraphs = plainParagraphs(node, true);
   const content = paragraphs.length > 0 ? paragraphs : [{ type: "paragraph" }];
   const type = schema.nodes[node.type];
-  const takesListItems = type && !type.contentMatch.matchType(schema.nodes.paragraph!) && type.contentMatch.matchType(schema.nodes.listItem!);
+  const takesListItems =
+    type &&
+    !type.contentMatch.matchType(schema.nodes.paragraph!) &&
+    type.contentMatch.matchType(schema.nodes.listItem!);
   return { ...node, content: takesListItems ? [{ type: "listItem", content }] : content };
 }
 
@@ -111,7 +114,10 @@ function block(node: PmNode): Content {
     case "codeBlock":
       return { text: breakable(node.textContent), style: "code", preserveLeadingSpaces: true };
     case "horizontalRule":
-      return { canvas: [{ type: "line", x1: 0, y1: 0, x2: 483, y2: 0, lineWidth: 0.5, lineColor: "#b1b4b6" }], margin: [0, 6, 0, 6] };
+      return {
+        canvas: [{ type: "line", x1: 0, y1: 0, x2: 483, y2: 0, lineWidth: 0.5, lineColor: "#b1b4b6" }],
+        margin: [0, 6, 0, 6],
+      };
     case "paragraph":
       return { text: node.childCount === 0 ? " " : inlines(node), style: "paragraph" };
     default:

@@ -54,8 +54,21 @@ export class MemberService {
         throw new Refusal("conflict", `${user.name} is already a member of this plan`);
       }
       tx.insert(planMembers).values({ planId, userId: user.id, role: input.role }).run();
-      recordAudit(tx, { planId, userId: actorId, type: "member.added", detail: { memberId: user.id, email, role: input.role } });
-      return { userId: user.id, email, name: user.name, organisation: user.organisation, side: user.side, role: input.role, signsOff: false };
+      recordAudit(tx, {
+        planId,
+        userId: actorId,
+        type: "member.added",
+        detail: { memberId: user.id, email, role: input.role },
+      });
+      return {
+        userId: user.id,
+        email,
+        name: user.name,
+        organisation: user.organisation,
+        side: user.side,
+        role: input.role,
+        signsOff: false,
+      };
     });
     this.onAccessChange(planId, user.id, input.role);
     return member;
@@ -71,7 +84,12 @@ export class MemberService {
         .set({ role, signsOff: false })
         .where(and(eq(planMembers.planId, planId), eq(planMembers.userId, userId)))
         .run();
-      recordAudit(tx, { planId, userId: actorId, type: "member.role-changed", detail: { memberId: userId, from: current, to: role } });
+      recordAudit(tx, {
+        planId,
+        userId: actorId,
+        type: "member.role-changed",
+        detail: { memberId: userId, from: current, to: role },
+      });
     });
     this.onAccessChange(planId, userId, role);
   }
@@ -88,13 +106,21 @@ export class MemberService {
       const current = this.roleIn(tx, planId, userId);
       if (!current) throw new Refusal("not-found", "that user is not a member of this plan");
       if (current !== "owner") {
-        throw new Refusal("invalid", "signsOff: only an owner is made a signatory this way; give others the signatory role");
+        throw new Refusal(
+          "invalid",
+          "signsOff: only an owner is made a signatory this way; give others the signatory role",
+        );
       }
       tx.update(planMembers)
         .set({ signsOff })
         .where(and(eq(planMembers.planId, planId), eq(planMembers.userId, userId)))
         .run();
-      recordAudit(tx, { planId, userId: actorId, type: "member.signs-off-changed", detail: { memberId: userId, signsOff } });
+      recordAudit(tx, {
+        planId,
+        userId: actorId,
+        type: "member.signs-off-changed",
+        detail: { memberId: userId, signsOff },
+      });
     });
   }
 

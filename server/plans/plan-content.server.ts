@@ -1,6 +1,7 @@
 import canonicalize from "canonicalize";
 import * as Y from "yjs";
 import { sectionDataName, sectionFragmentName } from "../../app/shared/doc-names";
+import type { SharedType } from "../../app/shared/yjs-types";
 
 /** A section's rich text as plain text: one line per text block, hard breaks kept. */
 export function sectionPlainText(doc: Y.Doc, sectionKey: string): string {
@@ -44,7 +45,7 @@ type Node = Y.XmlFragment | Y.XmlElement | Y.XmlText;
 export interface TextLayout {
   text: string;
   /** The text offset of a position in the section, or null if the type is not in it. */
-  offsetOf(type: Y.AbstractType<any>, index: number): number | null;
+  offsetOf(type: SharedType, index: number): number | null;
 }
 
 export function sectionTextLayout(doc: Y.Doc, sectionKey: string): TextLayout {
@@ -70,8 +71,7 @@ export function sectionTextLayout(doc: Y.Doc, sectionKey: string): TextLayout {
   const enter = (node: Y.XmlFragment | Y.XmlElement): void => {
     const children = node.toArray();
     const isTextBlock =
-      node instanceof Y.XmlElement &&
-      (children.length === 0 || children.some((child) => child instanceof Y.XmlText));
+      node instanceof Y.XmlElement && (children.length === 0 || children.some((child) => child instanceof Y.XmlText));
     if (isTextBlock) {
       if (lines++ > 0) text += "\n";
       const blockStart = text.length;

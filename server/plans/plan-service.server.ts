@@ -126,9 +126,7 @@ export class PlanService {
         text: sectionPlainText(doc, section.key),
         data: sectionData(doc, section.key),
         contentHash: this.signoffs.readSection(plan.id, doc, section.key).contentHash,
-        ...(section.kind === "budget"
-          ? { totals: budgetTotals(sectionData(doc, section.key) as BudgetData) }
-          : {}),
+        ...(section.kind === "budget" ? { totals: budgetTotals(sectionData(doc, section.key) as BudgetData) } : {}),
         signoff: {
           state: signoff.sections[section.key]!.state,
           records: signoff.sections[section.key]!.records,

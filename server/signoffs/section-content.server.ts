@@ -20,7 +20,9 @@ export function sectionContent(doc: Y.Doc, sectionKey: string) {
 /** SHA-256 over the RFC 8785 canonical JSON of the section's content. */
 export function sectionContentHash(doc: Y.Doc, sectionKey: string): string {
   const json = canonicalize(sectionContent(doc, sectionKey));
-  return createHash("sha256").update(json ?? "").digest("hex");
+  return createHash("sha256")
+    .update(json ?? "")
+    .digest("hex");
 }
 
 /** The section alone, as an encoded Yjs document under the same names as in the plan. */
@@ -30,9 +32,10 @@ export function encodeSectionState(doc: Y.Doc, sectionKey: string): Uint8Array {
     const source = doc.getXmlFragment(sectionFragmentName(sectionKey));
     const sourceData = doc.getMap(sectionDataName(sectionKey));
     copy.transact(() => {
-      copy
-        .getXmlFragment(sectionFragmentName(sectionKey))
-        .insert(0, source.toArray().map((child) => child.clone() as Y.XmlElement | Y.XmlText));
+      copy.getXmlFragment(sectionFragmentName(sectionKey)).insert(
+        0,
+        source.toArray().map((child) => child.clone() as Y.XmlElement | Y.XmlText),
+      );
       const data = copy.getMap(sectionDataName(sectionKey));
       sourceData.forEach((value, key) => {
         data.set(key, value instanceof Y.AbstractType ? value.clone() : value);

@@ -7,6 +7,7 @@ import { rootOf } from "../collab/doc-roots.server";
 import { guarded } from "../collab/guard.server";
 import { isPeer, type PlanRoom } from "../collab/room.server";
 import type { SignoffService } from "./signoff-service.server";
+import type { SharedType } from "../../app/shared/yjs-types";
 
 /**
  * Sign-offs in a loaded plan: they turn stale when their section changes, and a client that
@@ -21,7 +22,7 @@ export class SignoffRoomExtension implements RoomExtension {
   ) {}
 
   attach(room: PlanRoom, plan: Plan): () => void {
-    const sectionOfRoot = new Map<Y.AbstractType<any>, string>();
+    const sectionOfRoot = new Map<SharedType, string>();
     for (const { key } of plan.template.sections) {
       sectionOfRoot.set(room.doc.getXmlFragment(sectionFragmentName(key)), key);
       sectionOfRoot.set(room.doc.getMap(sectionDataName(key)), key);
@@ -38,15 +39,18 @@ export class SignoffRoomExtension implements RoomExtension {
       this.signoffs.markStaleIfChanged(room.planId, room.doc, changedBy);
     });
 
-    const onTransaction = guarded(`noting edits of signed sections of plan ${room.planId}`, (transaction: Y.Transaction) => {
-      const watched = this.signoffs.watchedSections(room.planId);
-      if (watched.size === 0) return;
-      for (const type of transaction.changed.keys()) {
-        const key = sectionOfRoot.get(rootOf(type));
-        if (key !== undefined && watched.has(key)) dirty.set(key, editorOf(transaction.origin));
-      }
-      if (dirty.size > 0 && timer === null) timer = setTimeout(check, this.delayMs);
-    });
+    const onTransaction = guarded(
+      `noting edits of signed sections of plan ${room.planId}`,
+      (transaction: Y.Transaction) => {
+        const watched = this.signoffs.watchedSections(room.planId);
+        if (watched.size === 0) return;
+        for (const type of transaction.changed.keys()) {
+          const key = sectionOfRoot.get(rootOf(type));
+          if (key !== undefined && watched.has(key)) dirty.set(key, editorOf(transaction.origin));
+        }
+        if (dirty.size > 0 && timer === null) timer = setTimeout(check, this.delayMs);
+      },
+    );
 
     room.doc.on("afterTransaction", onTransaction);
     // Edits stored before a crash, whose check never ran, are caught when the plan loads.
@@ -63,7 +67,6 @@ export class SignoffRoomExtension implements RoomExtension {
     return [{ type: "signoffs", signoffs: this.signoffs.current(plan) }];
   }
 }
-
 
 /** Updates from clients carry their connection as origin; anything else has no editor. */
 function editorOf(origin: unknown): string | null {

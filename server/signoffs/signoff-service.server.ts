@@ -120,7 +120,10 @@ export class SignoffService {
         throw new Refusal(
           "conflict",
           `"${section.title}" has changed since you read it; check the changes, then sign off again`,
-          { changes: this.changesSince(plan.id, sectionKey, seenHash, sectionReadableText(doc, sectionKey)), contentHash },
+          {
+            changes: this.changesSince(plan.id, sectionKey, seenHash, sectionReadableText(doc, sectionKey)),
+            contentHash,
+          },
         );
       }
       const sectionState = Buffer.from(encodeSectionState(doc, sectionKey));
@@ -187,7 +190,12 @@ export class SignoffService {
     this.db.transaction((tx) => {
       tx.update(signoffs)
         .set({ revokedAt: new Date(), revokedBy: user.id })
-        .where(inArray(signoffs.id, mine.map((record) => record.id)))
+        .where(
+          inArray(
+            signoffs.id,
+            mine.map((record) => record.id),
+          ),
+        )
         .run();
       for (const record of mine) {
         recordAudit(tx, {
@@ -232,7 +240,9 @@ export class SignoffService {
     const latestCurrent = rows.find((row) => row.revokedAt === null);
     const { contentHash, text } = this.rooms.read(plan.id, (doc) => this.readSection(plan.id, doc, sectionKey));
     const current = { text, hash: contentHash };
-    const changes = latestCurrent ? wordChanges(readableTextOfState(latestCurrent.sectionState, sectionKey), current.text) : null;
+    const changes = latestCurrent
+      ? wordChanges(readableTextOfState(latestCurrent.sectionState, sectionKey), current.text)
+      : null;
     return {
       records: rows.map(({ sectionState: _state, ...row }) => ({
         ...row,
@@ -275,7 +285,12 @@ export class SignoffService {
           planId,
           userId: by,
           type: "signoff.stale",
-          detail: { sectionKey: record.sectionKey, side: record.side, signoffId: record.id, signedBy: record.signedBy.id },
+          detail: {
+            sectionKey: record.sectionKey,
+            side: record.side,
+            signoffId: record.id,
+            signedBy: record.signedBy.id,
+          },
         });
       }
     });

@@ -31,7 +31,10 @@ export function parseTemplate(source: string, json: string): PlanTemplate {
 
 function describeIssues(error: z.ZodError) {
   return error.issues.map((issue) => ({
-    path: issue.path.map((part) => (typeof part === "number" ? `[${part}]` : `.${String(part)}`)).join("").replace(/^\./, ""),
+    path: issue.path
+      .map((part) => (typeof part === "number" ? `[${part}]` : `.${String(part)}`))
+      .join("")
+      .replace(/^\./, ""),
     message: issue.message,
   }));
 }
@@ -39,7 +42,9 @@ function describeIssues(error: z.ZodError) {
 /** Loads every `*.json` template in a folder; the first invalid one stops the load. */
 export function loadTemplates(dir: string): Map<string, PlanTemplate> {
   const templates = new Map<string, PlanTemplate>();
-  const files = readdirSync(dir).filter((f) => f.endsWith(".json")).sort();
+  const files = readdirSync(dir)
+    .filter((f) => f.endsWith(".json"))
+    .sort();
   for (const file of files) {
     const template = parseTemplate(file, readFileSync(join(dir, file), "utf8"));
     if (templates.has(template.id)) {
