@@ -86,7 +86,7 @@ export function checkUpdate(doc: Y.Doc, update: Uint8Array, rules: DocumentRules
   }
   const items = structs.filter((struct): struct is Y.Item => struct instanceof Y.Item);
   try {
-    const checker = new UpdateChecker(doc, items, rules);
+    const checker = new UpdateChecker(doc, structs, rules);
     for (const item of items) checker.check(item);
   } catch (error) {
     // Bytes that decode but do not hold together (a cut update, say) fail in here.
@@ -104,21 +104,32 @@ class UpdateChecker {
 
   constructor(
     private readonly doc: Y.Doc,
-    items: Y.Item[],
+    structs: ReturnType<typeof Y.decodeUpdate>["structs"],
     private readonly rules: DocumentRules,
   ) {
-    for (const item of items) {
-      const list = this.byClient.get(item.id.client) ?? [];
-      list.push(item);
-      this.byClient.set(item.id.client, list);
+    // A GC struct (content its own client has already deleted and collected) fills its clocks
+    // like an item; only a Skip is a gap.
+    const filled = new Map<number, (Y.Item | Y.GC)[]>();
+    for (const struct of structs) {
+      if (struct instanceof Y.Skip) continue;
+      const client = struct.id.client;
+      const structsOfClient = filled.get(client) ?? [];
+      structsOfClient.push(struct);
+      filled.set(client, structsOfClient);
+      if (struct instanceof Y.Item) {
+        const list = this.byClient.get(client) ?? [];
+        list.push(struct);
+        this.byClient.set(client, list);
+      }
     }
-    for (const [client, list] of this.byClient) {
+    for (const list of this.byClient.values()) list.sort((a, b) => a.id.clock - b.id.clock);
+    for (const [client, list] of filled) {
       list.sort((a, b) => a.id.clock - b.id.clock);
-      // Yjs would hold items after a gap back until it is filled, unchecked.
+      // Yjs would hold structs after a gap back until it is filled, unchecked.
       let covered = Y.getState(doc.store, client);
-      for (const item of list) {
-        if (item.id.clock > covered) throw new MissingChanges();
-        covered = Math.max(covered, item.id.clock + item.length);
+      for (const struct of list) {
+        if (struct.id.clock > covered) throw new MissingChanges();
+        covered = Math.max(covered, struct.id.clock + struct.length);
       }
     }
   }

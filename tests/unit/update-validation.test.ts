@@ -154,3 +154,28 @@ describe("checking a client's update against the plan's document schema", () => 
     expect(checkUpdate(server, removal, rules).adds).toBe(false);
   });
 });
+
+describe("updates carrying content their own client already collected", () => {
+  it("are complete: a GC struct fills its clocks like the items it replaced", () => {
+    const { server, client } = pair();
+    const before = Y.encodeStateVector(server);
+    const fragment = client.getXmlFragment(sectionFragmentName("intro"));
+    const paragraph = (words: string) => {
+      const element = new Y.XmlElement("paragraph");
+      element.insert(0, [new Y.XmlText(words)]);
+      return element;
+    };
+    // A paragraph written and dropped while offline: the client collects it before sending.
+    client.transact(() => fragment.insert(1, [paragraph("gone")]));
+    client.transact(() => fragment.delete(1, 1));
+    client.transact(() => fragment.insert(1, [paragraph("kept")]));
+    const update = Y.encodeStateAsUpdate(client, before);
+    expect(Y.decodeUpdate(update).structs.some((struct) => struct instanceof Y.GC)).toBe(true);
+
+    expect(checkUpdate(server, update, rules)).toEqual({ adds: true, complete: true });
+    Y.applyUpdate(server, update);
+    expect(server.getXmlFragment(sectionFragmentName("intro")).toString()).toBe(
+      "<paragraph>Existing words</paragraph><paragraph>kept</paragraph>",
+    );
+  });
+});
