@@ -2,12 +2,12 @@ import { execFileSync } from "node:child_process";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { WebSocket } from "ws";
 import { WebsocketProvider } from "y-websocket";
 import * as Y from "yjs";
 import { sectionFragmentName } from "../../app/shared/doc-names";
 import { addRow, setAmount } from "../../app/shared/section-rows";
 import { launchBrowser, signedInPage } from "../support/browser";
+import { cookieWebSocketPolyfill } from "../support/cookie-websocket";
 import { requestJson } from "../support/http";
 import type { BenchServer } from "./servers";
 
@@ -23,14 +23,8 @@ async function generatePlan(server: BenchServer): Promise<string> {
   });
   const planId = created.body.id as string;
   const doc = new Y.Doc();
-  const cookie = server.cookie!;
-  class CookieWebSocket extends WebSocket {
-    constructor(url: string, protocols?: string | string[]) {
-      super(url, protocols, { headers: { cookie } });
-    }
-  }
   const provider = new WebsocketProvider(server.wsUrl, planId, doc, {
-    WebSocketPolyfill: CookieWebSocket as unknown as typeof globalThis.WebSocket,
+    WebSocketPolyfill: cookieWebSocketPolyfill(server.cookie!),
     disableBc: true,
   });
   await new Promise<void>((resolve) => provider.once("sync", () => resolve()));

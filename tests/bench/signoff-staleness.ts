@@ -1,21 +1,16 @@
-import { WebSocket } from "ws";
 import { WebsocketProvider } from "y-websocket";
 import * as Y from "yjs";
 import { sectionFragmentName } from "../../app/shared/doc-names";
 import { subscribeToPlanEvents, type PlanSignoffView } from "../../app/shared/plan-events";
+import { cookieWebSocketPolyfill } from "../support/cookie-websocket";
 import { signIn } from "../support/http";
 import type { BenchServer } from "./servers";
 
 const SECTION = "customer-insight";
 
 function provider(server: BenchServer, cookie: string, doc: Y.Doc): WebsocketProvider {
-  class CookieWebSocket extends WebSocket {
-    constructor(url: string, protocols?: string | string[]) {
-      super(url, protocols, { headers: { cookie } });
-    }
-  }
   return new WebsocketProvider(server.wsUrl, server.room, doc, {
-    WebSocketPolyfill: CookieWebSocket as unknown as typeof globalThis.WebSocket,
+    WebSocketPolyfill: cookieWebSocketPolyfill(cookie),
     disableBc: true,
   });
 }

@@ -1,20 +1,11 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { getJson, signIn } from "../support/http";
-import { startServer, type RunningServer } from "../support/server";
+import { describe, expect, it } from "vitest";
+import { getJson } from "../support/http";
+import { useTestServer } from "../support/test-server";
 
-let server: RunningServer;
-let owner: string;
-let viewer: string;
+const OWNER = "owner@swindon.example";
+const VIEWER = "viewer@police.example";
 
-beforeAll(async () => {
-  server = await startServer();
-  owner = await signIn(server.url, "owner@swindon.example");
-  viewer = await signIn(server.url, "viewer@police.example");
-});
-
-afterAll(async () => {
-  await server?.stop();
-});
+const server = useTestServer({ users: [OWNER, VIEWER] });
 
 function post(path: string, body: string, cookie?: string) {
   return fetch(`${server.url}${path}`, {
@@ -59,7 +50,7 @@ describe("the HTTP API", () => {
   it("anonymous requests get 401 JSON; unknown API routes 404 JSON", async () => {
     expect(await getJson(server.url, "/api/plans")).toEqual({ status: 401, body: { error: "sign in required" } });
     expect(await getJson(server.url, "/api/templates")).toMatchObject({ status: 401 });
-    expect(await getJson(server.url, "/api/no-such-thing", owner)).toEqual({
+    expect(await getJson(server.url, "/api/no-such-thing", server.cookie(OWNER))).toEqual({
       status: 404,
       body: { error: "no such API route" },
     });
@@ -69,7 +60,7 @@ describe("the HTTP API", () => {
     const { status, body } = await getJson<{ id: string; sections: { key: string; signoff: string[] }[] }[]>(
       server.url,
       "/api/templates",
-      owner,
+      server.cookie(OWNER),
     );
     expect(status).toBe(200);
     const single = body.find((t) => t.id === "single-budget-for-a-place");
@@ -85,14 +76,14 @@ describe("the HTTP API", () => {
     const created = await post(
       "/api/plans",
       JSON.stringify({ templateId: "single-budget-for-a-place", title: "Test plan", area: "Hull" }),
-      owner,
+      server.cookie(OWNER),
     );
     expect(created.status).toBe(201);
     const { id } = (await created.json()) as { id: string };
 
-    const mine = await getJson<{ id: string; role: string }[]>(server.url, "/api/plans", owner);
+    const mine = await getJson<{ id: string; role: string }[]>(server.url, "/api/plans", server.cookie(OWNER));
     expect(mine.body.find((p) => p.id === id)?.role).toBe("owner");
-    const theirs = await getJson<{ id: string }[]>(server.url, "/api/plans", viewer);
+    const theirs = await getJson<{ id: string }[]>(server.url, "/api/plans", server.cookie(VIEWER));
     expect(theirs.body.map((p) => p.id)).not.toContain(id);
 
     const plan = await getJson<{
@@ -102,7 +93,7 @@ describe("the HTTP API", () => {
       templateId: string;
       status: string;
       sections: { key: string; text: string; data: unknown; signoff: { state: string } }[];
-    }>(server.url, `/api/plans/${id}`, owner);
+    }>(server.url, `/api/plans/${id}`, server.cookie(OWNER));
     expect(plan.status).toBe(200);
     expect(plan.body).toMatchObject({ id, title: "Test plan", area: "Hull", templateId: "single-budget-for-a-place", status: "draft" });
     expect(plan.body.sections).toHaveLength(14);
@@ -110,27 +101,27 @@ describe("the HTTP API", () => {
   });
 
   it("a plan the user is not a member of is a 404, like one that does not exist", async () => {
-    const created = await post("/api/plans", JSON.stringify({ templateId: "single-budget-for-a-place", title: "Private", area: "Kent" }), owner);
+    const created = await post("/api/plans", JSON.stringify({ templateId: "single-budget-for-a-place", title: "Private", area: "Kent" }), server.cookie(OWNER));
     const { id } = (await created.json()) as { id: string };
-    expect(await getJson(server.url, `/api/plans/${id}`, viewer)).toEqual({ status: 404, body: { error: "plan not found" } });
-    expect((await getJson(server.url, "/api/plans/does-not-exist", owner)).status).toBe(404);
+    expect(await getJson(server.url, `/api/plans/${id}`, server.cookie(VIEWER))).toEqual({ status: 404, body: { error: "plan not found" } });
+    expect((await getJson(server.url, "/api/plans/does-not-exist", server.cookie(OWNER))).status).toBe(404);
   });
 
   it("refuses a plan with an unknown template or missing fields, storing nothing", async () => {
-    const before = (await getJson<unknown[]>(server.url, "/api/plans", owner)).body.length;
-    const unknown = await post("/api/plans", JSON.stringify({ templateId: "nope", title: "X", area: "Y" }), owner);
+    const before = (await getJson<unknown[]>(server.url, "/api/plans", server.cookie(OWNER))).body.length;
+    const unknown = await post("/api/plans", JSON.stringify({ templateId: "nope", title: "X", area: "Y" }), server.cookie(OWNER));
     expect(unknown.status).toBe(400);
     expect(await unknown.json()).toEqual({ error: 'templateId: unknown template "nope"' });
-    const missing = await post("/api/plans", JSON.stringify({ templateId: "single-budget-for-a-place" }), owner);
+    const missing = await post("/api/plans", JSON.stringify({ templateId: "single-budget-for-a-place" }), server.cookie(OWNER));
     expect(missing.status).toBe(400);
-    const huge = await post("/api/plans", JSON.stringify({ templateId: "x", title: "t".repeat(400_000), area: "a" }), owner);
+    const huge = await post("/api/plans", JSON.stringify({ templateId: "x", title: "t".repeat(400_000), area: "a" }), server.cookie(OWNER));
     expect(huge.status).toBe(413);
-    expect((await getJson<unknown[]>(server.url, "/api/plans", owner)).body.length).toBe(before);
+    expect((await getJson<unknown[]>(server.url, "/api/plans", server.cookie(OWNER))).body.length).toBe(before);
   });
 
   it("the demo plan's seeded text is in the API's plain text", async () => {
-    const plans = await getJson<{ id: string }[]>(server.url, "/api/plans", viewer);
-    const plan = await getJson<{ sections: { key: string; text: string }[] }>(server.url, `/api/plans/${plans.body[0]!.id}`, viewer);
+    const plans = await getJson<{ id: string }[]>(server.url, "/api/plans", server.cookie(VIEWER));
+    const plan = await getJson<{ sections: { key: string; text: string }[] }>(server.url, `/api/plans/${plans.body[0]!.id}`, server.cookie(VIEWER));
     expect(plan.body.sections.find((s) => s.key === "customer-insight")?.text).toMatch(/^Between May and July/);
   });
 });

@@ -1,28 +1,23 @@
 import { copyFileSync, mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it, onTestFinished } from "vitest";
+import { afterAll, describe, expect, it, onTestFinished } from "vitest";
 import * as Y from "yjs";
 import { sectionFragmentName } from "../../app/shared/doc-names";
 import { runAdminInBackground } from "../support/admin";
 import { queryDatabase } from "../support/database";
-import { demoPlanId, getJson, signIn } from "../support/http";
+import { getJson, signIn } from "../support/http";
 import { startServer, type RunningServer } from "../support/server";
+import { useTestServer } from "../support/test-server";
 import { connectClient, waitFor, waitForSync } from "../support/yjs-client";
 
+const OWNER = "owner@swindon.example";
 const SECTION = "service-redesign";
-let server: RunningServer;
-let owner: string;
-let planId: string;
 const others: RunningServer[] = [];
 
-beforeAll(async () => {
-  server = await startServer();
-  owner = await signIn(server.url, "owner@swindon.example");
-  planId = await demoPlanId(server.url, owner);
-});
+const server = useTestServer({ users: [OWNER], demoPlan: true });
 afterAll(async () => {
-  await Promise.all([server, ...others].map((s) => s?.stop()));
+  await Promise.all(others.map((s) => s.stop()));
 });
 
 type PlanView = { sections: { key: string; text: string; data: unknown; signoff: unknown }[] };
@@ -34,14 +29,14 @@ async function restore(backup: string): Promise<PlanView> {
   const copy = await startServer({ databasePath: restored });
   others.push(copy);
   // The session secret and sessions are in the copy too, so the same cookie works.
-  return (await getJson<PlanView>(copy.url, `/api/plans/${planId}`, owner)).body;
+  return (await getJson<PlanView>(copy.url, `/api/plans/${server.demoPlanId}`, server.cookie(OWNER))).body;
 }
 
 describe("backup", () => {
   it("copies the database consistently while clients edit, and the copy restores to identical plans", async () => {
     const dir = mkdtempSync(join(tmpdir(), "coplan-backup-"));
-    const writer = connectClient(server.url, planId, await signIn(server.url, "editor@swindon.example"));
-    const observer = connectClient(server.url, planId, owner);
+    const writer = connectClient(server.url, server.demoPlanId, await signIn(server.url, "editor@swindon.example"));
+    const observer = connectClient(server.url, server.demoPlanId, server.cookie(OWNER));
     onTestFinished(() => {
       writer.destroy();
       observer.destroy();
@@ -80,7 +75,7 @@ describe("backup", () => {
     const after = await runAdminInBackground(server.databasePath, "backup", join(dir, "after.sqlite"));
     expect(after.code, after.stderr).toBe(0);
     expect(queryDatabase(join(dir, "after.sqlite"), "pragma integrity_check")).toEqual({ integrity_check: "ok" });
-    const live = (await getJson<PlanView>(server.url, `/api/plans/${planId}`, owner)).body;
+    const live = (await getJson<PlanView>(server.url, `/api/plans/${server.demoPlanId}`, server.cookie(OWNER))).body;
     expect(await restore(join(dir, "after.sqlite"))).toEqual(live);
 
     const again = await runAdminInBackground(server.databasePath, "backup", join(dir, "after.sqlite"));

@@ -1,48 +1,37 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it } from "vitest";
 import * as Y from "yjs";
 import { sectionFragmentName } from "../../app/shared/doc-names";
 import { countRows } from "../support/database";
-import { demoPlanId, getJson, signIn } from "../support/http";
+import { getJson } from "../support/http";
 import { RawPeer } from "../support/raw-peer";
-import { startServer, type RunningServer } from "../support/server";
+import { useTestServer } from "../support/test-server";
 import { connectClient, waitFor, waitForSync, type TestClient } from "../support/yjs-client";
 
-let server: RunningServer;
-let planId: string;
-const cookie: Record<string, string> = {};
+const EMAIL = {
+  owner: "owner@swindon.example",
+  editor: "editor@swindon.example",
+  reviewer: "reviewer@dwp.example",
+  viewer: "viewer@police.example",
+};
+type Who = keyof typeof EMAIL;
+
+const server = useTestServer({ users: Object.values(EMAIL), demoPlan: true });
 const clients: TestClient[] = [];
 const peers: RawPeer[] = [];
-
-beforeAll(async () => {
-  server = await startServer();
-  for (const [who, email] of Object.entries({
-    owner: "owner@swindon.example",
-    editor: "editor@swindon.example",
-    reviewer: "reviewer@dwp.example",
-    viewer: "viewer@police.example",
-  })) {
-    cookie[who] = await signIn(server.url, email);
-  }
-  planId = await demoPlanId(server.url, cookie.owner!);
-});
 
 afterEach(() => {
   for (const c of clients.splice(0)) c.destroy();
   for (const p of peers.splice(0)) p.close();
 });
 
-afterAll(async () => {
-  await server?.stop();
-});
-
-async function peer(who: string): Promise<RawPeer> {
-  const p = await RawPeer.connect(server.url, planId, cookie[who]!);
+async function peer(who: Who): Promise<RawPeer> {
+  const p = await RawPeer.connect(server.url, server.demoPlanId, server.cookie(EMAIL[who]));
   peers.push(p);
   return p;
 }
 
-function observer(who = "owner"): TestClient {
-  const c = connectClient(server.url, planId, cookie[who]);
+function observer(who: Who = "owner"): TestClient {
+  const c = connectClient(server.url, server.demoPlanId, server.cookie(EMAIL[who]));
   clients.push(c);
   return c;
 }
@@ -57,14 +46,14 @@ function paragraphUpdate(sectionKey: string, text: string): Uint8Array {
 }
 
 async function memberId(email: string): Promise<string> {
-  const { body } = await getJson<{ userId: string; email: string }[]>(server.url, `/api/plans/${planId}/members`, cookie.owner);
+  const { body } = await getJson<{ userId: string; email: string }[]>(server.url, `/api/plans/${server.demoPlanId}/members`, server.cookie(EMAIL.owner));
   return body.find((m) => m.email === email)!.userId;
 }
 
 async function setRole(email: string, role: string): Promise<void> {
-  const response = await fetch(`${server.url}/api/plans/${planId}/members/${await memberId(email)}`, {
+  const response = await fetch(`${server.url}/api/plans/${server.demoPlanId}/members/${await memberId(email)}`, {
     method: "PATCH",
-    headers: { cookie: cookie.owner!, "content-type": "application/json" },
+    headers: { cookie: server.cookie(EMAIL.owner), "content-type": "application/json" },
     body: JSON.stringify({ role }),
   });
   expect(response.status).toBe(204);
@@ -84,7 +73,7 @@ describe("roles on the WebSocket", () => {
 
     expect(serverDoc.getXmlFragment(sectionFragmentName("outcomes")).toString()).not.toContain("Reviewer rewrote this");
     expect(countRows(server.databasePath, "plan_updates")).toBe(before);
-    const plan = await getJson<{ sections: { key: string; text: string }[] }>(server.url, `/api/plans/${planId}`, cookie.owner);
+    const plan = await getJson<{ sections: { key: string; text: string }[] }>(server.url, `/api/plans/${server.demoPlanId}`, server.cookie(EMAIL.owner));
     expect(plan.body.sections.find((s) => s.key === "outcomes")?.text).not.toContain("Reviewer rewrote this");
     expect(relayed).toBe(0);
   });
@@ -137,9 +126,9 @@ describe("roles on the WebSocket", () => {
   it("removing a connected member closes their connection, and they cannot reconnect", async () => {
     const viewer = await peer("viewer");
     const viewerId = await memberId("viewer@police.example");
-    const response = await fetch(`${server.url}/api/plans/${planId}/members/${viewerId}`, { method: "DELETE", headers: { cookie: cookie.owner! } });
+    const response = await fetch(`${server.url}/api/plans/${server.demoPlanId}/members/${viewerId}`, { method: "DELETE", headers: { cookie: server.cookie(EMAIL.owner) } });
     expect(response.status).toBe(204);
     expect(await viewer.closed).toEqual({ code: 4403, reason: "removed from the plan" });
-    await expect(RawPeer.connect(server.url, planId, cookie.viewer!)).rejects.toThrow("refused: 404");
+    await expect(RawPeer.connect(server.url, server.demoPlanId, server.cookie(EMAIL.viewer))).rejects.toThrow("refused: 404");
   });
 });

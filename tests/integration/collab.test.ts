@@ -1,21 +1,20 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it } from "vitest";
 import { WebSocket } from "ws";
 import * as encoding from "lib0/encoding";
 import * as Y from "yjs";
 import { sectionFragmentName } from "../../app/shared/doc-names";
 import { countRows } from "../support/database";
-import { demoPlanId, getJson, signIn } from "../support/http";
-import { startServer, type RunningServer } from "../support/server";
+import { getJson } from "../support/http";
+import { useTestServer } from "../support/test-server";
 import { connectClient, waitFor, waitForSync, type TestClient } from "../support/yjs-client";
 
-let server: RunningServer;
-let owner: string;
-let editor: string;
-let planId: string;
+const OWNER = "owner@swindon.example";
+const EDITOR = "editor@swindon.example";
+const server = useTestServer({ users: [OWNER, EDITOR], demoPlan: true });
 const clients: TestClient[] = [];
 
 function client(cookie: string | undefined): TestClient {
-  const c = connectClient(server.url, planId, cookie);
+  const c = connectClient(server.url, server.demoPlanId, cookie);
   clients.push(c);
   return c;
 }
@@ -35,14 +34,14 @@ interface PlanJson {
 }
 
 async function apiSectionText(key: string): Promise<string | undefined> {
-  const { body } = await getJson<PlanJson>(server.url, `/api/plans/${planId}`, owner);
+  const { body } = await getJson<PlanJson>(server.url, `/api/plans/${server.demoPlanId}`, server.cookie(OWNER));
   return body.sections.find((s) => s.key === key)?.text;
 }
 
 /** Opens a raw WebSocket and collects every frame and the close, for protocol-level checks. */
 function rawSocket(cookie: string | undefined, extraHeaders: Record<string, string> = {}) {
   const frames: Buffer[] = [];
-  const ws = new WebSocket(`${server.url.replace(/^http/, "ws")}/collab/${planId}`, {
+  const ws = new WebSocket(`${server.url.replace(/^http/, "ws")}/collab/${server.demoPlanId}`, {
     headers: { ...(cookie ? { cookie } : {}), ...extraHeaders },
   });
   const closed = new Promise<{ code: number; status?: number }>((resolve) => {
@@ -55,25 +54,14 @@ function rawSocket(cookie: string | undefined, extraHeaders: Record<string, stri
   return { ws, frames, closed, opened };
 }
 
-beforeAll(async () => {
-  server = await startServer();
-  owner = await signIn(server.url, "owner@swindon.example");
-  editor = await signIn(server.url, "editor@swindon.example");
-  planId = await demoPlanId(server.url, owner);
-});
-
 afterEach(() => {
   for (const c of clients.splice(0)) c.destroy();
 });
 
-afterAll(async () => {
-  await server?.stop();
-});
-
 describe("live co-editing through the real server", () => {
   it("two stock y-websocket providers edit the same section and converge", async () => {
-    const a = client(owner);
-    const b = client(editor);
+    const a = client(server.cookie(OWNER));
+    const b = client(server.cookie(EDITOR));
     await Promise.all([waitForSync(a), waitForSync(b)]);
     const fa = a.doc.getXmlFragment(sectionFragmentName("outcomes"));
     const fb = b.doc.getXmlFragment(sectionFragmentName("outcomes"));
@@ -85,22 +73,20 @@ describe("live co-editing through the real server", () => {
   });
 
   it("after a server restart a fresh client gets everything", async () => {
-    const a = client(owner);
+    const a = client(server.cookie(OWNER));
     await waitForSync(a);
     a.doc.getXmlFragment(sectionFragmentName("timescales")).insert(0, [paragraph("Survives restarts")]);
     await waitFor(async () => (await apiSectionText("timescales"))?.includes("Survives restarts"), 10_000, "the edit to reach the server");
     a.destroy();
 
-    await server.stop("SIGTERM");
-    server = await startServer({ databasePath: server.databasePath });
-    owner = await signIn(server.url, "owner@swindon.example");
-    const fresh = client(owner);
+    await server.restart();
+    const fresh = client(server.cookie(OWNER));
     await waitForSync(fresh);
     expect(sectionText(fresh.doc, "timescales")).toContain("Survives restarts");
   });
 
   it("a client without a valid session cookie is refused and gets no document bytes", async () => {
-    for (const cookie of [undefined, "coplan_session=forged.value", `${owner.slice(0, -3)}abc`]) {
+    for (const cookie of [undefined, "coplan_session=forged.value", `${server.cookie(OWNER).slice(0, -3)}abc`]) {
       const socket = rawSocket(cookie);
       const result = await socket.closed;
       expect(result.status).toBe(401);
@@ -109,17 +95,17 @@ describe("live co-editing through the real server", () => {
   });
 
   it("a foreign Origin is refused before the handshake", async () => {
-    const socket = rawSocket(owner, { origin: "https://evil.example" });
+    const socket = rawSocket(server.cookie(OWNER), { origin: "https://evil.example" });
     expect((await socket.closed).status).toBe(403);
     expect(socket.frames).toHaveLength(0);
   });
 
   it("a malformed frame closes only that connection, and nothing is stored", async () => {
-    const a = client(owner);
+    const a = client(server.cookie(OWNER));
     await waitForSync(a);
     const before = countRows(server.databasePath, "plan_updates");
 
-    const bad = rawSocket(editor);
+    const bad = rawSocket(server.cookie(EDITOR));
     await bad.opened;
     const truncated = encoding.createEncoder();
     encoding.writeVarUint(truncated, 0);
@@ -129,7 +115,7 @@ describe("live co-editing through the real server", () => {
     bad.ws.send(encoding.toUint8Array(truncated));
     expect((await bad.closed).code).toBe(1007);
 
-    const text = rawSocket(editor);
+    const text = rawSocket(server.cookie(EDITOR));
     await text.opened;
     text.ws.send("not a binary frame");
     expect((await text.closed).code).toBe(1003);
@@ -140,7 +126,7 @@ describe("live co-editing through the real server", () => {
   });
 
   it("a frame over the size limit closes that connection with 1009", async () => {
-    const big = rawSocket(editor);
+    const big = rawSocket(server.cookie(EDITOR));
     await big.opened;
     big.ws.send(new Uint8Array(9 * 1024 * 1024));
     expect((await big.closed).code).toBe(1009);

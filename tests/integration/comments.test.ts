@@ -1,14 +1,12 @@
 import { toBase64 } from "lib0/buffer";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it } from "vitest";
 import * as Y from "yjs";
 import { sectionFragmentName } from "../../app/shared/doc-names";
 import { applyCommentChanges, subscribeToPlanEvents, type CommentView } from "../../app/shared/plan-events";
-import { requestJson, signIn } from "../support/http";
-import { startServer, type RunningServer } from "../support/server";
+import { requestJson } from "../support/http";
+import { useTestServer } from "../support/test-server";
 import { connectClient, waitFor, waitForSync, type TestClient } from "../support/yjs-client";
 
-let server: RunningServer;
-const cookies: Record<string, string> = {};
 const clients: TestClient[] = [];
 
 const OWNER = "owner@swindon.example";
@@ -18,19 +16,14 @@ const VIEWER = "viewer@police.example";
 const SIGNATORY = "signatory@dclg.example";
 const PHRASE = "twelve visioning sessions";
 
-beforeAll(async () => {
-  server = await startServer();
-  for (const email of [OWNER, EDITOR, REVIEWER, VIEWER, SIGNATORY]) cookies[email] = await signIn(server.url, email);
-});
+const server = useTestServer({ users: [OWNER, EDITOR, REVIEWER, VIEWER, SIGNATORY] });
+
 afterEach(() => {
   for (const client of clients.splice(0)) client.destroy();
 });
-afterAll(async () => {
-  await server?.stop();
-});
 
 const send = (method: string, path: string, as: string, body?: unknown) =>
-  requestJson(server.url, method, path, cookies[as], body);
+  requestJson(server.url, method, path, server.cookie(as), body);
 
 /** A plan whose "customer-insight" section holds one paragraph with the phrase, opened by an editor. */
 async function planWithText(): Promise<{ planId: string; editor: TestClient; text: Y.XmlText }> {
@@ -52,7 +45,7 @@ async function planWithText(): Promise<{ planId: string; editor: TestClient; tex
 }
 
 async function client(planId: string, as: string): Promise<TestClient> {
-  const c = connectClient(server.url, planId, cookies[as]);
+  const c = connectClient(server.url, planId, server.cookie(as));
   clients.push(c);
   await waitForSync(c);
   return c;

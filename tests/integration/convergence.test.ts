@@ -1,13 +1,15 @@
 import canonicalize from "canonicalize";
 import fc from "fast-check";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import * as Y from "yjs";
 import { sectionDataName, sectionFragmentName } from "../../app/shared/doc-names";
 import { addRow, deleteRow, moveRow, rowsOf, setField } from "../../app/shared/section-rows";
-import { requestJson, signIn } from "../support/http";
-import { startServer, type RunningServer } from "../support/server";
+import { requestJson } from "../support/http";
+import { useTestServer } from "../support/test-server";
 import { connectClient, waitFor, waitForSync, type TestClient } from "../support/yjs-client";
 
+const OWNER = "owner@swindon.example";
+const EDITOR = "editor@swindon.example";
 const RUNS = Number(process.env.CONVERGENCE_RUNS ?? 12);
 const SEED = process.env.CONVERGENCE_SEED ? Number(process.env.CONVERGENCE_SEED) : undefined;
 const CLIENTS = 5;
@@ -17,18 +19,7 @@ const ROW_SECTIONS = [
   { key: "shadow-budget", kind: "budget", field: "organisation" },
 ] as const;
 
-let server: RunningServer;
-let owner: string;
-let editor: string;
-
-beforeAll(async () => {
-  server = await startServer();
-  owner = await signIn(server.url, "owner@swindon.example");
-  editor = await signIn(server.url, "editor@swindon.example");
-});
-afterAll(async () => {
-  await server?.stop();
-});
+const server = useTestServer({ users: [OWNER, EDITOR] });
 
 type Op =
   | { kind: "paragraph"; client: number; section: number; at: number }
@@ -131,17 +122,17 @@ function convergesThroughTheServer(counter: { runs: number; operations: number }
   return fc.asyncProperty(fc.array(op, { minLength: 20, maxLength: 60 }), async (ops) => {
         counter.runs += 1;
         counter.operations += ops.length;
-        const created = await requestJson(server.url, "POST", "/api/plans", owner, { templateId: "single-budget-for-a-place", title: "Convergence", area: "Anywhere" });
+        const created = await requestJson(server.url, "POST", "/api/plans", server.cookie(OWNER), { templateId: "single-budget-for-a-place", title: "Convergence", area: "Anywhere" });
         const planId = created.body.id as string;
-        await requestJson(server.url, "POST", `/api/plans/${planId}/members`, owner, { email: "editor@swindon.example", role: "editor" });
-        const clients = Array.from({ length: CLIENTS }, (_, i) => connectClient(server.url, planId, i % 2 ? owner : editor));
+        await requestJson(server.url, "POST", `/api/plans/${planId}/members`, server.cookie(OWNER), { email: "editor@swindon.example", role: "editor" });
+        const clients = Array.from({ length: CLIENTS }, (_, i) => connectClient(server.url, planId, i % 2 ? server.cookie(OWNER) : server.cookie(EDITOR)));
         try {
           await Promise.all(clients.map((c) => waitForSync(c)));
           for (const operation of ops) await apply(clients, operation);
           for (const c of clients) if (!c.provider.shouldConnect) c.provider.connect();
           await waitFor(() => clients.every((c) => c.provider.synced), 20_000, "every client back and synced");
           await waitFor(() => new Set(clients.map((c) => contentOf(c.doc))).size === 1, 20_000, "clients to agree");
-          const fresh = connectClient(server.url, planId, owner);
+          const fresh = connectClient(server.url, planId, server.cookie(OWNER));
           clients.push(fresh);
           await waitForSync(fresh);
           await waitFor(() => contentOf(fresh.doc) === contentOf(clients[0]!.doc), 10_000, "a fresh client to agree");

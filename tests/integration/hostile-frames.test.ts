@@ -1,32 +1,21 @@
 import * as encoding from "lib0/encoding";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import * as Y from "yjs";
 import { sectionFragmentName } from "../../app/shared/doc-names";
-import { demoPlanId, getJson, signIn } from "../support/http";
+import { getJson } from "../support/http";
 import { runSeed, seededRandom } from "../support/random";
 import { RawPeer } from "../support/raw-peer";
-import { startServer, type RunningServer } from "../support/server";
+import { useTestServer } from "../support/test-server";
 import { connectClient, waitFor, waitForSync } from "../support/yjs-client";
 
+const EDITOR = "editor@swindon.example";
+const OWNER = "owner@swindon.example";
 const FRAMES = Number(process.env.FUZZ_FRAMES ?? 2000);
 const WORKERS = 4;
 const SEED = runSeed("FUZZ_SEED");
 const HONEST_SECTION = "implementation-plan";
 
-let server: RunningServer;
-let editor: string;
-let owner: string;
-let planId: string;
-
-beforeAll(async () => {
-  server = await startServer();
-  editor = await signIn(server.url, "editor@swindon.example");
-  owner = await signIn(server.url, "owner@swindon.example");
-  planId = await demoPlanId(server.url, owner);
-});
-afterAll(async () => {
-  await server?.stop();
-});
+const server = useTestServer({ users: [OWNER, EDITOR], demoPlan: true });
 
 type Kind = "random" | "truncated" | "truncated-update" | "huge-varint" | "text" | "unknown-type" | "empty" | "bad-awareness";
 const KINDS: Kind[] = ["random", "truncated", "truncated-update", "huge-varint", "text", "unknown-type", "empty", "bad-awareness"];
@@ -91,7 +80,7 @@ function frameOf(kind: Kind, random: ReturnType<typeof seededRandom>, update: Ui
 
 /** Sends one frame on a fresh connection; answers its close code, or 0 if the server took it. */
 async function sendOne(frame: Uint8Array | string): Promise<number> {
-  const peer = await RawPeer.connect(server.url, planId, editor);
+  const peer = await RawPeer.connect(server.url, server.demoPlanId, server.cookie(EDITOR));
   peer.sendFrame(frame);
   const outcome = await Promise.race([
     peer.closed.then(({ code }) => code),
@@ -115,12 +104,12 @@ describe("hostile WebSocket frames", () => {
   it(`${FRAMES} fuzzed frames from ${WORKERS} connections at a time: each bad one closed with its code, the server up, honest editing unharmed, the plan unchanged (seed ${SEED})`, async () => {
     const random = seededRandom(SEED);
     const update = realUpdate();
-    const probe = await RawPeer.connect(server.url, planId, owner);
+    const probe = await RawPeer.connect(server.url, server.demoPlanId, server.cookie(OWNER));
     const before = sectionsJson(await probe.fetchDocument(), HONEST_SECTION);
     probe.close();
 
-    const writer = connectClient(server.url, planId, editor);
-    const reader = connectClient(server.url, planId, owner);
+    const writer = connectClient(server.url, server.demoPlanId, server.cookie(EDITOR));
+    const reader = connectClient(server.url, server.demoPlanId, server.cookie(OWNER));
     await Promise.all([waitForSync(writer), waitForSync(reader)]);
     const paragraph = new Y.XmlElement("paragraph");
     const text = new Y.XmlText();
@@ -168,7 +157,7 @@ describe("hostile WebSocket frames", () => {
     expect(server.process.exitCode).toBeNull();
     expect((await getJson(server.url, "/api/health")).body).toEqual({ ok: true });
 
-    const fresh = connectClient(server.url, planId, owner);
+    const fresh = connectClient(server.url, server.demoPlanId, server.cookie(OWNER));
     await waitForSync(fresh);
     expect(sectionsJson(fresh.doc, HONEST_SECTION)).toEqual(before);
     const typed = Array.from({ length: sentAt.length }, (_, i) => `${i},`).join("");

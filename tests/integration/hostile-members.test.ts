@@ -7,10 +7,10 @@ import { WebSocket } from "ws";
 import * as Y from "yjs";
 import { sectionDataName, sectionFragmentName } from "../../app/shared/doc-names";
 import { COLLAB_LIMITS } from "../../server/limits.server";
-import { demoPlanId, getJson, requestJson, signIn } from "../support/http";
+import { getJson, requestJson } from "../support/http";
 import { runSeed, seededRandom } from "../support/random";
 import { RawPeer } from "../support/raw-peer";
-import { startServer, type RunningServer } from "../support/server";
+import { useTestServer } from "../support/test-server";
 import { connectClient, waitFor, waitForSync, type TestClient } from "../support/yjs-client";
 
 /**
@@ -37,9 +37,6 @@ const SIGNATORY = "signatory@swindon.example";
 const REVIEWER = "reviewer@dwp.example";
 const VIEWER = "viewer@police.example";
 
-let server: RunningServer;
-const cookies: Record<string, string> = {};
-let planId: string;
 let otherPlanId: string;
 const random = seededRandom(SEED);
 
@@ -51,32 +48,34 @@ interface HostileCase {
   run(): Promise<void>;
 }
 
+// The per-user caps (open sockets, comments and exports a minute) would stop some of these
+// attacks first; lifted here so that the sync server itself is what is tested.
+const server = useTestServer({
+  users: [OWNER, EDITOR, SIGNATORY, REVIEWER, VIEWER],
+  demoPlan: true,
+  env: { MAX_WEBSOCKETS_PER_USER: "100", CREATE_RATE_LIMITS: "0", EXPORT_PER_USER_PER_MINUTE: "100" },
+});
+
 beforeAll(async () => {
   console.log(`hostile members: seed ${SEED} (HOSTILE_SEED=${SEED} replays this run)`);
-  // The per-user caps (open sockets, comments and exports a minute) would stop some of these
-  // attacks first; lifted here so that the sync server itself is what is tested.
-  server = await startServer({ env: { MAX_WEBSOCKETS_PER_USER: "100", CREATE_RATE_LIMITS: "0", EXPORT_PER_USER_PER_MINUTE: "100" } });
-  for (const email of [OWNER, EDITOR, SIGNATORY, REVIEWER, VIEWER]) cookies[email] = await signIn(server.url, email);
-  planId = await demoPlanId(server.url, cookies[OWNER]!);
-  const created = await requestJson(server.url, "POST", "/api/plans", cookies[OWNER], {
+  const created = await requestJson(server.url, "POST", "/api/plans", server.cookie(OWNER), {
     templateId: "neighbourhood-community-budget",
     title: "Bystander plan",
     area: "Swindon",
   });
   otherPlanId = created.body.id;
   for (const [email, role] of [[EDITOR, "editor"], [VIEWER, "viewer"]]) {
-    expect((await requestJson(server.url, "POST", `/api/plans/${otherPlanId}/members`, cookies[OWNER], { email, role })).status).toBe(201);
+    expect((await requestJson(server.url, "POST", `/api/plans/${otherPlanId}/members`, server.cookie(OWNER), { email, role })).status).toBe(201);
   }
   // The attacked section is signed, so every edit to it runs the staleness check.
-  const plan = await getJson<{ sections: { key: string; contentHash: string }[] }>(server.url, `/api/plans/${planId}`, cookies[SIGNATORY]);
+  const plan = await getJson<{ sections: { key: string; contentHash: string }[] }>(server.url, `/api/plans/${server.demoPlanId}`, server.cookie(SIGNATORY));
   const contentHash = plan.body.sections.find((section) => section.key === TARGET)!.contentHash;
-  const signed = await requestJson(server.url, "POST", `/api/plans/${planId}/sections/${TARGET}/signoffs`, cookies[SIGNATORY], { contentHash });
+  const signed = await requestJson(server.url, "POST", `/api/plans/${server.demoPlanId}/sections/${TARGET}/signoffs`, server.cookie(SIGNATORY), { contentHash });
   expect(signed.status).toBe(201);
 }, 60_000);
 
 afterAll(async () => {
-  console.log(`hostile members: what the server logged\n${server?.output().split("\n").filter((line) => line.startsWith("[collab]")).slice(-40).join("\n")}`);
-  await server?.stop();
+  console.log(`hostile members: what the server logged\n${server.output().split("\n").filter((line) => line.startsWith("[collab]")).slice(-40).join("\n")}`);
 });
 
 /**
@@ -130,7 +129,7 @@ function rootsJson(doc: Y.Doc, skip: string[]): Record<string, unknown> {
 }
 
 async function fetchDoc(id: string): Promise<Y.Doc> {
-  const peer = await RawPeer.connect(server.url, id, cookies[OWNER]!);
+  const peer = await RawPeer.connect(server.url, id, server.cookie(OWNER));
   const closed = peer.closed.then(({ code, reason }) => {
     throw new Error(`closed with ${code} ${reason} before sending the document`);
   });
@@ -142,11 +141,11 @@ async function fetchDoc(id: string): Promise<Y.Doc> {
 }
 
 async function openAndExport(id: string): Promise<void> {
-  expect((await getJson(server.url, `/api/plans/${id}`, cookies[OWNER])).status).toBe(200);
-  const pdf = await fetch(`${server.url}/api/plans/${id}/export.pdf`, { headers: { cookie: cookies[OWNER]! } });
+  expect((await getJson(server.url, `/api/plans/${id}`, server.cookie(OWNER))).status).toBe(200);
+  const pdf = await fetch(`${server.url}/api/plans/${id}/export.pdf`, { headers: { cookie: server.cookie(OWNER) } });
   expect(pdf.status).toBe(200);
   await pdf.arrayBuffer();
-  const fresh = connectClient(server.url, id, cookies[VIEWER]);
+  const fresh = connectClient(server.url, id, server.cookie(VIEWER));
   await waitForSync(fresh);
   fresh.destroy();
 }
@@ -160,8 +159,8 @@ async function honestEditArrives(writer: TestClient, reader: TestClient, marker:
 }
 
 /** Sends one update on its own connection and answers the close code (0 if it was taken). */
-async function sendUpdate(update: Uint8Array, as = EDITOR, id = planId): Promise<{ code: number; reason: string }> {
-  const peer = await RawPeer.connect(server.url, id, cookies[as]!);
+async function sendUpdate(update: Uint8Array, as = EDITOR, id = server.demoPlanId): Promise<{ code: number; reason: string }> {
+  const peer = await RawPeer.connect(server.url, id, server.cookie(as));
   peer.sendUpdate(update);
   const outcome = await Promise.race([
     peer.closed,
@@ -224,13 +223,13 @@ const CASES: HostileCase[] = [
       expect(code).toBe(4400);
       expect(reason).toContain("nested deeper");
       // The next keystroke in that section is stored and checked for staleness as usual.
-      const editor = connectClient(server.url, planId, cookies[EDITOR]);
+      const editor = connectClient(server.url, server.demoPlanId, server.cookie(EDITOR));
       await waitForSync(editor);
       const paragraph = new Y.XmlElement("paragraph");
       paragraph.insert(0, [new Y.XmlText("A line typed after the attack.")]);
       editor.doc.getXmlFragment(sectionFragmentName(TARGET)).insert(0, [paragraph]);
       await waitFor(async () => {
-        const plan = await getJson<{ sections: { key: string; signoff: { state: string } }[] }>(server.url, `/api/plans/${planId}`, cookies[OWNER]);
+        const plan = await getJson<{ sections: { key: string; signoff: { state: string } }[] }>(server.url, `/api/plans/${server.demoPlanId}`, server.cookie(OWNER));
         return plan.body.sections.find((section) => section.key === TARGET)!.signoff.state === "stale";
       }, 10_000, "the signed section turning stale");
       editor.destroy();
@@ -248,7 +247,7 @@ const CASES: HostileCase[] = [
       const { code, reason } = await sendUpdate(Y.encodeStateAsUpdate(doc));
       expect(code).toBe(4400);
       expect(reason).toContain("unknown part");
-      expect([...(await fetchDoc(planId)).share.keys()].some((name) => name.startsWith("m"))).toBe(false);
+      expect([...(await fetchDoc(server.demoPlanId)).share.keys()].some((name) => name.startsWith("m"))).toBe(false);
     },
   },
   {
@@ -314,7 +313,7 @@ const CASES: HostileCase[] = [
       const sockets: WebSocket[] = [];
       const closes: Promise<number>[] = [];
       for (let i = 0; i < 20; i++) {
-        const ws = new WebSocket(`${server.url.replace(/^http/, "ws")}/collab/${planId}`, { headers: { cookie: cookies[VIEWER]! } });
+        const ws = new WebSocket(`${server.url.replace(/^http/, "ws")}/collab/${server.demoPlanId}`, { headers: { cookie: server.cookie(VIEWER) } });
         closes.push(new Promise((resolve) => ws.on("close", (code) => resolve(code))));
         await new Promise<void>((resolve, reject) => {
           ws.once("open", () => resolve());
@@ -330,7 +329,7 @@ const CASES: HostileCase[] = [
       }
       try {
         // While they sit there, an honest client still opens the plan.
-        const reader = connectClient(server.url, planId, cookies[OWNER]);
+        const reader = connectClient(server.url, server.demoPlanId, server.cookie(OWNER));
         await waitForSync(reader, 30_000);
         reader.destroy();
         const grown = serverRssBytes() - rssBefore;
@@ -342,7 +341,7 @@ const CASES: HostileCase[] = [
         await Promise.all(closes);
       }
       // The plan is cleared again so later cases work on a small plan.
-      const live = await fetchDoc(planId);
+      const live = await fetchDoc(server.demoPlanId);
       const sv = Y.encodeStateVector(live);
       const fragment = live.getXmlFragment(sectionFragmentName(TARGET));
       live.transact(() => {
@@ -357,14 +356,14 @@ const CASES: HostileCase[] = [
     name: "a comment change is pushed as that one comment, however many the plan has",
     kind: "amplification",
     async run() {
-      const listener = await RawPeer.connect(server.url, planId, cookies[VIEWER]!);
+      const listener = await RawPeer.connect(server.url, server.demoPlanId, server.cookie(VIEWER));
       listener.sendFrame(Uint8Array.of(100));
       await waitFor(() => planEventFrames(listener.frames).length >= 2, 5000, "the first plan events");
       const from = listener.frames.length;
       const count = 150 + random.int(100);
       for (let i = 0; i < count; i++) {
         const body = `Comment ${i} ${"about the plan ".repeat(1 + random.int(20))}`;
-        const created = await requestJson(server.url, "POST", `/api/plans/${planId}/comments`, cookies[REVIEWER], { sectionKey: TARGET, body });
+        const created = await requestJson(server.url, "POST", `/api/plans/${server.demoPlanId}/comments`, server.cookie(REVIEWER), { sectionKey: TARGET, body });
         expect(created.status).toBe(201);
       }
       await waitFor(() => planEventFrames(listener.frames.slice(from)).length >= count, 10_000, "every comment pushed");
@@ -379,18 +378,18 @@ const CASES: HostileCase[] = [
     name: "oversized presence and a frame claiming thousands of presence ids are refused and reach no one",
     kind: "amplification",
     async run() {
-      const listener = await RawPeer.connect(server.url, planId, cookies[OWNER]!);
+      const listener = await RawPeer.connect(server.url, server.demoPlanId, server.cookie(OWNER));
       await listener.fetchDocument();
       const from = listener.frames.length;
-      const big = await RawPeer.connect(server.url, planId, cookies[VIEWER]!);
+      const big = await RawPeer.connect(server.url, server.demoPlanId, server.cookie(VIEWER));
       big.sendAwareness([{ clientId: 900_001, clock: 1, state: { note: "x".repeat(COLLAB_LIMITS.maxPresenceStateBytes + random.int(1_000_000)) } }]);
       expect((await big.closed).code).toBe(4400);
-      const many = await RawPeer.connect(server.url, planId, cookies[VIEWER]!);
+      const many = await RawPeer.connect(server.url, server.demoPlanId, server.cookie(VIEWER));
       const claims = 1000 + random.int(50_000);
       many.sendAwareness(Array.from({ length: claims }, (_, i) => ({ clientId: 1_000_000 + i, clock: 1, state: { i } })));
       expect((await many.closed).code).toBe(4400);
       // Presence goes out in order: once an honest state sent after them arrives, so would they.
-      const honest = await RawPeer.connect(server.url, planId, cookies[EDITOR]!);
+      const honest = await RawPeer.connect(server.url, server.demoPlanId, server.cookie(EDITOR));
       honest.sendAwareness([{ clientId: 900_000, clock: 1, state: { cursor: null } }]);
       await waitFor(() => awarenessOf(listener.frames.slice(from)).has(900_000), 5000, "an honest presence after the refused ones");
       honest.close();
@@ -403,13 +402,13 @@ const CASES: HostileCase[] = [
     name: "a presence frame that carries others' states before the sender's own still announces the sender",
     kind: "amplification",
     async run() {
-      const other = await RawPeer.connect(server.url, planId, cookies[EDITOR]!);
+      const other = await RawPeer.connect(server.url, server.demoPlanId, server.cookie(EDITOR));
       other.sendAwareness([{ clientId: 700_001, clock: 1, state: { cursor: null } }]);
       await other.fetchDocument();
-      const listener = await RawPeer.connect(server.url, planId, cookies[OWNER]!);
+      const listener = await RawPeer.connect(server.url, server.demoPlanId, server.cookie(OWNER));
       await listener.fetchDocument();
       const from = listener.frames.length;
-      const sender = await RawPeer.connect(server.url, planId, cookies[REVIEWER]!);
+      const sender = await RawPeer.connect(server.url, server.demoPlanId, server.cookie(REVIEWER));
       const mine = 700_100 + random.int(1000);
       sender.sendAwareness([
         { clientId: 700_001, clock: 2, state: { forged: true } },
@@ -426,21 +425,21 @@ const CASES: HostileCase[] = [
     kind: "roles",
     async run() {
       const quote = `Words that are not in the plan ${random.int(1e6)}`;
-      const created = await requestJson(server.url, "POST", `/api/plans/${planId}/comments`, cookies[REVIEWER], { sectionKey: TARGET, body: "An unanchored note", quote });
+      const created = await requestJson(server.url, "POST", `/api/plans/${server.demoPlanId}/comments`, server.cookie(REVIEWER), { sectionKey: TARGET, body: "An unanchored note", quote });
       expect(created.status).toBe(201);
       expect(created.body.quote).toBeNull();
-      const members = await getJson<{ userId: string; email: string }[]>(server.url, `/api/plans/${planId}/members`, cookies[OWNER]);
+      const members = await getJson<{ userId: string; email: string }[]>(server.url, `/api/plans/${server.demoPlanId}/members`, server.cookie(OWNER));
       const reviewer = members.body.find((member) => member.email === REVIEWER)!;
-      expect((await requestJson(server.url, "PATCH", `/api/plans/${planId}/members/${reviewer.userId}`, cookies[OWNER], { role: "viewer" })).status).toBe(204);
+      expect((await requestJson(server.url, "PATCH", `/api/plans/${server.demoPlanId}/members/${reviewer.userId}`, server.cookie(OWNER), { role: "viewer" })).status).toBe(204);
       try {
-        const path = `/api/plans/${planId}/comments/${created.body.id}`;
-        expect((await requestJson(server.url, "PATCH", path, cookies[REVIEWER], { body: "changed" })).status).toBe(403);
-        expect((await requestJson(server.url, "POST", `${path}/resolve`, cookies[REVIEWER])).status).toBe(403);
-        expect((await requestJson(server.url, "DELETE", path, cookies[REVIEWER])).status).toBe(403);
-        const list = await getJson<{ id: string; body: string; resolvedAt: string | null; quote: string | null }[]>(server.url, `/api/plans/${planId}/comments`, cookies[OWNER]);
+        const path = `/api/plans/${server.demoPlanId}/comments/${created.body.id}`;
+        expect((await requestJson(server.url, "PATCH", path, server.cookie(REVIEWER), { body: "changed" })).status).toBe(403);
+        expect((await requestJson(server.url, "POST", `${path}/resolve`, server.cookie(REVIEWER))).status).toBe(403);
+        expect((await requestJson(server.url, "DELETE", path, server.cookie(REVIEWER))).status).toBe(403);
+        const list = await getJson<{ id: string; body: string; resolvedAt: string | null; quote: string | null }[]>(server.url, `/api/plans/${server.demoPlanId}/comments`, server.cookie(OWNER));
         expect(list.body.find((comment) => comment.id === created.body.id)).toMatchObject({ body: "An unanchored note", resolvedAt: null, quote: null });
       } finally {
-        await requestJson(server.url, "PATCH", `/api/plans/${planId}/members/${reviewer.userId}`, cookies[OWNER], { role: "reviewer" });
+        await requestJson(server.url, "PATCH", `/api/plans/${server.demoPlanId}/members/${reviewer.userId}`, server.cookie(OWNER), { role: "reviewer" });
       }
     },
   },
@@ -451,9 +450,9 @@ describe(`hostile members (seed ${SEED})`, () => {
   for (const hostile of order) {
     it(`[${hostile.kind}] ${hostile.name}`, async () => {
       const skip = [sectionFragmentName(TARGET), sectionFragmentName(HONEST), sectionDataName(TARGET)];
-      const before = { plan: rootsJson(await fetchDoc(planId), skip), other: rootsJson(await fetchDoc(otherPlanId), []) };
-      const writer = connectClient(server.url, planId, cookies[EDITOR]);
-      const reader = connectClient(server.url, planId, cookies[OWNER]);
+      const before = { plan: rootsJson(await fetchDoc(server.demoPlanId), skip), other: rootsJson(await fetchDoc(otherPlanId), []) };
+      const writer = connectClient(server.url, server.demoPlanId, server.cookie(EDITOR));
+      const reader = connectClient(server.url, server.demoPlanId, server.cookie(OWNER));
       await Promise.all([waitForSync(writer), waitForSync(reader)]);
 
       console.log(`hostile members: starting "${hostile.name}"`);
@@ -464,8 +463,8 @@ describe(`hostile members (seed ${SEED})`, () => {
       expect(server.process.exitCode, server.output().slice(-3000)).toBeNull();
       expect(worstHealthMs, `slowest /api/health during the case (seed ${SEED})`).toBeLessThan(HEALTH_BOUND_MS);
       await honestEditArrives(writer, reader, `honest-${random.int(1e9)}`);
-      for (const id of [planId, otherPlanId]) await openAndExport(id);
-      expect(rootsJson(await fetchDoc(planId), skip)).toEqual(before.plan);
+      for (const id of [server.demoPlanId, otherPlanId]) await openAndExport(id);
+      expect(rootsJson(await fetchDoc(server.demoPlanId), skip)).toEqual(before.plan);
       const other = rootsJson(await fetchDoc(otherPlanId), []);
       // The size-limit case writes to the bystander plan's timescales, and empties it again.
       delete other[sectionFragmentName("timescales")];

@@ -1,27 +1,20 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { demoPlanId, getJson, requestJson, signIn } from "../support/http";
+import { beforeAll, describe, expect, it } from "vitest";
+import { getJson, requestJson } from "../support/http";
 import { queryDatabase } from "../support/database";
-import { startServer, type RunningServer } from "../support/server";
+import { useTestServer } from "../support/test-server";
 
-let server: RunningServer;
-let owner: string;
-let signatory: string;
-let planId: string;
+const OWNER = "owner@swindon.example";
+const SIGNATORY = "signatory@swindon.example";
 let memberId: string;
 let commentId: string;
 
+const server = useTestServer({ users: [OWNER, SIGNATORY], demoPlan: true });
+
 beforeAll(async () => {
-  server = await startServer();
-  owner = await signIn(server.url, "owner@swindon.example");
-  signatory = await signIn(server.url, "signatory@swindon.example");
-  planId = await demoPlanId(server.url, owner);
-  const members = await getJson<{ userId: string; email: string }[]>(server.url, `/api/plans/${planId}/members`, owner);
+  const members = await getJson<{ userId: string; email: string }[]>(server.url, `/api/plans/${server.demoPlanId}/members`, server.cookie(OWNER));
   memberId = members.body.find((m) => m.email === "viewer@police.example")!.userId;
-  const comment = await requestJson(server.url, "POST", `/api/plans/${planId}/comments`, owner, { sectionKey: "governance", body: "Seed" });
+  const comment = await requestJson(server.url, "POST", `/api/plans/${server.demoPlanId}/comments`, server.cookie(OWNER), { sectionKey: "governance", body: "Seed" });
   commentId = comment.body.id;
-});
-afterAll(async () => {
-  await server?.stop();
 });
 
 const TABLES = ["users", "sessions", "plans", "plan_members", "plan_updates", "plan_snapshots", "signoffs", "comments", "imported_templates", "settings"];
@@ -59,39 +52,39 @@ interface Route {
 }
 
 function routes(): Route[] {
-  const plan = `/api/plans/${planId}`;
+  const plan = `/api/plans/${server.demoPlanId}`;
   return [
     { method: "POST", path: "/api/session", as: () => undefined, fields: ["email", "password"] },
-    { method: "POST", path: "/api/templates", as: () => owner, fields: ["id", "version", "title", "description", "source", "sections"] },
-    { method: "POST", path: "/api/plans", as: () => owner, fields: ["templateId", "title", "area"] },
-    { method: "POST", path: `${plan}/members`, as: () => owner, fields: ["email", "role"] },
-    { method: "PATCH", path: `${plan}/members/${memberId}`, as: () => owner, fields: ["role"] },
-    { method: "POST", path: `${plan}/comments`, as: () => owner, fields: ["sectionKey", "body", "quote", "anchor", "parentId"] },
-    { method: "PATCH", path: `${plan}/comments/${commentId}`, as: () => owner, fields: ["body"] },
+    { method: "POST", path: "/api/templates", as: () => server.cookie(OWNER), fields: ["id", "version", "title", "description", "source", "sections"] },
+    { method: "POST", path: "/api/plans", as: () => server.cookie(OWNER), fields: ["templateId", "title", "area"] },
+    { method: "POST", path: `${plan}/members`, as: () => server.cookie(OWNER), fields: ["email", "role"] },
+    { method: "PATCH", path: `${plan}/members/${memberId}`, as: () => server.cookie(OWNER), fields: ["role"] },
+    { method: "POST", path: `${plan}/comments`, as: () => server.cookie(OWNER), fields: ["sectionKey", "body", "quote", "anchor", "parentId"] },
+    { method: "PATCH", path: `${plan}/comments/${commentId}`, as: () => server.cookie(OWNER), fields: ["body"] },
   ];
 }
 
 /** Routes whose ids come from the path, each tried with ids that name nothing or try tricks. */
 function idRoutes(bad: string): Route[] {
-  const plan = `/api/plans/${planId}`;
+  const plan = `/api/plans/${server.demoPlanId}`;
   return [
-    { method: "GET", path: `/api/plans/${bad}`, as: () => owner },
-    { method: "GET", path: `/api/plans/${bad}/members`, as: () => owner },
-    { method: "POST", path: `/api/plans/${bad}/members`, as: () => owner },
-    { method: "PATCH", path: `${plan}/members/${bad}`, as: () => owner },
-    { method: "DELETE", path: `${plan}/members/${bad}`, as: () => owner },
-    { method: "GET", path: `/api/plans/${bad}/audit`, as: () => owner },
-    { method: "POST", path: `${plan}/sections/${bad}/signoffs`, as: () => signatory },
-    { method: "DELETE", path: `${plan}/sections/${bad}/signoffs`, as: () => signatory },
-    { method: "GET", path: `${plan}/sections/${bad}/signoffs`, as: () => owner },
-    { method: "GET", path: `/api/plans/${bad}/comments`, as: () => owner },
-    { method: "PATCH", path: `${plan}/comments/${bad}`, as: () => owner },
-    { method: "DELETE", path: `${plan}/comments/${bad}`, as: () => owner },
-    { method: "POST", path: `${plan}/comments/${bad}/resolve`, as: () => owner },
-    { method: "POST", path: `${plan}/comments/${commentId}/${bad}`, as: () => owner },
-    { method: "GET", path: `/api/plans/${bad}/export.pdf`, as: () => owner },
+    { method: "GET", path: `/api/plans/${bad}`, as: () => server.cookie(OWNER) },
+    { method: "GET", path: `/api/plans/${bad}/members`, as: () => server.cookie(OWNER) },
+    { method: "POST", path: `/api/plans/${bad}/members`, as: () => server.cookie(OWNER) },
+    { method: "PATCH", path: `${plan}/members/${bad}`, as: () => server.cookie(OWNER) },
+    { method: "DELETE", path: `${plan}/members/${bad}`, as: () => server.cookie(OWNER) },
+    { method: "GET", path: `/api/plans/${bad}/audit`, as: () => server.cookie(OWNER) },
+    { method: "POST", path: `${plan}/sections/${bad}/signoffs`, as: () => server.cookie(SIGNATORY) },
+    { method: "DELETE", path: `${plan}/sections/${bad}/signoffs`, as: () => server.cookie(SIGNATORY) },
+    { method: "GET", path: `${plan}/sections/${bad}/signoffs`, as: () => server.cookie(OWNER) },
+    { method: "GET", path: `/api/plans/${bad}/comments`, as: () => server.cookie(OWNER) },
+    { method: "PATCH", path: `${plan}/comments/${bad}`, as: () => server.cookie(OWNER) },
+    { method: "DELETE", path: `${plan}/comments/${bad}`, as: () => server.cookie(OWNER) },
+    { method: "POST", path: `${plan}/comments/${bad}/resolve`, as: () => server.cookie(OWNER) },
+    { method: "POST", path: `${plan}/comments/${commentId}/${bad}`, as: () => server.cookie(OWNER) },
+    { method: "GET", path: `/api/plans/${bad}/export.pdf`, as: () => server.cookie(OWNER) },
     // A client resolves "%2e%2e" as ".." before sending, which would leave /api altogether.
-    ...(bad === "%2e%2e" ? [] : [{ method: "GET", path: `/api/${bad}`, as: () => owner }]),
+    ...(bad === "%2e%2e" ? [] : [{ method: "GET", path: `/api/${bad}`, as: () => server.cookie(OWNER) }]),
   ];
 }
 
@@ -134,13 +127,13 @@ describe("hostile requests", () => {
     }
     // Found by this test: read-only routes answered other methods with Remix's own 405 body.
     for (const [method, path] of [
-      ["PATCH", `/api/plans/${planId}`],
-      ["DELETE", `/api/plans/${planId}`],
+      ["PATCH", `/api/plans/${server.demoPlanId}`],
+      ["DELETE", `/api/plans/${server.demoPlanId}`],
       ["PUT", "/api/health"],
-      ["POST", `/api/plans/${planId}/audit`],
-      ["POST", `/api/plans/${planId}/export.pdf`],
+      ["POST", `/api/plans/${server.demoPlanId}/audit`],
+      ["POST", `/api/plans/${server.demoPlanId}/export.pdf`],
     ] as const) {
-      await check({ method, path, as: () => owner });
+      await check({ method, path, as: () => server.cookie(OWNER) });
     }
     expect(failures).toEqual([]);
     expect(counts()).toEqual(before);

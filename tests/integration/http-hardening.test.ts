@@ -2,27 +2,18 @@ import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { connect, type Socket } from "node:net";
 import Database from "better-sqlite3";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { WebSocket } from "ws";
 import { DEMO_PASSWORD } from "../../server/ops/demo-seed.server";
-import { demoPlanId, requestJson, signIn } from "../support/http";
-import { startServer, type RunningServer } from "../support/server";
+import { requestJson, signIn } from "../support/http";
+import { startServer } from "../support/server";
+import { useTestServer } from "../support/test-server";
+
+const OWNER = "owner@swindon.example";
 
 // One server for every case here; it trusts one proxy, so X-Forwarded-For stands for the
 // client's address and the sign-in cases can come "from" several addresses.
-let server: RunningServer;
-let owner: string;
-let planId: string;
-
-beforeAll(async () => {
-  server = await startServer({ env: { TRUST_PROXY: "1" } });
-  owner = await signIn(server.url, "owner@swindon.example");
-  planId = await demoPlanId(server.url, owner);
-});
-
-afterAll(async () => {
-  await server?.stop();
-});
+const server = useTestServer({ users: [OWNER], demoPlan: true, env: { TRUST_PROXY: "1" } });
 
 function from(address: string, headers: Record<string, string> = {}) {
   return { "x-forwarded-for": address, ...headers };
@@ -185,11 +176,11 @@ describe("redirects after signing in", () => {
   });
 
   it("a path on this site is kept as it was asked for", async () => {
-    const response = await fetch(`${server.url}/login?redirectTo=${encodeURIComponent(`/plans/${planId}?tab=2#budget`)}`, {
-      headers: { cookie: owner },
+    const response = await fetch(`${server.url}/login?redirectTo=${encodeURIComponent(`/plans/${server.demoPlanId}?tab=2#budget`)}`, {
+      headers: { cookie: server.cookie(OWNER) },
       redirect: "manual",
     });
-    expect(response.headers.get("location")).toBe(`/plans/${planId}?tab=2#budget`);
+    expect(response.headers.get("location")).toBe(`/plans/${server.demoPlanId}?tab=2#budget`);
   });
 });
 
@@ -198,12 +189,12 @@ describe("request bodies are limited before they are read", () => {
     const cases = [
       { path: "/login", type: "application/x-www-form-urlencoded", json: false },
       { path: "/plans", type: "application/x-www-form-urlencoded", json: false },
-      { path: `/plans/${planId}/members`, type: "application/x-www-form-urlencoded", json: false },
+      { path: `/plans/${server.demoPlanId}/members`, type: "application/x-www-form-urlencoded", json: false },
       { path: "/api/plans", type: "application/json", json: true },
     ];
     for (const { path, type, json } of cases) {
       const { answer } = await rawRequest({
-        head: head("POST", path, { cookie: owner, "content-type": type, "content-length": 200 * 1024 * 1024 }),
+        head: head("POST", path, { cookie: server.cookie(OWNER), "content-type": type, "content-length": 200 * 1024 * 1024 }),
         bodyBytes: 4 * 1024 * 1024,
         chunked: false,
         // Sending nothing more until it answers keeps a reset from hiding the answer.
@@ -220,9 +211,9 @@ describe("request bodies are limited before they are read", () => {
   it("chunked bodies are counted as they stream: 150 MB each to four routes leave the server's memory as it was", async () => {
     const before = residentBytes();
     const answers = await Promise.all(
-      ["/login", "/plans", `/plans/${planId}/members`, "/api/plans"].map((path) =>
+      ["/login", "/plans", `/plans/${server.demoPlanId}/members`, "/api/plans"].map((path) =>
         rawRequest({
-          head: head("POST", path, { cookie: owner, "content-type": "application/x-www-form-urlencoded", "transfer-encoding": "chunked" }),
+          head: head("POST", path, { cookie: server.cookie(OWNER), "content-type": "application/x-www-form-urlencoded", "transfer-encoding": "chunked" }),
           bodyBytes: 150 * 1024 * 1024,
           chunked: true,
         }),
@@ -238,7 +229,7 @@ describe("request bodies are limited before they are read", () => {
   });
 
   it("a body within the limit still works", async () => {
-    const created = await requestJson(server.url, "POST", "/api/plans", owner, {
+    const created = await requestJson(server.url, "POST", "/api/plans", server.cookie(OWNER), {
       templateId: "families-with-multiple-problems",
       title: "Within the limit",
       area: "Swindon",
@@ -333,15 +324,15 @@ describe("per-user limits on creating things", () => {
     for (let i = 0; i < 20; i++) await requestJson(server.url, "POST", "/api/templates", editor, { not: "a template" });
     expect((await requestJson(server.url, "POST", "/api/templates", editor, { not: "a template" })).status).toBe(429);
 
-    const sectionKey = ((await requestJson(server.url, "GET", `/api/plans/${planId}`, editor)).body as { sections: { key: string }[] }).sections[0]!.key;
+    const sectionKey = ((await requestJson(server.url, "GET", `/api/plans/${server.demoPlanId}`, editor)).body as { sections: { key: string }[] }).sections[0]!.key;
     for (let i = 0; i < 60; i++) {
-      expect((await requestJson(server.url, "POST", `/api/plans/${planId}/comments`, editor, { sectionKey, body: `note ${i}` })).status).toBe(201);
+      expect((await requestJson(server.url, "POST", `/api/plans/${server.demoPlanId}/comments`, editor, { sectionKey, body: `note ${i}` })).status).toBe(201);
     }
-    expect((await requestJson(server.url, "POST", `/api/plans/${planId}/comments`, editor, { sectionKey, body: "one more" })).status).toBe(429);
+    expect((await requestJson(server.url, "POST", `/api/plans/${server.demoPlanId}/comments`, editor, { sectionKey, body: "one more" })).status).toBe(429);
 
     // Someone else is not held up by it.
     const signatory = await signIn(server.url, "signatory@swindon.example");
-    expect((await requestJson(server.url, "POST", `/api/plans/${planId}/comments`, signatory, { sectionKey, body: "mine" })).status).toBe(201);
+    expect((await requestJson(server.url, "POST", `/api/plans/${server.demoPlanId}/comments`, signatory, { sectionKey, body: "mine" })).status).toBe(201);
   });
 });
 
@@ -368,7 +359,7 @@ describe("sessions", () => {
   });
 
   async function openSocket(cookie: string): Promise<WebSocket> {
-    const ws = new WebSocket(`${server.url.replace(/^http/, "ws")}/collab/${planId}`, { headers: { cookie } });
+    const ws = new WebSocket(`${server.url.replace(/^http/, "ws")}/collab/${server.demoPlanId}`, { headers: { cookie } });
     await new Promise((resolve, reject) => {
       ws.once("open", resolve);
       ws.once("error", reject);
@@ -420,7 +411,7 @@ describe("security headers", () => {
   it("pages carry a CSP whose nonce is on every inline script, new for each response; nothing may frame them", async () => {
     const nonces: string[] = [];
     for (let i = 0; i < 2; i++) {
-      const response = await fetch(`${server.url}/plans/${planId}`, { headers: { cookie: owner } });
+      const response = await fetch(`${server.url}/plans/${server.demoPlanId}`, { headers: { cookie: server.cookie(OWNER) } });
       expect(response.status).toBe(200);
       const csp = response.headers.get("content-security-policy")!;
       const nonce = /script-src [^;]*'nonce-([^']+)'/.exec(csp)?.[1];

@@ -8,14 +8,11 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import * as Y from "yjs";
 import { sectionFragmentName } from "../../app/shared/doc-names";
 import { addRow, setAmount } from "../../app/shared/section-rows";
-import { demoPlanId, getJson, requestJson, signIn, signOff } from "../support/http";
-import { startServer, type RunningServer } from "../support/server";
+import { getJson, requestJson, signOff } from "../support/http";
+import { useTestServer } from "../support/test-server";
 import { connectClient, waitFor, waitForSync, type TestClient } from "../support/yjs-client";
 
-let server: RunningServer;
-const cookies: Record<string, string> = {};
 const clients: TestClient[] = [];
-let demoPlan: string;
 
 const OWNER = "owner@swindon.example";
 const EDITOR = "editor@swindon.example";
@@ -23,20 +20,14 @@ const LOCAL = "signatory@swindon.example";
 const WHITEHALL = "signatory@dclg.example";
 const VIEWER = "viewer@police.example";
 
-beforeAll(async () => {
-  server = await startServer();
-  for (const email of [OWNER, EDITOR, LOCAL, WHITEHALL, VIEWER]) cookies[email] = await signIn(server.url, email);
-  demoPlan = await demoPlanId(server.url, cookies[OWNER]!);
-});
+const server = useTestServer({ users: [OWNER, EDITOR, LOCAL, WHITEHALL, VIEWER], demoPlan: true });
+
 afterEach(() => {
   for (const client of clients.splice(0)) client.destroy();
 });
-afterAll(async () => {
-  await server?.stop();
-});
 
 async function exportPdf(planId: string, as = OWNER, query = ""): Promise<{ status: number; type: string | null; pdf: Uint8Array }> {
-  const response = await fetch(`${server.url}/api/plans/${planId}/export.pdf${query}`, { headers: { cookie: cookies[as]! } });
+  const response = await fetch(`${server.url}/api/plans/${planId}/export.pdf${query}`, { headers: { cookie: server.cookie(as) } });
   return { status: response.status, type: response.headers.get("content-type"), pdf: new Uint8Array(await response.arrayBuffer()) };
 }
 
@@ -54,13 +45,13 @@ interface Template {
 }
 
 async function sectionsOf(templateId: string) {
-  const { body } = await getJson<Template[]>(server.url, "/api/templates", cookies[OWNER]);
+  const { body } = await getJson<Template[]>(server.url, "/api/templates", server.cookie(OWNER));
   return body.find((t) => t.id === templateId)!.sections;
 }
 
 describe("exporting a plan to PDF", () => {
   it("has a cover, contents whose page numbers are where each section really starts, every section in order, totals and DRAFT", async () => {
-    const { status, type, pdf } = await exportPdf(demoPlan, VIEWER);
+    const { status, type, pdf } = await exportPdf(server.demoPlanId, VIEWER);
     expect(status).toBe(200);
     expect(type).toBe("application/pdf");
     const { totalPages, pages, outline, info } = await read(pdf);
@@ -99,41 +90,41 @@ describe("exporting a plan to PDF", () => {
   });
 
   it("gives the same text for the same content, and records each export in the audit log", async () => {
-    const first = await read((await exportPdf(demoPlan)).pdf);
-    const second = await read((await exportPdf(demoPlan)).pdf);
+    const first = await read((await exportPdf(server.demoPlanId)).pdf);
+    const second = await read((await exportPdf(server.demoPlanId)).pdf);
     expect(second.pages).toEqual(first.pages);
-    const audit = await getJson<{ type: string; actor: { email: string } }[]>(server.url, `/api/plans/${demoPlan}/audit`, cookies[OWNER]);
+    const audit = await getJson<{ type: string; actor: { email: string } }[]>(server.url, `/api/plans/${server.demoPlanId}/audit`, server.cookie(OWNER));
     expect(audit.body.filter((e) => e.type === "plan.exported").length).toBeGreaterThanOrEqual(2);
   });
 
   it("adds the comment threads as an appendix when asked", async () => {
-    await requestJson(server.url, "POST", `/api/plans/${demoPlan}/comments`, cookies[EDITOR], {
+    await requestJson(server.url, "POST", `/api/plans/${server.demoPlanId}/comments`, server.cookie(EDITOR), {
       sectionKey: "governance",
       body: "Is the accountable body agreed?",
     });
-    const without = await read((await exportPdf(demoPlan)).pdf);
+    const without = await read((await exportPdf(server.demoPlanId)).pdf);
     expect(without.outline).not.toContain("Appendix: comments");
-    const withComments = await read((await exportPdf(demoPlan, OWNER, "?comments=1")).pdf);
+    const withComments = await read((await exportPdf(server.demoPlanId, OWNER, "?comments=1")).pdf);
     expect(withComments.outline.at(-1)).toBe("Appendix: comments");
     expect(withComments.pages.at(-1)).toContain("Is the accountable body agreed?");
     expect(withComments.pages.at(-1)).toContain("Tom Okafor");
   });
 
   it("a final plan names its signatories and carries no DRAFT mark", async () => {
-    const created = await requestJson(server.url, "POST", "/api/plans", cookies[OWNER], {
+    const created = await requestJson(server.url, "POST", "/api/plans", server.cookie(OWNER), {
       templateId: "families-with-multiple-problems",
       title: "Troubled families – Leeds",
       area: "Leeds",
     });
     const planId = created.body.id as string;
     for (const [email, role] of [[LOCAL, "signatory"], [WHITEHALL, "signatory"]]) {
-      await requestJson(server.url, "POST", `/api/plans/${planId}/members`, cookies[OWNER], { email, role });
+      await requestJson(server.url, "POST", `/api/plans/${planId}/members`, server.cookie(OWNER), { email, role });
     }
     const draft = await read((await exportPdf(planId)).pdf);
     expect(draft.pages.every((page) => page.includes("DRAFT"))).toBe(true);
     for (const section of await sectionsOf("families-with-multiple-problems")) {
-      if (section.signoff.includes("local")) await signOff(server.url, planId, section.key, cookies[LOCAL]!);
-      if (section.signoff.includes("whitehall")) await signOff(server.url, planId, section.key, cookies[WHITEHALL]!);
+      if (section.signoff.includes("local")) await signOff(server.url, planId, section.key, server.cookie(LOCAL));
+      if (section.signoff.includes("whitehall")) await signOff(server.url, planId, section.key, server.cookie(WHITEHALL));
     }
     const final = await read((await exportPdf(planId)).pdf);
     const all = final.pages.join("\n");
@@ -145,14 +136,14 @@ describe("exporting a plan to PDF", () => {
   });
 
   it("splits long tables across pages with the header row repeated, keeps all text inside the page, and renders £, accents and dashes", async () => {
-    const created = await requestJson(server.url, "POST", "/api/plans", cookies[OWNER], {
+    const created = await requestJson(server.url, "POST", "/api/plans", server.cookie(OWNER), {
       templateId: "families-with-multiple-problems",
       title: "Long budget",
       area: "Brent",
     });
     const planId = created.body.id as string;
-    await requestJson(server.url, "POST", `/api/plans/${planId}/members`, cookies[OWNER], { email: EDITOR, role: "editor" });
-    const editor = connectClient(server.url, planId, cookies[EDITOR]);
+    await requestJson(server.url, "POST", `/api/plans/${planId}/members`, server.cookie(OWNER), { email: EDITOR, role: "editor" });
+    const editor = connectClient(server.url, planId, server.cookie(EDITOR));
     clients.push(editor);
     await waitForSync(editor);
     editor.doc.transact(() => {
@@ -167,7 +158,7 @@ describe("exporting a plan to PDF", () => {
       }
     });
     await waitFor(async () => {
-      const plan = await getJson<{ sections: { key: string; data: { rows?: unknown[] } }[] }>(server.url, `/api/plans/${planId}`, cookies[OWNER]);
+      const plan = await getJson<{ sections: { key: string; data: { rows?: unknown[] } }[] }>(server.url, `/api/plans/${planId}`, server.cookie(OWNER));
       return plan.body.sections.find((s) => s.key === "resources")!.data.rows?.length === 120;
     });
 
@@ -215,7 +206,7 @@ describe("exporting a plan to PDF", () => {
       // A reader opening this FIFO would block, and a writer could then open it: neither may happen.
       const fifo = join(mkdtempSync(join(tmpdir(), "coplan-fifo-")), "secret");
       execFileSync("mkfifo", [fifo]);
-      const editor = connectClient(server.url, demoPlan, cookies[EDITOR]);
+      const editor = connectClient(server.url, server.demoPlanId, server.cookie(EDITOR));
       clients.push(editor);
       await waitForSync(editor);
       const paragraph = new Y.XmlElement("paragraph");
@@ -230,11 +221,11 @@ describe("exporting a plan to PDF", () => {
       text.insert(text.length, "file link", { link: { href: `file://${fifo}` } });
       text.insert(text.length, ` ${fifo}`, { link: null });
       await waitFor(async () => {
-        const plan = await getJson<{ sections: { key: string; text: string }[] }>(server.url, `/api/plans/${demoPlan}`, cookies[OWNER]);
+        const plan = await getJson<{ sections: { key: string; text: string }[] }>(server.url, `/api/plans/${server.demoPlanId}`, server.cookie(OWNER));
         return plan.body.sections.find((s) => s.key === "service-redesign")!.text.includes(`file link ${fifo}`);
       });
 
-      const exported = await exportPdf(demoPlan);
+      const exported = await exportPdf(server.demoPlanId);
       expect(exported.status).toBe(200);
       const all = (await read(exported.pdf)).pages.join("\n");
       expect(all).toContain("Loopback link and file link");
@@ -244,9 +235,9 @@ describe("exporting a plan to PDF", () => {
   });
 
   it("answers anonymous 401 and outsiders 404", async () => {
-    const anonymous = await fetch(`${server.url}/api/plans/${demoPlan}/export.pdf`);
+    const anonymous = await fetch(`${server.url}/api/plans/${server.demoPlanId}/export.pdf`);
     expect(anonymous.status).toBe(401);
-    const outsiderPlan = await requestJson(server.url, "POST", "/api/plans", cookies[VIEWER], {
+    const outsiderPlan = await requestJson(server.url, "POST", "/api/plans", server.cookie(VIEWER), {
       templateId: "single-budget-for-a-place",
       title: "Private",
       area: "Elsewhere",

@@ -1,22 +1,11 @@
 import * as decoding from "lib0/decoding";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { demoPlanId, signIn } from "../support/http";
+import { describe, expect, it } from "vitest";
 import { RawPeer } from "../support/raw-peer";
-import { startServer, type RunningServer } from "../support/server";
+import { useTestServer } from "../support/test-server";
 
-let server: RunningServer;
-let planId: string;
-let cookie: string;
+const EDITOR = "editor@swindon.example";
 
-beforeAll(async () => {
-  server = await startServer();
-  cookie = await signIn(server.url, "editor@swindon.example");
-  planId = await demoPlanId(server.url, cookie);
-});
-
-afterAll(async () => {
-  await server?.stop();
-});
+const server = useTestServer({ users: [EDITOR], demoPlan: true });
 
 /** The presence entries of the awareness frames among `frames`, frame by frame. */
 function awarenessFrames(frames: Uint8Array[]): { clientId: number; clock: number; state: unknown }[][] {
@@ -36,8 +25,8 @@ function awarenessFrames(frames: Uint8Array[]): { clientId: number; clock: numbe
 
 describe("presence", () => {
   it("gathers a burst of cursor moves into a few messages that end with each client's latest state", async () => {
-    const watcher = await RawPeer.connect(server.url, planId, cookie);
-    const movers = [await RawPeer.connect(server.url, planId, cookie), await RawPeer.connect(server.url, planId, cookie)];
+    const watcher = await RawPeer.connect(server.url, server.demoPlanId, server.cookie(EDITOR));
+    const movers = [await RawPeer.connect(server.url, server.demoPlanId, server.cookie(EDITOR)), await RawPeer.connect(server.url, server.demoPlanId, server.cookie(EDITOR))];
     await Promise.all([watcher, ...movers].map((p) => p.fetchDocument()));
     const from = watcher.frames.length;
     for (let clock = 1; clock <= 20; clock++) {

@@ -1,7 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { addUser } from "../support/admin";
 import { contentHashOf, demoPlanId, getJson, signIn } from "../support/http";
-import { startServer, type RunningServer } from "../support/server";
+import { startServer } from "../support/server";
+import { useTestServer } from "../support/test-server";
 
 type Who = "anonymous" | "outsider" | "viewer" | "reviewer" | "editor" | "signatory" | "owner";
 const WHO: Who[] = ["anonymous", "outsider", "viewer", "reviewer", "editor", "signatory", "owner"];
@@ -14,22 +15,18 @@ const EMAIL: Record<Exclude<Who, "anonymous">, string> = {
   owner: "owner@swindon.example",
 };
 
-let server: RunningServer;
+// The outsider is not a demo user: it is added to the database before anyone signs in.
+const server = useTestServer();
 let planId: string;
 const cookies = new Map<Who, string | undefined>();
 let ownerCookie: string;
 
 beforeAll(async () => {
-  server = await startServer();
   addUser(server.databasePath, EMAIL.outsider, "Olive Outsider");
   for (let i = 0; i < WHO.length; i++) addUser(server.databasePath, `target${i}@test.example`, `Target ${i}`);
   for (const who of WHO) cookies.set(who, who === "anonymous" ? undefined : await signIn(server.url, EMAIL[who]));
   ownerCookie = cookies.get("owner")!;
   planId = await demoPlanId(server.url, ownerCookie);
-});
-
-afterAll(async () => {
-  await server?.stop();
 });
 
 async function call(method: string, path: string, cookie: string | undefined, body?: unknown): Promise<number> {

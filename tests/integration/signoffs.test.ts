@@ -1,14 +1,12 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it } from "vitest";
 import * as Y from "yjs";
 import { sectionFragmentName } from "../../app/shared/doc-names";
 import { subscribeToPlanEvents, type PlanSignoffView } from "../../app/shared/plan-events";
 import { addRow } from "../../app/shared/section-rows";
-import { getJson, requestJson, signIn, signOff } from "../support/http";
-import { startServer, type RunningServer } from "../support/server";
+import { getJson, requestJson, signOff } from "../support/http";
+import { useTestServer } from "../support/test-server";
 import { connectClient, waitFor, waitForSync, type TestClient } from "../support/yjs-client";
 
-let server: RunningServer;
-const cookies: Record<string, string> = {};
 const clients: TestClient[] = [];
 
 const OWNER = "owner@swindon.example";
@@ -18,21 +16,14 @@ const WHITEHALL = "signatory@dclg.example";
 const REVIEWER = "reviewer@dwp.example";
 const VIEWER = "viewer@police.example";
 
-beforeAll(async () => {
-  server = await startServer();
-  for (const email of [OWNER, EDITOR, LOCAL, WHITEHALL, REVIEWER, VIEWER]) {
-    cookies[email] = await signIn(server.url, email);
-  }
-});
+const server = useTestServer({ users: [OWNER, EDITOR, LOCAL, WHITEHALL, REVIEWER, VIEWER] });
+
 afterEach(() => {
   for (const client of clients.splice(0)) client.destroy();
 });
-afterAll(async () => {
-  await server?.stop();
-});
 
 const send = (method: string, path: string, as: string, body?: unknown) =>
-  requestJson(server.url, method, path, cookies[as], body);
+  requestJson(server.url, method, path, server.cookie(as), body);
 
 /** A fresh single-budget plan with a member of every role. */
 async function newPlan(): Promise<string> {
@@ -55,7 +46,7 @@ async function newPlan(): Promise<string> {
   return id;
 }
 
-const sign = (planId: string, key: string, as: string) => signOff(server.url, planId, key, cookies[as]!);
+const sign = (planId: string, key: string, as: string) => signOff(server.url, planId, key, server.cookie(as));
 
 interface PlanBody {
   status: string;
@@ -64,7 +55,7 @@ interface PlanBody {
 }
 
 async function planView(planId: string): Promise<PlanBody> {
-  return (await getJson<PlanBody>(server.url, `/api/plans/${planId}`, cookies[OWNER])).body;
+  return (await getJson<PlanBody>(server.url, `/api/plans/${planId}`, server.cookie(OWNER))).body;
 }
 
 function stateOf(plan: PlanBody, key: string): string {
@@ -73,7 +64,7 @@ function stateOf(plan: PlanBody, key: string): string {
 
 /** A client that edits as `as` and records every sign-off state the server pushes. */
 async function liveClient(planId: string, as: string) {
-  const client = connectClient(server.url, planId, cookies[as]);
+  const client = connectClient(server.url, planId, server.cookie(as));
   clients.push(client);
   const seen: { at: number; signoffs: PlanSignoffView }[] = [];
   subscribeToPlanEvents(client.provider, (event) => {
@@ -97,7 +88,7 @@ describe("a sign-off covers exactly what the signatory read", () => {
     const editor = await liveClient(planId, EDITOR);
     appendParagraph(editor.client.doc, "governance", "The board meets monthly.");
     const read = async () =>
-      (await getJson<{ sections: { key: string; contentHash: string; text: string }[] }>(server.url, `/api/plans/${planId}`, cookies[LOCAL]))
+      (await getJson<{ sections: { key: string; contentHash: string; text: string }[] }>(server.url, `/api/plans/${planId}`, server.cookie(LOCAL)))
         .body.sections.find((section) => section.key === "governance")!;
     await waitFor(async () => (await read()).text.includes("monthly"), 5000, "the editor's paragraph");
     const seen = await read();
@@ -174,7 +165,7 @@ describe("section sign-off", () => {
     const audit = await getJson<{ type: string; actor: { email: string } | null; detail: { sectionKey: string } }[]>(
       server.url,
       `/api/plans/${planId}/audit`,
-      cookies[OWNER],
+      server.cookie(OWNER),
     );
     const staleEvents = audit.body.filter((e) => e.type === "signoff.stale");
     expect(staleEvents.map((e) => [e.detail.sectionKey, e.actor?.email]).sort()).toEqual([
@@ -222,7 +213,7 @@ describe("section sign-off", () => {
     const editor = await liveClient(planId, EDITOR);
     appendParagraph(editor.client.doc, "governance", "The board meets quarterly.");
     await waitFor(async () => {
-      const plan = await getJson<{ sections: { key: string; text: string }[] }>(server.url, `/api/plans/${planId}`, cookies[OWNER]);
+      const plan = await getJson<{ sections: { key: string; text: string }[] }>(server.url, `/api/plans/${planId}`, server.cookie(OWNER));
       return plan.body.sections.find((s) => s.key === "governance")!.text.includes("quarterly");
     });
     await sign(planId, "governance", LOCAL);
@@ -292,7 +283,7 @@ describe("section sign-off", () => {
     const planId = await newPlan();
     const observer = await liveClient(planId, VIEWER);
     const plan = await planView(planId);
-    const template = await getJson<{ id: string; sections: { key: string; signoff: string[] }[] }[]>(server.url, "/api/templates", cookies[OWNER]);
+    const template = await getJson<{ id: string; sections: { key: string; signoff: string[] }[] }[]>(server.url, "/api/templates", server.cookie(OWNER));
     const sections = template.body.find((t) => t.id === "single-budget-for-a-place")!.sections;
     for (const section of sections) {
       if (section.signoff.includes("local")) expect((await sign(planId, section.key, LOCAL)).status).toBe(201);
@@ -318,8 +309,7 @@ describe("section sign-off", () => {
     appendParagraph(editor.client.doc, "reform-agenda", "Reform starts with families.");
     // Once another client has the edit it is on disk; the check runs 100 ms later.
     await waitFor(() => observer.client.doc.getXmlFragment(sectionFragmentName("reform-agenda")).length > 0, 1000, "relay");
-    await server.stop("SIGKILL");
-    server = await startServer({ databasePath: server.databasePath });
+    await server.restart("SIGKILL");
     const plan = await planView(planId);
     expect(stateOf(plan, "reform-agenda")).toBe("stale");
   });

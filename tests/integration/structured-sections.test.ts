@@ -1,46 +1,37 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it } from "vitest";
 import { budgetTotals } from "../../app/shared/budget";
 import { sectionDataName } from "../../app/shared/doc-names";
 import { addRow, deleteRow, moveRow, rowsOf, setAmount, setField } from "../../app/shared/section-rows";
-import { getJson, signIn } from "../support/http";
-import { startServer, type RunningServer } from "../support/server";
+import { getJson } from "../support/http";
+import { useTestServer } from "../support/test-server";
 import { connectClient, waitFor, waitForSync, type TestClient } from "../support/yjs-client";
 
-let server: RunningServer;
-let owner: string;
-let editor: string;
+const OWNER = "owner@swindon.example";
+const EDITOR = "editor@swindon.example";
 const clients: TestClient[] = [];
 
-beforeAll(async () => {
-  server = await startServer();
-  owner = await signIn(server.url, "owner@swindon.example");
-  editor = await signIn(server.url, "editor@swindon.example");
-});
+const server = useTestServer({ users: [OWNER, EDITOR] });
 afterEach(() => {
   for (const c of clients.splice(0)) c.destroy();
 });
-afterAll(async () => {
-  await server?.stop();
-});
-
 async function newPlan(templateId: string): Promise<string> {
   const response = await fetch(`${server.url}/api/plans`, {
     method: "POST",
-    headers: { cookie: owner, "content-type": "application/json" },
+    headers: { cookie: server.cookie(OWNER), "content-type": "application/json" },
     body: JSON.stringify({ templateId, title: "Structured", area: "Hull" }),
   });
   const { id } = (await response.json()) as { id: string };
   await fetch(`${server.url}/api/plans/${id}/members`, {
     method: "POST",
-    headers: { cookie: owner, "content-type": "application/json" },
+    headers: { cookie: server.cookie(OWNER), "content-type": "application/json" },
     body: JSON.stringify({ email: "editor@swindon.example", role: "editor" }),
   });
   return id;
 }
 
 async function pair(planId: string): Promise<[TestClient, TestClient]> {
-  const a = connectClient(server.url, planId, owner);
-  const b = connectClient(server.url, planId, editor);
+  const a = connectClient(server.url, planId, server.cookie(OWNER));
+  const b = connectClient(server.url, planId, server.cookie(EDITOR));
   clients.push(a, b);
   await Promise.all([waitForSync(a), waitForSync(b)]);
   return [a, b];
@@ -53,7 +44,7 @@ function json(client: TestClient, key: string) {
 describe("structured sections co-edited live", () => {
   it("a new plan's structured sections start with empty rows and the default years", async () => {
     const planId = await newPlan("families-with-multiple-problems");
-    const plan = await getJson<{ sections: { key: string; kind: string; data: unknown }[] }>(server.url, `/api/plans/${planId}`, owner);
+    const plan = await getJson<{ sections: { key: string; kind: string; data: unknown }[] }>(server.url, `/api/plans/${planId}`, server.cookie(OWNER));
     expect(plan.body.sections.map((s) => s.key)).toEqual([
       "partnership",
       "resources",
@@ -90,7 +81,7 @@ describe("structured sections co-edited live", () => {
     const expected = budgetTotals(json(a, "resources"));
     expect(expected.total).toBe(55_000_00 + 27_500_00);
     await waitFor(async () => {
-      const plan = await getJson<{ sections: { key: string; totals?: unknown }[] }>(server.url, `/api/plans/${planId}`, owner);
+      const plan = await getJson<{ sections: { key: string; totals?: unknown }[] }>(server.url, `/api/plans/${planId}`, server.cookie(OWNER));
       return JSON.stringify(plan.body.sections.find((s) => s.key === "resources")?.totals) === JSON.stringify(expected);
     }, 10_000, "the API's totals");
   });

@@ -1,14 +1,14 @@
 import { cpSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { TEMPLATES_DIR } from "../../server/services.server";
-import { getJson, signIn } from "../support/http";
-import { startServer, type RunningServer } from "../support/server";
+import { getJson } from "../support/http";
+import { startServer } from "../support/server";
+import { useTestServer } from "../support/test-server";
 
-let server: RunningServer;
-let owner: string;
-let reviewer: string;
+const OWNER = "owner@swindon.example";
+const REVIEWER = "reviewer@dwp.example";
 
 const custom = {
   id: "health-and-wellbeing-pilot",
@@ -22,22 +22,15 @@ const custom = {
   ],
 };
 
-beforeAll(async () => {
-  server = await startServer();
-  owner = await signIn(server.url, "owner@swindon.example");
-  reviewer = await signIn(server.url, "reviewer@dwp.example");
-});
-afterAll(async () => {
-  await server?.stop();
-});
+const server = useTestServer({ users: [OWNER, REVIEWER] });
 
-function importTemplate(body: string, cookie = owner) {
+function importTemplate(body: string, cookie = server.cookie(OWNER)) {
   return fetch(`${server.url}/api/templates`, { method: "POST", headers: { cookie, "content-type": "application/json" }, body });
 }
 
 describe("templates", () => {
   it("GET /api/templates lists the three built-in templates with each section's sign-off sides", async () => {
-    const { body } = await getJson<{ id: string; sections: { signoff: string[] }[] }[]>(server.url, "/api/templates", owner);
+    const { body } = await getJson<{ id: string; sections: { signoff: string[] }[] }[]>(server.url, "/api/templates", server.cookie(OWNER));
     expect(body.map((t) => t.id)).toEqual(["families-with-multiple-problems", "neighbourhood-community-budget", "single-budget-for-a-place"]);
     expect(body.every((t) => t.sections.every((s) => s.signoff.length > 0))).toBe(true);
   });
@@ -47,19 +40,19 @@ describe("templates", () => {
     expect(created.status).toBe(201);
     expect(await created.json()).toEqual({ id: "health-and-wellbeing-pilot" });
 
-    const mine = await getJson<{ id: string }[]>(server.url, "/api/templates", owner);
+    const mine = await getJson<{ id: string }[]>(server.url, "/api/templates", server.cookie(OWNER));
     expect(mine.body.map((t) => t.id)).toContain("health-and-wellbeing-pilot");
-    const theirs = await getJson<{ id: string }[]>(server.url, "/api/templates", reviewer);
+    const theirs = await getJson<{ id: string }[]>(server.url, "/api/templates", server.cookie(REVIEWER));
     expect(theirs.body.map((t) => t.id)).not.toContain("health-and-wellbeing-pilot");
 
     const plan = await fetch(`${server.url}/api/plans`, {
       method: "POST",
-      headers: { cookie: owner, "content-type": "application/json" },
+      headers: { cookie: server.cookie(OWNER), "content-type": "application/json" },
       body: JSON.stringify({ templateId: "health-and-wellbeing-pilot", title: "Pilot", area: "Swindon" }),
     });
     expect(plan.status).toBe(201);
     const { id } = (await plan.json()) as { id: string };
-    const view = await getJson<{ sections: { key: string; data: unknown }[] }>(server.url, `/api/plans/${id}`, owner);
+    const view = await getJson<{ sections: { key: string; data: unknown }[] }>(server.url, `/api/plans/${id}`, server.cookie(OWNER));
     expect(view.body.sections.map((s) => s.key)).toEqual(["aims", "money"]);
 
     expect((await importTemplate(JSON.stringify(custom))).status).toBe(409);
@@ -76,7 +69,7 @@ describe("templates", () => {
     expect(error).toContain("at sections[0].kind: Invalid option");
     expect(error).toContain("at sections[1].signoff: at least one side must sign the section off");
     expect((await importTemplate("{ nope")).status).toBe(400);
-    const list = await getJson<{ id: string }[]>(server.url, "/api/templates", owner);
+    const list = await getJson<{ id: string }[]>(server.url, "/api/templates", server.cookie(OWNER));
     expect(list.body.map((t) => t.id)).not.toContain("broken-one");
   });
 

@@ -1,10 +1,11 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, afterEach, describe, expect, it } from "vitest";
 import * as Y from "yjs";
 import { rowsOf, textFieldNames } from "../../app/shared/section-rows";
 import { mapThroughDelta } from "../../app/shared/text-delta";
 import { demoPlanId, getJson, signIn, signOff } from "../support/http";
 import { rewriteStoredDocument } from "../support/database";
 import { startServer, tempDatabasePath, type RunningServer } from "../support/server";
+import { useTestServer } from "../support/test-server";
 import { connectClient, waitFor, waitForSync, type TestClient } from "../support/yjs-client";
 
 const EDITOR = "editor@swindon.example";
@@ -21,8 +22,8 @@ afterAll(async () => {
   await server?.stop();
 });
 
-async function client(planId: string, cookie: string): Promise<TestClient> {
-  const connected = connectClient(server.url, planId, cookie);
+async function client(baseUrl: string, planId: string, cookie: string): Promise<TestClient> {
+  const connected = connectClient(baseUrl, planId, cookie);
   clients.push(connected);
   await waitForSync(connected);
   return connected;
@@ -33,17 +34,12 @@ interface PlanBody {
 }
 
 describe("table text cells over the WebSocket", () => {
-  beforeAll(async () => {
-    server = await startServer();
-  });
-  afterAll(async () => {
-    await server.stop();
-  });
+  const live = useTestServer();
 
   it("two stock clients typing into one Y.Text cell at once keep every character of both words", async () => {
-    const cookie = await signIn(server.url, EDITOR);
-    const planId = await demoPlanId(server.url, cookie);
-    const [a, b] = [await client(planId, cookie), await client(planId, cookie)];
+    const cookie = await signIn(live.url, EDITOR);
+    const planId = await demoPlanId(live.url, cookie);
+    const [a, b] = [await client(live.url, planId, cookie), await client(live.url, planId, cookie)];
     const cellOf = (doc: Y.Doc) => rowsOf(doc, "timescales").get(0).get("owner") as Y.Text;
     expect(cellOf(a.doc)).toBeInstanceOf(Y.Text);
     a.doc.transact(() => cellOf(a.doc).delete(0, cellOf(a.doc).length));
@@ -72,7 +68,7 @@ describe("table text cells over the WebSocket", () => {
     expect(merged).toContain("Youth offending");
     expect(merged).toContain("Family support");
     await waitFor(async () => {
-      const { body } = await getJson<PlanBody>(server.url, `/api/plans/${planId}`, cookie);
+      const { body } = await getJson<PlanBody>(live.url, `/api/plans/${planId}`, cookie);
       return body.sections.find((section) => section.key === "timescales")!.data.rows![0]!.owner === merged;
     }, 5000, "the stored cell");
   });
@@ -107,7 +103,7 @@ describe("a plan stored with plain-string cells", () => {
     expect(stringCells).toBeGreaterThan(10);
 
     server = await startServer({ databasePath });
-    const editor = await client(planId, await signIn(server.url, EDITOR));
+    const editor = await client(server.url, planId, await signIn(server.url, EDITOR));
     await waitFor(() => rowsOf(editor.doc, "timescales").get(0).get("milestone") instanceof Y.Text, 5000, "converted cells");
     expect(server.output()).toContain(`plan ${planId}: ${stringCells} table cells made mergeable text`);
     const after = (await getJson<PlanBody>(server.url, `/api/plans/${planId}`, cookies.local)).body;
@@ -122,7 +118,7 @@ describe("a plan stored with plain-string cells", () => {
 
     await server.stop();
     server = await startServer({ databasePath });
-    await client(planId, await signIn(server.url, EDITOR));
+    await client(server.url, planId, await signIn(server.url, EDITOR));
     expect(server.output()).not.toContain("table cells made mergeable text");
   });
 });

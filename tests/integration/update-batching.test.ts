@@ -1,26 +1,15 @@
 import * as decoding from "lib0/decoding";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import * as Y from "yjs";
 import { sectionFragmentName } from "../../app/shared/doc-names";
 import { countRows } from "../support/database";
-import { demoPlanId, signIn } from "../support/http";
 import { RawPeer } from "../support/raw-peer";
-import { startServer, type RunningServer } from "../support/server";
+import { useTestServer } from "../support/test-server";
 import { waitFor } from "../support/yjs-client";
 
-let server: RunningServer;
-let planId: string;
-let cookie: string;
+const EDITOR = "editor@swindon.example";
 
-beforeAll(async () => {
-  server = await startServer();
-  cookie = await signIn(server.url, "editor@swindon.example");
-  planId = await demoPlanId(server.url, cookie);
-});
-
-afterAll(async () => {
-  await server?.stop();
-});
+const server = useTestServer({ users: [EDITOR], demoPlan: true });
 
 /** The relayed document updates (sync update messages) among `frames`. */
 function documentUpdates(frames: Uint8Array[]): Uint8Array[] {
@@ -33,8 +22,8 @@ function documentUpdates(frames: Uint8Array[]): Uint8Array[] {
 
 describe("updates that arrive together", () => {
   it("are stored as one commit and reach each other peer as one message, and not their sender", async () => {
-    const writer = await RawPeer.connect(server.url, planId, cookie);
-    const observer = await RawPeer.connect(server.url, planId, cookie);
+    const writer = await RawPeer.connect(server.url, server.demoPlanId, server.cookie(EDITOR));
+    const observer = await RawPeer.connect(server.url, server.demoPlanId, server.cookie(EDITOR));
     const doc = await writer.fetchDocument();
     const observed = await observer.fetchDocument();
     const rowsBefore = countRows(server.databasePath, "plan_updates");

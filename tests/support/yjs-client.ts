@@ -1,15 +1,6 @@
-import { WebSocket } from "ws";
 import { WebsocketProvider } from "y-websocket";
 import * as Y from "yjs";
-
-/** A `ws` WebSocket that sends the session cookie, for the stock provider running in Node. */
-function cookieWebSocket(cookie: string | undefined, origin?: string) {
-  return class extends WebSocket {
-    constructor(url: string, protocols?: string | string[]) {
-      super(url, protocols, { headers: { ...(cookie ? { cookie } : {}), ...(origin ? { origin } : {}) } });
-    }
-  };
-}
+import { cookieWebSocketPolyfill } from "./cookie-websocket";
 
 export interface TestClient {
   doc: Y.Doc;
@@ -21,7 +12,7 @@ export interface TestClient {
 export function connectClient(baseUrl: string, planId: string, cookie: string | undefined): TestClient {
   const doc = new Y.Doc();
   const provider = new WebsocketProvider(`${baseUrl.replace(/^http/, "ws")}/collab`, planId, doc, {
-    WebSocketPolyfill: cookieWebSocket(cookie) as unknown as typeof globalThis.WebSocket,
+    WebSocketPolyfill: cookieWebSocketPolyfill(cookie),
     disableBc: true,
     maxBackoffTime: 200,
   });

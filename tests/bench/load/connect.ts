@@ -1,8 +1,8 @@
 import { HocuspocusProvider, HocuspocusProviderWebsocket } from "@hocuspocus/provider";
-import { WebSocket } from "ws";
 import { WebsocketProvider } from "y-websocket";
 import type { Awareness } from "y-protocols/awareness";
 import * as Y from "yjs";
+import { cookieWebSocket } from "../../support/cookie-websocket";
 import { now, type ServerTarget } from "./protocol";
 
 /** One simulated user: a document kept in sync with a server by that server's own provider. */
@@ -22,9 +22,9 @@ export interface BenchClient {
 export function connectClient(target: ServerTarget, doc = new Y.Doc()): BenchClient {
   let firstMessageAt: number | undefined;
   const cookie = target.cookie;
-  class BenchWebSocket extends WebSocket {
+  class BenchWebSocket extends cookieWebSocket(cookie) {
     constructor(url: string, protocols?: string | string[]) {
-      super(url, protocols, cookie ? { headers: { cookie } } : {});
+      super(url, protocols);
       this.once("message", () => {
         firstMessageAt ??= now();
       });
