@@ -8,7 +8,10 @@ import type { BenchServer } from "./servers";
  * reference, in a narrative (the TipTap editor). Both pages run in one browser on this
  * machine, so `Date.now()` is one clock.
  */
-export async function measureCellTyping(server: BenchServer, rounds: number): Promise<{ cell: number[]; narrative: number[] }> {
+export async function measureCellTyping(
+  server: BenchServer,
+  rounds: number,
+): Promise<{ cell: number[]; narrative: number[] }> {
   const browser = await launchBrowser();
   try {
     const url = `${server.httpUrl}/plans/${server.room}`;
@@ -22,21 +25,33 @@ export async function measureCellTyping(server: BenchServer, rounds: number): Pr
     const cell = '#section-outcomes [aria-label="Outcome, row 1"]';
     await reader.locator(cell).waitFor();
     await typist.locator(cell).click();
-    const cellSamples = await typeAndWatch(typist, reader, rounds, (selector) => {
-      const input = document.querySelector<HTMLInputElement>(selector);
-      return input ? input.value.length : -1;
-    }, cell);
+    const cellSamples = await typeAndWatch(
+      typist,
+      reader,
+      rounds,
+      (selector) => {
+        const input = document.querySelector<HTMLInputElement>(selector);
+        return input ? input.value.length : -1;
+      },
+      cell,
+    );
 
     const narrative = '.rich-text[data-section="customer-insight"]';
     await typist.locator(narrative).click();
     await typist.keyboard.press("Control+End");
-    const narrativeSamples = await typeAndWatch(typist, reader, rounds, (selector) => {
-      const editor = document.querySelector(selector);
-      if (!editor) return -1;
-      const clone = editor.cloneNode(true) as HTMLElement;
-      clone.querySelectorAll(".collaboration-carets__caret").forEach((caret) => caret.remove());
-      return (clone.textContent ?? "").length;
-    }, narrative);
+    const narrativeSamples = await typeAndWatch(
+      typist,
+      reader,
+      rounds,
+      (selector) => {
+        const editor = document.querySelector(selector);
+        if (!editor) return -1;
+        const clone = editor.cloneNode(true) as HTMLElement;
+        clone.querySelectorAll(".collaboration-carets__caret").forEach((caret) => caret.remove());
+        return (clone.textContent ?? "").length;
+      },
+      narrative,
+    );
     return { cell: cellSamples, narrative: narrativeSamples };
   } finally {
     await browser.close();
@@ -56,7 +71,7 @@ async function typeAndWatch(
 ): Promise<number[]> {
   const samples: number[] = [];
   for (let round = 0; round < rounds; round++) {
-    const start = await reader.evaluate(`(${length.toString()})(${JSON.stringify(selector)})`) as number;
+    const start = (await reader.evaluate(`(${length.toString()})(${JSON.stringify(selector)})`)) as number;
     const arrived = reader.evaluate(
       ([source, target, from]) =>
         new Promise<number>((resolve) => {

@@ -57,7 +57,11 @@ export async function measureColdOpen(pages: number, runs: number): Promise<Cold
   db.exec(hocuspocusSchema);
   db.prepare(`INSERT INTO "documents" ("name", "data") VALUES (?, ?)`).run(hocuspocus.room, Buffer.from(state));
   db.close();
-  const reference = await coldOpens(() => startHocuspocus({ databasePath: hocuspocus.databasePath }), hocuspocus.room, runs);
+  const reference = await coldOpens(
+    () => startHocuspocus({ databasePath: hocuspocus.databasePath }),
+    hocuspocus.room,
+    runs,
+  );
   return [
     { server: setup.name, storedBytes: coplanStored, ...coplan },
     { server: hocuspocus.name, storedBytes: state.byteLength, ...reference },

@@ -22,7 +22,11 @@ export interface WriteAmplification {
  * Three writers type for `seconds` while the server's own disk writes are counted; the count
  * runs on for `settleSeconds` after, so a server that stores later (debounced) pays its share.
  */
-export async function measureWriteAmplification(server: BenchServer, seconds: number, settleSeconds: number): Promise<WriteAmplification> {
+export async function measureWriteAmplification(
+  server: BenchServer,
+  seconds: number,
+  settleSeconds: number,
+): Promise<WriteAmplification> {
   const before = diskBytesWritten(server.pid);
   const load = await runLoad(server, { clients: 3, typers: 3, seconds, warmupSeconds: 0 });
   await new Promise((done) => setTimeout(done, settleSeconds * 1000));
@@ -62,7 +66,8 @@ export async function measureRelayWindow(
     const { from, to } = Y.parseUpdateMeta(update);
     const first = from.get(writerId);
     if (first === undefined) return;
-    for (let clock = first; clock < (to.get(writerId) ?? first); clock++) if (!arrivals.has(clock)) arrivals.set(clock, at);
+    for (let clock = first; clock < (to.get(writerId) ?? first); clock++)
+      if (!arrivals.has(clock)) arrivals.set(clock, at);
   });
   let typed = 0;
   const typing = setInterval(() => {

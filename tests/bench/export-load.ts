@@ -4,7 +4,13 @@ import { createGeneratedPlan } from "./generated-plan";
 import type { BenchServer } from "./servers";
 
 /** The demo's other members, so that each concurrent export is a different person's. */
-const EXPORTERS = ["editor@swindon.example", "signatory@swindon.example", "signatory@dclg.example", "reviewer@dwp.example", "viewer@police.example"];
+const EXPORTERS = [
+  "editor@swindon.example",
+  "signatory@swindon.example",
+  "signatory@dclg.example",
+  "reviewer@dwp.example",
+  "viewer@police.example",
+];
 
 export interface ExportLoad {
   pages: number;
@@ -49,7 +55,12 @@ async function healthRoundTrip(url: string): Promise<number | null> {
  * `/api/health` latency (one probe every 10 ms) while `exports` people export a generated plan of `pages` pages at
  * once, beside the same with no export running.
  */
-export async function measureExportLoad(server: BenchServer, pages: number, exports: number, idleSamples = 200): Promise<ExportLoad> {
+export async function measureExportLoad(
+  server: BenchServer,
+  pages: number,
+  exports: number,
+  idleSamples = 200,
+): Promise<ExportLoad> {
   const url = server.httpUrl!;
   const planId = await createGeneratedPlan(server, pages, 16);
   const cookies = [server.cookie!];
@@ -90,5 +101,14 @@ export async function measureExportLoad(server: BenchServer, pages: number, expo
   running = false;
   await sampling;
   clearInterval(memory);
-  return { pages, exports, idle, loaded, failedProbes, exportMs: results.map((r) => r.ms), statuses: results.map((r) => r.status), peakResidentBytes };
+  return {
+    pages,
+    exports,
+    idle,
+    loaded,
+    failedProbes,
+    exportMs: results.map((r) => r.ms),
+    statuses: results.map((r) => r.status),
+    peakResidentBytes,
+  };
 }

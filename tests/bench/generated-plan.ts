@@ -30,7 +30,12 @@ const SENTENCES = [
  * write: word by word, by three authors taking turns a word at a time, with some words deleted and some made bold,
  * plus a budget of funding lines; the same content for the same seed.
  */
-export function writePlanContent(doc: Y.Doc, sections: { key: string; kind: string }[], pages: number, seed: number): void {
+export function writePlanContent(
+  doc: Y.Doc,
+  sections: { key: string; kind: string }[],
+  pages: number,
+  seed: number,
+): void {
   const random = seededRandom(seed);
   const ownId = doc.clientID;
   const authors = [1, 2, 3].map((n) => (seed * 7 + n * 7919) >>> 0);
@@ -63,7 +68,11 @@ export function writePlanContent(doc: Y.Doc, sections: { key: string; kind: stri
         doc.clientID = authors[0]!;
         doc.transact(() => {
           for (let i = 0; i < 40; i++) {
-            const id = addRow(doc, section.key, "budget", { organisation: `Organisation ${i % 7}`, fundingLine: `Funding line ${i}`, treatment: "pooled" });
+            const id = addRow(doc, section.key, "budget", {
+              organisation: `Organisation ${i % 7}`,
+              fundingLine: `Funding line ${i}`,
+              treatment: "pooled",
+            });
             setAmount(doc, section.key, id, "2012-13", (1 + random.int(500)) * 10_000_00);
           }
         });

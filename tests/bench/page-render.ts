@@ -10,7 +10,12 @@ export interface PageRender {
 }
 
 /** `connections` clients asking for `path` back to back for `seconds`, signed in as the owner. */
-export async function measurePageRender(server: BenchServer, path: string, connections: number, seconds: number): Promise<PageRender> {
+export async function measurePageRender(
+  server: BenchServer,
+  path: string,
+  connections: number,
+  seconds: number,
+): Promise<PageRender> {
   const result = await autocannon({
     url: `${server.httpUrl}${path}`,
     connections,

@@ -39,7 +39,11 @@ async function generatePlan(server: BenchServer): Promise<string> {
       }
       if (section.kind === "budget") {
         for (let i = 0; i < 60; i++) {
-          const id = addRow(doc, section.key, "budget", { organisation: `Organisation ${i % 7}`, fundingLine: `Funding line ${i}`, treatment: "pooled" });
+          const id = addRow(doc, section.key, "budget", {
+            organisation: `Organisation ${i % 7}`,
+            fundingLine: `Funding line ${i}`,
+            treatment: "pooled",
+          });
           setAmount(doc, section.key, id, "2012-13", (i + 1) * 10_000_00);
         }
       }
@@ -69,7 +73,9 @@ export async function measurePdfExport(server: BenchServer, runs: number) {
   const planId = await generatePlan(server);
   const exportOnce = async () => {
     const start = performance.now();
-    const response = await fetch(`${server.httpUrl}/api/plans/${planId}/export.pdf`, { headers: { cookie: server.cookie! } });
+    const response = await fetch(`${server.httpUrl}/api/plans/${planId}/export.pdf`, {
+      headers: { cookie: server.cookie! },
+    });
     const pdf = new Uint8Array(await response.arrayBuffer());
     return { ms: performance.now() - start, pdf };
   };
@@ -80,7 +86,7 @@ export async function measurePdfExport(server: BenchServer, runs: number) {
 
   const browser = await launchBrowser();
   const chromium: number[] = [];
-  let chromiumPages = 0;
+  let chromiumPages: number;
   try {
     const page = await signedInPage(browser, server.httpUrl!, "owner@swindon.example");
     await page.goto(`${server.httpUrl}/plans/${planId}`);

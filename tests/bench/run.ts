@@ -15,7 +15,16 @@ import { measurePageRender } from "./page-render";
 import { measurePdfExport } from "./pdf-export";
 import { measurePlanMemory } from "./plan-memory";
 import { findCapacity, measurePropagation, type Propagation } from "./propagation";
-import { COPLAN, HOCUSPOCUS, killRunningServers, STOCK, startCoplan, startHocuspocus, startStockYWebsocket, type BenchServer } from "./servers";
+import {
+  COPLAN,
+  HOCUSPOCUS,
+  killRunningServers,
+  STOCK,
+  startCoplan,
+  startHocuspocus,
+  startStockYWebsocket,
+  type BenchServer,
+} from "./servers";
 import { measureStaleBadge } from "./stale-badge";
 import { measureStaleness } from "./signoff-staleness";
 import { percentile, ratio, round } from "./stats";
@@ -41,8 +50,20 @@ type Row = Record<string, string | number>;
 const rows: Row[] = [];
 const raw: Record<string, unknown> = {};
 
-function latencyRow(benchmark: string, server: string, samples: { p50: number; p95: number; p99: number }, extra: Row = {}): Row {
-  return { benchmark, server, "p50 ms": round(samples.p50), "p95 ms": round(samples.p95), "p99 ms": round(samples.p99), ...extra };
+function latencyRow(
+  benchmark: string,
+  server: string,
+  samples: { p50: number; p95: number; p99: number },
+  extra: Row = {},
+): Row {
+  return {
+    benchmark,
+    server,
+    "p50 ms": round(samples.p50),
+    "p95 ms": round(samples.p95),
+    "p99 ms": round(samples.p99),
+    ...extra,
+  };
 }
 
 function ofSamples(samples: number[]) {
@@ -78,7 +99,10 @@ try {
     for (const clients of values.clients.split(",").map(Number)) {
       const results: Propagation[] = [];
       for (const server of servers) results.push(await measurePropagation(server, clients, seconds));
-      propagationRows(`propagation, ${clients} clients (10% typing 5 chars/s, rest cursors 2/s), ${seconds} s`, results);
+      propagationRows(
+        `propagation, ${clients} clients (10% typing 5 chars/s, rest cursors 2/s), ${seconds} s`,
+        results,
+      );
       all.push(...results);
     }
     raw.propagation = all;
@@ -90,7 +114,11 @@ try {
     for (const server of servers) {
       const found = await findCapacity(server, steps, seconds);
       capacities[server.name] = found;
-      rows.push({ benchmark: "capacity: most clients on one plan with p99 <= 100 ms", server: server.name, figure: `${found.capacity} clients (steps ${found.steps.map((s) => `${s.clients}: p99 ${round(s.p99)} ms`).join(", ")})` });
+      rows.push({
+        benchmark: "capacity: most clients on one plan with p99 <= 100 ms",
+        server: server.name,
+        figure: `${found.capacity} clients (steps ${found.steps.map((s) => `${s.clients}: p99 ${round(s.p99)} ms`).join(", ")})`,
+      });
     }
     raw.capacity = capacities;
   }
@@ -101,9 +129,17 @@ try {
     for (const server of servers.filter((s) => s.databasePath)) {
       const result = await measureWriteAmplification(server, durabilitySeconds, 5);
       amplification[server.name] = result;
-      rows.push({ benchmark: `durability: disk bytes per update byte, 3 writers, ${durabilitySeconds} s`, server: server.name, figure: `${round(result.amplification)}x (${result.diskBytes} B written for ${result.updateBytes} B of updates)` });
+      rows.push({
+        benchmark: `durability: disk bytes per update byte, 3 writers, ${durabilitySeconds} s`,
+        server: server.name,
+        figure: `${round(result.amplification)}x (${result.diskBytes} B written for ${result.updateBytes} B of updates)`,
+      });
     }
-    rows.push({ benchmark: `durability: disk bytes per update byte, 3 writers, ${durabilitySeconds} s`, server: STOCK, figure: "n/a: keeps documents in memory only" });
+    rows.push({
+      benchmark: `durability: disk bytes per update byte, 3 writers, ${durabilitySeconds} s`,
+      server: STOCK,
+      figure: "n/a: keeps documents in memory only",
+    });
     const windows: Record<string, unknown> = {};
     for (const [start, restart] of [
       [() => startCoplan(), (s: BenchServer) => () => startCoplan({ databasePath: s.databasePath })],
@@ -114,7 +150,11 @@ try {
       const { result, restarted } = await measureRelayWindow(server, restart(server), 3000);
       await restarted.stop();
       windows[server.name] = result;
-      rows.push({ benchmark: "durability: relayed edits lost on SIGKILL (typing every 20 ms for 3 s)", server: server.name, figure: `${result.lostAfterRelay} of ${result.typed} lost; window ${round(result.windowMs)} ms` });
+      rows.push({
+        benchmark: "durability: relayed edits lost on SIGKILL (typing every 20 ms for 3 s)",
+        server: server.name,
+        figure: `${result.lostAfterRelay} of ${result.typed} lost; window ${round(result.windowMs)} ms`,
+      });
     }
     raw.durability = { amplification, windows };
   }
@@ -140,9 +180,15 @@ try {
         ["fully synced", open.fullSync, reference.fullSync],
       ] as const) {
         rows.push(
-          latencyRow(`cold open, 200 pages (${round(open.storedBytes / 2 ** 20)} MiB stored), ${what}, 5 starts`, open.server, ofSamples(samples), {
-            "vs Hocuspocus (p50)": open.server === COPLAN ? ratio(percentile(samples, 50), percentile(referenceSamples, 50)) : "",
-          }),
+          latencyRow(
+            `cold open, 200 pages (${round(open.storedBytes / 2 ** 20)} MiB stored), ${what}, 5 starts`,
+            open.server,
+            ofSamples(samples),
+            {
+              "vs Hocuspocus (p50)":
+                open.server === COPLAN ? ratio(percentile(samples, 50), percentile(referenceSamples, 50)) : "",
+            },
+          ),
         );
       }
     }
@@ -155,26 +201,58 @@ try {
     raw.signoffs = { staleness, badge };
     const edit = percentile(staleness.edit, 50);
     rows.push(latencyRow("edit reaches another client (reference), 20 rounds", COPLAN, ofSamples(staleness.edit)));
-    rows.push(latencyRow("edit to stale sign-off on another client, 20 rounds", COPLAN, ofSamples(staleness.stale), { figure: `${ratio(percentile(staleness.stale, 50), edit)} the edit (p50)` }));
-    rows.push(latencyRow("keystroke to stale badge on another browser page, 20 rounds", COPLAN, ofSamples(badge), { figure: `${ratio(percentile(badge, 50), edit)} the edit (p50)` }));
+    rows.push(
+      latencyRow("edit to stale sign-off on another client, 20 rounds", COPLAN, ofSamples(staleness.stale), {
+        figure: `${ratio(percentile(staleness.stale, 50), edit)} the edit (p50)`,
+      }),
+    );
+    rows.push(
+      latencyRow("keystroke to stale badge on another browser page, 20 rounds", COPLAN, ofSamples(badge), {
+        figure: `${ratio(percentile(badge, 50), edit)} the edit (p50)`,
+      }),
+    );
   }
 
   if (wanted("cells")) {
     const typing = await measureCellTyping(coplan, 20);
     raw.cells = typing;
-    rows.push(latencyRow("keystroke to another browser page, narrative (reference), 20 keystrokes", COPLAN, ofSamples(typing.narrative)));
     rows.push(
-      latencyRow("keystroke to another browser page, table cell (Y.Text), 20 keystrokes", COPLAN, ofSamples(typing.cell), {
-        figure: `${ratio(percentile(typing.cell, 50), percentile(typing.narrative, 50))} the narrative (p50)`,
-      }),
+      latencyRow(
+        "keystroke to another browser page, narrative (reference), 20 keystrokes",
+        COPLAN,
+        ofSamples(typing.narrative),
+      ),
+    );
+    rows.push(
+      latencyRow(
+        "keystroke to another browser page, table cell (Y.Text), 20 keystrokes",
+        COPLAN,
+        ofSamples(typing.cell),
+        {
+          figure: `${ratio(percentile(typing.cell, 50), percentile(typing.narrative, 50))} the narrative (p50)`,
+        },
+      ),
     );
   }
 
   if (wanted("pdf")) {
     const exported = await measurePdfExport(coplan, 5);
     raw.pdf = exported;
-    rows.push(latencyRow(`PDF export (pdfmake, through the API), ${exported.pages} pages, 5 runs`, COPLAN, ofSamples(exported.pdfmake), { figure: `${ratio(percentile(exported.pdfmake, 50), percentile(exported.chromium, 50))} Chromium (p50)` }));
-    rows.push(latencyRow(`Chromium page.pdf() of the plan page (reference), ${exported.chromiumPages} pages, 5 runs`, "Chromium", ofSamples(exported.chromium)));
+    rows.push(
+      latencyRow(
+        `PDF export (pdfmake, through the API), ${exported.pages} pages, 5 runs`,
+        COPLAN,
+        ofSamples(exported.pdfmake),
+        { figure: `${ratio(percentile(exported.pdfmake, 50), percentile(exported.chromium, 50))} Chromium (p50)` },
+      ),
+    );
+    rows.push(
+      latencyRow(
+        `Chromium page.pdf() of the plan page (reference), ${exported.chromiumPages} pages, 5 runs`,
+        "Chromium",
+        ofSamples(exported.chromium),
+      ),
+    );
   }
 
   if (wanted("export-load")) {
@@ -185,9 +263,14 @@ try {
     const seconds = load.exportMs.map((ms) => round(ms / 1000));
     rows.push(latencyRow(`/api/health, no export running (reference), ${load.idle.length} requests`, COPLAN, idle));
     rows.push(
-      latencyRow(`/api/health while ${load.exports} people export a ${load.pages}-page plan at once, ${load.loaded.length} requests`, COPLAN, loaded, {
-        figure: `${ratio(loaded.p50, idle.p50)} the reference (p50), ${ratio(loaded.p99, idle.p99)} (p99); exports ${load.statuses.join(",")} in ${Math.min(...seconds)}-${Math.max(...seconds)} s; peak RSS ${round(load.peakResidentBytes / 2 ** 20)} MiB; ${load.failedProbes} probes failed`,
-      }),
+      latencyRow(
+        `/api/health while ${load.exports} people export a ${load.pages}-page plan at once, ${load.loaded.length} requests`,
+        COPLAN,
+        loaded,
+        {
+          figure: `${ratio(loaded.p50, idle.p50)} the reference (p50), ${ratio(loaded.p99, idle.p99)} (p99); exports ${load.statuses.join(",")} in ${Math.min(...seconds)}-${Math.max(...seconds)} s; peak RSS ${round(load.peakResidentBytes / 2 ** 20)} MiB; ${load.failedProbes} probes failed`,
+        },
+      ),
     );
   }
 

@@ -46,9 +46,15 @@ export const STOCK = "y-websocket (stock)";
 export const HOCUSPOCUS = "Hocuspocus";
 
 /** Coplan as users run it: auth, durable SQLite persistence, the demo plan. */
-export async function startCoplan(options: { databasePath?: string; env?: Record<string, string> } = {}): Promise<BenchServer> {
+export async function startCoplan(
+  options: { databasePath?: string; env?: Record<string, string> } = {},
+): Promise<BenchServer> {
   // Hundreds of clients of one user from one address, and a hundred generated plans.
-  const loadTest = { MAX_CONNECTIONS_PER_ADDRESS: "100000", MAX_WEBSOCKETS_PER_USER: "100000", CREATE_RATE_LIMITS: "0" };
+  const loadTest = {
+    MAX_CONNECTIONS_PER_ADDRESS: "100000",
+    MAX_WEBSOCKETS_PER_USER: "100000",
+    CREATE_RATE_LIMITS: "0",
+  };
   const server: RunningServer = await startServer({ ...options, env: { ...loadTest, ...options.env } });
   const cookie = await signIn(server.url, "owner@swindon.example");
   return tracked({
@@ -81,7 +87,8 @@ export async function startStockYWebsocket(): Promise<BenchServer> {
 
 /** Hocuspocus with its SQLite extension, in its own process, on a fresh database file. */
 export async function startHocuspocus(options: { databasePath?: string } = {}): Promise<BenchServer> {
-  const databasePath = options.databasePath ?? join(mkdtempSync(join(tmpdir(), "coplan-bench-hocuspocus-")), "documents.sqlite");
+  const databasePath =
+    options.databasePath ?? join(mkdtempSync(join(tmpdir(), "coplan-bench-hocuspocus-")), "documents.sqlite");
   const { child, port, output } = await startReference("hocuspocus.ts", [databasePath]);
   return tracked({
     name: HOCUSPOCUS,

@@ -21,18 +21,15 @@ export async function measureStaleBadge(server: BenchServer, rounds: number): Pr
     }
     const samples: number[] = [];
     for (let round = 0; round < rounds; round++) {
-      const status = await signatory.evaluate(
-        async (path) => {
-          const { contentHash } = (await (await fetch(path)).json()) as { contentHash: string };
-          const response = await fetch(path, {
-            method: "POST",
-            headers: { "content-type": "application/json" },
-            body: JSON.stringify({ contentHash }),
-          });
-          return response.status;
-        },
-        `/api/plans/${server.room}/sections/${SECTION}/signoffs`,
-      );
+      const status = await signatory.evaluate(async (path) => {
+        const { contentHash } = (await (await fetch(path)).json()) as { contentHash: string };
+        const response = await fetch(path, {
+          method: "POST",
+          headers: { "content-type": "application/json" },
+          body: JSON.stringify({ contentHash }),
+        });
+        return response.status;
+      }, `/api/plans/${server.room}/sections/${SECTION}/signoffs`);
       if (status !== 201) throw new Error(`sign-off failed: ${status}`);
       await other.locator(`${badge}[data-state="signed"]`).waitFor();
       const staleShown = other.evaluate(

@@ -11,6 +11,13 @@ export function round(n: number): number {
 
 /** "1.23x", or "n/a" when either side is missing. */
 export function ratio(value: number | undefined, reference: number | undefined): string {
-  if (value === undefined || reference === undefined || !Number.isFinite(value) || !Number.isFinite(reference) || reference === 0) return "n/a";
+  if (
+    value === undefined ||
+    reference === undefined ||
+    !Number.isFinite(value) ||
+    !Number.isFinite(reference) ||
+    reference === 0
+  )
+    return "n/a";
   return `${round(value / reference)}x`;
 }

@@ -11,7 +11,8 @@ describe("the shadow budget in two browsers", () => {
     await tom.goto(alison.url());
     await tom.locator('[data-testid="connection-status"][data-synced="true"]').waitFor();
 
-    const grandTotal = (page: typeof alison) => page.getByTestId("totals-shadow-budget").getByTestId("grand-total").textContent();
+    const grandTotal = (page: typeof alison) =>
+      page.getByTestId("totals-shadow-budget").getByTestId("grand-total").textContent();
     expect(await grandTotal(alison)).toBe("£13,360,000");
     await expect.poll(() => grandTotal(tom)).toBe("£13,360,000");
 

@@ -49,10 +49,14 @@ describe("commenting in the browser", () => {
     const thread = editor.getByTestId("comment-thread");
     await thread.waitFor({ timeout: 2000 });
     expect(await thread.textContent()).toContain("Priya Nair");
-    expect(await thread.locator(".comment__body").first().innerText()).toBe("Who came to these?\nPlease name the wards. <b>not bold</b> @Tom Okafor");
+    expect(await thread.locator(".comment__body").first().innerText()).toBe(
+      "Who came to these?\nPlease name the wards. <b>not bold</b> @Tom Okafor",
+    );
     expect(await thread.locator(".comment__body b").count()).toBe(0);
     expect(await thread.locator(".mention").textContent()).toBe("@Tom Okafor");
-    expect(await editor.locator('[data-testid="open-thread-count"][data-section="customer-insight"]').textContent()).toContain("1");
+    expect(
+      await editor.locator('[data-testid="open-thread-count"][data-section="customer-insight"]').textContent(),
+    ).toContain("1");
 
     await highlight.first().click();
     await editor.locator(".thread--active").waitFor();

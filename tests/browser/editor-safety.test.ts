@@ -143,7 +143,9 @@ describe("taking back table changes", () => {
     expect(original).toHaveLength(2);
 
     await section.getByRole("button", { name: "Delete row 2" }).click();
-    await expect.poll(() => section.getByRole("status").textContent()).toMatch(/^Row 2 \(“Shadow budget running.*”\) deleted/);
+    await expect
+      .poll(() => section.getByRole("status").textContent())
+      .toMatch(/^Row 2 \(“Shadow budget running.*”\) deleted/);
     await expect.poll(milestones).toEqual(original.slice(0, 1));
     await tom.keyboard.press("Control+z");
     await expect.poll(milestones).toEqual(original);
@@ -158,7 +160,9 @@ describe("taking back table changes", () => {
     await owner.click();
     await tom.keyboard.press("End");
     await tom.keyboard.type(" and the joint team");
-    await expect.poll(async () => (await stored(tom)).get("timescales")!.data.rows?.[0]?.owner).toBe("Alison Reed and the joint team");
+    await expect
+      .poll(async () => (await stored(tom)).get("timescales")!.data.rows?.[0]?.owner)
+      .toBe("Alison Reed and the joint team");
     await tom.keyboard.press("Control+z");
     await expect.poll(async () => (await stored(tom)).get("timescales")!.data.rows?.[0]?.owner).toBe("Alison Reed");
     expect(await owner.inputValue()).toBe("Alison Reed");

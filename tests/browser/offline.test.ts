@@ -58,9 +58,15 @@ describe("offline", () => {
     expect(await editorText(alice, "reform-agenda")).not.toContain("Alison");
 
     network.goOnline();
-    await alice.locator('[data-testid="connection-status"][data-state="connected"][data-synced="true"]').waitFor({ timeout: 15_000 });
-    await expect.poll(() => editorText(bob, "options-appraisal"), { timeout: 5000 }).toContain("Written offline by Tom.");
-    await expect.poll(() => editorText(alice, "reform-agenda"), { timeout: 5000 }).toContain("Written online by Alison.");
+    await alice
+      .locator('[data-testid="connection-status"][data-state="connected"][data-synced="true"]')
+      .waitFor({ timeout: 15_000 });
+    await expect
+      .poll(() => editorText(bob, "options-appraisal"), { timeout: 5000 })
+      .toContain("Written offline by Tom.");
+    await expect
+      .poll(() => editorText(alice, "reform-agenda"), { timeout: 5000 })
+      .toContain("Written online by Alison.");
     expect(await editorText(bob, "reform-agenda")).toContain("Written online by Alison.");
     expect((await editorText(bob, "options-appraisal")).split("Written offline by Tom.").length).toBe(2);
   });

@@ -9,7 +9,10 @@ describe("exporting from the plan page", () => {
   it("Export PDF downloads the plan as a PDF", async () => {
     const page = await signedInPage(running.browser, running.server.url, "viewer@police.example");
     await openDemoPlan(page);
-    const [download] = await Promise.all([page.waitForEvent("download"), page.getByRole("button", { name: "Export PDF" }).click()]);
+    const [download] = await Promise.all([
+      page.waitForEvent("download"),
+      page.getByRole("button", { name: "Export PDF" }).click(),
+    ]);
     expect(download.suggestedFilename()).toBe("Swindon-a-single-budget-for-the-place.pdf");
     const file = screenshotPath("exported-plan").replace(/\.png$/, ".pdf");
     await download.saveAs(file);

@@ -29,7 +29,9 @@ describe("what each role sees", () => {
 
     await owner.getByLabel("Email address").fill("nobody@nowhere.example");
     await owner.getByRole("button", { name: "Add member" }).click();
-    await expect.poll(() => owner.getByRole("alert").textContent()).toContain("No user has the email nobody@nowhere.example");
+    await expect
+      .poll(() => owner.getByRole("alert").textContent())
+      .toContain("No user has the email nobody@nowhere.example");
     await owner.screenshot({ path: screenshotPath("members-owner") });
 
     const editor = await signedInPage(running.browser, running.server.url, "editor@swindon.example");

@@ -26,8 +26,12 @@ describe("signing off a section in the browser", () => {
     await signatory.locator(`${badge("customer-insight")}[data-state="signed"]`).waitFor({ timeout: 2000 });
     expect(await panel.textContent()).toContain("Local signed off by Margaret Hale (Swindon Borough Council)");
     expect(await other.getByTestId("plan-progress").textContent()).toContain("1 of 14 sections signed off");
-    const warning = other.locator('[data-testid="signoff-panel"][data-section="customer-insight"] ~ [data-testid="signed-edit-warning"]');
-    expect(await warning.textContent()).toContain("Signed off by Margaret Hale (Local); editing will make the sign-off stale");
+    const warning = other.locator(
+      '[data-testid="signoff-panel"][data-section="customer-insight"] ~ [data-testid="signed-edit-warning"]',
+    );
+    expect(await warning.textContent()).toContain(
+      "Signed off by Margaret Hale (Local); editing will make the sign-off stale",
+    );
     await other.locator("#section-customer-insight").scrollIntoViewIfNeeded();
     await other.screenshot({ path: screenshotPath("signoff-signed-other-page") });
 
@@ -38,10 +42,14 @@ describe("signing off a section in the browser", () => {
 
     await signatory.locator(`${badge("customer-insight")}[data-state="stale"]`).waitFor({ timeout: 2000 });
     await other.locator(`${badge("customer-insight")}[data-state="stale"]`).waitFor({ timeout: 2000 });
-    const stale = other.locator('[data-testid="signoff-panel"][data-section="customer-insight"] [data-testid="signoff-stale"]');
+    const stale = other.locator(
+      '[data-testid="signoff-panel"][data-section="customer-insight"] [data-testid="signoff-stale"]',
+    );
     expect(await stale.textContent()).toContain("Changed since sign-off by Margaret Hale");
     await stale.getByText("What changed since sign-off").click();
-    await expect.poll(() => stale.locator("ins").allTextContents()).toEqual(expect.arrayContaining([expect.stringContaining("Changed")]));
+    await expect
+      .poll(() => stale.locator("ins").allTextContents())
+      .toEqual(expect.arrayContaining([expect.stringContaining("Changed")]));
     expect(await other.getByTestId("plan-progress").textContent()).toContain("0 of 14 sections signed off");
     await other.screenshot({ path: screenshotPath("signoff-stale-other-page") });
     await signatory.getByRole("button", { name: "Sign off again for the Local side" }).waitFor();
@@ -64,14 +72,16 @@ describe("signing off a section in the browser", () => {
     await editor.keyboard.type(" Added while the signatory reads.");
     const changed = dialog.getByTestId("signoff-dialog-changed");
     await changed.waitFor({ timeout: 5000 });
-    await expect.poll(() => changed.locator("ins").allTextContents()).toEqual(
-      expect.arrayContaining([expect.stringContaining("while the signatory reads")]),
-    );
+    await expect
+      .poll(() => changed.locator("ins").allTextContents())
+      .toEqual(expect.arrayContaining([expect.stringContaining("while the signatory reads")]));
     await signatory.screenshot({ path: screenshotPath("signoff-dialog-changed") });
     expect(await signatory.locator(`${badge("governance")}`).getAttribute("data-state")).toBe("unsigned");
 
     await dialog.getByRole("button", { name: "Read the new wording" }).click();
-    await expect.poll(() => dialog.getByTestId("signoff-dialog-wording").textContent()).toContain("while the signatory reads.");
+    await expect
+      .poll(() => dialog.getByTestId("signoff-dialog-wording").textContent())
+      .toContain("while the signatory reads.");
     await dialog.getByRole("button", { name: "Sign off for the Local side" }).click();
     await signatory.locator(`${badge("governance")}[data-state="partial"]`).waitFor({ timeout: 5000 });
     await editor.context().close();

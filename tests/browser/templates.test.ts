@@ -16,14 +16,22 @@ describe("importing a template through the UI", () => {
   it("shows exactly what is wrong with a bad file, then imports a good one and starts a plan from it", async () => {
     const page = await signedInPage(running.browser, running.server.url, "owner@swindon.example");
     const upload = async (content: unknown) => {
-      await page.getByLabel("Template file").setInputFiles({ name: "pilot.json", mimeType: "application/json", buffer: Buffer.from(JSON.stringify(content)) });
+      await page.getByLabel("Template file").setInputFiles({
+        name: "pilot.json",
+        mimeType: "application/json",
+        buffer: Buffer.from(JSON.stringify(content)),
+      });
       await page.getByRole("button", { name: "Import template" }).click();
     };
 
     await upload({ ...template, sections: [{ ...template.sections[0], key: "Not A Key" }] });
     await expect.poll(() => page.getByRole("alert").textContent()).toContain("Invalid plan template pilot.json");
-    expect(await page.getByRole("alert").textContent()).toContain("at sections[0].key: must be lower-case words joined by hyphens");
-    await page.getByRole("region", { name: "Import a template" }).screenshot({ path: screenshotPath("template-import-error") });
+    expect(await page.getByRole("alert").textContent()).toContain(
+      "at sections[0].key: must be lower-case words joined by hyphens",
+    );
+    await page
+      .getByRole("region", { name: "Import a template" })
+      .screenshot({ path: screenshotPath("template-import-error") });
 
     await upload(template);
     await expect.poll(() => page.getByRole("status").textContent()).toContain('Imported "Youth offending pilot plan"');

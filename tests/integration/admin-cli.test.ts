@@ -2,7 +2,18 @@ import { describe, expect, it } from "vitest";
 import { runAdmin as admin } from "../support/admin";
 import { tempDatabasePath } from "../support/server";
 
-const USER = ["--email", "Nadia@Hull.example", "--name", "Nadia Khan", "--password", "long-enough-pw", "--org", "Hull City Council", "--side", "local"];
+const USER = [
+  "--email",
+  "Nadia@Hull.example",
+  "--name",
+  "Nadia Khan",
+  "--password",
+  "long-enough-pw",
+  "--org",
+  "Hull City Council",
+  "--side",
+  "local",
+];
 
 describe("npm run admin -- add-user", () => {
   it("creates a user, then refuses the same email again", () => {
@@ -20,7 +31,20 @@ describe("npm run admin -- add-user", () => {
     const badSide = admin(db, "add-user", ...USER.slice(0, -1), "sideways");
     expect(badSide.code).not.toBe(0);
     expect(badSide.stderr).toContain("--side: side must be local or whitehall");
-    const short = admin(db, "add-user", "--email", "a@b.example", "--name", "A", "--password", "short", "--org", "O", "--side", "local");
+    const short = admin(
+      db,
+      "add-user",
+      "--email",
+      "a@b.example",
+      "--name",
+      "A",
+      "--password",
+      "short",
+      "--org",
+      "O",
+      "--side",
+      "local",
+    );
     expect(short.stderr).toContain("--password: password must be at least 8 characters");
     const unknown = admin(db, "remove-everything");
     expect(unknown.code).not.toBe(0);

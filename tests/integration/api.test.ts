@@ -36,7 +36,10 @@ describe("the HTTP API", () => {
   });
 
   it("the session cookie is httpOnly and SameSite=Lax, and DELETE ends the session", async () => {
-    const response = await post("/api/session", JSON.stringify({ email: "editor@swindon.example", password: "coplan-demo" }));
+    const response = await post(
+      "/api/session",
+      JSON.stringify({ email: "editor@swindon.example", password: "coplan-demo" }),
+    );
     const setCookie = response.headers.get("set-cookie") ?? "";
     expect(setCookie).toMatch(/HttpOnly/i);
     expect(setCookie).toMatch(/SameSite=Lax/i);
@@ -95,33 +98,67 @@ describe("the HTTP API", () => {
       sections: { key: string; text: string; data: unknown; signoff: { state: string } }[];
     }>(server.url, `/api/plans/${id}`, server.cookie(OWNER));
     expect(plan.status).toBe(200);
-    expect(plan.body).toMatchObject({ id, title: "Test plan", area: "Hull", templateId: "single-budget-for-a-place", status: "draft" });
+    expect(plan.body).toMatchObject({
+      id,
+      title: "Test plan",
+      area: "Hull",
+      templateId: "single-budget-for-a-place",
+      status: "draft",
+    });
     expect(plan.body.sections).toHaveLength(14);
-    expect(plan.body.sections[0]).toMatchObject({ key: "shadow-budget", text: "", data: {}, signoff: { state: "unsigned" } });
+    expect(plan.body.sections[0]).toMatchObject({
+      key: "shadow-budget",
+      text: "",
+      data: {},
+      signoff: { state: "unsigned" },
+    });
   });
 
   it("a plan the user is not a member of is a 404, like one that does not exist", async () => {
-    const created = await post("/api/plans", JSON.stringify({ templateId: "single-budget-for-a-place", title: "Private", area: "Kent" }), server.cookie(OWNER));
+    const created = await post(
+      "/api/plans",
+      JSON.stringify({ templateId: "single-budget-for-a-place", title: "Private", area: "Kent" }),
+      server.cookie(OWNER),
+    );
     const { id } = (await created.json()) as { id: string };
-    expect(await getJson(server.url, `/api/plans/${id}`, server.cookie(VIEWER))).toEqual({ status: 404, body: { error: "plan not found" } });
+    expect(await getJson(server.url, `/api/plans/${id}`, server.cookie(VIEWER))).toEqual({
+      status: 404,
+      body: { error: "plan not found" },
+    });
     expect((await getJson(server.url, "/api/plans/does-not-exist", server.cookie(OWNER))).status).toBe(404);
   });
 
   it("refuses a plan with an unknown template or missing fields, storing nothing", async () => {
     const before = (await getJson<unknown[]>(server.url, "/api/plans", server.cookie(OWNER))).body.length;
-    const unknown = await post("/api/plans", JSON.stringify({ templateId: "nope", title: "X", area: "Y" }), server.cookie(OWNER));
+    const unknown = await post(
+      "/api/plans",
+      JSON.stringify({ templateId: "nope", title: "X", area: "Y" }),
+      server.cookie(OWNER),
+    );
     expect(unknown.status).toBe(400);
     expect(await unknown.json()).toEqual({ error: 'templateId: unknown template "nope"' });
-    const missing = await post("/api/plans", JSON.stringify({ templateId: "single-budget-for-a-place" }), server.cookie(OWNER));
+    const missing = await post(
+      "/api/plans",
+      JSON.stringify({ templateId: "single-budget-for-a-place" }),
+      server.cookie(OWNER),
+    );
     expect(missing.status).toBe(400);
-    const huge = await post("/api/plans", JSON.stringify({ templateId: "x", title: "t".repeat(400_000), area: "a" }), server.cookie(OWNER));
+    const huge = await post(
+      "/api/plans",
+      JSON.stringify({ templateId: "x", title: "t".repeat(400_000), area: "a" }),
+      server.cookie(OWNER),
+    );
     expect(huge.status).toBe(413);
     expect((await getJson<unknown[]>(server.url, "/api/plans", server.cookie(OWNER))).body.length).toBe(before);
   });
 
   it("the demo plan's seeded text is in the API's plain text", async () => {
     const plans = await getJson<{ id: string }[]>(server.url, "/api/plans", server.cookie(VIEWER));
-    const plan = await getJson<{ sections: { key: string; text: string }[] }>(server.url, `/api/plans/${plans.body[0]!.id}`, server.cookie(VIEWER));
+    const plan = await getJson<{ sections: { key: string; text: string }[] }>(
+      server.url,
+      `/api/plans/${plans.body[0]!.id}`,
+      server.cookie(VIEWER),
+    );
     expect(plan.body.sections.find((s) => s.key === "customer-insight")?.text).toMatch(/^Between May and July/);
   });
 });

@@ -54,7 +54,11 @@ describe("backup", () => {
         await new Promise((r) => setTimeout(r, 5));
       }
     })();
-    const observed = () => observer.doc.getXmlFragment(sectionFragmentName(SECTION)).toJSON().match(/\d+(?=,)/g) ?? [];
+    const observed = () =>
+      observer.doc
+        .getXmlFragment(sectionFragmentName(SECTION))
+        .toJSON()
+        .match(/\d+(?=,)/g) ?? [];
     await waitFor(() => observed().length > 50, 10_000, "edits under way");
 
     const seenBefore = observed();

@@ -46,7 +46,11 @@ function paragraphUpdate(sectionKey: string, text: string): Uint8Array {
 }
 
 async function memberId(email: string): Promise<string> {
-  const { body } = await getJson<{ userId: string; email: string }[]>(server.url, `/api/plans/${server.demoPlanId}/members`, server.cookie(EMAIL.owner));
+  const { body } = await getJson<{ userId: string; email: string }[]>(
+    server.url,
+    `/api/plans/${server.demoPlanId}/members`,
+    server.cookie(EMAIL.owner),
+  );
   return body.find((m) => m.email === email)!.userId;
 }
 
@@ -73,7 +77,11 @@ describe("roles on the WebSocket", () => {
 
     expect(serverDoc.getXmlFragment(sectionFragmentName("outcomes")).toString()).not.toContain("Reviewer rewrote this");
     expect(countRows(server.databasePath, "plan_updates")).toBe(before);
-    const plan = await getJson<{ sections: { key: string; text: string }[] }>(server.url, `/api/plans/${server.demoPlanId}`, server.cookie(EMAIL.owner));
+    const plan = await getJson<{ sections: { key: string; text: string }[] }>(
+      server.url,
+      `/api/plans/${server.demoPlanId}`,
+      server.cookie(EMAIL.owner),
+    );
     expect(plan.body.sections.find((s) => s.key === "outcomes")?.text).not.toContain("Reviewer rewrote this");
     expect(relayed).toBe(0);
   });
@@ -93,12 +101,20 @@ describe("roles on the WebSocket", () => {
     watcher.provider.awareness.setLocalStateField("user", { name: "Tom Okafor", color: "#00703c" });
     const reviewer = await peer("reviewer");
     const forgedClientId = 987_654_321;
-    reviewer.sendAwareness([{ clientId: forgedClientId, clock: 1, state: { user: { id: "someone-else", name: "Tom Okafor", organisation: "DCLG" } } }]);
+    reviewer.sendAwareness([
+      {
+        clientId: forgedClientId,
+        clock: 1,
+        state: { user: { id: "someone-else", name: "Tom Okafor", organisation: "DCLG" } },
+      },
+    ]);
     reviewer.sendAwareness([{ clientId: watcher.doc.clientID, clock: 99, state: { user: { name: "Hijacked" } } }]);
     await reviewer.fetchDocument();
 
     await waitFor(() => watcher.provider.awareness.getStates().has(forgedClientId), 5_000, "the reviewer's presence");
-    const relayed = watcher.provider.awareness.getStates().get(forgedClientId) as { user: { id: string; name: string; organisation: string } };
+    const relayed = watcher.provider.awareness.getStates().get(forgedClientId) as {
+      user: { id: string; name: string; organisation: string };
+    };
     expect(relayed.user.name).toBe("Priya Nair");
     expect(relayed.user.organisation).toBe("DWP");
     expect(relayed.user.id).not.toBe("someone-else");
@@ -109,7 +125,9 @@ describe("roles on the WebSocket", () => {
   it("demoting a connected editor to viewer makes their next update be dropped", async () => {
     const editor = await peer("editor");
     editor.sendUpdate(paragraphUpdate("timescales", "Before demotion"));
-    expect((await editor.fetchDocument()).getXmlFragment(sectionFragmentName("timescales")).toString()).toContain("Before demotion");
+    expect((await editor.fetchDocument()).getXmlFragment(sectionFragmentName("timescales")).toString()).toContain(
+      "Before demotion",
+    );
 
     await setRole("editor@swindon.example", "viewer");
     try {
@@ -126,9 +144,14 @@ describe("roles on the WebSocket", () => {
   it("removing a connected member closes their connection, and they cannot reconnect", async () => {
     const viewer = await peer("viewer");
     const viewerId = await memberId("viewer@police.example");
-    const response = await fetch(`${server.url}/api/plans/${server.demoPlanId}/members/${viewerId}`, { method: "DELETE", headers: { cookie: server.cookie(EMAIL.owner) } });
+    const response = await fetch(`${server.url}/api/plans/${server.demoPlanId}/members/${viewerId}`, {
+      method: "DELETE",
+      headers: { cookie: server.cookie(EMAIL.owner) },
+    });
     expect(response.status).toBe(204);
     expect(await viewer.closed).toEqual({ code: 4403, reason: "removed from the plan" });
-    await expect(RawPeer.connect(server.url, server.demoPlanId, server.cookie(EMAIL.viewer))).rejects.toThrow("refused: 404");
+    await expect(RawPeer.connect(server.url, server.demoPlanId, server.cookie(EMAIL.viewer))).rejects.toThrow(
+      "refused: 404",
+    );
   });
 });

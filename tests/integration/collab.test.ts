@@ -76,7 +76,11 @@ describe("live co-editing through the real server", () => {
     const a = client(server.cookie(OWNER));
     await waitForSync(a);
     a.doc.getXmlFragment(sectionFragmentName("timescales")).insert(0, [paragraph("Survives restarts")]);
-    await waitFor(async () => (await apiSectionText("timescales"))?.includes("Survives restarts"), 10_000, "the edit to reach the server");
+    await waitFor(
+      async () => (await apiSectionText("timescales"))?.includes("Survives restarts"),
+      10_000,
+      "the edit to reach the server",
+    );
     a.destroy();
 
     await server.restart();
@@ -122,7 +126,11 @@ describe("live co-editing through the real server", () => {
 
     expect(countRows(server.databasePath, "plan_updates")).toBe(before);
     a.doc.getXmlFragment(sectionFragmentName("governance")).insert(0, [paragraph("Still editing")]);
-    await waitFor(async () => (await apiSectionText("governance"))?.includes("Still editing"), 10_000, "the good client's edit");
+    await waitFor(
+      async () => (await apiSectionText("governance"))?.includes("Still editing"),
+      10_000,
+      "the good client's edit",
+    );
   });
 
   it("a frame over the size limit closes that connection with 1009", async () => {

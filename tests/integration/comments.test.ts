@@ -27,9 +27,18 @@ const send = (method: string, path: string, as: string, body?: unknown) =>
 
 /** A plan whose "customer-insight" section holds one paragraph with the phrase, opened by an editor. */
 async function planWithText(): Promise<{ planId: string; editor: TestClient; text: Y.XmlText }> {
-  const created = await send("POST", "/api/plans", OWNER, { templateId: "single-budget-for-a-place", title: "Comments", area: "Leeds" });
+  const created = await send("POST", "/api/plans", OWNER, {
+    templateId: "single-budget-for-a-place",
+    title: "Comments",
+    area: "Leeds",
+  });
   const planId = created.body.id as string;
-  for (const [email, role] of [[EDITOR, "editor"], [REVIEWER, "reviewer"], [VIEWER, "viewer"], [SIGNATORY, "signatory"]]) {
+  for (const [email, role] of [
+    [EDITOR, "editor"],
+    [REVIEWER, "reviewer"],
+    [VIEWER, "viewer"],
+    [SIGNATORY, "signatory"],
+  ]) {
     await send("POST", `/api/plans/${planId}/members`, OWNER, { email, role });
   }
   const editor = await client(planId, EDITOR);
@@ -40,7 +49,11 @@ async function planWithText(): Promise<{ planId: string; editor: TestClient; tex
   const other = new Y.XmlElement("paragraph");
   other.insert(0, [new Y.XmlText("Governance text.")]);
   editor.doc.getXmlFragment(sectionFragmentName("governance")).insert(0, [other]);
-  await waitFor(async () => (await send("GET", `/api/plans/${planId}`, OWNER)).body.sections.some((s: { text: string }) => s.text.includes(PHRASE)));
+  await waitFor(async () =>
+    (await send("GET", `/api/plans/${planId}`, OWNER)).body.sections.some((s: { text: string }) =>
+      s.text.includes(PHRASE),
+    ),
+  );
   return { planId, editor, text };
 }
 
@@ -63,7 +76,8 @@ function firstText(doc: Y.Doc, sectionKey: string): Y.XmlText {
   return (doc.getXmlFragment(sectionFragmentName(sectionKey)).get(0) as Y.XmlElement).get(0) as Y.XmlText;
 }
 
-const comments = async (planId: string): Promise<CommentView[]> => (await send("GET", `/api/plans/${planId}/comments`, VIEWER)).body;
+const comments = async (planId: string): Promise<CommentView[]> =>
+  (await send("GET", `/api/plans/${planId}/comments`, VIEWER)).body;
 
 describe("comments anchored to the text", () => {
   it("a reviewer's comment keeps to its phrase while an editor types around and inside it, then is marked text removed", async () => {
@@ -77,14 +91,25 @@ describe("comments anchored to the text", () => {
       anchor: anchorIn(readerText, at, PHRASE.length),
     });
     expect(created.status).toBe(201);
-    expect(created.body).toMatchObject({ id: expect.any(String), quote: PHRASE, anchorStatus: "anchored", anchoredText: PHRASE });
+    expect(created.body).toMatchObject({
+      id: expect.any(String),
+      quote: PHRASE,
+      anchorStatus: "anchored",
+      anchoredText: PHRASE,
+    });
 
     // Typing just before and just after the phrase stays outside it; typing inside stays inside.
     text.insert(at, "about ");
     text.insert(at + "about ".length + PHRASE.length, " in total");
     text.insert(at + "about twelve ".length, "public ");
-    await waitFor(async () => (await comments(planId))[0]!.anchoredText === "twelve public visioning sessions", 5000, "anchor after edits");
-    expect(firstText(reviewer.doc, "customer-insight").toString()).toContain("about twelve public visioning sessions in total");
+    await waitFor(
+      async () => (await comments(planId))[0]!.anchoredText === "twelve public visioning sessions",
+      5000,
+      "anchor after edits",
+    );
+    expect(firstText(reviewer.doc, "customer-insight").toString()).toContain(
+      "about twelve public visioning sessions in total",
+    );
 
     text.delete(at + "about ".length, "twelve public visioning sessions".length);
     await waitFor(async () => (await comments(planId))[0]!.anchorStatus === "text-removed", 5000, "text removed");
@@ -118,7 +143,10 @@ describe("comments anchored to the text", () => {
     expect(reply.body.parentId).toBe(byReviewer.body.id);
     await waitFor(() => latest.some((c) => c.id === reply.body.id), 1000, "the pushed reply");
 
-    const byEditor = await send("POST", `/api/plans/${planId}/comments`, EDITOR, { sectionKey: "governance", body: "Section-wide note." });
+    const byEditor = await send("POST", `/api/plans/${planId}/comments`, EDITOR, {
+      sectionKey: "governance",
+      body: "Section-wide note.",
+    });
     expect(byEditor.body.anchorStatus).toBe("none");
 
     const resolvePath = (id: string, verb = "resolve") => `/api/plans/${planId}/comments/${id}/${verb}`;
@@ -140,8 +168,15 @@ describe("comments anchored to the text", () => {
 
   it("people edit and delete only their own comments; a deleted thread with replies keeps its place", async () => {
     const { planId } = await planWithText();
-    const thread = await send("POST", `/api/plans/${planId}/comments`, REVIEWER, { sectionKey: "governance", body: "First" });
-    const reply = await send("POST", `/api/plans/${planId}/comments`, EDITOR, { sectionKey: "governance", body: "Reply", parentId: thread.body.id });
+    const thread = await send("POST", `/api/plans/${planId}/comments`, REVIEWER, {
+      sectionKey: "governance",
+      body: "First",
+    });
+    const reply = await send("POST", `/api/plans/${planId}/comments`, EDITOR, {
+      sectionKey: "governance",
+      body: "Reply",
+      parentId: thread.body.id,
+    });
     const path = (id: string) => `/api/plans/${planId}/comments/${id}`;
 
     expect((await send("PATCH", path(thread.body.id), EDITOR, { body: "Hijacked" })).status).toBe(403);
@@ -165,8 +200,15 @@ describe("comments anchored to the text", () => {
   it("bad input gets a clear 4xx and stores nothing", async () => {
     const { planId, text } = await planWithText();
     const reviewerView = await client(planId, REVIEWER);
-    const thread = await send("POST", `/api/plans/${planId}/comments`, REVIEWER, { sectionKey: "governance", body: "Thread" });
-    const reply = await send("POST", `/api/plans/${planId}/comments`, REVIEWER, { sectionKey: "governance", body: "Reply", parentId: thread.body.id });
+    const thread = await send("POST", `/api/plans/${planId}/comments`, REVIEWER, {
+      sectionKey: "governance",
+      body: "Thread",
+    });
+    const reply = await send("POST", `/api/plans/${planId}/comments`, REVIEWER, {
+      sectionKey: "governance",
+      body: "Reply",
+      parentId: thread.body.id,
+    });
     const before = await comments(planId);
     const governance = firstText(reviewerView.doc, "governance");
     const post = (body: unknown, as = REVIEWER) => send("POST", `/api/plans/${planId}/comments`, as, body);
@@ -175,24 +217,58 @@ describe("comments anchored to the text", () => {
       [{ sectionKey: "customer-insight", body: "   " }, 400, "body: body is empty"],
       [{ sectionKey: "customer-insight", body: "x".repeat(4001) }, 400, "body: body is longer than 4000 characters"],
       [{ sectionKey: "customer-insight" }, 400, "body: body is required"],
-      [{ sectionKey: "no-such-section", body: "Hello" }, 400, 'sectionKey: section "no-such-section" is not in this plan'],
-      [{ sectionKey: "customer-insight", body: "Hi", anchor: anchorIn(governance, 0, 5) }, 400, 'anchor: the start is outside section "customer-insight"'],
+      [
+        { sectionKey: "no-such-section", body: "Hello" },
+        400,
+        'sectionKey: section "no-such-section" is not in this plan',
+      ],
+      [
+        { sectionKey: "customer-insight", body: "Hi", anchor: anchorIn(governance, 0, 5) },
+        400,
+        'anchor: the start is outside section "customer-insight"',
+      ],
       [{ sectionKey: "customer-insight", body: "Hi", anchor: anchorIn(text, 3, 0) }, 400, "anchor: it selects no text"],
-      [{ sectionKey: "customer-insight", body: "Hi", anchor: { start: "AAAA", end: "!!" } }, 400, "anchor.end: must be a base64-encoded Yjs relative position"],
-      [{ sectionKey: "customer-insight", body: "Hi", anchor: { start: "/w==", end: "/w==" } }, 400, "anchor: the start is not a Yjs relative position"],
-      [{ sectionKey: "governance", body: "Hi", parentId: "missing" }, 400, 'parentId: no comment "missing" in this plan'],
-      [{ sectionKey: "governance", body: "Hi", parentId: reply.body.id }, 400, "parentId: reply to the thread's first comment, not to a reply"],
-      [{ sectionKey: "customer-insight", body: "Hi", parentId: thread.body.id }, 400, "sectionKey: a reply belongs to its thread's section"],
+      [
+        { sectionKey: "customer-insight", body: "Hi", anchor: { start: "AAAA", end: "!!" } },
+        400,
+        "anchor.end: must be a base64-encoded Yjs relative position",
+      ],
+      [
+        { sectionKey: "customer-insight", body: "Hi", anchor: { start: "/w==", end: "/w==" } },
+        400,
+        "anchor: the start is not a Yjs relative position",
+      ],
+      [
+        { sectionKey: "governance", body: "Hi", parentId: "missing" },
+        400,
+        'parentId: no comment "missing" in this plan',
+      ],
+      [
+        { sectionKey: "governance", body: "Hi", parentId: reply.body.id },
+        400,
+        "parentId: reply to the thread's first comment, not to a reply",
+      ],
+      [
+        { sectionKey: "customer-insight", body: "Hi", parentId: thread.body.id },
+        400,
+        "sectionKey: a reply belongs to its thread's section",
+      ],
     ];
     for (const [body, status, error] of cases) {
       const response = await post(body);
       expect([response.status, response.body.error], JSON.stringify(body).slice(0, 80)).toEqual([status, error]);
     }
     const anchorWithSyntheticRoot = {
-      start: toBase64(Y.encodeRelativePosition(Y.createRelativePositionFromTypeIndex(new Y.Doc().getXmlFragment("evil"), 0))),
-      end: toBase64(Y.encodeRelativePosition(Y.createRelativePositionFromTypeIndex(new Y.Doc().getXmlFragment("evil"), 0))),
+      start: toBase64(
+        Y.encodeRelativePosition(Y.createRelativePositionFromTypeIndex(new Y.Doc().getXmlFragment("evil"), 0)),
+      ),
+      end: toBase64(
+        Y.encodeRelativePosition(Y.createRelativePositionFromTypeIndex(new Y.Doc().getXmlFragment("evil"), 0)),
+      ),
     };
-    expect((await post({ sectionKey: "customer-insight", body: "Hi", anchor: anchorWithSyntheticRoot })).status).toBe(400);
+    expect((await post({ sectionKey: "customer-insight", body: "Hi", anchor: anchorWithSyntheticRoot })).status).toBe(
+      400,
+    );
     expect((await send("POST", `/api/plans/${planId}/comments`, REVIEWER, "{not json")).status).toBe(400);
     const viewer = await post({ sectionKey: "governance", body: "Can I?" }, VIEWER);
     expect([viewer.status, viewer.body.error]).toEqual([403, "viewers cannot comment; ask an owner for another role"]);

@@ -25,7 +25,16 @@ type Op =
   | { kind: "paragraph"; client: number; section: number; at: number }
   | { kind: "type"; client: number; section: number; at: number; offset: number; text: string }
   | { kind: "delete"; client: number; section: number; at: number; offset: number; length: number }
-  | { kind: "format"; client: number; section: number; at: number; offset: number; length: number; mark: "bold" | "italic"; on: boolean }
+  | {
+      kind: "format";
+      client: number;
+      section: number;
+      at: number;
+      offset: number;
+      length: number;
+      mark: "bold" | "italic";
+      on: boolean;
+    }
   | { kind: "dropParagraph"; client: number; section: number; at: number }
   | { kind: "addRow"; client: number; section: number }
   | { kind: "setField"; client: number; section: number; at: number; text: string }
@@ -40,9 +49,35 @@ const fraction = fc.double({ min: 0, max: 1, noNaN: true });
 const words = fc.string({ unit: fc.constantFrom(..."abcdefghij £é–"), minLength: 1, maxLength: 6 });
 const op: fc.Arbitrary<Op> = fc.oneof(
   fc.record({ kind: fc.constant("paragraph" as const), client, section: fc.nat(1), at: fraction }),
-  { arbitrary: fc.record({ kind: fc.constant("type" as const), client, section: fc.nat(1), at: fraction, offset: fraction, text: words }), weight: 4 },
-  fc.record({ kind: fc.constant("delete" as const), client, section: fc.nat(1), at: fraction, offset: fraction, length: fc.integer({ min: 1, max: 5 }) }),
-  fc.record({ kind: fc.constant("format" as const), client, section: fc.nat(1), at: fraction, offset: fraction, length: fc.integer({ min: 1, max: 6 }), mark: fc.constantFrom("bold" as const, "italic" as const), on: fc.boolean() }),
+  {
+    arbitrary: fc.record({
+      kind: fc.constant("type" as const),
+      client,
+      section: fc.nat(1),
+      at: fraction,
+      offset: fraction,
+      text: words,
+    }),
+    weight: 4,
+  },
+  fc.record({
+    kind: fc.constant("delete" as const),
+    client,
+    section: fc.nat(1),
+    at: fraction,
+    offset: fraction,
+    length: fc.integer({ min: 1, max: 5 }),
+  }),
+  fc.record({
+    kind: fc.constant("format" as const),
+    client,
+    section: fc.nat(1),
+    at: fraction,
+    offset: fraction,
+    length: fc.integer({ min: 1, max: 6 }),
+    mark: fc.constantFrom("bold" as const, "italic" as const),
+    on: fc.boolean(),
+  }),
   fc.record({ kind: fc.constant("dropParagraph" as const), client, section: fc.nat(1), at: fraction }),
   fc.record({ kind: fc.constant("addRow" as const), client, section: fc.nat(1) }),
   fc.record({ kind: fc.constant("setField" as const), client, section: fc.nat(1), at: fraction, text: words }),
@@ -120,33 +155,44 @@ function contentOf(doc: Y.Doc): string {
 /** Every client, and a fresh one, agree on the sections, with no paragraph or row twice. */
 function convergesThroughTheServer(counter: { runs: number; operations: number }) {
   return fc.asyncProperty(fc.array(op, { minLength: 20, maxLength: 60 }), async (ops) => {
-        counter.runs += 1;
-        counter.operations += ops.length;
-        const created = await requestJson(server.url, "POST", "/api/plans", server.cookie(OWNER), { templateId: "single-budget-for-a-place", title: "Convergence", area: "Anywhere" });
-        const planId = created.body.id as string;
-        await requestJson(server.url, "POST", `/api/plans/${planId}/members`, server.cookie(OWNER), { email: "editor@swindon.example", role: "editor" });
-        const clients = Array.from({ length: CLIENTS }, (_, i) => connectClient(server.url, planId, i % 2 ? server.cookie(OWNER) : server.cookie(EDITOR)));
-        try {
-          await Promise.all(clients.map((c) => waitForSync(c)));
-          for (const operation of ops) await apply(clients, operation);
-          for (const c of clients) if (!c.provider.shouldConnect) c.provider.connect();
-          await waitFor(() => clients.every((c) => c.provider.synced), 20_000, "every client back and synced");
-          await waitFor(() => new Set(clients.map((c) => contentOf(c.doc))).size === 1, 20_000, "clients to agree");
-          const fresh = connectClient(server.url, planId, server.cookie(OWNER));
-          clients.push(fresh);
-          await waitForSync(fresh);
-          await waitFor(() => contentOf(fresh.doc) === contentOf(clients[0]!.doc), 10_000, "a fresh client to agree");
-          const everything = contentOf(fresh.doc);
-          for (const marker of everything.match(/\[p\d+\]/g) ?? []) {
-            expect(everything.split(marker).length - 1, `${marker} appears once`).toBe(1);
-          }
-          for (const { key } of ROW_SECTIONS) {
-            const ids = rowsOf(fresh.doc, key).toArray().map((row) => row.get("id"));
-            expect(new Set(ids).size, "no row twice").toBe(ids.length);
-          }
-        } finally {
-          for (const c of clients) c.destroy();
-        }
+    counter.runs += 1;
+    counter.operations += ops.length;
+    const created = await requestJson(server.url, "POST", "/api/plans", server.cookie(OWNER), {
+      templateId: "single-budget-for-a-place",
+      title: "Convergence",
+      area: "Anywhere",
+    });
+    const planId = created.body.id as string;
+    await requestJson(server.url, "POST", `/api/plans/${planId}/members`, server.cookie(OWNER), {
+      email: "editor@swindon.example",
+      role: "editor",
+    });
+    const clients = Array.from({ length: CLIENTS }, (_, i) =>
+      connectClient(server.url, planId, i % 2 ? server.cookie(OWNER) : server.cookie(EDITOR)),
+    );
+    try {
+      await Promise.all(clients.map((c) => waitForSync(c)));
+      for (const operation of ops) await apply(clients, operation);
+      for (const c of clients) if (!c.provider.shouldConnect) c.provider.connect();
+      await waitFor(() => clients.every((c) => c.provider.synced), 20_000, "every client back and synced");
+      await waitFor(() => new Set(clients.map((c) => contentOf(c.doc))).size === 1, 20_000, "clients to agree");
+      const fresh = connectClient(server.url, planId, server.cookie(OWNER));
+      clients.push(fresh);
+      await waitForSync(fresh);
+      await waitFor(() => contentOf(fresh.doc) === contentOf(clients[0]!.doc), 10_000, "a fresh client to agree");
+      const everything = contentOf(fresh.doc);
+      for (const marker of everything.match(/\[p\d+\]/g) ?? []) {
+        expect(everything.split(marker).length - 1, `${marker} appears once`).toBe(1);
+      }
+      for (const { key } of ROW_SECTIONS) {
+        const ids = rowsOf(fresh.doc, key)
+          .toArray()
+          .map((row) => row.get("id"));
+        expect(new Set(ids).size, "no row twice").toBe(ids.length);
+      }
+    } finally {
+      for (const c of clients) c.destroy();
+    }
   });
 }
 
@@ -154,12 +200,19 @@ describe("convergence", () => {
   it(`${CLIENTS} clients through the server, with random edits, formatting, row operations and offline spells, always agree (${RUNS} runs)`, async () => {
     const counter = { runs: 0, operations: 0 };
     await fc.assert(convergesThroughTheServer(counter), { numRuns: RUNS, seed: SEED, endOnFailure: true });
-    console.log(`convergence: ${counter.runs} runs, ${counter.operations} operations, all clients and a fresh one agreed`);
+    console.log(
+      `convergence: ${counter.runs} runs, ${counter.operations} operations, all clients and a fresh one agreed`,
+    );
   });
 
   it("replays the run that found two people moving one row leaving it twice", async () => {
     const counter = { runs: 0, operations: 0 };
-    await fc.assert(convergesThroughTheServer(counter), { seed: 1923097398, path: "71", numRuns: 1, endOnFailure: true });
+    await fc.assert(convergesThroughTheServer(counter), {
+      seed: 1923097398,
+      path: "71",
+      numRuns: 1,
+      endOnFailure: true,
+    });
     expect(counter.runs).toBe(1);
   });
 });

@@ -20,9 +20,16 @@ afterAll(async () => {
 });
 
 const tokensIn = (doc: Y.Doc): string[] =>
-  SECTIONS.flatMap((key) => doc.getXmlFragment(sectionFragmentName(key)).toJSON().match(/c\d+-\d+(?=,)/g) ?? []);
+  SECTIONS.flatMap(
+    (key) =>
+      doc
+        .getXmlFragment(sectionFragmentName(key))
+        .toJSON()
+        .match(/c\d+-\d+(?=,)/g) ?? [],
+  );
 
-const sectionsOf = (doc: Y.Doc) => Object.fromEntries(SECTIONS.map((key) => [key, doc.getXmlFragment(sectionFragmentName(key)).toJSON()]));
+const sectionsOf = (doc: Y.Doc) =>
+  Object.fromEntries(SECTIONS.map((key) => [key, doc.getXmlFragment(sectionFragmentName(key)).toJSON()]));
 
 describe("crash", () => {
   it(`${CLIENTS} clients type while the server is killed with SIGKILL ${KILLS} times: no edit anyone saw is lost, and all converge (seed ${SEED})`, async () => {
@@ -81,7 +88,9 @@ describe("crash", () => {
     await Promise.all(typists);
 
     await waitFor(
-      () => writers.every((writer) => writer.provider.synced && tokensIn(writer.doc).length === typed) && tokensIn(observer.doc).length === typed,
+      () =>
+        writers.every((writer) => writer.provider.synced && tokensIn(writer.doc).length === typed) &&
+        tokensIn(observer.doc).length === typed,
       30_000,
       "every client to have every edit",
     );

@@ -10,14 +10,21 @@ import { SqliteDocStore } from "../../server/collab/doc-store.server";
 import { writePlanContent } from "../bench/generated-plan";
 import { storedDocument } from "../support/database";
 import { getJson, requestJson, signIn } from "../support/http";
-import { startServer, tempDatabasePath, type RunningServer } from "../support/server";
+import { startServer, type RunningServer } from "../support/server";
 
 /** Every `/api/health` answer while the exports run comes within this. */
 const HEALTH_BOUND_MS = 2000;
 const PAGES = 80;
 const NESTING = 3500;
 
-const PEOPLE = ["owner@swindon.example", "editor@swindon.example", "signatory@swindon.example", "signatory@dclg.example", "reviewer@dwp.example", "viewer@police.example"];
+const PEOPLE = [
+  "owner@swindon.example",
+  "editor@swindon.example",
+  "signatory@swindon.example",
+  "signatory@dclg.example",
+  "reviewer@dwp.example",
+  "viewer@police.example",
+];
 const ENV = { EXPORT_WORKERS: "1", EXPORT_QUEUE_SIZE: "4" };
 
 let server: RunningServer;
@@ -63,11 +70,22 @@ beforeAll(async () => {
   const setup = await startServer({ env: ENV });
   for (const email of PEOPLE) cookies.push(await signIn(setup.url, email));
   const create = async (title: string) =>
-    (await requestJson(setup.url, "POST", "/api/plans", cookies[0], { templateId: "single-budget-for-a-place", title, area: "Load" })).body.id as string;
+    (
+      await requestJson(setup.url, "POST", "/api/plans", cookies[0], {
+        templateId: "single-budget-for-a-place",
+        title,
+        area: "Load",
+      })
+    ).body.id as string;
   bigPlan = await create("A long plan");
   deepPlan = await create("A deeply nested plan");
-  for (const email of PEOPLE.slice(1)) await requestJson(setup.url, "POST", `/api/plans/${bigPlan}/members`, cookies[0], { email, role: "viewer" });
-  const { body } = await getJson<{ sections: { key: string; kind: string }[] }>(setup.url, `/api/plans/${bigPlan}`, cookies[0]);
+  for (const email of PEOPLE.slice(1))
+    await requestJson(setup.url, "POST", `/api/plans/${bigPlan}/members`, cookies[0], { email, role: "viewer" });
+  const { body } = await getJson<{ sections: { key: string; kind: string }[] }>(
+    setup.url,
+    `/api/plans/${bigPlan}`,
+    cookies[0],
+  );
   await setup.stop();
 
   storeUpdate(setup.databasePath, bigPlan, (doc) => writePlanContent(doc, body.sections, PAGES, 16));
@@ -82,7 +100,12 @@ afterAll(async () => {
 async function exportPdf(planId: string, cookie: string) {
   const response = await fetch(`${server.url}/api/plans/${planId}/export.pdf`, { headers: { cookie } });
   const body = new Uint8Array(await response.arrayBuffer());
-  return { status: response.status, type: response.headers.get("content-type"), retryAfter: response.headers.get("retry-after"), body };
+  return {
+    status: response.status,
+    type: response.headers.get("content-type"),
+    retryAfter: response.headers.get("retry-after"),
+    body,
+  };
 }
 
 const errorOf = (body: Uint8Array) => (JSON.parse(new TextDecoder().decode(body)) as { error: string }).error;
@@ -112,55 +135,63 @@ async function pagesOf(pdf: Uint8Array): Promise<number> {
 
 describe("PDF exports under load", () => {
   // Five exports of a long plan, one after another in one worker, on a machine the whole suite shares.
-  it(`while five people export a ${PAGES}-page plan, /api/health answers within ${HEALTH_BOUND_MS} ms; a sixth export is a 429 with Retry-After`, { timeout: 240_000 }, async () => {
-    let exporting = true;
-    const health: { status: number; ms: number }[] = [];
-    const sampling = (async () => {
-      while (exporting) {
-        const start = performance.now();
-        const response = await fetch(`${server.url}/api/health`).catch(() => null);
-        await response?.text();
-        health.push({ status: response?.status ?? 0, ms: performance.now() - start });
-        // Paced like a monitor polling, so the sampling itself does not take a core.
-        await new Promise((resolve) => setTimeout(resolve, 20));
+  it(
+    `while five people export a ${PAGES}-page plan, /api/health answers within ${HEALTH_BOUND_MS} ms; a sixth export is a 429 with Retry-After`,
+    { timeout: 240_000 },
+    async () => {
+      let exporting = true;
+      const health: { status: number; ms: number }[] = [];
+      const sampling = (async () => {
+        while (exporting) {
+          const start = performance.now();
+          const response = await fetch(`${server.url}/api/health`).catch(() => null);
+          await response?.text();
+          health.push({ status: response?.status ?? 0, ms: performance.now() - start });
+          // Paced like a monitor polling, so the sampling itself does not take a core.
+          await new Promise((resolve) => setTimeout(resolve, 20));
+        }
+      })();
+      const five = cookies.slice(0, 5).map((cookie) => exportPdf(bigPlan, cookie));
+      let queued: QueueStatus | null;
+      let again: Awaited<ReturnType<typeof exportPdf>>;
+      let newcomer: typeof again;
+      let results: (typeof again)[];
+      try {
+        queued = await waitForQueue(5);
+        again = await exportPdf(bigPlan, cookies[0]!);
+        newcomer = await exportPdf(bigPlan, cookies[5]!);
+        results = await Promise.all(five);
+      } finally {
+        exporting = false;
+        await sampling;
       }
-    })();
-    const five = cookies.slice(0, 5).map((cookie) => exportPdf(bigPlan, cookie));
-    let queued: QueueStatus | null;
-    let again: Awaited<ReturnType<typeof exportPdf>>;
-    let newcomer: typeof again;
-    let results: (typeof again)[];
-    try {
-      queued = await waitForQueue(5);
-      again = await exportPdf(bigPlan, cookies[0]!);
-      newcomer = await exportPdf(bigPlan, cookies[5]!);
-      results = await Promise.all(five);
-    } finally {
-      exporting = false;
-      await sampling;
-    }
 
-    const slowest = Math.max(...health.map((h) => h.ms));
-    console.log(`health while exporting: ${health.length} answers, slowest ${Math.round(slowest)} ms`);
-    expect(health.every((h) => h.status === 200)).toBe(true);
-    expect(health.length).toBeGreaterThan(5);
-    expect(slowest).toBeLessThan(HEALTH_BOUND_MS);
-    const pages = await pagesOf(results[0]!.body);
-    expect(pages).toBeGreaterThan(PAGES / 2);
-    for (const result of results) {
-      expect(result.status).toBe(200);
-      expect(result.type).toBe("application/pdf");
-      expect(await pagesOf(result.body)).toBe(pages);
-    }
+      const slowest = Math.max(...health.map((h) => h.ms));
+      console.log(`health while exporting: ${health.length} answers, slowest ${Math.round(slowest)} ms`);
+      expect(health.every((h) => h.status === 200)).toBe(true);
+      expect(health.length).toBeGreaterThan(5);
+      expect(slowest).toBeLessThan(HEALTH_BOUND_MS);
+      const pages = await pagesOf(results[0]!.body);
+      expect(pages).toBeGreaterThan(PAGES / 2);
+      for (const result of results) {
+        expect(result.status).toBe(200);
+        expect(result.type).toBe("application/pdf");
+        expect(await pagesOf(result.body)).toBe(pages);
+      }
 
-    expect(queued).toMatchObject({ running: 1, waiting: 4, mine: [{ planId: bigPlan, state: expect.stringMatching(/^(waiting|running)$/) }] });
-    expect(again.status).toBe(429);
-    expect(Number(again.retryAfter)).toBeGreaterThanOrEqual(1);
-    expect(errorOf(again.body)).toMatch(/already have a PDF export in progress/);
-    expect(newcomer.status).toBe(429);
-    expect(Number(newcomer.retryAfter)).toBeGreaterThanOrEqual(1);
-    expect(errorOf(newcomer.body)).toMatch(/busy with 5 other PDF exports/);
-  });
+      expect(queued).toMatchObject({
+        running: 1,
+        waiting: 4,
+        mine: [{ planId: bigPlan, state: expect.stringMatching(/^(waiting|running)$/) }],
+      });
+      expect(again.status).toBe(429);
+      expect(Number(again.retryAfter)).toBeGreaterThanOrEqual(1);
+      expect(errorOf(again.body)).toMatch(/already have a PDF export in progress/);
+      expect(newcomer.status).toBe(429);
+      expect(Number(newcomer.retryAfter)).toBeGreaterThanOrEqual(1);
+      expect(errorOf(newcomer.body)).toMatch(/busy with 5 other PDF exports/);
+    },
+  );
 
   it(`exports a stored plan whose text is nested ${NESTING} blockquotes deep, keeping its words`, async () => {
     const exported = await exportPdf(deepPlan, cookies[0]!);

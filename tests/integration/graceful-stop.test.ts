@@ -14,7 +14,11 @@ afterAll(async () => {
   await server?.stop();
 });
 
-const tokensOf = (doc: Y.Doc) => doc.getXmlFragment(sectionFragmentName(SECTION)).toJSON().match(/w\d+-\d+(?=,)/g) ?? [];
+const tokensOf = (doc: Y.Doc) =>
+  doc
+    .getXmlFragment(sectionFragmentName(SECTION))
+    .toJSON()
+    .match(/w\d+-\d+(?=,)/g) ?? [];
 
 describe("graceful stop", () => {
   it("SIGTERM while people type: their edits are kept, they are told to come back, and nothing is doubled when they do", async () => {
@@ -56,7 +60,11 @@ describe("graceful stop", () => {
     typing = false;
     await Promise.all(typists);
 
-    await waitFor(() => writers.every((writer) => writer.provider.synced && tokensOf(writer.doc).length === typed), 20_000, "all writers converge");
+    await waitFor(
+      () => writers.every((writer) => writer.provider.synced && tokensOf(writer.doc).length === typed),
+      20_000,
+      "all writers converge",
+    );
     const fresh = connectClient(server.url, planId, cookie);
     clients.push(fresh);
     await waitForSync(fresh);
@@ -67,6 +75,8 @@ describe("graceful stop", () => {
     expect(tokensOf(storedDocument(databasePath, planId))).toEqual(tokens);
     expect(closeCodes.filter((code) => code === 1012)).toHaveLength(writers.length);
     expect(storedAtStop).toBeGreaterThan(0);
-    console.log(`graceful stop: ${typed} edits typed, ${storedAtStop} stored at the stop, close codes ${[...new Set(closeCodes)].join(", ")}`);
+    console.log(
+      `graceful stop: ${typed} edits typed, ${storedAtStop} stored at the stop, close codes ${[...new Set(closeCodes)].join(", ")}`,
+    );
   });
 });

@@ -17,8 +17,18 @@ const HONEST_SECTION = "implementation-plan";
 
 const server = useTestServer({ users: [OWNER, EDITOR], demoPlan: true });
 
-type Kind = "random" | "truncated" | "truncated-update" | "huge-varint" | "text" | "unknown-type" | "empty" | "bad-awareness";
-const KINDS: Kind[] = ["random", "truncated", "truncated-update", "huge-varint", "text", "unknown-type", "empty", "bad-awareness"];
+type Kind =
+  "random" | "truncated" | "truncated-update" | "huge-varint" | "text" | "unknown-type" | "empty" | "bad-awareness";
+const KINDS: Kind[] = [
+  "random",
+  "truncated",
+  "truncated-update",
+  "huge-varint",
+  "text",
+  "unknown-type",
+  "empty",
+  "bad-awareness",
+];
 /** What each kind must get; random bytes may happen to form a message the server accepts. */
 const EXPECTED: Record<Kind, number[]> = {
   random: [1007, 0],
@@ -50,20 +60,40 @@ function frameOf(kind: Kind, random: ReturnType<typeof seededRandom>, update: Ui
     case "random":
       return random.bytes(1 + random.int(200));
     case "truncated": {
-      const whole = message((e) => encoding.writeVarUint(e, 0), (e) => encoding.writeVarUint(e, 2), (e) => encoding.writeVarUint8Array(e, update));
+      const whole = message(
+        (e) => encoding.writeVarUint(e, 0),
+        (e) => encoding.writeVarUint(e, 2),
+        (e) => encoding.writeVarUint8Array(e, update),
+      );
       return whole.slice(0, 1 + random.int(whole.length - 1));
     }
     case "truncated-update": {
       const cut = update.slice(0, 1 + random.int(update.length - 2));
-      return message((e) => encoding.writeVarUint(e, 0), (e) => encoding.writeVarUint(e, random.pick([1, 2])), (e) => encoding.writeVarUint8Array(e, cut));
+      return message(
+        (e) => encoding.writeVarUint(e, 0),
+        (e) => encoding.writeVarUint(e, random.pick([1, 2])),
+        (e) => encoding.writeVarUint8Array(e, cut),
+      );
     }
     case "huge-varint":
       // Varints of 2^35 and more, where a type, a length or a client id is read.
-      return Uint8Array.from([...random.pick([[], [0], [0, 2], [1]]), 0xff, 0xff, 0xff, 0xff, 0xff, 0x7f, ...random.bytes(4)]);
+      return Uint8Array.from([
+        ...random.pick([[], [0], [0, 2], [1]]),
+        0xff,
+        0xff,
+        0xff,
+        0xff,
+        0xff,
+        0x7f,
+        ...random.bytes(4),
+      ]);
     case "text":
       return random.pick(["hello", "\u0000\u0002", JSON.stringify({ type: "sync" })]);
     case "unknown-type":
-      return message((e) => encoding.writeVarUint(e, random.pick([4, 7, 42, 99, 101, 12345])), (e) => encoding.writeUint8Array(e, random.bytes(random.int(20))));
+      return message(
+        (e) => encoding.writeVarUint(e, random.pick([4, 7, 42, 99, 101, 12345])),
+        (e) => encoding.writeUint8Array(e, random.bytes(random.int(20))),
+      );
     case "empty":
       return new Uint8Array(0);
     case "bad-awareness":
@@ -72,7 +102,12 @@ function frameOf(kind: Kind, random: ReturnType<typeof seededRandom>, update: Ui
         (e) =>
           encoding.writeVarUint8Array(
             e,
-            message((inner) => encoding.writeVarUint(inner, 1), (inner) => encoding.writeVarUint(inner, 777), (inner) => encoding.writeVarUint(inner, 1), (inner) => encoding.writeVarString(inner, random.pick(["{not json", "[1,2]", "42", "\"text\""]))),
+            message(
+              (inner) => encoding.writeVarUint(inner, 1),
+              (inner) => encoding.writeVarUint(inner, 777),
+              (inner) => encoding.writeVarUint(inner, 1),
+              (inner) => encoding.writeVarString(inner, random.pick(["{not json", "[1,2]", "42", '"text"'])),
+            ),
           ),
       );
   }
@@ -161,7 +196,9 @@ describe("hostile WebSocket frames", () => {
     await waitForSync(fresh);
     expect(sectionsJson(fresh.doc, HONEST_SECTION)).toEqual(before);
     const typed = Array.from({ length: sentAt.length }, (_, i) => `${i},`).join("");
-    expect(fresh.doc.getXmlFragment(sectionFragmentName(HONEST_SECTION)).toJSON()).toBe(`<paragraph>${typed}</paragraph>`);
+    expect(fresh.doc.getXmlFragment(sectionFragmentName(HONEST_SECTION)).toJSON()).toBe(
+      `<paragraph>${typed}</paragraph>`,
+    );
 
     const sorted = [...latency].sort((a, b) => a - b);
     const summary = Object.fromEntries([...outcomes].map(([kind, codes]) => [kind, codes.length]));

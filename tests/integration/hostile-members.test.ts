@@ -64,18 +64,45 @@ beforeAll(async () => {
     area: "Swindon",
   });
   otherPlanId = created.body.id;
-  for (const [email, role] of [[EDITOR, "editor"], [VIEWER, "viewer"]]) {
-    expect((await requestJson(server.url, "POST", `/api/plans/${otherPlanId}/members`, server.cookie(OWNER), { email, role })).status).toBe(201);
+  for (const [email, role] of [
+    [EDITOR, "editor"],
+    [VIEWER, "viewer"],
+  ]) {
+    expect(
+      (
+        await requestJson(server.url, "POST", `/api/plans/${otherPlanId}/members`, server.cookie(OWNER), {
+          email,
+          role,
+        })
+      ).status,
+    ).toBe(201);
   }
   // The attacked section is signed, so every edit to it runs the staleness check.
-  const plan = await getJson<{ sections: { key: string; contentHash: string }[] }>(server.url, `/api/plans/${server.demoPlanId}`, server.cookie(SIGNATORY));
+  const plan = await getJson<{ sections: { key: string; contentHash: string }[] }>(
+    server.url,
+    `/api/plans/${server.demoPlanId}`,
+    server.cookie(SIGNATORY),
+  );
   const contentHash = plan.body.sections.find((section) => section.key === TARGET)!.contentHash;
-  const signed = await requestJson(server.url, "POST", `/api/plans/${server.demoPlanId}/sections/${TARGET}/signoffs`, server.cookie(SIGNATORY), { contentHash });
+  const signed = await requestJson(
+    server.url,
+    "POST",
+    `/api/plans/${server.demoPlanId}/sections/${TARGET}/signoffs`,
+    server.cookie(SIGNATORY),
+    { contentHash },
+  );
   expect(signed.status).toBe(201);
 }, 60_000);
 
 afterAll(async () => {
-  console.log(`hostile members: what the server logged\n${server.output().split("\n").filter((line) => line.startsWith("[collab]")).slice(-40).join("\n")}`);
+  console.log(
+    `hostile members: what the server logged\n${server
+      .output()
+      .split("\n")
+      .filter((line) => line.startsWith("[collab]"))
+      .slice(-40)
+      .join("\n")}`,
+  );
 });
 
 /**
@@ -155,17 +182,22 @@ async function honestEditArrives(writer: TestClient, reader: TestClient, marker:
   const paragraph = new Y.XmlElement("paragraph");
   paragraph.insert(0, [new Y.XmlText(marker)]);
   writer.doc.getXmlFragment(sectionFragmentName(HONEST)).insert(0, [paragraph]);
-  await waitFor(() => reader.doc.getXmlFragment(sectionFragmentName(HONEST)).toString().includes(marker), 10_000, `honest edit ${marker}`);
+  await waitFor(
+    () => reader.doc.getXmlFragment(sectionFragmentName(HONEST)).toString().includes(marker),
+    10_000,
+    `honest edit ${marker}`,
+  );
 }
 
 /** Sends one update on its own connection and answers the close code (0 if it was taken). */
-async function sendUpdate(update: Uint8Array, as = EDITOR, id = server.demoPlanId): Promise<{ code: number; reason: string }> {
+async function sendUpdate(
+  update: Uint8Array,
+  as = EDITOR,
+  id = server.demoPlanId,
+): Promise<{ code: number; reason: string }> {
   const peer = await RawPeer.connect(server.url, id, server.cookie(as));
   peer.sendUpdate(update);
-  const outcome = await Promise.race([
-    peer.closed,
-    peer.fetchDocument().then(() => ({ code: 0, reason: "" })),
-  ]);
+  const outcome = await Promise.race([peer.closed, peer.fetchDocument().then(() => ({ code: 0, reason: "" }))]);
   peer.close();
   return outcome;
 }
@@ -218,7 +250,11 @@ const CASES: HostileCase[] = [
     kind: "crash",
     async run() {
       const depth = 1500 + random.int(4000);
-      const names = random.pick([["bulletList", "listItem"], ["blockquote", "orderedList", "listItem"], ["blockquote"]]);
+      const names = random.pick([
+        ["bulletList", "listItem"],
+        ["blockquote", "orderedList", "listItem"],
+        ["blockquote"],
+      ]);
       const { code, reason } = await sendUpdate(deepUpdate(TARGET, depth, names));
       expect(code).toBe(4400);
       expect(reason).toContain("nested deeper");
@@ -228,10 +264,18 @@ const CASES: HostileCase[] = [
       const paragraph = new Y.XmlElement("paragraph");
       paragraph.insert(0, [new Y.XmlText("A line typed after the attack.")]);
       editor.doc.getXmlFragment(sectionFragmentName(TARGET)).insert(0, [paragraph]);
-      await waitFor(async () => {
-        const plan = await getJson<{ sections: { key: string; signoff: { state: string } }[] }>(server.url, `/api/plans/${server.demoPlanId}`, server.cookie(OWNER));
-        return plan.body.sections.find((section) => section.key === TARGET)!.signoff.state === "stale";
-      }, 10_000, "the signed section turning stale");
+      await waitFor(
+        async () => {
+          const plan = await getJson<{ sections: { key: string; signoff: { state: string } }[] }>(
+            server.url,
+            `/api/plans/${server.demoPlanId}`,
+            server.cookie(OWNER),
+          );
+          return plan.body.sections.find((section) => section.key === TARGET)!.signoff.state === "stale";
+        },
+        10_000,
+        "the signed section turning stale",
+      );
       editor.destroy();
     },
   },
@@ -256,7 +300,9 @@ const CASES: HostileCase[] = [
     async run() {
       const doc = new Y.Doc();
       const kind = random.pick(["element", "mark", "root"]);
-      const paragraph = new Y.XmlElement(kind === "element" ? random.pick(["script", "iframe", "doc", "text"]) : "paragraph");
+      const paragraph = new Y.XmlElement(
+        kind === "element" ? random.pick(["script", "iframe", "doc", "text"]) : "paragraph",
+      );
       const text = new Y.XmlText();
       paragraph.insert(0, [text]);
       const section = kind === "root" ? "not-a-section-here" : TARGET;
@@ -271,7 +317,9 @@ const CASES: HostileCase[] = [
     kind: "memory",
     async run() {
       const tooBig = new Y.Doc();
-      tooBig.getXmlFragment(sectionFragmentName(TARGET)).insert(0, [new Y.XmlText("x".repeat(COLLAB_LIMITS.maxUpdateBytes + 1024))]);
+      tooBig
+        .getXmlFragment(sectionFragmentName(TARGET))
+        .insert(0, [new Y.XmlText("x".repeat(COLLAB_LIMITS.maxUpdateBytes + 1024))]);
       expect((await sendUpdate(Y.encodeStateAsUpdate(tooBig), EDITOR, otherPlanId)).code).toBe(4413);
 
       const chunk = COLLAB_LIMITS.maxUpdateBytes - 64 * 1024;
@@ -287,11 +335,15 @@ const CASES: HostileCase[] = [
         if (code !== 0) break;
       }
       expect(codes.at(-1)).toBe(4413);
-      expect(codes.filter((code) => code === 0).length).toBeLessThanOrEqual(Math.floor(COLLAB_LIMITS.maxPlanBytes / chunk));
+      expect(codes.filter((code) => code === 0).length).toBeLessThanOrEqual(
+        Math.floor(COLLAB_LIMITS.maxPlanBytes / chunk),
+      );
       // Deleting is always taken: the plan can be brought back under its limit.
       const live = await fetchDoc(otherPlanId);
       const before = Y.encodeStateVector(live);
-      live.getXmlFragment(sectionFragmentName("timescales")).delete(0, live.getXmlFragment(sectionFragmentName("timescales")).length);
+      live
+        .getXmlFragment(sectionFragmentName("timescales"))
+        .delete(0, live.getXmlFragment(sectionFragmentName("timescales")).length);
       expect((await sendUpdate(Y.encodeStateAsUpdate(live, before), EDITOR, otherPlanId)).code).toBe(0);
     },
   },
@@ -313,7 +365,9 @@ const CASES: HostileCase[] = [
       const sockets: WebSocket[] = [];
       const closes: Promise<number>[] = [];
       for (let i = 0; i < 20; i++) {
-        const ws = new WebSocket(`${server.url.replace(/^http/, "ws")}/collab/${server.demoPlanId}`, { headers: { cookie: server.cookie(VIEWER) } });
+        const ws = new WebSocket(`${server.url.replace(/^http/, "ws")}/collab/${server.demoPlanId}`, {
+          headers: { cookie: server.cookie(VIEWER) },
+        });
         closes.push(new Promise((resolve) => ws.on("close", (code) => resolve(code))));
         await new Promise<void>((resolve, reject) => {
           ws.once("open", () => resolve());
@@ -333,7 +387,9 @@ const CASES: HostileCase[] = [
         await waitForSync(reader, 30_000);
         reader.destroy();
         const grown = serverRssBytes() - rssBefore;
-        console.log(`hostile members: 20 non-reading connections to a ${(planBytes / 1e6).toFixed(1)} MB plan grew the server by ${(grown / 1e6).toFixed(0)} MB`);
+        console.log(
+          `hostile members: 20 non-reading connections to a ${(planBytes / 1e6).toFixed(1)} MB plan grew the server by ${(grown / 1e6).toFixed(0)} MB`,
+        );
         // Queued one each, they would hold 20 copies of the plan.
         expect(grown).toBeLessThan(5 * planBytes);
       } finally {
@@ -363,13 +419,21 @@ const CASES: HostileCase[] = [
       const count = 150 + random.int(100);
       for (let i = 0; i < count; i++) {
         const body = `Comment ${i} ${"about the plan ".repeat(1 + random.int(20))}`;
-        const created = await requestJson(server.url, "POST", `/api/plans/${server.demoPlanId}/comments`, server.cookie(REVIEWER), { sectionKey: TARGET, body });
+        const created = await requestJson(
+          server.url,
+          "POST",
+          `/api/plans/${server.demoPlanId}/comments`,
+          server.cookie(REVIEWER),
+          { sectionKey: TARGET, body },
+        );
         expect(created.status).toBe(201);
       }
       await waitFor(() => planEventFrames(listener.frames.slice(from)).length >= count, 10_000, "every comment pushed");
       const pushes = planEventFrames(listener.frames.slice(from));
       const largest = Math.max(...pushes.map((frame) => frame.byteLength));
-      console.log(`hostile members: ${count} comments pushed in ${pushes.reduce((sum, f) => sum + f.byteLength, 0)} bytes, largest push ${largest}`);
+      console.log(
+        `hostile members: ${count} comments pushed in ${pushes.reduce((sum, f) => sum + f.byteLength, 0)} bytes, largest push ${largest}`,
+      );
       expect(largest).toBeLessThan(2048);
       listener.close();
     },
@@ -382,16 +446,28 @@ const CASES: HostileCase[] = [
       await listener.fetchDocument();
       const from = listener.frames.length;
       const big = await RawPeer.connect(server.url, server.demoPlanId, server.cookie(VIEWER));
-      big.sendAwareness([{ clientId: 900_001, clock: 1, state: { note: "x".repeat(COLLAB_LIMITS.maxPresenceStateBytes + random.int(1_000_000)) } }]);
+      big.sendAwareness([
+        {
+          clientId: 900_001,
+          clock: 1,
+          state: { note: "x".repeat(COLLAB_LIMITS.maxPresenceStateBytes + random.int(1_000_000)) },
+        },
+      ]);
       expect((await big.closed).code).toBe(4400);
       const many = await RawPeer.connect(server.url, server.demoPlanId, server.cookie(VIEWER));
       const claims = 1000 + random.int(50_000);
-      many.sendAwareness(Array.from({ length: claims }, (_, i) => ({ clientId: 1_000_000 + i, clock: 1, state: { i } })));
+      many.sendAwareness(
+        Array.from({ length: claims }, (_, i) => ({ clientId: 1_000_000 + i, clock: 1, state: { i } })),
+      );
       expect((await many.closed).code).toBe(4400);
       // Presence goes out in order: once an honest state sent after them arrives, so would they.
       const honest = await RawPeer.connect(server.url, server.demoPlanId, server.cookie(EDITOR));
       honest.sendAwareness([{ clientId: 900_000, clock: 1, state: { cursor: null } }]);
-      await waitFor(() => awarenessOf(listener.frames.slice(from)).has(900_000), 5000, "an honest presence after the refused ones");
+      await waitFor(
+        () => awarenessOf(listener.frames.slice(from)).has(900_000),
+        5000,
+        "an honest presence after the refused ones",
+      );
       honest.close();
       const heard = awarenessOf(listener.frames.slice(from));
       expect([...heard.keys()].filter((id) => id === 900_001 || id >= 1_000_000)).toEqual([]);
@@ -415,7 +491,9 @@ const CASES: HostileCase[] = [
         { clientId: mine, clock: 1, state: { cursor: { anchor: 1, head: 1 } } },
       ]);
       await waitFor(() => awarenessOf(listener.frames.slice(from)).has(mine), 5000, "the sender's own presence");
-      expect((awarenessOf(listener.frames.slice(from)).get(mine) as { user: { name: string } }).user.name).toBe("Priya Nair");
+      expect((awarenessOf(listener.frames.slice(from)).get(mine) as { user: { name: string } }).user.name).toBe(
+        "Priya Nair",
+      );
       expect(awarenessOf(listener.frames.slice(from)).get(700_001)).not.toMatchObject({ forged: true });
       for (const peer of [other, listener, sender]) peer.close();
     },
@@ -425,21 +503,57 @@ const CASES: HostileCase[] = [
     kind: "roles",
     async run() {
       const quote = `Words that are not in the plan ${random.int(1e6)}`;
-      const created = await requestJson(server.url, "POST", `/api/plans/${server.demoPlanId}/comments`, server.cookie(REVIEWER), { sectionKey: TARGET, body: "An unanchored note", quote });
+      const created = await requestJson(
+        server.url,
+        "POST",
+        `/api/plans/${server.demoPlanId}/comments`,
+        server.cookie(REVIEWER),
+        { sectionKey: TARGET, body: "An unanchored note", quote },
+      );
       expect(created.status).toBe(201);
       expect(created.body.quote).toBeNull();
-      const members = await getJson<{ userId: string; email: string }[]>(server.url, `/api/plans/${server.demoPlanId}/members`, server.cookie(OWNER));
+      const members = await getJson<{ userId: string; email: string }[]>(
+        server.url,
+        `/api/plans/${server.demoPlanId}/members`,
+        server.cookie(OWNER),
+      );
       const reviewer = members.body.find((member) => member.email === REVIEWER)!;
-      expect((await requestJson(server.url, "PATCH", `/api/plans/${server.demoPlanId}/members/${reviewer.userId}`, server.cookie(OWNER), { role: "viewer" })).status).toBe(204);
+      expect(
+        (
+          await requestJson(
+            server.url,
+            "PATCH",
+            `/api/plans/${server.demoPlanId}/members/${reviewer.userId}`,
+            server.cookie(OWNER),
+            { role: "viewer" },
+          )
+        ).status,
+      ).toBe(204);
       try {
         const path = `/api/plans/${server.demoPlanId}/comments/${created.body.id}`;
-        expect((await requestJson(server.url, "PATCH", path, server.cookie(REVIEWER), { body: "changed" })).status).toBe(403);
+        expect(
+          (await requestJson(server.url, "PATCH", path, server.cookie(REVIEWER), { body: "changed" })).status,
+        ).toBe(403);
         expect((await requestJson(server.url, "POST", `${path}/resolve`, server.cookie(REVIEWER))).status).toBe(403);
         expect((await requestJson(server.url, "DELETE", path, server.cookie(REVIEWER))).status).toBe(403);
-        const list = await getJson<{ id: string; body: string; resolvedAt: string | null; quote: string | null }[]>(server.url, `/api/plans/${server.demoPlanId}/comments`, server.cookie(OWNER));
-        expect(list.body.find((comment) => comment.id === created.body.id)).toMatchObject({ body: "An unanchored note", resolvedAt: null, quote: null });
+        const list = await getJson<{ id: string; body: string; resolvedAt: string | null; quote: string | null }[]>(
+          server.url,
+          `/api/plans/${server.demoPlanId}/comments`,
+          server.cookie(OWNER),
+        );
+        expect(list.body.find((comment) => comment.id === created.body.id)).toMatchObject({
+          body: "An unanchored note",
+          resolvedAt: null,
+          quote: null,
+        });
       } finally {
-        await requestJson(server.url, "PATCH", `/api/plans/${server.demoPlanId}/members/${reviewer.userId}`, server.cookie(OWNER), { role: "reviewer" });
+        await requestJson(
+          server.url,
+          "PATCH",
+          `/api/plans/${server.demoPlanId}/members/${reviewer.userId}`,
+          server.cookie(OWNER),
+          { role: "reviewer" },
+        );
       }
     },
   },
@@ -450,7 +564,10 @@ describe(`hostile members (seed ${SEED})`, () => {
   for (const hostile of order) {
     it(`[${hostile.kind}] ${hostile.name}`, async () => {
       const skip = [sectionFragmentName(TARGET), sectionFragmentName(HONEST), sectionDataName(TARGET)];
-      const before = { plan: rootsJson(await fetchDoc(server.demoPlanId), skip), other: rootsJson(await fetchDoc(otherPlanId), []) };
+      const before = {
+        plan: rootsJson(await fetchDoc(server.demoPlanId), skip),
+        other: rootsJson(await fetchDoc(otherPlanId), []),
+      };
       const writer = connectClient(server.url, server.demoPlanId, server.cookie(EDITOR));
       const reader = connectClient(server.url, server.demoPlanId, server.cookie(OWNER));
       await Promise.all([waitForSync(writer), waitForSync(reader)]);

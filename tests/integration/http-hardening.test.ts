@@ -66,7 +66,9 @@ function rawRequest(options: {
     const pump = () => {
       while (sent < options.bodyBytes && !socket.destroyed) {
         sent += chunk.length;
-        const piece = options.chunked ? Buffer.concat([Buffer.from(`${chunk.length.toString(16)}\r\n`), chunk, Buffer.from("\r\n")]) : chunk;
+        const piece = options.chunked
+          ? Buffer.concat([Buffer.from(`${chunk.length.toString(16)}\r\n`), chunk, Buffer.from("\r\n")])
+          : chunk;
         if (!socket.write(piece)) return void socket.once("drain", pump);
       }
       if (!socket.destroyed && options.chunked) socket.write("0\r\n\r\n");
@@ -176,10 +178,13 @@ describe("redirects after signing in", () => {
   });
 
   it("a path on this site is kept as it was asked for", async () => {
-    const response = await fetch(`${server.url}/login?redirectTo=${encodeURIComponent(`/plans/${server.demoPlanId}?tab=2#budget`)}`, {
-      headers: { cookie: server.cookie(OWNER) },
-      redirect: "manual",
-    });
+    const response = await fetch(
+      `${server.url}/login?redirectTo=${encodeURIComponent(`/plans/${server.demoPlanId}?tab=2#budget`)}`,
+      {
+        headers: { cookie: server.cookie(OWNER) },
+        redirect: "manual",
+      },
+    );
     expect(response.headers.get("location")).toBe(`/plans/${server.demoPlanId}?tab=2#budget`);
   });
 });
@@ -194,7 +199,11 @@ describe("request bodies are limited before they are read", () => {
     ];
     for (const { path, type, json } of cases) {
       const { answer } = await rawRequest({
-        head: head("POST", path, { cookie: server.cookie(OWNER), "content-type": type, "content-length": 200 * 1024 * 1024 }),
+        head: head("POST", path, {
+          cookie: server.cookie(OWNER),
+          "content-type": type,
+          "content-length": 200 * 1024 * 1024,
+        }),
         bodyBytes: 4 * 1024 * 1024,
         chunked: false,
         // Sending nothing more until it answers keeps a reset from hiding the answer.
@@ -213,7 +222,11 @@ describe("request bodies are limited before they are read", () => {
     const answers = await Promise.all(
       ["/login", "/plans", `/plans/${server.demoPlanId}/members`, "/api/plans"].map((path) =>
         rawRequest({
-          head: head("POST", path, { cookie: server.cookie(OWNER), "content-type": "application/x-www-form-urlencoded", "transfer-encoding": "chunked" }),
+          head: head("POST", path, {
+            cookie: server.cookie(OWNER),
+            "content-type": "application/x-www-form-urlencoded",
+            "transfer-encoding": "chunked",
+          }),
           bodyBytes: 150 * 1024 * 1024,
           chunked: true,
         }),
@@ -294,7 +307,13 @@ describe("connections behind a proxy", () => {
         socket.once("connect", resolve);
         socket.once("error", reject);
       });
-      socket.write(head("POST", "/api/plans", from("203.0.113.66", { "content-type": "application/json", "content-length": "10" })) + "{");
+      socket.write(
+        head(
+          "POST",
+          "/api/plans",
+          from("203.0.113.66", { "content-type": "application/json", "content-length": "10" }),
+        ) + "{",
+      );
       hanging.push(socket);
     }
     // The 65th was refused at once; another client behind the same proxy is served.
@@ -310,7 +329,8 @@ describe("per-user limits on creating things", () => {
     const editor = await signIn(server.url, "editor@swindon.example");
     const plan = { templateId: "families-with-multiple-problems", title: "Many", area: "Swindon" };
     const statuses: number[] = [];
-    for (let i = 0; i < 20; i++) statuses.push((await requestJson(server.url, "POST", "/api/plans", editor, plan)).status);
+    for (let i = 0; i < 20; i++)
+      statuses.push((await requestJson(server.url, "POST", "/api/plans", editor, plan)).status);
     expect(new Set(statuses)).toEqual(new Set([201]));
     const refused = await fetch(`${server.url}/api/plans`, {
       method: "POST",
@@ -324,15 +344,40 @@ describe("per-user limits on creating things", () => {
     for (let i = 0; i < 20; i++) await requestJson(server.url, "POST", "/api/templates", editor, { not: "a template" });
     expect((await requestJson(server.url, "POST", "/api/templates", editor, { not: "a template" })).status).toBe(429);
 
-    const sectionKey = ((await requestJson(server.url, "GET", `/api/plans/${server.demoPlanId}`, editor)).body as { sections: { key: string }[] }).sections[0]!.key;
+    const sectionKey = (
+      (await requestJson(server.url, "GET", `/api/plans/${server.demoPlanId}`, editor)).body as {
+        sections: { key: string }[];
+      }
+    ).sections[0]!.key;
     for (let i = 0; i < 60; i++) {
-      expect((await requestJson(server.url, "POST", `/api/plans/${server.demoPlanId}/comments`, editor, { sectionKey, body: `note ${i}` })).status).toBe(201);
+      expect(
+        (
+          await requestJson(server.url, "POST", `/api/plans/${server.demoPlanId}/comments`, editor, {
+            sectionKey,
+            body: `note ${i}`,
+          })
+        ).status,
+      ).toBe(201);
     }
-    expect((await requestJson(server.url, "POST", `/api/plans/${server.demoPlanId}/comments`, editor, { sectionKey, body: "one more" })).status).toBe(429);
+    expect(
+      (
+        await requestJson(server.url, "POST", `/api/plans/${server.demoPlanId}/comments`, editor, {
+          sectionKey,
+          body: "one more",
+        })
+      ).status,
+    ).toBe(429);
 
     // Someone else is not held up by it.
     const signatory = await signIn(server.url, "signatory@swindon.example");
-    expect((await requestJson(server.url, "POST", `/api/plans/${server.demoPlanId}/comments`, signatory, { sectionKey, body: "mine" })).status).toBe(201);
+    expect(
+      (
+        await requestJson(server.url, "POST", `/api/plans/${server.demoPlanId}/comments`, signatory, {
+          sectionKey,
+          body: "mine",
+        })
+      ).status,
+    ).toBe(201);
   });
 });
 
@@ -359,7 +404,9 @@ describe("sessions", () => {
   });
 
   async function openSocket(cookie: string): Promise<WebSocket> {
-    const ws = new WebSocket(`${server.url.replace(/^http/, "ws")}/collab/${server.demoPlanId}`, { headers: { cookie } });
+    const ws = new WebSocket(`${server.url.replace(/^http/, "ws")}/collab/${server.demoPlanId}`, {
+      headers: { cookie },
+    });
     await new Promise((resolve, reject) => {
       ws.once("open", resolve);
       ws.once("error", reject);
@@ -411,7 +458,9 @@ describe("security headers", () => {
   it("pages carry a CSP whose nonce is on every inline script, new for each response; nothing may frame them", async () => {
     const nonces: string[] = [];
     for (let i = 0; i < 2; i++) {
-      const response = await fetch(`${server.url}/plans/${server.demoPlanId}`, { headers: { cookie: server.cookie(OWNER) } });
+      const response = await fetch(`${server.url}/plans/${server.demoPlanId}`, {
+        headers: { cookie: server.cookie(OWNER) },
+      });
       expect(response.status).toBe(200);
       const csp = response.headers.get("content-security-policy")!;
       const nonce = /script-src [^;]*'nonce-([^']+)'/.exec(csp)?.[1];

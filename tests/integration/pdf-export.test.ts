@@ -26,9 +26,19 @@ afterEach(() => {
   for (const client of clients.splice(0)) client.destroy();
 });
 
-async function exportPdf(planId: string, as = OWNER, query = ""): Promise<{ status: number; type: string | null; pdf: Uint8Array }> {
-  const response = await fetch(`${server.url}/api/plans/${planId}/export.pdf${query}`, { headers: { cookie: server.cookie(as) } });
-  return { status: response.status, type: response.headers.get("content-type"), pdf: new Uint8Array(await response.arrayBuffer()) };
+async function exportPdf(
+  planId: string,
+  as = OWNER,
+  query = "",
+): Promise<{ status: number; type: string | null; pdf: Uint8Array }> {
+  const response = await fetch(`${server.url}/api/plans/${planId}/export.pdf${query}`, {
+    headers: { cookie: server.cookie(as) },
+  });
+  return {
+    status: response.status,
+    type: response.headers.get("content-type"),
+    pdf: new Uint8Array(await response.arrayBuffer()),
+  };
 }
 
 async function read(pdf: Uint8Array) {
@@ -93,7 +103,11 @@ describe("exporting a plan to PDF", () => {
     const first = await read((await exportPdf(server.demoPlanId)).pdf);
     const second = await read((await exportPdf(server.demoPlanId)).pdf);
     expect(second.pages).toEqual(first.pages);
-    const audit = await getJson<{ type: string; actor: { email: string } }[]>(server.url, `/api/plans/${server.demoPlanId}/audit`, server.cookie(OWNER));
+    const audit = await getJson<{ type: string; actor: { email: string } }[]>(
+      server.url,
+      `/api/plans/${server.demoPlanId}/audit`,
+      server.cookie(OWNER),
+    );
     expect(audit.body.filter((e) => e.type === "plan.exported").length).toBeGreaterThanOrEqual(2);
   });
 
@@ -117,14 +131,18 @@ describe("exporting a plan to PDF", () => {
       area: "Leeds",
     });
     const planId = created.body.id as string;
-    for (const [email, role] of [[LOCAL, "signatory"], [WHITEHALL, "signatory"]]) {
+    for (const [email, role] of [
+      [LOCAL, "signatory"],
+      [WHITEHALL, "signatory"],
+    ]) {
       await requestJson(server.url, "POST", `/api/plans/${planId}/members`, server.cookie(OWNER), { email, role });
     }
     const draft = await read((await exportPdf(planId)).pdf);
     expect(draft.pages.every((page) => page.includes("DRAFT"))).toBe(true);
     for (const section of await sectionsOf("families-with-multiple-problems")) {
       if (section.signoff.includes("local")) await signOff(server.url, planId, section.key, server.cookie(LOCAL));
-      if (section.signoff.includes("whitehall")) await signOff(server.url, planId, section.key, server.cookie(WHITEHALL));
+      if (section.signoff.includes("whitehall"))
+        await signOff(server.url, planId, section.key, server.cookie(WHITEHALL));
     }
     const final = await read((await exportPdf(planId)).pdf);
     const all = final.pages.join("\n");
@@ -142,14 +160,18 @@ describe("exporting a plan to PDF", () => {
       area: "Brent",
     });
     const planId = created.body.id as string;
-    await requestJson(server.url, "POST", `/api/plans/${planId}/members`, server.cookie(OWNER), { email: EDITOR, role: "editor" });
+    await requestJson(server.url, "POST", `/api/plans/${planId}/members`, server.cookie(OWNER), {
+      email: EDITOR,
+      role: "editor",
+    });
     const editor = connectClient(server.url, planId, server.cookie(EDITOR));
     clients.push(editor);
     await waitForSync(editor);
     editor.doc.transact(() => {
       for (let i = 1; i <= 120; i++) {
         const id = addRow(editor.doc, "resources", "budget", {
-          organisation: i === 1 ? "Ödön’s Café – a very long organisation name ".repeat(3) + "x".repeat(120) : `Organisation ${i}`,
+          organisation:
+            i === 1 ? "Ödön’s Café – a very long organisation name ".repeat(3) + "x".repeat(120) : `Organisation ${i}`,
           department: "Department for Communities and Local Government",
           fundingLine: `Line ${String(i).padStart(3, "0")}`,
           treatment: "pooled",
@@ -158,7 +180,11 @@ describe("exporting a plan to PDF", () => {
       }
     });
     await waitFor(async () => {
-      const plan = await getJson<{ sections: { key: string; data: { rows?: unknown[] } }[] }>(server.url, `/api/plans/${planId}`, server.cookie(OWNER));
+      const plan = await getJson<{ sections: { key: string; data: { rows?: unknown[] } }[] }>(
+        server.url,
+        `/api/plans/${planId}`,
+        server.cookie(OWNER),
+      );
       return plan.body.sections.find((s) => s.key === "resources")!.data.rows?.length === 120;
     });
 
@@ -221,7 +247,11 @@ describe("exporting a plan to PDF", () => {
       text.insert(text.length, "file link", { link: { href: `file://${fifo}` } });
       text.insert(text.length, ` ${fifo}`, { link: null });
       await waitFor(async () => {
-        const plan = await getJson<{ sections: { key: string; text: string }[] }>(server.url, `/api/plans/${server.demoPlanId}`, server.cookie(OWNER));
+        const plan = await getJson<{ sections: { key: string; text: string }[] }>(
+          server.url,
+          `/api/plans/${server.demoPlanId}`,
+          server.cookie(OWNER),
+        );
         return plan.body.sections.find((s) => s.key === "service-redesign")!.text.includes(`file link ${fifo}`);
       });
 

@@ -26,11 +26,16 @@ function awarenessFrames(frames: Uint8Array[]): { clientId: number; clock: numbe
 describe("presence", () => {
   it("gathers a burst of cursor moves into a few messages that end with each client's latest state", async () => {
     const watcher = await RawPeer.connect(server.url, server.demoPlanId, server.cookie(EDITOR));
-    const movers = [await RawPeer.connect(server.url, server.demoPlanId, server.cookie(EDITOR)), await RawPeer.connect(server.url, server.demoPlanId, server.cookie(EDITOR))];
+    const movers = [
+      await RawPeer.connect(server.url, server.demoPlanId, server.cookie(EDITOR)),
+      await RawPeer.connect(server.url, server.demoPlanId, server.cookie(EDITOR)),
+    ];
     await Promise.all([watcher, ...movers].map((p) => p.fetchDocument()));
     const from = watcher.frames.length;
     for (let clock = 1; clock <= 20; clock++) {
-      movers.forEach((mover, i) => mover.sendAwareness([{ clientId: 7000 + i, clock, state: { cursor: { anchor: clock, head: clock } } }]));
+      movers.forEach((mover, i) =>
+        mover.sendAwareness([{ clientId: 7000 + i, clock, state: { cursor: { anchor: clock, head: clock } } }]),
+      );
     }
     await Promise.all(movers.map((p) => p.fetchDocument()));
     await new Promise((done) => setTimeout(done, 300));

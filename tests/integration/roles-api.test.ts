@@ -40,7 +40,11 @@ async function call(method: string, path: string, cookie: string | undefined, bo
 }
 
 async function memberIdOf(email: string): Promise<string> {
-  const { body } = await getJson<{ userId: string; email: string }[]>(server.url, `/api/plans/${planId}/members`, ownerCookie);
+  const { body } = await getJson<{ userId: string; email: string }[]>(
+    server.url,
+    `/api/plans/${planId}/members`,
+    ownerCookie,
+  );
   const member = body.find((m) => m.email === email);
   if (!member) throw new Error(`${email} is not a member`);
   return member.userId;
@@ -79,12 +83,14 @@ const ROUTES: {
   },
   {
     name: "POST /api/plans/:id/members",
-    run: (c, i) => call("POST", `/api/plans/${planId}/members`, c, { email: `target${i}@test.example`, role: "viewer" }),
+    run: (c, i) =>
+      call("POST", `/api/plans/${planId}/members`, c, { email: `target${i}@test.example`, role: "viewer" }),
     expected: { anonymous: 401, outsider: 404, viewer: 403, reviewer: 403, editor: 403, signatory: 403, owner: 201 },
   },
   {
     name: "PATCH /api/plans/:id/members/:userId",
-    run: async (c) => call("PATCH", `/api/plans/${planId}/members/${await memberIdOf("viewer@police.example")}`, c, { role: "viewer" }),
+    run: async (c) =>
+      call("PATCH", `/api/plans/${planId}/members/${await memberIdOf("viewer@police.example")}`, c, { role: "viewer" }),
     expected: { anonymous: 401, outsider: 404, viewer: 403, reviewer: 403, editor: 403, signatory: 403, owner: 204 },
   },
   {
@@ -148,20 +154,29 @@ describe("membership: bad input changes nothing", () => {
       });
     const unknownEmail = await post({ email: "nobody@nowhere.example", role: "editor" });
     expect(unknownEmail.status).toBe(404);
-    expect(((await unknownEmail.json()) as { error: string }).error).toContain("no user has the email nobody@nowhere.example");
+    expect(((await unknownEmail.json()) as { error: string }).error).toContain(
+      "no user has the email nobody@nowhere.example",
+    );
 
     const unknownRole = await post({ email: "target0@test.example", role: "emperor" });
     expect(unknownRole.status).toBe(400);
-    expect(((await unknownRole.json()) as { error: string }).error).toBe("role: role must be one of owner, editor, signatory, reviewer, viewer");
+    expect(((await unknownRole.json()) as { error: string }).error).toBe(
+      "role: role must be one of owner, editor, signatory, reviewer, viewer",
+    );
 
     const duplicate = await post({ email: "editor@swindon.example", role: "viewer" });
     expect(duplicate.status).toBe(409);
 
     const ownerId = await memberIdOf("owner@swindon.example");
-    const removeLastOwner = await fetch(`${server.url}/api/plans/${planId}/members/${ownerId}`, { method: "DELETE", headers: { cookie: ownerCookie } });
+    const removeLastOwner = await fetch(`${server.url}/api/plans/${planId}/members/${ownerId}`, {
+      method: "DELETE",
+      headers: { cookie: ownerCookie },
+    });
     expect(removeLastOwner.status).toBe(409);
     expect(((await removeLastOwner.json()) as { error: string }).error).toContain("last owner");
-    const demoteLastOwner = await call("PATCH", `/api/plans/${planId}/members/${ownerId}`, ownerCookie, { role: "editor" });
+    const demoteLastOwner = await call("PATCH", `/api/plans/${planId}/members/${ownerId}`, ownerCookie, {
+      role: "editor",
+    });
     expect(demoteLastOwner).toBe(409);
 
     const unknownMember = await call("DELETE", `/api/plans/${planId}/members/no-such-user`, ownerCookie);
@@ -171,11 +186,9 @@ describe("membership: bad input changes nothing", () => {
   });
 
   it("the audit log records sign-ins' effects and every membership change, with who made it", async () => {
-    const { body } = await getJson<{ type: string; actor: { email: string } | null; detail: Record<string, unknown> }[]>(
-      server.url,
-      `/api/plans/${planId}/audit`,
-      ownerCookie,
-    );
+    const { body } = await getJson<
+      { type: string; actor: { email: string } | null; detail: Record<string, unknown> }[]
+    >(server.url, `/api/plans/${planId}/audit`, ownerCookie);
     const types = body.map((e) => e.type);
     expect(types).toContain("plan.created");
     expect(types).toContain("member.added");

@@ -88,8 +88,13 @@ describe("a sign-off covers exactly what the signatory read", () => {
     const editor = await liveClient(planId, EDITOR);
     appendParagraph(editor.client.doc, "governance", "The board meets monthly.");
     const read = async () =>
-      (await getJson<{ sections: { key: string; contentHash: string; text: string }[] }>(server.url, `/api/plans/${planId}`, server.cookie(LOCAL)))
-        .body.sections.find((section) => section.key === "governance")!;
+      (
+        await getJson<{ sections: { key: string; contentHash: string; text: string }[] }>(
+          server.url,
+          `/api/plans/${planId}`,
+          server.cookie(LOCAL),
+        )
+      ).body.sections.find((section) => section.key === "governance")!;
     await waitFor(async () => (await read()).text.includes("monthly"), 5000, "the editor's paragraph");
     const seen = await read();
     expect(seen.contentHash).toMatch(/^[0-9a-f]{64}$/);
@@ -128,7 +133,9 @@ describe("section sign-off", () => {
     expect((await sign(planId, "governance", WHITEHALL)).status).toBe(201);
     const plan = await planView(planId);
     expect(stateOf(plan, "governance")).toBe("signed");
-    expect(plan.sections.find((s) => s.key === "governance")!.signoff.records.map((r) => [r.side, r.signedBy.name])).toEqual([
+    expect(
+      plan.sections.find((s) => s.key === "governance")!.signoff.records.map((r) => [r.side, r.signedBy.name]),
+    ).toEqual([
       ["local", "Margaret Hale"],
       ["whitehall", "David Marsh"],
     ]);
@@ -202,7 +209,9 @@ describe("section sign-off", () => {
     expect(history.body.records[1].revokedAt).not.toBeNull();
     expect(history.body.records[0]).toMatchObject({ fresh: true, revokedAt: null });
 
-    expect((await send("DELETE", `/api/plans/${planId}/sections/customer-insight/signoffs`, WHITEHALL)).status).toBe(404);
+    expect((await send("DELETE", `/api/plans/${planId}/sections/customer-insight/signoffs`, WHITEHALL)).status).toBe(
+      404,
+    );
     expect((await send("DELETE", `/api/plans/${planId}/sections/customer-insight/signoffs`, LOCAL)).status).toBe(204);
     await waitFor(() => editor.latest().sections["customer-insight"]!.state === "unsigned", 1000, "revoked");
     expect((await send("DELETE", `/api/plans/${planId}/sections/customer-insight/signoffs`, LOCAL)).status).toBe(404);
@@ -213,7 +222,11 @@ describe("section sign-off", () => {
     const editor = await liveClient(planId, EDITOR);
     appendParagraph(editor.client.doc, "governance", "The board meets quarterly.");
     await waitFor(async () => {
-      const plan = await getJson<{ sections: { key: string; text: string }[] }>(server.url, `/api/plans/${planId}`, server.cookie(OWNER));
+      const plan = await getJson<{ sections: { key: string; text: string }[] }>(
+        server.url,
+        `/api/plans/${planId}`,
+        server.cookie(OWNER),
+      );
       return plan.body.sections.find((s) => s.key === "governance")!.text.includes("quarterly");
     });
     await sign(planId, "governance", LOCAL);
@@ -265,8 +278,13 @@ describe("section sign-off", () => {
     const editorId = members.body.find((m: { email: string }) => m.email === EDITOR).userId;
 
     const refused = await send("PATCH", `/api/plans/${planId}/members/${editorId}`, OWNER, { signsOff: true });
-    expect([refused.status, refused.body.error]).toEqual([400, "signsOff: only an owner is made a signatory this way; give others the signatory role"]);
-    expect((await send("PATCH", `/api/plans/${planId}/members/${ownerId}`, OWNER, { signsOff: true })).status).toBe(204);
+    expect([refused.status, refused.body.error]).toEqual([
+      400,
+      "signsOff: only an owner is made a signatory this way; give others the signatory role",
+    ]);
+    expect((await send("PATCH", `/api/plans/${planId}/members/${ownerId}`, OWNER, { signsOff: true })).status).toBe(
+      204,
+    );
     const listed = await send("GET", `/api/plans/${planId}/members`, VIEWER);
     expect(listed.body.find((m: { email: string }) => m.email === OWNER).signsOff).toBe(true);
 
@@ -275,7 +293,9 @@ describe("section sign-off", () => {
     expect(signed.body).toMatchObject({ side: "local", signedBy: { name: "Alison Reed" } });
     expect((await sign(planId, "reform-agenda", OWNER)).status).toBe(403);
 
-    expect((await send("PATCH", `/api/plans/${planId}/members/${ownerId}`, OWNER, { signsOff: false })).status).toBe(204);
+    expect((await send("PATCH", `/api/plans/${planId}/members/${ownerId}`, OWNER, { signsOff: false })).status).toBe(
+      204,
+    );
     expect((await sign(planId, "governance", OWNER)).status).toBe(403);
   });
 
@@ -283,7 +303,11 @@ describe("section sign-off", () => {
     const planId = await newPlan();
     const observer = await liveClient(planId, VIEWER);
     const plan = await planView(planId);
-    const template = await getJson<{ id: string; sections: { key: string; signoff: string[] }[] }[]>(server.url, "/api/templates", server.cookie(OWNER));
+    const template = await getJson<{ id: string; sections: { key: string; signoff: string[] }[] }[]>(
+      server.url,
+      "/api/templates",
+      server.cookie(OWNER),
+    );
     const sections = template.body.find((t) => t.id === "single-budget-for-a-place")!.sections;
     for (const section of sections) {
       if (section.signoff.includes("local")) expect((await sign(planId, section.key, LOCAL)).status).toBe(201);
@@ -308,7 +332,11 @@ describe("section sign-off", () => {
     const observer = await liveClient(planId, OWNER);
     appendParagraph(editor.client.doc, "reform-agenda", "Reform starts with families.");
     // Once another client has the edit it is on disk; the check runs 100 ms later.
-    await waitFor(() => observer.client.doc.getXmlFragment(sectionFragmentName("reform-agenda")).length > 0, 1000, "relay");
+    await waitFor(
+      () => observer.client.doc.getXmlFragment(sectionFragmentName("reform-agenda")).length > 0,
+      1000,
+      "relay",
+    );
     await server.restart("SIGKILL");
     const plan = await planView(planId);
     expect(stateOf(plan, "reform-agenda")).toBe("stale");

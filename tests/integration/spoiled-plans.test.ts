@@ -58,15 +58,34 @@ describe(`plans spoiled before updates were checked (seed ${SEED})`, () => {
     const databasePath = tempDatabasePath();
     server = await startServer({ databasePath });
     const owner = await signIn(server.url, OWNER);
-    const created = await requestJson(server.url, "POST", "/api/plans", owner, { templateId: "single-budget-for-a-place", title: "Spoiled", area: "Swindon" });
+    const created = await requestJson(server.url, "POST", "/api/plans", owner, {
+      templateId: "single-budget-for-a-place",
+      title: "Spoiled",
+      area: "Swindon",
+    });
     const planId = created.body.id as string;
-    for (const [email, role] of [[EDITOR, "editor"], [SIGNATORY, "signatory"]]) {
-      expect((await requestJson(server.url, "POST", `/api/plans/${planId}/members`, owner, { email, role })).status).toBe(201);
+    for (const [email, role] of [
+      [EDITOR, "editor"],
+      [SIGNATORY, "signatory"],
+    ]) {
+      expect(
+        (await requestJson(server.url, "POST", `/api/plans/${planId}/members`, owner, { email, role })).status,
+      ).toBe(201);
     }
     const signatory = await signIn(server.url, SIGNATORY);
-    const before = await getJson<{ sections: { key: string; contentHash: string }[] }>(server.url, `/api/plans/${planId}`, signatory);
+    const before = await getJson<{ sections: { key: string; contentHash: string }[] }>(
+      server.url,
+      `/api/plans/${planId}`,
+      signatory,
+    );
     const contentHash = before.body.sections.find((section) => section.key === DEEP)!.contentHash;
-    expect((await requestJson(server.url, "POST", `/api/plans/${planId}/sections/${DEEP}/signoffs`, signatory, { contentHash })).status).toBe(201);
+    expect(
+      (
+        await requestJson(server.url, "POST", `/api/plans/${planId}/sections/${DEEP}/signoffs`, signatory, {
+          contentHash,
+        })
+      ).status,
+    ).toBe(201);
     await server.stop();
 
     // Rich text only as deep as Yjs itself can still delete (its delete and garbage collection
@@ -75,22 +94,37 @@ describe(`plans spoiled before updates were checked (seed ${SEED})`, () => {
     const depth = 1500 + random.int(1000);
     const connection = new Database(databasePath);
     try {
-      new SqliteDocStore(drizzle(connection, { schema }) as Db).append(planId, spoiledUpdate(depth, 3000 + random.int(3000), 6000 + random.int(3000), 50_000));
+      new SqliteDocStore(drizzle(connection, { schema }) as Db).append(
+        planId,
+        spoiledUpdate(depth, 3000 + random.int(3000), 6000 + random.int(3000), 50_000),
+      );
     } finally {
       connection.close();
     }
 
     server = await startServer({ databasePath });
     const cookie = await signIn(server.url, OWNER);
-    const plan = await getJson<{ sections: { key: string; text: string; signoff: { state: string } }[] }>(server.url, `/api/plans/${planId}`, cookie);
+    const plan = await getJson<{ sections: { key: string; text: string; signoff: { state: string } }[] }>(
+      server.url,
+      `/api/plans/${planId}`,
+      cookie,
+    );
     expect(plan.status).toBe(200);
     const deep = plan.body.sections.find((section) => section.key === DEEP)!;
     expect(deep.text).toContain("words at the very bottom");
     // The check that runs when the plan loads found the signed section changed.
-    await waitFor(async () => {
-      const now = await getJson<{ sections: { key: string; signoff: { state: string } }[] }>(server!.url, `/api/plans/${planId}`, cookie);
-      return now.body.sections.find((section) => section.key === DEEP)!.signoff.state === "stale";
-    }, 10_000, "the spoiled signed section marked stale");
+    await waitFor(
+      async () => {
+        const now = await getJson<{ sections: { key: string; signoff: { state: string } }[] }>(
+          server!.url,
+          `/api/plans/${planId}`,
+          cookie,
+        );
+        return now.body.sections.find((section) => section.key === DEEP)!.signoff.state === "stale";
+      },
+      10_000,
+      "the spoiled signed section marked stale",
+    );
     expect((await fetch(`${server.url}/plans/${planId}`, { headers: { cookie } })).status).toBe(200);
     expect((await getJson(server.url, `/api/plans/${planId}/comments`, cookie)).status).toBe(200);
     const pdf = await fetch(`${server.url}/api/plans/${planId}/export.pdf`, { headers: { cookie } });
@@ -106,15 +140,25 @@ describe(`plans spoiled before updates were checked (seed ${SEED})`, () => {
       fragment.delete(0, fragment.length);
       fragment.insert(0, [paragraph]);
     });
-    await waitFor(async () => {
-      const now = await getJson<{ sections: { key: string; text: string }[] }>(server!.url, `/api/plans/${planId}`, cookie);
-      return now.body.sections.find((section) => section.key === DEEP)!.text === "Repaired by an editor.";
-    }, 10_000, "the repair stored");
+    await waitFor(
+      async () => {
+        const now = await getJson<{ sections: { key: string; text: string }[] }>(
+          server!.url,
+          `/api/plans/${planId}`,
+          cookie,
+        );
+        return now.body.sections.find((section) => section.key === DEEP)!.text === "Repaired by an editor.";
+      },
+      10_000,
+      "the repair stored",
+    );
     editor.destroy();
 
     const fresh = connectClient(server.url, planId, cookie);
     await waitForSync(fresh, 30_000);
-    expect(fresh.doc.getXmlFragment(sectionFragmentName(DEEP)).toString()).toBe("<paragraph>Repaired by an editor.</paragraph>");
+    expect(fresh.doc.getXmlFragment(sectionFragmentName(DEEP)).toString()).toBe(
+      "<paragraph>Repaired by an editor.</paragraph>",
+    );
     fresh.destroy();
     expect(server.process.exitCode).toBeNull();
     expect((await getJson(server.url, "/api/health")).body).toEqual({ ok: true });

@@ -44,7 +44,11 @@ function json(client: TestClient, key: string) {
 describe("structured sections co-edited live", () => {
   it("a new plan's structured sections start with empty rows and the default years", async () => {
     const planId = await newPlan("families-with-multiple-problems");
-    const plan = await getJson<{ sections: { key: string; kind: string; data: unknown }[] }>(server.url, `/api/plans/${planId}`, server.cookie(OWNER));
+    const plan = await getJson<{ sections: { key: string; kind: string; data: unknown }[] }>(
+      server.url,
+      `/api/plans/${planId}`,
+      server.cookie(OWNER),
+    );
     expect(plan.body.sections.map((s) => s.key)).toEqual([
       "partnership",
       "resources",
@@ -53,7 +57,10 @@ describe("structured sections co-edited live", () => {
       "approach",
       "set-up-plan",
     ]);
-    expect(plan.body.sections.find((s) => s.key === "resources")?.data).toEqual({ rows: [], years: ["2012-13", "2013-14", "2014-15"] });
+    expect(plan.body.sections.find((s) => s.key === "resources")?.data).toEqual({
+      rows: [],
+      years: ["2012-13", "2013-14", "2014-15"],
+    });
     expect(plan.body.sections.find((s) => s.key === "outcomes")?.data).toEqual({ rows: [] });
     expect(plan.body.sections.find((s) => s.key === "partnership")?.data).toEqual({});
   });
@@ -69,10 +76,18 @@ describe("structured sections co-edited live", () => {
       setAmount(b.doc, "resources", idB, "2013-14", (i + 1) * 500_00);
       ids.push(idA, idB);
     }
-    await waitFor(() => json(a, "resources").rows.length === 20 && json(b, "resources").rows.length === 20, 10_000, "20 rows on both");
+    await waitFor(
+      () => json(a, "resources").rows.length === 20 && json(b, "resources").rows.length === 20,
+      10_000,
+      "20 rows on both",
+    );
     setField(b.doc, "resources", ids[0]!, "notes", "edited by B");
     setField(a.doc, "resources", ids[1]!, "fundingLine", "Work Programme");
-    await waitFor(() => JSON.stringify(json(a, "resources")) === JSON.stringify(json(b, "resources")), 10_000, "identical rows");
+    await waitFor(
+      () => JSON.stringify(json(a, "resources")) === JSON.stringify(json(b, "resources")),
+      10_000,
+      "identical rows",
+    );
     const rows = json(a, "resources").rows;
     expect(new Set(rows.map((r) => r.id)).size).toBe(20);
     expect(rows.find((r) => r.id === ids[0])?.notes).toBe("edited by B");
@@ -80,10 +95,20 @@ describe("structured sections co-edited live", () => {
 
     const expected = budgetTotals(json(a, "resources"));
     expect(expected.total).toBe(55_000_00 + 27_500_00);
-    await waitFor(async () => {
-      const plan = await getJson<{ sections: { key: string; totals?: unknown }[] }>(server.url, `/api/plans/${planId}`, server.cookie(OWNER));
-      return JSON.stringify(plan.body.sections.find((s) => s.key === "resources")?.totals) === JSON.stringify(expected);
-    }, 10_000, "the API's totals");
+    await waitFor(
+      async () => {
+        const plan = await getJson<{ sections: { key: string; totals?: unknown }[] }>(
+          server.url,
+          `/api/plans/${planId}`,
+          server.cookie(OWNER),
+        );
+        return (
+          JSON.stringify(plan.body.sections.find((s) => s.key === "resources")?.totals) === JSON.stringify(expected)
+        );
+      },
+      10_000,
+      "the API's totals",
+    );
   });
 
   it("concurrent deletes, moves and edits converge with no row lost or duplicated", async () => {
@@ -97,7 +122,10 @@ describe("structured sections co-edited live", () => {
     setField(b.doc, "gap-analysis", ids[1]!, "asIs", "Ten assessments per family");
     addRow(a.doc, "gap-analysis", "gap", { theme: "five" });
 
-    const themes = (c: TestClient) => rowsOf(c.doc, "gap-analysis").toJSON().map((r: { theme: string }) => r.theme);
+    const themes = (c: TestClient) =>
+      rowsOf(c.doc, "gap-analysis")
+        .toJSON()
+        .map((r: { theme: string }) => r.theme);
     const state = (c: TestClient) => JSON.stringify(rowsOf(c.doc, "gap-analysis").toJSON());
     await waitFor(() => state(a) === state(b) && state(a).includes("Ten assessments"), 10_000, "convergence");
     expect(themes(a)).toEqual(["two", "four", "three", "five"]);

@@ -25,13 +25,25 @@ const custom = {
 const server = useTestServer({ users: [OWNER, REVIEWER] });
 
 function importTemplate(body: string, cookie = server.cookie(OWNER)) {
-  return fetch(`${server.url}/api/templates`, { method: "POST", headers: { cookie, "content-type": "application/json" }, body });
+  return fetch(`${server.url}/api/templates`, {
+    method: "POST",
+    headers: { cookie, "content-type": "application/json" },
+    body,
+  });
 }
 
 describe("templates", () => {
   it("GET /api/templates lists the three built-in templates with each section's sign-off sides", async () => {
-    const { body } = await getJson<{ id: string; sections: { signoff: string[] }[] }[]>(server.url, "/api/templates", server.cookie(OWNER));
-    expect(body.map((t) => t.id)).toEqual(["families-with-multiple-problems", "neighbourhood-community-budget", "single-budget-for-a-place"]);
+    const { body } = await getJson<{ id: string; sections: { signoff: string[] }[] }[]>(
+      server.url,
+      "/api/templates",
+      server.cookie(OWNER),
+    );
+    expect(body.map((t) => t.id)).toEqual([
+      "families-with-multiple-problems",
+      "neighbourhood-community-budget",
+      "single-budget-for-a-place",
+    ]);
     expect(body.every((t) => t.sections.every((s) => s.signoff.length > 0))).toBe(true);
   });
 
@@ -52,7 +64,11 @@ describe("templates", () => {
     });
     expect(plan.status).toBe(201);
     const { id } = (await plan.json()) as { id: string };
-    const view = await getJson<{ sections: { key: string; data: unknown }[] }>(server.url, `/api/plans/${id}`, server.cookie(OWNER));
+    const view = await getJson<{ sections: { key: string; data: unknown }[] }>(
+      server.url,
+      `/api/plans/${id}`,
+      server.cookie(OWNER),
+    );
     expect(view.body.sections.map((s) => s.key)).toEqual(["aims", "money"]);
 
     expect((await importTemplate(JSON.stringify(custom))).status).toBe(409);
@@ -61,7 +77,14 @@ describe("templates", () => {
   });
 
   it("an invalid import is refused with the path inside it and what is wrong, and nothing is stored", async () => {
-    const broken = { ...custom, id: "broken-one", sections: [{ ...custom.sections[0], kind: "poem" }, { ...custom.sections[1], signoff: [] }] };
+    const broken = {
+      ...custom,
+      id: "broken-one",
+      sections: [
+        { ...custom.sections[0], kind: "poem" },
+        { ...custom.sections[1], signoff: [] },
+      ],
+    };
     const response = await importTemplate(JSON.stringify(broken));
     expect(response.status).toBe(400);
     const { error } = (await response.json()) as { error: string };

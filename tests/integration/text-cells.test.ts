@@ -30,7 +30,12 @@ async function client(baseUrl: string, planId: string, cookie: string): Promise<
 }
 
 interface PlanBody {
-  sections: { key: string; contentHash: string; data: { rows?: Record<string, unknown>[] }; signoff: { state: string } }[];
+  sections: {
+    key: string;
+    contentHash: string;
+    data: { rows?: Record<string, unknown>[] };
+    signoff: { state: string };
+  }[];
 }
 
 describe("table text cells over the WebSocket", () => {
@@ -49,13 +54,19 @@ describe("table text cells over the WebSocket", () => {
     // as the browser's cell binding moves it; the two interleave keystroke by keystroke.
     const words = { a: "Youth offending", b: "Family support" };
     const caret = { a: 0, b: 0 };
-    for (const [who, doc] of [["a", a.doc], ["b", b.doc]] as const) {
+    for (const [who, doc] of [
+      ["a", a.doc],
+      ["b", b.doc],
+    ] as const) {
       cellOf(doc).observe((event) => {
         if (!event.transaction.local) caret[who] = mapThroughDelta(event.delta, caret[who]);
       });
     }
     for (let i = 0; i < Math.max(words.a.length, words.b.length); i++) {
-      for (const [who, doc] of [["a", a.doc], ["b", b.doc]] as const) {
+      for (const [who, doc] of [
+        ["a", a.doc],
+        ["b", b.doc],
+      ] as const) {
         const char = words[who][i];
         if (char === undefined) continue;
         cellOf(doc).insert(caret[who], char);
@@ -63,14 +74,22 @@ describe("table text cells over the WebSocket", () => {
       }
       if (i % 3 === 2) await new Promise((resolve) => setImmediate(resolve));
     }
-    await waitFor(() => cellOf(a.doc).toString() === cellOf(b.doc).toString() && cellOf(a.doc).length === 29, 5000, "convergence");
+    await waitFor(
+      () => cellOf(a.doc).toString() === cellOf(b.doc).toString() && cellOf(a.doc).length === 29,
+      5000,
+      "convergence",
+    );
     const merged = cellOf(a.doc).toString();
     expect(merged).toContain("Youth offending");
     expect(merged).toContain("Family support");
-    await waitFor(async () => {
-      const { body } = await getJson<PlanBody>(live.url, `/api/plans/${planId}`, cookie);
-      return body.sections.find((section) => section.key === "timescales")!.data.rows![0]!.owner === merged;
-    }, 5000, "the stored cell");
+    await waitFor(
+      async () => {
+        const { body } = await getJson<PlanBody>(live.url, `/api/plans/${planId}`, cookie);
+        return body.sections.find((section) => section.key === "timescales")!.data.rows![0]!.owner === merged;
+      },
+      5000,
+      "the stored cell",
+    );
   });
 });
 
@@ -89,7 +108,10 @@ describe("a plan stored with plain-string cells", () => {
 
     let stringCells = 0;
     rewriteStoredDocument(databasePath, planId, (doc) => {
-      for (const [key, kind] of [["shadow-budget", "budget"], ["timescales", "milestones"]] as const) {
+      for (const [key, kind] of [
+        ["shadow-budget", "budget"],
+        ["timescales", "milestones"],
+      ] as const) {
         for (const row of rowsOf(doc, key)) {
           for (const name of textFieldNames(kind, row.get("rowType"))) {
             const value = row.get(name);
@@ -104,7 +126,11 @@ describe("a plan stored with plain-string cells", () => {
 
     server = await startServer({ databasePath });
     const editor = await client(server.url, planId, await signIn(server.url, EDITOR));
-    await waitFor(() => rowsOf(editor.doc, "timescales").get(0).get("milestone") instanceof Y.Text, 5000, "converted cells");
+    await waitFor(
+      () => rowsOf(editor.doc, "timescales").get(0).get("milestone") instanceof Y.Text,
+      5000,
+      "converted cells",
+    );
     expect(server.output()).toContain(`plan ${planId}: ${stringCells} table cells made mergeable text`);
     const after = (await getJson<PlanBody>(server.url, `/api/plans/${planId}`, cookies.local)).body;
     expect(after.sections.map((section) => [section.key, section.contentHash, section.data])).toEqual(
@@ -113,7 +139,11 @@ describe("a plan stored with plain-string cells", () => {
     for (const key of ["shadow-budget", "timescales"]) {
       expect(after.sections.find((section) => section.key === key)!.signoff.state).toBe("signed");
     }
-    const audit = await getJson<{ type: string }[]>(server.url, `/api/plans/${planId}/audit`, await signIn(server.url, "owner@swindon.example"));
+    const audit = await getJson<{ type: string }[]>(
+      server.url,
+      `/api/plans/${planId}/audit`,
+      await signIn(server.url, "owner@swindon.example"),
+    );
     expect(audit.body.filter((entry) => entry.type === "signoff.stale")).toEqual([]);
 
     await server.stop();

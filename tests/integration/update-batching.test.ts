@@ -45,10 +45,15 @@ describe("updates that arrive together", () => {
     expect(rowsAdded).toBeGreaterThanOrEqual(1);
     expect(rowsAdded).toBeLessThan(20);
     const observedSection = observed.getXmlFragment(sectionFragmentName("gap-analysis"));
-    await waitFor(() => {
-      for (const update of documentUpdates(observer.frames.slice(observerFramesBefore))) Y.applyUpdate(observed, update);
-      return observedSection.toString().includes("burst 19<");
-    }, 5_000, "the relayed burst");
+    await waitFor(
+      () => {
+        for (const update of documentUpdates(observer.frames.slice(observerFramesBefore)))
+          Y.applyUpdate(observed, update);
+        return observedSection.toString().includes("burst 19<");
+      },
+      5_000,
+      "the relayed burst",
+    );
     expect(documentUpdates(observer.frames.slice(observerFramesBefore)).length).toBeLessThan(20);
     for (let i = 0; i < 20; i++) expect(observedSection.toString()).toContain(`burst ${i}<`);
     expect(stored.getXmlFragment(sectionFragmentName("gap-analysis")).toString()).toContain("burst 19<");

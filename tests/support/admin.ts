@@ -14,13 +14,34 @@ export function runAdmin(databasePath: string, ...args: string[]) {
 }
 
 /** Creates a user with the admin command and fails loudly if it cannot. */
-export function addUser(databasePath: string, email: string, name: string, side: "local" | "whitehall" = "local"): void {
-  const result = runAdmin(databasePath, "add-user", "--email", email, "--name", name, "--password", "coplan-demo", "--org", "Test Org", "--side", side);
+export function addUser(
+  databasePath: string,
+  email: string,
+  name: string,
+  side: "local" | "whitehall" = "local",
+): void {
+  const result = runAdmin(
+    databasePath,
+    "add-user",
+    "--email",
+    email,
+    "--name",
+    name,
+    "--password",
+    "coplan-demo",
+    "--org",
+    "Test Org",
+    "--side",
+    side,
+  );
   if (result.code !== 0) throw new Error(`add-user ${email} failed: ${result.stderr}`);
 }
 
 /** The same, without blocking this process: for running while clients here keep editing. */
-export function runAdminInBackground(databasePath: string, ...args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+export function runAdminInBackground(
+  databasePath: string,
+  ...args: string[]
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
   const child = spawn(process.execPath, ["--import", "tsx", "server/ops/admin.ts", ...args], {
     cwd: ROOT,
     env: { ...process.env, DATABASE_PATH: databasePath },

@@ -19,7 +19,7 @@ export default function run(job: FixtureJob): string {
     case "loop":
       for (;;);
     case "exit":
-      process.exit(1);
+      return process.exit(1);
     case "hog": {
       const kept: number[][] = [];
       for (;;) kept.push(Array.from({ length: 100_000 }, (_, i) => i));

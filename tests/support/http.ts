@@ -13,7 +13,11 @@ export async function signIn(baseUrl: string, email: string, password = DEMO_PAS
   return setCookie.split(";")[0]!;
 }
 
-export async function getJson<T = unknown>(baseUrl: string, path: string, cookie?: string): Promise<{ status: number; body: T }> {
+export async function getJson<T = unknown>(
+  baseUrl: string,
+  path: string,
+  cookie?: string,
+): Promise<{ status: number; body: T }> {
   const response = await fetch(`${baseUrl}${path}`, { headers: cookie ? { cookie } : {} });
   return { status: response.status, body: (await response.json()) as T };
 }
@@ -46,15 +50,29 @@ export async function requestJson(
 }
 
 /** The section's content hash now, as a signatory reads it before signing off. */
-export async function contentHashOf(baseUrl: string, planId: string, sectionKey: string, cookie: string): Promise<string> {
-  const { status, body } = await getJson<{ sections: { key: string; contentHash: string }[] }>(baseUrl, `/api/plans/${planId}`, cookie);
+export async function contentHashOf(
+  baseUrl: string,
+  planId: string,
+  sectionKey: string,
+  cookie: string,
+): Promise<string> {
+  const { status, body } = await getJson<{ sections: { key: string; contentHash: string }[] }>(
+    baseUrl,
+    `/api/plans/${planId}`,
+    cookie,
+  );
   const section = body.sections?.find((candidate) => candidate.key === sectionKey);
   if (status !== 200 || !section) throw new Error(`could not read section ${sectionKey} of plan ${planId}: ${status}`);
   return section.contentHash;
 }
 
 /** Signs a section off on its wording now, as the sign-off dialog does. */
-export async function signOff(baseUrl: string, planId: string, sectionKey: string, cookie: string): Promise<{ status: number; body: any }> {
+export async function signOff(
+  baseUrl: string,
+  planId: string,
+  sectionKey: string,
+  cookie: string,
+): Promise<{ status: number; body: any }> {
   const contentHash = await contentHashOf(baseUrl, planId, sectionKey, cookie);
   return requestJson(baseUrl, "POST", `/api/plans/${planId}/sections/${sectionKey}/signoffs`, cookie, { contentHash });
 }

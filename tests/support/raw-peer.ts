@@ -20,7 +20,9 @@ export class RawPeer {
       this.frames.push(frame);
       this.waiters = this.waiters.filter((waiter) => !waiter(frame));
     });
-    this.closed = new Promise((resolve) => this.ws.on("close", (code, reason) => resolve({ code, reason: reason.toString() })));
+    this.closed = new Promise((resolve) =>
+      this.ws.on("close", (code, reason) => resolve({ code, reason: reason.toString() })),
+    );
   }
 
   static async connect(baseUrl: string, planId: string, cookie: string): Promise<RawPeer> {

@@ -14,11 +14,14 @@ describe("amounts in pounds", () => {
     expect(parsePounds(input)).toEqual({ ok: true, pence });
   });
 
-  it.each(["", "abc", "12.345", "1e6", "£", "1.2.3", "--5", "10000000000000"])("%j is refused with a message", (input) => {
-    const result = parsePounds(input);
-    expect(result.ok).toBe(false);
-    expect(result.ok ? "" : result.error).toMatch(/\w/);
-  });
+  it.each(["", "abc", "12.345", "1e6", "£", "1.2.3", "--5", "10000000000000"])(
+    "%j is refused with a message",
+    (input) => {
+      const result = parsePounds(input);
+      expect(result.ok).toBe(false);
+      expect(result.ok ? "" : result.error).toMatch(/\w/);
+    },
+  );
 
   it("formats as £1,234,567, with pence only when there are some", () => {
     expect(formatPounds(123456700)).toBe("£1,234,567");

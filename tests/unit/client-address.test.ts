@@ -4,7 +4,10 @@ import { loadEnv } from "../../server/env.server";
 import { addressKey, clientAddress } from "../../server/http/client-address.server";
 
 function request(peer: string, forwardedFor?: string): IncomingMessage {
-  return { socket: { remoteAddress: peer }, headers: forwardedFor ? { "x-forwarded-for": forwardedFor } : {} } as unknown as IncomingMessage;
+  return {
+    socket: { remoteAddress: peer },
+    headers: forwardedFor ? { "x-forwarded-for": forwardedFor } : {},
+  } as unknown as IncomingMessage;
 }
 
 describe("the client's address", () => {

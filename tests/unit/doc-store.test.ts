@@ -124,14 +124,15 @@ describe("migration 0005", () => {
     const old = new Database(path);
     migrate(drizzle(old, { schema }), { migrationsFolder: before0005 });
     const template = [...loadTemplates(TEMPLATES_DIR).values()][0]!;
-    old.prepare("insert into plans (id, title, area, template_id, template) values (?, 'T', 'A', ?, ?)")
+    old
+      .prepare("insert into plans (id, title, area, template_id, template) values (?, 'T', 'A', ?, ?)")
       .run(PLAN, template.id, JSON.stringify(template));
     const doc = new Y.Doc();
     const updates: Uint8Array[] = [];
     doc.on("update", (update: Uint8Array) => updates.push(update));
     doc.getText("t").insert(0, "kept ");
     doc.getText("t").insert(5, "across the migration");
-    const insert = old.prepare("insert into plan_updates (id, plan_id, \"update\") values (?, ?, ?)");
+    const insert = old.prepare('insert into plan_updates (id, plan_id, "update") values (?, ?, ?)');
     updates.forEach((update, i) => insert.run(40 + i, PLAN, Buffer.from(update)));
     old.close();
 

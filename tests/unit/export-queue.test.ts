@@ -10,7 +10,15 @@ afterEach(async () => {
 });
 
 function queue(options: Partial<ExportQueueOptions> = {}) {
-  const created = new ExportQueue({ workerFile: WORKER, workers: 1, queueSize: 2, timeoutMs: 60_000, memoryMb: 64, perUserPerMinute: 20, ...options });
+  const created = new ExportQueue({
+    workerFile: WORKER,
+    workers: 1,
+    queueSize: 2,
+    timeoutMs: 60_000,
+    memoryMb: 64,
+    perUserPerMinute: 20,
+    ...options,
+  });
   queues.push(created);
   return created;
 }
@@ -26,7 +34,8 @@ function gate() {
   };
 }
 
-const run = (exports: ExportQueue, user: string, job: FixtureJob, plan = "plan-1") => exports.run<FixtureJob, string>(user, plan, () => job);
+const run = (exports: ExportQueue, user: string, job: FixtureJob, plan = "plan-1") =>
+  exports.run<FixtureJob, string>(user, plan, () => job);
 
 describe("the PDF export queue", () => {
   it("takes one export at a time per person, first come first served, and refuses past a full line with a time to retry", async () => {
@@ -41,10 +50,18 @@ describe("the PDF export queue", () => {
 
     const second = run(exports, "bob", { kind: "echo", value: "bob's" });
     const third = run(exports, "carol", { kind: "echo", value: "carol's" });
-    expect(exports.status("carol")).toEqual({ workers: 1, running: 1, waiting: 2, queueSize: 2, mine: [{ planId: "plan-1", state: "waiting", ahead: 2 }] });
+    expect(exports.status("carol")).toEqual({
+      workers: 1,
+      running: 1,
+      waiting: 2,
+      queueSize: 2,
+      mine: [{ planId: "plan-1", state: "waiting", ahead: 2 }],
+    });
     const refused = await run(exports, "dave", { kind: "echo", value: "dave's" });
     expect(refused).toMatchObject({ ok: false, reason: "queue-full" });
-    expect(refused.ok === false && "retryAfterSeconds" in refused && refused.retryAfterSeconds).toBeGreaterThanOrEqual(1);
+    expect(refused.ok === false && "retryAfterSeconds" in refused && refused.retryAfterSeconds).toBeGreaterThanOrEqual(
+      1,
+    );
     expect(refused.ok === false && refused.error).toMatch(/busy with 3 other PDF exports/);
 
     held.open();
@@ -69,7 +86,10 @@ describe("the PDF export queue", () => {
     }
     const refused = await run(exports, "erin", { kind: "echo", value: "fourth" });
     expect(refused).toMatchObject({ ok: false, reason: "too-many", retryAfterSeconds: 30 });
-    expect(await run(exports, "frank", { kind: "echo", value: "someone else" })).toEqual({ ok: true, result: "someone else" });
+    expect(await run(exports, "frank", { kind: "echo", value: "someone else" })).toEqual({
+      ok: true,
+      result: "someone else",
+    });
     now += 30_001;
     expect(await run(exports, "erin", { kind: "echo", value: "fourth" })).toEqual({ ok: true, result: "fourth" });
   });
@@ -77,11 +97,24 @@ describe("the PDF export queue", () => {
   it("stops an export that runs past its time, and fails one whose worker exits or runs out of memory, each alone; the next export runs", async () => {
     // Long enough for a fresh worker to start on a busy machine; the loop never ends anyway.
     const exports = queue({ timeoutMs: 5000, memoryMb: 32 });
-    expect(await run(exports, "gina", { kind: "loop" })).toMatchObject({ ok: false, reason: "timeout", error: expect.stringMatching(/longer than 5 s/) });
-    expect(await run(exports, "gina", { kind: "echo", value: "after the timeout" })).toEqual({ ok: true, result: "after the timeout" });
+    expect(await run(exports, "gina", { kind: "loop" })).toMatchObject({
+      ok: false,
+      reason: "timeout",
+      error: expect.stringMatching(/longer than 5 s/),
+    });
+    expect(await run(exports, "gina", { kind: "echo", value: "after the timeout" })).toEqual({
+      ok: true,
+      result: "after the timeout",
+    });
     expect(await run(exports, "gina", { kind: "exit" })).toMatchObject({ ok: false, reason: "crashed" });
-    expect(await run(exports, "gina", { kind: "echo", value: "after the exit" })).toEqual({ ok: true, result: "after the exit" });
+    expect(await run(exports, "gina", { kind: "echo", value: "after the exit" })).toEqual({
+      ok: true,
+      result: "after the exit",
+    });
     expect(await run(exports, "gina", { kind: "hog" })).toMatchObject({ ok: false, reason: "crashed" });
-    expect(await run(exports, "gina", { kind: "echo", value: "after running out of memory" })).toEqual({ ok: true, result: "after running out of memory" });
+    expect(await run(exports, "gina", { kind: "echo", value: "after running out of memory" })).toEqual({
+      ok: true,
+      result: "after running out of memory",
+    });
   });
 });

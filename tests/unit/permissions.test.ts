@@ -1,5 +1,13 @@
 import { describe, expect, it } from "vitest";
-import { canComment, canEdit, canManageMembers, canReadAudit, canSignOff, ROLES, type Role } from "../../app/shared/permissions";
+import {
+  canComment,
+  canEdit,
+  canManageMembers,
+  canReadAudit,
+  canSignOff,
+  ROLES,
+  type Role,
+} from "../../app/shared/permissions";
 
 // The role table of docs/design.md, row by row: edit, comment, manage members. Every role
 // reads; reading is checked by membership itself (tests/integration/roles-api.test.ts).
@@ -17,7 +25,12 @@ describe("the role table", () => {
   });
 
   it("someone with no role can do nothing", () => {
-    expect([canEdit(null), canComment(null), canManageMembers(null), canReadAudit(null)]).toEqual([false, false, false, false]);
+    expect([canEdit(null), canComment(null), canManageMembers(null), canReadAudit(null)]).toEqual([
+      false,
+      false,
+      false,
+      false,
+    ]);
   });
 
   it("only owners read the audit log", () => {

@@ -15,16 +15,18 @@ describe("a section's plain text", () => {
     const bold = new Y.XmlText();
     bold.insert(0, "Pooled ");
     bold.insert(7, "funding", { bold: true });
-    doc.getXmlFragment(sectionFragmentName("s")).insert(0, [
-      element("heading", [new Y.XmlText("Title")]),
-      element("paragraph", [bold]),
-      element("paragraph", []),
-      element("bulletList", [
-        element("listItem", [element("paragraph", [new Y.XmlText("one")])]),
-        element("listItem", [element("paragraph", [new Y.XmlText("two")])]),
-      ]),
-      element("paragraph", [new Y.XmlText("line"), element("hardBreak", []), new Y.XmlText("break")]),
-    ]);
+    doc
+      .getXmlFragment(sectionFragmentName("s"))
+      .insert(0, [
+        element("heading", [new Y.XmlText("Title")]),
+        element("paragraph", [bold]),
+        element("paragraph", []),
+        element("bulletList", [
+          element("listItem", [element("paragraph", [new Y.XmlText("one")])]),
+          element("listItem", [element("paragraph", [new Y.XmlText("two")])]),
+        ]),
+        element("paragraph", [new Y.XmlText("line"), element("hardBreak", []), new Y.XmlText("break")]),
+      ]);
     expect(sectionPlainText(doc, "s")).toBe("Title\nPooled funding\n\none\ntwo\nline\nbreak");
   });
 

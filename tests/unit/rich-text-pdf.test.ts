@@ -9,14 +9,30 @@ describe("a section's rich text in the PDF", () => {
     const content = richTextToPdf(
       doc(
         { type: "heading", attrs: { level: 2 }, content: [text("Outcomes")] },
-        { type: "paragraph", content: [text("Pooled ", { type: "bold" }), text("budget", { type: "italic" }, { type: "underline" })] },
-        { type: "bulletList", content: [{ type: "listItem", content: [{ type: "paragraph", content: [text("One")] }] }] },
-        { type: "orderedList", attrs: { start: 3 }, content: [{ type: "listItem", content: [{ type: "paragraph", content: [text("Three")] }] }] },
+        {
+          type: "paragraph",
+          content: [text("Pooled ", { type: "bold" }), text("budget", { type: "italic" }, { type: "underline" })],
+        },
+        {
+          type: "bulletList",
+          content: [{ type: "listItem", content: [{ type: "paragraph", content: [text("One")] }] }],
+        },
+        {
+          type: "orderedList",
+          attrs: { start: 3 },
+          content: [{ type: "listItem", content: [{ type: "paragraph", content: [text("Three")] }] }],
+        },
       ),
     );
     expect(content).toEqual([
       { text: [{ text: "Outcomes" }], style: "richHeading2" },
-      { text: [{ text: "Pooled ", bold: true }, { text: "budget", italics: true, decoration: "underline" }], style: "paragraph" },
+      {
+        text: [
+          { text: "Pooled ", bold: true },
+          { text: "budget", italics: true, decoration: "underline" },
+        ],
+        style: "paragraph",
+      },
       { ul: [{ text: [{ text: "One" }], style: "paragraph" }], style: "list" },
       { ol: [{ text: [{ text: "Three" }], style: "paragraph" }], start: 3, style: "list" },
     ]);
@@ -56,7 +72,10 @@ describe("a section's rich text in the PDF", () => {
     for (let level = 10_000; level > 0; level--) {
       node =
         level % 3 === 0
-          ? { type: "bulletList", content: [{ type: "listItem", content: [{ type: "paragraph", content: [text(`Item ${level}`)] }, node] }] }
+          ? {
+              type: "bulletList",
+              content: [{ type: "listItem", content: [{ type: "paragraph", content: [text(`Item ${level}`)] }, node] }],
+            }
           : { type: "blockquote", content: [{ type: "paragraph", content: [text(`Quote ${level}`)] }, node] };
     }
     const content = richTextToPdf(doc(node, { type: "paragraph", content: [text("After")] }));
@@ -68,10 +87,12 @@ describe("a section's rich text in the PDF", () => {
       const { value, depth } = pending.pop()!;
       deepest = Math.max(deepest, depth);
       if (typeof value === "string") words.push(value);
-      else if (Array.isArray(value)) for (let i = value.length - 1; i >= 0; i--) pending.push({ value: value[i], depth });
+      else if (Array.isArray(value))
+        for (let i = value.length - 1; i >= 0; i--) pending.push({ value: value[i], depth });
       else if (typeof value === "object" && value !== null) {
         const { text: inline, stack, ul, ol } = value as Record<string, unknown>;
-        for (const children of [ol, ul, stack, inline].filter((c) => c !== undefined)) pending.push({ value: children, depth: depth + 1 });
+        for (const children of [ol, ul, stack, inline].filter((c) => c !== undefined))
+          pending.push({ value: children, depth: depth + 1 });
       }
     }
     const prose = words.filter((word) => word.trim() !== "");
@@ -83,7 +104,12 @@ describe("a section's rich text in the PDF", () => {
 
   it("keeps ordinary nesting as it was", () => {
     const quote = (inner: object) => ({ type: "blockquote", content: [inner] });
-    const [outer] = richTextToPdf(doc(quote(quote({ type: "paragraph", content: [text("Twice quoted")] })))) as [object];
-    expect(outer).toEqual({ stack: [{ stack: [{ text: [{ text: "Twice quoted" }], style: "paragraph" }], style: "quote" }], style: "quote" });
+    const [outer] = richTextToPdf(doc(quote(quote({ type: "paragraph", content: [text("Twice quoted")] })))) as [
+      object,
+    ];
+    expect(outer).toEqual({
+      stack: [{ stack: [{ text: [{ text: "Twice quoted" }], style: "paragraph" }], style: "quote" }],
+      style: "quote",
+    });
   });
 });

@@ -7,7 +7,11 @@ describe("adding budget rows", () => {
     const doc = new Y.Doc();
     addRow(doc, "budget", "budget", { rowType: "asset", organisation: "Swindon Borough Council" });
     addRow(doc, "budget", "budget", { organisation: "DWP" });
-    expect(rowsOf(doc, "budget").toJSON().map((row: { rowType: string; organisation: string }) => [row.rowType, row.organisation])).toEqual([
+    expect(
+      rowsOf(doc, "budget")
+        .toJSON()
+        .map((row: { rowType: string; organisation: string }) => [row.rowType, row.organisation]),
+    ).toEqual([
       ["asset", "Swindon Borough Council"],
       ["funding", "DWP"],
     ]);
@@ -24,7 +28,10 @@ describe("rows moved by two people at once", () => {
     moveRow(b, "outcomes", ids[1]!, 1);
     Y.applyUpdate(a, Y.encodeStateAsUpdate(b));
     Y.applyUpdate(b, Y.encodeStateAsUpdate(a));
-    const idsOf = (doc: Y.Doc) => rowsOf(doc, "outcomes").toArray().map((row) => row.get("id"));
+    const idsOf = (doc: Y.Doc) =>
+      rowsOf(doc, "outcomes")
+        .toArray()
+        .map((row) => row.get("id"));
     expect(idsOf(a).filter((id) => id === ids[1])).toHaveLength(2);
 
     expect(removeDuplicateRows(rowsOf(a, "outcomes"))).toBe(1);

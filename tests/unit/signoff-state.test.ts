@@ -1,10 +1,24 @@
 import { describe, expect, it } from "vitest";
-import { isFresh, planSignoffProgress, sectionSignoffState, type SignoffRecordFacts } from "../../app/shared/signoff-state";
+import {
+  isFresh,
+  planSignoffProgress,
+  sectionSignoffState,
+  type SignoffRecordFacts,
+} from "../../app/shared/signoff-state";
 
 const HASH = "a".repeat(64);
 const OTHER = "b".repeat(64);
-const local = (overrides: Partial<SignoffRecordFacts> = {}): SignoffRecordFacts => ({ side: "local", contentHash: HASH, staleAt: null, ...overrides });
-const whitehall = (overrides: Partial<SignoffRecordFacts> = {}): SignoffRecordFacts => ({ ...local(overrides), side: "whitehall", ...overrides });
+const local = (overrides: Partial<SignoffRecordFacts> = {}): SignoffRecordFacts => ({
+  side: "local",
+  contentHash: HASH,
+  staleAt: null,
+  ...overrides,
+});
+const whitehall = (overrides: Partial<SignoffRecordFacts> = {}): SignoffRecordFacts => ({
+  ...local(overrides),
+  side: "whitehall",
+  ...overrides,
+});
 
 describe("a section's sign-off state", () => {
   it("is unsigned with no records", () => {
@@ -23,7 +37,9 @@ describe("a section's sign-off state", () => {
 
   it("is stale when the content hash moved on since any sign-off", () => {
     expect(sectionSignoffState(["local", "whitehall"], [local(), whitehall()], OTHER)).toBe("stale");
-    expect(sectionSignoffState(["local", "whitehall"], [local(), whitehall({ contentHash: OTHER })], HASH)).toBe("stale");
+    expect(sectionSignoffState(["local", "whitehall"], [local(), whitehall({ contentHash: OTHER })], HASH)).toBe(
+      "stale",
+    );
   });
 
   it("stays stale once marked, even when the content is edited back to what was signed", () => {

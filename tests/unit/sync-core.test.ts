@@ -160,7 +160,11 @@ describe("the sync core", () => {
     const bobDoc = new Y.Doc();
     const bobAwareness = new awarenessProtocol.Awareness(bobDoc);
     bobAwareness.setLocalState({ user: { name: "Mallory" } });
-    awarenessProtocol.applyAwarenessUpdate(bobAwareness, awarenessProtocol.encodeAwarenessUpdate(aliceAwareness, [aliceDoc.clientID]), "test");
+    awarenessProtocol.applyAwarenessUpdate(
+      bobAwareness,
+      awarenessProtocol.encodeAwarenessUpdate(aliceAwareness, [aliceDoc.clientID]),
+      "test",
+    );
     bobAwareness.getStates().set(aliceDoc.clientID, { user: { name: "Alice" }, cursor: "forged" });
     bobAwareness.meta.get(aliceDoc.clientID)!.clock += 1;
     handleMessage(room, bob, bob.identity, presenceMessage(bobAwareness, [aliceDoc.clientID, bobDoc.clientID]));

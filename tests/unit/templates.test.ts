@@ -43,6 +43,6 @@ describe("plan templates", () => {
     expect(() => parseTemplate("dup.json", JSON.stringify(template))).toThrow(
       /at sections\[1\]\.key: duplicate section key "shadow-budget"/,
     );
-    expect(() => parseTemplate("bad.json", "{ not json")).toThrow(/bad\.json:\n  at \(top level\): not valid JSON/);
+    expect(() => parseTemplate("bad.json", "{ not json")).toThrow(/bad\.json:\n {2}at \(top level\): not valid JSON/);
   });
 });

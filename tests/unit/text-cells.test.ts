@@ -20,7 +20,11 @@ describe("text cells", () => {
     expect(funding!.get("treatment")).toBe("pooled");
     expect(asset!.get("description")).toBeInstanceOf(Y.Text);
     expect(asset!.get("assetType")).toBeUndefined();
-    expect(rowsOf(doc, "budget").toJSON()[0]).toMatchObject({ organisation: "DWP", treatment: "pooled", rowType: "funding" });
+    expect(rowsOf(doc, "budget").toJSON()[0]).toMatchObject({
+      organisation: "DWP",
+      treatment: "pooled",
+      rowType: "funding",
+    });
   });
 
   it("merge two people's typing into one cell character by character", () => {
@@ -40,7 +44,11 @@ describe("text cells", () => {
     const doc = new Y.Doc();
     const ids = ["first", "second"].map((outcome) => addRow(doc, "outcomes", "outcomes", { outcome }));
     moveRow(doc, "outcomes", ids[1]!, -1);
-    expect(rowsOf(doc, "outcomes").toJSON().map((row: { outcome: string }) => row.outcome)).toEqual(["second", "first"]);
+    expect(
+      rowsOf(doc, "outcomes")
+        .toJSON()
+        .map((row: { outcome: string }) => row.outcome),
+    ).toEqual(["second", "first"]);
   });
 });
 

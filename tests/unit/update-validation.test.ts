@@ -62,7 +62,9 @@ describe("checking a client's update against the plan's document schema", () => 
     const text = (fragment.get(0) as Y.XmlElement).get(0) as Y.XmlText;
     const updates = [
       edit(server, client, () => text.insert(8, "and new ")),
-      edit(server, client, () => text.format(0, 8, { bold: true, link: { href: "https://example.org", target: "_blank" } })),
+      edit(server, client, () =>
+        text.format(0, 8, { bold: true, link: { href: "https://example.org", target: "_blank" } }),
+      ),
       edit(server, client, () => {
         const list = new Y.XmlElement("bulletList");
         const item = new Y.XmlElement("listItem");
@@ -96,10 +98,20 @@ describe("checking a client's update against the plan's document schema", () => 
   it("refuses element and mark names the editor's schema does not know", () => {
     const { server, client } = pair();
     const fragment = client.getXmlFragment(sectionFragmentName("intro"));
-    expect(refusal(server, edit(server, client, () => fragment.insert(0, [new Y.XmlElement("iframe")])))).toContain('unknown element "iframe"');
+    expect(
+      refusal(
+        server,
+        edit(server, client, () => fragment.insert(0, [new Y.XmlElement("iframe")])),
+      ),
+    ).toContain('unknown element "iframe"');
     const { server: s2, client: c2 } = pair();
     const text = (c2.getXmlFragment(sectionFragmentName("intro")).get(0) as Y.XmlElement).get(0) as Y.XmlText;
-    expect(refusal(s2, edit(s2, c2, () => text.format(0, 3, { onclick: "x" })))).toContain('unknown formatting "onclick"');
+    expect(
+      refusal(
+        s2,
+        edit(s2, c2, () => text.format(0, 3, { onclick: "x" })),
+      ),
+    ).toContain('unknown formatting "onclick"');
   });
 
   it(`refuses nesting deeper than ${COLLAB_LIMITS.maxElementDepth} elements, also when it deepens content already there`, () => {
@@ -116,17 +128,37 @@ describe("checking a client's update against the plan's document schema", () => 
     expect(refusal(server, deeper)).toContain("nested deeper");
 
     const { server: s2, client: c2 } = pair();
-    const hostile = edit(s2, c2, () => nestInto(c2.getXmlFragment(sectionFragmentName("intro")), 0, "blockquote", 3500));
+    const hostile = edit(s2, c2, () =>
+      nestInto(c2.getXmlFragment(sectionFragmentName("intro")), 0, "blockquote", 3500),
+    );
     expect(refusal(s2, hostile)).toContain("nested deeper");
   });
 
   it("refuses structured data nested past rows, row and amounts, and values that are not plain", () => {
     const { server, client } = pair();
-    const amounts = () => (client.getMap(sectionDataName("budget")).get("rows") as Y.Array<Y.Map<unknown>>).get(0).get("amounts") as Y.Map<unknown>;
-    expect(refusal(server, edit(server, client, () => amounts().set("2013-14", new Y.Map())))).toContain("nested too deeply");
-    expect(refusal(server, edit(server, client, () => amounts().set("2014-15", { a: { b: { c: 1 } } })))).toContain("nested too deeply");
+    const amounts = () =>
+      (client.getMap(sectionDataName("budget")).get("rows") as Y.Array<Y.Map<unknown>>)
+        .get(0)
+        .get("amounts") as Y.Map<unknown>;
+    expect(
+      refusal(
+        server,
+        edit(server, client, () => amounts().set("2013-14", new Y.Map())),
+      ),
+    ).toContain("nested too deeply");
+    expect(
+      refusal(
+        server,
+        edit(server, client, () => amounts().set("2014-15", { a: { b: { c: 1 } } })),
+      ),
+    ).toContain("nested too deeply");
     const { server: s2, client: c2 } = pair();
-    expect(refusal(s2, edit(s2, c2, () => c2.getMap(sectionDataName("budget")).set("x", new Y.XmlFragment())))).toContain("unknown kind");
+    expect(
+      refusal(
+        s2,
+        edit(s2, c2, () => c2.getMap(sectionDataName("budget")).set("x", new Y.XmlFragment())),
+      ),
+    ).toContain("unknown kind");
   });
 
   it("refuses an update over the size limit before decoding it, and sets aside one that builds on changes the server has not had", () => {

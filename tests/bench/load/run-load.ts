@@ -1,7 +1,14 @@
 import { fork, type ChildProcess } from "node:child_process";
 import { resolve } from "node:path";
 import { sectionFragmentName } from "../../../app/shared/doc-names";
-import { now, type FromLoadProcess, type LoadClientSpec, type LoadProcessResult, type ServerTarget, type ToLoadProcess } from "./protocol";
+import {
+  now,
+  type FromLoadProcess,
+  type LoadClientSpec,
+  type LoadProcessResult,
+  type ServerTarget,
+  type ToLoadProcess,
+} from "./protocol";
 
 const CLIENT_PROCESS = resolve(import.meta.dirname, "client-process.ts");
 /** The section every typer types into; any text section of the plan would do. */
@@ -51,7 +58,10 @@ export async function runLoad(target: ServerTarget, options: LoadOptions): Promi
   try {
     await Promise.all(
       children.map((child, i) =>
-        child.request({ type: "connect", target, section: LOAD_SECTION, clients: specs.filter((_, j) => j % count === i) }, "connected"),
+        child.request(
+          { type: "connect", target, section: LOAD_SECTION, clients: specs.filter((_, j) => j % count === i) },
+          "connected",
+        ),
       ),
     );
     let clockSkewMs = 0;
@@ -61,7 +71,11 @@ export async function runLoad(target: ServerTarget, options: LoadOptions): Promi
         child.request({ type: "run", seconds: options.seconds, warmupSeconds: options.warmupSeconds ?? 1 }, "result"),
       ),
     );
-    return summarise(results.map((r) => r.result), options.clients, clockSkewMs);
+    return summarise(
+      results.map((r) => r.result),
+      options.clients,
+      clockSkewMs,
+    );
   } finally {
     await Promise.all(children.map((child) => child.exit()));
   }
