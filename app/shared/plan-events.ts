@@ -6,7 +6,7 @@ import type { PlanStatus, SignoffState } from "./signoff-state";
 
 /**
  * Coplan's one extension to the y-websocket protocol: a message type for plan events (sign-off
- * state, later comments) pushed by the server. A client opts in by sending a frame holding just
+ * state, comment changes) pushed by the server. A client opts in by sending a frame holding just
  * this type; the server answers with the current state and then sends every change. Stock
  * y-websocket clients never opt in, so they never see a type they do not know.
  */
