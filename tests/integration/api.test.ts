@@ -20,6 +20,21 @@ describe("the HTTP API", () => {
     expect(await getJson(server.url, "/api/health")).toEqual({ status: 200, body: { ok: true } });
   });
 
+  it("the icons browsers ask for are there, so asking logs no error", async () => {
+    for (const [path, type] of [
+      ["/favicon.ico", "image/x-icon"],
+      ["/favicon.svg", "image/svg+xml"],
+    ]) {
+      const response = await fetch(`${server.url}${path}`);
+      expect(response.status, path).toBe(200);
+      expect(response.headers.get("content-type"), path).toContain(type);
+      await response.arrayBuffer();
+    }
+    const page = await (await fetch(`${server.url}/login`)).text();
+    expect(page).toContain('<link rel="icon" href="/favicon.svg" type="image/svg+xml"/>');
+    expect(server.output()).not.toContain("favicon");
+  });
+
   it("sign-in: a wrong password is a 401 with a clear error, bad JSON a 400", async () => {
     const wrong = await post("/api/session", JSON.stringify({ email: "owner@swindon.example", password: "nope" }));
     expect(wrong.status).toBe(401);
