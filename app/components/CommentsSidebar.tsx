@@ -53,6 +53,7 @@ export function CommentsSidebar({
     const active = threads.find((thread) => thread.root.id === activeId);
     if (active) setFilter(active.root.resolvedAt === null ? "open" : "resolved");
     // Only a newly opened thread switches the tab; later pushes must not fight the reader.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [activeId]);
 
   return (

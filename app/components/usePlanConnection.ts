@@ -88,6 +88,9 @@ export function usePlanConnection(planId: string, me: PresenceUser) {
       doc.destroy();
       setConnection(null);
     };
+    // One connection per plan and person: a new presence record for the same person (a
+    // re-render) must not tear the document down and reconnect.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [planId, me.id]);
 
   return { connection, status, synced, problem };
