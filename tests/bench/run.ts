@@ -11,6 +11,8 @@ import { measureCellTyping } from "./cell-typing";
 import { measureColdOpen } from "./cold-open";
 import { measureExportLoad } from "./export-load";
 import { measureRelayWindow, measureWriteAmplification } from "./durability";
+import { createGeneratedPlan } from "./generated-plan";
+import { measurePageOpen } from "./page-open";
 import { measurePageRender } from "./page-render";
 import { measurePdfExport } from "./pdf-export";
 import { measurePlanMemory } from "./plan-memory";
@@ -214,18 +216,18 @@ try {
   }
 
   if (wanted("cells")) {
-    const typing = await measureCellTyping(coplan, 20);
+    const typing = await measureCellTyping(coplan, 100);
     raw.cells = typing;
     rows.push(
       latencyRow(
-        "keystroke to another browser page, narrative (reference), 20 keystrokes",
+        "keystroke to another browser page, narrative (reference), 100 keystrokes",
         COPLAN,
         ofSamples(typing.narrative),
       ),
     );
     rows.push(
       latencyRow(
-        "keystroke to another browser page, table cell (Y.Text), 20 keystrokes",
+        "keystroke to another browser page, table cell (Y.Text), 100 keystrokes",
         COPLAN,
         ofSamples(typing.cell),
         {
@@ -272,6 +274,30 @@ try {
         },
       ),
     );
+  }
+
+  if (wanted("open")) {
+    const bigPlan = await createGeneratedPlan(coplan, 200, 22);
+    const opens = await measurePageOpen(coplan, [coplan.room, bigPlan], 5);
+    raw.open = opens;
+    const [reference] = opens;
+    for (const open of opens) {
+      const label =
+        open === reference
+          ? "the plans list (reference)"
+          : open.path.endsWith(bigPlan)
+            ? "a 200-page plan"
+            : "the demo plan";
+      rows.push({
+        benchmark: `browser: open ${label} in a fresh profile, 5 runs: p50 from navigation to the first editor usable (the list: its load event)`,
+        server: COPLAN,
+        "p50 ms": round(percentile(open.firstEditorMs, 50)),
+        figure:
+          open === reference
+            ? `load event; ${round(open.scriptGzipBytes / 1024)} KiB of JS (gzip)`
+            : `every section ${round(percentile(open.allSectionsMs, 50))} ms p50 (${ratio(percentile(open.allSectionsMs, 50), percentile(reference!.allSectionsMs, 50))} the reference); ${round(open.scriptGzipBytes / 1024)} KiB of JS (gzip, ${ratio(open.scriptGzipBytes, reference!.scriptGzipBytes)} the reference; goal 250)`,
+      });
+    }
   }
 
   if (wanted("page")) {
