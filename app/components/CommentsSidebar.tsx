@@ -1,5 +1,6 @@
 import { useEffect, useRef, useState, type FormEvent } from "react";
-import { COMMENT_MAX_LENGTH, type CommentAnchor } from "~/shared/comment-input";
+import type { CommentAnchor } from "~/shared/comment-input";
+import { COMMENT_MAX_LENGTH } from "~/shared/comment-limits";
 import { formatDateTime } from "~/shared/dates";
 import { canEdit, type Role } from "~/shared/permissions";
 import type { CommentView } from "~/shared/plan-events";

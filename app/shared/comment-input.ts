@@ -1,7 +1,5 @@
 import { z } from "zod";
-
-export const COMMENT_MAX_LENGTH = 4000;
-
+import { COMMENT_MAX_LENGTH } from "./comment-limits";
 const body = z
   .string({ error: "body is required" })
   .trim()
