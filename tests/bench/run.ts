@@ -7,6 +7,7 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { parseArgs } from "node:util";
+import { measureCapacityModel } from "./capacity-model";
 import { measureCellTyping } from "./cell-typing";
 import { measureColdOpen } from "./cold-open";
 import { measureExportLoad } from "./export-load";
@@ -38,6 +39,7 @@ const { values } = parseArgs({
     capacity: { type: "string", default: "50,100,150,200,300,400,500,600,800" },
     "durability-seconds": { type: "string", default: "60" },
     plans: { type: "string", default: "100" },
+    "model-clients": { type: "string", default: "50,100,150,200" },
     only: { type: "string" },
   },
 });
@@ -123,6 +125,27 @@ try {
       });
     }
     raw.capacity = capacities;
+  }
+
+  if (wanted("capacity-model")) {
+    const model = await measureCapacityModel(values["model-clients"].split(",").map(Number), seconds);
+    raw.capacityModel = model;
+    for (const step of model.steps) {
+      rows.push({
+        benchmark: `capacity model: server CPU under ${step.clients} clients (fresh server, profiled)`,
+        server: COPLAN,
+        "p99 ms": round(step.p99Ms),
+        figure: `${round(step.cpuPerSecond * 100)}% of a core for ${Math.round(step.relayedPerSecond)} relayed messages/s; top: ${step.hotspots
+          .slice(0, 3)
+          .map((h) => `${h.name.split(" ")[0]} ${round(h.share * 100)}%`)
+          .join(", ")}`,
+      });
+    }
+    rows.push({
+      benchmark: `capacity model: cpu = c + a x clients + b x relayed messages, fitted without the ${model.check.clients}-client step`,
+      server: COPLAN,
+      figure: `c ${round(model.fixed * 100)}% of a core, a ${round(model.perClient * 1e6)} us/client/s, b ${round(model.perRelayed * 1e6)} us/relayed message; predicts ${round(model.check.predicted * 100)}% of a core at ${model.check.clients} clients, measured ${round(model.check.measured * 100)}% (${ratio(model.check.predicted, model.check.measured)}); one plan (one event loop) holds ${model.clientsPerPlan} clients at ${model.utilisation * 100}% of a core`,
+    });
   }
 
   if (wanted("durability")) {

@@ -47,7 +47,7 @@ export const HOCUSPOCUS = "Hocuspocus";
 
 /** Coplan as users run it: auth, durable SQLite persistence, the demo plan. */
 export async function startCoplan(
-  options: { databasePath?: string; env?: Record<string, string> } = {},
+  options: { databasePath?: string; env?: Record<string, string>; nodeArgs?: string[] } = {},
 ): Promise<BenchServer> {
   // Hundreds of clients of one user from one address, and a hundred generated plans.
   const loadTest = {

@@ -25,10 +25,10 @@ export function tempDatabasePath(): string {
  * port, and resolves once it is listening.
  */
 export function startServer(
-  options: { databasePath?: string; port?: number; env?: Record<string, string> } = {},
+  options: { databasePath?: string; port?: number; env?: Record<string, string>; nodeArgs?: string[] } = {},
 ): Promise<RunningServer> {
   const databasePath = options.databasePath ?? tempDatabasePath();
-  const child = spawn(process.execPath, ["--import", "tsx", "server/index.ts"], {
+  const child = spawn(process.execPath, [...(options.nodeArgs ?? []), "--import", "tsx", "server/index.ts"], {
     cwd: ROOT,
     env: {
       ...process.env,

@@ -77,6 +77,7 @@ async function run(seconds: number, warmupSeconds: number) {
   const sent: [string, number][] = [];
   const received: Record<string, number[]> = {};
   let sentBytes = 0;
+  let actions = 0;
   const listeners = clients.map(({ client }) => {
     const onUpdate = (update: Uint8Array, origin: unknown) => {
       const at = now();
@@ -99,7 +100,7 @@ async function run(seconds: number, warmupSeconds: number) {
   let letter = 0;
   for (const c of clients) {
     const interval = c.spec.role === "typer" ? TYPING_INTERVAL_MS : CURSOR_INTERVAL_MS;
-    const act =
+    const move =
       c.spec.role === "typer"
         ? () => {
             const { doc } = c.client;
@@ -112,6 +113,10 @@ async function run(seconds: number, warmupSeconds: number) {
             const offset = Math.floor(Math.random() * 400);
             c.client.awareness.setLocalStateField("cursor", { anchor: offset, head: offset + (offset % 7) });
           };
+    const act = () => {
+      actions++;
+      move();
+    };
     // Spread the clients' phases so their actions do not all land in the same instant.
     const phase = setTimeout(() => timers.push(setInterval(act, interval)), Math.random() * interval);
     timers.push(phase);
@@ -131,6 +136,7 @@ async function run(seconds: number, warmupSeconds: number) {
   return {
     sent,
     sentBytes,
+    actions,
     received,
     clients: clients.length,
     cpuShare: (cpu.user + cpu.system) / 1000 / wall,

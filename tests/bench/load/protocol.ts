@@ -28,6 +28,8 @@ export interface LoadProcessResult {
   sent: [string, number][];
   /** Bytes of the Yjs updates this process's clients made after the warm-up. */
   sentBytes: number;
+  /** Messages (keystrokes and cursor moves) this process's clients sent over the whole run. */
+  actions: number;
   /** For each edit key seen after the warm-up, when each client of this process received it. */
   received: Record<string, number[]>;
   /** Clients in this process, so the parent knows how many receipts to expect. */

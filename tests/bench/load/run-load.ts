@@ -20,6 +20,8 @@ export interface LoadOptions {
   warmupSeconds?: number;
   /** How many of the clients type; a tenth of them (at least one) unless given. */
   typers?: number;
+  /** Told when the clients, all connected, start acting and when every process has reported. */
+  onRun?: (phase: "start" | "end") => void;
 }
 
 export interface LoadResult {
@@ -31,6 +33,8 @@ export interface LoadResult {
   missing: number;
   /** Bytes of the Yjs updates the typers made. */
   sentBytes: number;
+  /** Messages every client sent over the whole run, warm-up included. */
+  actions: number;
   processes: { clients: number; cpuShare: number; loopDelayP99Ms: number }[];
   /** Largest clock difference between this process and a load process, ms (IPC-bounded). */
   clockSkewMs: number;
@@ -66,11 +70,13 @@ export async function runLoad(target: ServerTarget, options: LoadOptions): Promi
     );
     let clockSkewMs = 0;
     for (const child of children) clockSkewMs = Math.max(clockSkewMs, await child.clockSkew());
+    options.onRun?.("start");
     const results = await Promise.all(
       children.map((child) =>
         child.request({ type: "run", seconds: options.seconds, warmupSeconds: options.warmupSeconds ?? 1 }, "result"),
       ),
     );
+    options.onRun?.("end");
     return summarise(
       results.map((r) => r.result),
       options.clients,
@@ -104,6 +110,7 @@ function summarise(results: LoadProcessResult[], clients: number, clockSkewMs: n
     expected,
     missing: expected - latencies.length,
     sentBytes: results.reduce((sum, r) => sum + r.sentBytes, 0),
+    actions: results.reduce((sum, r) => sum + r.actions, 0),
     processes: results.map(({ clients, cpuShare, loopDelayP99Ms }) => ({ clients, cpuShare, loopDelayP99Ms })),
     clockSkewMs,
   };
