@@ -9,6 +9,7 @@ import { resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { measureCapacityModel } from "./capacity-model";
 import { measureCellTyping } from "./cell-typing";
+import { measureCommitLatency } from "./commit-latency";
 import { measureColdOpen } from "./cold-open";
 import { measureExportLoad } from "./export-load";
 import { measureRelayWindow, measureWriteAmplification } from "./durability";
@@ -108,6 +109,17 @@ try {
         results,
       );
       all.push(...results);
+      const stock = results.find((r) => r.server === STOCK);
+      const coplanResult = results.find((r) => r.server === COPLAN);
+      if (stock && coplanResult) {
+        const commit = percentile(measureCommitLatency(500), 50);
+        rows.push({
+          benchmark: `propagation, ${clients} clients: the floor for a server that stores before it relays`,
+          server: COPLAN,
+          "p50 ms": round(stock.p50 + commit),
+          figure: `stock p50 ${round(stock.p50)} ms + one durable commit p50 ${round(commit)} ms (measured after the run); Coplan p50 ${round(coplanResult.p50)} ms is ${ratio(coplanResult.p50, stock.p50 + commit)} the floor`,
+        });
+      }
     }
     raw.propagation = all;
   }
