@@ -1,4 +1,4 @@
-import type * as Y from "yjs";
+import * as Y from "yjs";
 import type { Role } from "../../app/shared/permissions";
 import type { Plan } from "../../db/schema";
 import { CloseCode } from "./close-codes.server";
@@ -103,6 +103,26 @@ export class RoomRegistry {
     if (room.peerCount === 0) this.scheduleUnload(room);
     room.flush();
     return read(room.doc);
+  }
+
+  /**
+   * Like `read`, but a plan that is not loaded stays so: it is read from the store into a
+   * document of its own, thrown away after. For views across many plans, where loading each
+   * one (with its features) would cost more than reading it.
+   */
+  peek<T>(planId: string, read: (doc: Y.Doc) => T): T {
+    const room = this.rooms.get(planId);
+    if (room && !room.isBroken()) {
+      room.flush();
+      return read(room.doc);
+    }
+    const doc = new Y.Doc({ gc: true });
+    try {
+      Y.applyUpdate(doc, this.store.load(planId).state);
+      return read(doc);
+    } finally {
+      doc.destroy();
+    }
   }
 
   /** Stores a snapshot of every loaded plan and closes all their connections. */
