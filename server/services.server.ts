@@ -29,6 +29,7 @@ import { SearchService } from "./search/search-service.server";
 import { SearchRoomExtension } from "./search/search-room.server";
 import { indexUnindexedPlans } from "./search/search-backfill.server";
 import { PortfolioService } from "./portfolio/portfolio-service.server";
+import { PortfolioFeed } from "./portfolio/portfolio-feed.server";
 
 export const TEMPLATES_DIR = resolve(dirname(fileURLToPath(import.meta.url)), "../plan-templates");
 
@@ -69,6 +70,7 @@ export function createServices(env: Env) {
   const comments = new CommentService(db, rooms, members);
   rooms.use(new CommentRoomExtension(comments));
   const portfolio = new PortfolioService(db, rooms, signoffs, comments, search);
+  const portfolioFeed = new PortfolioFeed(db, rooms);
   const exports = new PlanExportService(
     db,
     rooms,
@@ -97,11 +99,13 @@ export function createServices(env: Env) {
     exports,
     search,
     portfolio,
+    portfolioFeed,
     createLimits: new CreateLimits(env.CREATE_RATE_LIMITS),
     audit: { forPlan: (planId: string) => planAuditLog(db, planId) },
     close() {
       void exports.close();
       searchBackfill.stop();
+      portfolioFeed.closeAll();
       rooms.closeAll();
       closeDatabase(db);
     },

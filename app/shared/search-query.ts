@@ -54,3 +54,18 @@ export function ftsMatchExpression(terms: readonly SearchTerm[]): string {
 export function highlightWords(terms: readonly SearchTerm[]): string[] {
   return [...new Set(terms.flatMap((term) => term.words))];
 }
+
+/**
+ * Where the words occur in `text`, as [start, end) offsets in order: each word matches at the
+ * start of a word, in any case, and may run on ("budget" marks the start of "budgets"), close
+ * to how search's stemming finds them.
+ */
+export function wordMatches(text: string, words: readonly string[]): [number, number][] {
+  if (words.length === 0) return [];
+  const alternatives = [...words]
+    .sort((a, b) => b.length - a.length)
+    .map((word) => word.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"))
+    .join("|");
+  const pattern = new RegExp(`(?<![\\p{L}\\p{N}])(?:${alternatives})`, "giu");
+  return [...text.matchAll(pattern)].map((match) => [match.index, match.index + match[0].length]);
+}

@@ -38,6 +38,7 @@ export class RoomRegistry {
   private readonly extensions: RoomExtension[] = [];
   private readonly detachers = new Map<PlanRoom, (() => void)[]>();
   private readonly peersBySession = new Map<string, Set<Peer>>();
+  private readonly publishListeners = new Set<(planId: string, event: PlanEvent) => void>();
 
   constructor(
     private readonly store: DocStore,
@@ -78,9 +79,17 @@ export class RoomRegistry {
     this.extensions.push(extension);
   }
 
-  /** Sends an event to the plan's subscribed clients, if it is loaded. */
+  /** Sends an event to the plan's subscribed clients, if it is loaded, and to every listener. */
   publish(planId: string, event: PlanEvent): void {
     this.rooms.get(planId)?.publish(event);
+    for (const listener of this.publishListeners) listener(planId, event);
+  }
+
+  /** Tells `listener` of every plan event published from now on; answers how to stop. */
+  onPublish(listener: (planId: string, event: PlanEvent) => void): () => void {
+    const guardedListener = guarded("telling a listener of a plan event", listener);
+    this.publishListeners.add(guardedListener);
+    return () => this.publishListeners.delete(guardedListener);
   }
 
   /** Applies a membership change to the plan's open connections, if it is loaded. */

@@ -180,6 +180,62 @@ describe("the portfolio", () => {
   });
 });
 
+/** Reads `GET /api/portfolio/events` as `as`, collecting the ids of the plans it names. */
+async function followPortfolio(as: string) {
+  const controller = new AbortController();
+  const response = await fetch(`${server.url}/api/portfolio/events`, {
+    headers: { cookie: server.cookie(as) },
+    signal: controller.signal,
+  });
+  expect(response.status).toBe(200);
+  expect(response.headers.get("content-type")).toContain("text/event-stream");
+  const planIds: string[] = [];
+  const reader = response.body!.pipeThrough(new TextDecoderStream()).getReader();
+  void (async () => {
+    let buffered = "";
+    for (;;) {
+      const { done, value } = await reader.read().catch(() => ({ done: true, value: undefined }));
+      if (done) return;
+      buffered += value;
+      const events = buffered.split("\n\n");
+      buffered = events.pop()!;
+      for (const event of events) {
+        const data = /^event: plan\ndata: (.*)$/m.exec(event);
+        if (data) planIds.push((JSON.parse(data[1]!) as { planId: string }).planId);
+      }
+    }
+  })();
+  return { planIds, close: () => controller.abort() };
+}
+
+describe("the portfolio's live feed", () => {
+  it("tells members of a plan of its sign-offs and comments, and nobody else", async () => {
+    const id = await newPlan("Followed plan");
+    const member = await followPortfolio(LOCAL);
+    const outsider = await followPortfolio(OUTSIDER);
+    try {
+      expect((await signOff(server.url, id, "customer-insight", server.cookie(LOCAL))).status).toBe(201);
+      await waitFor(() => member.planIds.includes(id), 5000, "the sign-off event");
+      await send("POST", `/api/plans/${id}/comments`, WHITEHALL, { sectionKey: "governance", body: "Noted." });
+      await waitFor(() => member.planIds.filter((planId) => planId === id).length >= 2, 5000, "the comment event");
+      // The outsider's stream is open and works: a plan of theirs gets through after the others.
+      const theirs = (
+        await send("POST", "/api/plans", OUTSIDER, {
+          templateId: "single-budget-for-a-place",
+          title: "Theirs",
+          area: "Poole",
+        })
+      ).body.id as string;
+      await send("POST", `/api/plans/${theirs}/comments`, OUTSIDER, { sectionKey: "governance", body: "Mine." });
+      await waitFor(() => outsider.planIds.includes(theirs), 5000, "the outsider's own plan event");
+      expect(outsider.planIds).not.toContain(id);
+    } finally {
+      member.close();
+      outsider.close();
+    }
+  });
+});
+
 describe("who sees a plan in the portfolio and in search", () => {
   it("a non-member never sees it; a removed member loses it at once", async () => {
     const id = await newPlan("Quarrybank confidential plan");

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { ftsMatchExpression, highlightWords, parseSearchQuery } from "../../app/shared/search-query";
+import { ftsMatchExpression, highlightWords, parseSearchQuery, wordMatches } from "../../app/shared/search-query";
 
 const parse = (query: string) => {
   const parsed = parseSearchQuery(query);
@@ -32,5 +32,21 @@ describe("reading a search query", () => {
 
   it("reads letters of every script and gives the words to highlight once each", () => {
     expect(highlightWords(parse('Café "café ŁÓDŹ" 2012'))).toEqual(["café", "łódź", "2012"]);
+  });
+});
+
+describe("finding the words in a text", () => {
+  it("matches at word starts, in any case, longest word first", () => {
+    expect(wordMatches("Budgets and the budget; rebudget", ["budget"])).toEqual([
+      [0, 6],
+      [16, 22],
+    ]);
+    expect(wordMatches("Shadow budget", ["shadow", "sha"])).toEqual([[0, 6]]);
+  });
+
+  it("treats the words as text, not patterns", () => {
+    expect(wordMatches("a (b) cxx", ["c.*"])).toEqual([]);
+    expect(wordMatches("a (b) c.*", ["c.*"])).toEqual([[6, 9]]);
+    expect(wordMatches("anything", [])).toEqual([]);
   });
 });
