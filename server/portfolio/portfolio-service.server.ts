@@ -1,7 +1,8 @@
+import { inArray, sql } from "drizzle-orm";
 import { sectionData } from "../plans/plan-content.server";
 import { isOverdueMilestone, sideProgress, ukToday, type PortfolioRow } from "../../app/shared/portfolio";
 import type { Db } from "../../db/client.server";
-import type { Plan } from "../../db/schema";
+import { planSnapshots, planUpdates, plans as planTable, type Plan } from "../../db/schema";
 import type { RoomRegistry } from "../collab/rooms.server";
 import type { CommentService } from "../comments/comment-service.server";
 import { visiblePlans, type Viewer } from "../plans/visible-plans.server";
@@ -14,13 +15,24 @@ import type { SignoffService } from "../signoffs/signoff-service.server";
  * plan's document, open threads from the comment service, milestones from the timescales data.
  */
 export class PortfolioService {
+  /**
+   * The figures read from each plan's document, with the document version and day they hold
+   * for: reading 1,000 documents for every request would take seconds. A sign-off change
+   * (published as a plan event) drops the plan's entry.
+   */
+  private readonly fromDocuments = new Map<string, { version: number; today: string; figures: DocumentFigures }>();
+
   constructor(
     private readonly db: Db,
     private readonly rooms: RoomRegistry,
     private readonly signoffs: SignoffService,
     private readonly comments: CommentService,
     private readonly search: SearchService,
-  ) {}
+  ) {
+    rooms.onPublish((planId, event) => {
+      if (event.type === "signoffs") this.fromDocuments.delete(planId);
+    });
+  }
 
   list(viewer: Viewer, now = new Date()): PortfolioRow[] {
     const plans = visiblePlans(this.db, viewer);
@@ -28,28 +40,58 @@ export class PortfolioService {
     const openComments = this.comments.openThreadCounts(ids);
     const lastEdits = this.search.lastEdits(ids);
     const today = ukToday(now);
-    return plans.map((plan) => {
-      const { signoff, overdueMilestones } = this.rooms.peek(plan.id, (doc) => ({
-        signoff: this.signoffs.view(plan, doc),
-        overdueMilestones: overdueMilestonesOf(plan, (key) => sectionData(doc, key), today),
-      }));
+    const versions = this.documentVersions(ids);
+    return plans.map((plan) => ({
+      id: plan.id,
+      title: plan.title,
+      area: plan.area,
+      templateId: plan.templateId,
+      templateTitle: plan.template.title,
+      ...this.documentFigures(plan, versions.get(plan.id) ?? 0, today),
+      openComments: openComments.get(plan.id) ?? 0,
+      updatedAt: (lastEdits.get(plan.id) ?? plan.createdAt).toISOString(),
+    }));
+  }
+
+  private documentFigures(plan: Plan, version: number, today: string): DocumentFigures {
+    const cached = this.fromDocuments.get(plan.id);
+    if (cached && cached.version === version && cached.today === today) return cached.figures;
+    const figures = this.rooms.peek(plan.id, (doc) => {
+      const signoff = this.signoffs.view(plan, doc);
       const sections = Object.values(signoff.sections);
       return {
-        id: plan.id,
-        title: plan.title,
-        area: plan.area,
-        templateId: plan.templateId,
-        templateTitle: plan.template.title,
         status: signoff.status,
         sides: sideProgress(sections),
         stale: sections.filter((section) => section.state === "stale").length,
-        openComments: openComments.get(plan.id) ?? 0,
-        overdueMilestones,
-        updatedAt: (lastEdits.get(plan.id) ?? plan.createdAt).toISOString(),
+        overdueMilestones: overdueMilestonesOf(plan, (key) => sectionData(doc, key), today),
       };
     });
+    this.fromDocuments.set(plan.id, { version, today, figures });
+    return figures;
+  }
+
+  /**
+   * The id of each plan's newest stored update (update ids count on past compaction, so a
+   * changed document always has a higher one). Loaded plans store each turn's edits at its end.
+   */
+  private documentVersions(planIds: readonly string[]): Map<string, number> {
+    if (planIds.length === 0) return new Map();
+    const rows = this.db
+      .select({
+        planId: planTable.id,
+        version: sql<number>`max(
+          coalesce((select max(${planUpdates.seq}) from ${planUpdates} where ${planUpdates.planId} = ${planTable.id}), 0),
+          coalesce((select max(${planSnapshots.upToUpdateId}) from ${planSnapshots} where ${planSnapshots.planId} = ${planTable.id}), 0)
+        )`,
+      })
+      .from(planTable)
+      .where(inArray(planTable.id, [...planIds]))
+      .all();
+    return new Map(rows.map((row) => [row.planId, row.version]));
   }
 }
+
+type DocumentFigures = Pick<PortfolioRow, "status" | "sides" | "stale" | "overdueMilestones">;
 
 function overdueMilestonesOf(plan: Plan, dataOf: (key: string) => Record<string, unknown>, today: string): number {
   let count = 0;

@@ -172,6 +172,23 @@ describe("the portfolio", () => {
     const staleRow = rows.find((candidate) => candidate.id === stale)!;
     expect(staleRow.overdueMilestones).toBe(1);
     expect(rows.find((candidate) => candidate.id === partial)!.openComments).toBe(1);
+
+    // Read again after changes: what was read before is not shown again.
+    expect((await signOff(server.url, untouched, "governance", server.cookie(LOCAL))).status).toBe(201);
+    const signed = (await portfolio(OWNER)).find((candidate) => candidate.id === untouched);
+    expect(signed).toMatchObject(await expectedRow(untouched));
+    expect(signed).toMatchObject({ sides: { local: { signed: 1 } } });
+    const untouchedDoc = await editor(untouched);
+    addRow(untouchedDoc, "timescales", "milestones", { milestone: "Now late", due: "2012-01-01", status: "at-risk" });
+    appendParagraph(untouchedDoc, "governance", "Edited after its sign-off.");
+    await waitFor(
+      async () => (await expectedRow(untouched)).stale === 1,
+      10_000,
+      "the governance sign-off to turn stale",
+    );
+    const again = (await portfolio(OWNER)).find((candidate) => candidate.id === untouched);
+    expect(again).toMatchObject(await expectedRow(untouched));
+    expect(again).toMatchObject({ stale: 1, overdueMilestones: 1 });
   });
 
   it("asks for a session", async () => {
