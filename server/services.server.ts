@@ -70,7 +70,7 @@ export function createServices(env: Env) {
   const comments = new CommentService(db, rooms, members);
   rooms.use(new CommentRoomExtension(comments));
   const portfolio = new PortfolioService(db, rooms, signoffs, comments, search);
-  const portfolioFeed = new PortfolioFeed(db, rooms);
+  const portfolioFeed = new PortfolioFeed(db, rooms, search);
   const exports = new PlanExportService(
     db,
     rooms,

@@ -3,14 +3,16 @@ import type { Db } from "../../db/client.server";
 import { planMembers } from "../../db/schema";
 import type { RoomRegistry } from "../collab/rooms.server";
 import type { Viewer } from "../plans/visible-plans.server";
+import type { SearchService } from "../search/search-service.server";
+import { guarded } from "../collab/guard.server";
 
 /** How often an idle stream carries a comment, so proxies and browsers keep it open. */
 const HEARTBEAT_MS = 25_000;
 
 /**
  * Server-sent events for open portfolio pages: each sign-off or comment change on a plan the
- * viewer may read sends `event: plan` with the plan's id, and the page fetches the portfolio
- * again. Whether the viewer may read the plan is checked when the event is sent, so a removed
+ * viewer may read, and each indexing of its edited words, sends `event: plan` with the plan's
+ * id, and the page fetches the portfolio again. Whether the viewer may read the plan is checked when the event is sent, so a removed
  * member is told nothing more about it.
  */
 export class PortfolioFeed {
@@ -19,10 +21,13 @@ export class PortfolioFeed {
   constructor(
     private readonly db: Db,
     rooms: RoomRegistry,
+    search: SearchService,
   ) {
-    rooms.onPublish((planId) => {
+    const tell = guarded("telling open portfolios of a changed plan", (planId: string) => {
       for (const stream of this.streams) if (this.mayRead(stream.viewer, planId)) stream.send(planId);
     });
+    rooms.onPublish(tell);
+    search.onIndexed(tell);
   }
 
   /** An event stream for the viewer, open until `signal` aborts. */

@@ -28,7 +28,14 @@ const SNIPPET_TOKENS = 16;
  * plan takes it out of one's results at once, whatever the index holds.
  */
 export class SearchService {
+  private readonly indexedListeners = new Set<(planId: string) => void>();
+
   constructor(private readonly db: Db) {}
+
+  /** Tells `listener` of each plan whose indexed words changed. */
+  onIndexed(listener: (planId: string) => void): void {
+    this.indexedListeners.add(listener);
+  }
 
   /**
    * Brings the plan's rows up to date with `doc`: only the sections given (all by default),
@@ -41,7 +48,7 @@ export class SearchService {
         .filter((section) => !sectionKeys || sectionKeys.has(section.key))
         .map((section) => ({ sectionKey: section.key, title: section.title, body: sectionSearchText(doc, section) })),
     ];
-    return this.db.transaction((tx) => {
+    const written = this.db.transaction((tx) => {
       const stored = new Map(
         tx
           .select({ sectionKey: searchDocuments.sectionKey, title: searchDocuments.title, body: searchDocuments.body })
@@ -73,6 +80,8 @@ export class SearchService {
       }
       return written;
     });
+    if (written > 0) for (const listener of this.indexedListeners) listener(plan.id);
+    return written;
   }
 
   /** Plans that have no rows yet (made before the index existed): at most `limit` of them. */

@@ -226,7 +226,7 @@ async function followPortfolio(as: string) {
 }
 
 describe("the portfolio's live feed", () => {
-  it("tells members of a plan of its sign-offs and comments, and nobody else", async () => {
+  it("tells members of a plan of its sign-offs, comments and edits, and nobody else", async () => {
     const id = await newPlan("Followed plan");
     const member = await followPortfolio(LOCAL);
     const outsider = await followPortfolio(OUTSIDER);
@@ -235,6 +235,12 @@ describe("the portfolio's live feed", () => {
       await waitFor(() => member.planIds.includes(id), 5000, "the sign-off event");
       await send("POST", `/api/plans/${id}/comments`, WHITEHALL, { sectionKey: "governance", body: "Noted." });
       await waitFor(() => member.planIds.filter((planId) => planId === id).length >= 2, 5000, "the comment event");
+      appendParagraph(await editor(id), "outcomes", "Words typed later.");
+      await waitFor(
+        () => member.planIds.filter((planId) => planId === id).length >= 3,
+        INDEX_LAG_BOUND_MS + 3000,
+        "the edit's event, once its words are indexed",
+      );
       // The outsider's stream is open and works: a plan of theirs gets through after the others.
       const theirs = (
         await send("POST", "/api/plans", OUTSIDER, {
