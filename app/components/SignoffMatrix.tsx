@@ -20,7 +20,7 @@ const STATE_LABEL: Record<string, string> = {
 
 /**
  * Each section of a plan against each side: whether that side must sign it, who signed and
- * when, read from the plan's own API. `version` changes when the plan does, to read it again.
+ * when, read from `GET /api/portfolio/:id`. `version` changes when the plan does, to read it again.
  */
 export function SignoffMatrix({ planId, version }: { planId: string; version: number }) {
   const [sections, setSections] = useState<MatrixSection[] | null>(null);
@@ -28,7 +28,7 @@ export function SignoffMatrix({ planId, version }: { planId: string; version: nu
 
   useEffect(() => {
     let cancelled = false;
-    fetch(`/api/plans/${planId}`)
+    fetch(`/api/portfolio/${planId}`)
       .then(async (response) => {
         if (!response.ok) throw new Error(((await response.json()) as { error: string }).error);
         return (await response.json()) as { sections: MatrixSection[] };

@@ -1,4 +1,4 @@
-import { asc, eq } from "drizzle-orm";
+import { and, asc, eq } from "drizzle-orm";
 import type { Db } from "../../db/client.server";
 import { planMembers, plans, type Plan } from "../../db/schema";
 
@@ -22,4 +22,15 @@ export function visiblePlans(db: Db, viewer: Viewer): Plan[] {
     .orderBy(asc(plans.createdAt))
     .all()
     .map((row) => row.plan);
+}
+
+/** The plan, if the viewer may read it. */
+export function visiblePlan(db: Db, viewer: Viewer, planId: string): Plan | undefined {
+  if (viewer.isAdmin) return db.select().from(plans).where(eq(plans.id, planId)).get();
+  return db
+    .select({ plan: plans })
+    .from(planMembers)
+    .innerJoin(plans, eq(plans.id, planMembers.planId))
+    .where(and(eq(planMembers.planId, planId), eq(planMembers.userId, viewer.id)))
+    .get()?.plan;
 }

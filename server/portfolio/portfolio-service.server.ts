@@ -5,7 +5,7 @@ import type { Db } from "../../db/client.server";
 import { planSnapshots, planUpdates, plans as planTable, type Plan } from "../../db/schema";
 import type { RoomRegistry } from "../collab/rooms.server";
 import type { CommentService } from "../comments/comment-service.server";
-import { visiblePlans, type Viewer } from "../plans/visible-plans.server";
+import { visiblePlan, visiblePlans, type Viewer } from "../plans/visible-plans.server";
 import type { SearchService } from "../search/search-service.server";
 import type { SignoffService } from "../signoffs/signoff-service.server";
 
@@ -51,6 +51,27 @@ export class PortfolioService {
       openComments: openComments.get(plan.id) ?? 0,
       updatedAt: (lastEdits.get(plan.id) ?? plan.createdAt).toISOString(),
     }));
+  }
+
+  /**
+   * Each section of a plan the viewer may read, with its sign-off state and current records
+   * per side (the plan API's `signoff`), or null when they may not read it. Administrators see
+   * plans they are not members of, which the plan API would not show them.
+   */
+  sections(viewer: Viewer, planId: string) {
+    const plan = visiblePlan(this.db, viewer, planId);
+    if (!plan) return null;
+    const signoff = this.signoffs.current(plan);
+    return {
+      id: plan.id,
+      title: plan.title,
+      sections: plan.template.sections.map(({ key, title, signoff: requiredSides }) => ({
+        key,
+        title,
+        requiredSides,
+        signoff: { state: signoff.sections[key]!.state, records: signoff.sections[key]!.records },
+      })),
+    };
   }
 
   private documentFigures(plan: Plan, version: number, today: string): DocumentFigures {

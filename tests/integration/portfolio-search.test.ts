@@ -191,6 +191,23 @@ describe("the portfolio", () => {
     expect(again).toMatchObject({ stale: 1, overdueMilestones: 1 });
   });
 
+  it("gives each section's sign-off by side as the plan's API does, to those who may read the plan", async () => {
+    const id = await newPlan("Matrix plan");
+    expect((await signOff(server.url, id, "governance", server.cookie(WHITEHALL))).status).toBe(201);
+    const plan = (await getJson<PlanBody>(server.url, `/api/plans/${id}`, server.cookie(OWNER))).body;
+    const { status, body } = await getJson<{ sections: unknown[] }>(
+      server.url,
+      `/api/portfolio/${id}`,
+      server.cookie(LOCAL),
+    );
+    expect(status).toBe(200);
+    expect(body.sections).toEqual(
+      plan.sections.map(({ key, requiredSides, signoff }) => expect.objectContaining({ key, requiredSides, signoff })),
+    );
+    expect((await getJson(server.url, `/api/portfolio/${id}`, server.cookie(OUTSIDER))).status).toBe(404);
+    expect((await getJson(server.url, "/api/portfolio/no-such-plan", server.cookie(OWNER))).status).toBe(404);
+  });
+
   it("asks for a session", async () => {
     expect((await getJson(server.url, "/api/portfolio")).status).toBe(401);
     expect((await getJson(server.url, "/api/search?q=plan")).status).toBe(401);
