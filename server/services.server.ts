@@ -27,7 +27,7 @@ import { TemplateCatalog } from "./templates/template-catalog.server";
 import { loadTemplates } from "./templates/template-files.server";
 import { SearchService } from "./search/search-service.server";
 import { SearchRoomExtension } from "./search/search-room.server";
-import { indexUnindexedPlans } from "./search/search-backfill.server";
+import { indexPlansInBackground } from "./search/search-backfill.server";
 import { PortfolioService } from "./portfolio/portfolio-service.server";
 import { PortfolioFeed } from "./portfolio/portfolio-feed.server";
 
@@ -64,7 +64,8 @@ export function createServices(env: Env) {
   rooms.use(new SignoffRoomExtension(signoffs, STALE_CHECK_DELAY_MS));
   const search = new SearchService(db);
   rooms.use(new SearchRoomExtension(search, SEARCH_INDEX_TIMING));
-  const searchBackfill = indexUnindexedPlans(search, rooms);
+  const searchBackfill = indexPlansInBackground(search, rooms, !search.wasClosedCleanly());
+  search.markClosedCleanly(false);
   const plans = new PlanService(db, store, rooms, templates, signoffs, (plan, doc) => search.indexPlan(plan, doc));
   const members = new MemberService(db, (planId, userId, role) => rooms.updateAccess(planId, userId, role));
   const comments = new CommentService(db, rooms, members);
@@ -107,6 +108,8 @@ export function createServices(env: Env) {
       searchBackfill.stop();
       portfolioFeed.closeAll();
       rooms.closeAll();
+      // Unloading every plan (above) indexed its last edits.
+      search.markClosedCleanly(true);
       closeDatabase(db);
     },
   };

@@ -5,23 +5,25 @@ import type { SearchService } from "./search-service.server";
 const BATCH = 20;
 
 /**
- * Indexes, a few at a time between other work, the plans that have no rows in the index yet
- * (those made before it existed). A plan that fails is logged and skipped.
+ * Brings the index up to date with the stored plans, a few at a time between other work: the
+ * plans with no rows yet (made before the index existed), or, after a crash (edits stored but
+ * not yet indexed), every plan, comparing each with its rows. A plan that fails is logged and
+ * skipped.
  */
-export function indexUnindexedPlans(search: SearchService, rooms: RoomRegistry): { stop(): void } {
-  const failed = new Set<string>();
+export function indexPlansInBackground(search: SearchService, rooms: RoomRegistry, all: boolean): { stop(): void } {
+  let after = 0;
   let timer: NodeJS.Immediate | null = null;
-  const step = guarded("indexing plans made before the search index", () => {
-    const batch = search.unindexedPlans(BATCH + failed.size).filter((plan) => !failed.has(plan.id));
-    for (const plan of batch) {
+  const step = guarded("bringing the search index up to date", () => {
+    const batch = search.plansToIndex(after, BATCH, all);
+    for (const { rowid, plan } of batch) {
+      after = rowid;
       try {
-        rooms.peek(plan.id, (doc) => search.indexPlan(plan, doc, undefined, plan.createdAt));
+        rooms.peek(plan.id, (doc) => search.indexPlan(plan, doc, undefined, all ? new Date() : plan.createdAt));
       } catch (error) {
-        failed.add(plan.id);
         console.error(`[search] could not index plan ${plan.id}`, error);
       }
     }
-    timer = batch.length > 0 ? setImmediate(step) : null;
+    timer = batch.length === BATCH ? setImmediate(step) : null;
   });
   timer = setImmediate(step);
   return {

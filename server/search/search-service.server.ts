@@ -3,7 +3,7 @@ import type * as Y from "yjs";
 import { ftsMatchExpression, parseSearchQuery } from "../../app/shared/search-query";
 import { Refusal } from "../../app/shared/errors";
 import type { Db } from "../../db/client.server";
-import { plans, searchDocuments, type Plan } from "../../db/schema";
+import { plans, searchDocuments, settings, type Plan } from "../../db/schema";
 import type { Viewer } from "../plans/visible-plans.server";
 import { MATCH_END, MATCH_START, sectionSearchText } from "./search-text.server";
 
@@ -16,6 +16,8 @@ export interface SearchResult {
   /** HTML-escaped text around the match, each matched word in `<mark>`. */
   snippet: string;
 }
+
+const INDEX_CLEAN_KEY = "search_index_closed_cleanly";
 
 /** The row holding the plan's title and area. */
 const TITLE_ROW = "";
@@ -84,14 +86,35 @@ export class SearchService {
     return written;
   }
 
-  /** Plans that have no rows yet (made before the index existed): at most `limit` of them. */
-  unindexedPlans(limit: number): Plan[] {
+  /**
+   * Plans in creation order after `after` (a plan's rowid): only those with no rows yet (made
+   * before the index existed) unless `all`. At most `limit` of them, with the rowid to go on from.
+   */
+  plansToIndex(after: number, limit: number, all: boolean): { rowid: number; plan: Plan }[] {
+    const unindexed = sql`not exists (select 1 from ${searchDocuments} where ${searchDocuments.planId} = ${plans.id})`;
     return this.db
-      .select()
+      .select({ rowid: sql<number>`${plans}.rowid`, plan: plans })
       .from(plans)
-      .where(sql`not exists (select 1 from ${searchDocuments} where ${searchDocuments.planId} = ${plans.id})`)
+      .where(and(sql`${plans}.rowid > ${after}`, all ? undefined : unindexed))
+      .orderBy(sql`${plans}.rowid`)
       .limit(limit)
       .all();
+  }
+
+  /**
+   * Whether the process that last used the index closed it with every edit indexed. Set to
+   * false while a process runs and true when it closes cleanly, so a crash is seen at start.
+   */
+  wasClosedCleanly(): boolean {
+    return this.db.select().from(settings).where(eq(settings.key, INDEX_CLEAN_KEY)).get()?.value === "1";
+  }
+
+  markClosedCleanly(clean: boolean): void {
+    this.db
+      .insert(settings)
+      .values({ key: INDEX_CLEAN_KEY, value: clean ? "1" : "0" })
+      .onConflictDoUpdate({ target: settings.key, set: { value: clean ? "1" : "0" } })
+      .run();
   }
 
   /** When each plan's words last changed (its creation when they never did). */

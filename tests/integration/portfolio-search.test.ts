@@ -359,3 +359,26 @@ describe("search", () => {
     expect((await getJson(server.url, "/api/health")).status).toBe(200);
   });
 });
+
+describe("the index after a crash", () => {
+  it("catches up at start with edits that were stored but not yet indexed", async () => {
+    const id = await newPlan("Crash plan");
+    const writer = await editor(id);
+    const watcher = connectClient(server.url, id, server.cookie(LOCAL));
+    clients.push(watcher);
+    await waitForSync(watcher);
+    appendParagraph(writer, "governance", "Quixotic words typed just before the crash.");
+    // Relayed means stored; the index waits for the edits to pause, so it has not run yet.
+    await waitFor(
+      () => watcher.doc.getXmlFragment(sectionFragmentName("governance")).toString().includes("Quixotic"),
+      5000,
+      "the edit to be relayed",
+    );
+    await server.restart("SIGKILL");
+    await waitFor(
+      async () => (await search(OWNER, "quixotic")).body.some((result) => result.planId === id),
+      10_000,
+      "the words to be found after the restart",
+    );
+  });
+});
