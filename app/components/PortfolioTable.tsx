@@ -160,7 +160,7 @@ export function PortfolioTable({ rows }: { rows: PortfolioRow[] }) {
                       onClick={() => setOpen(open === row.id ? null : row.id)}
                     >
                       <span aria-hidden="true">{open === row.id ? "▾" : "▸"}</span>
-                      <span className="visually-hidden">Sections of </span>
+                      <span className="visually-hidden">Sections of {row.title}</span>
                     </button>
                     <Link to={`/plans/${row.id}`}>{row.title}</Link>
                   </th>
