@@ -220,3 +220,27 @@ export const comments = sqliteTable(
 );
 
 export type Comment = typeof comments.$inferSelect;
+
+/**
+ * What full-text search reads: one row per section of each plan with its words (the rich text
+ * and every table cell), and one with an empty `section_key` for the plan's title and area.
+ * The FTS5 index `search_index` (migration 0009; drizzle cannot declare virtual tables) takes
+ * its content from here through triggers. `edited_at` is when the words last changed, which
+ * the portfolio shows as the plan's last edit.
+ */
+export const searchDocuments = sqliteTable(
+  "search_documents",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    planId: text("plan_id")
+      .notNull()
+      .references(() => plans.id, { onDelete: "cascade" }),
+    sectionKey: text("section_key").notNull(),
+    title: text("title").notNull(),
+    body: text("body").notNull(),
+    editedAt: integer("edited_at", { mode: "timestamp_ms" }).notNull(),
+  },
+  (t) => [uniqueIndex("search_documents_plan_section_idx").on(t.planId, t.sectionKey)],
+);
+
+export type SearchDocument = typeof searchDocuments.$inferSelect;

@@ -25,11 +25,19 @@ import { SignoffService } from "./signoffs/signoff-service.server";
 import { resolveSessionSecret } from "./auth/session-secret.server";
 import { TemplateCatalog } from "./templates/template-catalog.server";
 import { loadTemplates } from "./templates/template-files.server";
+import { SearchService } from "./search/search-service.server";
+import { SearchRoomExtension } from "./search/search-room.server";
+import { indexPlansInBackground } from "./search/search-backfill.server";
+import { PortfolioService } from "./portfolio/portfolio-service.server";
+import { PortfolioFeed } from "./portfolio/portfolio-feed.server";
 
 export const TEMPLATES_DIR = resolve(dirname(fileURLToPath(import.meta.url)), "../plan-templates");
 
 /** How long after an edit to a signed section its sign-off is checked for staleness. */
 const STALE_CHECK_DELAY_MS = 100;
+
+/** Edited sections are indexed for search once edits pause this long, and at most this late. */
+const SEARCH_INDEX_TIMING = { debounceMs: 500, maxWaitMs: 2000 };
 
 /** Everything the routes and the sync server share, built once per process. */
 export function createServices(env: Env) {
@@ -54,10 +62,16 @@ export function createServices(env: Env) {
   rooms.use(new DuplicateRowCleaner());
   const signoffs = new SignoffService(db, rooms);
   rooms.use(new SignoffRoomExtension(signoffs, STALE_CHECK_DELAY_MS));
-  const plans = new PlanService(db, store, rooms, templates, signoffs);
+  const search = new SearchService(db);
+  rooms.use(new SearchRoomExtension(search, SEARCH_INDEX_TIMING));
+  const searchBackfill = indexPlansInBackground(search, rooms, !search.wasClosedCleanly());
+  search.markClosedCleanly(false);
+  const plans = new PlanService(db, store, rooms, templates, signoffs, (plan, doc) => search.indexPlan(plan, doc));
   const members = new MemberService(db, (planId, userId, role) => rooms.updateAccess(planId, userId, role));
   const comments = new CommentService(db, rooms, members);
   rooms.use(new CommentRoomExtension(comments));
+  const portfolio = new PortfolioService(db, rooms, signoffs, comments, search);
+  const portfolioFeed = new PortfolioFeed(db, rooms, search);
   const exports = new PlanExportService(
     db,
     rooms,
@@ -84,11 +98,18 @@ export function createServices(env: Env) {
     signoffs,
     comments,
     exports,
+    search,
+    portfolio,
+    portfolioFeed,
     createLimits: new CreateLimits(env.CREATE_RATE_LIMITS),
     audit: { forPlan: (planId: string) => planAuditLog(db, planId) },
     close() {
       void exports.close();
+      searchBackfill.stop();
+      portfolioFeed.closeAll();
       rooms.closeAll();
+      // Unloading every plan (above) indexed its last edits.
+      search.markClosedCleanly(true);
       closeDatabase(db);
     },
   };

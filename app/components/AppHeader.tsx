@@ -1,4 +1,5 @@
 import { Form, Link } from "@remix-run/react";
+import { HeaderSearch } from "./HeaderSearch";
 
 export function AppHeader({ user }: { user: { name: string; organisation: string } }) {
   return (
@@ -6,6 +7,7 @@ export function AppHeader({ user }: { user: { name: string; organisation: string
       <Link to="/plans" className="brand">
         Coplan
       </Link>
+      <HeaderSearch />
       <div className="app-header__user">
         <span>
           {user.name} <span className="muted">· {user.organisation}</span>

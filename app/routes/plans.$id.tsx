@@ -1,6 +1,7 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { useLoaderData } from "@remix-run/react";
 import { AppHeader } from "~/components/AppHeader";
+import { FindInPlan } from "~/components/FindInPlan";
 import { PlanWorkspace } from "~/components/PlanWorkspace";
 import { canEdit } from "~/shared/permissions";
 import { userColor } from "~/shared/user-color";
@@ -35,6 +36,7 @@ export default function PlanPage() {
         editable={canEdit(role)}
         initialEvents={events}
       />
+      <FindInPlan />
     </>
   );
 }

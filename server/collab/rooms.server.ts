@@ -1,4 +1,4 @@
-import type * as Y from "yjs";
+import * as Y from "yjs";
 import type { Role } from "../../app/shared/permissions";
 import type { Plan } from "../../db/schema";
 import { CloseCode } from "./close-codes.server";
@@ -38,6 +38,7 @@ export class RoomRegistry {
   private readonly extensions: RoomExtension[] = [];
   private readonly detachers = new Map<PlanRoom, (() => void)[]>();
   private readonly peersBySession = new Map<string, Set<Peer>>();
+  private readonly publishListeners = new Set<(planId: string, event: PlanEvent) => void>();
 
   constructor(
     private readonly store: DocStore,
@@ -78,9 +79,17 @@ export class RoomRegistry {
     this.extensions.push(extension);
   }
 
-  /** Sends an event to the plan's subscribed clients, if it is loaded. */
+  /** Sends an event to the plan's subscribed clients, if it is loaded, and to every listener. */
   publish(planId: string, event: PlanEvent): void {
     this.rooms.get(planId)?.publish(event);
+    for (const listener of this.publishListeners) listener(planId, event);
+  }
+
+  /** Tells `listener` of every plan event published from now on; answers how to stop. */
+  onPublish(listener: (planId: string, event: PlanEvent) => void): () => void {
+    const guardedListener = guarded("telling a listener of a plan event", listener);
+    this.publishListeners.add(guardedListener);
+    return () => this.publishListeners.delete(guardedListener);
   }
 
   /** Applies a membership change to the plan's open connections, if it is loaded. */
@@ -103,6 +112,26 @@ export class RoomRegistry {
     if (room.peerCount === 0) this.scheduleUnload(room);
     room.flush();
     return read(room.doc);
+  }
+
+  /**
+   * Like `read`, but a plan that is not loaded stays so: it is read from the store into a
+   * document of its own, thrown away after. For views across many plans, where loading each
+   * one (with its features) would cost more than reading it.
+   */
+  peek<T>(planId: string, read: (doc: Y.Doc) => T): T {
+    const room = this.rooms.get(planId);
+    if (room && !room.isBroken()) {
+      room.flush();
+      return read(room.doc);
+    }
+    const doc = new Y.Doc({ gc: true });
+    try {
+      Y.applyUpdate(doc, this.store.load(planId).state);
+      return read(doc);
+    } finally {
+      doc.destroy();
+    }
   }
 
   /** Stores a snapshot of every loaded plan and closes all their connections. */

@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { and, eq, sql } from "drizzle-orm";
+import { and, eq, inArray, isNull, sql } from "drizzle-orm";
 import { alias } from "drizzle-orm/sqlite-core";
 import type * as Y from "yjs";
 import type { NewComment } from "../../app/shared/comment-input";
@@ -31,6 +31,28 @@ export class CommentService {
   /** Every thread of the plan, oldest first, with where each anchor is now. */
   list(plan: Plan): CommentView[] {
     return this.rooms.read(plan.id, (doc) => this.view(plan, doc));
+  }
+
+  /**
+   * Per plan, its open threads: first comments neither resolved nor deleted (those `list`
+   * shows with `parentId` null, `deleted` false and no `resolvedAt`).
+   */
+  openThreadCounts(planIds: readonly string[]): Map<string, number> {
+    if (planIds.length === 0) return new Map();
+    const rows = this.db
+      .select({ planId: comments.planId, count: sql<number>`count(*)` })
+      .from(comments)
+      .where(
+        and(
+          inArray(comments.planId, [...planIds]),
+          isNull(comments.parentId),
+          isNull(comments.deletedAt),
+          isNull(comments.resolvedAt),
+        ),
+      )
+      .groupBy(comments.planId)
+      .all();
+    return new Map(rows.map((row) => [row.planId, row.count]));
   }
 
   create(plan: Plan, user: SessionUser, role: Role, input: NewComment): CommentView {

@@ -58,7 +58,7 @@ const STARTER_TEXT: Record<string, string[]> = {
 
 /** Demo users of every role and one plan, made only on an empty database. */
 export async function seedDemo(services: Services): Promise<boolean> {
-  const { db, plans, members } = services;
+  const { db, plans, members, search } = services;
   if (db.select({ id: users.id }).from(users).limit(1).get()) return false;
   const created = [];
   for (const demo of DEMO_USERS) {
@@ -82,6 +82,7 @@ export async function seedDemo(services: Services): Promise<boolean> {
   const before = Y.encodeStateVector(doc);
   writeStarterContent(doc);
   store.append(plan.id, Y.encodeStateAsUpdate(doc, before));
+  search.indexPlan(plan, doc);
   return true;
 }
 

@@ -32,13 +32,16 @@ export class PlanService {
     private readonly rooms: RoomRegistry,
     private readonly templates: TemplateCatalog,
     private readonly signoffs: SignoffService,
+    /** Told of each new plan with its first document, after it is stored. */
+    private readonly onCreated: (plan: Plan, doc: Y.Doc) => void = () => {},
   ) {}
 
   /** Creates a plan from a template, with its creator as owner and its tables ready. */
   create(ownerId: string, input: NewPlanInput): Plan {
     const template = this.templates.find(ownerId, input.templateId);
     if (!template) throw new Refusal("invalid", `templateId: unknown template "${input.templateId}"`);
-    return this.db.transaction((tx) => {
+    const doc = new Y.Doc();
+    const created = this.db.transaction((tx) => {
       const plan = tx
         .insert(plans)
         .values({
@@ -58,11 +61,12 @@ export class PlanService {
         type: "plan.created",
         detail: { templateId: template.id, templateVersion: template.version },
       });
-      const doc = new Y.Doc();
       initialiseStructuredSections(doc, template);
       this.store.append(plan.id, Y.encodeStateAsUpdate(doc));
       return plan;
     });
+    this.onCreated(created, doc);
+    return created;
   }
 
   listForUser(userId: string): PlanSummary[] {

@@ -29,6 +29,7 @@ import {
   startStockYWebsocket,
   type BenchServer,
 } from "./servers";
+import { measureSearchAndPortfolio } from "./search-portfolio";
 import { measureStaleBadge } from "./stale-badge";
 import { measureStaleness } from "./signoff-staleness";
 import { percentile, ratio, round } from "./stats";
@@ -41,6 +42,7 @@ const { values } = parseArgs({
     "durability-seconds": { type: "string", default: "60" },
     plans: { type: "string", default: "100" },
     "model-clients": { type: "string", default: "50,100,150,200" },
+    "search-plans": { type: "string", default: "1000" },
     only: { type: "string" },
   },
 });
@@ -349,6 +351,46 @@ try {
         figure: `${round(result.requestsPerSecond)} req/s, ${result.errors} errors${result === page ? `; ${ratio(page.requestsPerSecond, health.requestsPerSecond)} the reference's req/s` : ""}`,
       });
     }
+  }
+
+  if (wanted("search")) {
+    const plans = Number(values["search-plans"]);
+    const measured = await measureSearchAndPortfolio(plans, 200);
+    raw.search = measured;
+    const like = ofSamples(measured.likeScan);
+    rows.push(latencyRow(`search reference: LIKE scan for one word, ${plans} plans, 200 queries`, COPLAN, like));
+    for (const [who, samples] of [
+      ["a member of 10 plans", measured.searchMember],
+      ["an administrator (all plans)", measured.searchAdmin],
+    ] as const) {
+      const found = ofSamples(samples);
+      rows.push(
+        latencyRow(`search (FTS5, snippets, membership filter) as ${who}, ${plans} plans, 200 queries`, COPLAN, found, {
+          figure: `${ratio(found.p50, like.p50)} the LIKE scan (p50), ${ratio(found.p99, like.p99)} (p99)`,
+        }),
+      );
+    }
+    const readAll = ofSamples(measured.readAll);
+    rows.push(latencyRow(`reading every plan's stored document (reference), ${plans} plans`, COPLAN, readAll));
+    const portfolio = ofSamples(measured.portfolio);
+    rows.push(
+      latencyRow(
+        `portfolio for an administrator, ${plans} plans, unchanged since last read, 5 runs`,
+        COPLAN,
+        portfolio,
+        {
+          figure: `${ratio(portfolio.p50, readAll.p50)} the reference (p50); first read ${round(measured.portfolioCold)} ms (${ratio(measured.portfolioCold, readAll.p50)})`,
+        },
+      ),
+    );
+    const append = ofSamples(measured.append);
+    const index = ofSamples(measured.index);
+    rows.push(latencyRow("storing one update (reference), 200 updates", COPLAN, append));
+    rows.push(
+      latencyRow("indexing the section one update changed, 200 updates", COPLAN, index, {
+        figure: `${ratio(index.p50, append.p50)} the store's append (p50); done once per debounce (0.5-2 s), not per update`,
+      }),
+    );
   }
 } finally {
   await Promise.all(servers.map((s) => s.stop()));

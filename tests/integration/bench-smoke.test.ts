@@ -5,6 +5,7 @@ import { measureExportLoad } from "../bench/export-load";
 import { measurePropagation } from "../bench/propagation";
 import { startCoplan, startHocuspocus, startStockYWebsocket, type BenchServer } from "../bench/servers";
 import { measureStaleness } from "../bench/signoff-staleness";
+import { measureSearchAndPortfolio } from "../bench/search-portfolio";
 
 const servers: BenchServer[] = [];
 afterAll(async () => {
@@ -47,5 +48,15 @@ describe("benchmark harness", () => {
     expect(load.idle).toHaveLength(5);
     expect(load.loaded.length).toBeGreaterThan(0);
     expect(load.peakResidentBytes).toBeGreaterThan(0);
+  });
+
+  it("measures search, the portfolio and indexing on generated plans", async () => {
+    const measured = await measureSearchAndPortfolio(20, 5);
+    expect(measured.rows).toBe(20);
+    expect(measured.hits).toBeGreaterThan(0);
+    for (const samples of [measured.searchMember, measured.searchAdmin, measured.likeScan])
+      expect(samples).toHaveLength(5);
+    expect(measured.portfolio).toHaveLength(5);
+    expect(measured.index).toHaveLength(200);
   });
 });

@@ -1,0 +1,128 @@
+import { inArray, sql } from "drizzle-orm";
+import { sectionData } from "../plans/plan-content.server";
+import { isOverdueMilestone, sideProgress, ukToday, type PortfolioRow } from "../../app/shared/portfolio";
+import type { Db } from "../../db/client.server";
+import { planSnapshots, planUpdates, plans as planTable, type Plan } from "../../db/schema";
+import type { RoomRegistry } from "../collab/rooms.server";
+import type { CommentService } from "../comments/comment-service.server";
+import { visiblePlan, visiblePlans, type Viewer } from "../plans/visible-plans.server";
+import type { SearchService } from "../search/search-service.server";
+import type { SignoffService } from "../signoffs/signoff-service.server";
+
+/**
+ * Every plan a person may read, with the figures a programme manager follows. Each figure comes
+ * from the code the plan's own API uses: sign-off state from the sign-off service over the
+ * plan's document, open threads from the comment service, milestones from the timescales data.
+ */
+export class PortfolioService {
+  /**
+   * The figures read from each plan's document, with the document version and day they hold
+   * for: reading 1,000 documents for every request would take seconds. A sign-off change
+   * (published as a plan event) drops the plan's entry.
+   */
+  private readonly fromDocuments = new Map<string, { version: number; today: string; figures: DocumentFigures }>();
+
+  constructor(
+    private readonly db: Db,
+    private readonly rooms: RoomRegistry,
+    private readonly signoffs: SignoffService,
+    private readonly comments: CommentService,
+    private readonly search: SearchService,
+  ) {
+    rooms.onPublish((planId, event) => {
+      if (event.type === "signoffs") this.fromDocuments.delete(planId);
+    });
+  }
+
+  list(viewer: Viewer, now = new Date()): PortfolioRow[] {
+    const plans = visiblePlans(this.db, viewer);
+    const ids = plans.map((plan) => plan.id);
+    const openComments = this.comments.openThreadCounts(ids);
+    const lastEdits = this.search.lastEdits(ids);
+    const today = ukToday(now);
+    const versions = this.documentVersions(ids);
+    return plans.map((plan) => ({
+      id: plan.id,
+      title: plan.title,
+      area: plan.area,
+      templateId: plan.templateId,
+      templateTitle: plan.template.title,
+      ...this.documentFigures(plan, versions.get(plan.id) ?? 0, today),
+      openComments: openComments.get(plan.id) ?? 0,
+      updatedAt: (lastEdits.get(plan.id) ?? plan.createdAt).toISOString(),
+    }));
+  }
+
+  /**
+   * Each section of a plan the viewer may read, with its sign-off state and current records
+   * per side (the plan API's `signoff`), or null when they may not read it. Administrators see
+   * plans they are not members of, which the plan API would not show them.
+   */
+  sections(viewer: Viewer, planId: string) {
+    const plan = visiblePlan(this.db, viewer, planId);
+    if (!plan) return null;
+    const signoff = this.signoffs.current(plan);
+    return {
+      id: plan.id,
+      title: plan.title,
+      sections: plan.template.sections.map(({ key, title, signoff: requiredSides }) => ({
+        key,
+        title,
+        requiredSides,
+        signoff: { state: signoff.sections[key]!.state, records: signoff.sections[key]!.records },
+      })),
+    };
+  }
+
+  private documentFigures(plan: Plan, version: number, today: string): DocumentFigures {
+    const cached = this.fromDocuments.get(plan.id);
+    if (cached && cached.version === version && cached.today === today) return cached.figures;
+    const figures = this.rooms.peek(plan.id, (doc) => {
+      const signoff = this.signoffs.view(plan, doc);
+      const sections = Object.values(signoff.sections);
+      return {
+        status: signoff.status,
+        sides: sideProgress(sections),
+        stale: sections.filter((section) => section.state === "stale").length,
+        overdueMilestones: overdueMilestonesOf(plan, (key) => sectionData(doc, key), today),
+      };
+    });
+    this.fromDocuments.set(plan.id, { version, today, figures });
+    return figures;
+  }
+
+  /**
+   * The id of each plan's newest stored update (update ids count on past compaction, so a
+   * changed document always has a higher one). Loaded plans store each turn's edits at its end.
+   */
+  private documentVersions(planIds: readonly string[]): Map<string, number> {
+    if (planIds.length === 0) return new Map();
+    const rows = this.db
+      .select({
+        planId: planTable.id,
+        version: sql<number>`max(
+          coalesce((select max(${planUpdates.seq}) from ${planUpdates} where ${planUpdates.planId} = ${planTable.id}), 0),
+          coalesce((select max(${planSnapshots.upToUpdateId}) from ${planSnapshots} where ${planSnapshots.planId} = ${planTable.id}), 0)
+        )`,
+      })
+      .from(planTable)
+      .where(inArray(planTable.id, [...planIds]))
+      .all();
+    return new Map(rows.map((row) => [row.planId, row.version]));
+  }
+}
+
+type DocumentFigures = Pick<PortfolioRow, "status" | "sides" | "stale" | "overdueMilestones">;
+
+function overdueMilestonesOf(plan: Plan, dataOf: (key: string) => Record<string, unknown>, today: string): number {
+  let count = 0;
+  for (const section of plan.template.sections) {
+    if (section.kind !== "milestones") continue;
+    const rows = dataOf(section.key).rows;
+    if (!Array.isArray(rows)) continue;
+    for (const row of rows) {
+      if (row && typeof row === "object" && isOverdueMilestone(row as Record<string, unknown>, today)) count++;
+    }
+  }
+  return count;
+}

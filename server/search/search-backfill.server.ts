@@ -1,0 +1,34 @@
+import type { RoomRegistry } from "../collab/rooms.server";
+import { guarded } from "../collab/guard.server";
+import type { SearchService } from "./search-service.server";
+
+const BATCH = 20;
+
+/**
+ * Brings the index up to date with the stored plans, a few at a time between other work: the
+ * plans with no rows yet (made before the index existed), or, after a crash (edits stored but
+ * not yet indexed), every plan, comparing each with its rows. A plan that fails is logged and
+ * skipped.
+ */
+export function indexPlansInBackground(search: SearchService, rooms: RoomRegistry, all: boolean): { stop(): void } {
+  let after = 0;
+  let timer: NodeJS.Immediate | null = null;
+  const step = guarded("bringing the search index up to date", () => {
+    const batch = search.plansToIndex(after, BATCH, all);
+    for (const { rowid, plan } of batch) {
+      after = rowid;
+      try {
+        rooms.peek(plan.id, (doc) => search.indexPlan(plan, doc, undefined, all ? new Date() : plan.createdAt));
+      } catch (error) {
+        console.error(`[search] could not index plan ${plan.id}`, error);
+      }
+    }
+    timer = batch.length === BATCH ? setImmediate(step) : null;
+  });
+  timer = setImmediate(step);
+  return {
+    stop() {
+      if (timer) clearImmediate(timer);
+    },
+  };
+}
