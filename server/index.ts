@@ -68,6 +68,7 @@ const collab = attachCollabServer(
 
 server.listen(env.PORT, () => {
   const { port } = server.address() as AddressInfo;
+  services.links.listeningOn(port);
   console.log(`Coplan listening on http://localhost:${port}`);
 });
 

@@ -25,6 +25,9 @@ import { SignoffService } from "./signoffs/signoff-service.server";
 import { resolveSessionSecret } from "./auth/session-secret.server";
 import { TemplateCatalog } from "./templates/template-catalog.server";
 import { loadTemplates } from "./templates/template-files.server";
+import { MailQueue } from "./mail/mail-queue.server";
+import { PublicLinks } from "./mail/public-links.server";
+import { smtpTransport } from "./mail/transport.server";
 
 export const TEMPLATES_DIR = resolve(dirname(fileURLToPath(import.meta.url)), "../plan-templates");
 
@@ -36,6 +39,11 @@ export function createServices(env: Env) {
   const builtInTemplates = loadTemplates(env.PLAN_TEMPLATES_DIR ?? TEMPLATES_DIR);
   const db = openDatabase(env.DATABASE_PATH);
   const templates = new TemplateCatalog(db, builtInTemplates);
+  const mail = new MailQueue(db, env.SMTP_URL ? smtpTransport(env.SMTP_URL, env.MAIL_FROM) : null, {
+    retryBaseMs: env.MAIL_RETRY_SECONDS * 1000,
+  });
+  mail.start();
+  const links = new PublicLinks(env.PUBLIC_URL);
   const store = new SqliteDocStore(db);
   const rooms = new RoomRegistry(store, {
     idleUnloadMs: env.COLLAB_IDLE_UNLOAD_SECONDS * 1000,
@@ -84,10 +92,13 @@ export function createServices(env: Env) {
     signoffs,
     comments,
     exports,
+    mail,
+    links,
     createLimits: new CreateLimits(env.CREATE_RATE_LIMITS),
     audit: { forPlan: (planId: string) => planAuditLog(db, planId) },
     close() {
       void exports.close();
+      void mail.close();
       rooms.closeAll();
       closeDatabase(db);
     },
