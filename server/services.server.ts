@@ -26,6 +26,7 @@ import { resolveSessionSecret } from "./auth/session-secret.server";
 import { TemplateCatalog } from "./templates/template-catalog.server";
 import { loadTemplates } from "./templates/template-files.server";
 import { MailQueue } from "./mail/mail-queue.server";
+import { InvitationService } from "./people/invitations.server";
 import { PublicLinks } from "./mail/public-links.server";
 import { smtpTransport } from "./mail/transport.server";
 
@@ -64,6 +65,7 @@ export function createServices(env: Env) {
   rooms.use(new SignoffRoomExtension(signoffs, STALE_CHECK_DELAY_MS));
   const plans = new PlanService(db, store, rooms, templates, signoffs);
   const members = new MemberService(db, (planId, userId, role) => rooms.updateAccess(planId, userId, role));
+  const invitations = new InvitationService(db, members, mail, links, (userId) => auth.startSession(userId));
   const comments = new CommentService(db, rooms, members);
   rooms.use(new CommentRoomExtension(comments));
   const exports = new PlanExportService(
@@ -94,6 +96,7 @@ export function createServices(env: Env) {
     exports,
     mail,
     links,
+    invitations,
     createLimits: new CreateLimits(env.CREATE_RATE_LIMITS),
     audit: { forPlan: (planId: string) => planAuditLog(db, planId) },
     close() {

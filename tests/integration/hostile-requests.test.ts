@@ -38,6 +38,8 @@ const TABLES = [
   "comments",
   "imported_templates",
   "settings",
+  "invitations",
+  "mail_messages",
 ];
 
 function counts(): Record<string, number> {
@@ -117,6 +119,8 @@ function idRoutes(bad: string): Route[] {
     { method: "POST", path: `/api/plans/${bad}/members`, as: () => server.cookie(OWNER) },
     { method: "PATCH", path: `${plan}/members/${bad}`, as: () => server.cookie(OWNER) },
     { method: "DELETE", path: `${plan}/members/${bad}`, as: () => server.cookie(OWNER) },
+    { method: "DELETE", path: `${plan}/invitations/${bad}`, as: () => server.cookie(OWNER) },
+    { method: "POST", path: `${plan}/invitations/${bad}/resend`, as: () => server.cookie(OWNER) },
     { method: "GET", path: `/api/plans/${bad}/audit`, as: () => server.cookie(OWNER) },
     { method: "POST", path: `${plan}/sections/${bad}/signoffs`, as: () => server.cookie(SIGNATORY) },
     { method: "DELETE", path: `${plan}/sections/${bad}/signoffs`, as: () => server.cookie(SIGNATORY) },

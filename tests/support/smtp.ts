@@ -73,6 +73,12 @@ export async function startMailbox(port = 0): Promise<TestMailbox> {
   };
 }
 
+/** The one address a message was sent to. */
+export function recipient(mail: ParsedMail): string | undefined {
+  const to = Array.isArray(mail.to) ? mail.to[0] : mail.to;
+  return to?.value[0]?.address;
+}
+
 /** The first link to the app in a message's plain text. */
 export function linkIn(mail: ParsedMail, base: string): string {
   const match = new RegExp(`${base.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}/\\S+`).exec(mail.text ?? "");
