@@ -9,6 +9,7 @@ import {
   text,
   uniqueIndex,
 } from "drizzle-orm/sqlite-core";
+import { NOTIFICATION_TYPES } from "../app/shared/notification-types";
 import { ROLES, SIDES } from "../app/shared/permissions";
 import type { PlanTemplate } from "../app/shared/template-schema";
 
@@ -297,15 +298,6 @@ export const passwordResets = sqliteTable(
   },
   (t) => [index("password_resets_user_idx").on(t.userId)],
 );
-
-export const NOTIFICATION_TYPES = [
-  "mention",
-  "reply",
-  "signoff-requested",
-  "signoff-stale",
-  "plan-final",
-  "milestone-due",
-] as const;
 
 /** One per event per person; `eventKey` names the event, so the same one is never told twice. */
 export const notifications = sqliteTable(

@@ -27,6 +27,8 @@ import { TemplateCatalog } from "./templates/template-catalog.server";
 import { loadTemplates } from "./templates/template-files.server";
 import { MailQueue } from "./mail/mail-queue.server";
 import { InvitationService } from "./people/invitations.server";
+import { AccountService } from "./people/account.server";
+import { PasswordResetService } from "./people/password-resets.server";
 import { PublicLinks } from "./mail/public-links.server";
 import { smtpTransport } from "./mail/transport.server";
 
@@ -97,6 +99,8 @@ export function createServices(env: Env) {
     mail,
     links,
     invitations,
+    passwordResets: new PasswordResetService(db, auth, mail, links),
+    account: new AccountService(db, auth),
     createLimits: new CreateLimits(env.CREATE_RATE_LIMITS),
     audit: { forPlan: (planId: string) => planAuditLog(db, planId) },
     close() {

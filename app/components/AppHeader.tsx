@@ -7,9 +7,9 @@ export function AppHeader({ user }: { user: { name: string; organisation: string
         Coplan
       </Link>
       <div className="app-header__user">
-        <span>
+        <Link to="/account" className="app-header__account">
           {user.name} <span className="muted">· {user.organisation}</span>
-        </span>
+        </Link>
         <Form method="post" action="/logout">
           <button type="submit" className="button link">
             Sign out

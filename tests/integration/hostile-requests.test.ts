@@ -40,6 +40,7 @@ const TABLES = [
   "settings",
   "invitations",
   "mail_messages",
+  "password_resets",
 ];
 
 function counts(): Record<string, number> {
@@ -91,6 +92,7 @@ function routes(): Route[] {
   const plan = `/api/plans/${server.demoPlanId}`;
   return [
     { method: "POST", path: "/api/session", as: () => undefined, fields: ["email", "password"] },
+    { method: "POST", path: "/api/password-reset", as: () => undefined, fields: ["email"] },
     {
       method: "POST",
       path: "/api/templates",
