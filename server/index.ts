@@ -22,7 +22,9 @@ const env = loadEnv();
 const services = createServices(env);
 if (env.SEED_DEMO && (await seedDemo(services))) {
   console.log(`Seeded a demo plan. Sign in with any of these, password "${DEMO_PASSWORD}":`);
-  for (const user of DEMO_USERS) console.log(`  ${user.email.padEnd(28)} ${user.role}`);
+  for (const user of DEMO_USERS) {
+    console.log(`  ${user.email.padEnd(28)} ${user.role}${user.admin ? ", administrator" : ""}`);
+  }
 }
 
 applyNodeEnv(env);

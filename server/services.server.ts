@@ -28,6 +28,7 @@ import { loadTemplates } from "./templates/template-files.server";
 import { MailQueue } from "./mail/mail-queue.server";
 import { InvitationService } from "./people/invitations.server";
 import { AccountService } from "./people/account.server";
+import { AdminService } from "./people/admin.server";
 import { PasswordResetService } from "./people/password-resets.server";
 import { PublicLinks } from "./mail/public-links.server";
 import { smtpTransport } from "./mail/transport.server";
@@ -101,6 +102,7 @@ export function createServices(env: Env) {
     invitations,
     passwordResets: new PasswordResetService(db, auth, mail, links),
     account: new AccountService(db, auth),
+    admin: new AdminService(db, auth, invitations),
     createLimits: new CreateLimits(env.CREATE_RATE_LIMITS),
     audit: { forPlan: (planId: string) => planAuditLog(db, planId) },
     close() {

@@ -1,12 +1,13 @@
 import { Form, Link } from "@remix-run/react";
 
-export function AppHeader({ user }: { user: { name: string; organisation: string } }) {
+export function AppHeader({ user }: { user: { name: string; organisation: string; isAdmin?: boolean } }) {
   return (
     <header className="app-header">
       <Link to="/plans" className="brand">
         Coplan
       </Link>
       <div className="app-header__user">
+        {user.isAdmin ? <Link to="/admin">Administration</Link> : null}
         <Link to="/account" className="app-header__account">
           {user.name} <span className="muted">· {user.organisation}</span>
         </Link>

@@ -95,6 +95,12 @@ function routes(): Route[] {
     { method: "POST", path: "/api/password-reset", as: () => undefined, fields: ["email"] },
     {
       method: "POST",
+      path: "/api/admin/invitations",
+      as: () => server.cookie(OWNER),
+      fields: ["email", "organisation", "side"],
+    },
+    {
+      method: "POST",
       path: "/api/templates",
       as: () => server.cookie(OWNER),
       fields: ["id", "version", "title", "description", "source", "sections"],
@@ -123,6 +129,8 @@ function idRoutes(bad: string): Route[] {
     { method: "DELETE", path: `${plan}/members/${bad}`, as: () => server.cookie(OWNER) },
     { method: "DELETE", path: `${plan}/invitations/${bad}`, as: () => server.cookie(OWNER) },
     { method: "POST", path: `${plan}/invitations/${bad}/resend`, as: () => server.cookie(OWNER) },
+    { method: "POST", path: `/api/admin/users/${bad}/deactivate`, as: () => server.cookie(OWNER) },
+    { method: "POST", path: `/api/admin/users/${bad}/reactivate`, as: () => server.cookie(OWNER) },
     { method: "GET", path: `/api/plans/${bad}/audit`, as: () => server.cookie(OWNER) },
     { method: "POST", path: `${plan}/sections/${bad}/signoffs`, as: () => server.cookie(SIGNATORY) },
     { method: "DELETE", path: `${plan}/sections/${bad}/signoffs`, as: () => server.cookie(SIGNATORY) },
