@@ -314,7 +314,7 @@ export const notifications = sqliteTable(
     eventKey: text("event_key").notNull(),
     createdAt: createdAt(),
     readAt: integer("read_at", { mode: "timestamp_ms" }),
-    /** Set once an email (alone or in a digest) has been queued for it, or it was decided none. */
+    /** When an email (alone or in a digest) was queued for it; the epoch when it was decided none. */
     mailedAt: integer("mailed_at", { mode: "timestamp_ms" }),
   },
   (t) => [

@@ -56,6 +56,10 @@ const envSchema = z.object({
     .optional(),
   /** Seconds before a failed send is retried; each later retry waits twice as long, up to an hour. */
   MAIL_RETRY_SECONDS: z.coerce.number().positive().default(30),
+  /** Seconds a notification waits before its email goes, so one read in the app first is not emailed. */
+  NOTIFICATION_EMAIL_DELAY_SECONDS: z.coerce.number().min(0).default(60),
+  /** Seconds after start before the first daily check for milestones due (it reads every plan). */
+  MILESTONE_CHECK_DELAY_SECONDS: z.coerce.number().min(0).default(60),
 });
 
 export type Env = z.infer<typeof envSchema>;

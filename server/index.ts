@@ -26,6 +26,7 @@ if (env.SEED_DEMO && (await seedDemo(services))) {
     console.log(`  ${user.email.padEnd(28)} ${user.role}${user.admin ? ", administrator" : ""}`);
   }
 }
+services.planNotices.startDailyMilestoneCheck(env.MILESTONE_CHECK_DELAY_SECONDS * 1000);
 
 applyNodeEnv(env);
 const build = (await import(pathToFileURL(resolve(ROOT, "build/index.js")).href)) as ServerBuild;

@@ -29,6 +29,8 @@ import { MailQueue } from "./mail/mail-queue.server";
 import { InvitationService } from "./people/invitations.server";
 import { AccountService } from "./people/account.server";
 import { AdminService } from "./people/admin.server";
+import { NotificationService } from "./notifications/notification-service.server";
+import { PlanNotices } from "./notifications/plan-notices.server";
 import { PasswordResetService } from "./people/password-resets.server";
 import { PublicLinks } from "./mail/public-links.server";
 import { smtpTransport } from "./mail/transport.server";
@@ -48,6 +50,10 @@ export function createServices(env: Env) {
   });
   mail.start();
   const links = new PublicLinks(env.PUBLIC_URL);
+  const notifications = new NotificationService(db, mail, links, {
+    emailDelayMs: env.NOTIFICATION_EMAIL_DELAY_SECONDS * 1000,
+  });
+  notifications.start();
   const store = new SqliteDocStore(db);
   const rooms = new RoomRegistry(store, {
     idleUnloadMs: env.COLLAB_IDLE_UNLOAD_SECONDS * 1000,
@@ -64,12 +70,13 @@ export function createServices(env: Env) {
   });
   rooms.use(new TextCellConversion());
   rooms.use(new DuplicateRowCleaner());
-  const signoffs = new SignoffService(db, rooms);
+  const signoffs = new SignoffService(db, rooms, notifications);
   rooms.use(new SignoffRoomExtension(signoffs, STALE_CHECK_DELAY_MS));
   const plans = new PlanService(db, store, rooms, templates, signoffs);
   const members = new MemberService(db, (planId, userId, role) => rooms.updateAccess(planId, userId, role));
   const invitations = new InvitationService(db, members, mail, links, (userId) => auth.startSession(userId));
-  const comments = new CommentService(db, rooms, members);
+  const comments = new CommentService(db, rooms, members, notifications);
+  const planNotices = new PlanNotices(db, rooms, signoffs, notifications);
   rooms.use(new CommentRoomExtension(comments));
   const exports = new PlanExportService(
     db,
@@ -100,6 +107,8 @@ export function createServices(env: Env) {
     mail,
     links,
     invitations,
+    notifications,
+    planNotices,
     passwordResets: new PasswordResetService(db, auth, mail, links),
     account: new AccountService(db, auth),
     admin: new AdminService(db, auth, invitations),
@@ -108,6 +117,8 @@ export function createServices(env: Env) {
     close() {
       void exports.close();
       void mail.close();
+      planNotices.stop();
+      notifications.close();
       rooms.closeAll();
       closeDatabase(db);
     },

@@ -1,4 +1,5 @@
 import { Form, Link } from "@remix-run/react";
+import { NotificationBell } from "./NotificationBell";
 
 export function AppHeader({ user }: { user: { name: string; organisation: string; isAdmin?: boolean } }) {
   return (
@@ -7,6 +8,7 @@ export function AppHeader({ user }: { user: { name: string; organisation: string
         Coplan
       </Link>
       <div className="app-header__user">
+        <NotificationBell />
         {user.isAdmin ? <Link to="/admin">Administration</Link> : null}
         <Link to="/account" className="app-header__account">
           {user.name} <span className="muted">· {user.organisation}</span>

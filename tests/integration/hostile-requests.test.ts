@@ -41,6 +41,7 @@ const TABLES = [
   "invitations",
   "mail_messages",
   "password_resets",
+  "notifications",
 ];
 
 function counts(): Record<string, number> {
@@ -131,6 +132,8 @@ function idRoutes(bad: string): Route[] {
     { method: "POST", path: `${plan}/invitations/${bad}/resend`, as: () => server.cookie(OWNER) },
     { method: "POST", path: `/api/admin/users/${bad}/deactivate`, as: () => server.cookie(OWNER) },
     { method: "POST", path: `/api/admin/users/${bad}/reactivate`, as: () => server.cookie(OWNER) },
+    { method: "POST", path: `/api/notifications/${bad}/read`, as: () => server.cookie(OWNER) },
+    { method: "POST", path: `${plan}/sections/${bad}/signoff-requests`, as: () => server.cookie(OWNER) },
     { method: "GET", path: `/api/plans/${bad}/audit`, as: () => server.cookie(OWNER) },
     { method: "POST", path: `${plan}/sections/${bad}/signoffs`, as: () => server.cookie(SIGNATORY) },
     { method: "DELETE", path: `${plan}/sections/${bad}/signoffs`, as: () => server.cookie(SIGNATORY) },
