@@ -3,6 +3,7 @@ import { COMMENT_MAX_LENGTH, type CommentAnchor } from "~/shared/comment-input";
 import { formatDateTime } from "~/shared/dates";
 import { canEdit, type Role } from "~/shared/permissions";
 import type { CommentView } from "~/shared/plan-events";
+import { MentionTextarea } from "./MentionTextarea";
 import { apiRequest } from "./api-client";
 
 /** A comment being written: on a section, and on some of its words if any were selected. */
@@ -158,7 +159,8 @@ function Composer({
       <label className="visually-hidden" htmlFor="new-comment">
         Comment
       </label>
-      <textarea
+      <MentionTextarea
+        planId={planId}
         id="new-comment"
         ref={input}
         name="body"
@@ -265,7 +267,10 @@ function ThreadCard({
         </p>
       ) : null}
       {mayReply ? (
-        <ReplyForm onReply={(body) => act("POST", base, { sectionKey: root.sectionKey, parentId: root.id, body })} />
+        <ReplyForm
+          planId={planId}
+          onReply={(body) => act("POST", base, { sectionKey: root.sectionKey, parentId: root.id, body })}
+        />
       ) : null}
       {mayResolve && !root.deleted ? (
         <div className="thread__actions">
@@ -387,7 +392,7 @@ function CommentBody({ comment }: { comment: CommentView }) {
   );
 }
 
-function ReplyForm({ onReply }: { onReply: (body: string) => Promise<boolean> }) {
+function ReplyForm({ planId, onReply }: { planId: string; onReply: (body: string) => Promise<boolean> }) {
   const [value, setValue] = useState("");
   return (
     <form
@@ -397,7 +402,8 @@ function ReplyForm({ onReply }: { onReply: (body: string) => Promise<boolean> })
         if (await onReply(value)) setValue("");
       }}
     >
-      <textarea
+      <MentionTextarea
+        planId={planId}
         aria-label="Reply"
         name="body"
         rows={value ? 2 : 1}
