@@ -66,7 +66,10 @@ export function createServices(env: Env) {
   const auth = new AuthService(db, new SignInThrottle(), {
     secret: resolveSessionSecret(db, env.SESSION_SECRET),
     secure: servedOverHttps(env),
-    onSessionEnded: (sessionHash) => rooms.closeSession(sessionHash),
+    onSessionEnded: (sessionHash) => {
+      rooms.closeSession(sessionHash);
+      notifications.closeSession(sessionHash);
+    },
   });
   rooms.use(new TextCellConversion());
   rooms.use(new DuplicateRowCleaner());

@@ -14,8 +14,10 @@ function mentionAt(value: string, caret: number): { start: number; query: string
   return { start: caret - match[2]!.length - 1, query: match[2]!.toLowerCase() };
 }
 
+/** A member whose name the words typed begin (a name typed in full offers nothing more). */
 function matches(member: Member, query: string): boolean {
   const name = member.name.toLowerCase();
+  if (name === query.trimEnd()) return false;
   return name.startsWith(query) || name.split(/\s+/).some((word) => word.startsWith(query));
 }
 

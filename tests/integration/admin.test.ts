@@ -36,13 +36,18 @@ describe("administration", () => {
     expect(await page.text()).toContain("David Marsh");
   });
 
-  it("deactivating someone closes their open socket at once, ends their sessions and refuses sign-in; reactivating lets them back", async () => {
+  it("deactivating someone closes their open socket and notification stream at once, ends their sessions and refuses sign-in; reactivating lets them back", async () => {
     const id = await userId(SIGNATORY);
     const socket = await openPlanSocket(server.url, server.demoPlanId, server.cookie(SIGNATORY));
     const closed = closeCode(socket);
+    const stream = await fetch(`${server.url}/api/notifications/stream`, {
+      headers: { cookie: server.cookie(SIGNATORY) },
+    });
+    const streamEnded = stream.text();
     const answer = await requestJson(server.url, "POST", `/api/admin/users/${id}/deactivate`, server.cookie(ADMIN));
     expect(answer.status).toBe(204);
     expect(await closed).toBe(4401);
+    expect(await streamEnded).toMatch(/^retry: 3000\n\ndata: \{"unread":0,"latest":null\}\n\n$/);
     expect((await getJson(server.url, "/api/plans", server.cookie(SIGNATORY))).status).toBe(401);
     const signInAgain = await requestJson(server.url, "POST", "/api/session", undefined, {
       email: SIGNATORY,
