@@ -9,6 +9,7 @@ import {
   text,
   uniqueIndex,
 } from "drizzle-orm/sqlite-core";
+import { NOTIFICATION_TYPES } from "../app/shared/notification-types";
 import { ROLES, SIDES } from "../app/shared/permissions";
 import type { PlanTemplate } from "../app/shared/template-schema";
 
@@ -25,6 +26,10 @@ export const users = sqliteTable("users", {
   side: text("side", { enum: SIDES }).notNull(),
   passwordHash: text("password_hash").notNull(),
   createdAt: createdAt(),
+  /** An instance administrator: lists, invites and deactivates users at /admin. */
+  isAdmin: integer("is_admin", { mode: "boolean" }).notNull().default(false),
+  /** A deactivated user cannot sign in; their sessions ended when this was set. */
+  deactivatedAt: integer("deactivated_at", { mode: "timestamp_ms" }),
 });
 
 export const sessions = sqliteTable(
@@ -220,6 +225,117 @@ export const comments = sqliteTable(
 );
 
 export type Comment = typeof comments.$inferSelect;
+
+/**
+ * The mail queue and, with no SMTP_URL, the outbox: every message is stored here before it is
+ * sent, so a restart loses none and an SMTP outage never holds up a request. `status` is
+ * `pending` (waiting for its next attempt), `sent`, `kept` (no SMTP: shown at /admin/outbox),
+ * `skipped` (its notifications were read in the app first) or `failed` (out of attempts).
+ */
+export const mailMessages = sqliteTable(
+  "mail_messages",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    to: text("to").notNull(),
+    subject: text("subject").notNull(),
+    text: text("text").notNull(),
+    html: text("html").notNull(),
+    status: text("status", { enum: ["pending", "sent", "kept", "skipped", "failed"] })
+      .notNull()
+      .default("pending"),
+    attempts: integer("attempts").notNull().default(0),
+    nextAttemptAt: integer("next_attempt_at", { mode: "timestamp_ms" }).notNull(),
+    lastError: text("last_error"),
+    /** The notifications this message tells of: when every one is read first, it is not sent. */
+    notificationIds: text("notification_ids", { mode: "json" })
+      .$type<number[]>()
+      .notNull()
+      .default(sql`'[]'`),
+    createdAt: createdAt(),
+    sentAt: integer("sent_at", { mode: "timestamp_ms" }),
+  },
+  (t) => [index("mail_messages_due_idx").on(t.status, t.nextAttemptAt)],
+);
+
+export type MailMessage = typeof mailMessages.$inferSelect;
+
+/** An invitation to a plan for an email nobody has; the link's token is stored hashed. */
+export const invitations = sqliteTable(
+  "invitations",
+  {
+    id: text("id").primaryKey(),
+    tokenHash: text("token_hash").notNull().unique(),
+    email: text("email").notNull(),
+    /** Null for an administrator's invitation to the instance rather than to one plan. */
+    planId: text("plan_id").references(() => plans.id, { onDelete: "cascade" }),
+    role: text("role", { enum: ROLES }),
+    organisation: text("organisation").notNull(),
+    side: text("side", { enum: SIDES }).notNull(),
+    invitedBy: text("invited_by")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    createdAt: createdAt(),
+    expiresAt: integer("expires_at", { mode: "timestamp_ms" }).notNull(),
+    acceptedAt: integer("accepted_at", { mode: "timestamp_ms" }),
+    withdrawnAt: integer("withdrawn_at", { mode: "timestamp_ms" }),
+  },
+  (t) => [index("invitations_plan_idx").on(t.planId), index("invitations_email_idx").on(t.email)],
+);
+
+export type Invitation = typeof invitations.$inferSelect;
+
+/** A password-reset link: its token hashed, good for an hour and once. */
+export const passwordResets = sqliteTable(
+  "password_resets",
+  {
+    tokenHash: text("token_hash").primaryKey(),
+    userId: text("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    createdAt: createdAt(),
+    expiresAt: integer("expires_at", { mode: "timestamp_ms" }).notNull(),
+    usedAt: integer("used_at", { mode: "timestamp_ms" }),
+  },
+  (t) => [index("password_resets_user_idx").on(t.userId)],
+);
+
+/** One per event per person; `eventKey` names the event, so the same one is never told twice. */
+export const notifications = sqliteTable(
+  "notifications",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    userId: text("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    type: text("type", { enum: NOTIFICATION_TYPES }).notNull(),
+    planId: text("plan_id").references(() => plans.id, { onDelete: "cascade" }),
+    text: text("text").notNull(),
+    url: text("url").notNull(),
+    eventKey: text("event_key").notNull(),
+    createdAt: createdAt(),
+    readAt: integer("read_at", { mode: "timestamp_ms" }),
+    /** When an email (alone or in a digest) was queued for it; the epoch when it was decided none. */
+    mailedAt: integer("mailed_at", { mode: "timestamp_ms" }),
+  },
+  (t) => [
+    uniqueIndex("notifications_event_idx").on(t.userId, t.eventKey),
+    index("notifications_user_idx").on(t.userId, t.id),
+  ],
+);
+
+export type Notification = typeof notifications.$inferSelect;
+
+/** The notification types a person turned email off for (in the app they always show). */
+export const notificationOptOuts = sqliteTable(
+  "notification_opt_outs",
+  {
+    userId: text("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    type: text("type", { enum: NOTIFICATION_TYPES }).notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.userId, t.type] })],
+);
 
 /**
  * What full-text search reads: one row per section of each plan with its words (the rich text

@@ -46,6 +46,20 @@ const envSchema = z.object({
   EXPORT_WORKER_MEMORY_MB: z.coerce.number().int().min(32).default(512),
   /** PDF exports one person may start in any sixty seconds. */
   EXPORT_PER_USER_PER_MINUTE: z.coerce.number().int().min(1).default(20),
+  /** Where mail goes (smtp:// or smtps://, credentials in the URL); unset keeps it in the outbox. */
+  SMTP_URL: z.url({ protocol: /^smtps?$/, error: "must be an smtp:// or smtps:// URL" }).optional(),
+  MAIL_FROM: z.string().trim().min(3).default("Coplan <coplan@localhost>"),
+  /** The address links in emails start with; by default http://localhost on the listening port. */
+  PUBLIC_URL: z
+    .url({ protocol: /^https?$/, error: "must be an http:// or https:// URL" })
+    .transform((v) => v.replace(/\/$/, ""))
+    .optional(),
+  /** Seconds before a failed send is retried; each later retry waits twice as long, up to an hour. */
+  MAIL_RETRY_SECONDS: z.coerce.number().positive().default(30),
+  /** Seconds a notification waits before its email goes, so one read in the app first is not emailed. */
+  NOTIFICATION_EMAIL_DELAY_SECONDS: z.coerce.number().min(0).default(60),
+  /** Seconds after start before the first daily check for milestones due (it reads every plan). */
+  MILESTONE_CHECK_DELAY_SECONDS: z.coerce.number().min(0).default(60),
 });
 
 export type Env = z.infer<typeof envSchema>;

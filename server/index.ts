@@ -22,8 +22,11 @@ const env = loadEnv();
 const services = createServices(env);
 if (env.SEED_DEMO && (await seedDemo(services))) {
   console.log(`Seeded a demo plan. Sign in with any of these, password "${DEMO_PASSWORD}":`);
-  for (const user of DEMO_USERS) console.log(`  ${user.email.padEnd(28)} ${user.role}`);
+  for (const user of DEMO_USERS) {
+    console.log(`  ${user.email.padEnd(28)} ${user.role}${user.admin ? ", administrator" : ""}`);
+  }
 }
+services.planNotices.startDailyMilestoneCheck(env.MILESTONE_CHECK_DELAY_SECONDS * 1000);
 
 applyNodeEnv(env);
 const build = (await import(pathToFileURL(resolve(ROOT, "build/index.js")).href)) as ServerBuild;
@@ -68,6 +71,7 @@ const collab = attachCollabServer(
 
 server.listen(env.PORT, () => {
   const { port } = server.address() as AddressInfo;
+  services.links.listeningOn(port);
   console.log(`Coplan listening on http://localhost:${port}`);
 });
 

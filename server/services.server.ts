@@ -30,6 +30,15 @@ import { SearchRoomExtension } from "./search/search-room.server";
 import { indexPlansInBackground } from "./search/search-backfill.server";
 import { PortfolioService } from "./portfolio/portfolio-service.server";
 import { PortfolioFeed } from "./portfolio/portfolio-feed.server";
+import { MailQueue } from "./mail/mail-queue.server";
+import { InvitationService } from "./people/invitations.server";
+import { AccountService } from "./people/account.server";
+import { AdminService } from "./people/admin.server";
+import { NotificationService } from "./notifications/notification-service.server";
+import { PlanNotices } from "./notifications/plan-notices.server";
+import { PasswordResetService } from "./people/password-resets.server";
+import { PublicLinks } from "./mail/public-links.server";
+import { smtpTransport } from "./mail/transport.server";
 
 export const TEMPLATES_DIR = resolve(dirname(fileURLToPath(import.meta.url)), "../plan-templates");
 
@@ -44,6 +53,15 @@ export function createServices(env: Env) {
   const builtInTemplates = loadTemplates(env.PLAN_TEMPLATES_DIR ?? TEMPLATES_DIR);
   const db = openDatabase(env.DATABASE_PATH);
   const templates = new TemplateCatalog(db, builtInTemplates);
+  const mail = new MailQueue(db, env.SMTP_URL ? smtpTransport(env.SMTP_URL, env.MAIL_FROM) : null, {
+    retryBaseMs: env.MAIL_RETRY_SECONDS * 1000,
+  });
+  mail.start();
+  const links = new PublicLinks(env.PUBLIC_URL);
+  const notifications = new NotificationService(db, mail, links, {
+    emailDelayMs: env.NOTIFICATION_EMAIL_DELAY_SECONDS * 1000,
+  });
+  notifications.start();
   const store = new SqliteDocStore(db);
   const rooms = new RoomRegistry(store, {
     idleUnloadMs: env.COLLAB_IDLE_UNLOAD_SECONDS * 1000,
@@ -56,11 +74,14 @@ export function createServices(env: Env) {
   const auth = new AuthService(db, new SignInThrottle(), {
     secret: resolveSessionSecret(db, env.SESSION_SECRET),
     secure: servedOverHttps(env),
-    onSessionEnded: (sessionHash) => rooms.closeSession(sessionHash),
+    onSessionEnded: (sessionHash) => {
+      rooms.closeSession(sessionHash);
+      notifications.closeSession(sessionHash);
+    },
   });
   rooms.use(new TextCellConversion());
   rooms.use(new DuplicateRowCleaner());
-  const signoffs = new SignoffService(db, rooms);
+  const signoffs = new SignoffService(db, rooms, notifications);
   rooms.use(new SignoffRoomExtension(signoffs, STALE_CHECK_DELAY_MS));
   const search = new SearchService(db);
   rooms.use(new SearchRoomExtension(search, SEARCH_INDEX_TIMING));
@@ -68,7 +89,9 @@ export function createServices(env: Env) {
   search.markClosedCleanly(false);
   const plans = new PlanService(db, store, rooms, templates, signoffs, (plan, doc) => search.indexPlan(plan, doc));
   const members = new MemberService(db, (planId, userId, role) => rooms.updateAccess(planId, userId, role));
-  const comments = new CommentService(db, rooms, members);
+  const invitations = new InvitationService(db, members, mail, links, (userId) => auth.startSession(userId));
+  const comments = new CommentService(db, rooms, members, notifications);
+  const planNotices = new PlanNotices(db, rooms, signoffs, notifications);
   rooms.use(new CommentRoomExtension(comments));
   const portfolio = new PortfolioService(db, rooms, signoffs, comments, search);
   const portfolioFeed = new PortfolioFeed(db, rooms, search);
@@ -101,12 +124,23 @@ export function createServices(env: Env) {
     search,
     portfolio,
     portfolioFeed,
+    mail,
+    links,
+    invitations,
+    notifications,
+    planNotices,
+    passwordResets: new PasswordResetService(db, auth, mail, links),
+    account: new AccountService(db, auth),
+    admin: new AdminService(db, auth, invitations),
     createLimits: new CreateLimits(env.CREATE_RATE_LIMITS),
     audit: { forPlan: (planId: string) => planAuditLog(db, planId) },
     close() {
       void exports.close();
       searchBackfill.stop();
       portfolioFeed.closeAll();
+      void mail.close();
+      planNotices.stop();
+      notifications.close();
       rooms.closeAll();
       // Unloading every plan (above) indexed its last edits.
       search.markClosedCleanly(true);

@@ -1,7 +1,8 @@
 import { Form, Link } from "@remix-run/react";
 import { HeaderSearch } from "./HeaderSearch";
+import { NotificationBell } from "./NotificationBell";
 
-export function AppHeader({ user }: { user: { name: string; organisation: string } }) {
+export function AppHeader({ user }: { user: { name: string; organisation: string; isAdmin?: boolean } }) {
   return (
     <header className="app-header">
       <Link to="/plans" className="brand">
@@ -9,9 +10,11 @@ export function AppHeader({ user }: { user: { name: string; organisation: string
       </Link>
       <HeaderSearch />
       <div className="app-header__user">
-        <span>
+        <NotificationBell />
+        {user.isAdmin ? <Link to="/admin">Administration</Link> : null}
+        <Link to="/account" className="app-header__account">
           {user.name} <span className="muted">· {user.organisation}</span>
-        </span>
+        </Link>
         <Form method="post" action="/logout">
           <button type="submit" className="button link">
             Sign out

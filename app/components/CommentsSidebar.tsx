@@ -4,6 +4,7 @@ import { COMMENT_MAX_LENGTH } from "~/shared/comment-limits";
 import { formatDateTime } from "~/shared/dates";
 import { canEdit, type Role } from "~/shared/permissions";
 import type { CommentView } from "~/shared/plan-events";
+import { MentionTextarea } from "./MentionTextarea";
 import { apiRequest } from "./api-client";
 
 /** A comment being written: on a section, and on some of its words if any were selected. */
@@ -159,7 +160,8 @@ function Composer({
       <label className="visually-hidden" htmlFor="new-comment">
         Comment
       </label>
-      <textarea
+      <MentionTextarea
+        planId={planId}
         id="new-comment"
         ref={input}
         name="body"
@@ -266,7 +268,10 @@ function ThreadCard({
         </p>
       ) : null}
       {mayReply ? (
-        <ReplyForm onReply={(body) => act("POST", base, { sectionKey: root.sectionKey, parentId: root.id, body })} />
+        <ReplyForm
+          planId={planId}
+          onReply={(body) => act("POST", base, { sectionKey: root.sectionKey, parentId: root.id, body })}
+        />
       ) : null}
       {mayResolve && !root.deleted ? (
         <div className="thread__actions">
@@ -388,7 +393,7 @@ function CommentBody({ comment }: { comment: CommentView }) {
   );
 }
 
-function ReplyForm({ onReply }: { onReply: (body: string) => Promise<boolean> }) {
+function ReplyForm({ planId, onReply }: { planId: string; onReply: (body: string) => Promise<boolean> }) {
   const [value, setValue] = useState("");
   return (
     <form
@@ -398,7 +403,8 @@ function ReplyForm({ onReply }: { onReply: (body: string) => Promise<boolean> })
         if (await onReply(value)) setValue("");
       }}
     >
-      <textarea
+      <MentionTextarea
+        planId={planId}
         aria-label="Reply"
         name="body"
         rows={value ? 2 : 1}

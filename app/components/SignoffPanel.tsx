@@ -6,6 +6,7 @@ import type { SectionSignoffView, SignoffRecordView } from "~/shared/plan-events
 import type { SignoffState } from "~/shared/signoff-state";
 import { apiRequest } from "./api-client";
 import { ConfirmDialog } from "./ConfirmDialog";
+import { RequestSignoffButton } from "./RequestSignoffButton";
 import { ChangeList, SignoffDialog, type WordChange } from "./SignoffDialog";
 
 export interface Signer {
@@ -89,6 +90,7 @@ export function SignoffPanel({
         <span className="signoff__required">
           Needs sign-off by {signoff.requiredSides.map((side) => SIDE_LABEL[side]).join(" and ")}
         </span>
+        <RequestSignoffButton planId={planId} sectionKey={section.key} signoff={signoff} role={role} />
       </div>
       <ul className="signoff__sides">
         {signoff.requiredSides.map((side) => (

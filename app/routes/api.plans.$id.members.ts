@@ -11,12 +11,15 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   return Response.json(context.members.list(plan.id));
 }
 
+/** Someone with an account is added (201); an email nobody has is invited (202). */
 export async function action({ request, params, context }: ActionFunctionArgs) {
   if (request.method !== "POST") return jsonError(405, "use POST to add a member");
   const user = await requireApiUser(context, request);
   const { plan, role } = requirePlanMember(context, user, params.id, "api");
   requireAllowed(canManageMembers(role), "only the plan's owners manage its members");
   const input = await readJson(request, addMemberSchema);
-  const member = await refusalsAsJson(() => context.members.add(user.id, plan.id, input));
-  return Response.json(member, { status: 201 });
+  const result = await refusalsAsJson(() => context.invitations.addOrInvite(user, plan.id, input));
+  return result.kind === "added"
+    ? Response.json(result.member, { status: 201 })
+    : Response.json({ invited: true }, { status: 202 });
 }

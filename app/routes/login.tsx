@@ -1,6 +1,6 @@
 import type { ActionFunctionArgs, HeadersFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data, redirect } from "@remix-run/node";
-import { Form, useActionData, useNavigation, useSearchParams } from "@remix-run/react";
+import { Form, Link, useActionData, useNavigation, useSearchParams } from "@remix-run/react";
 import { getUser, safeRedirectPath } from "~/utils/auth.server";
 
 /** A refusal's Retry-After reaches the browser with the page, not only with its data. */
@@ -47,6 +47,11 @@ export default function Login() {
       <p className="brand">Coplan</p>
       <h1>Sign in</h1>
       <p className="lede">Co-author your area's Community Budget Operational Plan with partners and Whitehall.</p>
+      {params.get("reset") === "done" && !result ? (
+        <div className="alert notice" role="status">
+          Your password is changed. Sign in with the new one.
+        </div>
+      ) : null}
       {result?.error ? (
         <div className="alert error" role="alert">
           {result.error}
@@ -66,6 +71,9 @@ export default function Login() {
           {submitting ? "Signing in…" : "Sign in"}
         </button>
       </Form>
+      <p>
+        <Link to="/password-reset">Forgot your password?</Link>
+      </p>
     </main>
   );
 }

@@ -2,9 +2,10 @@ import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remi
 import { data } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { AppHeader } from "~/components/AppHeader";
+import { PendingInvitations } from "~/components/PendingInvitations";
 import { isRefusal, REFUSAL_STATUS } from "~/shared/errors";
 import { addMemberSchema, changeRoleSchema } from "~/shared/member-input";
-import { canManageMembers, ROLE_LABEL, ROLES } from "~/shared/permissions";
+import { canManageMembers, ROLE_LABEL, ROLES, SIDE_LABEL, SIDES } from "~/shared/permissions";
 import { requireUser } from "~/utils/auth.server";
 import { requirePlanMember } from "~/utils/plan-access.server";
 
@@ -20,6 +21,7 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
     plan: { id: plan.id, title: plan.title, area: plan.area },
     members: context.members.list(plan.id),
     canManage: canManageMembers(role),
+    invitations: canManageMembers(role) ? context.invitations.pendingForPlan(plan.id) : [],
   };
 }
 
@@ -35,9 +37,16 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
       case "add": {
         const input = addMemberSchema.safeParse(form);
         if (!input.success) return data({ error: input.error.issues[0]!.message }, { status: 400 });
-        const member = context.members.add(user.id, plan.id, input.data);
-        return { notice: `${member.name} is now ${ROLE_LABEL[member.role].toLowerCase()} of this plan.` };
+        const added = context.invitations.addOrInvite(user, plan.id, input.data);
+        if (added.kind === "invited") return { notice: `Invitation sent to ${input.data.email}.` };
+        return { notice: `${added.member.name} is now ${ROLE_LABEL[added.member.role].toLowerCase()} of this plan.` };
       }
+      case "resend-invitation":
+        context.invitations.resend(user, plan.id, String(form.invitationId));
+        return { notice: "Invitation sent again, with a new link." };
+      case "withdraw-invitation":
+        context.invitations.withdraw(user, plan.id, String(form.invitationId));
+        return { notice: "Invitation withdrawn: its link no longer works." };
       case "change-role": {
         const input = changeRoleSchema.safeParse(form);
         if (!input.success) return data({ error: input.error.issues[0]!.message }, { status: 400 });
@@ -70,7 +79,7 @@ function capitalise(text: string): string {
 }
 
 export default function Members() {
-  const { user, plan, members, canManage } = useLoaderData<typeof loader>();
+  const { user, plan, members, canManage, invitations } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const busy = useNavigation().state !== "idle";
   return (
@@ -173,10 +182,13 @@ export default function Members() {
             ))}
           </tbody>
         </table>
+        <PendingInvitations invitations={invitations} busy={busy} />
         {canManage ? (
           <section className="panel" aria-labelledby="add-member">
             <h2 id="add-member">Add a member</h2>
-            <p className="muted">They need a Coplan account already; an administrator creates accounts.</p>
+            <p className="muted">
+              Someone without a Coplan account gets an email inviting them; give their organisation and side.
+            </p>
             <Form method="post" className="stack">
               <input type="hidden" name="intent" value="add" />
               <label>
@@ -189,6 +201,21 @@ export default function Members() {
                   {ROLES.map((r) => (
                     <option key={r} value={r}>
                       {ROLE_LABEL[r]}
+                    </option>
+                  ))}
+                </select>
+              </label>
+              <label>
+                Organisation <span className="muted">(if new to Coplan; yours by default)</span>
+                <input name="organisation" maxLength={200} />
+              </label>
+              <label>
+                Side <span className="muted">(if new to Coplan)</span>
+                <select name="side" defaultValue="">
+                  <option value="">Same as yours</option>
+                  {SIDES.map((side) => (
+                    <option key={side} value={side}>
+                      {SIDE_LABEL[side]}
                     </option>
                   ))}
                 </select>

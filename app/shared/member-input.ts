@@ -1,11 +1,22 @@
 import { z } from "zod";
-import { ROLES } from "./permissions";
+import { ROLES, SIDES } from "./permissions";
 
 const role = z.enum(ROLES, { error: `role must be one of ${ROLES.join(", ")}` });
 
+/** For someone without an account, who is invited: their organisation and side (the inviter's by default). */
 export const addMemberSchema = z.object({
   email: z.string().trim().min(1, "email is required").max(320),
   role,
+  organisation: z
+    .string()
+    .trim()
+    .max(200, "organisation: at most 200 characters")
+    .optional()
+    .transform((v) => v || undefined),
+  side: z
+    .union([z.enum(SIDES), z.literal("")], { error: "side must be local or whitehall" })
+    .optional()
+    .transform((v) => v || undefined),
 });
 
 export const changeRoleSchema = z.object({ role });

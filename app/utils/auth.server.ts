@@ -21,6 +21,20 @@ export async function requireApiUser(context: AppLoadContext, request: Request):
   throw jsonError(401, "sign in required");
 }
 
+/**
+ * An instance administrator, or a refusal: a 403 for the API, and for pages the same 404 as a
+ * page that does not exist.
+ */
+export async function requireAdmin(
+  context: AppLoadContext,
+  request: Request,
+  as: "api" | "page",
+): Promise<SessionUser> {
+  const user = as === "api" ? await requireApiUser(context, request) : await requireUser(context, request);
+  if (user.isAdmin) return user;
+  throw as === "api" ? jsonError(403, "only administrators may do this") : new Response("Not found", { status: 404 });
+}
+
 const REDIRECT_BASE = new URL("http://coplan.invalid");
 
 /**

@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from "node:crypto";
 import { createCookie, type Cookie } from "@remix-run/node";
-import { and, eq, gt, lt } from "drizzle-orm";
+import { and, eq, gt, isNull, lt, ne } from "drizzle-orm";
 import type { Db } from "../../db/client.server";
 import { sessions, users, type User } from "../../db/schema";
 import { recordAudit } from "../plans/audit.server";
@@ -10,7 +10,7 @@ import { decoyPasswordHash, verifyPassword } from "./passwords.server";
 const SESSION_DAYS = 14;
 const DAY_MS = 24 * 60 * 60 * 1000;
 
-export type SessionUser = Pick<User, "id" | "email" | "name" | "organisation" | "side">;
+export type SessionUser = Pick<User, "id" | "email" | "name" | "organisation" | "side" | "isAdmin">;
 
 export type SignInResult =
   | { status: "signed-in"; user: SessionUser; setCookie: string }
@@ -71,12 +71,12 @@ export class AuthService {
   private async checkCredentials(email: string, password: string): Promise<SessionUser | null> {
     const user = this.db.select().from(users).where(eq(users.email, email.trim().toLowerCase())).get();
     const ok = await verifyPassword(user?.passwordHash ?? (await decoyPasswordHash()), password);
-    if (!user || !ok) return null;
+    if (!user || !ok || user.deactivatedAt) return null;
     return toSessionUser(user);
   }
 
   /** Starts a session and returns the Set-Cookie header value for it. */
-  private async startSession(userId: string): Promise<string> {
+  async startSession(userId: string): Promise<string> {
     const id = randomBytes(32).toString("base64url");
     const now = Date.now();
     this.db
@@ -103,6 +103,19 @@ export class AuthService {
     return this.cookie.serialize("", { maxAge: 0 });
   }
 
+  /**
+   * Ends every session of the user but the one named (a password change keeps the session it
+   * was made in), closing their open WebSockets at once.
+   */
+  endSessionsOf(userId: string, keep?: string): void {
+    const ended = this.db
+      .delete(sessions)
+      .where(and(eq(sessions.userId, userId), keep ? ne(sessions.idHash, keep) : undefined))
+      .returning({ idHash: sessions.idHash })
+      .all();
+    for (const { idHash } of ended) this.onSessionEnded(idHash);
+  }
+
   /** The signed-in user of a request's Cookie header, or null. */
   async userFromCookie(cookieHeader: string | null | undefined): Promise<SessionUser | null> {
     return (await this.sessionFromCookie(cookieHeader))?.user ?? null;
@@ -116,7 +129,7 @@ export class AuthService {
       .select({ user: users })
       .from(sessions)
       .innerJoin(users, eq(users.id, sessions.userId))
-      .where(and(eq(sessions.idHash, sessionHash), gt(sessions.expiresAt, new Date())))
+      .where(and(eq(sessions.idHash, sessionHash), gt(sessions.expiresAt, new Date()), isNull(users.deactivatedAt)))
       .get();
     return row ? { user: toSessionUser(row.user), sessionHash } : null;
   }
@@ -140,5 +153,6 @@ function toSessionUser(user: User): SessionUser {
     name: user.name,
     organisation: user.organisation,
     side: user.side,
+    isAdmin: user.isAdmin,
   };
 }

@@ -18,7 +18,7 @@ export type NewUserInput = z.output<typeof newUserSchema>;
 
 export class UserExistsError extends Error {}
 
-export async function createUser(db: Db, data: NewUserInput): Promise<User> {
+export async function createUser(db: Db, data: NewUserInput, options: { isAdmin?: boolean } = {}): Promise<User> {
   if (findUserByEmail(db, data.email)) {
     throw new UserExistsError(`a user with email ${data.email} already exists`);
   }
@@ -32,6 +32,7 @@ export async function createUser(db: Db, data: NewUserInput): Promise<User> {
       organisation: data.organisation,
       side: data.side,
       passwordHash,
+      isAdmin: options.isAdmin ?? false,
     })
     .returning()
     .get();

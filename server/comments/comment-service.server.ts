@@ -11,6 +11,8 @@ import { comments, type Plan, users } from "../../db/schema";
 import type { SessionUser } from "../auth/sessions.server";
 import type { RoomRegistry } from "../collab/rooms.server";
 import type { MemberService } from "../plans/members.server";
+import { commentNotices } from "../notifications/comment-notices.server";
+import type { NotificationSink } from "../notifications/notification-service.server";
 import { encodeAnchor, resolveAnchor, validateAnchor } from "./anchors.server";
 
 const author = alias(users, "author");
@@ -26,6 +28,7 @@ export class CommentService {
     private readonly db: Db,
     private readonly rooms: RoomRegistry,
     private readonly members: MemberService,
+    private readonly notifications?: NotificationSink,
   ) {}
 
   /** Every thread of the plan, oldest first, with where each anchor is now. */
@@ -92,7 +95,9 @@ export class CommentService {
         mentions: this.mentionedMembers(plan.id, input.body),
       })
       .run();
-    return this.changed(plan, [id])[0]!;
+    const view = this.changed(plan, [id])[0]!;
+    this.notifyAbout(plan, id, user);
+    return view;
   }
 
   edit(plan: Plan, user: SessionUser, role: Role, commentId: string, body: string): CommentView {
@@ -102,7 +107,10 @@ export class CommentService {
       .set({ body, editedAt: new Date(), mentions: this.mentionedMembers(plan.id, body) })
       .where(eq(comments.id, comment.id))
       .run();
-    return this.changed(plan, [comment.id])[0]!;
+    const view = this.changed(plan, [comment.id])[0]!;
+    // Someone mentioned by the edit is told; those told before are not told again.
+    this.notifyAbout(plan, comment.id, user);
+    return view;
   }
 
   /** Deleting keeps the row, so a thread's replies keep their place; its text is dropped. */
@@ -221,6 +229,12 @@ export class CommentService {
   }
 
   /** Members named as `@Full Name` in the body. */
+  private notifyAbout(plan: Plan, commentId: string, author: SessionUser): void {
+    if (!this.notifications) return;
+    const comment = this.find(plan.id, commentId);
+    if (comment) this.notifications.notify(commentNotices(this.db, plan, comment, author), author.id);
+  }
+
   private mentionedMembers(planId: string, body: string): string[] {
     return this.members
       .list(planId)

@@ -9,7 +9,8 @@ import { createUser, newUserSchema, UserExistsError } from "../auth/users.server
 class UsageError extends Error {}
 
 const USAGE = `Usage:
-  npm run admin -- add-user --email E --name N --password P --org O --side local|whitehall
+  npm run admin -- add-user --email E --name N --password P --org O --side local|whitehall [--admin]
+                                    --admin makes an instance administrator (the /admin pages)
   npm run admin -- backup PATH        a consistent copy of the database, safe while the server runs`;
 
 async function addUser(args: string[]): Promise<void> {
@@ -21,6 +22,7 @@ async function addUser(args: string[]): Promise<void> {
       password: { type: "string" },
       org: { type: "string" },
       side: { type: "string" },
+      admin: { type: "boolean" },
     },
     strict: true,
   });
@@ -33,8 +35,10 @@ async function addUser(args: string[]): Promise<void> {
       organisation: values.org,
       side: values.side,
     });
-    const user = await createUser(db, input);
-    console.log(`Created ${user.email} (${user.name}, ${user.organisation}, ${user.side}) id ${user.id}`);
+    const user = await createUser(db, input, { isAdmin: values.admin ?? false });
+    console.log(
+      `Created ${user.email} (${user.name}, ${user.organisation}, ${user.side})${user.isAdmin ? ", an administrator," : ""} id ${user.id}`,
+    );
   } finally {
     closeDatabase(db);
   }

@@ -15,6 +15,8 @@ export const DEMO_USERS: {
   organisation: string;
   side: Side;
   role: Role;
+  /** An instance administrator (the /admin pages). */
+  admin?: boolean;
 }[] = [
   {
     email: "owner@swindon.example",
@@ -22,6 +24,7 @@ export const DEMO_USERS: {
     organisation: "Swindon Borough Council",
     side: "local",
     role: "owner",
+    admin: true,
   },
   {
     email: "editor@swindon.example",
@@ -63,7 +66,7 @@ export async function seedDemo(services: Services): Promise<boolean> {
   const created = [];
   for (const demo of DEMO_USERS) {
     created.push({
-      user: await createUser(db, newUserSchema.parse({ ...demo, password: DEMO_PASSWORD })),
+      user: await createUser(db, newUserSchema.parse({ ...demo, password: DEMO_PASSWORD }), { isAdmin: demo.admin }),
       role: demo.role,
     });
   }

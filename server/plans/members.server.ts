@@ -74,6 +74,11 @@ export class MemberService {
     return member;
   }
 
+  /** Tells open connections of a membership made elsewhere (an accepted invitation). */
+  notifyAccess(planId: string, userId: string, role: Role): void {
+    this.onAccessChange(planId, userId, role);
+  }
+
   changeRole(actorId: string, planId: string, userId: string, role: Role): void {
     this.db.transaction((tx) => {
       const current = this.roleIn(tx, planId, userId);

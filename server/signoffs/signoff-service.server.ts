@@ -8,7 +8,7 @@ import type { PlanSignoffView, SectionSignoffView, SignoffRecordView } from "../
 import { isFresh, planSignoffProgress, sectionSignoffState } from "../../app/shared/signoff-state";
 import type { TemplateSection } from "../../app/shared/template-schema";
 import type { Db } from "../../db/client.server";
-import { plans, signoffs, users, type Plan } from "../../db/schema";
+import { planMembers, plans, signoffs, users, type Plan } from "../../db/schema";
 import { recordAudit } from "../plans/audit.server";
 import type { SessionUser } from "../auth/sessions.server";
 import type { RoomRegistry } from "../collab/rooms.server";
@@ -18,6 +18,7 @@ import {
   sectionContentHash,
   sectionReadableText,
 } from "./section-content.server";
+import type { NotificationSink } from "../notifications/notification-service.server";
 import { SeenContent } from "./seen-content.server";
 
 const signer = alias(users, "signer");
@@ -46,6 +47,7 @@ export class SignoffService {
   constructor(
     private readonly db: Db,
     private readonly rooms: RoomRegistry,
+    private readonly notifications?: NotificationSink,
   ) {}
 
   /** The plan's sign-off state from its records and its content in `doc`. */
@@ -166,6 +168,7 @@ export class SignoffService {
       });
     });
     const view = this.changed(plan);
+    if (view.status === "final") this.notifyFinal(plan, user.id, id);
     const record = view.sections[sectionKey]!.records.find((r) => r.id === id);
     if (!record) throw new Error(`sign-off ${id} vanished after it was made`);
     return record;
@@ -295,7 +298,46 @@ export class SignoffService {
       }
     });
     const plan = this.db.select().from(plans).where(eq(plans.id, planId)).get();
-    if (plan) this.publish(plan, this.view(plan, doc));
+    if (plan) {
+      this.publish(plan, this.view(plan, doc));
+      for (const record of turned) {
+        const section = plan.template.sections.find((s) => s.key === record.sectionKey);
+        this.notifications?.notify(
+          [
+            {
+              userId: record.signedBy.id,
+              type: "signoff-stale",
+              planId,
+              text: `“${section?.title ?? record.sectionKey}” in ${plan.title} has changed since you signed it off`,
+              url: `/plans/${planId}#section-${record.sectionKey}`,
+              eventKey: `signoff-stale:${record.id}`,
+            },
+          ],
+          changedBy.get(record.sectionKey) ?? null,
+        );
+      }
+    }
+  }
+
+  /** Tells every member that the plan is final, once for the sign-off that made it so. */
+  private notifyFinal(plan: Plan, causedBy: string, signoffId: number): void {
+    if (!this.notifications) return;
+    const members = this.db
+      .select({ userId: planMembers.userId })
+      .from(planMembers)
+      .where(eq(planMembers.planId, plan.id))
+      .all();
+    this.notifications.notify(
+      members.map(({ userId }) => ({
+        userId,
+        type: "plan-final" as const,
+        planId: plan.id,
+        text: `${plan.title} is final: every section is signed off`,
+        url: `/plans/${plan.id}`,
+        eventKey: `plan-final:${signoffId}`,
+      })),
+      causedBy,
+    );
   }
 
   /** The sections of a plan whose fresh sign-offs an edit would make stale. */

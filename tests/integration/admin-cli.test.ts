@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { runAdmin as admin } from "../support/admin";
+import { queryDatabase } from "../support/database";
 import { tempDatabasePath } from "../support/server";
 
 const USER = [
@@ -24,6 +25,17 @@ describe("npm run admin -- add-user", () => {
     const again = admin(db, "add-user", ...USER);
     expect(again.code).not.toBe(0);
     expect(again.stderr).toContain("a user with email nadia@hull.example already exists");
+  });
+
+  it("--admin makes an instance administrator; without it, nobody is one", () => {
+    const db = tempDatabasePath();
+    expect(admin(db, "add-user", ...USER).code).toBe(0);
+    const made = admin(db, "add-user", ...USER.map((v) => v.replace("Nadia@", "Boss@")), "--admin");
+    expect(made.code).toBe(0);
+    expect(made.stdout).toContain("an administrator");
+    expect(
+      queryDatabase<{ admins: string }>(db, "select group_concat(email) as admins from users where is_admin = 1"),
+    ).toEqual({ admins: "boss@hull.example" });
   });
 
   it("says what is wrong with bad arguments and exits non-zero", () => {

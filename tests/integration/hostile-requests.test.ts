@@ -38,6 +38,10 @@ const TABLES = [
   "comments",
   "imported_templates",
   "settings",
+  "invitations",
+  "mail_messages",
+  "password_resets",
+  "notifications",
 ];
 
 function counts(): Record<string, number> {
@@ -89,6 +93,13 @@ function routes(): Route[] {
   const plan = `/api/plans/${server.demoPlanId}`;
   return [
     { method: "POST", path: "/api/session", as: () => undefined, fields: ["email", "password"] },
+    { method: "POST", path: "/api/password-reset", as: () => undefined, fields: ["email"] },
+    {
+      method: "POST",
+      path: "/api/admin/invitations",
+      as: () => server.cookie(OWNER),
+      fields: ["email", "organisation", "side"],
+    },
     {
       method: "POST",
       path: "/api/templates",
@@ -117,6 +128,12 @@ function idRoutes(bad: string): Route[] {
     { method: "POST", path: `/api/plans/${bad}/members`, as: () => server.cookie(OWNER) },
     { method: "PATCH", path: `${plan}/members/${bad}`, as: () => server.cookie(OWNER) },
     { method: "DELETE", path: `${plan}/members/${bad}`, as: () => server.cookie(OWNER) },
+    { method: "DELETE", path: `${plan}/invitations/${bad}`, as: () => server.cookie(OWNER) },
+    { method: "POST", path: `${plan}/invitations/${bad}/resend`, as: () => server.cookie(OWNER) },
+    { method: "POST", path: `/api/admin/users/${bad}/deactivate`, as: () => server.cookie(OWNER) },
+    { method: "POST", path: `/api/admin/users/${bad}/reactivate`, as: () => server.cookie(OWNER) },
+    { method: "POST", path: `/api/notifications/${bad}/read`, as: () => server.cookie(OWNER) },
+    { method: "POST", path: `${plan}/sections/${bad}/signoff-requests`, as: () => server.cookie(OWNER) },
     { method: "GET", path: `/api/plans/${bad}/audit`, as: () => server.cookie(OWNER) },
     { method: "POST", path: `${plan}/sections/${bad}/signoffs`, as: () => server.cookie(SIGNATORY) },
     { method: "DELETE", path: `${plan}/sections/${bad}/signoffs`, as: () => server.cookie(SIGNATORY) },

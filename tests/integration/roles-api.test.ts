@@ -144,7 +144,7 @@ describe("every API route for every kind of user", () => {
 });
 
 describe("membership: bad input changes nothing", () => {
-  it("refuses an unknown email, an unknown role, a duplicate member and the last owner", async () => {
+  it("invites an unknown email; refuses a malformed email, an unknown role, a duplicate member and the last owner", async () => {
     const before = (await getJson<unknown[]>(server.url, `/api/plans/${planId}/members`, ownerCookie)).body;
     const post = (body: unknown) =>
       fetch(`${server.url}/api/plans/${planId}/members`, {
@@ -152,11 +152,12 @@ describe("membership: bad input changes nothing", () => {
         headers: { cookie: ownerCookie, "content-type": "application/json" },
         body: JSON.stringify(body),
       });
+    // An email nobody has is invited, not refused: the answer no longer says who has an account.
     const unknownEmail = await post({ email: "nobody@nowhere.example", role: "editor" });
-    expect(unknownEmail.status).toBe(404);
-    expect(((await unknownEmail.json()) as { error: string }).error).toContain(
-      "no user has the email nobody@nowhere.example",
-    );
+    expect(unknownEmail.status).toBe(202);
+    expect(await unknownEmail.json()).toEqual({ invited: true });
+    const notAnEmail = await post({ email: "not an email", role: "editor" });
+    expect(notAnEmail.status).toBe(400);
 
     const unknownRole = await post({ email: "target0@test.example", role: "emperor" });
     expect(unknownRole.status).toBe(400);

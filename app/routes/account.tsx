@@ -1,0 +1,129 @@
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { data } from "@remix-run/node";
+import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
+import { AppHeader } from "~/components/AppHeader";
+import { isRefusal } from "~/shared/errors";
+import { NOTIFICATION_TYPE_LABEL, NOTIFICATION_TYPES, type NotificationType } from "~/shared/notification-types";
+import { requireUser } from "~/utils/auth.server";
+
+export const meta: MetaFunction = () => [{ title: "Your account · Coplan" }];
+
+export async function loader({ request, context }: LoaderFunctionArgs) {
+  const user = await requireUser(context, request);
+  return { user, optOuts: context.account.emailOptOuts(user.id) };
+}
+
+export async function action({ request, context }: ActionFunctionArgs) {
+  const user = await requireUser(context, request);
+  const form = await request.formData();
+  try {
+    switch (form.get("intent")) {
+      case "rename":
+        context.account.rename(user.id, String(form.get("name") ?? ""));
+        return { notice: "Your name is changed." };
+      case "password": {
+        const session = await context.auth.sessionFromCookie(request.headers.get("Cookie"));
+        await context.account.changePassword(user.id, session!.sessionHash, {
+          current: String(form.get("current") ?? ""),
+          password: String(form.get("password") ?? ""),
+        });
+        return { notice: "Your password is changed, and you are signed out everywhere else." };
+      }
+      case "emails": {
+        const wanted = new Set(form.getAll("email"));
+        context.account.setEmailOptOuts(
+          user.id,
+          NOTIFICATION_TYPES.filter((type) => !wanted.has(type)),
+        );
+        return { notice: "Your email choices are saved." };
+      }
+      default:
+        return data({ error: "Unknown action." }, { status: 400 });
+    }
+  } catch (error) {
+    if (isRefusal(error)) return data({ error: sentence(error.message) }, { status: 400 });
+    throw error;
+  }
+}
+
+function sentence(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1) + (text.endsWith(".") ? "" : ".");
+}
+
+export default function Account() {
+  const { user, optOuts } = useLoaderData<typeof loader>();
+  const result = useActionData<typeof action>();
+  const busy = useNavigation().state !== "idle";
+  const off = new Set<NotificationType>(optOuts);
+  return (
+    <>
+      <AppHeader user={user} />
+      <main className="page narrow">
+        <h1>Your account</h1>
+        <p className="muted">
+          {user.email} · {user.organisation}
+        </p>
+        {result && "error" in result ? (
+          <div className="alert error" role="alert">
+            {result.error}
+          </div>
+        ) : null}
+        {result && "notice" in result ? (
+          <div className="alert notice" role="status">
+            {result.notice}
+          </div>
+        ) : null}
+        <section className="panel" aria-labelledby="account-name">
+          <h2 id="account-name">Name</h2>
+          <Form method="post" className="stack">
+            <input type="hidden" name="intent" value="rename" />
+            <label>
+              Your name
+              <input name="name" defaultValue={user.name} required maxLength={200} autoComplete="name" />
+            </label>
+            <button type="submit" className="button" disabled={busy}>
+              Save name
+            </button>
+          </Form>
+        </section>
+        <section className="panel" aria-labelledby="account-password">
+          <h2 id="account-password">Password</h2>
+          <Form method="post" className="stack">
+            <input type="hidden" name="intent" value="password" />
+            <label>
+              Current password
+              <input name="current" type="password" required autoComplete="current-password" />
+            </label>
+            <label>
+              New password <span className="muted">(at least 8 characters)</span>
+              <input name="password" type="password" required minLength={8} autoComplete="new-password" />
+            </label>
+            <button type="submit" className="button" disabled={busy}>
+              Change password
+            </button>
+            <p className="muted">Changing it signs you out on every other device.</p>
+          </Form>
+        </section>
+        <section className="panel" aria-labelledby="account-emails">
+          <h2 id="account-emails">Emails</h2>
+          <Form method="post" className="stack">
+            <input type="hidden" name="intent" value="emails" />
+            <fieldset>
+              <legend>Email me when</legend>
+              {NOTIFICATION_TYPES.map((type) => (
+                <label key={type} className="checkbox">
+                  <input type="checkbox" name="email" value={type} defaultChecked={!off.has(type)} />{" "}
+                  {NOTIFICATION_TYPE_LABEL[type]}
+                </label>
+              ))}
+            </fieldset>
+            <p className="muted">You always see these in Coplan&rsquo;s notifications; this only chooses the emails.</p>
+            <button type="submit" className="button" disabled={busy}>
+              Save email choices
+            </button>
+          </Form>
+        </section>
+      </main>
+    </>
+  );
+}

@@ -1,0 +1,15 @@
+import type { ActionFunctionArgs } from "@remix-run/node";
+import { requireApiUser } from "~/utils/auth.server";
+import { jsonError, methodNotAllowed, refusalsAsJson } from "~/utils/http.server";
+import { requirePlanMember } from "~/utils/plan-access.server";
+
+/** Asks the signatories of the sides still to sign the section (owners and editors): 201 `{notified}`. */
+export async function action({ request, params, context }: ActionFunctionArgs) {
+  if (request.method !== "POST") return jsonError(405, "use POST to ask for sign-off");
+  const user = await requireApiUser(context, request);
+  const { plan, role } = requirePlanMember(context, user, params.id, "api");
+  const result = await refusalsAsJson(() => context.planNotices.requestSignoff(plan, user, role, params.key ?? ""));
+  return Response.json(result, { status: 201 });
+}
+
+export const loader = methodNotAllowed("use POST to ask for sign-off");

@@ -1,0 +1,186 @@
+import { and, asc, desc, eq, inArray, isNull, lte, min } from "drizzle-orm";
+import type { Db } from "../../db/client.server";
+import { mailMessages, notifications, type MailMessage } from "../../db/schema";
+import type { MailTransport } from "./transport.server";
+
+export interface OutgoingMail {
+  to: string;
+  subject: string;
+  text: string;
+  html: string;
+  /** The notifications it tells of: if all are read in the app before it is sent, it is not. */
+  notificationIds?: number[];
+  /** Not sent before this moment (a notification's email waits for the app to be read first). */
+  notBefore?: Date;
+}
+
+export interface MailQueueOptions {
+  /** Wait before the first retry; each later one waits twice as long, up to `maxDelayMs`. */
+  retryBaseMs: number;
+  maxDelayMs?: number;
+  /** Attempts before a message is given up as `failed`. */
+  maxAttempts?: number;
+  log?: (line: string) => void;
+}
+
+const HOUR_MS = 60 * 60 * 1000;
+const BATCH = 20;
+
+/** The delay before the attempt after `attempts` failed ones: exponential, capped. */
+export function retryDelayMs(attempts: number, baseMs: number, maxMs = HOUR_MS): number {
+  return Math.min(maxMs, baseMs * 2 ** Math.max(0, attempts - 1));
+}
+
+/**
+ * The durable mail queue. `enqueue` only inserts a row (so a request never waits on SMTP); one
+ * worker sends due messages in order, retries failures with exponential backoff, and on start
+ * picks up whatever an earlier process left unsent. With no transport (no SMTP_URL) a message
+ * is kept in the outbox instead and logged in one line.
+ */
+export class MailQueue {
+  private timer: NodeJS.Timeout | undefined;
+  private running: Promise<void> | undefined;
+  private closed = false;
+  private readonly maxAttempts: number;
+  private readonly maxDelayMs: number;
+  private readonly log: (line: string) => void;
+
+  constructor(
+    private readonly db: Db,
+    private readonly transport: MailTransport | null,
+    private readonly options: MailQueueOptions,
+  ) {
+    this.maxAttempts = options.maxAttempts ?? 10;
+    this.maxDelayMs = options.maxDelayMs ?? HOUR_MS;
+    this.log = options.log ?? ((line) => console.log(line));
+  }
+
+  /** Starts the worker on what is already due (messages an earlier process left unsent). */
+  start(): void {
+    this.wake(0);
+  }
+
+  enqueue(mail: OutgoingMail): number {
+    const { id } = this.db
+      .insert(mailMessages)
+      .values({
+        to: mail.to,
+        subject: mail.subject,
+        text: mail.text,
+        html: mail.html,
+        notificationIds: mail.notificationIds ?? [],
+        nextAttemptAt: mail.notBefore ?? new Date(),
+      })
+      .returning({ id: mailMessages.id })
+      .get();
+    this.wake(mail.notBefore ? mail.notBefore.getTime() - Date.now() : 0);
+    return id;
+  }
+
+  /** The newest messages first, for the administrators' outbox page. */
+  list(limit = 200): MailMessage[] {
+    return this.db.select().from(mailMessages).orderBy(desc(mailMessages.id)).limit(limit).all();
+  }
+
+  /** Stops the worker; an unsent message stays in the queue for the next start. */
+  async close(): Promise<void> {
+    this.closed = true;
+    clearTimeout(this.timer);
+    await this.running;
+  }
+
+  private wake(delayMs: number): void {
+    if (this.closed) return;
+    clearTimeout(this.timer);
+    this.timer = setTimeout(() => void this.run(), Math.max(0, delayMs));
+    this.timer.unref();
+  }
+
+  private async run(): Promise<void> {
+    if (this.running) return;
+    this.running = this.sendDue().finally(() => {
+      this.running = undefined;
+      this.scheduleNext();
+    });
+    await this.running;
+  }
+
+  private async sendDue(): Promise<void> {
+    for (;;) {
+      if (this.closed) return;
+      const due = this.db
+        .select()
+        .from(mailMessages)
+        .where(and(eq(mailMessages.status, "pending"), lte(mailMessages.nextAttemptAt, new Date())))
+        .orderBy(asc(mailMessages.nextAttemptAt), asc(mailMessages.id))
+        .limit(BATCH)
+        .all();
+      if (due.length === 0) return;
+      for (const message of due) {
+        if (this.closed) return;
+        await this.deliver(message);
+      }
+    }
+  }
+
+  private async deliver(message: MailMessage): Promise<void> {
+    if (this.allRead(message.notificationIds)) {
+      this.finish(message.id, "skipped");
+      return;
+    }
+    if (!this.transport) {
+      this.finish(message.id, "kept");
+      this.log(`mail #${message.id} kept in the outbox (no SMTP_URL): to ${message.to}: ${message.subject}`);
+      return;
+    }
+    try {
+      await this.transport.send(message);
+      this.finish(message.id, "sent");
+    } catch (error) {
+      const attempts = message.attempts + 1;
+      const reason = (error as Error).message.slice(0, 500);
+      const givenUp = attempts >= this.maxAttempts;
+      this.db
+        .update(mailMessages)
+        .set({
+          attempts,
+          lastError: reason,
+          status: givenUp ? "failed" : "pending",
+          nextAttemptAt: new Date(Date.now() + retryDelayMs(attempts, this.options.retryBaseMs, this.maxDelayMs)),
+        })
+        .where(eq(mailMessages.id, message.id))
+        .run();
+      this.log(
+        `mail #${message.id} to ${message.to} not sent (attempt ${attempts}${givenUp ? ", giving up" : ""}): ${reason}`,
+      );
+    }
+  }
+
+  private allRead(ids: number[]): boolean {
+    if (ids.length === 0) return false;
+    const unread = this.db
+      .select({ id: notifications.id })
+      .from(notifications)
+      .where(and(inArray(notifications.id, ids), isNull(notifications.readAt)))
+      .limit(1)
+      .get();
+    return !unread;
+  }
+
+  private finish(id: number, status: "sent" | "kept" | "skipped"): void {
+    this.db
+      .update(mailMessages)
+      .set({ status, sentAt: status === "skipped" ? null : new Date() })
+      .where(eq(mailMessages.id, id))
+      .run();
+  }
+
+  private scheduleNext(): void {
+    const next = this.db
+      .select({ at: min(mailMessages.nextAttemptAt) })
+      .from(mailMessages)
+      .where(eq(mailMessages.status, "pending"))
+      .get()?.at;
+    if (next) this.wake(next.getTime() - Date.now());
+  }
+}

@@ -1,0 +1,46 @@
+import { and, eq, isNull, or } from "drizzle-orm";
+import type { Db } from "../../db/client.server";
+import { comments, type Plan } from "../../db/schema";
+import type { NotificationInput } from "./notification-service.server";
+import { sectionUrl } from "./plan-notices.server";
+
+/**
+ * Who a comment tells: the members it mentions, and, for a reply, everyone else who wrote in
+ * the thread. One event per comment, so someone both mentioned and in the thread is told once
+ * (as mentioned).
+ */
+export function commentNotices(
+  db: Db,
+  plan: Plan,
+  comment: { id: string; sectionKey: string; parentId: string | null; mentions: string[] },
+  author: { id: string; name: string },
+): NotificationInput[] {
+  const section = plan.template.sections.find((s) => s.key === comment.sectionKey);
+  const where = `“${section?.title ?? comment.sectionKey}” in ${plan.title}`;
+  const base = { planId: plan.id, url: sectionUrl(plan.id, comment.sectionKey), eventKey: `comment:${comment.id}` };
+  const mentioned: NotificationInput[] = comment.mentions.map((userId) => ({
+    ...base,
+    userId,
+    type: "mention",
+    text: `${author.name} mentioned you in a comment on ${where}`,
+  }));
+  if (!comment.parentId) return mentioned;
+  const threadAuthors = db
+    .selectDistinct({ authorId: comments.authorId })
+    .from(comments)
+    .where(
+      and(or(eq(comments.id, comment.parentId), eq(comments.parentId, comment.parentId)), isNull(comments.deletedAt)),
+    )
+    .all()
+    .map((row) => row.authorId)
+    .filter((id) => !comment.mentions.includes(id));
+  return [
+    ...mentioned,
+    ...threadAuthors.map((userId) => ({
+      ...base,
+      userId,
+      type: "reply" as const,
+      text: `${author.name} replied in a thread on ${where}`,
+    })),
+  ];
+}

@@ -1,0 +1,249 @@
+import { and, count, desc, eq, gt, isNull } from "drizzle-orm";
+import type { NotificationType } from "../../app/shared/notification-types";
+import type { Db } from "../../db/client.server";
+import { notificationOptOuts, notifications, users, type Notification } from "../../db/schema";
+import type { MailQueue } from "../mail/mail-queue.server";
+import { digestMail, notificationMail } from "../mail/messages.server";
+import type { PublicLinks } from "../mail/public-links.server";
+
+/** One thing to tell one person; `eventKey` names the event, so it is told to them once. */
+export interface NotificationInput {
+  userId: string;
+  type: NotificationType;
+  planId: string | null;
+  text: string;
+  /** A path in the app, e.g. `/plans/:id#section-key`. */
+  url: string;
+  eventKey: string;
+}
+
+export interface NotificationView {
+  id: number;
+  type: NotificationType;
+  planId: string | null;
+  text: string;
+  url: string;
+  createdAt: string;
+  readAt: string | null;
+}
+
+/** What the services that see events call: who caused it is never told of it. */
+export interface NotificationSink {
+  notify(items: NotificationInput[], causedBy: string | null): void;
+}
+
+export interface NotificationOptions {
+  /** How long a notification waits before its email goes, so reading it in the app first saves the email. */
+  emailDelayMs: number;
+  /** Emails one person gets one by one in an hour; past that they come as one digest. */
+  fewPerHour?: number;
+}
+
+const HOUR_MS = 60 * 60 * 1000;
+/** `mailedAt` of a notification decided not to be emailed (read first, or its type turned off). */
+const NO_EMAIL = new Date(0);
+type Listener = (unread: number, latest: NotificationView | null) => void;
+
+/**
+ * Notifications: stored one per event per person, pushed at once to that person's open pages,
+ * and emailed after a short wait unless the person turned that type off or read it first; more
+ * than a few in an hour are gathered into one digest.
+ */
+export class NotificationService implements NotificationSink {
+  private readonly listeners = new Map<string, Set<Listener>>();
+  /** How to end each open stream, by the session it was opened with. */
+  private readonly streamsBySession = new Map<string, Set<() => void>>();
+  private readonly emailTimers = new Map<string, NodeJS.Timeout>();
+  private readonly fewPerHour: number;
+
+  constructor(
+    private readonly db: Db,
+    private readonly mail: MailQueue,
+    private readonly links: PublicLinks,
+    private readonly options: NotificationOptions,
+  ) {
+    this.fewPerHour = options.fewPerHour ?? 3;
+  }
+
+  /** Picks up emails an earlier process had still to send. */
+  start(): void {
+    const waiting = this.db
+      .selectDistinct({ userId: notifications.userId })
+      .from(notifications)
+      .where(isNull(notifications.mailedAt))
+      .all();
+    for (const { userId } of waiting) this.scheduleEmail(userId);
+  }
+
+  notify(items: NotificationInput[], causedBy: string | null): void {
+    const told = new Set<string>();
+    for (const item of items) {
+      if (item.userId === causedBy) continue;
+      const created = this.db.insert(notifications).values(item).onConflictDoNothing().returning().get();
+      if (!created) continue;
+      told.add(item.userId);
+      this.push(item.userId, toView(created));
+    }
+    for (const userId of told) this.scheduleEmail(userId);
+  }
+
+  list(userId: string, limit = 100): NotificationView[] {
+    return this.db
+      .select()
+      .from(notifications)
+      .where(eq(notifications.userId, userId))
+      .orderBy(desc(notifications.id))
+      .limit(limit)
+      .all()
+      .map(toView);
+  }
+
+  unreadCount(userId: string): number {
+    return (
+      this.db
+        .select({ n: count() })
+        .from(notifications)
+        .where(and(eq(notifications.userId, userId), isNull(notifications.readAt)))
+        .get()?.n ?? 0
+    );
+  }
+
+  /** Marks one of the person's notifications read; false if they have none with that id. */
+  markRead(userId: string, id: number): boolean {
+    const row = this.db
+      .select({ id: notifications.id, readAt: notifications.readAt })
+      .from(notifications)
+      .where(and(eq(notifications.userId, userId), eq(notifications.id, id)))
+      .get();
+    if (!row) return false;
+    if (!row.readAt) {
+      this.db.update(notifications).set({ readAt: new Date() }).where(eq(notifications.id, id)).run();
+      this.push(userId, null);
+    }
+    return true;
+  }
+
+  markAllRead(userId: string): void {
+    this.db
+      .update(notifications)
+      .set({ readAt: new Date() })
+      .where(and(eq(notifications.userId, userId), isNull(notifications.readAt)))
+      .run();
+    this.push(userId, null);
+  }
+
+  /**
+   * Calls `listener` with the unread count whenever it changes, until the returned function is
+   * called or the session ends (then `end` is called).
+   */
+  subscribe(userId: string, sessionHash: string, listener: Listener, end: () => void): () => void {
+    let set = this.listeners.get(userId);
+    if (!set) this.listeners.set(userId, (set = new Set()));
+    set.add(listener);
+    let ends = this.streamsBySession.get(sessionHash);
+    if (!ends) this.streamsBySession.set(sessionHash, (ends = new Set()));
+    ends.add(end);
+    return () => {
+      set.delete(listener);
+      if (set.size === 0) this.listeners.delete(userId);
+      ends.delete(end);
+      if (ends.size === 0) this.streamsBySession.delete(sessionHash);
+    };
+  }
+
+  /** Ends the streams opened with a session that has just ended (signed out, deactivated). */
+  closeSession(sessionHash: string): void {
+    for (const end of [...(this.streamsBySession.get(sessionHash) ?? [])]) end();
+  }
+
+  close(): void {
+    for (const timer of this.emailTimers.values()) clearTimeout(timer);
+    this.emailTimers.clear();
+  }
+
+  private push(userId: string, latest: NotificationView | null): void {
+    const set = this.listeners.get(userId);
+    if (!set) return;
+    const unread = this.unreadCount(userId);
+    for (const listener of set) listener(unread, latest);
+  }
+
+  private scheduleEmail(userId: string): void {
+    if (this.emailTimers.has(userId)) return;
+    const timer = setTimeout(() => {
+      this.emailTimers.delete(userId);
+      this.sendEmails(userId);
+    }, this.options.emailDelayMs);
+    timer.unref();
+    this.emailTimers.set(userId, timer);
+  }
+
+  /**
+   * Emails what the person has not read and not been emailed about: one by one while they have
+   * had only a few this hour, else all of it in one digest.
+   */
+  private sendEmails(userId: string): void {
+    const user = this.db.select().from(users).where(eq(users.id, userId)).get();
+    const waiting = this.db
+      .select()
+      .from(notifications)
+      .where(and(eq(notifications.userId, userId), isNull(notifications.mailedAt)))
+      .orderBy(notifications.id)
+      .all();
+    if (waiting.length === 0) return;
+    const optedOut = new Set(
+      this.db
+        .select({ type: notificationOptOuts.type })
+        .from(notificationOptOuts)
+        .where(eq(notificationOptOuts.userId, userId))
+        .all()
+        .map((row) => row.type),
+    );
+    const toSend = user && !user.deactivatedAt ? waiting.filter((n) => !n.readAt && !optedOut.has(n.type)) : [];
+    const now = new Date();
+    const mailedThisHour =
+      this.db
+        .select({ n: count() })
+        .from(notifications)
+        .where(and(eq(notifications.userId, userId), gt(notifications.mailedAt, new Date(now.getTime() - HOUR_MS))))
+        .get()?.n ?? 0;
+    const sending = new Set(toSend.map((n) => n.id));
+    this.db.transaction((tx) => {
+      for (const n of waiting) {
+        tx.update(notifications)
+          .set({ mailedAt: sending.has(n.id) ? now : NO_EMAIL })
+          .where(eq(notifications.id, n.id))
+          .run();
+      }
+    });
+    if (!user || toSend.length === 0) return;
+    const settingsUrl = this.links.url("/account");
+    if (mailedThisHour + toSend.length <= this.fewPerHour) {
+      for (const n of toSend) {
+        this.mail.enqueue({
+          to: user.email,
+          notificationIds: [n.id],
+          ...notificationMail({ text: n.text, url: this.links.url(n.url), settingsUrl }),
+        });
+      }
+      return;
+    }
+    this.mail.enqueue({
+      to: user.email,
+      notificationIds: toSend.map((n) => n.id),
+      ...digestMail({ items: toSend.map((n) => ({ text: n.text, url: this.links.url(n.url) })), settingsUrl }),
+    });
+  }
+}
+
+function toView(row: Notification): NotificationView {
+  return {
+    id: row.id,
+    type: row.type,
+    planId: row.planId,
+    text: row.text,
+    url: row.url,
+    createdAt: row.createdAt.toISOString(),
+    readAt: row.readAt?.toISOString() ?? null,
+  };
+}

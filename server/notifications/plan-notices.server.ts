@@ -1,0 +1,131 @@
+import { randomUUID } from "node:crypto";
+import { and, eq, ne } from "drizzle-orm";
+import { Refusal } from "../../app/shared/errors";
+import type { Role } from "../../app/shared/permissions";
+import { fieldText } from "../../app/shared/section-rows";
+import { sectionData } from "../plans/plan-content.server";
+import type { Db } from "../../db/client.server";
+import { planMembers, plans, users, type Plan } from "../../db/schema";
+import type { RoomRegistry } from "../collab/rooms.server";
+import type { SignoffService } from "../signoffs/signoff-service.server";
+import type { NotificationInput, NotificationSink } from "./notification-service.server";
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+export function sectionUrl(planId: string, sectionKey: string): string {
+  return `/plans/${planId}#section-${sectionKey}`;
+}
+
+/** The notifications that come from a plan rather than from a comment: sign-off requests and milestones due. */
+export class PlanNotices {
+  private timer: NodeJS.Timeout | undefined;
+
+  constructor(
+    private readonly db: Db,
+    private readonly rooms: RoomRegistry,
+    private readonly signoffs: SignoffService,
+    private readonly sink: NotificationSink,
+  ) {}
+
+  /**
+   * Asks the signatories of the sides that have still to sign the section (owners and editors
+   * ask). Answers how many people were told.
+   */
+  requestSignoff(plan: Plan, user: { id: string; name: string }, role: Role, sectionKey: string): { notified: number } {
+    if (role !== "owner" && role !== "editor") {
+      throw new Refusal("forbidden", "only the plan's owners and editors ask for sign-off");
+    }
+    const section = plan.template.sections.find((s) => s.key === sectionKey);
+    if (!section) throw new Refusal("not-found", `section "${sectionKey}" is not in this plan`);
+    const state = this.signoffs.current(plan).sections[sectionKey]!;
+    const signed = new Set(state.records.filter((r) => r.fresh).map((r) => r.side));
+    const waiting = section.signoff.filter((side) => !signed.has(side));
+    if (waiting.length === 0) throw new Refusal("conflict", `"${section.title}" is already signed off by every side`);
+    const signatories = this.db
+      .select({ id: users.id, side: users.side, role: planMembers.role, signsOff: planMembers.signsOff })
+      .from(planMembers)
+      .innerJoin(users, eq(users.id, planMembers.userId))
+      .where(and(eq(planMembers.planId, plan.id), ne(planMembers.userId, user.id)))
+      .all()
+      .filter((m) => (m.role === "signatory" || (m.role === "owner" && m.signsOff)) && waiting.includes(m.side));
+    const eventKey = `signoff-request:${randomUUID()}`;
+    this.sink.notify(
+      signatories.map((m) => ({
+        userId: m.id,
+        type: "signoff-requested",
+        planId: plan.id,
+        text: `${user.name} asks you to sign off “${section.title}” in ${plan.title}`,
+        url: sectionUrl(plan.id, sectionKey),
+        eventKey,
+      })),
+      user.id,
+    );
+    return { notified: signatories.length };
+  }
+
+  /** Checks after `firstDelayMs` (it reads every plan, so not in the middle of starting), then once a day. */
+  startDailyMilestoneCheck(firstDelayMs: number): void {
+    this.timer = setTimeout(() => {
+      this.checkMilestones();
+      this.timer = setInterval(() => this.checkMilestones(), DAY_MS);
+      this.timer.unref();
+    }, firstDelayMs);
+    this.timer.unref();
+  }
+
+  stop(): void {
+    clearTimeout(this.timer);
+    clearInterval(this.timer);
+  }
+
+  /**
+   * Tells each milestone's owner (the plan member whose name the row's owner field holds) when
+   * it is due within 7 days or overdue and not done: once per milestone and due date.
+   */
+  checkMilestones(today = new Date()): number {
+    const items: NotificationInput[] = [];
+    for (const plan of this.db.select().from(plans).all()) {
+      const sections = plan.template.sections.filter((s) => s.kind === "milestones");
+      if (sections.length === 0) continue;
+      const members = this.db
+        .select({ id: users.id, name: users.name })
+        .from(planMembers)
+        .innerJoin(users, eq(users.id, planMembers.userId))
+        .where(eq(planMembers.planId, plan.id))
+        .all();
+      const byName = new Map(members.map((m) => [m.name.trim().toLowerCase(), m.id]));
+      const rows = this.rooms.read(plan.id, (doc) =>
+        sections.flatMap((section) => {
+          const data = sectionData(doc, section.key);
+          const list = Array.isArray(data.rows) ? (data.rows as Record<string, unknown>[]) : [];
+          return list.map((row) => ({ section, row }));
+        }),
+      );
+      for (const { section, row } of rows) {
+        const due = fieldText(row.due);
+        const ownerId = byName.get(fieldText(row.owner).trim().toLowerCase());
+        if (!ownerId || !/^\d{4}-\d{2}-\d{2}$/.test(due) || fieldText(row.status) === "done") continue;
+        const days = Math.floor((Date.parse(`${due}T00:00:00Z`) - startOfDay(today)) / DAY_MS);
+        if (days > 7) continue;
+        const name = fieldText(row.milestone) || "A milestone";
+        items.push({
+          userId: ownerId,
+          type: "milestone-due",
+          planId: plan.id,
+          text:
+            days < 0
+              ? `“${name}” in ${plan.title} was due on ${due} and is not done`
+              : `“${name}” in ${plan.title} is due ${days === 0 ? "today" : `in ${days} day${days === 1 ? "" : "s"}`} (${due})`,
+          url: sectionUrl(plan.id, section.key),
+          eventKey: `milestone-due:${plan.id}:${String(row.id)}:${due}`,
+        });
+      }
+    }
+    this.sink.notify(items, null);
+    return items.length;
+  }
+}
+
+function startOfDay(date: Date): number {
+  return Date.UTC(date.getUTCFullYear(), date.getUTCMonth(), date.getUTCDate());
+}

@@ -1,0 +1,95 @@
+import { and, count, eq, gt, isNull } from "drizzle-orm";
+import { Refusal } from "../../app/shared/errors";
+import type { Db } from "../../db/client.server";
+import { passwordResets, users } from "../../db/schema";
+import type { AuthService } from "../auth/sessions.server";
+import { hashPassword } from "../auth/passwords.server";
+import { newUserSchema } from "../auth/users.server";
+import type { MailQueue } from "../mail/mail-queue.server";
+import { passwordResetMail } from "../mail/messages.server";
+import type { PublicLinks } from "../mail/public-links.server";
+import { recordAudit } from "../plans/audit.server";
+import { hashLinkToken, newLinkToken } from "./tokens.server";
+
+const LINK_MS = 60 * 60 * 1000;
+/** Reset emails one account gets in an hour: enough to retry, too few to flood an inbox. */
+const MAX_PER_HOUR = 3;
+
+export const newPasswordSchema = newUserSchema.shape.password;
+
+/**
+ * Password reset by email: a link good for one hour and once, its token stored hashed. Asking
+ * answers the same whether or not the email has an account, and does the work after the
+ * answer, so neither the answer nor its timing tells.
+ */
+export class PasswordResetService {
+  constructor(
+    private readonly db: Db,
+    private readonly auth: AuthService,
+    private readonly mail: MailQueue,
+    private readonly links: PublicLinks,
+  ) {}
+
+  request(email: string): void {
+    setImmediate(() => this.send(email.trim().toLowerCase()));
+  }
+
+  /** Whether a link can still be used (its page shows the form, or says it has expired). */
+  isUsable(token: string): boolean {
+    return Boolean(this.usable(token));
+  }
+
+  /** Sets the new password, uses up the link and ends every session of the account. */
+  async reset(token: string, password: string): Promise<void> {
+    const parsed = newPasswordSchema.safeParse(password);
+    if (!parsed.success) throw new Refusal("invalid", parsed.error.issues[0]!.message);
+    const passwordHash = await hashPassword(parsed.data);
+    const userId = this.db.transaction((tx) => {
+      const row = this.usable(token, tx);
+      if (!row) throw new Refusal("not-found", "this reset link has been used or has expired; ask for a new one");
+      tx.update(passwordResets).set({ usedAt: new Date() }).where(eq(passwordResets.tokenHash, row.tokenHash)).run();
+      tx.update(users).set({ passwordHash }).where(eq(users.id, row.userId)).run();
+      recordAudit(tx, { userId: row.userId, type: "user.password-reset" });
+      return row.userId;
+    });
+    this.auth.endSessionsOf(userId);
+  }
+
+  private send(email: string): void {
+    const user = this.db.select().from(users).where(eq(users.email, email)).get();
+    if (!user || user.deactivatedAt) return;
+    const recent =
+      this.db
+        .select({ n: count() })
+        .from(passwordResets)
+        .where(and(eq(passwordResets.userId, user.id), gt(passwordResets.createdAt, new Date(Date.now() - LINK_MS))))
+        .get()?.n ?? 0;
+    if (recent >= MAX_PER_HOUR) return;
+    const { token, hash } = newLinkToken();
+    this.db
+      .insert(passwordResets)
+      .values({ tokenHash: hash, userId: user.id, expiresAt: new Date(Date.now() + LINK_MS) })
+      .run();
+    this.mail.enqueue({
+      to: user.email,
+      ...passwordResetMail({ name: user.name, link: this.links.url(`/password-reset/${token}`) }),
+    });
+  }
+
+  private usable(token: string, tx: Pick<Db, "select"> = this.db) {
+    if (typeof token !== "string" || token.length < 20 || token.length > 100) return undefined;
+    return tx
+      .select({ tokenHash: passwordResets.tokenHash, userId: passwordResets.userId })
+      .from(passwordResets)
+      .innerJoin(users, eq(users.id, passwordResets.userId))
+      .where(
+        and(
+          eq(passwordResets.tokenHash, hashLinkToken(token)),
+          isNull(passwordResets.usedAt),
+          gt(passwordResets.expiresAt, new Date()),
+          isNull(users.deactivatedAt),
+        ),
+      )
+      .get();
+  }
+}
