@@ -46,6 +46,10 @@ const envSchema = z.object({
   EXPORT_WORKER_MEMORY_MB: z.coerce.number().int().min(32).default(512),
   /** PDF exports one person may start in any sixty seconds. */
   EXPORT_PER_USER_PER_MINUTE: z.coerce.number().int().min(1).default(20),
+  /** Seconds without an edit after which a plan's automatic version is made. */
+  VERSION_QUIET_SECONDS: z.coerce.number().positive().default(60),
+  /** Longest stretch of continuous editing, in seconds, without an automatic version. */
+  VERSION_MAX_INTERVAL_SECONDS: z.coerce.number().positive().default(300),
 });
 
 export type Env = z.infer<typeof envSchema>;

@@ -24,6 +24,8 @@ import { SignoffRoomExtension } from "./signoffs/signoff-room.server";
 import { SignoffService } from "./signoffs/signoff-service.server";
 import { resolveSessionSecret } from "./auth/session-secret.server";
 import { TemplateCatalog } from "./templates/template-catalog.server";
+import { VersionRoomExtension } from "./versions/version-room.server";
+import { VersionService } from "./versions/version-service.server";
 import { loadTemplates } from "./templates/template-files.server";
 
 export const TEMPLATES_DIR = resolve(dirname(fileURLToPath(import.meta.url)), "../plan-templates");
@@ -52,7 +54,17 @@ export function createServices(env: Env) {
   });
   rooms.use(new TextCellConversion());
   rooms.use(new DuplicateRowCleaner());
-  const signoffs = new SignoffService(db, rooms);
+  const versions = new VersionService(db, rooms);
+  rooms.use(
+    new VersionRoomExtension(versions, {
+      quietMs: env.VERSION_QUIET_SECONDS * 1000,
+      maxIntervalMs: env.VERSION_MAX_INTERVAL_SECONDS * 1000,
+    }),
+  );
+  const signoffs = new SignoffService(db, rooms, {
+    pin: (tx, plan, doc, userId, signoffId, name) =>
+      versions.make(plan, doc, { kind: "signoff", name, userId, signoffId }, tx),
+  });
   rooms.use(new SignoffRoomExtension(signoffs, STALE_CHECK_DELAY_MS));
   const plans = new PlanService(db, store, rooms, templates, signoffs);
   const members = new MemberService(db, (planId, userId, role) => rooms.updateAccess(planId, userId, role));
@@ -82,6 +94,7 @@ export function createServices(env: Env) {
     plans,
     members,
     signoffs,
+    versions,
     comments,
     exports,
     createLimits: new CreateLimits(env.CREATE_RATE_LIMITS),
