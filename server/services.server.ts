@@ -84,6 +84,7 @@ export function createServices(env: Env) {
       memoryMb: env.EXPORT_WORKER_MEMORY_MB,
       perUserPerMinute: env.EXPORT_PER_USER_PER_MINUTE,
     }),
+    versions,
   );
   return {
     env,

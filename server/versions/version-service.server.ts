@@ -19,6 +19,7 @@ import { versionsToThin } from "./retention.server";
 import { restoreEdit } from "./restore.server";
 import { ServerEdit } from "../collab/server-edit.server";
 import { comparePlans } from "./compare.server";
+import { versionTitle } from "../../app/shared/version-labels";
 
 const EMPTY_SECTION = { richText: { type: "doc", content: [] }, text: "", data: {}, contentHash: "" };
 
@@ -190,6 +191,18 @@ export class VersionService {
       signoffProgress: { signed: signoff.signed, total: signoff.total },
       version: this.summary(plan.id, versionId),
       sections,
+    };
+  }
+
+  /** What a PDF of the version needs: its state, the sign-offs of that moment, its cover line. */
+  forExport(plan: Plan, versionId: number) {
+    const version = this.find(plan.id, versionId);
+    const content = decodeContent(version.content);
+    const hashes = Object.fromEntries(Object.entries(content.sections).map(([key, s]) => [key, s.contentHash]));
+    return {
+      state: this.state(version),
+      signoffs: signoffViewAt(this.db, plan, version.createdAt, hashes),
+      cover: { title: versionTitle(version), createdAt: version.createdAt },
     };
   }
 

@@ -1,3 +1,4 @@
+import { extractText, getDocumentProxy } from "unpdf";
 import { afterEach, describe, expect, it } from "vitest";
 import * as Y from "yjs";
 import { sectionFragmentName } from "../../app/shared/doc-names";
@@ -84,6 +85,16 @@ async function versions(planId: string, as = OWNER) {
       { id: number; kind: string; name: string | null; contributors: { name: string }[]; signoffId: number | null }[]
     >(server.url, `/api/plans/${planId}/versions`, server.cookie(as))
   ).body;
+}
+
+async function pdfText(planId: string, query: string): Promise<string> {
+  const response = await fetch(`${server.url}/api/plans/${planId}/export.pdf${query}`, {
+    headers: { cookie: server.cookie(VIEWER) },
+  });
+  expect(response.status).toBe(200);
+  const document = await getDocumentProxy(new Uint8Array(await response.arrayBuffer()));
+  const { text } = await extractText(document, { mergePages: true });
+  return text.replace(/\s+/g, " ");
 }
 
 describe("versions", () => {
@@ -285,5 +296,36 @@ describe("versions", () => {
       expect(answer.body.error).toEqual(expect.any(String));
     }
     expect((await versions(planId)).map((version) => version.kind)).toEqual(["named"]);
+  });
+
+  it("a version's PDF shows that version, with the sign-offs of that moment, named on the cover", async () => {
+    const planId = await newPlan();
+    const editor = await client(planId, EDITOR);
+    const text = appendParagraph(editor.doc, "customer-insight", "Original wording of the insight.");
+    await waitFor(async () => (await section(planId, "customer-insight")).text.includes("Original"), 5000, "text");
+    const saved = (await send("POST", `/api/plans/${planId}/versions`, EDITOR, { name: "Draft for DCLG review" })).body
+      .id;
+    text.delete(0, "Original".length);
+    text.insert(0, "Changed");
+    await waitFor(async () => (await section(planId, "customer-insight")).text.includes("Changed"), 5000, "edit");
+    expect((await signOff(server.url, planId, "customer-insight", server.cookie(LOCAL))).status).toBe(201);
+
+    const then = await pdfText(planId, `?version=${saved}`);
+    expect(then).toContain("Version: Draft for DCLG review");
+    expect(then).toContain("Original wording of the insight.");
+    expect(then).not.toContain("Changed wording");
+    expect(then).not.toContain("Margaret Hale");
+    const now = await pdfText(planId, "");
+    expect(now).toContain("Changed wording of the insight.");
+    expect(now).not.toContain("Original wording");
+    expect(now).toContain("Margaret Hale");
+    expect(now).not.toContain("Version:");
+    for (const query of ["?version=999999", "?version=abc"]) {
+      const response = await fetch(`${server.url}/api/plans/${planId}/export.pdf${query}`, {
+        headers: { cookie: server.cookie(VIEWER) },
+      });
+      expect(response.status).toBe(404);
+      expect(await response.json()).toEqual({ error: "version not found" });
+    }
   });
 });
