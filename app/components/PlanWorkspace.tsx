@@ -11,6 +11,7 @@ import { SectionEditor } from "./SectionEditor";
 import { SignoffBadge, SignoffPanel, type Signer } from "./SignoffPanel";
 import { CommentsSidebar } from "./CommentsSidebar";
 import { ExportPdfButton } from "./ExportPdfButton";
+import { HistoryButton } from "./HistoryPanel";
 import { useCommentUi } from "./useCommentUi";
 import { CellPresenceProvider } from "./CellPresence";
 import { usePersonalUndo } from "./usePersonalUndo";
@@ -116,6 +117,7 @@ export function PlanWorkspace({
             <p className="plan__actions">
               <Link to={`/plans/${plan.id}/members`}>Members</Link>
               <ExportPdfButton planId={plan.id} title={plan.title} />
+              <HistoryButton planId={plan.id} editable={editable} />
             </p>
           </header>
           {ROLE_NOTICE[role] ? (

@@ -1,0 +1,59 @@
+import { describe, expect, it } from "vitest";
+import { editorText, openDemoPlan, screenshotPath, signedInPage, useServerAndBrowser } from "../support/browser";
+
+const running = useServerAndBrowser();
+
+const KEPT = "A paragraph worth keeping.";
+
+describe("version history in the browser", () => {
+  it("save a version, delete a paragraph, see it in a compare with now, restore it, and see it return on a second page", async () => {
+    const editor = await signedInPage(running.browser, running.server.url, "editor@swindon.example");
+    await openDemoPlan(editor);
+    const other = await signedInPage(running.browser, running.server.url, "owner@swindon.example");
+    await other.goto(editor.url());
+    await other.locator('[data-testid="connection-status"][data-synced="true"]').waitFor();
+
+    const section = editor.locator('.rich-text[data-section="customer-insight"]');
+    await section.click();
+    await editor.keyboard.press("Control+End");
+    await editor.keyboard.press("Enter");
+    await editor.keyboard.type(KEPT);
+    await expect.poll(() => editorText(other, "customer-insight")).toContain(KEPT);
+
+    await editor.getByRole("button", { name: "History" }).click();
+    const panel = editor.getByTestId("history-panel");
+    await panel.getByLabel("Save version…").fill("Before the cut");
+    await panel.getByRole("button", { name: "Save" }).click();
+    const saved = panel.getByTestId("history-version").filter({ hasText: "Before the cut" });
+    await saved.waitFor();
+    await editor.setViewportSize({ width: 1366, height: 900 });
+    await editor.screenshot({ path: screenshotPath("history-list") });
+
+    await section.locator("p", { hasText: KEPT }).click({ clickCount: 3 });
+    await editor.keyboard.press("Backspace");
+    await editor.keyboard.press("Backspace");
+    await expect.poll(() => editorText(other, "customer-insight")).not.toContain(KEPT);
+
+    await saved.getByRole("button", { name: "Compare with now" }).click();
+    const changes = panel.locator('[data-testid="history-section-changes"][data-section="customer-insight"]');
+    await changes.waitFor();
+    expect(await changes.locator("del").allTextContents()).toEqual(
+      expect.arrayContaining([expect.stringContaining(KEPT)]),
+    );
+    await editor.screenshot({ path: screenshotPath("history-compare") });
+
+    await changes.getByRole("button", { name: "Restore this section" }).click();
+    const dialog = editor.getByRole("dialog", { name: "Restore this version?" });
+    await dialog.getByRole("button", { name: "Restore" }).click();
+    await expect.poll(() => editorText(other, "customer-insight"), { timeout: 5000 }).toContain(KEPT);
+    await expect.poll(() => editorText(editor, "customer-insight"), { timeout: 5000 }).toContain(KEPT);
+    await panel.getByRole("status").filter({ hasText: "Restored" }).waitFor();
+    await editor.screenshot({ path: screenshotPath("history-restored") });
+    await other.screenshot({ path: screenshotPath("history-restored-other-page") });
+
+    await editor.setViewportSize({ width: 390, height: 844 });
+    await editor.screenshot({ path: screenshotPath("history-390") });
+    await editor.setViewportSize({ width: 768, height: 1000 });
+    await editor.screenshot({ path: screenshotPath("history-768") });
+  });
+});
