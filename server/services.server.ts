@@ -5,7 +5,7 @@ import { eq } from "drizzle-orm";
 import { closeDatabase, openDatabase } from "../db/client.server";
 import { plans as planTable, type Plan } from "../db/schema";
 import { COLLAB_LIMITS } from "./limits.server";
-import { planAuditLog } from "./plans/audit.server";
+import { auditCsv, planAuditFacets, planAuditLog, type AuditFilter } from "./plans/audit.server";
 import { SignInThrottle } from "./auth/sign-in-throttle.server";
 import { AuthService } from "./auth/sessions.server";
 import { SqliteDocStore } from "./collab/doc-store.server";
@@ -99,7 +99,11 @@ export function createServices(env: Env) {
     comments,
     exports,
     createLimits: new CreateLimits(env.CREATE_RATE_LIMITS),
-    audit: { forPlan: (planId: string) => planAuditLog(db, planId) },
+    audit: {
+      forPlan: (planId: string, filter?: AuditFilter) => planAuditLog(db, planId, filter),
+      facets: (planId: string) => planAuditFacets(db, planId),
+      csv: (planId: string, filter?: AuditFilter) => auditCsv(planAuditLog(db, planId, { ...filter, limit: 100_000 })),
+    },
     close() {
       void exports.close();
       rooms.closeAll();

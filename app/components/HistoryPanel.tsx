@@ -1,3 +1,4 @@
+import { Link } from "@remix-run/react";
 import { useCallback, useEffect, useState } from "react";
 import { formatPounds, type BudgetTotals } from "~/shared/budget";
 import { formatDateTime, formatLongDate } from "~/shared/dates";
@@ -45,14 +46,15 @@ type View =
   | { mode: "open"; version: VersionItem; sections: VersionSection[] | null }
   | { mode: "compare"; from: number; to: number | "current"; sections: SectionComparison[] | null };
 
-/** "History" in the plan's toolbar, opening the plan's versions beside it. */
-export function HistoryButton({ planId, editable }: { planId: string; editable: boolean }) {
+/** "History" in the plan's toolbar, opening the plan's versions beside it; and, for owners, "Activity". */
+export function HistoryButton({ planId, editable, owner }: { planId: string; editable: boolean; owner: boolean }) {
   const [open, setOpen] = useState(false);
   return (
     <>
       <button type="button" className="button" aria-expanded={open} onClick={() => setOpen(!open)}>
         History
       </button>
+      {owner ? <Link to={`/plans/${planId}/activity`}>Activity</Link> : null}
       {open ? <HistoryPanel planId={planId} editable={editable} onClose={() => setOpen(false)} /> : null}
     </>
   );

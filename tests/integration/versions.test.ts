@@ -329,3 +329,38 @@ describe("versions", () => {
     }
   });
 });
+
+describe("activity", () => {
+  it("owners read the audit log as a page and as CSV, filtered by person and type; others may not", async () => {
+    const planId = await newPlan();
+    await send("POST", `/api/plans/${planId}/versions`, EDITOR, { name: 'Draft, "quoted"' });
+    await send("POST", `/api/plans/${planId}/versions`, OWNER, { name: "The owner's" });
+    const get = (path: string, as: string) => fetch(`${server.url}${path}`, { headers: { cookie: server.cookie(as) } });
+    const editorId = (
+      await getJson<{ userId: string; email: string }[]>(
+        server.url,
+        `/api/plans/${planId}/members`,
+        server.cookie(OWNER),
+      )
+    ).body.find((member) => member.email === EDITOR)!.userId;
+
+    const csv = await get(`/plans/${planId}/activity.csv?type=version.named&person=${editorId}`, OWNER);
+    expect(csv.status).toBe(200);
+    expect(csv.headers.get("content-type")).toBe("text/csv; charset=utf-8");
+    const lines = (await csv.text()).trimEnd().split("\r\n");
+    expect(lines[0]).toBe("id,at,type,actor,email,detail");
+    expect(lines).toHaveLength(2);
+    expect(lines[1]).toContain(`version.named,Tom Okafor,${EDITOR},`);
+    expect(lines[1]).toContain('""name"":""Draft, \\""quoted\\""""');
+
+    const page = await get(`/plans/${planId}/activity?type=version.named`, OWNER);
+    expect(page.status).toBe(200);
+    const html = await page.text();
+    expect(html).toContain("Tom Okafor");
+    expect(html).not.toContain("plan.created</td>");
+
+    expect((await get(`/plans/${planId}/activity`, EDITOR)).status).toBe(403);
+    expect((await get(`/plans/${planId}/activity.csv`, EDITOR)).status).toBe(403);
+    expect((await get(`/plans/${planId}/activity.csv`, STRANGER)).status).toBe(404);
+  });
+});
