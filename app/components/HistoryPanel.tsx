@@ -5,6 +5,7 @@ import { formatDateTime, formatLongDate } from "~/shared/dates";
 import { VERSION_KIND_LABEL, versionTitle, type VersionKindName } from "~/shared/version-labels";
 import { apiRequest } from "./api-client";
 import { ConfirmDialog } from "./ConfirmDialog";
+import { onOpenComparison } from "./history-events";
 
 interface VersionItem {
   id: number;
@@ -49,13 +50,33 @@ type View =
 /** "History" in the plan's toolbar, opening the plan's versions beside it; and, for owners, "Activity". */
 export function HistoryButton({ planId, editable, owner }: { planId: string; editable: boolean; owner: boolean }) {
   const [open, setOpen] = useState(false);
+  const [comparing, setComparing] = useState<{ versionId: number } | null>(null);
+  useEffect(
+    () =>
+      onOpenComparison((versionId) => {
+        setComparing({ versionId });
+        setOpen(true);
+      }),
+    [],
+  );
   return (
     <>
       <button type="button" className="button" aria-expanded={open} onClick={() => setOpen(!open)}>
         History
       </button>
       {owner ? <Link to={`/plans/${planId}/activity`}>Activity</Link> : null}
-      {open ? <HistoryPanel planId={planId} editable={editable} onClose={() => setOpen(false)} /> : null}
+      {open ? (
+        <HistoryPanel
+          key={comparing?.versionId ?? "list"}
+          planId={planId}
+          editable={editable}
+          compareWithNow={comparing?.versionId}
+          onClose={() => {
+            setOpen(false);
+            setComparing(null);
+          }}
+        />
+      ) : null}
     </>
   );
 }
@@ -68,10 +89,13 @@ export function HistoryButton({ planId, editable, owner }: { planId: string; edi
 export function HistoryPanel({
   planId,
   editable,
+  compareWithNow,
   onClose,
 }: {
   planId: string;
   editable: boolean;
+  /** Opens on this version compared with now, rather than on the list. */
+  compareWithNow?: number;
   onClose: () => void;
 }) {
   const [versions, setVersions] = useState<VersionItem[] | null>(null);
@@ -89,6 +113,12 @@ export function HistoryPanel({
   useEffect(() => {
     void refresh();
   }, [refresh]);
+
+  useEffect(() => {
+    if (compareWithNow !== undefined) void compare(compareWithNow, "current");
+    // Only on opening: later comparisons are the reader's own choice.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, []);
 
   async function openVersion(version: VersionItem) {
     setView({ mode: "open", version, sections: null });

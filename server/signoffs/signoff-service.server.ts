@@ -8,7 +8,7 @@ import type { PlanSignoffView, SectionSignoffView, SignoffRecordView } from "../
 import { isFresh, planSignoffProgress, sectionSignoffState } from "../../app/shared/signoff-state";
 import type { TemplateSection } from "../../app/shared/template-schema";
 import type { Db } from "../../db/client.server";
-import { plans, signoffs, users, type Plan } from "../../db/schema";
+import { planVersions, plans, signoffs, users, type Plan } from "../../db/schema";
 import { recordAudit } from "../plans/audit.server";
 import type { SessionUser } from "../auth/sessions.server";
 import type { RoomRegistry } from "../collab/rooms.server";
@@ -243,11 +243,13 @@ export class SignoffService {
         staleBy: staleByColumns,
         revokedAt: signoffs.revokedAt,
         revokedBy: revokedByColumns,
+        versionId: planVersions.id,
       })
       .from(signoffs)
       .innerJoin(signer, eq(signer.id, signoffs.userId))
       .leftJoin(staleUser, eq(staleUser.id, signoffs.staleBy))
       .leftJoin(revoker, eq(revoker.id, signoffs.revokedBy))
+      .leftJoin(planVersions, eq(planVersions.signoffId, signoffs.id))
       .where(and(eq(signoffs.planId, plan.id), eq(signoffs.sectionKey, sectionKey)))
       .orderBy(asc(signoffs.id))
       .all()

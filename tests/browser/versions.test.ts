@@ -56,4 +56,33 @@ describe("version history in the browser", () => {
     await editor.setViewportSize({ width: 768, height: 1000 });
     await editor.screenshot({ path: screenshotPath("history-768") });
   });
+
+  it("“What changed since sign-off” leads to the signed version compared with now", async () => {
+    const signatory = await signedInPage(running.browser, running.server.url, "signatory@swindon.example");
+    await openDemoPlan(signatory);
+    const panel = signatory.locator('[data-testid="signoff-panel"][data-section="service-redesign"]');
+    await panel.getByRole("button", { name: "Sign off for the Local side" }).click();
+    const dialog = signatory.getByRole("dialog", { name: /Sign off/ });
+    await dialog.getByRole("button", { name: "Sign off for the Local side" }).click();
+    await signatory.locator('.navigator [data-section="service-redesign"][data-state="signed"]').waitFor();
+
+    await signatory.locator('.rich-text[data-section="service-redesign"]').click();
+    await signatory.keyboard.press("Control+End");
+    await signatory.keyboard.type(" Added after signing.");
+    const stale = signatory.locator(
+      '[data-testid="signoff-panel"][data-section="service-redesign"] [data-testid="signoff-stale"]',
+    );
+    await stale.waitFor();
+    await stale.getByText("What changed since sign-off").click();
+    await stale.getByRole("button", { name: "Compare the signed version with now" }).click();
+    const changes = signatory.locator(
+      '[data-testid="history-compare"] [data-testid="history-section-changes"][data-section="service-redesign"]',
+    );
+    await changes.waitFor();
+    expect(await changes.locator("ins").allTextContents()).toEqual(
+      expect.arrayContaining([expect.stringContaining("Added after signing")]),
+    );
+    expect(await signatory.getByTestId("history-compare").locator("select").first().inputValue()).not.toBe("");
+    await signatory.screenshot({ path: screenshotPath("history-since-signoff") });
+  });
 });

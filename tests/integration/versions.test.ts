@@ -170,6 +170,8 @@ describe("versions", () => {
     expect(then.contentHash).toBe(signed.body.contentHash);
     expect(then.signoff.state).toBe("signed");
     expect(then.signoff.records).toMatchObject([{ id: signed.body.id, fresh: true }]);
+    const history = await send("GET", `/api/plans/${planId}/sections/customer-insight/signoffs`, VIEWER);
+    expect(history.body.records[0]).toMatchObject({ id: signed.body.id, versionId: pinned!.id });
   });
 
   it("restoring one section while someone types in another: the words come back live, the typist keeps every word, the signed section goes stale", async () => {
