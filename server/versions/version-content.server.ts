@@ -2,8 +2,8 @@ import { createHash } from "node:crypto";
 import { brotliCompressSync, brotliDecompressSync, constants } from "node:zlib";
 import type * as Y from "yjs";
 import type { Plan } from "../../db/schema";
-import { sectionData, sectionPlainText, sectionRichTextJson, type PmNode } from "../plans/plan-content.server";
-import { sectionContentHash } from "../signoffs/section-content.server";
+import { sectionPlainText, type PmNode } from "../plans/plan-content.server";
+import { contentHashOf, sectionContent } from "../signoffs/section-content.server";
 
 /** One section as a version keeps it: what the API shows, compares and exports. */
 export interface SectionContent {
@@ -25,14 +25,10 @@ export function planContent(plan: Plan, doc: Y.Doc): PlanContent {
   const sections: Record<string, SectionContent> = {};
   const whole = createHash("sha256");
   for (const { key } of plan.template.sections) {
-    const contentHash = sectionContentHash(doc, key);
+    const content = sectionContent(doc, key);
+    const contentHash = contentHashOf(content);
     whole.update(`${key}\0${contentHash}\0`);
-    sections[key] = {
-      richText: sectionRichTextJson(doc, key),
-      text: sectionPlainText(doc, key),
-      data: sectionData(doc, key),
-      contentHash,
-    };
+    sections[key] = { richText: content.text, text: sectionPlainText(doc, key), data: content.data, contentHash };
   }
   return { contentHash: whole.digest("hex"), sections };
 }
