@@ -68,6 +68,13 @@ function sameText(text: string): TextChange[] {
   return text === "" ? [] : [{ kind: "same", text }];
 }
 
+/**
+ * Word diffs cost time in proportion to the text times the edits (Myers), and run on the event
+ * loop: a section rewritten past these bounds is shown as replaced rather than diffed word by word.
+ */
+const MAX_EDIT_LENGTH = 5000;
+const COMPARE_TIMEOUT_MS = 250;
+
 interface Token {
   text: string;
   marks: string;
@@ -87,9 +94,22 @@ export function compareText(from: PmNode, to: PmNode): TextChange[] {
     if (last && last.kind === change.kind && !last.marks && !change.marks) last.text += change.text;
     else out.push(change);
   };
+  const parts = diffArrays(before, after, {
+    comparator: (a, b) => a.text === b.text,
+    maxEditLength: MAX_EDIT_LENGTH,
+    timeout: COMPARE_TIMEOUT_MS,
+  });
+  // Past the bound the section is shown as rewritten: whole text out, whole text in.
+  if (!parts) {
+    const text = (tokens: Token[]) => tokens.map((token) => token.text).join("");
+    return [
+      ...(before.length > 0 ? [{ kind: "removed" as const, text: text(before) }] : []),
+      ...(after.length > 0 ? [{ kind: "added" as const, text: text(after) }] : []),
+    ];
+  }
   let i = 0;
   let j = 0;
-  for (const part of diffArrays(before, after, { comparator: (a, b) => a.text === b.text })) {
+  for (const part of parts) {
     const count = part.count ?? part.value.length;
     if (part.added) {
       for (let k = 0; k < count; k++) push({ kind: "added", text: after[j + k]!.text });

@@ -59,6 +59,17 @@ describe("comparing rich text", () => {
   });
 });
 
+describe("comparing a rewritten section", () => {
+  it("shows it replaced whole once the word diff would pass its bound", () => {
+    const words = (prefix: string) => Array.from({ length: 6000 }, (_, n) => `${prefix}${n}`).join(" ");
+    const changes = compareText(doc([{ type: "text", text: words("a") }]), doc([{ type: "text", text: words("b") }]));
+    expect(changes).toEqual([
+      { kind: "removed", text: words("a") },
+      { kind: "added", text: words("b") },
+    ]);
+  });
+});
+
 describe("comparing rows", () => {
   it("matches rows by id and lists each changed cell, budget amounts by year", () => {
     const result = compareRows(
