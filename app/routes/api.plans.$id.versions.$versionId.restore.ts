@@ -2,7 +2,14 @@ import type { ActionFunctionArgs } from "@remix-run/node";
 import { canEdit } from "~/shared/permissions";
 import { parseVersionId, restoreRequestSchema } from "~/shared/version-input";
 import { requireApiUser } from "~/utils/auth.server";
-import { jsonError, methodNotAllowed, readOptionalJson, refusalsAsJson, requireAllowed } from "~/utils/http.server";
+import {
+  jsonError,
+  methodNotAllowed,
+  readOptionalJson,
+  refusalsAsJson,
+  requireAllowed,
+  requireWithinCreateLimit,
+} from "~/utils/http.server";
 import { requirePlanMember } from "~/utils/plan-access.server";
 
 /**
@@ -14,6 +21,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   const user = await requireApiUser(context, request);
   const { plan, role } = requirePlanMember(context, user, params.id, "api");
   requireAllowed(canEdit(role), "only owners, editors and signatories restore versions");
+  await requireWithinCreateLimit(context, "version", user.id);
   const versionId = parseVersionId(params.versionId);
   if (versionId === null) return jsonError(404, "version not found");
   const body = await readOptionalJson(request, restoreRequestSchema);

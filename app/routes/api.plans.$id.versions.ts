@@ -2,7 +2,7 @@ import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { canEdit } from "~/shared/permissions";
 import { namedVersionSchema } from "~/shared/version-input";
 import { requireApiUser } from "~/utils/auth.server";
-import { jsonError, readJson, requireAllowed } from "~/utils/http.server";
+import { jsonError, readJson, requireAllowed, requireWithinCreateLimit } from "~/utils/http.server";
 import { requirePlanMember } from "~/utils/plan-access.server";
 
 /** The plan's versions, newest first (any member). */
@@ -18,6 +18,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   const user = await requireApiUser(context, request);
   const { plan, role } = requirePlanMember(context, user, params.id, "api");
   requireAllowed(canEdit(role), "only owners, editors and signatories save versions");
+  await requireWithinCreateLimit(context, "version", user.id);
   const { name } = await readJson(request, namedVersionSchema);
   return Response.json({ id: context.versions.makeNamed(plan, user.id, name) }, { status: 201 });
 }

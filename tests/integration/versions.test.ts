@@ -366,3 +366,30 @@ describe("activity", () => {
     expect((await get(`/plans/${planId}/activity.csv`, STRANGER)).status).toBe(404);
   });
 });
+
+describe("version limits", () => {
+  it("one person names or restores at most 20 versions in 10 minutes, then gets 429 with Retry-After", async () => {
+    const planId = await newPlan();
+    const statuses: number[] = [];
+    let retryAfter: string | null = null;
+    for (let n = 0; n < 21; n++) {
+      const response = await fetch(`${server.url}/api/plans/${planId}/versions`, {
+        method: "POST",
+        headers: { cookie: server.cookie(LOCAL), "content-type": "application/json" },
+        body: JSON.stringify({ name: `Version ${n}` }),
+      });
+      statuses.push(response.status);
+      if (response.status === 429) retryAfter = response.headers.get("retry-after");
+    }
+    // Earlier tests of this file may have used some of the signatory's allowance.
+    const made = statuses.indexOf(429);
+    expect(made).toBeGreaterThan(0);
+    expect(statuses.slice(0, made).every((status) => status === 201)).toBe(true);
+    expect(statuses.slice(made).every((status) => status === 429)).toBe(true);
+    expect(Number(retryAfter)).toBeGreaterThan(0);
+    expect(
+      (await send("POST", `/api/plans/${planId}/versions/${(await versions(planId))[0]!.id}/restore`, LOCAL)).status,
+    ).toBe(429);
+    expect(await versions(planId)).toHaveLength(made);
+  });
+});
