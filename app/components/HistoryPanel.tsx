@@ -30,7 +30,7 @@ interface SectionComparison {
   rows: {
     added: Record<string, unknown>[];
     removed: Record<string, unknown>[];
-    changed: { id: string; field: string; from: unknown; to: unknown }[];
+    changed: { id: string; row: string; field: string; from: unknown; to: unknown }[];
   };
   totals?: { from: BudgetTotals; to: BudgetTotals };
 }
@@ -250,7 +250,7 @@ export function HistoryPanel({
             <section key={section.key} className="history__section">
               <h4>{section.title}</h4>
               {section.text ? <p className="history__text">{section.text}</p> : null}
-              {section.data.rows?.length ? <p className="history__rows">{section.data.rows.length} rows</p> : null}
+              {section.data.rows?.length ? <RowsTable rows={section.data.rows} /> : null}
             </section>
           ))}
         </div>
@@ -414,8 +414,8 @@ function SectionChanges({ section, onRestore }: { section: SectionComparison; on
             ))}
             {changed.map((cell) => (
               <tr key={`${cell.id}:${cell.field}`}>
-                <td>Changed</td>
-                <td>{cell.field}</td>
+                <td>{cell.row || "Changed"}</td>
+                <td>{fieldLabel(cell.field)}</td>
                 <td>
                   <del>{cellText(cell.field, cell.from)}</del>
                 </td>
@@ -441,11 +441,55 @@ function SectionChanges({ section, onRestore }: { section: SectionComparison; on
   );
 }
 
+/** A version's rows, read-only: one column per field any row has. */
+function RowsTable({ rows }: { rows: Record<string, unknown>[] }) {
+  const fields = [...new Set(rows.flatMap((row) => Object.keys(row)))].filter(
+    (field) => field !== "id" && field !== "rowType",
+  );
+  return (
+    <table className="history__cells">
+      <thead>
+        <tr>
+          {fields.map((field) => (
+            <th key={field} scope="col">
+              {fieldLabel(field)}
+            </th>
+          ))}
+        </tr>
+      </thead>
+      <tbody>
+        {rows.map((row) => (
+          <tr key={String(row.id)}>
+            {fields.map((field) => (
+              <td key={field}>{cellOf(field, row[field])}</td>
+            ))}
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}
+
+function cellOf(field: string, value: unknown): string {
+  if (field === "amounts" && typeof value === "object" && value !== null) {
+    return Object.entries(value)
+      .map(([year, pence]) => `${year}: ${typeof pence === "number" ? formatPounds(pence) : String(pence)}`)
+      .join(", ");
+  }
+  return typeof value === "string" ? value : "";
+}
+
 function rowSummary(row: Record<string, unknown>): string {
   return Object.entries(row)
     .filter(([name, value]) => name !== "id" && name !== "amounts" && typeof value === "string" && value !== "")
     .map(([, value]) => value)
     .join(" · ");
+}
+
+/** "fundingLine" as "funding line", "amounts.2012-13" as "2012-13". */
+function fieldLabel(field: string): string {
+  if (field.startsWith("amounts.")) return field.slice("amounts.".length);
+  return field.replace(/([a-z])([A-Z])/g, "$1 $2").toLowerCase();
 }
 
 function cellText(field: string, value: unknown): string {

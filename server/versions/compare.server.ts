@@ -13,6 +13,8 @@ export interface TextChange {
 
 export interface CellChange {
   id: string;
+  /** The row as people know it: its first filled-in text cell. */
+  row: string;
   field: string;
   from: unknown;
   to: unknown;
@@ -189,7 +191,7 @@ export function compareRows(from: RowJson[], to: RowJson[]): SectionComparison["
     for (const field of new Set([...cellsBefore.keys(), ...cellsAfter.keys()])) {
       const a = cellsBefore.get(field) ?? null;
       const b = cellsAfter.get(field) ?? null;
-      if (a !== b) changed.push({ id, field, from: a, to: b });
+      if (a !== b) changed.push({ id, row: rowLabel(now) || rowLabel(old), field, from: a, to: b });
     }
   }
   return {
@@ -197,6 +199,14 @@ export function compareRows(from: RowJson[], to: RowJson[]): SectionComparison["
     removed: from.filter((row) => !after.has(String(row.id))),
     changed,
   };
+}
+
+function rowLabel(row: RowJson): string {
+  const skip = new Set(["id", "rowType", "treatment", "scope", "status", "providerSector", "assetType", "due"]);
+  const first = Object.entries(row).find(
+    ([name, value]) => !skip.has(name) && typeof value === "string" && value !== "",
+  );
+  return first ? String(first[1]) : "";
 }
 
 function cells(row: RowJson): Map<string, unknown> {

@@ -51,6 +51,14 @@ describe("version history in the browser", () => {
     await editor.screenshot({ path: screenshotPath("history-restored") });
     await other.screenshot({ path: screenshotPath("history-restored-other-page") });
 
+    await panel.getByRole("button", { name: "← All versions" }).click();
+    // Newest first: the named version is now below the one saved before the restore.
+    await saved.last().getByRole("button", { name: "Open" }).click();
+    const opened = panel.getByTestId("history-open");
+    await opened.getByText(KEPT).waitFor();
+    expect(await opened.locator("table").first().textContent()).toContain("Swindon Borough Council");
+    await editor.screenshot({ path: screenshotPath("history-open") });
+
     await editor.setViewportSize({ width: 390, height: 844 });
     await editor.screenshot({ path: screenshotPath("history-390") });
     await editor.setViewportSize({ width: 768, height: 1000 });

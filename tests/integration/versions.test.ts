@@ -129,7 +129,7 @@ describe("versions", () => {
     expect((bySection.get("outcomes") as { rows: unknown }).rows).toEqual({
       added: [],
       removed: [],
-      changed: [{ id: rowId, field: "target", from: "10%", to: "20%" }],
+      changed: [{ id: rowId, row: "Fewer evictions", field: "target", from: "10%", to: "20%" }],
     });
     const gap = bySection.get("gap-analysis") as { rows: { added: { theme: string }[]; removed: unknown[] } };
     expect(gap.rows.added.map((row) => row.theme)).toEqual(["Housing"]);

@@ -86,9 +86,9 @@ describe("comparing rows", () => {
       added: [{ id: "c", organisation: "Police" }],
       removed: [{ id: "b", organisation: "DWP" }],
       changed: [
-        { id: "a", field: "organisation", from: "Swindon", to: "Swindon BC" },
-        { id: "a", field: "amounts.2012-13", from: 100, to: 150 },
-        { id: "a", field: "amounts.2013-14", from: null, to: 20 },
+        { id: "a", row: "Swindon BC", field: "organisation", from: "Swindon", to: "Swindon BC" },
+        { id: "a", row: "Swindon BC", field: "amounts.2012-13", from: 100, to: 150 },
+        { id: "a", row: "Swindon BC", field: "amounts.2013-14", from: null, to: 20 },
       ],
     });
   });
