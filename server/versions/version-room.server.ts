@@ -32,7 +32,8 @@ export class VersionRoomExtension implements RoomExtension {
       if (quiet) clearTimeout(quiet);
       if (longest) clearTimeout(longest);
       quiet = longest = null;
-      if (room.doc.isDestroyed || !this.versions.hasUnversionedEdits(room.planId)) return;
+      // A room whose storage failed holds edits the disk does not: no version may show them.
+      if (room.doc.isDestroyed || room.isBroken() || !this.versions.hasUnversionedEdits(room.planId)) return;
       this.versions.makeAuto(plan, room.doc);
     });
 
