@@ -5,6 +5,7 @@ import { measureExportLoad } from "../bench/export-load";
 import { measurePropagation } from "../bench/propagation";
 import { startCoplan, startHocuspocus, startStockYWebsocket, type BenchServer } from "../bench/servers";
 import { measureStaleness } from "../bench/signoff-staleness";
+import { measureVersions } from "../bench/versions";
 
 const servers: BenchServer[] = [];
 afterAll(async () => {
@@ -47,5 +48,15 @@ describe("benchmark harness", () => {
     expect(load.idle).toHaveLength(5);
     expect(load.loaded.length).toBeGreaterThan(0);
     expect(load.peakResidentBytes).toBeGreaterThan(0);
+  });
+
+  it("measures making, comparing and restoring versions, and their storage under edits", async () => {
+    const result = await measureVersions(2, 50, 1);
+    expect(result.make).toHaveLength(1);
+    expect(result.compare).toHaveLength(1);
+    expect(result.restore).toHaveLength(1);
+    expect(result.versionStateBytes).toBeGreaterThan(0);
+    expect(result.autoVersions).toBeGreaterThan(0);
+    expect(result.versionsBytesAdded).toBeGreaterThan(0);
   });
 });
