@@ -1,7 +1,7 @@
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import * as Y from "yjs";
 import { sectionFragmentName } from "../../app/shared/doc-names";
 import { initialiseStructuredSections } from "../../app/shared/section-rows";
@@ -12,10 +12,12 @@ import { RoomRegistry } from "../../server/collab/rooms.server";
 import { TEMPLATES_DIR } from "../../server/services.server";
 import { loadTemplates } from "../../server/templates/template-files.server";
 import { VersionService } from "../../server/versions/version-service.server";
+import { VersionRoomExtension } from "../../server/versions/version-room.server";
 
 let db: Db;
 let plan: Plan;
 let versions: VersionService;
+let rooms: RoomRegistry;
 
 beforeEach(() => {
   db = openDatabase(join(mkdtempSync(join(tmpdir(), "coplan-versions-")), "versions.sqlite"));
@@ -25,8 +27,8 @@ beforeEach(() => {
     .values({ id: "plan-1", title: "T", area: "A", templateId: template.id, template })
     .returning()
     .get();
-  const rooms = new RoomRegistry(new SqliteDocStore(db), {
-    idleUnloadMs: 1000,
+  rooms = new RoomRegistry(new SqliteDocStore(db), {
+    idleUnloadMs: 3_600_000,
     compactAfterUpdates: 500,
     awarenessBatchMs: 50,
     planOf: () => plan,
@@ -92,5 +94,33 @@ describe("automatic versions", () => {
     versions.noteEdit(plan.id, "u2");
     versions.makeAuto(plan, doc);
     expect(versions.list(plan.id)[0]!.contributors.map((person) => person.name)).toEqual(["Bo Chan"]);
+  });
+
+  it("come after a quiet spell, at least every interval while editing goes on, and when the plan unloads", () => {
+    vi.useFakeTimers();
+    try {
+      rooms.use(new VersionRoomExtension(versions, { quietMs: 60_000, maxIntervalMs: 300_000 }));
+      const kinds = () => versions.list(plan.id).map((version) => version.kind);
+      const edit = (words: string) => rooms.read(plan.id, (doc) => write(doc, words));
+
+      edit("One.");
+      vi.advanceTimersByTime(59_000);
+      expect(kinds()).toEqual([]);
+      vi.advanceTimersByTime(1_000);
+      expect(kinds()).toEqual(["auto"]);
+
+      // An edit every 30 s never leaves a quiet minute: the interval makes one anyway.
+      for (let second = 0; second < 300; second += 30) {
+        edit(`At ${second}.`);
+        vi.advanceTimersByTime(30_000);
+      }
+      expect(kinds()).toEqual(["auto", "auto"]);
+
+      edit("Last words.");
+      rooms.closeAll();
+      expect(kinds()).toEqual(["auto", "auto", "auto"]);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 });
