@@ -1,5 +1,5 @@
 import { Link } from "@remix-run/react";
-import { useCallback, useEffect, useState } from "react";
+import { useCallback, useEffect, useRef, useState } from "react";
 import { formatPounds, type BudgetTotals } from "~/shared/budget";
 import { formatDateTime, formatLongDate } from "~/shared/dates";
 import { VERSION_KIND_LABEL, versionTitle, type VersionKindName } from "~/shared/version-labels";
@@ -104,6 +104,21 @@ export function HistoryPanel({
   const [notice, setNotice] = useState<string | null>(null);
   const [restoring, setRestoring] = useState<{ version: VersionItem; sections?: string[]; label: string } | null>(null);
 
+  const heading = useRef<HTMLHeadingElement>(null);
+
+  const close = useRef(onClose);
+  close.current = onClose;
+
+  // Keyboard users land in the panel once, when it opens, and Escape takes them back out.
+  useEffect(() => {
+    heading.current?.focus();
+    const onKey = (event: KeyboardEvent) => {
+      if (event.key === "Escape" && !document.querySelector("dialog[open]")) close.current();
+    };
+    window.addEventListener("keydown", onKey);
+    return () => window.removeEventListener("keydown", onKey);
+  }, []);
+
   const refresh = useCallback(async () => {
     const answer = await apiRequest<VersionItem[]>("GET", `/api/plans/${planId}/versions`);
     if (answer.ok) setVersions(answer.body);
@@ -170,7 +185,9 @@ export function HistoryPanel({
   return (
     <aside className="history" aria-label="Version history" data-testid="history-panel">
       <header className="history__header">
-        <h2>Version history</h2>
+        <h2 ref={heading} tabIndex={-1}>
+          Version history
+        </h2>
         <button type="button" className="button" onClick={onClose}>
           Close
         </button>

@@ -22,6 +22,7 @@ describe("version history in the browser", () => {
 
     await editor.getByRole("button", { name: "History" }).click();
     const panel = editor.getByTestId("history-panel");
+    await expect.poll(() => editor.evaluate(() => document.activeElement?.textContent)).toBe("Version history");
     await panel.getByLabel("Save version…").fill("Before the cut");
     await panel.getByRole("button", { name: "Save" }).click();
     const saved = panel.getByTestId("history-version").filter({ hasText: "Before the cut" });
@@ -63,6 +64,8 @@ describe("version history in the browser", () => {
     await editor.screenshot({ path: screenshotPath("history-390") });
     await editor.setViewportSize({ width: 768, height: 1000 });
     await editor.screenshot({ path: screenshotPath("history-768") });
+    await editor.keyboard.press("Escape");
+    await panel.waitFor({ state: "detached" });
   });
 
   it("“What changed since sign-off” leads to the signed version compared with now", async () => {
