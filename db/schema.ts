@@ -360,3 +360,43 @@ export const searchDocuments = sqliteTable(
 );
 
 export type SearchDocument = typeof searchDocuments.$inferSelect;
+
+export const VERSION_KINDS = ["auto", "named", "signoff", "restore"] as const;
+export type VersionKind = (typeof VERSION_KINDS)[number];
+
+/**
+ * A plan as it was at one moment: its whole Yjs state (to export or restore from) and each
+ * section's readable content (to show and compare without rebuilding a document), both
+ * compressed. The live document keeps garbage collection on; a version is a copy, not a
+ * snapshot into the live document's history.
+ */
+export const planVersions = sqliteTable(
+  "plan_versions",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    planId: text("plan_id")
+      .notNull()
+      .references(() => plans.id, { onDelete: "cascade" }),
+    kind: text("kind", { enum: VERSION_KINDS }).notNull(),
+    name: text("name"),
+    /** Who asked for it; null for the automatic ones. */
+    createdBy: text("created_by").references(() => users.id, { onDelete: "set null" }),
+    createdAt: createdAt(),
+    /** Ids of the people whose edits it is the first version to hold. */
+    contributors: text("contributors", { mode: "json" })
+      .$type<string[]>()
+      .notNull()
+      .default(sql`'[]'`),
+    /** SHA-256 over every section's content hash: equal plans, equal hashes. */
+    contentHash: text("content_hash").notNull(),
+    /** `Y.encodeStateAsUpdate` of the plan, brotli-compressed. */
+    state: blob("state", { mode: "buffer" }).notNull(),
+    /** Each section's rich text, plain text, data and content hash as JSON, brotli-compressed. */
+    content: blob("content", { mode: "buffer" }).notNull(),
+    /** The sign-off this version pins, for `signoff` versions. */
+    signoffId: integer("signoff_id").references(() => signoffs.id),
+  },
+  (t) => [index("plan_versions_plan_idx").on(t.planId, t.id)],
+);
+
+export type PlanVersion = typeof planVersions.$inferSelect;

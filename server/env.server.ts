@@ -60,6 +60,10 @@ const envSchema = z.object({
   NOTIFICATION_EMAIL_DELAY_SECONDS: z.coerce.number().min(0).default(60),
   /** Seconds after start before the first daily check for milestones due (it reads every plan). */
   MILESTONE_CHECK_DELAY_SECONDS: z.coerce.number().min(0).default(60),
+  /** Seconds without an edit after which a plan's automatic version is made. */
+  VERSION_QUIET_SECONDS: z.coerce.number().positive().default(60),
+  /** Longest stretch of continuous editing, in seconds, without an automatic version. */
+  VERSION_MAX_INTERVAL_SECONDS: z.coerce.number().positive().default(300),
 });
 
 export type Env = z.infer<typeof envSchema>;

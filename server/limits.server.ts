@@ -58,12 +58,15 @@ export const SIGN_IN_LIMITS: SignInLimits = {
 
 /**
  * Per-user rate limits on creating things, so one account cannot fill the database. A person
- * starts a handful of plans a day and writes a comment every few seconds at most.
+ * starts a handful of plans a day, writes a comment every few seconds at most, and names or
+ * restores a version now and then.
  */
 export const CREATE_LIMITS = {
   plan: { points: 20, durationSeconds: 10 * 60 },
   template: { points: 20, durationSeconds: 10 * 60 },
   comment: { points: 60, durationSeconds: 60 },
+  /** Named versions and restores: each stores a compressed copy of the whole plan. */
+  version: { points: 20, durationSeconds: 10 * 60 },
 } as const;
 
 export type CreateKind = keyof typeof CREATE_LIMITS;

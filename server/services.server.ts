@@ -5,7 +5,7 @@ import { eq } from "drizzle-orm";
 import { closeDatabase, openDatabase } from "../db/client.server";
 import { plans as planTable, type Plan } from "../db/schema";
 import { COLLAB_LIMITS } from "./limits.server";
-import { planAuditLog } from "./plans/audit.server";
+import { auditCsv, planAuditFacets, planAuditLog, type AuditFilter } from "./plans/audit.server";
 import { SignInThrottle } from "./auth/sign-in-throttle.server";
 import { AuthService } from "./auth/sessions.server";
 import { SqliteDocStore } from "./collab/doc-store.server";
@@ -24,6 +24,8 @@ import { SignoffRoomExtension } from "./signoffs/signoff-room.server";
 import { SignoffService } from "./signoffs/signoff-service.server";
 import { resolveSessionSecret } from "./auth/session-secret.server";
 import { TemplateCatalog } from "./templates/template-catalog.server";
+import { VersionRoomExtension } from "./versions/version-room.server";
+import { VersionService } from "./versions/version-service.server";
 import { loadTemplates } from "./templates/template-files.server";
 import { SearchService } from "./search/search-service.server";
 import { SearchRoomExtension } from "./search/search-room.server";
@@ -81,7 +83,17 @@ export function createServices(env: Env) {
   });
   rooms.use(new TextCellConversion());
   rooms.use(new DuplicateRowCleaner());
-  const signoffs = new SignoffService(db, rooms, notifications);
+  const versions = new VersionService(db, rooms);
+  rooms.use(
+    new VersionRoomExtension(versions, {
+      quietMs: env.VERSION_QUIET_SECONDS * 1000,
+      maxIntervalMs: env.VERSION_MAX_INTERVAL_SECONDS * 1000,
+    }),
+  );
+  const signoffs = new SignoffService(db, rooms, notifications, {
+    pin: (tx, plan, doc, userId, signoffId, name) =>
+      versions.make(plan, doc, { kind: "signoff", name, userId, signoffId }, tx),
+  });
   rooms.use(new SignoffRoomExtension(signoffs, STALE_CHECK_DELAY_MS));
   const search = new SearchService(db);
   rooms.use(new SearchRoomExtension(search, SEARCH_INDEX_TIMING));
@@ -109,6 +121,7 @@ export function createServices(env: Env) {
       memoryMb: env.EXPORT_WORKER_MEMORY_MB,
       perUserPerMinute: env.EXPORT_PER_USER_PER_MINUTE,
     }),
+    versions,
   );
   return {
     env,
@@ -119,6 +132,7 @@ export function createServices(env: Env) {
     plans,
     members,
     signoffs,
+    versions,
     comments,
     exports,
     search,
@@ -133,7 +147,11 @@ export function createServices(env: Env) {
     account: new AccountService(db, auth),
     admin: new AdminService(db, auth, invitations),
     createLimits: new CreateLimits(env.CREATE_RATE_LIMITS),
-    audit: { forPlan: (planId: string) => planAuditLog(db, planId) },
+    audit: {
+      forPlan: (planId: string, filter?: AuditFilter) => planAuditLog(db, planId, filter),
+      facets: (planId: string) => planAuditFacets(db, planId),
+      csv: (planId: string, filter?: AuditFilter) => auditCsv(planAuditLog(db, planId, { ...filter, limit: 100_000 })),
+    },
     close() {
       void exports.close();
       searchBackfill.stop();

@@ -1,7 +1,7 @@
 import { Link } from "@remix-run/react";
 import { ROLE_LABEL, SIDE_LABEL, type Role, type Side } from "~/shared/permissions";
 import type { SectionSignoffView } from "~/shared/plan-events";
-import { canComment } from "~/shared/permissions";
+import { canComment, canReadAudit } from "~/shared/permissions";
 import type { SectionKind } from "~/shared/template-schema";
 import { SECTION_KIND_LABEL, isStructuredKind } from "~/shared/structured-fields";
 import { PresenceList } from "./PresenceList";
@@ -11,6 +11,7 @@ import { SectionEditor } from "./SectionEditor";
 import { SignoffBadge, SignoffPanel, type Signer } from "./SignoffPanel";
 import { CommentsSidebar } from "./CommentsSidebar";
 import { ExportPdfButton } from "./ExportPdfButton";
+import { HistoryButton } from "./HistoryPanel";
 import { useCommentUi } from "./useCommentUi";
 import { CellPresenceProvider } from "./CellPresence";
 import { usePersonalUndo } from "./usePersonalUndo";
@@ -116,6 +117,7 @@ export function PlanWorkspace({
             <p className="plan__actions">
               <Link to={`/plans/${plan.id}/members`}>Members</Link>
               <ExportPdfButton planId={plan.id} title={plan.title} />
+              <HistoryButton planId={plan.id} editable={editable} owner={canReadAudit(role)} />
             </p>
           </header>
           {ROLE_NOTICE[role] ? (

@@ -7,6 +7,7 @@ import type { SignoffState } from "~/shared/signoff-state";
 import { apiRequest } from "./api-client";
 import { ConfirmDialog } from "./ConfirmDialog";
 import { RequestSignoffButton } from "./RequestSignoffButton";
+import { openComparison } from "./history-events";
 import { ChangeList, SignoffDialog, type WordChange } from "./SignoffDialog";
 
 export interface Signer {
@@ -174,6 +175,7 @@ function SideLine({ side, record }: { side: Side; record: SignoffRecordView | un
 
 function StaleWarning({ url, records }: { url: string; records: SignoffRecordView[] }) {
   const [changes, setChanges] = useState<WordChange[] | null | "error">(null);
+  const [signedVersion, setSignedVersion] = useState<number | null>(null);
   const first = records.find((record) => record.staleAt) ?? records[0]!;
   const by = first.staleBy ? ` by ${first.staleBy.name}` : "";
   const when = first.staleAt ? `, ${formatDateTime(first.staleAt)}` : "";
@@ -181,8 +183,12 @@ function StaleWarning({ url, records }: { url: string; records: SignoffRecordVie
   async function load(open: boolean) {
     if (!open) return;
     setChanges(null);
-    const result = await apiRequest<{ changes: WordChange[] | null }>("GET", url);
+    const result = await apiRequest<{
+      changes: WordChange[] | null;
+      records: { revokedAt: string | null; versionId: number | null }[];
+    }>("GET", url);
     setChanges(result.ok ? (result.body.changes ?? []) : "error");
+    if (result.ok) setSignedVersion(result.body.records.find((record) => !record.revokedAt)?.versionId ?? null);
   }
 
   return (
@@ -201,6 +207,11 @@ function StaleWarning({ url, records }: { url: string; records: SignoffRecordVie
         ) : (
           <ChangeList changes={changes} />
         )}
+        {signedVersion !== null ? (
+          <button type="button" className="button" onClick={() => openComparison(signedVersion)}>
+            Compare the signed version with now
+          </button>
+        ) : null}
       </details>
     </div>
   );

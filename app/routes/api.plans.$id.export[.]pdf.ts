@@ -1,18 +1,24 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { requireApiUser } from "~/utils/auth.server";
 import { requirePlanMember } from "~/utils/plan-access.server";
-import { jsonError, methodNotAllowed } from "~/utils/http.server";
+import { jsonError, methodNotAllowed, refusalsAsJson } from "~/utils/http.server";
+import { parseVersionId } from "~/shared/version-input";
 
 /**
- * The plan as a PDF, for any member; `?comments=1` adds the comment threads as an appendix.
+ * The plan as a PDF, for any member; `?comments=1` adds the comment threads as an appendix and
+ * `?version=<versionId>` exports that version instead of the plan now.
  * An export the queue cannot take now is a 429 with Retry-After; one that timed out or whose
  * worker died is a 503.
  */
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const user = await requireApiUser(context, request);
   const { plan } = requirePlanMember(context, user, params.id, "api");
-  const withComments = new URL(request.url).searchParams.get("comments") === "1";
-  const outcome = await context.exports.exportPdf(plan, user, { withComments });
+  const query = new URL(request.url).searchParams;
+  const withComments = query.get("comments") === "1";
+  const rawVersion = query.get("version");
+  const versionId = rawVersion === null ? undefined : parseVersionId(rawVersion);
+  if (versionId === null) return jsonError(404, "version not found");
+  const outcome = await refusalsAsJson(() => context.exports.exportPdf(plan, user, { withComments, versionId }));
   if (!outcome.ok) {
     return "retryAfterSeconds" in outcome
       ? jsonError(429, outcome.error, { "Retry-After": String(outcome.retryAfterSeconds) })

@@ -7,12 +7,13 @@ import type { SessionUser } from "../auth/sessions.server";
 import type { RoomRegistry } from "../collab/rooms.server";
 import type { CommentService } from "../comments/comment-service.server";
 import type { SignoffService } from "../signoffs/signoff-service.server";
+import type { VersionService } from "../versions/version-service.server";
 import type { ExportOutcome, ExportQueue, ExportQueueStatus } from "./export-queue.server";
 import type { PlanPdfJob } from "./pdf-worker.server";
 
 export const PDF_WORKER_FILE = fileURLToPath(new URL("./pdf-worker.server.ts", import.meta.url));
 
-/** The plan as it is now, as a PDF built off the event loop; every export is in the audit log. */
+/** The plan as it is now (or as a version holds it), as a PDF built off the event loop; every export is in the audit log. */
 export class PlanExportService {
   constructor(
     private readonly db: Db,
@@ -20,22 +21,26 @@ export class PlanExportService {
     private readonly signoffs: SignoffService,
     private readonly comments: CommentService,
     private readonly queue: ExportQueue,
+    private readonly versions: VersionService,
   ) {}
 
   async exportPdf(
     plan: Plan,
     user: SessionUser,
-    options: { withComments: boolean },
+    options: { withComments: boolean; versionId?: number },
   ): Promise<ExportOutcome<Uint8Array>> {
+    // A version unknown to the plan is refused now, before the export waits in line.
+    const version = options.versionId === undefined ? null : this.versions.forExport(plan, options.versionId);
     // Only the quick reads happen here, at the moment of asking; the worker lays out the PDF.
     const outcome = await this.queue.run<PlanPdfJob, Uint8Array>(user.id, plan.id, () =>
       this.rooms.read(plan.id, (doc) => ({
         plan,
-        state: Y.encodeStateAsUpdate(doc),
-        signoffs: this.signoffs.view(plan, doc),
+        state: version?.state ?? Y.encodeStateAsUpdate(doc),
+        signoffs: version?.signoffs ?? this.signoffs.view(plan, doc),
         comments: options.withComments ? this.comments.list(plan) : null,
         exportedAt: new Date(),
         exportedBy: `${user.name}, ${user.organisation}`,
+        version: version?.cover ?? null,
       })),
     );
     if (outcome.ok) {
@@ -43,7 +48,12 @@ export class PlanExportService {
         planId: plan.id,
         userId: user.id,
         type: "plan.exported",
-        detail: { format: "pdf", withComments: options.withComments, bytes: outcome.result.byteLength },
+        detail: {
+          format: "pdf",
+          withComments: options.withComments,
+          bytes: outcome.result.byteLength,
+          versionId: options.versionId ?? null,
+        },
       });
     }
     return outcome;

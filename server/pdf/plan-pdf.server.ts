@@ -28,6 +28,8 @@ export interface PlanPdfInput {
   comments: CommentView[] | null;
   exportedAt: Date;
   exportedBy: string;
+  /** Set when a version is exported rather than the plan now: named on the cover. */
+  version?: { title: string; createdAt: Date } | null;
 }
 
 const INK = "#0b0c0c";
@@ -103,12 +105,24 @@ export function planPdfDefinition(input: PlanPdfInput): TDocumentDefinitions {
   };
 }
 
-function cover({ plan, signoffs, exportedAt }: PlanPdfInput): Content {
+function cover({ plan, signoffs, exportedAt, version }: PlanPdfInput): Content {
   return {
     stack: [
       { text: plan.area, style: "coverArea", margin: [0, 120, 0, 12] },
       { text: plan.title, style: "coverTitle", margin: [0, 0, 0, 24] },
       { text: plan.template.title, style: "coverMeta", margin: [0, 0, 0, 4] },
+      ...(version
+        ? [
+            {
+              text: [
+                { text: "Version: ", bold: true },
+                `${version.title}, as it was on ${formatLongDate(version.createdAt)}`,
+              ],
+              style: "coverMeta",
+              margin: [0, 0, 0, 4] as [number, number, number, number],
+            },
+          ]
+        : []),
       { text: `Exported ${formatLongDate(exportedAt)}`, style: "coverMeta", margin: [0, 0, 0, 4] },
       {
         text: [

@@ -19,9 +19,13 @@ export function sectionContent(doc: Y.Doc, sectionKey: string) {
 
 /** SHA-256 over the RFC 8785 canonical JSON of the section's content. */
 export function sectionContentHash(doc: Y.Doc, sectionKey: string): string {
-  const json = canonicalize(sectionContent(doc, sectionKey));
+  return contentHashOf(sectionContent(doc, sectionKey));
+}
+
+/** The hash of content already read with `sectionContent`. */
+export function contentHashOf(content: ReturnType<typeof sectionContent>): string {
   return createHash("sha256")
-    .update(json ?? "")
+    .update(canonicalize(content) ?? "")
     .digest("hex");
 }
 

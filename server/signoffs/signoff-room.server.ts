@@ -5,7 +5,8 @@ import type { Plan } from "../../db/schema";
 import type { RoomExtension } from "../collab/rooms.server";
 import { rootOf } from "../collab/doc-roots.server";
 import { guarded } from "../collab/guard.server";
-import { isPeer, type PlanRoom } from "../collab/room.server";
+import type { PlanRoom } from "../collab/room.server";
+import { editorOf } from "../collab/server-edit.server";
 import type { SignoffService } from "./signoff-service.server";
 import type { SharedType } from "../../app/shared/yjs-types";
 
@@ -66,9 +67,4 @@ export class SignoffRoomExtension implements RoomExtension {
   currentEvents(plan: Plan): PlanEvent[] {
     return [{ type: "signoffs", signoffs: this.signoffs.current(plan) }];
   }
-}
-
-/** Updates from clients carry their connection as origin; anything else has no editor. */
-function editorOf(origin: unknown): string | null {
-  return isPeer(origin) ? origin.userId : null;
 }

@@ -1,4 +1,4 @@
-import { and, asc, eq, inArray, isNull } from "drizzle-orm";
+import { and, asc, eq, gt, inArray, isNull, lte, or } from "drizzle-orm";
 import { alias } from "drizzle-orm/sqlite-core";
 import { diffWords } from "diff";
 import type * as Y from "yjs";
@@ -8,7 +8,7 @@ import type { PlanSignoffView, SectionSignoffView, SignoffRecordView } from "../
 import { isFresh, planSignoffProgress, sectionSignoffState } from "../../app/shared/signoff-state";
 import type { TemplateSection } from "../../app/shared/template-schema";
 import type { Db } from "../../db/client.server";
-import { planMembers, plans, signoffs, users, type Plan } from "../../db/schema";
+import { planMembers, planVersions, plans, signoffs, users, type Plan } from "../../db/schema";
 import { recordAudit } from "../plans/audit.server";
 import type { SessionUser } from "../auth/sessions.server";
 import type { RoomRegistry } from "../collab/rooms.server";
@@ -29,6 +29,11 @@ const signedByColumns = { id: signer.id, name: signer.name, organisation: signer
 const staleByColumns = { id: staleUser.id, name: staleUser.name, organisation: staleUser.organisation };
 const revokedByColumns = { id: revoker.id, name: revoker.name, organisation: revoker.organisation };
 
+/** Makes the version a sign-off pins, inside the sign-off's own transaction. */
+export interface SignoffPins {
+  pin(tx: Pick<Db, "insert">, plan: Plan, doc: Y.Doc, userId: string, signoffId: number, label: string): number;
+}
+
 export interface SignoffChange {
   kind: "same" | "added" | "removed";
   text: string;
@@ -48,6 +53,7 @@ export class SignoffService {
     private readonly db: Db,
     private readonly rooms: RoomRegistry,
     private readonly notifications?: NotificationSink,
+    private readonly pins?: SignoffPins,
   ) {}
 
   /** The plan's sign-off state from its records and its content in `doc`. */
@@ -158,11 +164,20 @@ export class SignoffService {
           .values({ planId: plan.id, sectionKey, side: user.side, userId: user.id, contentHash, sectionState })
           .returning({ id: signoffs.id })
           .get();
+        const versionId =
+          this.pins?.pin(tx, plan, doc, user.id, created.id, `${section.title}: signed off (${user.side})`) ?? null;
         recordAudit(tx, {
           planId: plan.id,
           userId: user.id,
           type: "signoff.signed",
-          detail: { sectionKey, side: user.side, signoffId: created.id, contentHash, supersedes: existing?.id ?? null },
+          detail: {
+            sectionKey,
+            side: user.side,
+            signoffId: created.id,
+            contentHash,
+            supersedes: existing?.id ?? null,
+            versionId,
+          },
         });
         return created.id;
       });
@@ -231,11 +246,13 @@ export class SignoffService {
         staleBy: staleByColumns,
         revokedAt: signoffs.revokedAt,
         revokedBy: revokedByColumns,
+        versionId: planVersions.id,
       })
       .from(signoffs)
       .innerJoin(signer, eq(signer.id, signoffs.userId))
       .leftJoin(staleUser, eq(staleUser.id, signoffs.staleBy))
       .leftJoin(revoker, eq(revoker.id, signoffs.revokedBy))
+      .leftJoin(planVersions, eq(planVersions.signoffId, signoffs.id))
       .where(and(eq(signoffs.planId, plan.id), eq(signoffs.sectionKey, sectionKey)))
       .orderBy(asc(signoffs.id))
       .all()
@@ -372,6 +389,49 @@ export class SignoffService {
   private nameOf(userId: string): string {
     return this.db.select({ name: users.name }).from(users).where(eq(users.id, userId)).get()?.name ?? "someone";
   }
+}
+
+/**
+ * The plan's sign-off state at a past moment, for the content it had then (`hashes`, by
+ * section): the records current at that moment, stale only if they had turned by then.
+ */
+export function signoffViewAt(db: Db, plan: Plan, at: Date, hashes: Record<string, string>): PlanSignoffView {
+  const records = db
+    .select({
+      id: signoffs.id,
+      sectionKey: signoffs.sectionKey,
+      side: signoffs.side,
+      signedBy: signedByColumns,
+      signedAt: signoffs.signedAt,
+      contentHash: signoffs.contentHash,
+      staleAt: signoffs.staleAt,
+      staleBy: staleByColumns,
+    })
+    .from(signoffs)
+    .innerJoin(signer, eq(signer.id, signoffs.userId))
+    .leftJoin(staleUser, eq(staleUser.id, signoffs.staleBy))
+    .where(
+      and(
+        eq(signoffs.planId, plan.id),
+        lte(signoffs.signedAt, at),
+        or(isNull(signoffs.revokedAt), gt(signoffs.revokedAt, at)),
+      ),
+    )
+    .orderBy(asc(signoffs.id))
+    .all()
+    .map((record) => (record.staleAt && record.staleAt > at ? { ...record, staleAt: null, staleBy: null } : record));
+  const sections: Record<string, SectionSignoffView> = {};
+  for (const section of plan.template.sections) {
+    const hash = hashes[section.key] ?? "";
+    const current = records.filter((record) => record.sectionKey === section.key);
+    sections[section.key] = {
+      state: sectionSignoffState(section.signoff, current, hash),
+      requiredSides: section.signoff,
+      records: current.map((record) => recordView(record, hash)),
+    };
+  }
+  const progress = planSignoffProgress(Object.values(sections).map((section) => section.state));
+  return { ...progress, sections };
 }
 
 /** The word-by-word difference between two readings of a section. */

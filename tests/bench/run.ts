@@ -32,6 +32,7 @@ import {
 import { measureSearchAndPortfolio } from "./search-portfolio";
 import { measureStaleBadge } from "./stale-badge";
 import { measureStaleness } from "./signoff-staleness";
+import { measureVersions } from "./versions";
 import { percentile, ratio, round } from "./stats";
 
 const { values } = parseArgs({
@@ -335,6 +336,32 @@ try {
             : `every section ${round(percentile(open.allSectionsMs, 50))} ms p50 (${ratio(percentile(open.allSectionsMs, 50), percentile(reference!.allSectionsMs, 50))} the reference); ${round(open.scriptGzipBytes / 1024)} KiB of JS (gzip, ${ratio(open.scriptGzipBytes, reference!.scriptGzipBytes)} the reference; goal 250)`,
       });
     }
+  }
+
+  if (wanted("versions")) {
+    const v = await measureVersions(200, 10_000);
+    raw.versions = v;
+    const read = ofSamples(v.read);
+    const kib = (bytes: number) => `${round(bytes / 1024)} KiB`;
+    rows.push(
+      latencyRow(`GET /api/plans/:id of a ${v.pages}-page plan (reference), ${v.read.length} runs`, COPLAN, read),
+    );
+    const versionRow = (label: string, samples: number[], extra = "") => {
+      const of = ofSamples(samples);
+      rows.push(latencyRow(label, COPLAN, of, { figure: `${ratio(of.p50, read.p50)} the reference (p50)${extra}` }));
+    };
+    versionRow(
+      `make a named version of the ${v.pages}-page plan, ${v.make.length} runs`,
+      v.make,
+      `; stored ${kib(v.versionStateBytes + v.versionContentBytes)} (state ${kib(v.versionStateBytes)} + readable content ${kib(v.versionContentBytes)}, brotli) for a plan state of ${kib(v.planStateBytes)}`,
+    );
+    versionRow(`compare two versions a day's editing apart (300 edits), ${v.compare.length} runs`, v.compare);
+    versionRow(`restore the whole plan from a version, ${v.restore.length} runs`, v.restore);
+    rows.push({
+      benchmark: `storage after ${v.edits} edits (${round(v.typingSeconds)} s, default version timing sped up 40x)`,
+      server: COPLAN,
+      figure: `${v.autoVersions} automatic versions, ${kib(v.versionsBytesAdded)} (${ratio(v.versionsBytesAdded, v.planStateBytesAfter)} the plan's stored state of ${kib(v.planStateBytesAfter)})`,
+    });
   }
 
   if (wanted("page")) {

@@ -6,6 +6,7 @@ import { measurePropagation } from "../bench/propagation";
 import { startCoplan, startHocuspocus, startStockYWebsocket, type BenchServer } from "../bench/servers";
 import { measureStaleness } from "../bench/signoff-staleness";
 import { measureSearchAndPortfolio } from "../bench/search-portfolio";
+import { measureVersions } from "../bench/versions";
 
 const servers: BenchServer[] = [];
 afterAll(async () => {
@@ -58,5 +59,15 @@ describe("benchmark harness", () => {
       expect(samples).toHaveLength(5);
     expect(measured.portfolio).toHaveLength(5);
     expect(measured.index).toHaveLength(200);
+  });
+
+  it("measures making, comparing and restoring versions, and their storage under edits", async () => {
+    const result = await measureVersions(2, 50, 1);
+    expect(result.make).toHaveLength(1);
+    expect(result.compare).toHaveLength(1);
+    expect(result.restore).toHaveLength(1);
+    expect(result.versionStateBytes).toBeGreaterThan(0);
+    expect(result.autoVersions).toBeGreaterThan(0);
+    expect(result.versionsBytesAdded).toBeGreaterThan(0);
   });
 });

@@ -42,6 +42,7 @@ const TABLES = [
   "mail_messages",
   "password_resets",
   "notifications",
+  "plan_versions",
 ];
 
 function counts(): Record<string, number> {
@@ -116,6 +117,7 @@ function routes(): Route[] {
       fields: ["sectionKey", "body", "quote", "anchor", "parentId"],
     },
     { method: "PATCH", path: `${plan}/comments/${commentId}`, as: () => server.cookie(OWNER), fields: ["body"] },
+    { method: "POST", path: `${plan}/versions`, as: () => server.cookie(OWNER), fields: ["name"] },
   ];
 }
 
@@ -144,6 +146,13 @@ function idRoutes(bad: string): Route[] {
     { method: "POST", path: `${plan}/comments/${bad}/resolve`, as: () => server.cookie(OWNER) },
     { method: "POST", path: `${plan}/comments/${commentId}/${bad}`, as: () => server.cookie(OWNER) },
     { method: "GET", path: `/api/plans/${bad}/export.pdf`, as: () => server.cookie(OWNER) },
+    { method: "GET", path: `${plan}/export.pdf?version=${bad}`, as: () => server.cookie(OWNER) },
+    { method: "GET", path: `/api/plans/${bad}/versions`, as: () => server.cookie(OWNER) },
+    // "versions/%2e%2e" is resolved by the client to the plan itself, a fine GET.
+    ...(bad === "%2e%2e" ? [] : [{ method: "GET", path: `${plan}/versions/${bad}`, as: () => server.cookie(OWNER) }]),
+    { method: "POST", path: `${plan}/versions/${bad}/restore`, as: () => server.cookie(OWNER) },
+    { method: "GET", path: `${plan}/compare?from=${bad}&to=current`, as: () => server.cookie(OWNER) },
+    { method: "GET", path: `${plan}/compare?from=1&to=${bad}`, as: () => server.cookie(OWNER) },
     // A client resolves "%2e%2e" as ".." before sending, which would leave /api altogether.
     ...(bad === "%2e%2e" ? [] : [{ method: "GET", path: `/api/${bad}`, as: () => server.cookie(OWNER) }]),
   ];
@@ -198,6 +207,9 @@ describe("hostile requests", () => {
       ["PUT", "/api/health"],
       ["POST", `/api/plans/${server.demoPlanId}/audit`],
       ["POST", `/api/plans/${server.demoPlanId}/export.pdf`],
+      ["PUT", `/api/plans/${server.demoPlanId}/versions`],
+      ["GET", `/api/plans/${server.demoPlanId}/versions/1/restore`],
+      ["POST", `/api/plans/${server.demoPlanId}/compare`],
     ] as const) {
       await check({ method, path, as: () => server.cookie(OWNER) });
     }

@@ -1,0 +1,99 @@
+import { describe, expect, it } from "vitest";
+import { editorText, openDemoPlan, screenshotPath, signedInPage, useServerAndBrowser } from "../support/browser";
+
+const running = useServerAndBrowser();
+
+const KEPT = "A paragraph worth keeping.";
+
+describe("version history in the browser", () => {
+  it("save a version, delete a paragraph, see it in a compare with now, restore it, and see it return on a second page", async () => {
+    const editor = await signedInPage(running.browser, running.server.url, "editor@swindon.example");
+    await openDemoPlan(editor);
+    const other = await signedInPage(running.browser, running.server.url, "owner@swindon.example");
+    await other.goto(editor.url());
+    await other.locator('[data-testid="connection-status"][data-synced="true"]').waitFor();
+
+    const section = editor.locator('.rich-text[data-section="customer-insight"]');
+    await section.click();
+    await editor.keyboard.press("Control+End");
+    await editor.keyboard.press("Enter");
+    await editor.keyboard.type(KEPT);
+    await expect.poll(() => editorText(other, "customer-insight")).toContain(KEPT);
+
+    await editor.getByRole("button", { name: "History" }).click();
+    const panel = editor.getByTestId("history-panel");
+    await expect.poll(() => editor.evaluate(() => document.activeElement?.textContent)).toBe("Version history");
+    await panel.getByLabel("Save version…").fill("Before the cut");
+    await panel.getByRole("button", { name: "Save" }).click();
+    const saved = panel.getByTestId("history-version").filter({ hasText: "Before the cut" });
+    await saved.waitFor();
+    await editor.setViewportSize({ width: 1366, height: 900 });
+    await editor.screenshot({ path: screenshotPath("history-list") });
+
+    await section.locator("p", { hasText: KEPT }).click({ clickCount: 3 });
+    await editor.keyboard.press("Backspace");
+    await editor.keyboard.press("Backspace");
+    await expect.poll(() => editorText(other, "customer-insight")).not.toContain(KEPT);
+
+    await saved.getByRole("button", { name: "Compare with now" }).click();
+    const changes = panel.locator('[data-testid="history-section-changes"][data-section="customer-insight"]');
+    await changes.waitFor();
+    expect(await changes.locator("del").allTextContents()).toEqual(
+      expect.arrayContaining([expect.stringContaining(KEPT)]),
+    );
+    await editor.screenshot({ path: screenshotPath("history-compare") });
+
+    await changes.getByRole("button", { name: "Restore this section" }).click();
+    const dialog = editor.getByRole("dialog", { name: "Restore this version?" });
+    await dialog.getByRole("button", { name: "Restore" }).click();
+    await expect.poll(() => editorText(other, "customer-insight"), { timeout: 5000 }).toContain(KEPT);
+    await expect.poll(() => editorText(editor, "customer-insight"), { timeout: 5000 }).toContain(KEPT);
+    await panel.getByRole("status").filter({ hasText: "Restored" }).waitFor();
+    await editor.screenshot({ path: screenshotPath("history-restored") });
+    await other.screenshot({ path: screenshotPath("history-restored-other-page") });
+
+    await panel.getByRole("button", { name: "← All versions" }).click();
+    // Newest first: the named version is now below the one saved before the restore.
+    await saved.last().getByRole("button", { name: "Open" }).click();
+    const opened = panel.getByTestId("history-open");
+    await opened.getByText(KEPT).waitFor();
+    expect(await opened.locator("table").first().textContent()).toContain("Swindon Borough Council");
+    await editor.screenshot({ path: screenshotPath("history-open") });
+
+    await editor.setViewportSize({ width: 390, height: 844 });
+    await editor.screenshot({ path: screenshotPath("history-390") });
+    await editor.setViewportSize({ width: 768, height: 1000 });
+    await editor.screenshot({ path: screenshotPath("history-768") });
+    await editor.keyboard.press("Escape");
+    await panel.waitFor({ state: "detached" });
+  });
+
+  it("“What changed since sign-off” leads to the signed version compared with now", async () => {
+    const signatory = await signedInPage(running.browser, running.server.url, "signatory@swindon.example");
+    await openDemoPlan(signatory);
+    const panel = signatory.locator('[data-testid="signoff-panel"][data-section="service-redesign"]');
+    await panel.getByRole("button", { name: "Sign off for the Local side" }).click();
+    const dialog = signatory.getByRole("dialog", { name: /Sign off/ });
+    await dialog.getByRole("button", { name: "Sign off for the Local side" }).click();
+    await signatory.locator('.navigator [data-section="service-redesign"][data-state="signed"]').waitFor();
+
+    await signatory.locator('.rich-text[data-section="service-redesign"]').click();
+    await signatory.keyboard.press("Control+End");
+    await signatory.keyboard.type(" Added after signing.");
+    const stale = signatory.locator(
+      '[data-testid="signoff-panel"][data-section="service-redesign"] [data-testid="signoff-stale"]',
+    );
+    await stale.waitFor();
+    await stale.getByText("What changed since sign-off").click();
+    await stale.getByRole("button", { name: "Compare the signed version with now" }).click();
+    const changes = signatory.locator(
+      '[data-testid="history-compare"] [data-testid="history-section-changes"][data-section="service-redesign"]',
+    );
+    await changes.waitFor();
+    expect(await changes.locator("ins").allTextContents()).toEqual(
+      expect.arrayContaining([expect.stringContaining("Added after signing")]),
+    );
+    expect(await signatory.getByTestId("history-compare").locator("select").first().inputValue()).not.toBe("");
+    await signatory.screenshot({ path: screenshotPath("history-since-signoff") });
+  });
+});
