@@ -37,7 +37,7 @@ export const MentionTextarea = forwardRef<
   TextareaHTMLAttributes<HTMLTextAreaElement> & { planId: string }
 >(function MentionTextarea({ planId, onKeyDown, onChange, ...props }, forwarded) {
   const own = useRef<HTMLTextAreaElement | null>(null);
-  const members = useRef<Member[] | null>(null);
+  const members = useRef<Promise<Member[]> | null>(null);
   const [options, setOptions] = useState<Member[]>([]);
   const [active, setActive] = useState(0);
   const listId = useId();
@@ -52,13 +52,15 @@ export const MentionTextarea = forwardRef<
   );
 
   async function suggest(textarea: HTMLTextAreaElement) {
+    if (!mentionAt(textarea.value, textarea.selectionStart)) return setOptions([]);
+    members.current ??= apiRequest<Member[]>("GET", `/api/plans/${planId}/members`).then((result) =>
+      result.ok ? result.body : [],
+    );
+    const all = await members.current;
+    // Read the box again: the person may have typed on while the members were loading.
     const at = mentionAt(textarea.value, textarea.selectionStart);
     if (!at) return setOptions([]);
-    if (!members.current) {
-      const result = await apiRequest<Member[]>("GET", `/api/plans/${planId}/members`);
-      members.current = result.ok ? result.body : [];
-    }
-    setOptions(members.current.filter((member) => matches(member, at.query)).slice(0, 6));
+    setOptions(all.filter((member) => matches(member, at.query)).slice(0, 6));
     setActive(0);
   }
 
