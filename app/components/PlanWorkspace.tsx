@@ -1,4 +1,5 @@
 import { Link } from "@remix-run/react";
+import { useState } from "react";
 import { ROLE_LABEL, SIDE_LABEL, type Role, type Side } from "~/shared/permissions";
 import type { SectionSignoffView } from "~/shared/plan-events";
 import { canComment } from "~/shared/permissions";
@@ -64,14 +65,24 @@ export function PlanWorkspace({
   const commentUi = useCommentUi(comments);
   const mayComment = canComment(role);
   const undoScopes = usePersonalUndo();
+  const [menuOpen, setMenuOpen] = useState(false);
   return (
     <div className="workspace">
-      <nav className="navigator" aria-label="Sections">
+      <nav className={`navigator${menuOpen ? " navigator--open" : ""}`} aria-label="Sections">
+        <button
+          type="button"
+          className="button small navigator__toggle"
+          aria-expanded={menuOpen}
+          aria-controls="section-list"
+          onClick={() => setMenuOpen((open) => !open)}
+        >
+          <span aria-hidden>☰</span> Sections
+        </button>
         <p className="navigator__area">{plan.area}</p>
-        <ol>
+        <ol id="section-list">
           {plan.sections.map((section, index) => (
             <li key={section.key}>
-              <a href={`#section-${section.key}`}>
+              <a href={`#section-${section.key}`} onClick={() => setMenuOpen(false)}>
                 <span className="navigator__number">{index + 1}</span>
                 <span>
                   {section.title}

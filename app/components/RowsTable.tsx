@@ -5,6 +5,7 @@ import { setField } from "~/shared/section-rows";
 import type { FieldDef } from "~/shared/structured-fields";
 import { cellId, useCellPresence } from "./CellPresence";
 import { initials } from "./PresenceList";
+import { ScrollBox } from "./ScrollBox";
 import { TextCell } from "./TextCell";
 import type { SectionTable } from "./useSectionTable";
 
@@ -44,7 +45,7 @@ export function RowsTable({
   const sectionKey = table.sectionKey;
   const tableId = `${sectionKey}-${caption.replace(/\W+/g, "-").toLowerCase()}`;
   return (
-    <div className="rows-table-wrap">
+    <ScrollBox label={caption} className="rows-table-wrap">
       <table className="rows-table" id={tableId} data-section-table={sectionKey}>
         <caption className="visually-hidden">{caption}</caption>
         <thead>
@@ -130,7 +131,7 @@ export function RowsTable({
         </tbody>
         {footer}
       </table>
-    </div>
+    </ScrollBox>
   );
 }
 
@@ -219,11 +220,17 @@ function Cell({
   const shared = {
     "aria-label": label,
     "data-cell": `${position.row}:${position.col}`,
-    disabled: !editable,
+    // Read-only rather than disabled: a reader can still focus, select and copy a cell.
+    readOnly: !editable,
     onKeyDown: (event: KeyboardEvent<HTMLElement>) => moveFocus(event, position),
   };
   const set = (next: string) => table.edit(() => setField(table.doc, table.sectionKey, rowId, field.name, next));
   const text = typeof value === "string" ? value : "";
+  if (field.type === "select" && !editable) {
+    // A select cannot be read-only; its chosen label reads the same in a read-only input.
+    const chosen = field.options?.find((option) => option.value === text)?.label ?? "";
+    return <input {...shared} type="text" className="select-value" value={chosen} />;
+  }
   if (field.type === "select") {
     return (
       <select {...shared} value={text} onChange={(e) => set(e.target.value)}>
@@ -315,7 +322,7 @@ export function MoneyCell({
         aria-invalid={error ? true : undefined}
         aria-describedby={error ? errorId : undefined}
         data-cell={`${position.row}:${position.col}`}
-        disabled={!editable}
+        readOnly={!editable}
         value={shown}
         onChange={(e) => setDraft(e.target.value)}
         onBlur={commit}

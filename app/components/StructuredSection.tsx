@@ -11,6 +11,7 @@ import {
   type StructuredKind,
 } from "~/shared/structured-fields";
 import { MoneyCell, RowsTable, type RowJson } from "./RowsTable";
+import { ScrollBox } from "./ScrollBox";
 import { tableUndoScope, type UndoScopes } from "./usePersonalUndo";
 import { useSectionTable, type SectionTable } from "./useSectionTable";
 import { useYJson } from "./useYJson";
@@ -253,62 +254,64 @@ function BudgetTables({
         </button>
       ) : null}
       <h3 className="structured__heading">Totals</h3>
-      <table className="totals" data-testid={`totals-${sectionKey}`}>
-        <thead>
-          <tr>
-            <th scope="col">By treatment</th>
-            {totals.years.map((year) => (
-              <th key={year} scope="col" className="numeric">
-                {year}
+      <ScrollBox label="Totals">
+        <table className="totals" data-testid={`totals-${sectionKey}`}>
+          <thead>
+            <tr>
+              <th scope="col">By treatment</th>
+              {totals.years.map((year) => (
+                <th key={year} scope="col" className="numeric">
+                  {year}
+                </th>
+              ))}
+              <th scope="col" className="numeric">
+                Total
               </th>
+            </tr>
+          </thead>
+          <tbody>
+            {totals.byTreatment.map((line) => (
+              <TotalRow
+                key={`t-${line.label}`}
+                label={line.label}
+                perYear={line.perYear}
+                total={line.total}
+                years={totals.years}
+              />
             ))}
-            <th scope="col" className="numeric">
-              Total
-            </th>
-          </tr>
-        </thead>
-        <tbody>
-          {totals.byTreatment.map((line) => (
+            <tr className="totals__subhead">
+              <th scope="rowgroup" colSpan={totals.years.length + 2}>
+                By organisation
+              </th>
+            </tr>
+            {totals.byOrganisation.map((line) => (
+              <TotalRow
+                key={`o-${line.label}`}
+                label={line.label}
+                perYear={line.perYear}
+                total={line.total}
+                years={totals.years}
+              />
+            ))}
+          </tbody>
+          <tfoot>
             <TotalRow
-              key={`t-${line.label}`}
-              label={line.label}
-              perYear={line.perYear}
-              total={line.total}
+              label="All resources mapped"
+              perYear={totals.byYear}
+              total={totals.total}
               years={totals.years}
+              testId="grand-total"
             />
-          ))}
-          <tr className="totals__subhead">
-            <th scope="rowgroup" colSpan={totals.years.length + 2}>
-              By organisation
-            </th>
-          </tr>
-          {totals.byOrganisation.map((line) => (
-            <TotalRow
-              key={`o-${line.label}`}
-              label={line.label}
-              perYear={line.perYear}
-              total={line.total}
-              years={totals.years}
-            />
-          ))}
-        </tbody>
-        <tfoot>
-          <TotalRow
-            label="All resources mapped"
-            perYear={totals.byYear}
-            total={totals.total}
-            years={totals.years}
-            testId="grand-total"
-          />
-          <tr>
-            <th scope="row">Single budget (excluding out of scope)</th>
-            <td colSpan={totals.years.length} />
-            <td className="numeric" data-testid="in-scope-total">
-              {formatPounds(totals.inScope)}
-            </td>
-          </tr>
-        </tfoot>
-      </table>
+            <tr>
+              <th scope="row">Single budget (excluding out of scope)</th>
+              <td colSpan={totals.years.length} />
+              <td className="numeric" data-testid="in-scope-total">
+                {formatPounds(totals.inScope)}
+              </td>
+            </tr>
+          </tfoot>
+        </table>
+      </ScrollBox>
     </div>
   );
 }
