@@ -100,7 +100,7 @@ export function PlanWorkspace({
         </ol>
       </nav>
       <CellPresenceProvider provider={connection?.provider} meId={me.id}>
-        <main className="plan">
+        <main className="plan" id="main" tabIndex={-1}>
           <header className="plan__header">
             <p className="eyebrow">{plan.templateTitle}</p>
             <h1>{plan.title}</h1>

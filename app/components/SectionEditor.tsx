@@ -5,6 +5,7 @@ import { EditorContent, useEditor, type Editor } from "@tiptap/react";
 import { BubbleMenu } from "@tiptap/react/menus";
 import { useEffect, useRef } from "react";
 import { CommentHighlights, setHighlightedThreads, type HighlightedThread } from "~/editor/comment-highlights";
+import { ReadCaret } from "~/editor/read-caret";
 import { sectionFragmentName } from "~/shared/doc-names";
 import { richTextExtensions } from "~/shared/editor-extensions";
 import type { PlanConnection, PresenceUser } from "./usePlanConnection";
@@ -55,6 +56,7 @@ export function SectionEditor({
         // The caret extension publishes this as the awareness `user`, so it must be the whole
         // presence record, not just the caret's name and colour.
         CollaborationCaret.configure({ provider: connection.provider, user: me }),
+        ReadCaret,
         CommentHighlights.configure({
           onOpenThread: (id) => latest.current.onOpenThread(id),
           onRemovedChange: (removed) => latest.current.onRemovedChange(sectionKey, removed),
@@ -68,14 +70,21 @@ export function SectionEditor({
           class: "rich-text",
           "data-section": sectionKey,
           "data-undo-scope": narrativeUndoScope(sectionKey),
+          // A reader reaches the text with Tab and reads it with a caret (see ReadCaret).
+          ...(editable ? {} : { tabindex: "0", "aria-readonly": "true" }),
         },
-        handleKeyDown: (view, event) => {
-          const onComment = latest.current.onComment;
-          if (!onComment || !(event.altKey && (event.metaKey || event.ctrlKey) && event.key.toLowerCase() === "m"))
-            return false;
-          if (view.state.selection.empty || !editorRef.current) return false;
-          onComment(editorRef.current);
-          return true;
+        handleDOMEvents: {
+          // A DOM handler, not handleKeyDown: ProseMirror calls that only in editable views,
+          // and the people who comment most (reviewers) read a non-editable one.
+          keydown: (view, event) => {
+            const onComment = latest.current.onComment;
+            if (!onComment || !(event.altKey && (event.metaKey || event.ctrlKey) && event.code === "KeyM"))
+              return false;
+            if (view.state.selection.empty || !editorRef.current) return false;
+            event.preventDefault();
+            onComment(editorRef.current);
+            return true;
+          },
         },
       },
     },

@@ -77,7 +77,7 @@ export default function Members() {
   return (
     <>
       <AppHeader user={user} />
-      <main className="page">
+      <main className="page" id="main" tabIndex={-1}>
         <p className="eyebrow">
           <Link to={`/plans/${plan.id}`}>← {plan.title}</Link>
         </p>

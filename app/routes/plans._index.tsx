@@ -74,7 +74,7 @@ export default function Plans() {
   return (
     <>
       <AppHeader user={user} />
-      <main className="page">
+      <main className="page" id="main" tabIndex={-1}>
         <h1>Your plans</h1>
         {plans.length === 0 ? (
           <p className="muted">
