@@ -18,6 +18,7 @@ import { MemberService } from "./plans/members.server";
 import { ExportQueue } from "./pdf/export-queue.server";
 import { PDF_WORKER_FILE, PlanExportService } from "./pdf/plan-export.server";
 import { PlanService } from "./plans/plan-service.server";
+import { PlanActivity, PlanListService } from "./plans/plan-list.server";
 import { CommentRoomExtension } from "./comments/comment-room.server";
 import { CommentService } from "./comments/comment-service.server";
 import { SignoffRoomExtension } from "./signoffs/signoff-room.server";
@@ -55,6 +56,8 @@ export function createServices(env: Env) {
   const signoffs = new SignoffService(db, rooms);
   rooms.use(new SignoffRoomExtension(signoffs, STALE_CHECK_DELAY_MS));
   const plans = new PlanService(db, store, rooms, templates, signoffs);
+  const planList = new PlanListService(db, rooms, plans, signoffs);
+  rooms.use(new PlanActivity((planId, at) => planList.recordEdit(planId, at)));
   const members = new MemberService(db, (planId, userId, role) => rooms.updateAccess(planId, userId, role));
   const comments = new CommentService(db, rooms, members);
   rooms.use(new CommentRoomExtension(comments));
@@ -80,6 +83,7 @@ export function createServices(env: Env) {
     auth,
     rooms,
     plans,
+    planList,
     members,
     signoffs,
     comments,
