@@ -2,6 +2,7 @@ import { useState, type CSSProperties, type KeyboardEvent, type ReactNode } from
 import * as Y from "yjs";
 import { DEPARTMENTS, FUNDING_MENU } from "~/shared/funding-menu";
 import { setField } from "~/shared/section-rows";
+import { isCellBlock, parseTsv } from "~/shared/spreadsheet-paste";
 import type { FieldDef } from "~/shared/structured-fields";
 import { cellId, useCellPresence } from "./CellPresence";
 import { initials } from "./PresenceList";
@@ -30,6 +31,7 @@ export function RowsTable({
   onMove,
   extraColumns,
   footer,
+  onPasteBlock,
 }: {
   caption: string;
   table: SectionTable;
@@ -41,12 +43,26 @@ export function RowsTable({
   onMove: (id: string, delta: -1 | 1) => void;
   extraColumns?: { field: string; header: ReactNode; cell: (row: RowJson, rowIndex: number) => ReactNode }[];
   footer?: ReactNode;
+  /** Cells copied from a spreadsheet, pasted into the cell at `start`. */
+  onPasteBlock?: (start: { row: number; col: number }, grid: string[][]) => void;
 }) {
   const sectionKey = table.sectionKey;
   const tableId = `${sectionKey}-${caption.replace(/\W+/g, "-").toLowerCase()}`;
   return (
     <ScrollBox label={caption} className="rows-table-wrap">
-      <table className="rows-table" id={tableId} data-section-table={sectionKey}>
+      <table
+        className="rows-table"
+        id={tableId}
+        data-section-table={sectionKey}
+        onPaste={(event) => {
+          const text = event.clipboardData.getData("text/plain");
+          const cell = event.target instanceof HTMLElement ? event.target.closest<HTMLElement>("[data-cell]") : null;
+          if (!onPasteBlock || !cell?.dataset.cell || !isCellBlock(text)) return;
+          const [row, col] = cell.dataset.cell.split(":").map(Number) as [number, number];
+          event.preventDefault();
+          onPasteBlock({ row, col }, parseTsv(text));
+        }}
+      >
         <caption className="visually-hidden">{caption}</caption>
         <thead>
           <tr>

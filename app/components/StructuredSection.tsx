@@ -2,12 +2,23 @@ import { useEffect, useMemo, useRef, useState } from "react";
 import type * as Y from "yjs";
 import { budgetTotals, formatPounds, parsePounds, type BudgetData } from "~/shared/budget";
 import { sectionDataName } from "~/shared/doc-names";
-import { addRow, addYear, deleteRow, moveRow, nextFinancialYear, removeYear, setAmount } from "~/shared/section-rows";
+import {
+  addRow,
+  addYear,
+  deleteRow,
+  moveRow,
+  nextFinancialYear,
+  removeYear,
+  setAmount,
+  setField,
+} from "~/shared/section-rows";
+import { planPaste, type PasteColumn, type PasteProblem } from "~/shared/spreadsheet-paste";
 import {
   BUDGET_ASSET_FIELDS,
   BUDGET_FUNDING_FIELDS,
   MILESTONE_STATUSES,
   STRUCTURED_FIELDS,
+  type FieldDef,
   type StructuredKind,
 } from "~/shared/structured-fields";
 import { MoneyCell, RowsTable, type RowJson } from "./RowsTable";
@@ -47,12 +58,29 @@ export function StructuredSection({
   const rowMaps = table.rowsById();
   const deletion = useDeletionNotice(table);
   const rows = data.rows ?? [];
+  const [pasteReport, setPasteReport] = useState<{ rows: number; problems: PasteProblem[] } | null>(null);
   const actions: TableActions = {
     table,
     rowMaps,
     onDelete: (id, rowName) => deletion.remove(id, rowName),
     onMove: (id, delta) => table.edit(() => moveRow(doc, sectionKey, id, delta)),
   };
+  /** Writes a pasted block into these rows (in this order), adding rows of `fields` as needed. */
+  const paster =
+    (tableRows: RowJson[], columns: PasteColumn[], newRow: Record<string, string>) =>
+    (start: { row: number; col: number }, grid: string[][]) => {
+      const plan = planPaste(grid, columns, start);
+      table.edit(() => {
+        const ids = tableRows.map((row) => row.id);
+        while (ids.length < plan.rowsNeeded) ids.push(addRow(doc, sectionKey, kind, newRow));
+        for (const write of plan.writes) {
+          const id = ids[write.row]!;
+          if ("year" in write) setAmount(doc, sectionKey, id, write.year, write.pence);
+          else setField(doc, sectionKey, id, write.field, write.value);
+        }
+      });
+      setPasteReport({ rows: grid.length, problems: plan.problems });
+    };
   return (
     <div
       className="structured"
@@ -62,11 +90,33 @@ export function StructuredSection({
       ref={deletion.scopeRef}
     >
       {kind === "budget" ? (
-        <BudgetTables doc={doc} sectionKey={sectionKey} data={data} editable={editable} actions={actions} />
+        <BudgetTables
+          doc={doc}
+          sectionKey={sectionKey}
+          data={data}
+          editable={editable}
+          actions={actions}
+          paster={editable ? paster : undefined}
+        />
       ) : (
         <>
           {kind === "milestones" ? <Timeline rows={rows} /> : null}
-          <RowsTable caption={title} fields={STRUCTURED_FIELDS[kind]} rows={rows} editable={editable} {...actions} />
+          <RowsTable
+            caption={title}
+            fields={STRUCTURED_FIELDS[kind]}
+            rows={rows}
+            editable={editable}
+            {...actions}
+            onPasteBlock={
+              editable
+                ? paster(
+                    rows,
+                    STRUCTURED_FIELDS[kind].map((field) => ({ field })),
+                    {},
+                  )
+                : undefined
+            }
+          />
           {editable ? (
             <button
               type="button"
@@ -79,11 +129,55 @@ export function StructuredSection({
         </>
       )}
       {deletion.notice}
+      <PasteReport report={pasteReport} onDismiss={() => setPasteReport(null)} />
+    </div>
+  );
+}
+
+/** After a paste: how many rows it filled, and every cell it could not read, by row and column. */
+function PasteReport({
+  report,
+  onDismiss,
+}: {
+  report: { rows: number; problems: PasteProblem[] } | null;
+  onDismiss: () => void;
+}) {
+  if (!report) return null;
+  const { rows, problems } = report;
+  return (
+    <div
+      className={`paste-report${problems.length ? " paste-report--problems" : ""}`}
+      role={problems.length ? "alert" : "status"}
+      data-testid="paste-report"
+    >
+      <p>
+        Pasted {rows} {rows === 1 ? "row" : "rows"}.
+        {problems.length
+          ? ` ${problems.length} ${problems.length === 1 ? "cell was" : "cells were"} not filled:`
+          : null}{" "}
+        <button type="button" className="button link small" onClick={onDismiss}>
+          Dismiss
+        </button>
+      </p>
+      {problems.length ? (
+        <ul>
+          {problems.map((problem, i) => (
+            <li key={i}>
+              Row {problem.row + 1}, {problem.column}: “{problem.text}”: {problem.error}
+            </li>
+          ))}
+        </ul>
+      ) : null}
     </div>
   );
 }
 
 type TableActions = Pick<Parameters<typeof RowsTable>[0], "table" | "rowMaps" | "onDelete" | "onMove">;
+type Paster = (
+  tableRows: RowJson[],
+  columns: PasteColumn[],
+  newRow: Record<string, string>,
+) => (start: { row: number; col: number }, grid: string[][]) => void;
 
 /** How long "Row 3 deleted · Undo" stays offered. */
 const DELETION_NOTICE_MS = 15_000;
@@ -161,17 +255,23 @@ function BudgetTables({
   data,
   editable,
   actions,
+  paster,
 }: {
   doc: Y.Doc;
   sectionKey: string;
   data: SectionData;
   editable: boolean;
   actions: TableActions;
+  paster: Paster | undefined;
 }) {
   const totals = budgetTotals(data as BudgetData);
   const rows = data.rows ?? [];
   const funding = rows.filter((row) => row.rowType !== "asset");
   const assets = rows.filter((row) => row.rowType === "asset");
+  const pasteColumns = (fields: FieldDef[]): PasteColumn[] => [
+    ...fields.map((field) => ({ field })),
+    ...totals.years.map((year) => ({ year, label: year })),
+  ];
   const yearColumns = (fieldCount: number, tableId: string) =>
     totals.years.map((year, i) => ({
       field: `amount:${year}`,
@@ -225,6 +325,7 @@ function BudgetTables({
         editable={editable}
         {...actions}
         extraColumns={yearColumns(BUDGET_FUNDING_FIELDS.length, `${sectionKey}-funding-lines`)}
+        onPasteBlock={paster?.(funding, pasteColumns(BUDGET_FUNDING_FIELDS), { rowType: "funding" })}
       />
       {editable ? (
         <button
@@ -243,6 +344,7 @@ function BudgetTables({
         editable={editable}
         {...actions}
         extraColumns={yearColumns(BUDGET_ASSET_FIELDS.length, `${sectionKey}-assets`)}
+        onPasteBlock={paster?.(assets, pasteColumns(BUDGET_ASSET_FIELDS), { rowType: "asset" })}
       />
       {editable ? (
         <button
