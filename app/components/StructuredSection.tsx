@@ -23,6 +23,8 @@ import {
 } from "~/shared/structured-fields";
 import { MoneyCell, RowsTable, type RowJson } from "./RowsTable";
 import { ScrollBox } from "./ScrollBox";
+import { TableFiles } from "./TableFiles";
+import type { TableRowValues } from "~/shared/table-files";
 import { tableUndoScope, type UndoScopes } from "./usePersonalUndo";
 import { useSectionTable, type SectionTable } from "./useSectionTable";
 import { useYJson } from "./useYJson";
@@ -126,6 +128,19 @@ export function StructuredSection({
               + Add row
             </button>
           ) : null}
+          <TableFiles
+            name={title}
+            columns={STRUCTURED_FIELDS[kind].map((field) => ({ field }))}
+            rows={rows.map(rowValues)}
+            editable={editable}
+            onImport={(fileRows) =>
+              paster(
+                rows,
+                STRUCTURED_FIELDS[kind].map((field) => ({ field })),
+                {},
+              )({ row: rows.length, col: 0 }, fileRows)
+            }
+          />
         </>
       )}
       {deletion.notice}
@@ -336,6 +351,18 @@ function BudgetTables({
           + Add funding line
         </button>
       ) : null}
+      <TableFiles
+        name="Funding lines"
+        columns={pasteColumns(BUDGET_FUNDING_FIELDS)}
+        rows={funding.map(rowValues)}
+        editable={editable}
+        onImport={(fileRows) =>
+          paster?.(funding, pasteColumns(BUDGET_FUNDING_FIELDS), { rowType: "funding" })(
+            { row: funding.length, col: 0 },
+            fileRows,
+          )
+        }
+      />
       <h3 className="structured__heading">Assets</h3>
       <RowsTable
         caption="Assets"
@@ -355,6 +382,18 @@ function BudgetTables({
           + Add asset
         </button>
       ) : null}
+      <TableFiles
+        name="Assets"
+        columns={pasteColumns(BUDGET_ASSET_FIELDS)}
+        rows={assets.map(rowValues)}
+        editable={editable}
+        onImport={(fileRows) =>
+          paster?.(assets, pasteColumns(BUDGET_ASSET_FIELDS), { rowType: "asset" })(
+            { row: assets.length, col: 0 },
+            fileRows,
+          )
+        }
+      />
       <h3 className="structured__heading">Totals</h3>
       <ScrollBox label="Totals">
         <table className="totals" data-testid={`totals-${sectionKey}`}>
@@ -444,6 +483,10 @@ function TotalRow({
       </td>
     </tr>
   );
+}
+
+function rowValues(row: RowJson): TableRowValues {
+  return { fields: row, amounts: row.amounts as Record<string, unknown> | undefined };
 }
 
 function amountOf(row: RowJson, year: string): number | undefined {

@@ -19,7 +19,7 @@ export interface PasteProblem {
  * Cells copied from Excel or Google Sheets arrive as tab-separated lines; a cell holding a tab,
  * a line break or a quote is quoted, with quotes doubled (as in CSV).
  */
-export function parseTsv(text: string): string[][] {
+export function parseTsv(text: string, separator = "\t"): string[][] {
   const rows: string[][] = [];
   let row: string[] = [];
   let cell = "";
@@ -33,7 +33,7 @@ export function parseTsv(text: string): string[][] {
       } else if (char === '"') quoted = false;
       else cell += char;
     } else if (char === '"' && cell === "") quoted = true;
-    else if (char === "\t") {
+    else if (char === separator) {
       row.push(cell);
       cell = "";
     } else if (char === "\n" || char === "\r") {

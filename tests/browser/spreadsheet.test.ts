@@ -1,3 +1,7 @@
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import type { Page } from "playwright-core";
 import { describe, expect, it } from "vitest";
 import { openDemoPlan, screenshotPath, signedInPage, useServerAndBrowser } from "../support/browser";
 
@@ -40,4 +44,42 @@ describe("spreadsheets in the plan's tables", () => {
     await report.scrollIntoViewIfNeeded();
     await budget.screenshot({ path: screenshotPath("spreadsheet-paste") });
   });
+
+  for (const format of ["csv", "xlsx"] as const) {
+    it(`a budget downloaded as ${format.toUpperCase()} and imported into a new plan, after a preview, has the same totals`, async () => {
+      const page = await signedInPage(running.browser, running.server.url, "editor@swindon.example");
+      await openDemoPlan(page);
+      const source = page.locator("#section-shadow-budget");
+      const total = await source.getByTestId("grand-total").textContent();
+      const [download] = await Promise.all([
+        page.waitForEvent("download"),
+        source.getByRole("button", { name: `Download ${format.toUpperCase()} of Funding lines` }).click(),
+      ]);
+      expect(download.suggestedFilename()).toBe(`funding-lines.${format}`);
+      const file = join(mkdtempSync(join(tmpdir(), "coplan-table-")), download.suggestedFilename());
+      await download.saveAs(file);
+
+      await newPlan(page, `Imported from ${format}`);
+      const target = page.locator("#section-shadow-budget");
+      expect(await target.getByTestId("grand-total").textContent()).toBe("£0");
+      await target.getByLabel("Import CSV or XLSX into Funding lines").setInputFiles(file);
+      const preview = page.getByTestId("import-preview");
+      await preview.waitFor();
+      expect(await preview.textContent()).toContain("Every cell can be read.");
+      await page.screenshot({ path: screenshotPath(`import-preview-${format}`) });
+      await page.getByRole("button", { name: /^Add \d+ rows to Funding lines$/ }).click();
+      await expect.poll(() => target.getByTestId("grand-total").textContent()).toBe(total);
+      expect(await target.getByLabel("Funding line, row 1").inputValue()).toBe("Early Intervention Grant");
+      expect(await target.getByLabel("Treatment, row 1").inputValue()).toBe("pooled");
+    });
+  }
 });
+
+async function newPlan(page: Page, title: string): Promise<void> {
+  await page.goto(page.url().replace(/\/plans\/.*$/, "/plans"));
+  await page.locator('select[name="templateId"]').selectOption("single-budget-for-a-place");
+  await page.getByLabel("Area").fill("Swindon");
+  await page.getByLabel("Plan title").fill(title);
+  await Promise.all([page.waitForURL(/\/plans\/[\w-]+$/), page.getByRole("button", { name: "Create plan" }).click()]);
+  await page.locator('[data-testid="connection-status"][data-synced="true"]').waitFor();
+}
