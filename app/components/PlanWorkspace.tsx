@@ -12,6 +12,7 @@ import { SectionEditor } from "./SectionEditor";
 import { SignoffBadge, SignoffPanel, type Signer } from "./SignoffPanel";
 import { CommentsSidebar } from "./CommentsSidebar";
 import { ExportPdfButton } from "./ExportPdfButton";
+import { KeyboardShortcuts } from "./KeyboardShortcuts";
 import { useCommentUi } from "./useCommentUi";
 import { CellPresenceProvider } from "./CellPresence";
 import { usePersonalUndo } from "./usePersonalUndo";
@@ -127,6 +128,7 @@ export function PlanWorkspace({
             <p className="plan__actions">
               <Link to={`/plans/${plan.id}/members`}>Members</Link>
               <ExportPdfButton planId={plan.id} title={plan.title} />
+              <KeyboardShortcuts />
             </p>
           </header>
           {ROLE_NOTICE[role] ? (

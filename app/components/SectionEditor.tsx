@@ -10,6 +10,7 @@ import { sectionFragmentName } from "~/shared/doc-names";
 import { richTextExtensions } from "~/shared/editor-extensions";
 import type { PlanConnection, PresenceUser } from "./usePlanConnection";
 import { narrativeUndoScope, type UndoScopes } from "./usePersonalUndo";
+import { editLink, WritingToolbar } from "./WritingToolbar";
 
 export interface SectionComments {
   threads: HighlightedThread[];
@@ -77,6 +78,11 @@ export function SectionEditor({
           // A DOM handler, not handleKeyDown: ProseMirror calls that only in editable views,
           // and the people who comment most (reviewers) read a non-editable one.
           keydown: (view, event) => {
+            if (view.editable && (event.ctrlKey || event.metaKey) && !event.altKey && event.code === "KeyK") {
+              event.preventDefault();
+              if (editorRef.current) editLink(editorRef.current);
+              return true;
+            }
             const onComment = latest.current.onComment;
             if (!onComment || !(event.altKey && (event.metaKey || event.ctrlKey) && event.code === "KeyM"))
               return false;
@@ -122,6 +128,7 @@ export function SectionEditor({
 
   return (
     <>
+      {editor && editable ? <WritingToolbar editor={editor} title={title} /> : null}
       <EditorContent editor={editor} className="section-editor" />
       {editor && comments.onComment ? (
         <BubbleMenu editor={editor} shouldShow={({ state }) => !state.selection.empty} className="bubble-menu">

@@ -78,9 +78,12 @@ describe("accessibility", () => {
   });
 
   it("the first Tab reaches a skip link that moves focus to the page's main content", async () => {
-    const page = await asUser("editor@swindon.example");
-    await openDemoPlan(page);
-    await page.reload();
+    const first = await asUser("editor@swindon.example");
+    await openDemoPlan(first);
+    // A fresh page, as someone arriving at the plan: no earlier click sets where Tab starts.
+    const page = await first.context().newPage();
+    await page.goto(first.url());
+    await page.locator('[data-testid="connection-status"][data-synced="true"]').waitFor();
     await page.keyboard.press("Tab");
     const skip = page.getByRole("link", { name: "Skip to main content" });
     expect(await skip.evaluate((link) => link === document.activeElement)).toBe(true);
