@@ -83,6 +83,11 @@ export function SectionEditor({
               if (editorRef.current) editLink(editorRef.current);
               return true;
             }
+            if (view.editable && (event.ctrlKey || event.metaKey) && event.altKey && event.code === "KeyT") {
+              event.preventDefault();
+              editorRef.current?.chain().focus().insertTable({ rows: 3, cols: 3, withHeaderRow: true }).run();
+              return true;
+            }
             const onComment = latest.current.onComment;
             if (!onComment || !(event.altKey && (event.metaKey || event.ctrlKey) && event.code === "KeyM"))
               return false;

@@ -63,6 +63,13 @@ export const WRITING_TOOLS: Tool[] = [
     active: (e) => e.isActive("link"),
     run: (e) => editLink(e),
   },
+  {
+    label: "Table",
+    icon: "▦",
+    keys: "Mod+Alt+T",
+    active: (e) => e.isActive("table"),
+    run: (e) => e.chain().focus().insertTable({ rows: 3, cols: 3, withHeaderRow: true }).run(),
+  },
   { label: "Undo", icon: "↶", keys: "Mod+Z", run: (e) => e.chain().focus().undo().run() },
   { label: "Redo", icon: "↷", keys: "Mod+Shift+Z", run: (e) => e.chain().focus().redo().run() },
 ];

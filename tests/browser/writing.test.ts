@@ -44,6 +44,11 @@ describe("writing a narrative", () => {
     await toolbar.getByRole("button", { name: "Redo (Ctrl+Shift+Z)" }).click();
     expect(await editor.locator("strong").count()).toBe(1);
     expect(await page.getByRole("toolbar").count()).toBeGreaterThan(10);
+    await editor.press("ControlOrMeta+End");
+    await toolbar.getByRole("button", { name: "Table (Ctrl+Alt+T)" }).click();
+    expect(await editor.locator("table tr").count()).toBe(3);
+    await page.keyboard.type("Ward");
+    expect(await editor.locator("table th").first().textContent()).toBe("Ward");
 
     const reviewer = await signedInPage(running.browser, running.server.url, "reviewer@dwp.example");
     await openDemoPlan(reviewer);
