@@ -24,6 +24,9 @@ export function Layout({ children }: { children: ReactNode }) {
         <Links />
       </head>
       <body>
+        <a href="#main" className="skip-link">
+          Skip to main content
+        </a>
         {children}
         <ScrollRestoration nonce={nonce} />
         <Scripts nonce={nonce} />
@@ -46,7 +49,7 @@ export function ErrorBoundary() {
         ? String(error.data)
         : "Something went wrong on our side. Please try again.";
   return (
-    <main className="page narrow">
+    <main className="page narrow" id="main" tabIndex={-1}>
       <p className="eyebrow">Error {status}</p>
       <h1>{status === 404 ? "Page not found" : "Sorry, there is a problem"}</h1>
       <p>{message}</p>

@@ -400,3 +400,16 @@ export const planVersions = sqliteTable(
 );
 
 export type PlanVersion = typeof planVersions.$inferSelect;
+
+/**
+ * How a plan shows in the plans list: when its document last changed (written at most once a
+ * minute while people type) and whether an owner archived it (hidden from the list by default).
+ */
+export const planListStates = sqliteTable("plan_list_states", {
+  planId: text("plan_id")
+    .primaryKey()
+    .references(() => plans.id, { onDelete: "cascade" }),
+  editedAt: integer("edited_at", { mode: "timestamp_ms" }),
+  archivedAt: integer("archived_at", { mode: "timestamp_ms" }),
+});
+export type PlanListState = typeof planListStates.$inferSelect;

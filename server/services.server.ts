@@ -18,6 +18,7 @@ import { MemberService } from "./plans/members.server";
 import { ExportQueue } from "./pdf/export-queue.server";
 import { PDF_WORKER_FILE, PlanExportService } from "./pdf/plan-export.server";
 import { PlanService } from "./plans/plan-service.server";
+import { PlanActivity, PlanListService } from "./plans/plan-list.server";
 import { CommentRoomExtension } from "./comments/comment-room.server";
 import { CommentService } from "./comments/comment-service.server";
 import { SignoffRoomExtension } from "./signoffs/signoff-room.server";
@@ -100,6 +101,8 @@ export function createServices(env: Env) {
   const searchBackfill = indexPlansInBackground(search, rooms, !search.wasClosedCleanly());
   search.markClosedCleanly(false);
   const plans = new PlanService(db, store, rooms, templates, signoffs, (plan, doc) => search.indexPlan(plan, doc));
+  const planList = new PlanListService(db, rooms, plans, signoffs);
+  rooms.use(new PlanActivity((planId, at) => planList.recordEdit(planId, at)));
   const members = new MemberService(db, (planId, userId, role) => rooms.updateAccess(planId, userId, role));
   const invitations = new InvitationService(db, members, mail, links, (userId) => auth.startSession(userId));
   const comments = new CommentService(db, rooms, members, notifications);
@@ -130,6 +133,7 @@ export function createServices(env: Env) {
     auth,
     rooms,
     plans,
+    planList,
     members,
     signoffs,
     versions,

@@ -1,4 +1,5 @@
 import { Link } from "@remix-run/react";
+import { useState } from "react";
 import { ROLE_LABEL, SIDE_LABEL, type Role, type Side } from "~/shared/permissions";
 import type { SectionSignoffView } from "~/shared/plan-events";
 import { canComment, canReadAudit } from "~/shared/permissions";
@@ -12,6 +13,7 @@ import { SignoffBadge, SignoffPanel, type Signer } from "./SignoffPanel";
 import { CommentsSidebar } from "./CommentsSidebar";
 import { ExportPdfButton } from "./ExportPdfButton";
 import { HistoryButton } from "./HistoryPanel";
+import { KeyboardShortcuts } from "./KeyboardShortcuts";
 import { useCommentUi } from "./useCommentUi";
 import { CellPresenceProvider } from "./CellPresence";
 import { usePersonalUndo } from "./usePersonalUndo";
@@ -65,14 +67,24 @@ export function PlanWorkspace({
   const commentUi = useCommentUi(comments);
   const mayComment = canComment(role);
   const undoScopes = usePersonalUndo();
+  const [menuOpen, setMenuOpen] = useState(false);
   return (
     <div className="workspace">
-      <nav className="navigator" aria-label="Sections">
+      <nav className={`navigator${menuOpen ? " navigator--open" : ""}`} aria-label="Sections">
+        <button
+          type="button"
+          className="button small navigator__toggle"
+          aria-expanded={menuOpen}
+          aria-controls="section-list"
+          onClick={() => setMenuOpen((open) => !open)}
+        >
+          <span aria-hidden>☰</span> Sections
+        </button>
         <p className="navigator__area">{plan.area}</p>
-        <ol>
+        <ol id="section-list">
           {plan.sections.map((section, index) => (
             <li key={section.key}>
-              <a href={`#section-${section.key}`}>
+              <a href={`#section-${section.key}`} onClick={() => setMenuOpen(false)}>
                 <span className="navigator__number">{index + 1}</span>
                 <span>
                   {section.title}
@@ -90,7 +102,7 @@ export function PlanWorkspace({
         </ol>
       </nav>
       <CellPresenceProvider provider={connection?.provider} meId={me.id}>
-        <main className="plan">
+        <main className="plan" id="main" tabIndex={-1}>
           <header className="plan__header">
             <p className="eyebrow">{plan.templateTitle}</p>
             <h1>{plan.title}</h1>
@@ -118,6 +130,7 @@ export function PlanWorkspace({
               <Link to={`/plans/${plan.id}/members`}>Members</Link>
               <ExportPdfButton planId={plan.id} title={plan.title} />
               <HistoryButton planId={plan.id} editable={editable} owner={canReadAudit(role)} />
+              <KeyboardShortcuts />
             </p>
           </header>
           {ROLE_NOTICE[role] ? (

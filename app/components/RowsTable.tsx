@@ -2,9 +2,11 @@ import { useState, type CSSProperties, type KeyboardEvent, type ReactNode } from
 import * as Y from "yjs";
 import { DEPARTMENTS, FUNDING_MENU } from "~/shared/funding-menu";
 import { setField } from "~/shared/section-rows";
+import { isCellBlock, parseTsv } from "~/shared/spreadsheet-paste";
 import type { FieldDef } from "~/shared/structured-fields";
 import { cellId, useCellPresence } from "./CellPresence";
 import { initials } from "./PresenceList";
+import { ScrollBox } from "./ScrollBox";
 import { TextCell } from "./TextCell";
 import type { SectionTable } from "./useSectionTable";
 
@@ -29,6 +31,7 @@ export function RowsTable({
   onMove,
   extraColumns,
   footer,
+  onPasteBlock,
 }: {
   caption: string;
   table: SectionTable;
@@ -40,12 +43,26 @@ export function RowsTable({
   onMove: (id: string, delta: -1 | 1) => void;
   extraColumns?: { field: string; header: ReactNode; cell: (row: RowJson, rowIndex: number) => ReactNode }[];
   footer?: ReactNode;
+  /** Cells copied from a spreadsheet, pasted into the cell at `start`. */
+  onPasteBlock?: (start: { row: number; col: number }, grid: string[][]) => void;
 }) {
   const sectionKey = table.sectionKey;
   const tableId = `${sectionKey}-${caption.replace(/\W+/g, "-").toLowerCase()}`;
   return (
-    <div className="rows-table-wrap">
-      <table className="rows-table" id={tableId} data-section-table={sectionKey}>
+    <ScrollBox label={caption} className="rows-table-wrap">
+      <table
+        className="rows-table"
+        id={tableId}
+        data-section-table={sectionKey}
+        onPaste={(event) => {
+          const text = event.clipboardData.getData("text/plain");
+          const cell = event.target instanceof HTMLElement ? event.target.closest<HTMLElement>("[data-cell]") : null;
+          if (!onPasteBlock || !cell?.dataset.cell || !isCellBlock(text)) return;
+          const [row, col] = cell.dataset.cell.split(":").map(Number) as [number, number];
+          event.preventDefault();
+          onPasteBlock({ row, col }, parseTsv(text));
+        }}
+      >
         <caption className="visually-hidden">{caption}</caption>
         <thead>
           <tr>
@@ -130,7 +147,7 @@ export function RowsTable({
         </tbody>
         {footer}
       </table>
-    </div>
+    </ScrollBox>
   );
 }
 
@@ -219,11 +236,17 @@ function Cell({
   const shared = {
     "aria-label": label,
     "data-cell": `${position.row}:${position.col}`,
-    disabled: !editable,
+    // Read-only rather than disabled: a reader can still focus, select and copy a cell.
+    readOnly: !editable,
     onKeyDown: (event: KeyboardEvent<HTMLElement>) => moveFocus(event, position),
   };
   const set = (next: string) => table.edit(() => setField(table.doc, table.sectionKey, rowId, field.name, next));
   const text = typeof value === "string" ? value : "";
+  if (field.type === "select" && !editable) {
+    // A select cannot be read-only; its chosen label reads the same in a read-only input.
+    const chosen = field.options?.find((option) => option.value === text)?.label ?? "";
+    return <input {...shared} type="text" className="select-value" value={chosen} />;
+  }
   if (field.type === "select") {
     return (
       <select {...shared} value={text} onChange={(e) => set(e.target.value)}>
@@ -315,7 +338,7 @@ export function MoneyCell({
         aria-invalid={error ? true : undefined}
         aria-describedby={error ? errorId : undefined}
         data-cell={`${position.row}:${position.col}`}
-        disabled={!editable}
+        readOnly={!editable}
         value={shown}
         onChange={(e) => setDraft(e.target.value)}
         onBlur={commit}

@@ -5,10 +5,12 @@ import { EditorContent, useEditor, type Editor } from "@tiptap/react";
 import { BubbleMenu } from "@tiptap/react/menus";
 import { useEffect, useRef } from "react";
 import { CommentHighlights, setHighlightedThreads, type HighlightedThread } from "~/editor/comment-highlights";
+import { ReadCaret } from "~/editor/read-caret";
 import { sectionFragmentName } from "~/shared/doc-names";
 import { richTextExtensions } from "~/shared/editor-extensions";
 import type { PlanConnection, PresenceUser } from "./usePlanConnection";
 import { narrativeUndoScope, type UndoScopes } from "./usePersonalUndo";
+import { editLink, WritingToolbar } from "./WritingToolbar";
 
 export interface SectionComments {
   threads: HighlightedThread[];
@@ -55,6 +57,7 @@ export function SectionEditor({
         // The caret extension publishes this as the awareness `user`, so it must be the whole
         // presence record, not just the caret's name and colour.
         CollaborationCaret.configure({ provider: connection.provider, user: me }),
+        ReadCaret,
         CommentHighlights.configure({
           onOpenThread: (id) => latest.current.onOpenThread(id),
           onRemovedChange: (removed) => latest.current.onRemovedChange(sectionKey, removed),
@@ -68,14 +71,31 @@ export function SectionEditor({
           class: "rich-text",
           "data-section": sectionKey,
           "data-undo-scope": narrativeUndoScope(sectionKey),
+          // A reader reaches the text with Tab and reads it with a caret (see ReadCaret).
+          ...(editable ? {} : { tabindex: "0", "aria-readonly": "true" }),
         },
-        handleKeyDown: (view, event) => {
-          const onComment = latest.current.onComment;
-          if (!onComment || !(event.altKey && (event.metaKey || event.ctrlKey) && event.key.toLowerCase() === "m"))
-            return false;
-          if (view.state.selection.empty || !editorRef.current) return false;
-          onComment(editorRef.current);
-          return true;
+        handleDOMEvents: {
+          // A DOM handler, not handleKeyDown: ProseMirror calls that only in editable views,
+          // and the people who comment most (reviewers) read a non-editable one.
+          keydown: (view, event) => {
+            if (view.editable && (event.ctrlKey || event.metaKey) && !event.altKey && event.code === "KeyK") {
+              event.preventDefault();
+              if (editorRef.current) editLink(editorRef.current);
+              return true;
+            }
+            if (view.editable && (event.ctrlKey || event.metaKey) && event.altKey && event.code === "KeyT") {
+              event.preventDefault();
+              editorRef.current?.chain().focus().insertTable({ rows: 3, cols: 3, withHeaderRow: true }).run();
+              return true;
+            }
+            const onComment = latest.current.onComment;
+            if (!onComment || !(event.altKey && (event.metaKey || event.ctrlKey) && event.code === "KeyM"))
+              return false;
+            if (view.state.selection.empty || !editorRef.current) return false;
+            event.preventDefault();
+            onComment(editorRef.current);
+            return true;
+          },
         },
       },
     },
@@ -113,6 +133,7 @@ export function SectionEditor({
 
   return (
     <>
+      {editor && editable ? <WritingToolbar editor={editor} title={title} /> : null}
       <EditorContent editor={editor} className="section-editor" />
       {editor && comments.onComment ? (
         <BubbleMenu editor={editor} shouldShow={({ state }) => !state.selection.empty} className="bubble-menu">

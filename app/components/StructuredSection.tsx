@@ -2,15 +2,29 @@ import { useEffect, useMemo, useRef, useState } from "react";
 import type * as Y from "yjs";
 import { budgetTotals, formatPounds, parsePounds, type BudgetData } from "~/shared/budget";
 import { sectionDataName } from "~/shared/doc-names";
-import { addRow, addYear, deleteRow, moveRow, nextFinancialYear, removeYear, setAmount } from "~/shared/section-rows";
+import {
+  addRow,
+  addYear,
+  deleteRow,
+  moveRow,
+  nextFinancialYear,
+  removeYear,
+  setAmount,
+  setField,
+} from "~/shared/section-rows";
+import { planPaste, type PasteColumn, type PasteProblem } from "~/shared/spreadsheet-paste";
 import {
   BUDGET_ASSET_FIELDS,
   BUDGET_FUNDING_FIELDS,
   MILESTONE_STATUSES,
   STRUCTURED_FIELDS,
+  type FieldDef,
   type StructuredKind,
 } from "~/shared/structured-fields";
 import { MoneyCell, RowsTable, type RowJson } from "./RowsTable";
+import { ScrollBox } from "./ScrollBox";
+import { TableFiles } from "./TableFiles";
+import type { TableRowValues } from "~/shared/table-files";
 import { tableUndoScope, type UndoScopes } from "./usePersonalUndo";
 import { useSectionTable, type SectionTable } from "./useSectionTable";
 import { useYJson } from "./useYJson";
@@ -46,12 +60,29 @@ export function StructuredSection({
   const rowMaps = table.rowsById();
   const deletion = useDeletionNotice(table);
   const rows = data.rows ?? [];
+  const [pasteReport, setPasteReport] = useState<{ rows: number; problems: PasteProblem[] } | null>(null);
   const actions: TableActions = {
     table,
     rowMaps,
     onDelete: (id, rowName) => deletion.remove(id, rowName),
     onMove: (id, delta) => table.edit(() => moveRow(doc, sectionKey, id, delta)),
   };
+  /** Writes a pasted block into these rows (in this order), adding rows of `fields` as needed. */
+  const paster =
+    (tableRows: RowJson[], columns: PasteColumn[], newRow: Record<string, string>) =>
+    (start: { row: number; col: number }, grid: string[][]) => {
+      const plan = planPaste(grid, columns, start);
+      table.edit(() => {
+        const ids = tableRows.map((row) => row.id);
+        while (ids.length < plan.rowsNeeded) ids.push(addRow(doc, sectionKey, kind, newRow));
+        for (const write of plan.writes) {
+          const id = ids[write.row]!;
+          if ("year" in write) setAmount(doc, sectionKey, id, write.year, write.pence);
+          else setField(doc, sectionKey, id, write.field, write.value);
+        }
+      });
+      setPasteReport({ rows: grid.length, problems: plan.problems });
+    };
   return (
     <div
       className="structured"
@@ -61,11 +92,33 @@ export function StructuredSection({
       ref={deletion.scopeRef}
     >
       {kind === "budget" ? (
-        <BudgetTables doc={doc} sectionKey={sectionKey} data={data} editable={editable} actions={actions} />
+        <BudgetTables
+          doc={doc}
+          sectionKey={sectionKey}
+          data={data}
+          editable={editable}
+          actions={actions}
+          paster={editable ? paster : undefined}
+        />
       ) : (
         <>
           {kind === "milestones" ? <Timeline rows={rows} /> : null}
-          <RowsTable caption={title} fields={STRUCTURED_FIELDS[kind]} rows={rows} editable={editable} {...actions} />
+          <RowsTable
+            caption={title}
+            fields={STRUCTURED_FIELDS[kind]}
+            rows={rows}
+            editable={editable}
+            {...actions}
+            onPasteBlock={
+              editable
+                ? paster(
+                    rows,
+                    STRUCTURED_FIELDS[kind].map((field) => ({ field })),
+                    {},
+                  )
+                : undefined
+            }
+          />
           {editable ? (
             <button
               type="button"
@@ -75,14 +128,71 @@ export function StructuredSection({
               + Add row
             </button>
           ) : null}
+          <TableFiles
+            name={title}
+            columns={STRUCTURED_FIELDS[kind].map((field) => ({ field }))}
+            rows={rows.map(rowValues)}
+            editable={editable}
+            onImport={(fileRows) =>
+              paster(
+                rows,
+                STRUCTURED_FIELDS[kind].map((field) => ({ field })),
+                {},
+              )({ row: rows.length, col: 0 }, fileRows)
+            }
+          />
         </>
       )}
       {deletion.notice}
+      <PasteReport report={pasteReport} onDismiss={() => setPasteReport(null)} />
+    </div>
+  );
+}
+
+/** After a paste: how many rows it filled, and every cell it could not read, by row and column. */
+function PasteReport({
+  report,
+  onDismiss,
+}: {
+  report: { rows: number; problems: PasteProblem[] } | null;
+  onDismiss: () => void;
+}) {
+  if (!report) return null;
+  const { rows, problems } = report;
+  return (
+    <div
+      className={`paste-report${problems.length ? " paste-report--problems" : ""}`}
+      role={problems.length ? "alert" : "status"}
+      data-testid="paste-report"
+    >
+      <p>
+        Pasted {rows} {rows === 1 ? "row" : "rows"}.
+        {problems.length
+          ? ` ${problems.length} ${problems.length === 1 ? "cell was" : "cells were"} not filled:`
+          : null}{" "}
+        <button type="button" className="button link small" onClick={onDismiss}>
+          Dismiss
+        </button>
+      </p>
+      {problems.length ? (
+        <ul>
+          {problems.map((problem, i) => (
+            <li key={i}>
+              Row {problem.row + 1}, {problem.column}: “{problem.text}”: {problem.error}
+            </li>
+          ))}
+        </ul>
+      ) : null}
     </div>
   );
 }
 
 type TableActions = Pick<Parameters<typeof RowsTable>[0], "table" | "rowMaps" | "onDelete" | "onMove">;
+type Paster = (
+  tableRows: RowJson[],
+  columns: PasteColumn[],
+  newRow: Record<string, string>,
+) => (start: { row: number; col: number }, grid: string[][]) => void;
 
 /** How long "Row 3 deleted · Undo" stays offered. */
 const DELETION_NOTICE_MS = 15_000;
@@ -160,17 +270,23 @@ function BudgetTables({
   data,
   editable,
   actions,
+  paster,
 }: {
   doc: Y.Doc;
   sectionKey: string;
   data: SectionData;
   editable: boolean;
   actions: TableActions;
+  paster: Paster | undefined;
 }) {
   const totals = budgetTotals(data as BudgetData);
   const rows = data.rows ?? [];
   const funding = rows.filter((row) => row.rowType !== "asset");
   const assets = rows.filter((row) => row.rowType === "asset");
+  const pasteColumns = (fields: FieldDef[]): PasteColumn[] => [
+    ...fields.map((field) => ({ field })),
+    ...totals.years.map((year) => ({ year, label: year })),
+  ];
   const yearColumns = (fieldCount: number, tableId: string) =>
     totals.years.map((year, i) => ({
       field: `amount:${year}`,
@@ -224,6 +340,7 @@ function BudgetTables({
         editable={editable}
         {...actions}
         extraColumns={yearColumns(BUDGET_FUNDING_FIELDS.length, `${sectionKey}-funding-lines`)}
+        onPasteBlock={paster?.(funding, pasteColumns(BUDGET_FUNDING_FIELDS), { rowType: "funding" })}
       />
       {editable ? (
         <button
@@ -234,6 +351,18 @@ function BudgetTables({
           + Add funding line
         </button>
       ) : null}
+      <TableFiles
+        name="Funding lines"
+        columns={pasteColumns(BUDGET_FUNDING_FIELDS)}
+        rows={funding.map(rowValues)}
+        editable={editable}
+        onImport={(fileRows) =>
+          paster?.(funding, pasteColumns(BUDGET_FUNDING_FIELDS), { rowType: "funding" })(
+            { row: funding.length, col: 0 },
+            fileRows,
+          )
+        }
+      />
       <h3 className="structured__heading">Assets</h3>
       <RowsTable
         caption="Assets"
@@ -242,6 +371,7 @@ function BudgetTables({
         editable={editable}
         {...actions}
         extraColumns={yearColumns(BUDGET_ASSET_FIELDS.length, `${sectionKey}-assets`)}
+        onPasteBlock={paster?.(assets, pasteColumns(BUDGET_ASSET_FIELDS), { rowType: "asset" })}
       />
       {editable ? (
         <button
@@ -252,63 +382,77 @@ function BudgetTables({
           + Add asset
         </button>
       ) : null}
+      <TableFiles
+        name="Assets"
+        columns={pasteColumns(BUDGET_ASSET_FIELDS)}
+        rows={assets.map(rowValues)}
+        editable={editable}
+        onImport={(fileRows) =>
+          paster?.(assets, pasteColumns(BUDGET_ASSET_FIELDS), { rowType: "asset" })(
+            { row: assets.length, col: 0 },
+            fileRows,
+          )
+        }
+      />
       <h3 className="structured__heading">Totals</h3>
-      <table className="totals" data-testid={`totals-${sectionKey}`}>
-        <thead>
-          <tr>
-            <th scope="col">By treatment</th>
-            {totals.years.map((year) => (
-              <th key={year} scope="col" className="numeric">
-                {year}
+      <ScrollBox label="Totals">
+        <table className="totals" data-testid={`totals-${sectionKey}`}>
+          <thead>
+            <tr>
+              <th scope="col">By treatment</th>
+              {totals.years.map((year) => (
+                <th key={year} scope="col" className="numeric">
+                  {year}
+                </th>
+              ))}
+              <th scope="col" className="numeric">
+                Total
               </th>
+            </tr>
+          </thead>
+          <tbody>
+            {totals.byTreatment.map((line) => (
+              <TotalRow
+                key={`t-${line.label}`}
+                label={line.label}
+                perYear={line.perYear}
+                total={line.total}
+                years={totals.years}
+              />
             ))}
-            <th scope="col" className="numeric">
-              Total
-            </th>
-          </tr>
-        </thead>
-        <tbody>
-          {totals.byTreatment.map((line) => (
+            <tr className="totals__subhead">
+              <th scope="rowgroup" colSpan={totals.years.length + 2}>
+                By organisation
+              </th>
+            </tr>
+            {totals.byOrganisation.map((line) => (
+              <TotalRow
+                key={`o-${line.label}`}
+                label={line.label}
+                perYear={line.perYear}
+                total={line.total}
+                years={totals.years}
+              />
+            ))}
+          </tbody>
+          <tfoot>
             <TotalRow
-              key={`t-${line.label}`}
-              label={line.label}
-              perYear={line.perYear}
-              total={line.total}
+              label="All resources mapped"
+              perYear={totals.byYear}
+              total={totals.total}
               years={totals.years}
+              testId="grand-total"
             />
-          ))}
-          <tr className="totals__subhead">
-            <th scope="rowgroup" colSpan={totals.years.length + 2}>
-              By organisation
-            </th>
-          </tr>
-          {totals.byOrganisation.map((line) => (
-            <TotalRow
-              key={`o-${line.label}`}
-              label={line.label}
-              perYear={line.perYear}
-              total={line.total}
-              years={totals.years}
-            />
-          ))}
-        </tbody>
-        <tfoot>
-          <TotalRow
-            label="All resources mapped"
-            perYear={totals.byYear}
-            total={totals.total}
-            years={totals.years}
-            testId="grand-total"
-          />
-          <tr>
-            <th scope="row">Single budget (excluding out of scope)</th>
-            <td colSpan={totals.years.length} />
-            <td className="numeric" data-testid="in-scope-total">
-              {formatPounds(totals.inScope)}
-            </td>
-          </tr>
-        </tfoot>
-      </table>
+            <tr>
+              <th scope="row">Single budget (excluding out of scope)</th>
+              <td colSpan={totals.years.length} />
+              <td className="numeric" data-testid="in-scope-total">
+                {formatPounds(totals.inScope)}
+              </td>
+            </tr>
+          </tfoot>
+        </table>
+      </ScrollBox>
     </div>
   );
 }
@@ -339,6 +483,10 @@ function TotalRow({
       </td>
     </tr>
   );
+}
+
+function rowValues(row: RowJson): TableRowValues {
+  return { fields: row, amounts: row.amounts as Record<string, unknown> | undefined };
 }
 
 function amountOf(row: RowJson, year: string): number | undefined {

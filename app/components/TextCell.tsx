@@ -1,4 +1,4 @@
-import { useEffect, useRef, type KeyboardEvent } from "react";
+import { useEffect, useRef, type ChangeEvent, type KeyboardEvent } from "react";
 import * as Y from "yjs";
 import { editText } from "~/shared/section-rows";
 import { mapThroughDelta } from "~/shared/text-delta";
@@ -8,6 +8,10 @@ import { mapThroughDelta } from "~/shared/text-delta";
  * insertion or deletion at the caret, and someone else's typing arrives in place, with this
  * person's caret and selection moved along with the text around them. The input is
  * uncontrolled: React re-rendering the row must never put back a stale value.
+ *
+ * A cell is a one-line text area that grows to show all its words, wrapping rather than
+ * cutting them off; a cell with suggestions stays an input (a text area cannot offer a
+ * datalist) and widens to its whole text while focused.
  */
 export function TextCell({
   source,
@@ -27,10 +31,10 @@ export function TextCell({
   list: string | undefined;
   "aria-label": string;
   "data-cell": string;
-  disabled: boolean;
-  onKeyDown: (event: KeyboardEvent<HTMLInputElement>) => void;
+  readOnly: boolean;
+  onKeyDown: (event: KeyboardEvent<HTMLElement>) => void;
 }) {
-  const input = useRef<HTMLInputElement>(null);
+  const input = useRef<HTMLInputElement & HTMLTextAreaElement>(null);
   const text = source instanceof Y.Text ? source : null;
   const plain = text ? null : typeof source === "string" ? source : "";
 
@@ -58,19 +62,28 @@ export function TextCell({
     return () => text.unobserve(onChange);
   }, [text, plain]);
 
+  const onChange = (event: ChangeEvent<HTMLInputElement | HTMLTextAreaElement>) => {
+    const { value, selectionEnd } = event.currentTarget;
+    if (text) write(() => editText(text, value, selectionEnd ?? undefined));
+    else replace(value);
+  };
+  const common = {
+    ...inputProps,
+    ref: input,
+    defaultValue: text ? text.toString() : (plain ?? ""),
+    maxLength: 2000,
+    onChange,
+  };
+  if (list) return <input {...common} type="text" list={list} />;
   return (
-    <input
-      {...inputProps}
-      ref={input}
-      type="text"
+    <textarea
+      {...common}
+      rows={1}
       className={wide ? "wide" : undefined}
-      defaultValue={text ? text.toString() : (plain ?? "")}
-      maxLength={2000}
-      list={list}
-      onChange={(event) => {
-        const { value, selectionEnd } = event.currentTarget;
-        if (text) write(() => editText(text, value, selectionEnd ?? undefined));
-        else replace(value);
+      onKeyDown={(event) => {
+        // A cell holds one line: Enter moves down the column, as in a spreadsheet.
+        if (event.key === "Enter") event.preventDefault();
+        inputProps.onKeyDown(event);
       }}
     />
   );

@@ -1,7 +1,9 @@
-import type { LoaderFunctionArgs } from "@remix-run/node";
+import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
+import { canManagePlan } from "~/shared/permissions";
+import { planChangeSchema } from "~/shared/plan-input";
 import { requireApiUser } from "~/utils/auth.server";
 import { requirePlanMember } from "~/utils/plan-access.server";
-import { methodNotAllowed } from "~/utils/http.server";
+import { jsonError, readJson } from "~/utils/http.server";
 
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const user = await requireApiUser(context, request);
@@ -9,4 +11,19 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   return Response.json(context.plans.view(plan));
 }
 
-export const action = methodNotAllowed("use GET to read the plan");
+/** PATCH renames or (un)archives the plan, DELETE deletes it: owners only. */
+export async function action({ request, params, context }: ActionFunctionArgs) {
+  if (request.method !== "PATCH" && request.method !== "DELETE") {
+    return jsonError(405, "use GET to read the plan, PATCH to change it or DELETE to delete it");
+  }
+  const user = await requireApiUser(context, request);
+  const { plan, role } = requirePlanMember(context, user, params.id, "api");
+  if (!canManagePlan(role)) return jsonError(403, "only the plan's owners may rename, archive or delete it");
+  if (request.method === "DELETE") {
+    context.planList.remove(plan);
+    return new Response(null, { status: 204 });
+  }
+  const change = await readJson(request, planChangeSchema);
+  context.planList.change(plan, user.id, change);
+  return new Response(null, { status: 204 });
+}

@@ -43,7 +43,7 @@ export default function Login() {
   const [params] = useSearchParams();
   const submitting = useNavigation().state !== "idle";
   return (
-    <main className="page narrow login">
+    <main className="page narrow login" id="main" tabIndex={-1}>
       <p className="brand">Coplan</p>
       <h1>Sign in</h1>
       <p className="lede">Co-author your area's Community Budget Operational Plan with partners and Whitehall.</p>

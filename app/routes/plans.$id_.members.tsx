@@ -3,6 +3,7 @@ import { data } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { AppHeader } from "~/components/AppHeader";
 import { PendingInvitations } from "~/components/PendingInvitations";
+import { ScrollBox } from "~/components/ScrollBox";
 import { isRefusal, REFUSAL_STATUS } from "~/shared/errors";
 import { addMemberSchema, changeRoleSchema } from "~/shared/member-input";
 import { canManageMembers, ROLE_LABEL, ROLES, SIDE_LABEL, SIDES } from "~/shared/permissions";
@@ -85,7 +86,7 @@ export default function Members() {
   return (
     <>
       <AppHeader user={user} />
-      <main className="page">
+      <main className="page" id="main" tabIndex={-1}>
         <p className="eyebrow">
           <Link to={`/plans/${plan.id}`}>← {plan.title}</Link>
         </p>
@@ -100,88 +101,88 @@ export default function Members() {
             {result.notice}
           </div>
         ) : null}
-        <table className="members">
-          <thead>
-            <tr>
-              <th scope="col">Name</th>
-              <th scope="col">Organisation</th>
-              <th scope="col">Side</th>
-              <th scope="col">Role</th>
-              {canManage ? (
-                <th scope="col">
-                  <span className="visually-hidden">Actions</span>
-                </th>
-              ) : null}
-            </tr>
-          </thead>
-          <tbody>
-            {members.map((member) => (
-              <tr key={member.userId}>
-                <td>
-                  <strong>{member.name}</strong>
-                  <br />
-                  <span className="muted">{member.email}</span>
-                </td>
-                <td>{member.organisation}</td>
-                <td>{member.side === "local" ? "Local" : "Whitehall"}</td>
-                <td>
-                  {canManage ? (
-                    <Form method="post" className="inline-form">
-                      <input type="hidden" name="intent" value="change-role" />
-                      <input type="hidden" name="userId" value={member.userId} />
-                      <select name="role" defaultValue={member.role} aria-label={`Role of ${member.name}`}>
-                        {ROLES.map((r) => (
-                          <option key={r} value={r}>
-                            {ROLE_LABEL[r]}
-                          </option>
-                        ))}
-                      </select>
-                      <button type="submit" className="button small" disabled={busy}>
-                        Change
-                      </button>
-                    </Form>
-                  ) : (
-                    ROLE_LABEL[member.role]
-                  )}
-                  {member.role === "owner" && canManage ? (
-                    <Form method="post" className="inline-form signs-off-form">
-                      <input type="hidden" name="intent" value="signs-off" />
-                      <input type="hidden" name="userId" value={member.userId} />
-                      <input type="hidden" name="signsOff" value={member.signsOff ? "false" : "true"} />
-                      <span className="muted">{member.signsOff ? "Also signs off." : "Does not sign off."}</span>
-                      <button
-                        type="submit"
-                        className="button link"
-                        disabled={busy}
-                        aria-label={`${member.signsOff ? "Stop" : "Let"} ${member.name} sign off sections`}
-                      >
-                        {member.signsOff ? "Stop" : "Make a signatory too"}
-                      </button>
-                    </Form>
-                  ) : member.role === "owner" && member.signsOff ? (
-                    <span className="muted"> (also signs off)</span>
-                  ) : null}
-                </td>
+        <ScrollBox label="Members" className="members-wrap">
+          <table className="members">
+            <thead>
+              <tr>
+                <th scope="col">Name</th>
+                <th scope="col">Organisation</th>
+                <th scope="col">Side</th>
+                <th scope="col">Role</th>
                 {canManage ? (
-                  <td>
-                    <Form method="post">
-                      <input type="hidden" name="intent" value="remove" />
-                      <input type="hidden" name="userId" value={member.userId} />
-                      <button
-                        type="submit"
-                        className="button link danger"
-                        disabled={busy}
-                        aria-label={`Remove ${member.name}`}
-                      >
-                        Remove
-                      </button>
-                    </Form>
-                  </td>
+                  <th scope="col">
+                    <span className="visually-hidden">Actions</span>
+                  </th>
                 ) : null}
               </tr>
-            ))}
-          </tbody>
-        </table>
+            </thead>
+            <tbody>
+              {members.map((member) => (
+                <tr key={member.userId}>
+                  <td>
+                    <strong>{member.name}</strong>
+                    <br />
+                    <span className="muted">{member.email}</span>
+                  </td>
+                  <td>{member.organisation}</td>
+                  <td>{member.side === "local" ? "Local" : "Whitehall"}</td>
+                  <td>
+                    {canManage ? (
+                      <Form method="post" className="inline-form">
+                        <input type="hidden" name="intent" value="change-role" />
+                        <input type="hidden" name="userId" value={member.userId} />
+                        <select name="role" defaultValue={member.role} aria-label={`Role of ${member.name}`}>
+                          {ROLES.map((r) => (
+                            <option key={r} value={r}>
+                              {ROLE_LABEL[r]}
+                            </option>
+                          ))}
+                        </select>
+                        <button type="submit" className="button small" disabled={busy}>
+                          Change
+                        </button>
+                      </Form>
+                    ) : (
+                      ROLE_LABEL[member.role]
+                    )}
+                    {member.role === "owner" && canManage ? (
+                      <Form method="post" className="inline-form signs-off-form">
+                        <input type="hidden" name="intent" value="signs-off" />
+                        <input type="hidden" name="userId" value={member.userId} />
+                        <input type="hidden" name="signsOff" value={member.signsOff ? "false" : "true"} />
+                        <span className="muted">{member.signsOff ? "Also signs off." : "Does not sign off."}</span>
+                        <button type="submit" className="button link" disabled={busy}>
+                          {member.signsOff ? "Stop" : "Make a signatory too"}
+                          <span className="visually-hidden">
+                            {member.signsOff ? `: ${member.name} no longer signs off sections` : `: ${member.name}`}
+                          </span>
+                        </button>
+                      </Form>
+                    ) : member.role === "owner" && member.signsOff ? (
+                      <span className="muted"> (also signs off)</span>
+                    ) : null}
+                  </td>
+                  {canManage ? (
+                    <td>
+                      <Form method="post">
+                        <input type="hidden" name="intent" value="remove" />
+                        <input type="hidden" name="userId" value={member.userId} />
+                        <button
+                          type="submit"
+                          className="button link danger"
+                          disabled={busy}
+                          aria-label={`Remove ${member.name}`}
+                        >
+                          Remove
+                        </button>
+                      </Form>
+                    </td>
+                  ) : null}
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </ScrollBox>
         <PendingInvitations invitations={invitations} busy={busy} />
         {canManage ? (
           <section className="panel" aria-labelledby="add-member">

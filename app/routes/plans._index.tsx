@@ -1,11 +1,23 @@
-import type { ActionFunctionArgs, HeadersFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import type {
+  ActionFunctionArgs,
+  AppLoadContext,
+  HeadersFunction,
+  LoaderFunctionArgs,
+  MetaFunction,
+} from "@remix-run/node";
 import { data, redirect } from "@remix-run/node";
-import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
+import { Form, Link, useActionData, useLoaderData, useSubmit } from "@remix-run/react";
+import { useState } from "react";
+import { z } from "zod";
+import { ConfirmDialog } from "~/components/ConfirmDialog";
+import { formatDateTime } from "~/shared/dates";
 import { AppHeader } from "~/components/AppHeader";
 import { isRefusal, REFUSAL_STATUS } from "~/shared/errors";
-import { ROLE_LABEL } from "~/shared/permissions";
-import { newPlanSchema } from "~/shared/plan-input";
+import { canManagePlan, ROLE_LABEL } from "~/shared/permissions";
+import { newPlanSchema, planChangeSchema } from "~/shared/plan-input";
+import { PLAN_SHOWS, PLAN_SORTS } from "~/shared/plan-list";
 import { requireUser } from "~/utils/auth.server";
+import type { SessionUser } from "../../server/auth/sessions.server";
 
 /** A refusal's Retry-After reaches the browser with the page, not only with its data. */
 export const headers: HeadersFunction = ({ actionHeaders }) => {
@@ -15,11 +27,20 @@ export const headers: HeadersFunction = ({ actionHeaders }) => {
 
 export const meta: MetaFunction = () => [{ title: "Your plans · Coplan" }];
 
+const listQuerySchema = z.object({
+  show: z.enum(PLAN_SHOWS).catch("active"),
+  sort: z.enum(PLAN_SORTS).catch("edited"),
+  status: z.enum(["any", "draft", "final"]).catch("any"),
+});
+
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const user = await requireUser(context, request);
+  const query = listQuerySchema.parse(Object.fromEntries(new URL(request.url).searchParams));
+  const plans = context.planList.list(user.id, query);
   return {
     user,
-    plans: context.plans.listForUser(user.id),
+    query,
+    plans: query.status === "any" ? plans : plans.filter((plan) => plan.status === query.status),
     templates: context.templates.forUser(user.id).map(({ id, title, sections }) => ({
       id,
       title,
@@ -33,7 +54,11 @@ const MAX_TEMPLATE_BYTES = 256 * 1024;
 export async function action({ request, context }: ActionFunctionArgs) {
   const user = await requireUser(context, request);
   const form = await request.formData();
-  const formName = form.get("intent") === "import-template" ? "import" : "create";
+  const intent = form.get("intent");
+  if (intent === "rename" || intent === "archive" || intent === "unarchive" || intent === "delete") {
+    return managePlan(context, user, intent, form);
+  }
+  const formName = intent === "import-template" ? "import" : "create";
   const retryAfterSeconds = await context.createLimits.take(formName === "import" ? "template" : "plan", user.id);
   if (retryAfterSeconds > 0) {
     return data(
@@ -68,28 +93,93 @@ export async function action({ request, context }: ActionFunctionArgs) {
   }
 }
 
+/** Renaming, archiving and deleting from the list: the same rules as PATCH/DELETE /api/plans/:id. */
+function managePlan(context: AppLoadContext, user: SessionUser, intent: string, form: FormData) {
+  const planId = String(form.get("planId") ?? "");
+  const membership = context.plans.findForMember(planId, user.id);
+  if (!membership) return data({ form: "manage", error: "That plan no longer exists." }, { status: 404 });
+  if (!canManagePlan(membership.role)) {
+    return data({ form: "manage", error: "Only the plan's owners may do that." }, { status: 403 });
+  }
+  const { plan } = membership;
+  if (intent === "delete") {
+    context.planList.remove(plan);
+    return { form: "manage", notice: `Deleted “${plan.title}”.` };
+  }
+  const change = planChangeSchema.safeParse(
+    intent === "rename" ? { title: form.get("title") } : { archived: intent === "archive" },
+  );
+  if (!change.success) return data({ form: "manage", error: change.error.issues[0]!.message }, { status: 400 });
+  context.planList.change(plan, user.id, change.data);
+  const done = intent === "rename" ? "Renamed" : intent === "archive" ? "Archived" : "Unarchived";
+  return { form: "manage", notice: `${done} “${change.data.title ?? plan.title}”.` };
+}
+
 export default function Plans() {
-  const { user, plans, templates } = useLoaderData<typeof loader>();
+  const { user, plans, templates, query } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   return (
     <>
       <AppHeader user={user} />
-      <main className="page">
-        <h1>Your plans</h1>
+      <main className="page" id="main" tabIndex={-1}>
+        <div className="plans-head">
+          <h1>Your plans</h1>
+          {/* Kept open while an import's outcome is shown in it. */}
+          <details className="menu" open={result?.form === "import" || undefined}>
+            <summary className="button small">More</summary>
+            <div className="menu__panel">
+              <ImportTemplate result={result} />
+            </div>
+          </details>
+        </div>
+        <Form method="get" className="plan-filters" aria-label="Filter and sort plans">
+          <div className="plan-filters__field">
+            <label htmlFor="plans-show">Show</label>
+            <select id="plans-show" name="show" defaultValue={query.show}>
+              <option value="active">Current plans</option>
+              <option value="archived">Archived plans</option>
+              <option value="all">All plans</option>
+            </select>
+          </div>
+          <div className="plan-filters__field">
+            <label htmlFor="plans-status">Status</label>
+            <select id="plans-status" name="status" defaultValue={query.status}>
+              <option value="any">Any status</option>
+              <option value="draft">Draft</option>
+              <option value="final">Final</option>
+            </select>
+          </div>
+          <div className="plan-filters__field">
+            <label htmlFor="plans-sort">Sort by</label>
+            <select id="plans-sort" name="sort" defaultValue={query.sort}>
+              <option value="edited">Last edited</option>
+              <option value="title">Title</option>
+              <option value="area">Area</option>
+              <option value="progress">Sign-off progress</option>
+            </select>
+          </div>
+          <button type="submit" className="button small">
+            Apply
+          </button>
+        </Form>
+        {result?.form === "manage" ? (
+          <div
+            className={`alert ${"error" in result ? "error" : "notice"}`}
+            role={"error" in result ? "alert" : "status"}
+          >
+            {"error" in result ? result.error : result.notice}
+          </div>
+        ) : null}
         {plans.length === 0 ? (
           <p className="muted">
-            You are not a member of any plan yet. Start one below, or ask a plan owner to add you.
+            {query.show === "active" && query.status === "any"
+              ? "You are not a member of any plan yet. Start one below, or ask a plan owner to add you."
+              : "No plans match."}
           </p>
         ) : (
           <ul className="plan-list">
             {plans.map((plan) => (
-              <li key={plan.id}>
-                <Link to={`/plans/${plan.id}`} className="plan-card">
-                  <span className="plan-card__area">{plan.area}</span>
-                  <span className="plan-card__title">{plan.title}</span>
-                  <span className="tag">{ROLE_LABEL[plan.role]}</span>
-                </Link>
-              </li>
+              <PlanCard key={plan.id} plan={plan} />
             ))}
           </ul>
         )}
@@ -125,34 +215,120 @@ export default function Plans() {
             </button>
           </Form>
         </section>
-        <section className="panel" aria-labelledby="import-template">
-          <h2 id="import-template">Import a template</h2>
-          <p className="muted">
-            A template is a JSON file listing the plan's sections (key, title, kind, guidance and the sides that sign
-            each off), like those in <code>plan-templates/</code>. Imported templates are yours to start plans from.
-          </p>
-          {result?.form === "import" && "error" in result ? (
-            <div className="alert error template-errors" role="alert">
-              {result.error}
-            </div>
-          ) : null}
-          {result?.form === "import" && "notice" in result ? (
-            <div className="alert notice" role="status">
-              {result.notice}
-            </div>
-          ) : null}
-          <Form method="post" encType="multipart/form-data" className="stack">
-            <input type="hidden" name="intent" value="import-template" />
-            <label>
-              Template file
-              <input name="file" type="file" accept="application/json,.json" required />
-            </label>
-            <button type="submit" className="button">
-              Import template
-            </button>
-          </Form>
-        </section>
       </main>
     </>
+  );
+}
+
+type ActionResult = ReturnType<typeof useActionData<typeof action>>;
+
+function ImportTemplate({ result }: { result: ActionResult }) {
+  return (
+    <section aria-labelledby="import-template">
+      <h2 id="import-template">Import a template</h2>
+      <p className="muted">
+        A template is a JSON file listing the plan's sections (key, title, kind, guidance and the sides that sign each
+        off), like those in <code>plan-templates/</code>. Imported templates are yours to start plans from.
+      </p>
+      {result?.form === "import" && "error" in result ? (
+        <div className="alert error template-errors" role="alert">
+          {result.error}
+        </div>
+      ) : null}
+      {result?.form === "import" && "notice" in result ? (
+        <div className="alert notice" role="status">
+          {result.notice}
+        </div>
+      ) : null}
+      <Form method="post" encType="multipart/form-data" className="stack">
+        <input type="hidden" name="intent" value="import-template" />
+        <label>
+          Template file
+          <input name="file" type="file" accept="application/json,.json" required />
+        </label>
+        <button type="submit" className="button">
+          Import template
+        </button>
+      </Form>
+    </section>
+  );
+}
+
+type PlanRow = ReturnType<typeof useLoaderData<typeof loader>>["plans"][number];
+
+function PlanCard({ plan }: { plan: PlanRow }) {
+  const [confirming, setConfirming] = useState(false);
+  const submit = useSubmit();
+  return (
+    <li className="plan-card" data-testid="plan-card">
+      <span className="plan-card__area">{plan.area}</span>
+      <Link to={`/plans/${plan.id}`} className="plan-card__title">
+        {plan.title}
+      </Link>
+      <span className="plan-card__tags">
+        <span className={`plan-status plan-status--${plan.status}`}>{plan.status === "final" ? "Final" : "Draft"}</span>
+        {plan.archived ? <span className="tag">Archived</span> : null}
+        <span className="tag">{ROLE_LABEL[plan.role]}</span>
+      </span>
+      <span className="plan-card__facts">
+        <span>
+          {plan.signed} of {plan.total} sections signed off
+        </span>
+        <progress max={plan.total} value={plan.signed} aria-label={`${plan.title}: sections signed off`} />
+        {plan.stale > 0 ? (
+          <span className="plan-card__stale">
+            {plan.stale} stale {plan.stale === 1 ? "sign-off" : "sign-offs"}
+          </span>
+        ) : null}
+        <span className="muted">Last edited {formatDateTime(new Date(plan.editedAt).toISOString())}</span>
+      </span>
+      {canManagePlan(plan.role) ? (
+        <details className="menu plan-card__manage">
+          <summary className="button small">
+            Manage<span className="visually-hidden"> {plan.title}</span>
+          </summary>
+          <div className="menu__panel stack">
+            <Form method="post" className="inline-form">
+              <input type="hidden" name="intent" value="rename" />
+              <input type="hidden" name="planId" value={plan.id} />
+              <label>
+                <span>
+                  New title<span className="visually-hidden"> for {plan.title}</span>
+                </span>
+                <input name="title" defaultValue={plan.title} required maxLength={200} />
+              </label>
+              <button type="submit" className="button small">
+                Rename
+              </button>
+            </Form>
+            <Form method="post">
+              <input type="hidden" name="intent" value={plan.archived ? "unarchive" : "archive"} />
+              <input type="hidden" name="planId" value={plan.id} />
+              <button type="submit" className="button small">
+                {plan.archived ? "Unarchive" : "Archive"}
+              </button>
+            </Form>
+            <button type="button" className="button small danger" onClick={() => setConfirming(true)}>
+              Delete…
+            </button>
+          </div>
+        </details>
+      ) : null}
+      <ConfirmDialog
+        open={confirming}
+        title={`Delete “${plan.title}”?`}
+        confirmLabel={`Delete “${plan.title}”`}
+        onCancel={() => setConfirming(false)}
+        onConfirm={() => {
+          setConfirming(false);
+          submit({ intent: "delete", planId: plan.id }, { method: "post" });
+        }}
+      >
+        <p>
+          This deletes the plan for everyone, with its text, tables, comments and sign-offs. It cannot be undone.
+          Archive it instead to keep it out of the list.
+        </p>
+      </ConfirmDialog>
+    </li>
   );
 }

@@ -52,3 +52,8 @@ export function canSignOff(
 ): boolean {
   return signsOffSections(role, ownerSignsOff) && requiredSides.includes(userSide);
 }
+
+/** Renaming, archiving and deleting a plan are its owners' decisions. */
+export function canManagePlan(role: Role | null): boolean {
+  return role === "owner";
+}

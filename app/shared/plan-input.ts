@@ -7,3 +7,16 @@ export const newPlanSchema = z.object({
 });
 
 export type NewPlanInput = z.infer<typeof newPlanSchema>;
+
+/** PATCH /api/plans/:id: a new title or area, or (un)archiving; at least one of them. */
+export const planChangeSchema = z
+  .object({
+    title: z.string().trim().min(1, "title cannot be empty").max(200),
+    area: z.string().trim().min(1, "area cannot be empty").max(200),
+    archived: z.boolean(),
+  })
+  .partial()
+  .strict()
+  .refine((change) => Object.keys(change).length > 0, "send title, area or archived");
+
+export type PlanChange = z.infer<typeof planChangeSchema>;

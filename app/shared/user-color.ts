@@ -1,15 +1,15 @@
-/** Caret colours with enough contrast on white for their labels' white text. */
+/** Caret colours with at least 4.5:1 contrast against their labels' white text (WCAG AA). */
 const PALETTE = [
   "#1d70b8",
   "#d4351c",
   "#00703c",
   "#6f3c97",
-  "#b58840",
-  "#f47738",
+  "#8a5a00",
+  "#b3400a",
   "#912b88",
-  "#28a197",
+  "#00726b",
   "#4c2c92",
-  "#85994b",
+  "#5a6b1f",
 ];
 
 /** A stable colour per user, so a person keeps their colour across sessions and devices. */

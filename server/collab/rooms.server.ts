@@ -134,6 +134,15 @@ export class RoomRegistry {
     }
   }
 
+  /** Closes a deleted plan's connections and drops its document without storing anything. */
+  discard(planId: string): void {
+    this.cancelUnload(planId);
+    const room = this.rooms.get(planId);
+    if (!room) return;
+    this.forget(room);
+    room.destroy(CloseCode.AccessRevoked, "plan deleted");
+  }
+
   /** Stores a snapshot of every loaded plan and closes all their connections. */
   closeAll(): void {
     for (const timer of this.unloadTimers.values()) clearTimeout(timer);

@@ -5,7 +5,6 @@ import { budgetTotals, formatPounds, type BudgetData, type TotalLine } from "../
 import { SIDE_LABEL } from "../../app/shared/permissions";
 import type { CommentView, PlanSignoffView, SectionSignoffView } from "../../app/shared/plan-events";
 import {
-  ASSET_TYPES,
   BUDGET_ASSET_FIELDS,
   BUDGET_FUNDING_FIELDS,
   MILESTONE_STATUSES,
@@ -45,13 +44,21 @@ const LINE = "#b1b4b6";
 export function planPdfDefinition(input: PlanPdfInput): TDocumentDefinitions {
   const { plan, signoffs } = input;
   const final = signoffs.status === "final";
+  const empty = plan.template.sections.map((section) => isEmptySection(input, section));
   return {
     pageSize: "A4",
     pageMargins: [56, 64, 56, 60],
+    // Marked as tagged with its language, and readers show the title rather than the file name.
+    // pdfmake writes no structure elements, so this is not yet a full PDF/UA tag tree.
+    version: "1.7",
+    tagged: true,
+    language: "en-GB",
+    displayTitle: true,
     info: {
       title: plan.title,
-      author: input.exportedBy,
-      subject: `${plan.template.title}: ${plan.area}`,
+      // The plan is the area's: its author is the area, not whoever pressed Export.
+      author: plan.area,
+      subject: `${plan.template.title}: ${plan.area}. Exported by ${input.exportedBy}`,
       creator: "Coplan",
       producer: "Coplan",
     },
@@ -75,7 +82,12 @@ export function planPdfDefinition(input: PlanPdfInput): TDocumentDefinitions {
         toc: { title: { text: "Contents", style: "h1" }, numberStyle: { bold: true } },
         pageBreak: "after",
       },
-      ...plan.template.sections.flatMap((section, index) => sectionContent(input, section, index)),
+      ...plan.template.sections.flatMap((section, index) =>
+        // A section with nothing in it yet shares a page with its empty neighbours.
+        empty[index]
+          ? emptySection(input, section, index, index > 0 && !empty[index - 1])
+          : sectionContent(input, section, index),
+      ),
       ...(input.comments ? commentsAppendix(input.comments, plan.template.sections) : []),
     ],
     defaultStyle: { font: "Roboto", fontSize: 10.5, lineHeight: 1.25, color: INK },
@@ -137,18 +149,48 @@ function cover({ plan, signoffs, exportedAt, version }: PlanPdfInput): Content {
   };
 }
 
+/** An empty editor holds one empty paragraph; anything else (a list or a quote alone too) is written. */
+function hasText(narrative: Content[]): boolean {
+  return narrative.some((block) => !(typeof block === "object" && "text" in block && block.text === " "));
+}
+
+/** Nothing written and no rows: the section is only its heading, a "not yet" line and its sign-off. */
+function isEmptySection(input: PlanPdfInput, section: TemplateSection): boolean {
+  if (hasText(richTextToPdf(sectionRichTextJson(input.doc, section.key)))) return false;
+  if (!isStructuredKind(section.kind)) return true;
+  const rows = sectionData(input.doc, section.key).rows;
+  return !Array.isArray(rows) || rows.length === 0;
+}
+
+function sectionHeading(title: string, margin?: [number, number, number, number]) {
+  return { text: title, style: "h1", tocItem: true, outline: true, outlineText: title, margin } satisfies Content;
+}
+
+/**
+ * A section with nothing in it yet: its heading, one line saying so and its sign-off, kept
+ * together, and sharing a page with the empty sections around it rather than taking one each.
+ */
+function emptySection(input: PlanPdfInput, section: TemplateSection, index: number, newPage: boolean): Content {
+  const first = index === 0 || newPage;
+  return {
+    unbreakable: true,
+    pageBreak: newPage ? "before" : undefined,
+    stack: [
+      sectionHeading(`${index + 1}. ${section.title}`, [0, first ? 0 : 20, 0, 4]),
+      { text: SECTION_KIND_LABEL[section.kind], style: "kind", margin: [0, 0, 0, 4] },
+      { text: "Not yet written.", style: "empty" },
+      signoffRecord(input.signoffs.sections[section.key]!),
+    ],
+  };
+}
+
 function sectionContent(input: PlanPdfInput, section: TemplateSection, index: number): Content[] {
   const title = `${index + 1}. ${section.title}`;
   const narrative = richTextToPdf(sectionRichTextJson(input.doc, section.key));
-  // An empty editor holds one empty paragraph; anything else (a list or a quote alone too) is written.
-  const hasNarrative = narrative.some((block) => !(typeof block === "object" && "text" in block && block.text === " "));
+  const hasNarrative = hasText(narrative);
   return [
     {
-      text: title,
-      style: "h1",
-      tocItem: true,
-      outline: true,
-      outlineText: title,
+      ...sectionHeading(title),
       pageBreak: index === 0 ? undefined : "before",
     },
     { text: SECTION_KIND_LABEL[section.kind], style: "kind" },
@@ -233,7 +275,7 @@ function budget(data: BudgetData, rows: Row[]): Content[] {
       headerRows: 1,
       dontBreakRows: true,
       widths: [
-        ...fields.map((field) => (field.type === "select" ? 48 : "*")),
+        ...fields.map((field) => (field.type === "select" ? 42 : "*")),
         ...totals.years.map(() => "auto"),
         "auto",
       ],
@@ -250,31 +292,20 @@ function budget(data: BudgetData, rows: Row[]): Content[] {
         ]),
       ],
     },
-    layout: tableLayout,
+    layout: { ...tableLayout, paddingLeft: () => 2.5, paddingRight: () => 2.5 },
     margin: [0, 0, 0, 8],
   });
   const funding = rows.filter((row) => row.rowType !== "asset");
   const assets = rows.filter((row) => row.rowType === "asset");
-  const textFields = (fields: FieldDef[]) => fields.filter((field) => field.name !== "notes");
+  // Assets are costed like funding lines and counted in the totals, so they show their amounts too.
   return [
     { text: "Funding lines", style: "h2" },
-    funding.length > 0
-      ? moneyTable(textFields(BUDGET_FUNDING_FIELDS), funding)
-      : { text: "No funding lines yet.", style: "empty" },
-    ...(assets.length > 0
-      ? [
-          { text: "Assets", style: "h2" } as Content,
-          fieldTable(
-            textFields(BUDGET_ASSET_FIELDS).map((field) =>
-              field.name === "assetType" ? { ...field, options: ASSET_TYPES } : field,
-            ),
-            assets,
-          ),
-        ]
-      : []),
+    funding.length > 0 ? moneyTable(BUDGET_FUNDING_FIELDS, funding) : { text: "No funding lines yet.", style: "empty" },
+    ...(assets.length > 0 ? [{ text: "Assets", style: "h2" } as Content, moneyTable(BUDGET_ASSET_FIELDS, assets)] : []),
+    // In the order the page shows them.
     { text: "Totals", style: "h2" },
-    totalsTable("By organisation", totals.years, totals.byOrganisation, totals.byYear, totals.total),
     totalsTable("By treatment", totals.years, totals.byTreatment, totals.byYear, totals.total),
+    totalsTable("By organisation", totals.years, totals.byOrganisation, totals.byYear, totals.total),
     {
       text: [
         { text: "Single budget in scope: ", bold: true },

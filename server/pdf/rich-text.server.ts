@@ -120,9 +120,36 @@ function block(node: PmNode): Content {
       };
     case "paragraph":
       return { text: node.childCount === 0 ? " " : inlines(node), style: "paragraph" };
+    case "table":
+      return table(node);
     default:
       return { text: breakable(node.textContent), style: "paragraph" };
   }
+}
+
+/** A narrative's table; merged cells are not merged in the PDF, and short rows are padded. */
+function table(node: PmNode): Content {
+  const rows: Content[][] = [];
+  node.forEach((row) => {
+    const cells: Content[] = [];
+    row.forEach((cell) =>
+      cells.push({ stack: blocks(cell), bold: cell.type.name === "tableHeader", fontSize: 9 } as Content),
+    );
+    rows.push(cells);
+  });
+  const columns = Math.max(1, ...rows.map((row) => row.length));
+  const body = rows.map((row) => [...row, ...Array.from({ length: columns - row.length }, () => "")]);
+  if (body.length === 0) return { text: " ", style: "paragraph" };
+  return {
+    table: { headerRows: 0, dontBreakRows: true, widths: Array.from({ length: columns }, () => "*"), body },
+    layout: {
+      hLineWidth: () => 0.5,
+      vLineWidth: () => 0.5,
+      hLineColor: () => "#b1b4b6",
+      vLineColor: () => "#b1b4b6",
+    },
+    margin: [0, 0, 0, 6],
+  };
 }
 
 function listItems(list: PmNode): Content[] {

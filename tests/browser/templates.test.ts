@@ -15,6 +15,7 @@ const template = {
 describe("importing a template through the UI", () => {
   it("shows exactly what is wrong with a bad file, then imports a good one and starts a plan from it", async () => {
     const page = await signedInPage(running.browser, running.server.url, "owner@swindon.example");
+    await page.getByText("More", { exact: true }).click();
     const upload = async (content: unknown) => {
       await page.getByLabel("Template file").setInputFiles({
         name: "pilot.json",

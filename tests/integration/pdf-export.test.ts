@@ -1,5 +1,5 @@
 import { execFileSync } from "node:child_process";
-import { constants, mkdtempSync, openSync } from "node:fs";
+import { constants, mkdtempSync, openSync, writeFileSync } from "node:fs";
 import { createServer, type Server } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -68,7 +68,7 @@ describe("exporting a plan to PDF", () => {
     const sections = await sectionsOf("single-budget-for-a-place");
     const headings = sections.map((section, index) => `${index + 1}. ${section.title}`);
 
-    expect(totalPages).toBeGreaterThanOrEqual(sections.length + 2);
+    expect(totalPages).toBeGreaterThanOrEqual(4);
     expect(pages[0]).toContain("Swindon: a single budget for the place");
     expect(pages[0]).toContain("Operational Plan: a single budget for a place");
     expect(pages[0]).toContain("Status: Draft (0 of 14 sections signed off)");
@@ -80,7 +80,7 @@ describe("exporting a plan to PDF", () => {
       const listed = new RegExp(`${heading.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")} (\\d+)`).exec(contents);
       expect(listed, heading).not.toBeNull();
       const page = Number(listed![1]);
-      expect(pages[page - 1]!.startsWith(`${heading}\n`), `${heading} on page ${page}`).toBe(true);
+      expect(pages[page - 1]!.includes(`${heading}\n`), `${heading} on page ${page}`).toBe(true);
       startPages.push(page);
     }
     expect([...startPages].sort((a, b) => a - b)).toEqual(startPages);
@@ -96,7 +96,59 @@ describe("exporting a plan to PDF", () => {
     });
     expect(pages.join("\n")).toContain("Local: not yet signed");
     expect(info.Title).toBe("Swindon: a single budget for the place");
-    expect(info.Author).toBe("Sam Whitfield, Wiltshire Police");
+    expect(info.Author).toBe("Swindon");
+  });
+
+  it("is tagged, in British English, titled; empty sections share a page; the budget keeps its notes and asset amounts", async () => {
+    const editor = connectClient(server.url, server.demoPlanId, server.cookie(EDITOR));
+    clients.push(editor);
+    await waitForSync(editor);
+    editor.doc.transact(() => {
+      const asset = addRow(editor.doc, "shadow-budget", "budget", {
+        rowType: "asset",
+        organisation: "Swindon Library",
+      });
+      setAmount(editor.doc, "shadow-budget", asset, "2013-14", 4_321_00);
+      const funding = addRow(editor.doc, "shadow-budget", "budget", { notes: "Ringfenced" });
+      setAmount(editor.doc, "shadow-budget", funding, "2012-13", 1_00);
+    });
+    await waitFor(async () => {
+      const plan = await getJson<{ sections: { key: string; data: { rows?: unknown[] } }[] }>(
+        server.url,
+        `/api/plans/${server.demoPlanId}`,
+        server.cookie(OWNER),
+      );
+      return plan.body.sections.find((s) => s.key === "shadow-budget")!.data.rows?.length === 6;
+    });
+    const { pdf } = await exportPdf(server.demoPlanId, VIEWER);
+    const file = join(mkdtempSync(join(tmpdir(), "coplan-pdf-")), "plan.pdf");
+    writeFileSync(file, pdf);
+    const pdfinfo = execFileSync("pdfinfo", [file], { encoding: "utf8" });
+    expect(pdfinfo).toMatch(/^Tagged:\s+yes$/m);
+    expect(pdfinfo).toMatch(/^Author:\s+Swindon$/m);
+    expect(pdfinfo).toMatch(/^Title:\s+Swindon: a single budget for the place$/m);
+    const raw = Buffer.from(pdf).toString("latin1");
+    expect(raw).toContain("/Lang (en-GB)");
+    expect(raw).toContain("/DisplayDocTitle true");
+
+    const { totalPages, pages } = await read(pdf);
+    const sections = await sectionsOf("single-budget-for-a-place");
+    // Sections 2 to 6 of the demo plan are empty: five headings on one page, each with its sign-off.
+    const shared = pages.find((page) => page.includes("2. Business rates and longer-term resourcing\n"))!;
+    for (const index of [2, 3, 4, 5, 6]) expect(shared).toContain(`${index}. ${sections[index - 1]!.title}\n`);
+    expect(shared.match(/Not yet written\./g)).toHaveLength(5);
+    expect(shared.match(/SIGN-OFF/g)).toHaveLength(5);
+    expect(totalPages).toBeLessThan(sections.length + 2);
+
+    const budget = pages
+      .filter((page) => page.includes("Funding lines") || page.includes("Assets"))
+      .join("\n")
+      .replace(/[\s\u200b]+/g, " ");
+    expect(budget).toContain("Notes");
+    expect(budget).toContain("Ringfenced");
+    expect(budget).toContain("Swindon Library");
+    expect(budget).toContain("£4,321");
+    expect(budget.indexOf("By treatment")).toBeLessThan(budget.indexOf("By organisation"));
   });
 
   it("gives the same text for the same content, and records each export in the audit log", async () => {
@@ -192,7 +244,7 @@ describe("exporting a plan to PDF", () => {
     const { pages } = await read(pdf);
     const withRows = pages.filter((page) => /Line \d{3}/.test(page));
     expect(withRows.length).toBeGreaterThan(2);
-    for (const page of withRows) expect(page).toMatch(/Organisation Department Funding line Treatment 2012-13/);
+    for (const page of withRows) expect(page).toMatch(/Organisation Department Funding line Treatment Notes 2012-13/);
     const all = pages.join("\n");
     for (let i = 1; i <= 120; i++) expect(all).toContain(`Line ${String(i).padStart(3, "0")}`);
     expect(all).toContain("£7,260,000");

@@ -24,9 +24,20 @@ export async function launchBrowser(): Promise<Browser> {
   });
 }
 
-/** A new browser context signed in through the login form. */
-export async function signedInPage(browser: Browser, baseUrl: string, email: string): Promise<Page> {
-  const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
+/**
+ * A new browser context signed in through the login form. `bypassCSP` lets a test inject a
+ * script (axe-core) into pages whose Content-Security-Policy would refuse it.
+ */
+export async function signedInPage(
+  browser: Browser,
+  baseUrl: string,
+  email: string,
+  options: { viewport?: { width: number; height: number }; bypassCSP?: boolean } = {},
+): Promise<Page> {
+  const context = await browser.newContext({
+    viewport: options.viewport ?? { width: 1400, height: 900 },
+    bypassCSP: options.bypassCSP ?? false,
+  });
   const page = await context.newPage();
   await page.goto(`${baseUrl}/login`);
   await page.getByLabel("Email address").fill(email);

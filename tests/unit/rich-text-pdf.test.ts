@@ -112,4 +112,21 @@ describe("a section's rich text in the PDF", () => {
       style: "quote",
     });
   });
+
+  it("renders a table, header cells bold, padding short rows so every row has every column", () => {
+    const cell = (type: string, value: string) => ({ type, content: [{ type: "paragraph", content: [text(value)] }] });
+    const [table] = richTextToPdf(
+      doc({
+        type: "table",
+        content: [
+          { type: "tableRow", content: [cell("tableHeader", "Outcome"), cell("tableHeader", "Measure")] },
+          { type: "tableRow", content: [cell("tableCell", "Fewer arrests")] },
+        ],
+      }),
+    ) as [{ table: { body: unknown[][] } }];
+    expect(table.table.body).toHaveLength(2);
+    expect(table.table.body.map((row) => row.length)).toEqual([2, 2]);
+    expect(JSON.stringify(table.table.body[0])).toContain('"bold":true');
+    expect(JSON.stringify(table.table.body[1])).toContain("Fewer arrests");
+  });
 });

@@ -87,6 +87,26 @@ describe("checking a client's update against the plan's document schema", () => 
     }
   });
 
+  it("takes a table in a narrative, as the editor makes one (rows of header and body cells holding paragraphs)", () => {
+    const { server, client } = pair();
+    const update = edit(server, client, () => {
+      const table = new Y.XmlElement("table");
+      for (const cellType of ["tableHeader", "tableCell"]) {
+        const row = new Y.XmlElement("tableRow");
+        for (let i = 0; i < 2; i++) {
+          const cell = new Y.XmlElement(cellType);
+          const paragraph = new Y.XmlElement("paragraph");
+          paragraph.insert(0, [new Y.XmlText(`${cellType} ${i}`)]);
+          cell.insert(0, [paragraph]);
+          row.insert(i, [cell]);
+        }
+        table.push([row]);
+      }
+      client.getXmlFragment(sectionFragmentName("intro")).push([table]);
+    });
+    expect(refusal(server, update)).toBeNull();
+  });
+
   it("refuses a root that is not one of the plan's sections, whatever its name", () => {
     const { server, client } = pair();
     for (const name of ["evil", "section:not-in-plan", "data:", "section:intro:x"]) {

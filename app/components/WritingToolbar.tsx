@@ -1,0 +1,117 @@
+import { useEditorState, type Editor } from "@tiptap/react";
+
+/** How a shortcut is written for people on a Mac and everyone else. */
+const isMac = () => typeof navigator !== "undefined" && /Mac|iPhone|iPad/.test(navigator.platform);
+export const keyLabel = (keys: string) => keys.replace(/Mod/g, isMac() ? "⌘" : "Ctrl");
+
+interface Tool {
+  label: string;
+  icon: string;
+  /** As ProseMirror spells it ("Mod" is Ctrl, or ⌘ on a Mac); shown and announced. */
+  keys: string;
+  active?: (editor: Editor) => boolean;
+  run: (editor: Editor) => void;
+}
+
+export const WRITING_TOOLS: Tool[] = [
+  {
+    label: "Heading",
+    icon: "H2",
+    keys: "Mod+Alt+2",
+    active: (e) => e.isActive("heading", { level: 2 }),
+    run: (e) => e.chain().focus().toggleHeading({ level: 2 }).run(),
+  },
+  {
+    label: "Subheading",
+    icon: "H3",
+    keys: "Mod+Alt+3",
+    active: (e) => e.isActive("heading", { level: 3 }),
+    run: (e) => e.chain().focus().toggleHeading({ level: 3 }).run(),
+  },
+  {
+    label: "Bold",
+    icon: "B",
+    keys: "Mod+B",
+    active: (e) => e.isActive("bold"),
+    run: (e) => e.chain().focus().toggleBold().run(),
+  },
+  {
+    label: "Italic",
+    icon: "I",
+    keys: "Mod+I",
+    active: (e) => e.isActive("italic"),
+    run: (e) => e.chain().focus().toggleItalic().run(),
+  },
+  {
+    label: "Bulleted list",
+    icon: "•",
+    keys: "Mod+Shift+8",
+    active: (e) => e.isActive("bulletList"),
+    run: (e) => e.chain().focus().toggleBulletList().run(),
+  },
+  {
+    label: "Numbered list",
+    icon: "1.",
+    keys: "Mod+Shift+7",
+    active: (e) => e.isActive("orderedList"),
+    run: (e) => e.chain().focus().toggleOrderedList().run(),
+  },
+  {
+    label: "Link",
+    icon: "Link",
+    keys: "Mod+K",
+    active: (e) => e.isActive("link"),
+    run: (e) => editLink(e),
+  },
+  {
+    label: "Table",
+    icon: "▦",
+    keys: "Mod+Alt+T",
+    active: (e) => e.isActive("table"),
+    run: (e) => e.chain().focus().insertTable({ rows: 3, cols: 3, withHeaderRow: true }).run(),
+  },
+  { label: "Undo", icon: "↶", keys: "Mod+Z", run: (e) => e.chain().focus().undo().run() },
+  { label: "Redo", icon: "↷", keys: "Mod+Shift+Z", run: (e) => e.chain().focus().redo().run() },
+];
+
+/** Asks for the link's address; an empty answer removes the link. */
+export function editLink(editor: Editor): void {
+  const current = (editor.getAttributes("link").href as string | undefined) ?? "https://";
+  const href = window.prompt("Link address (leave empty to remove the link)", current);
+  if (href === null) return;
+  if (href.trim() === "") editor.chain().focus().extendMarkRange("link").unsetLink().run();
+  else editor.chain().focus().extendMarkRange("link").setLink({ href: href.trim() }).run();
+}
+
+/**
+ * Formatting for a narrative, each button naming its shortcut. Undo and redo are this person's
+ * own (the same per-person history as Ctrl+Z). The buttons keep the editor's selection: they
+ * act on what is selected and give focus back to the text.
+ */
+export function WritingToolbar({ editor, title }: { editor: Editor; title: string }) {
+  const active = useEditorState({
+    editor,
+    selector: ({ editor: current }) => WRITING_TOOLS.map((tool) => tool.active?.(current) ?? null),
+  });
+  return (
+    <div className="writing-toolbar" role="toolbar" aria-label={`Formatting: ${title}`}>
+      {WRITING_TOOLS.map((tool, i) => (
+        <button
+          key={tool.label}
+          type="button"
+          className={`writing-toolbar__button writing-toolbar__button--${tool.label.toLowerCase().replace(/\W+/g, "-")}`}
+          title={`${tool.label} (${keyLabel(tool.keys)})`}
+          aria-keyshortcuts={tool.keys.replace(/Mod/g, isMac() ? "Meta" : "Control")}
+          aria-pressed={active[i] === null ? undefined : active[i]}
+          onMouseDown={(event) => event.preventDefault()}
+          onClick={() => tool.run(editor)}
+        >
+          <span aria-hidden>{tool.icon}</span>
+          <span className="visually-hidden">
+            {tool.label} ({keyLabel(tool.keys)})
+          </span>
+        </button>
+      ))}
+    </div>
+  );
+}

@@ -1,0 +1,57 @@
+import { formatPounds } from "./budget";
+import { parseTsv, type PasteColumn } from "./spreadsheet-paste";
+
+export interface TableRowValues {
+  fields: Record<string, unknown>;
+  amounts?: Record<string, unknown>;
+}
+
+const headerOf = (column: PasteColumn) => ("field" in column ? column.field.label : column.label);
+
+/** The table as a grid of text with a header row, as it downloads (options by label, amounts in pounds). */
+export function tableGrid(columns: PasteColumn[], rows: TableRowValues[]): string[][] {
+  return [
+    columns.map(headerOf),
+    ...rows.map((row) =>
+      columns.map((column) => {
+        if ("year" in column) {
+          const pence = row.amounts?.[column.year];
+          return typeof pence === "number" ? formatPounds(pence) : "";
+        }
+        const value = row.fields[column.field.name];
+        const text = typeof value === "string" ? value : value == null ? "" : String(value);
+        return column.field.options?.find((option) => option.value === text)?.label ?? text;
+      }),
+    ),
+  ];
+}
+
+/** RFC 4180 CSV: cells with commas, quotes or line breaks are quoted, quotes doubled. */
+export function toCsv(grid: string[][]): string {
+  const cell = (text: string) => (/[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text);
+  return grid.map((row) => row.map(cell).join(",")).join("\r\n") + "\r\n";
+}
+
+export function parseCsv(text: string): string[][] {
+  return parseTsv(text.replace(/^\uFEFF/, ""), ",");
+}
+
+/**
+ * A file's rows in the table's column order, read by its header row: columns are matched by
+ * name (any case); a file column the table does not have is reported, and a table column the
+ * file lacks is left empty.
+ */
+export function byHeader(grid: string[][], columns: PasteColumn[]): { rows: string[][]; unknownHeaders: string[] } {
+  const [header = [], ...body] = grid.filter((row) => row.some((cell) => cell.trim() !== ""));
+  const wanted = columns.map((column) => headerOf(column).trim().toLowerCase());
+  const positions = header.map((name) => wanted.indexOf(name.trim().toLowerCase()));
+  const unknownHeaders = header.filter((name, i) => positions[i] === -1 && name.trim() !== "");
+  const rows = body.map((cells) => {
+    const row = columns.map(() => "");
+    cells.forEach((cell, i) => {
+      if (positions[i] !== undefined && positions[i] >= 0) row[positions[i]] = cell;
+    });
+    return row;
+  });
+  return { rows, unknownHeaders };
+}

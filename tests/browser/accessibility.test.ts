@@ -1,0 +1,126 @@
+import { readFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import type { AxeResults, RunOptions } from "axe-core";
+import type { Page } from "playwright-core";
+import { describe, expect, it } from "vitest";
+import { editorText, openDemoPlan, screenshotPath, signedInPage, useServerAndBrowser } from "../support/browser";
+
+const running = useServerAndBrowser();
+const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
+const WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"];
+
+/** axe-core's WCAG 2.2 AA violations on the page as it is now, one line each. */
+async function violations(page: Page): Promise<string[]> {
+  if (!(await page.evaluate(() => "axe" in window))) await page.addScriptTag({ content: AXE_SOURCE });
+  return page.evaluate(async (tags) => {
+    const axe = (window as unknown as { axe: { run(context: Document, options: RunOptions): Promise<AxeResults> } })
+      .axe;
+    const result = await axe.run(document, { runOnly: { type: "tag", values: tags } });
+    return result.violations.map(
+      (violation) => `${violation.id}: ${violation.nodes.map((node) => node.target.join(" ")).join(" | ")}`,
+    );
+  }, WCAG_TAGS);
+}
+
+const asUser = (email: string) =>
+  signedInPage(running.browser, running.server.url, email, { viewport: { width: 1366, height: 768 }, bypassCSP: true });
+
+describe("accessibility", () => {
+  it("axe finds no WCAG 2.2 AA violations on login, plans, the plan as each role, members", async () => {
+    const login = await (await running.browser.newContext({ bypassCSP: true })).newPage();
+    await login.goto(`${running.server.url}/login`);
+    expect(await violations(login), "login").toEqual([]);
+    await login.context().close();
+
+    const owner = await asUser("owner@swindon.example");
+    expect(await violations(owner), "plans").toEqual([]);
+    await openDemoPlan(owner);
+    const planUrl = owner.url();
+    expect(await violations(owner), "plan as owner").toEqual([]);
+    await owner.goto(`${planUrl}/members`);
+    await owner.getByRole("heading", { name: "Members" }).waitFor();
+    expect(await violations(owner), "members as owner").toEqual([]);
+
+    for (const email of [
+      "editor@swindon.example",
+      "signatory@dclg.example",
+      "reviewer@dwp.example",
+      "viewer@police.example",
+    ]) {
+      const page = await asUser(email);
+      await page.goto(planUrl);
+      await page.locator('[data-testid="connection-status"][data-synced="true"]').waitFor();
+      expect(await violations(page), `plan as ${email}`).toEqual([]);
+      await page.context().close();
+    }
+  });
+
+  it("axe finds no violations with a comment being written or the sign-off dialog open; the dialog returns focus", async () => {
+    const reviewer = await asUser("reviewer@dwp.example");
+    await openDemoPlan(reviewer);
+    await reviewer.locator("#section-customer-insight").getByRole("button", { name: "Comment on" }).click();
+    await reviewer.getByTestId("comment-composer").waitFor();
+    expect(await violations(reviewer), "comment composer").toEqual([]);
+
+    const signatory = await asUser("signatory@swindon.example");
+    await openDemoPlan(signatory);
+    const signOff = signatory
+      .locator('[data-testid="signoff-panel"][data-section="customer-insight"]')
+      .getByRole("button", { name: "Sign off for the Local side" });
+    await signOff.click();
+    const dialog = signatory.getByRole("dialog", { name: /Sign off “Customer insight/ });
+    await dialog.waitFor();
+    await signatory.screenshot({ path: screenshotPath("a11y-signoff-dialog") });
+    expect(await violations(signatory), "sign-off dialog").toEqual([]);
+    await signatory.keyboard.press("Escape");
+    await dialog.waitFor({ state: "hidden" });
+    expect(await signOff.evaluate((button) => button === document.activeElement)).toBe(true);
+  });
+
+  it("the first Tab reaches a skip link that moves focus to the page's main content", async () => {
+    const first = await asUser("editor@swindon.example");
+    await openDemoPlan(first);
+    // A fresh page, as someone arriving at the plan: no earlier click sets where Tab starts.
+    const page = await first.context().newPage();
+    await page.goto(first.url());
+    await page.locator('[data-testid="connection-status"][data-synced="true"]').waitFor();
+    await page.keyboard.press("Tab");
+    const skip = page.getByRole("link", { name: "Skip to main content" });
+    expect(await skip.evaluate((link) => link === document.activeElement)).toBe(true);
+    expect(await skip.isVisible()).toBe(true);
+    await page.keyboard.press("Enter");
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe("main");
+  });
+
+  it("a keyboard-only reviewer moves a caret through read-only text, selects words and comments on them", async () => {
+    const reviewer = await asUser("reviewer@dwp.example");
+    await openDemoPlan(reviewer);
+    const editor = reviewer.locator('.rich-text[data-section="customer-insight"]');
+    expect(await editor.getAttribute("contenteditable")).toBe("false");
+    expect(await editor.getAttribute("tabindex")).toBe("0");
+    const text = await editorText(reviewer, "customer-insight");
+    const phrase = "twelve visioning sessions";
+    const at = text.indexOf(phrase);
+    expect(at).toBeGreaterThan(0);
+
+    await editor.focus();
+    await reviewer.locator("#section-customer-insight .read-caret").waitFor();
+    for (let i = 0; i < at; i++) await reviewer.keyboard.press("ArrowRight");
+    await editor.screenshot({ path: screenshotPath("a11y-read-caret") });
+    for (let i = 0; i < phrase.length; i++) await reviewer.keyboard.press("Shift+ArrowRight");
+    expect(await reviewer.evaluate(() => window.getSelection()?.toString())).toBe(phrase);
+    await reviewer.keyboard.press("Control+Alt+KeyM");
+
+    const composer = reviewer.getByTestId("comment-composer");
+    await composer.waitFor();
+    expect(await composer.locator("blockquote").textContent()).toBe(phrase);
+    expect(await reviewer.evaluate(() => document.activeElement?.id)).toBe("new-comment");
+    await reviewer.keyboard.type("Which wards were these in?");
+    await reviewer.keyboard.press("Control+Enter");
+    await composer.waitFor({ state: "detached" });
+    const thread = reviewer.locator('[data-testid="comment-thread"][data-section="customer-insight"]');
+    await thread.waitFor();
+    expect(await thread.locator(".thread__quote").textContent()).toBe(`“${phrase}”`);
+    expect(await editorText(reviewer, "customer-insight")).toBe(text);
+  });
+});

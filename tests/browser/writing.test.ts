@@ -1,0 +1,74 @@
+import type { Page } from "playwright-core";
+import { describe, expect, it } from "vitest";
+import { openDemoPlan, screenshotPath, signedInPage, useServerAndBrowser } from "../support/browser";
+
+const running = useServerAndBrowser();
+
+async function selectWords(page: Page, sectionKey: string, words: string): Promise<void> {
+  await page.locator(`.rich-text[data-section="${sectionKey}"]`).evaluate((root, target) => {
+    const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
+    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+      const at = node.textContent?.indexOf(target) ?? -1;
+      if (at < 0) continue;
+      const range = document.createRange();
+      range.setStart(node, at);
+      range.setEnd(node, at + target.length);
+      window.getSelection()!.removeAllRanges();
+      window.getSelection()!.addRange(range);
+      return;
+    }
+    throw new Error(`"${target}" is not in the section`);
+  }, words);
+}
+
+describe("writing a narrative", () => {
+  it("the toolbar formats the selection, names each shortcut, and its Undo takes back only this person's change", async () => {
+    const page = await signedInPage(running.browser, running.server.url, "editor@swindon.example");
+    await openDemoPlan(page);
+    const editor = page.locator('.rich-text[data-section="customer-insight"]');
+    const toolbar = page.getByRole("toolbar", { name: /^Formatting: Customer insight/ });
+    await editor.focus();
+    await selectWords(page, "customer-insight", "twelve visioning sessions");
+    await toolbar.getByRole("button", { name: "Bold (Ctrl+B)" }).click();
+    expect(await editor.locator("strong").textContent()).toBe("twelve visioning sessions");
+    expect(await toolbar.getByRole("button", { name: "Bold (Ctrl+B)" }).getAttribute("aria-pressed")).toBe("true");
+    await toolbar.getByRole("button", { name: "Heading (Ctrl+Alt+2)" }).click();
+    expect(await editor.locator("h2").count()).toBe(1);
+    await toolbar.getByRole("button", { name: "Bulleted list (Ctrl+Shift+8)" }).click();
+    expect(await editor.locator("ul").count()).toBe(1);
+    await page.screenshot({ path: screenshotPath("writing-toolbar") });
+    await toolbar.getByRole("button", { name: "Undo (Ctrl+Z)" }).click();
+    await toolbar.getByRole("button", { name: "Undo (Ctrl+Z)" }).click();
+    await toolbar.getByRole("button", { name: "Undo (Ctrl+Z)" }).click();
+    expect(await editor.locator("strong, h2, ul").count()).toBe(0);
+    await toolbar.getByRole("button", { name: "Redo (Ctrl+Shift+Z)" }).click();
+    expect(await editor.locator("strong").count()).toBe(1);
+    expect(await page.getByRole("toolbar").count()).toBeGreaterThan(10);
+    await editor.press("ControlOrMeta+End");
+    await toolbar.getByRole("button", { name: "Table (Ctrl+Alt+T)" }).click();
+    expect(await editor.locator("table tr").count()).toBe(3);
+    await page.keyboard.type("Ward");
+    expect(await editor.locator("table th").first().textContent()).toBe("Ward");
+
+    const reviewer = await signedInPage(running.browser, running.server.url, "reviewer@dwp.example");
+    await openDemoPlan(reviewer);
+    expect(await reviewer.getByRole("toolbar").count()).toBe(0);
+  });
+
+  it("a Keyboard shortcuts dialog lists the shortcuts, opens with ? and returns focus when closed", async () => {
+    const page = await signedInPage(running.browser, running.server.url, "editor@swindon.example");
+    await openDemoPlan(page);
+    const dialog = page.getByRole("dialog", { name: "Keyboard shortcuts" });
+    const button = page.getByRole("button", { name: "Keyboard shortcuts" });
+    await button.click();
+    await dialog.waitFor();
+    expect(await dialog.textContent()).toContain("Comment on the selected words");
+    expect(await dialog.textContent()).toContain("Ctrl+Alt+M");
+    await page.keyboard.press("Escape");
+    await dialog.waitFor({ state: "hidden" });
+    expect(await button.evaluate((element) => element === document.activeElement)).toBe(true);
+    await page.locator("body").click({ position: { x: 5, y: 300 } });
+    await page.keyboard.press("Shift+Slash");
+    await dialog.waitFor();
+  });
+});
