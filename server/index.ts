@@ -6,6 +6,7 @@ import type { ServerBuild } from "@remix-run/node";
 import express from "express";
 import { createUpgradeAuthorizer } from "./collab/authorize.server";
 import { attachCollabServer } from "./collab/websocket.server";
+import { rejectDotSegments } from "./http/dot-segments.server";
 import { rejectCrossSiteWrites } from "./http/csrf.server";
 import { DEMO_PASSWORD, DEMO_USERS, seedDemo } from "./ops/demo-seed.server";
 import { applyNodeEnv, loadEnv } from "./env.server";
@@ -39,6 +40,7 @@ app.use(securityHeaders({ https: servedOverHttps(env) }));
 if (env.TRUST_PROXY > 0) app.use(limitRequestsPerAddress(limits.maxConnectionsPerAddress, env.TRUST_PROXY));
 app.use("/build", express.static(resolve(ROOT, "public/build"), { immutable: true, maxAge: "1y" }));
 app.use(express.static(resolve(ROOT, "public"), { maxAge: "1h" }));
+app.use(rejectDotSegments());
 app.use(rejectCrossSiteWrites(env.ALLOWED_ORIGINS));
 app.use(readBodiesWithinLimit(HTTP_LIMITS.maxBodyBytes));
 app.all(
