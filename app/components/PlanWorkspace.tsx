@@ -19,6 +19,7 @@ import { CellPresenceProvider } from "./CellPresence";
 import { usePersonalUndo } from "./usePersonalUndo";
 import { usePlanEvents, type PlanEventsState } from "./usePlanEvents";
 import { usePlanConnection, usePresence, type ConnectionStatus, type PresenceUser } from "./usePlanConnection";
+import { useLandOnSection } from "./useLandOnSection";
 
 export interface PlanOutline {
   id: string;
@@ -67,6 +68,7 @@ export function PlanWorkspace({
   const commentUi = useCommentUi(comments);
   const mayComment = canComment(role);
   const undoScopes = usePersonalUndo();
+  useLandOnSection(synced);
   const [menuOpen, setMenuOpen] = useState(false);
   return (
     <div className="workspace">
