@@ -58,7 +58,7 @@ export default function Account() {
   return (
     <>
       <AppHeader user={user} />
-      <main className="page narrow">
+      <main id="main" tabIndex={-1} className="page narrow">
         <h1>Your account</h1>
         <p className="muted">
           {user.email} · {user.organisation}

@@ -6,6 +6,7 @@ import { adminInviteSchema } from "~/shared/admin-input";
 import { isRefusal } from "~/shared/errors";
 import { SIDE_LABEL, SIDES } from "~/shared/permissions";
 import { requireAdmin } from "~/utils/auth.server";
+import { ScrollBox } from "~/components/ScrollBox";
 
 export const meta: MetaFunction = () => [{ title: "Administration · Coplan" }];
 
@@ -51,7 +52,7 @@ export default function Admin() {
   return (
     <>
       <AppHeader user={user} />
-      <main className="page">
+      <main id="main" tabIndex={-1} className="page">
         <h1>Administration</h1>
         <p>
           <Link to="/admin/outbox">Outbox: every email Coplan has sent or kept</Link>
@@ -67,7 +68,7 @@ export default function Admin() {
           </div>
         ) : null}
         <h2>Users</h2>
-        <div className="admin-scroll">
+        <ScrollBox label="Users">
           <table className="members admin-users">
             <thead>
               <tr>
@@ -115,7 +116,7 @@ export default function Admin() {
               ))}
             </tbody>
           </table>
-        </div>
+        </ScrollBox>
         <section className="panel" aria-labelledby="invite-user">
           <h2 id="invite-user">Invite someone to Coplan</h2>
           <p className="muted">They get an email with a link to choose their name and password (valid 7 days).</p>

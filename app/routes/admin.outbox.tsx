@@ -23,7 +23,7 @@ export default function Outbox() {
   return (
     <>
       <AppHeader user={user} />
-      <main className="page">
+      <main id="main" tabIndex={-1} className="page">
         <p className="eyebrow">
           <Link to="/admin">← Administration</Link>
         </p>

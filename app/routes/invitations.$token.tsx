@@ -44,7 +44,7 @@ export default function AcceptInvitation() {
   const busy = useNavigation().state !== "idle";
   if (!invitation) {
     return (
-      <main className="page narrow">
+      <main id="main" tabIndex={-1} className="page narrow">
         <p className="brand">Coplan</p>
         <h1>This invitation link no longer works</h1>
         <p>
@@ -59,7 +59,7 @@ export default function AcceptInvitation() {
   }
   const where = invitation.planTitle ? `the plan “${invitation.planTitle}”` : "Coplan";
   return (
-    <main className="page narrow">
+    <main id="main" tabIndex={-1} className="page narrow">
       <p className="brand">Coplan</p>
       <h1>Join {where}</h1>
       <p className="lede">

@@ -39,7 +39,7 @@ export default function Inbox() {
   return (
     <>
       <AppHeader user={user} />
-      <main className="page narrow">
+      <main id="main" tabIndex={-1} className="page narrow">
         <div className="inbox__heading">
           <h1>Notifications</h1>
           {unread > 0 ? (

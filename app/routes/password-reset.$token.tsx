@@ -30,7 +30,7 @@ export default function ChooseNewPassword() {
   const result = useActionData<typeof action>();
   const busy = useNavigation().state !== "idle";
   return (
-    <main className="page narrow login">
+    <main id="main" tabIndex={-1} className="page narrow login">
       <p className="brand">Coplan</p>
       <h1>Choose a new password</h1>
       {usable ? (

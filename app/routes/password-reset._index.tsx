@@ -15,7 +15,7 @@ export default function RequestPasswordReset() {
   const result = useActionData<typeof action>();
   const busy = useNavigation().state !== "idle";
   return (
-    <main className="page narrow login">
+    <main id="main" tabIndex={-1} className="page narrow login">
       <p className="brand">Coplan</p>
       <h1>Reset your password</h1>
       {result?.sent ? (

@@ -48,7 +48,7 @@ export default function ActivityPage() {
   return (
     <>
       <AppHeader user={user} />
-      <main className="page activity">
+      <main id="main" tabIndex={-1} className="page activity">
         <p className="eyebrow">
           <Link to={`/plans/${plan.id}`}>← {plan.title}</Link>
         </p>

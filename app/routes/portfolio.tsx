@@ -19,7 +19,7 @@ export default function Portfolio() {
   return (
     <>
       <AppHeader user={user} />
-      <main className="page portfolio">
+      <main id="main" tabIndex={-1} className="page portfolio">
         <h1>Portfolio</h1>
         <p className="lede">
           Every plan you belong to, with its sign-off, stale sections, open comments and overdue milestones. Open a row

@@ -31,7 +31,7 @@ export default function Search() {
   return (
     <>
       <AppHeader user={user} />
-      <main className="page">
+      <main id="main" tabIndex={-1} className="page">
         <h1>Search</h1>
         {problem ? (
           <p role="alert">Cannot search for that: {problem}.</p>
