@@ -77,6 +77,40 @@ describe("accessibility", () => {
     expect(await signOff.evaluate((button) => button === document.activeElement)).toBe(true);
   });
 
+  it("axe finds no violations in history and compare, nor on the pages people, portfolio and search brought", async () => {
+    const owner = await asUser("owner@swindon.example");
+    await openDemoPlan(owner);
+    const planUrl = owner.url();
+    await owner.getByRole("button", { name: "History" }).click();
+    const panel = owner.getByTestId("history-panel");
+    await panel.getByLabel("Save version…").fill("Accessibility check");
+    await panel.getByRole("button", { name: "Save" }).click();
+    const saved = panel.getByTestId("history-version").filter({ hasText: "Accessibility check" });
+    await saved.waitFor();
+    expect(await violations(owner), "history").toEqual([]);
+    await owner.locator('.rich-text[data-section="customer-insight"]').click();
+    await owner.keyboard.press("Control+End");
+    await owner.keyboard.type(" A sentence to compare.");
+    await saved.getByRole("button", { name: "Compare with now" }).click();
+    await panel.locator('[data-testid="history-section-changes"][data-section="customer-insight"]').waitFor();
+    expect(await violations(owner), "compare").toEqual([]);
+
+    for (const path of [
+      "/admin",
+      "/admin/outbox",
+      "/notifications",
+      "/account",
+      "/portfolio",
+      "/search?q=budget",
+      `${new URL(planUrl).pathname}/activity`,
+    ]) {
+      await owner.goto(`${running.server.url}${path}`);
+      await owner.waitForLoadState("networkidle");
+      expect(await violations(owner), path).toEqual([]);
+    }
+    await owner.context().close();
+  });
+
   it("the first Tab reaches a skip link that moves focus to the page's main content", async () => {
     const first = await asUser("editor@swindon.example");
     await openDemoPlan(first);
