@@ -117,9 +117,29 @@ describe("the plan page fits real work", () => {
       await page.context().close();
     }
     const login = await (await running.browser.newContext({ viewport: size })).newPage();
-    await login.goto(`${running.server.url}/login`);
-    expect(await noPageScroll(login)).toEqual({ scrollWidth: 390, innerWidth: 390 });
+    for (const path of ["/login", "/password-reset"]) {
+      await login.goto(`${running.server.url}${path}`);
+      expect(await noPageScroll(login), path).toEqual({ scrollWidth: 390, innerWidth: 390 });
+    }
     await login.context().close();
+
+    const admin = await signedInPage(running.browser, running.server.url, "owner@swindon.example", { viewport: size });
+    await openDemoPlan(admin);
+    const planPath = new URL(admin.url()).pathname;
+    for (const path of [
+      "/admin",
+      "/admin/outbox",
+      "/notifications",
+      "/account",
+      "/portfolio",
+      "/search?q=budget",
+      `${planPath}/activity`,
+    ]) {
+      await admin.goto(`${running.server.url}${path}`);
+      await admin.locator("#main").waitFor();
+      expect(await noPageScroll(admin), path).toEqual({ scrollWidth: 390, innerWidth: 390 });
+    }
+    await admin.context().close();
 
     const page = await signedInPage(running.browser, running.server.url, "owner@swindon.example", { viewport: size });
     await openDemoPlan(page);
