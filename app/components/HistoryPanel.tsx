@@ -204,7 +204,13 @@ export function HistoryPanel({
       ) : null}
       {view.mode === "list" ? (
         <>
-          {editable ? <SaveVersionForm onSave={saveVersion} /> : null}
+          {editable ? (
+            <SaveVersionForm onSave={saveVersion} />
+          ) : (
+            <p className="muted">
+              Owners, editors and signatories can save and restore versions; you can open and compare them.
+            </p>
+          )}
           {versions === null ? <p>Loading…</p> : null}
           {versions?.length === 0 ? <p>No versions yet: one is saved a minute after the next edit.</p> : null}
           {groupByDay(versions ?? []).map(([day, items]) => (

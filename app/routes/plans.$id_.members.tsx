@@ -1,6 +1,7 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
+import { useEffect, useRef } from "react";
 import { AppHeader } from "~/components/AppHeader";
 import { PendingInvitations } from "~/components/PendingInvitations";
 import { ScrollBox } from "~/components/ScrollBox";
@@ -83,6 +84,11 @@ export default function Members() {
   const { user, plan, members, canManage, invitations } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const busy = useNavigation().state !== "idle";
+  const addForm = useRef<HTMLFormElement>(null);
+  // Once someone is added or invited, the form empties, so that it does not invite a second send.
+  useEffect(() => {
+    if (result && "notice" in result) addForm.current?.reset();
+  }, [result]);
   return (
     <>
       <AppHeader user={user} />
@@ -190,7 +196,7 @@ export default function Members() {
             <p className="muted">
               Someone without a Coplan account gets an email inviting them; give their organisation and side.
             </p>
-            <Form method="post" className="stack">
+            <Form method="post" className="stack" ref={addForm}>
               <input type="hidden" name="intent" value="add" />
               <label>
                 Email address

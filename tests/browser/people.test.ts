@@ -52,6 +52,7 @@ describe("people in the browser", () => {
     await owner.getByLabel(/^Side/).selectOption("local");
     await owner.getByRole("button", { name: "Add member" }).click();
     await owner.getByText("Invitation sent to new.partner@example.org.").waitFor();
+    expect(await owner.getByLabel("Email address").inputValue()).toBe("");
     await owner.getByRole("heading", { name: "Pending invitations" }).waitFor();
     await shoot(owner, "members-pending-invitation");
 
