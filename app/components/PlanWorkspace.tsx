@@ -86,7 +86,10 @@ export function PlanWorkspace({
         <ol id="section-list">
           {plan.sections.map((section, index) => (
             <li key={section.key}>
-              <a href={`#section-${section.key}`} onClick={() => setMenuOpen(false)}>
+              {/* A router link, not a plain anchor: a hash change the browser makes itself comes back
+                  to the router as a "pop", and its scroll restoration put every later jump back
+                  where the first one had been. */}
+              <Link to={`#section-${section.key}`} onClick={() => setMenuOpen(false)}>
                 <span className="navigator__number">{index + 1}</span>
                 <span>
                   {section.title}
@@ -98,7 +101,7 @@ export function PlanWorkspace({
                   <SignoffBadge state={signoffs.sections[section.key]!.state} sectionKey={section.key} compact />
                   <OpenThreads count={commentUi.openThreadsBySection[section.key] ?? 0} sectionKey={section.key} />
                 </span>
-              </a>
+              </Link>
             </li>
           ))}
         </ol>

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { signedInPage, useServerAndBrowser } from "../support/browser";
+import { openDemoPlan, signedInPage, useServerAndBrowser } from "../support/browser";
 import { demoPlanId, signIn } from "../support/http";
 
 const running = useServerAndBrowser();
@@ -20,5 +20,28 @@ describe("a link to a section", () => {
         }),
       )
       .toBe(true);
+  });
+
+  it("the section list jumps to each section in turn, not only the first time", async () => {
+    const page = await signedInPage(running.browser, running.server.url, "owner@swindon.example", {
+      viewport: { width: 1366, height: 768 },
+    });
+    await openDemoPlan(page);
+    const sections = page.getByRole("navigation", { name: "Sections" });
+    for (const [name, key] of [
+      [/Gap analysis/, "gap-analysis"],
+      [/Timescales/, "timescales"],
+      [/Customer insight/, "customer-insight"],
+    ] as const) {
+      await sections.getByRole("link", { name }).click();
+      await expect
+        .poll(() =>
+          page.locator(`#section-${key}`).evaluate((section) => {
+            const top = section.getBoundingClientRect().top;
+            return top >= 0 && top < innerHeight / 2;
+          }),
+        )
+        .toBe(true);
+    }
   });
 });
