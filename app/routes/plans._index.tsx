@@ -8,14 +8,12 @@ import type {
 import { data, redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useSubmit } from "@remix-run/react";
 import { useState } from "react";
-import { z } from "zod";
 import { ConfirmDialog } from "~/components/ConfirmDialog";
 import { formatDateTime } from "~/shared/dates";
 import { AppHeader } from "~/components/AppHeader";
 import { isRefusal, REFUSAL_STATUS } from "~/shared/errors";
 import { canManagePlan, ROLE_LABEL } from "~/shared/permissions";
-import { newPlanSchema, planChangeSchema } from "~/shared/plan-input";
-import { PLAN_SHOWS, PLAN_SORTS } from "~/shared/plan-list";
+import { newPlanSchema, planChangeSchema, planListQuerySchema } from "~/shared/plan-input";
 import { requireUser } from "~/utils/auth.server";
 import type { SessionUser } from "../../server/auth/sessions.server";
 
@@ -27,15 +25,9 @@ export const headers: HeadersFunction = ({ actionHeaders }) => {
 
 export const meta: MetaFunction = () => [{ title: "Your plans · Coplan" }];
 
-const listQuerySchema = z.object({
-  show: z.enum(PLAN_SHOWS).catch("active"),
-  sort: z.enum(PLAN_SORTS).catch("edited"),
-  status: z.enum(["any", "draft", "final"]).catch("any"),
-});
-
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const user = await requireUser(context, request);
-  const query = listQuerySchema.parse(Object.fromEntries(new URL(request.url).searchParams));
+  const query = planListQuerySchema.parse(Object.fromEntries(new URL(request.url).searchParams));
   const plans = context.planList.list(user.id, query);
   return {
     user,

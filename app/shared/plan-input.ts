@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { PLAN_SHOWS, PLAN_SORTS } from "./plan-list";
 
 export const newPlanSchema = z.object({
   templateId: z.string().min(1, "templateId is required").max(100),
@@ -20,3 +21,10 @@ export const planChangeSchema = z
   .refine((change) => Object.keys(change).length > 0, "send title, area or archived");
 
 export type PlanChange = z.infer<typeof planChangeSchema>;
+
+/** The plans list's query string; anything unknown falls back to the default view. */
+export const planListQuerySchema = z.object({
+  show: z.enum(PLAN_SHOWS).catch("active"),
+  sort: z.enum(PLAN_SORTS).catch("edited"),
+  status: z.enum(["any", "draft", "final"]).catch("any"),
+});
