@@ -1,160 +1,30 @@
 import { useSearchParams } from "@remix-run/react";
-import { useCallback, useEffect, useRef, useState } from "react";
-import { highlightWords, parseSearchQuery, wordMatches } from "~/shared/search-query";
+import { lazy, Suspense, useEffect, useState } from "react";
 
-/** A match in a narrative (a DOM range) or in a table cell (an input and offsets in its value). */
-type Match =
-  | { kind: "text"; range: Range; section: string }
-  | { kind: "cell"; input: HTMLInputElement | HTMLTextAreaElement; start: number; end: number; section: string };
-
-const HIGHLIGHT = "search-match";
-const CURRENT = "search-match-current";
-const CELL_CLASS = "search-match-cell";
-const CURRENT_CELL_CLASS = "search-match-cell--current";
-/** Edits arriving this close together are searched again once. */
-const RESCAN_MS = 150;
-
-/** Text an editor shows that is not the plan's: other people's caret labels. */
-const NOT_CONTENT = ".collaboration-carets__caret, .collaboration-carets__label";
-
-function sectionOf(node: Node): string {
-  const element = node instanceof Element ? node : node.parentElement;
-  return element?.closest<HTMLElement>(".plan-section")?.id.replace(/^section-/, "") ?? "";
-}
-
-/** Every match of the words on the page, in reading order: narratives and table cells alike. */
-function findMatches(root: HTMLElement, words: string[]): Match[] {
-  const matches: Match[] = [];
-  if (words.length === 0) return matches;
-  const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT | NodeFilter.SHOW_ELEMENT, {
-    acceptNode(node) {
-      if (node instanceof Element) {
-        if (node.matches(NOT_CONTENT)) return NodeFilter.FILTER_REJECT;
-        return node.matches("input, textarea") ? NodeFilter.FILTER_ACCEPT : NodeFilter.FILTER_SKIP;
-      }
-      return node.parentElement?.closest(".ProseMirror") ? NodeFilter.FILTER_ACCEPT : NodeFilter.FILTER_REJECT;
-    },
-  });
-  for (let node = walker.nextNode(); node; node = walker.nextNode()) {
-    if (node instanceof HTMLInputElement || node instanceof HTMLTextAreaElement) {
-      if (!node.closest(".plan-section") || (node instanceof HTMLInputElement && node.type !== "text")) continue;
-      for (const [start, end] of wordMatches(node.value, words)) {
-        matches.push({ kind: "cell", input: node, start, end, section: sectionOf(node) });
-      }
-      continue;
-    }
-    for (const [start, end] of wordMatches(node.textContent ?? "", words)) {
-      const range = document.createRange();
-      range.setStart(node, start);
-      range.setEnd(node, end);
-      matches.push({ kind: "text", range, section: sectionOf(node) });
-    }
-  }
-  return matches;
-}
-
-function supportsHighlights(): boolean {
-  return typeof CSS !== "undefined" && "highlights" in CSS && typeof Highlight !== "undefined";
-}
+/** The bar and its search code load when it is first opened. */
+const FindBar = lazy(() => import("./FindBar").then((bar) => ({ default: bar.FindBar })));
 
 /**
- * Find in plan: `/` (outside a text field) or Ctrl+Shift+F opens a bar that highlights the
- * words in every narrative and table cell and jumps between them (Enter, Shift+Enter). A plan
- * opened from a search result (`?q=`) starts with its words highlighted and the section it
- * names in view. Highlights use the CSS Custom Highlight API, so the editors' documents and
- * DOM are never touched.
+ * Find in plan: `/` (outside a text field) or Ctrl+Shift+F opens a bar that finds words in every
+ * narrative and table cell. A plan opened from a search result (`?q=`) starts with its words
+ * highlighted and the section it names in view.
  */
 export function FindInPlan() {
   const [params] = useSearchParams();
   const initial = params.get("q") ?? "";
   const [open, setOpen] = useState(initial !== "");
   const [query, setQuery] = useState(initial);
-  const [matches, setMatches] = useState<Match[]>([]);
-  const [current, setCurrent] = useState(-1);
-  const input = useRef<HTMLInputElement>(null);
-  /** The section a search result named, jumped to once its first match appears. */
-  const pendingSection = useRef<string | null>(null);
+  const [selectRequest, setSelectRequest] = useState(0);
+  /** Only the address the page was opened with lands anywhere; it is known only in the browser. */
+  const [landOn, setLandOn] = useState<string | null>(null);
+  const [landed, setLanded] = useState(initial === "");
 
-  // The page's address is only known in the browser: a result names its section in the hash.
   useEffect(() => {
-    if (initial) pendingSection.current = decodeURIComponent(location.hash.replace(/^#section-/, ""));
+    if (initial) setLandOn(decodeURIComponent(location.hash.replace(/^#section-/, "")));
     // Only the address the page was opened with counts.
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, []);
 
-  const words = useCallback(() => {
-    const parsed = parseSearchQuery(query);
-    return "error" in parsed ? [] : highlightWords(parsed.terms);
-  }, [query]);
-
-  // Search again as the plan changes (others typing, editors loading).
-  useEffect(() => {
-    if (!open) {
-      setMatches([]);
-      return;
-    }
-    const root = document.querySelector<HTMLElement>("main.plan");
-    if (!root) return;
-    let timer: ReturnType<typeof setTimeout> | null = null;
-    const scan = () => setMatches(findMatches(root, words()));
-    scan();
-    const rescan = () => {
-      if (timer) clearTimeout(timer);
-      timer = setTimeout(scan, RESCAN_MS);
-    };
-    const observer = new MutationObserver(rescan);
-    observer.observe(root, { subtree: true, childList: true, characterData: true });
-    root.addEventListener("input", rescan);
-    return () => {
-      if (timer) clearTimeout(timer);
-      observer.disconnect();
-      root.removeEventListener("input", rescan);
-    };
-  }, [open, words]);
-
-  // Keep the current match where it was when the list is found again.
-  useEffect(() => {
-    setCurrent((index) => (matches.length === 0 ? -1 : Math.min(Math.max(index, 0), matches.length - 1)));
-    const wanted = pendingSection.current;
-    if (wanted !== null) {
-      const first = matches.findIndex((match) => wanted === "" || match.section === wanted);
-      if (first >= 0) {
-        pendingSection.current = null;
-        setCurrent(first);
-        reveal(matches[first]!);
-      }
-    }
-  }, [matches]);
-
-  // Paint the highlights.
-  useEffect(() => {
-    const cells = document.querySelectorAll(`.${CELL_CLASS}`);
-    cells.forEach((cell) => cell.classList.remove(CELL_CLASS, CURRENT_CELL_CLASS));
-    const ranges = matches.filter((match) => match.kind === "text").map((match) => match.range);
-    for (const match of matches) if (match.kind === "cell") match.input.classList.add(CELL_CLASS);
-    const active = matches[current];
-    if (active?.kind === "cell") active.input.classList.add(CURRENT_CELL_CLASS);
-    if (supportsHighlights()) {
-      CSS.highlights.set(HIGHLIGHT, new Highlight(...ranges));
-      if (active?.kind === "text") CSS.highlights.set(CURRENT, new Highlight(active.range));
-      else CSS.highlights.delete(CURRENT);
-    }
-    return () => {
-      if (supportsHighlights()) {
-        CSS.highlights.delete(HIGHLIGHT);
-        CSS.highlights.delete(CURRENT);
-      }
-    };
-  }, [matches, current]);
-
-  const move = (step: 1 | -1) => {
-    if (matches.length === 0) return;
-    const next = (current + step + matches.length) % matches.length;
-    setCurrent(next);
-    reveal(matches[next]!);
-  };
-
-  // `/` outside any text field, or Ctrl+Shift+F anywhere, opens the bar.
   useEffect(() => {
     const onKey = (event: KeyboardEvent) => {
       const target = event.target as HTMLElement | null;
@@ -164,58 +34,25 @@ export function FindInPlan() {
       if (!slash && !chord) return;
       event.preventDefault();
       setOpen(true);
-      requestAnimationFrame(() => input.current?.select());
+      setSelectRequest((count) => count + 1);
     };
     document.addEventListener("keydown", onKey);
     return () => document.removeEventListener("keydown", onKey);
   }, []);
 
-  if (!open) return null;
+  if (!open || (!landed && landOn === null)) return null;
   return (
-    <div className="find-in-plan" role="search" aria-label="Find in this plan" data-testid="find-in-plan">
-      <label htmlFor="find-in-plan-q" className="visually-hidden">
-        Find in this plan
-      </label>
-      <input
-        id="find-in-plan-q"
-        ref={input}
-        type="search"
-        value={query}
-        placeholder="Find in this plan"
-        maxLength={200}
-        autoFocus={initial === ""}
-        onChange={(event) => setQuery(event.target.value)}
-        onKeyDown={(event) => {
-          if (event.key === "Enter") {
-            event.preventDefault();
-            move(event.shiftKey ? -1 : 1);
-          } else if (event.key === "Escape") {
-            setOpen(false);
-          }
+    <Suspense fallback={null}>
+      <FindBar
+        query={query}
+        onQuery={setQuery}
+        landOn={landed ? null : landOn}
+        selectRequest={selectRequest}
+        onClose={() => {
+          setOpen(false);
+          setLanded(true);
         }}
       />
-      <span className="find-in-plan__count" role="status" aria-live="polite" data-testid="find-count">
-        {matches.length === 0 ? (query.trim() ? "No matches" : "") : `${current + 1} of ${matches.length}`}
-      </span>
-      <button type="button" className="button small" onClick={() => move(-1)} disabled={matches.length === 0}>
-        Previous
-      </button>
-      <button type="button" className="button small" onClick={() => move(1)} disabled={matches.length === 0}>
-        Next
-      </button>
-      <button type="button" className="button small" onClick={() => setOpen(false)}>
-        Close
-      </button>
-    </div>
+    </Suspense>
   );
-}
-
-/** Brings a match into view; a cell's words are selected so they show inside the input. */
-function reveal(match: Match): void {
-  if (match.kind === "text") {
-    match.range.startContainer.parentElement?.scrollIntoView({ block: "center" });
-  } else {
-    match.input.scrollIntoView({ block: "center" });
-    match.input.setSelectionRange(match.start, match.end);
-  }
 }

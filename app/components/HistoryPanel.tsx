@@ -1,11 +1,9 @@
-import { Link } from "@remix-run/react";
 import { useCallback, useEffect, useRef, useState } from "react";
 import { formatPounds, type BudgetTotals } from "~/shared/budget";
 import { formatDateTime, formatLongDate } from "~/shared/dates";
 import { VERSION_KIND_LABEL, versionTitle, type VersionKindName } from "~/shared/version-labels";
 import { apiRequest } from "./api-client";
 import { ConfirmDialog } from "./ConfirmDialog";
-import { onOpenComparison } from "./history-events";
 
 interface VersionItem {
   id: number;
@@ -46,40 +44,6 @@ type View =
   | { mode: "list" }
   | { mode: "open"; version: VersionItem; sections: VersionSection[] | null }
   | { mode: "compare"; from: number; to: number | "current"; sections: SectionComparison[] | null };
-
-/** "History" in the plan's toolbar, opening the plan's versions beside it; and, for owners, "Activity". */
-export function HistoryButton({ planId, editable, owner }: { planId: string; editable: boolean; owner: boolean }) {
-  const [open, setOpen] = useState(false);
-  const [comparing, setComparing] = useState<{ versionId: number } | null>(null);
-  useEffect(
-    () =>
-      onOpenComparison((versionId) => {
-        setComparing({ versionId });
-        setOpen(true);
-      }),
-    [],
-  );
-  return (
-    <>
-      <button type="button" className="button" aria-expanded={open} onClick={() => setOpen(!open)}>
-        History
-      </button>
-      {owner ? <Link to={`/plans/${planId}/activity`}>Activity</Link> : null}
-      {open ? (
-        <HistoryPanel
-          key={comparing?.versionId ?? "list"}
-          planId={planId}
-          editable={editable}
-          compareWithNow={comparing?.versionId}
-          onClose={() => {
-            setOpen(false);
-            setComparing(null);
-          }}
-        />
-      ) : null}
-    </>
-  );
-}
 
 /**
  * The plan's versions by day; one opened read-only; any two (or one and now) compared section by

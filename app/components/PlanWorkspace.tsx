@@ -1,5 +1,5 @@
 import { Link } from "@remix-run/react";
-import { useState } from "react";
+import { useEffect, useMemo, useRef, useState } from "react";
 import { ROLE_LABEL, SIDE_LABEL, type Role, type Side } from "~/shared/permissions";
 import type { SectionSignoffView } from "~/shared/plan-events";
 import { canComment, canReadAudit } from "~/shared/permissions";
@@ -12,14 +12,16 @@ import { SectionEditor } from "./SectionEditor";
 import { SignoffBadge, SignoffPanel, type Signer } from "./SignoffPanel";
 import { CommentsSidebar } from "./CommentsSidebar";
 import { ExportPdfButton } from "./ExportPdfButton";
-import { HistoryButton } from "./HistoryPanel";
+import { HistoryButton } from "./HistoryButton";
 import { KeyboardShortcuts } from "./KeyboardShortcuts";
 import { useCommentUi } from "./useCommentUi";
 import { CellPresenceProvider } from "./CellPresence";
 import { usePersonalUndo } from "./usePersonalUndo";
 import { usePlanEvents, type PlanEventsState } from "./usePlanEvents";
 import { usePlanConnection, usePresence, type ConnectionStatus, type PresenceUser } from "./usePlanConnection";
-import { useLandOnSection } from "./useLandOnSection";
+import { usePinnedSection } from "./usePinnedSection";
+import { SectionPlaceholder } from "./SectionPlaceholder";
+import { useSectionMounting } from "./useSectionMounting";
 
 export interface PlanOutline {
   id: string;
@@ -62,14 +64,23 @@ export function PlanWorkspace({
   editable: boolean;
   initialEvents: PlanEventsState;
 }) {
-  const { connection, status, synced, problem } = usePlanConnection(plan.id, me);
+  const { connection, status, synced, contentIn, problem } = usePlanConnection(plan.id, me);
   const people = usePresence(connection?.provider);
   const { signoffs, comments } = usePlanEvents(connection?.provider, initialEvents);
   const commentUi = useCommentUi(comments);
   const mayComment = canComment(role);
   const undoScopes = usePersonalUndo();
-  useLandOnSection(synced);
   const [menuOpen, setMenuOpen] = useState(false);
+  const main = useRef<HTMLElement>(null);
+  const sectionKeys = useMemo(() => plan.sections.map((section) => section.key), [plan.sections]);
+  const mounting = useSectionMounting(main, sectionKeys, contentIn);
+  usePinnedSection(main, connection !== null && mounting.allShown);
+  // A thread opened from the sidebar shows its words, so its section's editor must be there.
+  const activeSection = comments.find((comment) => comment.id === commentUi.activeId)?.sectionKey;
+  const showSection = mounting.show;
+  useEffect(() => {
+    if (activeSection) showSection(activeSection);
+  }, [activeSection, showSection]);
   return (
     <div className="workspace">
       <nav className={`navigator${menuOpen ? " navigator--open" : ""}`} aria-label="Sections">
@@ -107,7 +118,13 @@ export function PlanWorkspace({
         </ol>
       </nav>
       <CellPresenceProvider provider={connection?.provider} meId={me.id}>
-        <main className="plan" id="main" tabIndex={-1}>
+        <main
+          className="plan"
+          id="main"
+          tabIndex={-1}
+          ref={main}
+          data-sections-shown={connection !== null && mounting.allShown ? "all" : "some"}
+        >
           <header className="plan__header">
             <p className="eyebrow">{plan.templateTitle}</p>
             <h1>{plan.title}</h1>
@@ -131,12 +148,12 @@ export function PlanWorkspace({
               </span>
               <progress max={signoffs.total} value={signoffs.signed} aria-label="Sections signed off" />
             </p>
-            <p className="plan__actions">
+            <div className="plan__actions">
               <Link to={`/plans/${plan.id}/members`}>Members</Link>
               <ExportPdfButton planId={plan.id} title={plan.title} />
               <HistoryButton planId={plan.id} editable={editable} owner={canReadAudit(role)} />
               <KeyboardShortcuts />
-            </p>
+            </div>
           </header>
           {ROLE_NOTICE[role] ? (
             <p className="notice-banner" role="note" data-testid="role-notice">
@@ -144,7 +161,13 @@ export function PlanWorkspace({
             </p>
           ) : null}
           {plan.sections.map((section, index) => (
-            <section key={section.key} id={`section-${section.key}`} className="plan-section">
+            <section
+              key={section.key}
+              id={`section-${section.key}`}
+              className="plan-section"
+              data-section-key={section.key}
+              data-shown={connection !== null && mounting.isShown(section.key)}
+            >
               <header className="plan-section__header">
                 <h2>
                   <span className="plan-section__number">{index + 1}.</span> {section.title}
@@ -172,37 +195,39 @@ export function PlanWorkspace({
                 <summary>Guidance</summary>
                 <p>{section.guidance}</p>
               </details>
-              {connection && isStructuredKind(section.kind) ? (
-                <StructuredSection
-                  doc={connection.doc}
-                  sectionKey={section.key}
-                  kind={section.kind}
-                  title={section.title}
-                  editable={editable}
-                  undoScopes={undoScopes}
-                />
-              ) : null}
-              {editable ? <SignedEditWarning signoff={signoffs.sections[section.key]!} /> : null}
-              {isStructuredKind(section.kind) ? <h3 className="structured__heading">Narrative</h3> : null}
-              {connection ? (
-                <SectionEditor
-                  sectionKey={section.key}
-                  title={section.title}
-                  connection={connection}
-                  me={me}
-                  editable={editable}
-                  undoScopes={undoScopes}
-                  onEditor={commentUi.registerEditor}
-                  comments={{
-                    threads: commentUi.highlightsBySection[section.key] ?? [],
-                    activeId: commentUi.activeId,
-                    onComment: mayComment ? (editor) => commentUi.commentOn(section.key, editor) : undefined,
-                    onOpenThread: commentUi.setActiveId,
-                    onRemovedChange: commentUi.onRemovedChange,
-                  }}
-                />
+              {connection && mounting.isShown(section.key) ? (
+                <>
+                  {isStructuredKind(section.kind) ? (
+                    <StructuredSection
+                      doc={connection.doc}
+                      sectionKey={section.key}
+                      kind={section.kind}
+                      title={section.title}
+                      editable={editable}
+                      undoScopes={undoScopes}
+                    />
+                  ) : null}
+                  {editable ? <SignedEditWarning signoff={signoffs.sections[section.key]!} /> : null}
+                  {isStructuredKind(section.kind) ? <h3 className="structured__heading">Narrative</h3> : null}
+                  <SectionEditor
+                    sectionKey={section.key}
+                    title={section.title}
+                    connection={connection}
+                    me={me}
+                    editable={editable}
+                    undoScopes={undoScopes}
+                    onEditor={commentUi.registerEditor}
+                    comments={{
+                      threads: commentUi.highlightsBySection[section.key] ?? [],
+                      activeId: commentUi.activeId,
+                      onComment: mayComment ? (editor) => commentUi.commentOn(section.key, editor) : undefined,
+                      onOpenThread: commentUi.setActiveId,
+                      onRemovedChange: commentUi.onRemovedChange,
+                    }}
+                  />
+                </>
               ) : (
-                <div className="section-editor section-editor--loading">Loading…</div>
+                <SectionPlaceholder doc={contentIn ? connection?.doc : undefined} sectionKey={section.key} />
               )}
             </section>
           ))}

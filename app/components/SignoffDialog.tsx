@@ -3,13 +3,9 @@ import type * as Y from "yjs";
 import { sectionDataName, sectionFragmentName } from "~/shared/doc-names";
 import { SIDE_LABEL } from "~/shared/permissions";
 import { apiRequest, UNREACHABLE } from "./api-client";
+import { ChangeList, type WordChange } from "./ChangeList";
 import { ConfirmDialog } from "./ConfirmDialog";
 import type { Signer } from "./SignoffPanel";
-
-export interface WordChange {
-  kind: "same" | "added" | "removed";
-  text: string;
-}
 
 interface Reading {
   contentHash: string;
@@ -176,21 +172,5 @@ export function SignoffDialog({
         </>
       )}
     </ConfirmDialog>
-  );
-}
-
-export function ChangeList({ changes }: { changes: WordChange[] }) {
-  return (
-    <p className="diff" data-testid="signoff-diff">
-      {changes.map((change, index) =>
-        change.kind === "added" ? (
-          <ins key={index}>{change.text}</ins>
-        ) : change.kind === "removed" ? (
-          <del key={index}>{change.text}</del>
-        ) : (
-          <span key={index}>{change.text}</span>
-        ),
-      )}
-    </p>
   );
 }

@@ -1,4 +1,4 @@
-import { useState } from "react";
+import { lazy, Suspense, useState } from "react";
 import type * as Y from "yjs";
 import { formatDateTime } from "~/shared/dates";
 import { SIDE_LABEL, canSignOff, type Role, type Side } from "~/shared/permissions";
@@ -8,7 +8,7 @@ import { apiRequest } from "./api-client";
 import { ConfirmDialog } from "./ConfirmDialog";
 import { RequestSignoffButton } from "./RequestSignoffButton";
 import { openComparison } from "./history-events";
-import { ChangeList, SignoffDialog, type WordChange } from "./SignoffDialog";
+import { ChangeList, type WordChange } from "./ChangeList";
 
 export interface Signer {
   id: string;
@@ -18,6 +18,9 @@ export interface Signer {
   /** An owner who also signs off for their side. */
   signsOff: boolean;
 }
+
+/** The sign-off question loads when someone first asks to sign; it stays, so that it can return focus. */
+const SignoffDialog = lazy(() => import("./SignoffDialog").then((dialog) => ({ default: dialog.SignoffDialog })));
 
 const STATE_LABEL: Record<SignoffState, string> = {
   unsigned: "Not signed off",
@@ -67,6 +70,7 @@ export function SignoffPanel({
   doc: Y.Doc | undefined;
 }) {
   const [confirming, setConfirming] = useState<"sign" | "revoke" | null>(null);
+  const [askedToSign, setAskedToSign] = useState(false);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const url = `/api/plans/${planId}/sections/${section.key}/signoffs`;
@@ -108,7 +112,10 @@ export function SignoffPanel({
               type="button"
               className="button primary small"
               disabled={busy}
-              onClick={() => setConfirming("sign")}
+              onClick={() => {
+                setAskedToSign(true);
+                setConfirming("sign");
+              }}
             >
               {staleRecords.some((record) => record.side === me.side) ? "Sign off again" : "Sign off"} for the{" "}
               {SIDE_LABEL[me.side]} side
@@ -131,18 +138,22 @@ export function SignoffPanel({
           {error}
         </p>
       ) : null}
-      <SignoffDialog
-        open={confirming === "sign"}
-        url={url}
-        section={section}
-        me={me}
-        doc={doc}
-        onCancel={() => setConfirming(null)}
-        onDone={(outcome) => {
-          setConfirming(null);
-          setError(outcome.ok ? null : outcome.error);
-        }}
-      />
+      {askedToSign ? (
+        <Suspense fallback={null}>
+          <SignoffDialog
+            open={confirming === "sign"}
+            url={url}
+            section={section}
+            me={me}
+            doc={doc}
+            onCancel={() => setConfirming(null)}
+            onDone={(outcome) => {
+              setConfirming(null);
+              setError(outcome.ok ? null : outcome.error);
+            }}
+          />
+        </Suspense>
+      ) : null}
       <ConfirmDialog
         open={confirming === "revoke"}
         title={`Revoke your sign-off of “${section.title}”?`}

@@ -32,12 +32,14 @@ export function usePlanConnection(planId: string, me: PresenceUser) {
   const [connection, setConnection] = useState<PlanConnection | null>(null);
   const [status, setStatus] = useState<ConnectionStatus>("connecting");
   const [synced, setSynced] = useState(false);
+  const [storedLocally, setStoredLocally] = useState(false);
   const [problem, setProblem] = useState<string | null>(null);
 
   useEffect(() => {
     const doc = new Y.Doc();
     // Per plan and per person, so two people sharing a browser never mix their copies.
     const local = new IndexeddbPersistence(`coplan:${planId}:${me.id}`, doc);
+    local.once("synced", () => setStoredLocally(true));
     const scheme = window.location.protocol === "https:" ? "wss" : "ws";
     const provider = new WebsocketProvider(`${scheme}://${window.location.host}/collab`, planId, doc, {
       maxBackoffTime: 5000,
@@ -93,7 +95,9 @@ export function usePlanConnection(planId: string, me: PresenceUser) {
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [planId, me.id]);
 
-  return { connection, status, synced, problem };
+  /** The plan's content is in: from the server, or (offline) from this device's copy. */
+  const contentIn = synced || (storedLocally && status !== "connecting" && status !== "connected");
+  return { connection, status, synced, contentIn, problem };
 }
 
 /** Everyone with the plan open, once each however many tabs they have. */

@@ -97,7 +97,23 @@ function moveCaret(view: EditorView, event: KeyboardEvent): boolean {
     byWord ? "word" : toEdge ? "documentboundary" : move.unit,
   );
   event.preventDefault();
+  takeSelectionFromPage(view, selection);
   return true;
+}
+
+/**
+ * Tells the editor where the browser's selection is now. ProseMirror would read it on the
+ * browser's next `selectionchange`, but a key pressed before that (Ctrl+Alt+M to comment on the
+ * words) would act on the selection one or two keys behind.
+ */
+function takeSelectionFromPage(view: EditorView, selection: Selection): void {
+  const { anchorNode, focusNode } = selection;
+  if (!anchorNode || !focusNode || !view.dom.contains(anchorNode) || !view.dom.contains(focusNode)) return;
+  const anchor = view.posAtDOM(anchorNode, selection.anchorOffset);
+  const head = view.posAtDOM(focusNode, selection.focusOffset);
+  const { doc } = view.state;
+  if (anchor < 0 || head < 0 || anchor > doc.content.size || head > doc.content.size) return;
+  view.dispatch(view.state.tr.setSelection(TextSelection.create(doc, anchor, head)));
 }
 
 /** Puts the browser's selection at the start of the text unless it is already in it. */

@@ -5,6 +5,7 @@ import { addRow, setAmount } from "../../app/shared/section-rows";
 import { requestJson } from "../support/http";
 import { seededRandom } from "../support/random";
 import { connectClient } from "./load/connect";
+import type { ServerTarget } from "./load/protocol";
 import type { BenchServer } from "./servers";
 
 /** About one printed A4 page of text. */
@@ -84,7 +85,11 @@ export function writePlanContent(
 }
 
 /** Creates a plan in Coplan through its API and fills it with generated content. */
-export async function createGeneratedPlan(server: BenchServer, pages: number, seed: number): Promise<string> {
+export async function createGeneratedPlan(
+  server: ServerTarget & Pick<BenchServer, "httpUrl">,
+  pages: number,
+  seed: number,
+): Promise<string> {
   const created = await requestJson(server.httpUrl!, "POST", "/api/plans", server.cookie, {
     templateId: "single-budget-for-a-place",
     title: `Generated plan ${seed}`,

@@ -3,7 +3,14 @@ import { createRequire } from "node:module";
 import type { AxeResults, RunOptions } from "axe-core";
 import type { Page } from "playwright-core";
 import { describe, expect, it } from "vitest";
-import { editorText, openDemoPlan, screenshotPath, signedInPage, useServerAndBrowser } from "../support/browser";
+import {
+  editorText,
+  openDemoPlan,
+  planReady,
+  screenshotPath,
+  signedInPage,
+  useServerAndBrowser,
+} from "../support/browser";
 
 const running = useServerAndBrowser();
 const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
@@ -49,7 +56,7 @@ describe("accessibility", () => {
     ]) {
       const page = await asUser(email);
       await page.goto(planUrl);
-      await page.locator('[data-testid="connection-status"][data-synced="true"]').waitFor();
+      await planReady(page);
       expect(await violations(page), `plan as ${email}`).toEqual([]);
       await page.context().close();
     }
@@ -117,7 +124,7 @@ describe("accessibility", () => {
     // A fresh page, as someone arriving at the plan: no earlier click sets where Tab starts.
     const page = await first.context().newPage();
     await page.goto(first.url());
-    await page.locator('[data-testid="connection-status"][data-synced="true"]').waitFor();
+    await planReady(page);
     await page.keyboard.press("Tab");
     const skip = page.getByRole("link", { name: "Skip to main content" });
     expect(await skip.evaluate((link) => link === document.activeElement)).toBe(true);

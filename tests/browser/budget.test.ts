@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { openDemoPlan, screenshotPath, signedInPage, useServerAndBrowser } from "../support/browser";
+import { openDemoPlan, planReady, screenshotPath, signedInPage, useServerAndBrowser } from "../support/browser";
 
 const running = useServerAndBrowser();
 
@@ -9,7 +9,7 @@ describe("the shadow budget in two browsers", () => {
     const tom = await signedInPage(running.browser, running.server.url, "editor@swindon.example");
     await openDemoPlan(alison);
     await tom.goto(alison.url());
-    await tom.locator('[data-testid="connection-status"][data-synced="true"]').waitFor();
+    await planReady(tom);
 
     const grandTotal = (page: typeof alison) =>
       page.getByTestId("totals-shadow-budget").getByTestId("grand-total").textContent();

@@ -1,5 +1,12 @@
 import { describe, expect, it } from "vitest";
-import { editorText, openDemoPlan, screenshotPath, signedInPage, useServerAndBrowser } from "../support/browser";
+import {
+  editorText,
+  openDemoPlan,
+  planReady,
+  screenshotPath,
+  signedInPage,
+  useServerAndBrowser,
+} from "../support/browser";
 
 const running = useServerAndBrowser();
 
@@ -16,7 +23,7 @@ describe("two people co-editing in two browsers", () => {
     }
     await openDemoPlan(alison);
     await tom.goto(alison.url());
-    await tom.locator('[data-testid="connection-status"][data-synced="true"]').waitFor();
+    await planReady(tom);
 
     const alisonEditor = alison.locator('.rich-text[data-section="reform-agenda"]');
     await alisonEditor.click();

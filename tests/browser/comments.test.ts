@@ -1,6 +1,6 @@
 import type { Page } from "playwright-core";
 import { describe, expect, it } from "vitest";
-import { openDemoPlan, screenshotPath, signedInPage, useServerAndBrowser } from "../support/browser";
+import { openDemoPlan, planReady, screenshotPath, signedInPage, useServerAndBrowser } from "../support/browser";
 
 const running = useServerAndBrowser();
 const PHRASE = "twelve visioning sessions";
@@ -30,7 +30,7 @@ describe("commenting in the browser", () => {
     await openDemoPlan(reviewer);
     const editor = await signedInPage(running.browser, running.server.url, "editor@swindon.example");
     await editor.goto(reviewer.url());
-    await editor.locator('[data-testid="connection-status"][data-synced="true"]').waitFor();
+    await planReady(editor);
 
     await selectWords(reviewer, "customer-insight", PHRASE);
     const bubble = reviewer.locator(".bubble-menu").getByRole("button", { name: "Comment" });

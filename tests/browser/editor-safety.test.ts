@@ -1,6 +1,13 @@
 import type { Page } from "playwright-core";
 import { describe, expect, it } from "vitest";
-import { editorText, openDemoPlan, screenshotPath, signedInPage, useServerAndBrowser } from "../support/browser";
+import {
+  editorText,
+  openDemoPlan,
+  planReady,
+  screenshotPath,
+  signedInPage,
+  useServerAndBrowser,
+} from "../support/browser";
 
 const running = useServerAndBrowser();
 
@@ -46,7 +53,7 @@ async function openPlan(email: string, url?: string): Promise<Page> {
   const page = await signedInPage(running.browser, running.server.url, email);
   if (url) {
     await page.goto(url);
-    await page.locator('[data-testid="connection-status"][data-synced="true"]').waitFor();
+    await planReady(page);
   } else {
     await openDemoPlan(page);
   }

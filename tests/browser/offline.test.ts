@@ -1,6 +1,13 @@
 import type { Page, WebSocketRoute } from "playwright-core";
 import { describe, expect, it } from "vitest";
-import { editorText, openDemoPlan, screenshotPath, signedInPage, useServerAndBrowser } from "../support/browser";
+import {
+  editorText,
+  openDemoPlan,
+  planReady,
+  screenshotPath,
+  signedInPage,
+  useServerAndBrowser,
+} from "../support/browser";
 
 const running = useServerAndBrowser();
 
@@ -35,7 +42,7 @@ describe("offline", () => {
     await openDemoPlan(alice);
     const bob = await signedInPage(running.browser, running.server.url, "owner@swindon.example");
     await bob.goto(alice.url());
-    await bob.locator('[data-testid="connection-status"][data-synced="true"]').waitFor();
+    await planReady(bob);
 
     await alice.context().setOffline(true);
     network.goOffline();

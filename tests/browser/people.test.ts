@@ -1,7 +1,7 @@
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { percentile } from "../bench/stats";
-import { launchBrowser, openDemoPlan, screenshotPath, signedInPage } from "../support/browser";
+import { launchBrowser, openDemoPlan, planReady, screenshotPath, signedInPage } from "../support/browser";
 import { requestJson, signIn } from "../support/http";
 import { startServer, type RunningServer } from "../support/server";
 import { linkIn, recipient, startMailbox, type TestMailbox } from "../support/smtp";
@@ -69,7 +69,7 @@ describe("people in the browser", () => {
       invitee.waitForURL(planUrl),
       invitee.getByRole("button", { name: "Create my account" }).click(),
     ]);
-    await invitee.locator('[data-testid="connection-status"][data-synced="true"]').waitFor();
+    await planReady(invitee);
     expect(await invitee.locator(".app-header").textContent()).toContain("Nia Partner");
 
     await invitee.goto(link);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { openDemoPlan, screenshotPath, signedInPage, useServerAndBrowser } from "../support/browser";
+import { openDemoPlan, planReady, screenshotPath, signedInPage, useServerAndBrowser } from "../support/browser";
 
 const running = useServerAndBrowser();
 
@@ -39,7 +39,7 @@ describe("search", () => {
       page.waitForURL(/\/plans\/[\w-]+\?q=.*#section-customer-insight$/),
       result.getByRole("link").click(),
     ]);
-    await page.locator('[data-testid="connection-status"][data-synced="true"]').waitFor();
+    await planReady(page);
     await expect.poll(() => page.getByTestId("find-count").textContent()).toMatch(/^1 of \d+$/);
     const highlighted = await page.evaluate(() => {
       const current = CSS.highlights.get("search-match-current");

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { openDemoPlan, signedInPage, useServerAndBrowser } from "../support/browser";
+import { openDemoPlan, planReady, signedInPage, useServerAndBrowser } from "../support/browser";
 import { demoPlanId, signIn } from "../support/http";
 
 const running = useServerAndBrowser();
@@ -11,7 +11,7 @@ describe("a link to a section", () => {
       viewport: { width: 1366, height: 768 },
     });
     await page.goto(`${running.server.url}/plans/${planId}#section-longer-term-resourcing`);
-    await page.locator('[data-testid="connection-status"][data-synced="true"]').waitFor();
+    await planReady(page);
     await expect
       .poll(() =>
         page.locator("#section-longer-term-resourcing .plan-section__header h2").evaluate((heading) => {

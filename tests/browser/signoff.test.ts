@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { openDemoPlan, screenshotPath, signedInPage, useServerAndBrowser } from "../support/browser";
+import { openDemoPlan, planReady, screenshotPath, signedInPage, useServerAndBrowser } from "../support/browser";
 
 const running = useServerAndBrowser();
 
@@ -11,7 +11,7 @@ describe("signing off a section in the browser", () => {
     await openDemoPlan(signatory);
     const other = await signedInPage(running.browser, running.server.url, "editor@swindon.example");
     await other.goto(signatory.url());
-    await other.locator('[data-testid="connection-status"][data-synced="true"]').waitFor();
+    await planReady(other);
     expect(await other.locator(badge("customer-insight")).getAttribute("data-state")).toBe("unsigned");
 
     const panel = signatory.locator('[data-testid="signoff-panel"][data-section="customer-insight"]');
@@ -60,7 +60,7 @@ describe("signing off a section in the browser", () => {
     await openDemoPlan(signatory);
     const editor = await signedInPage(running.browser, running.server.url, "editor@swindon.example");
     await editor.goto(signatory.url());
-    await editor.locator('[data-testid="connection-status"][data-synced="true"]').waitFor();
+    await planReady(editor);
 
     const panel = signatory.locator('[data-testid="signoff-panel"][data-section="governance"]');
     await panel.getByRole("button", { name: "Sign off for the Local side" }).click();

@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Page } from "playwright-core";
 import { describe, expect, it } from "vitest";
-import { openDemoPlan, screenshotPath, signedInPage, useServerAndBrowser } from "../support/browser";
+import { openDemoPlan, planReady, screenshotPath, signedInPage, useServerAndBrowser } from "../support/browser";
 
 const running = useServerAndBrowser();
 
@@ -81,5 +81,5 @@ async function newPlan(page: Page, title: string): Promise<void> {
   await page.getByLabel("Area").fill("Swindon");
   await page.getByLabel("Plan title").fill(title);
   await Promise.all([page.waitForURL(/\/plans\/[\w-]+$/), page.getByRole("button", { name: "Create plan" }).click()]);
-  await page.locator('[data-testid="connection-status"][data-synced="true"]').waitFor();
+  await planReady(page);
 }

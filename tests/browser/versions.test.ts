@@ -1,5 +1,12 @@
 import { describe, expect, it } from "vitest";
-import { editorText, openDemoPlan, screenshotPath, signedInPage, useServerAndBrowser } from "../support/browser";
+import {
+  editorText,
+  openDemoPlan,
+  planReady,
+  screenshotPath,
+  signedInPage,
+  useServerAndBrowser,
+} from "../support/browser";
 
 const running = useServerAndBrowser();
 
@@ -11,7 +18,7 @@ describe("version history in the browser", () => {
     await openDemoPlan(editor);
     const other = await signedInPage(running.browser, running.server.url, "owner@swindon.example");
     await other.goto(editor.url());
-    await other.locator('[data-testid="connection-status"][data-synced="true"]').waitFor();
+    await planReady(other);
 
     const section = editor.locator('.rich-text[data-section="customer-insight"]');
     await section.click();

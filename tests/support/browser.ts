@@ -79,5 +79,14 @@ export async function openDemoPlan(page: Page): Promise<void> {
     page.waitForURL(/\/plans\/[\w-]+$/),
     page.getByRole("link", { name: /Swindon: a single budget/ }).click(),
   ]);
+  await planReady(page);
+}
+
+/**
+ * Waits until the open plan has synced and every section's editors are on the page (a long plan
+ * shows far sections a moment after the near ones).
+ */
+export async function planReady(page: Page): Promise<void> {
   await page.locator('[data-testid="connection-status"][data-synced="true"]').waitFor();
+  await page.locator('main.plan[data-sections-shown="all"]').waitFor({ state: "attached" });
 }

@@ -1,0 +1,84 @@
+import { readdirSync, readFileSync } from "node:fs";
+import { resolve } from "node:path";
+import { gzipSync } from "node:zlib";
+import { describe, expect, it } from "vitest";
+
+/**
+ * What each page makes a first-time visitor download before it works, read from the build's
+ * manifest (the route's module and its imports, plus the entry and the root), gzip-compressed
+ * as a server would send it. Code loaded on first use (history, find, the sign-off question,
+ * spreadsheets) is not in it. See decision 0025.
+ */
+const PUBLIC = resolve(import.meta.dirname, "../../public");
+const KIB = 1024;
+const PLAN_PAGE_BUDGET = 310 * KIB;
+const OTHER_PAGE_BUDGET = 100 * KIB;
+
+interface ManifestRoute {
+  module: string;
+  imports?: string[];
+}
+interface Manifest {
+  entry: { module: string; imports: string[] };
+  routes: Record<string, ManifestRoute>;
+}
+
+function readManifest(): Manifest {
+  const build = resolve(PUBLIC, "build");
+  const file = readdirSync(build).find((name) => name.startsWith("manifest-") && name.endsWith(".js"));
+  if (!file) throw new Error("No build manifest: run `remix build` first");
+  const source = readFileSync(resolve(build, file), "utf8");
+  return JSON.parse(source.slice(source.indexOf("{"), source.lastIndexOf("}") + 1)) as Manifest;
+}
+
+const manifest = readManifest();
+
+function upFront(routeId: string): string[] {
+  const root = manifest.routes.root!;
+  const route = manifest.routes[routeId]!;
+  return [
+    ...new Set([
+      manifest.entry.module,
+      ...manifest.entry.imports,
+      root.module,
+      ...(root.imports ?? []),
+      route.module,
+      ...(route.imports ?? []),
+    ]),
+  ];
+}
+
+function gzipBytes(files: string[]): number {
+  return files.reduce((sum, file) => sum + gzipSync(readFileSync(resolve(PUBLIC, `.${file}`))).length, 0);
+}
+
+/** Pages people open; `api.*` and other resource routes are fetched by code, never loaded as a page. */
+const pages = Object.keys(manifest.routes).filter(
+  (id) => id.startsWith("routes/") && !id.startsWith("routes/api.") && !id.includes("[.]csv"),
+);
+
+describe("page weight", () => {
+  it(`the plan page loads at most ${PLAN_PAGE_BUDGET / KIB} KiB of JavaScript (gzip) before it works`, () => {
+    const bytes = gzipBytes(upFront("routes/plans.$id"));
+    expect(bytes).toBeGreaterThan(100 * KIB);
+    expect(bytes).toBeLessThanOrEqual(PLAN_PAGE_BUDGET);
+  });
+
+  it(`every other page loads at most ${OTHER_PAGE_BUDGET / KIB} KiB: no validation or editor code rides along`, () => {
+    expect(pages.length).toBeGreaterThan(10);
+    const over = pages
+      .filter((id) => id !== "routes/plans.$id")
+      .map((id) => ({ id, kib: Math.round(gzipBytes(upFront(id)) / KIB) }))
+      .filter((page) => page.kib * KIB > OTHER_PAGE_BUDGET);
+    expect(over).toEqual([]);
+  });
+
+  it("history, find, the sign-off question and spreadsheets load on first use", () => {
+    const files = upFront("routes/plans.$id").map((file) => file.split("/").pop()!);
+    const lazy = readdirSync(resolve(PUBLIC, "build/_shared"));
+    for (const name of ["HistoryPanel-", "FindBar-", "SignoffDialog-", "exceljs.min-"]) {
+      expect(lazy.some((file) => file.startsWith(name))).toBe(true);
+      expect(files.filter((file) => file.startsWith(name))).toEqual([]);
+    }
+  });
+});
