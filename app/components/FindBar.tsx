@@ -146,10 +146,15 @@ export function FindBar({
   }, [matches, current]);
 
   const move = (step: 1 | -1) => {
-    if (matches.length === 0) return;
-    const next = (current + step + matches.length) % matches.length;
+    // An editor that has just rendered its text replaced the nodes a match pointed into, and the
+    // next scan is up to RESCAN_MS away: a stale match would not scroll anywhere.
+    const root = document.querySelector<HTMLElement>("main.plan");
+    const fresh = matches.every(isConnected) || !root ? matches : findMatches(root, words());
+    if (fresh !== matches) setMatches(fresh);
+    if (fresh.length === 0) return;
+    const next = (Math.min(current, fresh.length - 1) + step + fresh.length) % fresh.length;
     setCurrent(next);
-    reveal(matches[next]!);
+    reveal(fresh[next]!);
   };
 
   useEffect(() => {
@@ -193,6 +198,10 @@ export function FindBar({
       </button>
     </div>
   );
+}
+
+function isConnected(match: Match): boolean {
+  return match.kind === "text" ? match.range.startContainer.isConnected : match.input.isConnected;
 }
 
 /** Brings a match into view; a cell's words are selected so they show inside the input. */

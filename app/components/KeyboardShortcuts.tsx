@@ -22,6 +22,7 @@ const GROUPS: { title: string; keys: [string, string][] }[] = [
       ["← → ↑ ↓, Home, End", "Move the caret in text you cannot edit"],
       ["Shift + arrows", "Select words"],
       ["Mod+Alt+M", "Comment on the selected words"],
+      ["/ or Mod+Shift+F", "Find in this plan; Enter / Shift+Enter for the next / previous match"],
       ["?", "Show these shortcuts"],
     ],
   },

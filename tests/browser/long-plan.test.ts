@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { createGeneratedPlan } from "../bench/generated-plan";
-import { signedInPage, useServerAndBrowser } from "../support/browser";
+import { planReady, signedInPage, useServerAndBrowser } from "../support/browser";
 import { signIn } from "../support/http";
 
 const running = useServerAndBrowser();
@@ -66,5 +66,42 @@ describe("a long plan", () => {
     const sections = await reader.locator(".plan-section").count();
     expect(await reader.locator(".plan-section .ProseMirror").count()).toBe(sections);
     expect(await reader.getByTestId("section-placeholder").count()).toBe(0);
+  });
+
+  it("a thread opened from the sidebar takes the reader to its words, however far down they are", async () => {
+    const planId = await longPlan();
+    const page = await signedInPage(running.browser, running.server.url, "owner@swindon.example", {
+      viewport: { width: 1366, height: 768 },
+    });
+    await page.goto(`${running.server.url}/plans/${planId}`);
+    await planReady(page);
+    const editor = page.locator(".plan-section").last().locator(".rich-text");
+    await editor.click();
+    await page.keyboard.press("Control+End");
+    await page.keyboard.press("Enter");
+    await page.keyboard.type("Quillfeather wards");
+    await page.keyboard.press("Shift+Home");
+    await page.locator(".bubble-menu").getByRole("button", { name: "Comment" }).click();
+    const composer = page.getByTestId("comment-composer");
+    await composer.getByLabel("Comment").fill("Is this still true?");
+    await composer.getByRole("button", { name: "Comment" }).click();
+    await composer.waitFor({ state: "detached" });
+
+    await page.reload();
+    await planReady(page);
+    await page.evaluate(() => scrollTo(0, 0));
+    await page.getByTestId("comment-thread").locator(".thread__where").click();
+    const highlight = page.locator(".plan-section").last().locator(".comment-highlight").first();
+    // A smooth scroll over tens of thousands of pixels takes a moment.
+    await expect
+      .poll(
+        () =>
+          highlight.evaluate((element) => {
+            const box = element.getBoundingClientRect();
+            return box.top >= 0 && box.bottom <= innerHeight;
+          }),
+        { timeout: 5000 },
+      )
+      .toBe(true);
   });
 });
