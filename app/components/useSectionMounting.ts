@@ -16,9 +16,10 @@ export function showAllSections(): void {
 
 /**
  * Which sections have their editors and tables on the page. A long plan's editors cost most of
- * its opening time, so a section gets them once it comes near the screen, and the others follow
- * one per idle moment once the plan's content is in (`ready`). A section once shown stays: its
- * editor holds the person's undo history and caret.
+ * its opening time (each TipTap editor builds its own schema and plugins), so a section gets them
+ * once it comes near the screen, the nearest first and the other near ones a frame apart, and
+ * the rest follow one per idle moment once the plan's content is in (`ready`). A section once
+ * shown stays: its editor holds the person's undo history and caret.
  *
  * The sections are the `[data-section-key]` elements inside `container`.
  */
@@ -35,18 +36,24 @@ export function useSectionMounting(
     });
   }, []);
 
+  /** Near sections still to show, nearest first: one per frame, so the first paints without waiting for the rest. */
+  const [soon, setSoon] = useState<string[]>([]);
+
   // Before the content is in every section looks short and near, and an editor made then would
   // render its part of the sync at once, so nothing is shown until then.
   useEffect(() => {
     const root = container.current;
     if (!root || !ready) return;
     const observer = new IntersectionObserver(
-      (entries) =>
-        showKeys(
-          entries
-            .filter((entry) => entry.isIntersecting)
-            .map((entry) => (entry.target as HTMLElement).dataset.sectionKey!),
-        ),
+      (entries) => {
+        const near = entries
+          .filter((entry) => entry.isIntersecting)
+          .sort((a, b) => Math.abs(a.boundingClientRect.top) - Math.abs(b.boundingClientRect.top))
+          .map((entry) => (entry.target as HTMLElement).dataset.sectionKey!);
+        if (near.length === 0) return;
+        showKeys(near.slice(0, 1));
+        setSoon((current) => [...near.slice(1), ...current.filter((key) => !near.includes(key))]);
+      },
       { rootMargin: NEAR },
     );
     root.querySelectorAll<HTMLElement>("[data-section-key]").forEach((element) => observer.observe(element));
@@ -59,16 +66,23 @@ export function useSectionMounting(
     return () => document.removeEventListener(SHOW_ALL, showAll);
   }, [keys, showKeys]);
 
+  const nextSoon = soon.find((key) => !shown.has(key));
   const next = keys.find((key) => !shown.has(key));
   useEffect(() => {
-    if (!ready || next === undefined) return;
+    if (nextSoon === undefined) return;
+    const frame = requestAnimationFrame(() => showKeys([nextSoon]));
+    return () => cancelAnimationFrame(frame);
+  }, [nextSoon, showKeys]);
+
+  useEffect(() => {
+    if (!ready || next === undefined || nextSoon !== undefined) return;
     if (typeof requestIdleCallback === "undefined") {
       const timer = setTimeout(() => showKeys([next]), 50);
       return () => clearTimeout(timer);
     }
     const handle = requestIdleCallback(() => showKeys([next]), { timeout: IDLE_TIMEOUT_MS });
     return () => cancelIdleCallback(handle);
-  }, [ready, next, showKeys]);
+  }, [ready, next, nextSoon, showKeys]);
 
   const isShown = useCallback((key: string) => shown.has(key), [shown]);
   const show = useCallback((key: string) => showKeys([key]), [showKeys]);
