@@ -1,30 +1,13 @@
 import { useEffect, useMemo, useRef, useState } from "react";
 import type * as Y from "yjs";
-import { budgetTotals, formatPounds, parsePounds, type BudgetData } from "~/shared/budget";
 import { sectionDataName } from "~/shared/doc-names";
-import {
-  addRow,
-  addYear,
-  deleteRow,
-  moveRow,
-  nextFinancialYear,
-  removeYear,
-  setAmount,
-  setField,
-} from "~/shared/section-rows";
-import { planPaste, type PasteColumn, type PasteProblem } from "~/shared/spreadsheet-paste";
-import {
-  BUDGET_ASSET_FIELDS,
-  BUDGET_FUNDING_FIELDS,
-  MILESTONE_STATUSES,
-  STRUCTURED_FIELDS,
-  type FieldDef,
-  type StructuredKind,
-} from "~/shared/structured-fields";
-import { MoneyCell, RowsTable, type RowJson } from "./RowsTable";
-import { ScrollBox } from "./ScrollBox";
+import type { PasteProblem } from "~/shared/spreadsheet-paste";
+import { MILESTONE_STATUSES, STRUCTURED_FIELDS, type StructuredKind } from "~/shared/structured-fields";
+import { BudgetTables, type Paster, type TableActions } from "./BudgetTables";
+import { RowsTable, type RowJson } from "./RowsTable";
 import { TableFiles } from "./TableFiles";
-import type { TableRowValues } from "~/shared/table-files";
+import { tableEdits, type TableEdits } from "./table-edits";
+import { rowValues } from "./table-row-values";
 import { tableUndoScope, type UndoScopes } from "./usePersonalUndo";
 import { useSectionTable, type SectionTable } from "./useSectionTable";
 import { useYJson } from "./useYJson";
@@ -58,31 +41,18 @@ export function StructuredSection({
   const table = useSectionTable(doc, sectionKey, kind, undoScopes);
   // Read on every render: rows come and go, and a moved row is a new map.
   const rowMaps = table.rowsById();
-  const deletion = useDeletionNotice(table);
+  const edits = useMemo(() => tableEdits(table), [table]);
+  const deletion = useDeletionNotice(table, edits);
   const rows = data.rows ?? [];
   const [pasteReport, setPasteReport] = useState<{ rows: number; problems: PasteProblem[] } | null>(null);
   const actions: TableActions = {
     table,
     rowMaps,
     onDelete: (id, rowName) => deletion.remove(id, rowName),
-    onMove: (id, delta) => table.edit(() => moveRow(doc, sectionKey, id, delta)),
+    onMove: (id, delta) => edits.moveRow(id, delta),
   };
-  /** Writes a pasted block into these rows (in this order), adding rows of `fields` as needed. */
-  const paster =
-    (tableRows: RowJson[], columns: PasteColumn[], newRow: Record<string, string>) =>
-    (start: { row: number; col: number }, grid: string[][]) => {
-      const plan = planPaste(grid, columns, start);
-      table.edit(() => {
-        const ids = tableRows.map((row) => row.id);
-        while (ids.length < plan.rowsNeeded) ids.push(addRow(doc, sectionKey, kind, newRow));
-        for (const write of plan.writes) {
-          const id = ids[write.row]!;
-          if ("year" in write) setAmount(doc, sectionKey, id, write.year, write.pence);
-          else setField(doc, sectionKey, id, write.field, write.value);
-        }
-      });
-      setPasteReport({ rows: grid.length, problems: plan.problems });
-    };
+  const paster: Paster = (tableRows, columns, newRow) => (start, grid) =>
+    setPasteReport({ rows: grid.length, problems: edits.paste(tableRows, columns, newRow, start, grid) });
   return (
     <div
       className="structured"
@@ -93,11 +63,11 @@ export function StructuredSection({
     >
       {kind === "budget" ? (
         <BudgetTables
-          doc={doc}
           sectionKey={sectionKey}
           data={data}
           editable={editable}
           actions={actions}
+          edits={edits}
           paster={editable ? paster : undefined}
         />
       ) : (
@@ -120,11 +90,7 @@ export function StructuredSection({
             }
           />
           {editable ? (
-            <button
-              type="button"
-              className="button small"
-              onClick={() => table.edit(() => addRow(doc, sectionKey, kind))}
-            >
+            <button type="button" className="button small" onClick={() => edits.addRow()}>
               + Add row
             </button>
           ) : null}
@@ -187,13 +153,6 @@ function PasteReport({
   );
 }
 
-type TableActions = Pick<Parameters<typeof RowsTable>[0], "table" | "rowMaps" | "onDelete" | "onMove">;
-type Paster = (
-  tableRows: RowJson[],
-  columns: PasteColumn[],
-  newRow: Record<string, string>,
-) => (start: { row: number; col: number }, grid: string[][]) => void;
-
 /** How long "Row 3 deleted · Undo" stays offered. */
 const DELETION_NOTICE_MS = 15_000;
 
@@ -202,7 +161,7 @@ const DELETION_NOTICE_MS = 15_000;
  * with Undo, which undoes exactly that deletion while it is still this person's latest change.
  * Focus moves to the notice, so Ctrl+Z works from there too.
  */
-function useDeletionNotice(table: SectionTable) {
+function useDeletionNotice(table: SectionTable, edits: TableEdits) {
   const [deleted, setDeleted] = useState<{ label: string; item: unknown } | null>(null);
   const scopeRef = useRef<HTMLDivElement>(null);
   const undoButton = useRef<HTMLButtonElement>(null);
@@ -237,7 +196,7 @@ function useDeletionNotice(table: SectionTable) {
   const remove = (id: string, rowName: string) => {
     if (!manager) return;
     manager.stopCapturing();
-    table.edit(() => deleteRow(table.doc, table.sectionKey, id));
+    edits.deleteRow(id);
     setDeleted({ label: `${rowName} deleted`, item: manager.undoStack.at(-1) });
   };
 
@@ -262,237 +221,6 @@ function useDeletionNotice(table: SectionTable) {
     </div>
   );
   return { remove, notice, scopeRef };
-}
-
-function BudgetTables({
-  doc,
-  sectionKey,
-  data,
-  editable,
-  actions,
-  paster,
-}: {
-  doc: Y.Doc;
-  sectionKey: string;
-  data: SectionData;
-  editable: boolean;
-  actions: TableActions;
-  paster: Paster | undefined;
-}) {
-  const totals = budgetTotals(data as BudgetData);
-  const rows = data.rows ?? [];
-  const funding = rows.filter((row) => row.rowType !== "asset");
-  const assets = rows.filter((row) => row.rowType === "asset");
-  const pasteColumns = (fields: FieldDef[]): PasteColumn[] => [
-    ...fields.map((field) => ({ field })),
-    ...totals.years.map((year) => ({ year, label: year })),
-  ];
-  const yearColumns = (fieldCount: number, tableId: string) =>
-    totals.years.map((year, i) => ({
-      field: `amount:${year}`,
-      header: year,
-      cell: (row: RowJson, rowIndex: number) => (
-        <MoneyCell
-          pence={amountOf(row, year)}
-          editable={editable}
-          label={`${year} amount, row ${rowIndex + 1}`}
-          position={{ table: tableId, row: rowIndex, col: fieldCount + i }}
-          parse={parsePounds}
-          format={formatPounds}
-          onCommit={(pence) => actions.table.edit(() => setAmount(doc, sectionKey, row.id, year, pence))}
-        />
-      ),
-    }));
-  return (
-    <div className="structured budget" data-kind="budget">
-      <div className="budget__years">
-        <span>Financial years:</span>
-        {totals.years.map((year) => (
-          <span key={year} className="tag">
-            {year}
-            {editable && totals.years.length > 1 ? (
-              <button
-                type="button"
-                className="tag__remove"
-                aria-label={`Remove year ${year}`}
-                onClick={() => actions.table.edit(() => removeYear(doc, sectionKey, year))}
-              >
-                ×
-              </button>
-            ) : null}
-          </span>
-        ))}
-        {editable ? (
-          <button
-            type="button"
-            className="button small"
-            onClick={() => actions.table.edit(() => addYear(doc, sectionKey, nextFinancialYear(totals.years)))}
-          >
-            + Add {nextFinancialYear(totals.years)}
-          </button>
-        ) : null}
-      </div>
-      <h3 className="structured__heading">Funding lines</h3>
-      <RowsTable
-        caption="Funding lines"
-        fields={BUDGET_FUNDING_FIELDS}
-        rows={funding}
-        editable={editable}
-        {...actions}
-        extraColumns={yearColumns(BUDGET_FUNDING_FIELDS.length, `${sectionKey}-funding-lines`)}
-        onPasteBlock={paster?.(funding, pasteColumns(BUDGET_FUNDING_FIELDS), { rowType: "funding" })}
-      />
-      {editable ? (
-        <button
-          type="button"
-          className="button small"
-          onClick={() => actions.table.edit(() => addRow(doc, sectionKey, "budget", { rowType: "funding" }))}
-        >
-          + Add funding line
-        </button>
-      ) : null}
-      <TableFiles
-        name="Funding lines"
-        columns={pasteColumns(BUDGET_FUNDING_FIELDS)}
-        rows={funding.map(rowValues)}
-        editable={editable}
-        onImport={(fileRows) =>
-          paster?.(funding, pasteColumns(BUDGET_FUNDING_FIELDS), { rowType: "funding" })(
-            { row: funding.length, col: 0 },
-            fileRows,
-          )
-        }
-      />
-      <h3 className="structured__heading">Assets</h3>
-      <RowsTable
-        caption="Assets"
-        fields={BUDGET_ASSET_FIELDS}
-        rows={assets}
-        editable={editable}
-        {...actions}
-        extraColumns={yearColumns(BUDGET_ASSET_FIELDS.length, `${sectionKey}-assets`)}
-        onPasteBlock={paster?.(assets, pasteColumns(BUDGET_ASSET_FIELDS), { rowType: "asset" })}
-      />
-      {editable ? (
-        <button
-          type="button"
-          className="button small"
-          onClick={() => actions.table.edit(() => addRow(doc, sectionKey, "budget", { rowType: "asset" }))}
-        >
-          + Add asset
-        </button>
-      ) : null}
-      <TableFiles
-        name="Assets"
-        columns={pasteColumns(BUDGET_ASSET_FIELDS)}
-        rows={assets.map(rowValues)}
-        editable={editable}
-        onImport={(fileRows) =>
-          paster?.(assets, pasteColumns(BUDGET_ASSET_FIELDS), { rowType: "asset" })(
-            { row: assets.length, col: 0 },
-            fileRows,
-          )
-        }
-      />
-      <h3 className="structured__heading">Totals</h3>
-      <ScrollBox label="Totals">
-        <table className="totals" data-testid={`totals-${sectionKey}`}>
-          <thead>
-            <tr>
-              <th scope="col">By treatment</th>
-              {totals.years.map((year) => (
-                <th key={year} scope="col" className="numeric">
-                  {year}
-                </th>
-              ))}
-              <th scope="col" className="numeric">
-                Total
-              </th>
-            </tr>
-          </thead>
-          <tbody>
-            {totals.byTreatment.map((line) => (
-              <TotalRow
-                key={`t-${line.label}`}
-                label={line.label}
-                perYear={line.perYear}
-                total={line.total}
-                years={totals.years}
-              />
-            ))}
-            <tr className="totals__subhead">
-              <th scope="rowgroup" colSpan={totals.years.length + 2}>
-                By organisation
-              </th>
-            </tr>
-            {totals.byOrganisation.map((line) => (
-              <TotalRow
-                key={`o-${line.label}`}
-                label={line.label}
-                perYear={line.perYear}
-                total={line.total}
-                years={totals.years}
-              />
-            ))}
-          </tbody>
-          <tfoot>
-            <TotalRow
-              label="All resources mapped"
-              perYear={totals.byYear}
-              total={totals.total}
-              years={totals.years}
-              testId="grand-total"
-            />
-            <tr>
-              <th scope="row">Single budget (excluding out of scope)</th>
-              <td colSpan={totals.years.length} />
-              <td className="numeric" data-testid="in-scope-total">
-                {formatPounds(totals.inScope)}
-              </td>
-            </tr>
-          </tfoot>
-        </table>
-      </ScrollBox>
-    </div>
-  );
-}
-
-function TotalRow({
-  label,
-  perYear,
-  total,
-  years,
-  testId,
-}: {
-  label: string;
-  perYear: Record<string, number>;
-  total: number;
-  years: string[];
-  testId?: string;
-}) {
-  return (
-    <tr>
-      <th scope="row">{label}</th>
-      {years.map((year) => (
-        <td key={year} className="numeric">
-          {formatPounds(perYear[year] ?? 0)}
-        </td>
-      ))}
-      <td className="numeric" data-testid={testId}>
-        {formatPounds(total)}
-      </td>
-    </tr>
-  );
-}
-
-function rowValues(row: RowJson): TableRowValues {
-  return { fields: row, amounts: row.amounts as Record<string, unknown> | undefined };
-}
-
-function amountOf(row: RowJson, year: string): number | undefined {
-  const amounts = row.amounts as Record<string, unknown> | undefined;
-  const value = amounts?.[year];
-  return typeof value === "number" ? value : undefined;
 }
 
 /** Milestones in date order on a line; overdue ones (past due and not done) are marked. */

@@ -1,14 +1,13 @@
-import { and, asc, eq, gt, inArray, isNull, lte, or } from "drizzle-orm";
-import { alias } from "drizzle-orm/sqlite-core";
+import { and, eq, inArray, isNull } from "drizzle-orm";
 import { diffWords } from "diff";
 import type * as Y from "yjs";
 import { Refusal } from "../../app/shared/errors";
-import { ROLE_LABEL, canSignOff, signsOffSections, type Role, type Side } from "../../app/shared/permissions";
-import type { PlanSignoffView, SectionSignoffView, SignoffRecordView } from "../../app/shared/plan-events";
-import { isFresh, planSignoffProgress, sectionSignoffState } from "../../app/shared/signoff-state";
+import { ROLE_LABEL, canSignOff, signsOffSections, type Role } from "../../app/shared/permissions";
+import type { PlanSignoffView, SignoffRecordView } from "../../app/shared/plan-events";
+import { isFresh } from "../../app/shared/signoff-state";
 import type { TemplateSection } from "../../app/shared/template-schema";
 import type { Db } from "../../db/client.server";
-import { planMembers, planVersions, plans, signoffs, users, type Plan } from "../../db/schema";
+import { planMembers, plans, signoffs, users, type Plan } from "../../db/schema";
 import { recordAudit } from "../plans/audit.server";
 import type { SessionUser } from "../auth/sessions.server";
 import type { RoomRegistry } from "../collab/rooms.server";
@@ -20,14 +19,10 @@ import {
 } from "./section-content.server";
 import type { NotificationSink } from "../notifications/notification-service.server";
 import { SeenContent } from "./seen-content.server";
+import { currentRecordOfSide, currentRecords, planSignoffView, sectionHistoryRecords } from "./signoff-records.server";
 
-const signer = alias(users, "signer");
-const staleUser = alias(users, "stale_user");
-const revoker = alias(users, "revoker");
-
-const signedByColumns = { id: signer.id, name: signer.name, organisation: signer.organisation };
-const staleByColumns = { id: staleUser.id, name: staleUser.name, organisation: staleUser.organisation };
-const revokedByColumns = { id: revoker.id, name: revoker.name, organisation: revoker.organisation };
+/** What a sign-off's transaction writes with: the database, inside the transaction. */
+type Tx = Pick<Db, "select" | "insert" | "update">;
 
 /** Makes the version a sign-off pins, inside the sign-off's own transaction. */
 export interface SignoffPins {
@@ -58,22 +53,7 @@ export class SignoffService {
 
   /** The plan's sign-off state from its records and its content in `doc`. */
   view(plan: Plan, doc: Y.Doc): PlanSignoffView {
-    const bySection = new Map<string, CurrentRecord[]>();
-    for (const record of currentRecords(this.db, plan.id)) {
-      bySection.set(record.sectionKey, [...(bySection.get(record.sectionKey) ?? []), record]);
-    }
-    const sections: Record<string, SectionSignoffView> = {};
-    for (const section of plan.template.sections) {
-      const records = bySection.get(section.key) ?? [];
-      const hash = records.length > 0 ? sectionContentHash(doc, section.key) : "";
-      sections[section.key] = {
-        state: sectionSignoffState(section.signoff, records, hash),
-        requiredSides: section.signoff,
-        records: records.map((record) => recordView(record, hash)),
-      };
-    }
-    const progress = planSignoffProgress(Object.values(sections).map((section) => section.state));
-    return { ...progress, sections };
+    return planSignoffView(plan, currentRecords(this.db, plan.id), (key) => sectionContentHash(doc, key));
   }
 
   /** The plan's sign-off state now, read from its live document. */
@@ -104,89 +84,82 @@ export class SignoffService {
     seenHash: string | undefined,
   ): SignoffRecordView {
     const section = requireSection(plan, sectionKey);
-    if (!signsOffSections(member.role, member.signsOff)) {
-      throw new Refusal(
-        "forbidden",
-        `only a signatory (or an owner made one) signs off sections; your role on this plan is ${ROLE_LABEL[member.role]}`,
-      );
-    }
-    if (!canSignOff(member.role, user.side, section.signoff, member.signsOff)) {
-      throw new Refusal(
-        "forbidden",
-        `"${section.title}" is signed off by the ${section.signoff.join(" and ")} side; you sign for the ${user.side} side`,
-      );
-    }
-    if (!seenHash) {
-      throw new Refusal(
-        "invalid",
-        "contentHash: send the section's contentHash (from GET /api/plans/:id) to say which wording you sign off",
-      );
-    }
+    const seen = requireMaySign(section, user, member, seenHash);
     const id = this.rooms.read(plan.id, (doc) => {
-      const contentHash = sectionContentHash(doc, sectionKey);
-      if (contentHash !== seenHash) {
-        throw new Refusal(
-          "conflict",
-          `"${section.title}" has changed since you read it; check the changes, then sign off again`,
-          {
-            changes: this.changesSince(plan.id, sectionKey, seenHash, sectionReadableText(doc, sectionKey)),
-            contentHash,
-          },
-        );
-      }
+      const contentHash = this.requireUnchanged(plan.id, doc, section, seen);
       const sectionState = Buffer.from(encodeSectionState(doc, sectionKey));
-      return this.db.transaction((tx) => {
-        const existing = tx
-          .select()
-          .from(signoffs)
-          .where(
-            and(
-              eq(signoffs.planId, plan.id),
-              eq(signoffs.sectionKey, sectionKey),
-              eq(signoffs.side, user.side),
-              isNull(signoffs.revokedAt),
-            ),
-          )
-          .get();
-        if (existing && isFresh(existing, contentHash)) {
-          const by = existing.userId === user.id ? "you" : this.nameOf(existing.userId);
-          throw new Refusal("conflict", `"${section.title}" is already signed off for the ${user.side} side by ${by}`);
-        }
-        if (existing) {
-          // Re-signing a stale section supersedes the stale record, which stays in the history.
-          tx.update(signoffs)
-            .set({ revokedAt: new Date(), revokedBy: user.id })
-            .where(eq(signoffs.id, existing.id))
-            .run();
-        }
-        const created = tx
-          .insert(signoffs)
-          .values({ planId: plan.id, sectionKey, side: user.side, userId: user.id, contentHash, sectionState })
-          .returning({ id: signoffs.id })
-          .get();
-        const versionId =
-          this.pins?.pin(tx, plan, doc, user.id, created.id, `${section.title}: signed off (${user.side})`) ?? null;
-        recordAudit(tx, {
-          planId: plan.id,
-          userId: user.id,
-          type: "signoff.signed",
-          detail: {
-            sectionKey,
-            side: user.side,
-            signoffId: created.id,
-            contentHash,
-            supersedes: existing?.id ?? null,
-            versionId,
-          },
-        });
-        return created.id;
-      });
+      return this.db.transaction((tx) =>
+        this.storeSignoff(tx, { plan, doc, user, section, contentHash, sectionState }),
+      );
     });
     const view = this.changed(plan);
     if (view.status === "final") this.notifyFinal(plan, user.id, id);
     const record = view.sections[sectionKey]!.records.find((r) => r.id === id);
     if (!record) throw new Error(`sign-off ${id} vanished after it was made`);
     return record;
+  }
+
+  /** The section's hash now, if it is still `seenHash`; otherwise a refusal carrying what changed. */
+  private requireUnchanged(planId: string, doc: Y.Doc, section: TemplateSection, seenHash: string): string {
+    const contentHash = sectionContentHash(doc, section.key);
+    if (contentHash === seenHash) return contentHash;
+    throw new Refusal(
+      "conflict",
+      `"${section.title}" has changed since you read it; check the changes, then sign off again`,
+      {
+        changes: this.changesSince(planId, section.key, seenHash, sectionReadableText(doc, section.key)),
+        contentHash,
+      },
+    );
+  }
+
+  /**
+   * Stores the sign-off (superseding the side's stale one), the version it pins and its audit
+   * entry, all in `tx`; refuses if the side's sign-off of this wording is already fresh.
+   */
+  private storeSignoff(
+    tx: Tx,
+    signing: {
+      plan: Plan;
+      doc: Y.Doc;
+      user: SessionUser;
+      section: TemplateSection;
+      contentHash: string;
+      sectionState: Buffer;
+    },
+  ): number {
+    const { plan, doc, user, section, contentHash, sectionState } = signing;
+    const sectionKey = section.key;
+    const existing = currentRecordOfSide(tx, plan.id, sectionKey, user.side);
+    if (existing && isFresh(existing, contentHash)) {
+      const by = existing.userId === user.id ? "you" : this.nameOf(existing.userId);
+      throw new Refusal("conflict", `"${section.title}" is already signed off for the ${user.side} side by ${by}`);
+    }
+    if (existing) {
+      // Re-signing a stale section supersedes the stale record, which stays in the history.
+      tx.update(signoffs).set({ revokedAt: new Date(), revokedBy: user.id }).where(eq(signoffs.id, existing.id)).run();
+    }
+    const created = tx
+      .insert(signoffs)
+      .values({ planId: plan.id, sectionKey, side: user.side, userId: user.id, contentHash, sectionState })
+      .returning({ id: signoffs.id })
+      .get();
+    const versionId =
+      this.pins?.pin(tx, plan, doc, user.id, created.id, `${section.title}: signed off (${user.side})`) ?? null;
+    recordAudit(tx, {
+      planId: plan.id,
+      userId: user.id,
+      type: "signoff.signed",
+      detail: {
+        sectionKey,
+        side: user.side,
+        signoffId: created.id,
+        contentHash,
+        supersedes: existing?.id ?? null,
+        versionId,
+      },
+    });
+    return created.id;
   }
 
   /** Withdraws the user's own current sign-off of the section. */
@@ -234,29 +207,7 @@ export class SignoffService {
    */
   history(plan: Plan, sectionKey: string, since?: string) {
     requireSection(plan, sectionKey);
-    const rows = this.db
-      .select({
-        id: signoffs.id,
-        side: signoffs.side,
-        signedBy: signedByColumns,
-        signedAt: signoffs.signedAt,
-        contentHash: signoffs.contentHash,
-        sectionState: signoffs.sectionState,
-        staleAt: signoffs.staleAt,
-        staleBy: staleByColumns,
-        revokedAt: signoffs.revokedAt,
-        revokedBy: revokedByColumns,
-        versionId: planVersions.id,
-      })
-      .from(signoffs)
-      .innerJoin(signer, eq(signer.id, signoffs.userId))
-      .leftJoin(staleUser, eq(staleUser.id, signoffs.staleBy))
-      .leftJoin(revoker, eq(revoker.id, signoffs.revokedBy))
-      .leftJoin(planVersions, eq(planVersions.signoffId, signoffs.id))
-      .where(and(eq(signoffs.planId, plan.id), eq(signoffs.sectionKey, sectionKey)))
-      .orderBy(asc(signoffs.id))
-      .all()
-      .reverse();
+    const rows = sectionHistoryRecords(this.db, plan.id, sectionKey);
     const latestCurrent = rows.find((row) => row.revokedAt === null);
     const { contentHash, text } = this.rooms.read(plan.id, (doc) => this.readSection(plan.id, doc, sectionKey));
     const current = { text, hash: contentHash };
@@ -391,49 +342,6 @@ export class SignoffService {
   }
 }
 
-/**
- * The plan's sign-off state at a past moment, for the content it had then (`hashes`, by
- * section): the records current at that moment, stale only if they had turned by then.
- */
-export function signoffViewAt(db: Db, plan: Plan, at: Date, hashes: Record<string, string>): PlanSignoffView {
-  const records = db
-    .select({
-      id: signoffs.id,
-      sectionKey: signoffs.sectionKey,
-      side: signoffs.side,
-      signedBy: signedByColumns,
-      signedAt: signoffs.signedAt,
-      contentHash: signoffs.contentHash,
-      staleAt: signoffs.staleAt,
-      staleBy: staleByColumns,
-    })
-    .from(signoffs)
-    .innerJoin(signer, eq(signer.id, signoffs.userId))
-    .leftJoin(staleUser, eq(staleUser.id, signoffs.staleBy))
-    .where(
-      and(
-        eq(signoffs.planId, plan.id),
-        lte(signoffs.signedAt, at),
-        or(isNull(signoffs.revokedAt), gt(signoffs.revokedAt, at)),
-      ),
-    )
-    .orderBy(asc(signoffs.id))
-    .all()
-    .map((record) => (record.staleAt && record.staleAt > at ? { ...record, staleAt: null, staleBy: null } : record));
-  const sections: Record<string, SectionSignoffView> = {};
-  for (const section of plan.template.sections) {
-    const hash = hashes[section.key] ?? "";
-    const current = records.filter((record) => record.sectionKey === section.key);
-    sections[section.key] = {
-      state: sectionSignoffState(section.signoff, current, hash),
-      requiredSides: section.signoff,
-      records: current.map((record) => recordView(record, hash)),
-    };
-  }
-  const progress = planSignoffProgress(Object.values(sections).map((section) => section.state));
-  return { ...progress, sections };
-}
-
 /** The word-by-word difference between two readings of a section. */
 function wordChanges(before: string, after: string): SignoffChange[] {
   return diffWords(before, after).map((part) => ({
@@ -442,43 +350,36 @@ function wordChanges(before: string, after: string): SignoffChange[] {
   }));
 }
 
-function currentRecords(db: Db, planId: string) {
-  return db
-    .select({
-      id: signoffs.id,
-      sectionKey: signoffs.sectionKey,
-      side: signoffs.side,
-      signedBy: signedByColumns,
-      signedAt: signoffs.signedAt,
-      contentHash: signoffs.contentHash,
-      staleAt: signoffs.staleAt,
-      staleBy: staleByColumns,
-    })
-    .from(signoffs)
-    .innerJoin(signer, eq(signer.id, signoffs.userId))
-    .leftJoin(staleUser, eq(staleUser.id, signoffs.staleBy))
-    .where(and(eq(signoffs.planId, planId), isNull(signoffs.revokedAt)))
-    .orderBy(asc(signoffs.id))
-    .all();
-}
-
-type CurrentRecord = ReturnType<typeof currentRecords>[number];
-
-function recordView(record: CurrentRecord, currentHash: string): SignoffRecordView {
-  return {
-    id: record.id,
-    side: record.side as Side,
-    signedBy: record.signedBy,
-    signedAt: record.signedAt.toISOString(),
-    contentHash: record.contentHash,
-    fresh: isFresh(record, currentHash),
-    staleAt: record.staleAt?.toISOString() ?? null,
-    staleBy: record.staleBy,
-  };
-}
-
 function requireSection(plan: Plan, sectionKey: string): TemplateSection {
   const section = plan.template.sections.find((candidate) => candidate.key === sectionKey);
   if (!section) throw new Refusal("not-found", `section "${sectionKey}" is not in this plan`);
   return section;
+}
+
+/** Refuses anyone who may not sign this section for their side, or who sends no hash of what they read. */
+function requireMaySign(
+  section: TemplateSection,
+  user: SessionUser,
+  member: { role: Role; signsOff: boolean },
+  seenHash: string | undefined,
+): string {
+  if (!signsOffSections(member.role, member.signsOff)) {
+    throw new Refusal(
+      "forbidden",
+      `only a signatory (or an owner made one) signs off sections; your role on this plan is ${ROLE_LABEL[member.role]}`,
+    );
+  }
+  if (!canSignOff(member.role, user.side, section.signoff, member.signsOff)) {
+    throw new Refusal(
+      "forbidden",
+      `"${section.title}" is signed off by the ${section.signoff.join(" and ")} side; you sign for the ${user.side} side`,
+    );
+  }
+  if (!seenHash) {
+    throw new Refusal(
+      "invalid",
+      "contentHash: send the section's contentHash (from GET /api/plans/:id) to say which wording you sign off",
+    );
+  }
+  return seenHash;
 }

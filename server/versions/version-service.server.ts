@@ -6,7 +6,7 @@ import type { Db } from "../../db/client.server";
 import { planVersions, users, type Plan, type PlanVersion, type VersionKind } from "../../db/schema";
 import { recordAudit } from "../plans/audit.server";
 import type { RoomRegistry } from "../collab/rooms.server";
-import { signoffViewAt } from "../signoffs/signoff-service.server";
+import { signoffViewAt } from "../signoffs/signoff-records.server";
 import {
   compress,
   decodeContent,

@@ -1,0 +1,256 @@
+import { budgetTotals, formatPounds, parsePounds, type BudgetData, type BudgetTotals } from "~/shared/budget";
+import { nextFinancialYear } from "~/shared/section-rows";
+import type { PasteColumn } from "~/shared/spreadsheet-paste";
+import { BUDGET_ASSET_FIELDS, BUDGET_FUNDING_FIELDS, type FieldDef } from "~/shared/structured-fields";
+import { MoneyCell, RowsTable, type RowJson } from "./RowsTable";
+import { ScrollBox } from "./ScrollBox";
+import { TableFiles } from "./TableFiles";
+import type { TableEdits } from "./table-edits";
+import { amountOf, rowValues } from "./table-row-values";
+
+export type TableActions = Pick<Parameters<typeof RowsTable>[0], "table" | "rowMaps" | "onDelete" | "onMove">;
+
+/** Writes a pasted block into these rows (in this order), adding rows of `newRow`'s fields as needed. */
+export type Paster = (
+  tableRows: RowJson[],
+  columns: PasteColumn[],
+  newRow: Record<string, string>,
+) => (start: { row: number; col: number }, grid: string[][]) => void;
+
+/** A budget section: its financial years, the funding lines and assets tables, and the totals. */
+export function BudgetTables({
+  sectionKey,
+  data,
+  editable,
+  actions,
+  edits,
+  paster,
+}: {
+  sectionKey: string;
+  data: { rows?: RowJson[]; years?: string[] };
+  editable: boolean;
+  actions: TableActions;
+  edits: TableEdits;
+  paster: Paster | undefined;
+}) {
+  const totals = budgetTotals(data as BudgetData);
+  const rows = data.rows ?? [];
+  const tableProps = { years: totals.years, editable, actions, edits, paster };
+  return (
+    <div className="structured budget" data-kind="budget">
+      <BudgetYears years={totals.years} editable={editable} edits={edits} />
+      <BudgetRows
+        {...tableProps}
+        title="Funding lines"
+        tableId={`${sectionKey}-funding-lines`}
+        rowType="funding"
+        fields={BUDGET_FUNDING_FIELDS}
+        rows={rows.filter((row) => row.rowType !== "asset")}
+        addLabel="+ Add funding line"
+      />
+      <BudgetRows
+        {...tableProps}
+        title="Assets"
+        tableId={`${sectionKey}-assets`}
+        rowType="asset"
+        fields={BUDGET_ASSET_FIELDS}
+        rows={rows.filter((row) => row.rowType === "asset")}
+        addLabel="+ Add asset"
+      />
+      <h3 className="structured__heading">Totals</h3>
+      <BudgetTotalsTable sectionKey={sectionKey} totals={totals} />
+    </div>
+  );
+}
+
+function BudgetYears({ years, editable, edits }: { years: string[]; editable: boolean; edits: TableEdits }) {
+  return (
+    <div className="budget__years">
+      <span>Financial years:</span>
+      {years.map((year) => (
+        <span key={year} className="tag">
+          {year}
+          {editable && years.length > 1 ? (
+            <button
+              type="button"
+              className="tag__remove"
+              aria-label={`Remove year ${year}`}
+              onClick={() => edits.removeYear(year)}
+            >
+              ×
+            </button>
+          ) : null}
+        </span>
+      ))}
+      {editable ? (
+        <button type="button" className="button small" onClick={() => edits.addYear(nextFinancialYear(years))}>
+          + Add {nextFinancialYear(years)}
+        </button>
+      ) : null}
+    </div>
+  );
+}
+
+/** One of the budget's two tables (funding lines or assets): a column per year, its add button and files. */
+function BudgetRows({
+  years,
+  editable,
+  actions,
+  edits,
+  paster,
+  title,
+  tableId,
+  rowType,
+  fields,
+  rows,
+  addLabel,
+}: {
+  years: string[];
+  editable: boolean;
+  actions: TableActions;
+  edits: TableEdits;
+  paster: Paster | undefined;
+  title: string;
+  tableId: string;
+  rowType: "funding" | "asset";
+  fields: FieldDef[];
+  rows: RowJson[];
+  addLabel: string;
+}) {
+  const pasteColumns: PasteColumn[] = [
+    ...fields.map((field) => ({ field })),
+    ...years.map((year) => ({ year, label: year })),
+  ];
+  const yearColumns = years.map((year, i) => ({
+    field: `amount:${year}`,
+    header: year,
+    cell: (row: RowJson, rowIndex: number) => (
+      <MoneyCell
+        pence={amountOf(row, year)}
+        editable={editable}
+        label={`${year} amount, row ${rowIndex + 1}`}
+        position={{ table: tableId, row: rowIndex, col: fields.length + i }}
+        parse={parsePounds}
+        format={formatPounds}
+        onCommit={(pence) => edits.setAmount(row.id, year, pence)}
+      />
+    ),
+  }));
+  return (
+    <>
+      <h3 className="structured__heading">{title}</h3>
+      <RowsTable
+        caption={title}
+        fields={fields}
+        rows={rows}
+        editable={editable}
+        {...actions}
+        extraColumns={yearColumns}
+        onPasteBlock={paster?.(rows, pasteColumns, { rowType })}
+      />
+      {editable ? (
+        <button type="button" className="button small" onClick={() => edits.addRow({ rowType })}>
+          {addLabel}
+        </button>
+      ) : null}
+      <TableFiles
+        name={title}
+        columns={pasteColumns}
+        rows={rows.map(rowValues)}
+        editable={editable}
+        onImport={(fileRows) => paster?.(rows, pasteColumns, { rowType })({ row: rows.length, col: 0 }, fileRows)}
+      />
+    </>
+  );
+}
+
+function BudgetTotalsTable({ sectionKey, totals }: { sectionKey: string; totals: BudgetTotals }) {
+  return (
+    <ScrollBox label="Totals">
+      <table className="totals" data-testid={`totals-${sectionKey}`}>
+        <thead>
+          <tr>
+            <th scope="col">By treatment</th>
+            {totals.years.map((year) => (
+              <th key={year} scope="col" className="numeric">
+                {year}
+              </th>
+            ))}
+            <th scope="col" className="numeric">
+              Total
+            </th>
+          </tr>
+        </thead>
+        <tbody>
+          {totals.byTreatment.map((line) => (
+            <TotalRow
+              key={`t-${line.label}`}
+              label={line.label}
+              perYear={line.perYear}
+              total={line.total}
+              years={totals.years}
+            />
+          ))}
+          <tr className="totals__subhead">
+            <th scope="rowgroup" colSpan={totals.years.length + 2}>
+              By organisation
+            </th>
+          </tr>
+          {totals.byOrganisation.map((line) => (
+            <TotalRow
+              key={`o-${line.label}`}
+              label={line.label}
+              perYear={line.perYear}
+              total={line.total}
+              years={totals.years}
+            />
+          ))}
+        </tbody>
+        <tfoot>
+          <TotalRow
+            label="All resources mapped"
+            perYear={totals.byYear}
+            total={totals.total}
+            years={totals.years}
+            testId="grand-total"
+          />
+          <tr>
+            <th scope="row">Single budget (excluding out of scope)</th>
+            <td colSpan={totals.years.length} />
+            <td className="numeric" data-testid="in-scope-total">
+              {formatPounds(totals.inScope)}
+            </td>
+          </tr>
+        </tfoot>
+      </table>
+    </ScrollBox>
+  );
+}
+
+function TotalRow({
+  label,
+  perYear,
+  total,
+  years,
+  testId,
+}: {
+  label: string;
+  perYear: Record<string, number>;
+  total: number;
+  years: string[];
+  testId?: string;
+}) {
+  return (
+    <tr>
+      <th scope="row">{label}</th>
+      {years.map((year) => (
+        <td key={year} className="numeric">
+          {formatPounds(perYear[year] ?? 0)}
+        </td>
+      ))}
+      <td className="numeric" data-testid={testId}>
+        {formatPounds(total)}
+      </td>
+    </tr>
+  );
+}
