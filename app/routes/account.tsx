@@ -5,6 +5,7 @@ import { AppHeader } from "~/components/AppHeader";
 import { isRefusal } from "~/shared/errors";
 import { NOTIFICATION_TYPE_LABEL, NOTIFICATION_TYPES, type NotificationType } from "~/shared/notification-types";
 import { requireUser } from "~/utils/auth.server";
+import { sentence } from "~/shared/sentence";
 
 export const meta: MetaFunction = () => [{ title: "Your account · Coplan" }];
 
@@ -44,10 +45,6 @@ export async function action({ request, context }: ActionFunctionArgs) {
     if (isRefusal(error)) return data({ error: sentence(error.message) }, { status: 400 });
     throw error;
   }
-}
-
-function sentence(text: string): string {
-  return text.charAt(0).toUpperCase() + text.slice(1) + (text.endsWith(".") ? "" : ".");
 }
 
 export default function Account() {

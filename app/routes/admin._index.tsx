@@ -7,6 +7,7 @@ import { isRefusal } from "~/shared/errors";
 import { SIDE_LABEL, SIDES } from "~/shared/permissions";
 import { requireAdmin } from "~/utils/auth.server";
 import { ScrollBox } from "~/components/ScrollBox";
+import { sentence } from "~/shared/sentence";
 
 export const meta: MetaFunction = () => [{ title: "Administration · Coplan" }];
 
@@ -39,10 +40,6 @@ export async function action({ request, context }: ActionFunctionArgs) {
     if (isRefusal(error)) return data({ error: sentence(error.message) }, { status: 400 });
     throw error;
   }
-}
-
-function sentence(text: string): string {
-  return text.charAt(0).toUpperCase() + text.slice(1) + (text.endsWith(".") ? "" : ".");
 }
 
 export default function Admin() {

@@ -1,9 +1,8 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
-import { canManagePlan } from "~/shared/permissions";
 import { planChangeSchema } from "~/shared/plan-input";
 import { requireApiUser } from "~/utils/auth.server";
-import { requirePlanMember } from "~/utils/plan-access.server";
-import { jsonError, readJson } from "~/utils/http.server";
+import { requirePlanManager, requirePlanMember } from "~/utils/plan-access.server";
+import { jsonError, readJson, refusalsAsJson } from "~/utils/http.server";
 
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const user = await requireApiUser(context, request);
@@ -17,8 +16,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
     return jsonError(405, "use GET to read the plan, PATCH to change it or DELETE to delete it");
   }
   const user = await requireApiUser(context, request);
-  const { plan, role } = requirePlanMember(context, user, params.id, "api");
-  if (!canManagePlan(role)) return jsonError(403, "only the plan's owners may rename, archive or delete it");
+  const plan = await refusalsAsJson(() => requirePlanManager(context, user, params.id));
   if (request.method === "DELETE") {
     context.planList.remove(plan);
     return new Response(null, { status: 204 });

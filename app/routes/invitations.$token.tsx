@@ -4,6 +4,7 @@ import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-
 import { isRefusal } from "~/shared/errors";
 import { ROLE_LABEL } from "~/shared/permissions";
 import { getUser } from "~/utils/auth.server";
+import { sentence } from "~/shared/sentence";
 
 export const meta: MetaFunction = () => [{ title: "Accept your invitation · Coplan" }];
 
@@ -32,10 +33,6 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
     if (isRefusal(error)) return data({ error: sentence(error.message) }, { status: 400 });
     throw error;
   }
-}
-
-function sentence(text: string): string {
-  return text.charAt(0).toUpperCase() + text.slice(1) + (text.endsWith(".") ? "" : ".");
 }
 
 export default function AcceptInvitation() {

@@ -2,6 +2,7 @@ import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remi
 import { data, redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { isRefusal } from "~/shared/errors";
+import { sentence } from "~/shared/sentence";
 
 export const meta: MetaFunction = () => [{ title: "Choose a new password · Coplan" }];
 
@@ -19,10 +20,6 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
     throw error;
   }
   throw redirect("/login?reset=done");
-}
-
-function sentence(text: string): string {
-  return text.charAt(0).toUpperCase() + text.slice(1) + (text.endsWith(".") ? "" : ".");
 }
 
 export default function ChooseNewPassword() {

@@ -10,6 +10,7 @@ import { addMemberSchema, changeRoleSchema } from "~/shared/member-input";
 import { canManageMembers, ROLE_LABEL, ROLES, SIDE_LABEL, SIDES } from "~/shared/permissions";
 import { requireUser } from "~/utils/auth.server";
 import { requirePlanMember } from "~/utils/plan-access.server";
+import { sentence } from "~/shared/sentence";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [
   { title: data ? `Members · ${data.plan.title} · Coplan` : "Members · Coplan" },
@@ -71,13 +72,9 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
         return data({ error: "Unknown action." }, { status: 400 });
     }
   } catch (error) {
-    if (isRefusal(error)) return data({ error: capitalise(error.message) }, { status: REFUSAL_STATUS[error.kind] });
+    if (isRefusal(error)) return data({ error: sentence(error.message) }, { status: REFUSAL_STATUS[error.kind] });
     throw error;
   }
-}
-
-function capitalise(text: string): string {
-  return text.charAt(0).toUpperCase() + text.slice(1) + (text.endsWith(".") ? "" : ".");
 }
 
 export default function Members() {

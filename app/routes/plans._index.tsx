@@ -15,6 +15,8 @@ import { isRefusal, REFUSAL_STATUS } from "~/shared/errors";
 import { canManagePlan, ROLE_LABEL } from "~/shared/permissions";
 import { newPlanSchema, planChangeSchema, planListQuerySchema } from "~/shared/plan-input";
 import { requireUser } from "~/utils/auth.server";
+import { requirePlanManager } from "~/utils/plan-access.server";
+import { sentence } from "~/shared/sentence";
 import type { SessionUser } from "../../server/auth/sessions.server";
 
 /** A refusal's Retry-After reaches the browser with the page, not only with its data. */
@@ -87,13 +89,13 @@ export async function action({ request, context }: ActionFunctionArgs) {
 
 /** Renaming, archiving and deleting from the list: the same rules as PATCH/DELETE /api/plans/:id. */
 function managePlan(context: AppLoadContext, user: SessionUser, intent: string, form: FormData) {
-  const planId = String(form.get("planId") ?? "");
-  const membership = context.plans.findForMember(planId, user.id);
-  if (!membership) return data({ form: "manage", error: "That plan no longer exists." }, { status: 404 });
-  if (!canManagePlan(membership.role)) {
-    return data({ form: "manage", error: "Only the plan's owners may do that." }, { status: 403 });
+  let plan;
+  try {
+    plan = requirePlanManager(context, user, String(form.get("planId") ?? ""));
+  } catch (error) {
+    if (!isRefusal(error)) throw error;
+    return data({ form: "manage", error: sentence(error.message) }, { status: REFUSAL_STATUS[error.kind] });
   }
-  const { plan } = membership;
   if (intent === "delete") {
     context.planList.remove(plan);
     return { form: "manage", notice: `Deleted “${plan.title}”.` };

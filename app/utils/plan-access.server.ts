@@ -1,4 +1,6 @@
 import type { AppLoadContext } from "@remix-run/node";
+import { Refusal } from "~/shared/errors";
+import { canManagePlan } from "~/shared/permissions";
 import type { SessionUser } from "../../server/auth/sessions.server";
 import { jsonError } from "./http.server";
 
@@ -15,4 +17,17 @@ export function requirePlanMember(
   const membership = planId ? context.plans.findForMember(planId, user.id) : null;
   if (membership) return membership;
   throw as === "api" ? jsonError(404, "plan not found") : new Response("Plan not found", { status: 404 });
+}
+
+/**
+ * The plan, if the user may rename, archive or delete it (its owners): one rule for the API
+ * and the plans page. Refuses a non-member as a plan that does not exist.
+ */
+export function requirePlanManager(context: AppLoadContext, user: SessionUser, planId: string | undefined) {
+  const membership = planId ? context.plans.findForMember(planId, user.id) : null;
+  if (!membership) throw new Refusal("not-found", "plan not found");
+  if (!canManagePlan(membership.role)) {
+    throw new Refusal("forbidden", "only the plan's owners may rename, archive or delete it");
+  }
+  return membership.plan;
 }
