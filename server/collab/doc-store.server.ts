@@ -5,8 +5,9 @@ import { planSnapshots, planUpdates } from "../../db/schema";
 
 /**
  * Where a plan's Yjs document lives between updates. Every call is synchronous and durable on
- * return, so the sync layer can store an update and only then relay it. A y-redis style store
- * (streams plus a persisting worker) would implement the same three calls.
+ * return, so the sync layer can store an update and only then relay it in the same turn. A store
+ * across the network would make these calls asynchronous, and the update path with them
+ * (docs/design.md, "Growing past one machine").
  */
 export interface DocStore {
   /**
