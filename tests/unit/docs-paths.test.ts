@@ -11,7 +11,7 @@ const SOURCE_ROOTS = ["server", "app", "tests", "db", "plan-templates", "docs", 
 /**
  * A source path, written plain or in backticks (`server/collab/`, app/routes/plans.$id.tsx,
  * plan-templates/*.json), or a file named alone in backticks (`room.server.ts`), which is read
- * in the folder the same paragraph, list item or table row last named.
+ * in the folder the same paragraph, list item or table row last named (or at the root).
  */
 const REFERENCE = new RegExp(
   String.raw`(?<![\w/.\-])((?:${SOURCE_ROOTS.join("|")})/[\w.\-/$*]*)|` + "`([\\w.\\-]+\\.(?:tsx?|jsx?|json|md|sql))`",
@@ -66,7 +66,9 @@ function references(doc: string): Reference[] {
         folder = path.endsWith("/") ? path : posix.dirname(path) + "/";
         found.push({ doc, path, context });
       } else if (match[2]) {
-        found.push({ doc, path: folder ? folder + match[2] : match[2], context });
+        // A bare name that is a file at the root (`eslint.config.js`) is that file.
+        const atRoot = existsSync(join(ROOT, match[2]));
+        found.push({ doc, path: folder && !atRoot ? folder + match[2] : match[2], context });
       }
     }
   }
