@@ -149,7 +149,7 @@ describe("people in the browser", () => {
     await openDemoPlan(tom);
     const panel = tom.locator('[data-testid="signoff-panel"][data-section="customer-insight"]');
     await panel.getByRole("button", { name: "Request sign-off" }).click();
-    await panel.getByText("Asked 1 signatory.").waitFor();
+    await expect.poll(() => panel.locator(".request-signoff").textContent()).toContain("Asked 1 signatory.");
     await shoot(tom, "request-signoff");
 
     const margaret = await signedInPage(browser, server.url, SIGNATORY);
@@ -157,22 +157,43 @@ describe("people in the browser", () => {
     const item = margaret.getByRole("button", {
       name: /Tom Okafor asks you to sign off “Customer insight and visioning”/,
     });
-    await item.waitFor();
+    await expect.poll(() => item.count()).toBe(1);
     await Promise.all([margaret.waitForURL(/#section-customer-insight$/), item.click()]);
+    expect(new URL(margaret.url()).hash).toBe("#section-customer-insight");
     await tom.context().close();
     await margaret.context().close();
   });
 
-  it("administration, outbox and account pages render for a look", async () => {
+  it("administration lists every user, the outbox each email and what became of it, the account page its owner", async () => {
+    expect((await requestJson(server.url, "POST", "/api/password-reset", undefined, { email: OWNER })).status).toBe(
+      202,
+    );
     const owner = await signedInPage(browser, server.url, OWNER);
     await owner.goto(`${server.url}/admin`);
     await owner.getByRole("heading", { name: "Administration" }).waitFor();
+    const users = await owner.locator("table.admin-users tbody tr").allTextContents();
+    for (const email of [OWNER, EDITOR, SIGNATORY]) expect(users.filter((row) => row.includes(email))).toHaveLength(1);
+    expect(users.find((row) => row.includes(OWNER))).toContain("Active · administrator");
     await shoot(owner, "admin");
-    await owner.goto(`${server.url}/admin/outbox`);
-    await owner.getByRole("heading", { name: "Outbox" }).waitFor();
+
+    // The reset email is sent to the test's mail server a moment after it is queued.
+    await expect
+      .poll(
+        async () => {
+          await owner.goto(`${server.url}/admin/outbox`);
+          return owner
+            .locator(".outbox__message summary")
+            .filter({ hasText: `to ${OWNER}` })
+            .allTextContents();
+        },
+        { timeout: 20_000 },
+      )
+      .toContainEqual(expect.stringMatching(/^Reset your Coplan password to owner@swindon\.example Sent /));
     await shoot(owner, "outbox");
+
     await owner.goto(`${server.url}/account`);
     await owner.getByRole("heading", { name: "Your account" }).waitFor();
+    expect(await owner.getByLabel("Your name").inputValue()).toBe("Alison Reed");
     await shoot(owner, "account");
     await owner.context().close();
   });
