@@ -12,8 +12,14 @@ import { storedDocument } from "../support/database";
 import { getJson, requestJson, signIn } from "../support/http";
 import { startServer, type RunningServer } from "../support/server";
 
-/** Every `/api/health` answer while the exports run comes within this. */
-const HEALTH_BOUND_MS = 2000;
+/**
+ * Every `/api/health` answer while the exports run comes within this. Measured on this shared
+ * 2-core machine, three runs of this file beside hostile-members (as `npm test` runs two files
+ * at once): slowest 1.8, 2.1 and 2.3 s. The bound is that worst with a margin of about 2.6
+ * times; an export built on the event loop rather than in a worker would hold it for the whole
+ * export, 8 to 20 s each here.
+ */
+const HEALTH_BOUND_MS = 6000;
 const PAGES = 80;
 const NESTING = 3500;
 

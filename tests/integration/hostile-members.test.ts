@@ -23,10 +23,12 @@ import { connectClient, waitFor, waitForSync, type TestClient } from "../support
 const SEED = runSeed("HOSTILE_SEED");
 /**
  * The slowest /api/health answer allowed while a case runs. The faults this battery covers
- * froze the process for 14-19 s; the worst honest work here (checking a 4 MiB update, sending
- * a 10 MB plan) takes a few hundred milliseconds on this shared 2-core machine.
+ * froze the process for 14-19 s. Measured on this shared 2-core machine, three runs of this file
+ * beside export-load (as `npm test` runs two files at once): worst 3.3 s (twenty idle readers
+ * of a large plan; 2.3 s in another run, every other case under 2 s). The bound is that worst
+ * with a margin of about 2.4 times, and still far below the freezes it exists to catch.
  */
-const HEALTH_BOUND_MS = 2000;
+const HEALTH_BOUND_MS = 8000;
 /** The section every case may attack; the honest clients type in another. */
 const TARGET = "customer-insight";
 const HONEST = "implementation-plan";
