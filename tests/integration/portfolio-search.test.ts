@@ -14,6 +14,14 @@ const OUTSIDER = "viewer@police.example";
 
 /** The index's stated lag bound (README: within 2 seconds of the last unindexed edit). */
 const INDEX_LAG_BOUND_MS = 2000;
+/**
+ * How soon typed words must be found (and the portfolio told), measured from the typing: the
+ * stated lag plus what a busy machine adds to relaying, polling and requests. Measured on this
+ * shared 2-core machine, four runs of this file beside http-hardening (as `npm test` runs two
+ * files at once): 0.5 to 1.0 s for the search, 0.6 to 0.8 s for the feed. The bound is about
+ * five times that worst; an index that waited for the plan to be unloaded (30 s) would miss it.
+ */
+const INDEXED_WITHIN_MS = INDEX_LAG_BOUND_MS + 3000;
 
 const server = useTestServer({ users: [OWNER, LOCAL, WHITEHALL, OUTSIDER] });
 const clients: TestClient[] = [];
@@ -252,12 +260,14 @@ describe("the portfolio's live feed", () => {
       await waitFor(() => member.planIds.includes(id), 5000, "the sign-off event");
       await send("POST", `/api/plans/${id}/comments`, WHITEHALL, { sectionKey: "governance", body: "Noted." });
       await waitFor(() => member.planIds.filter((planId) => planId === id).length >= 2, 5000, "the comment event");
+      const typedAt = performance.now();
       appendParagraph(await editor(id), "outcomes", "Words typed later.");
       await waitFor(
         () => member.planIds.filter((planId) => planId === id).length >= 3,
-        INDEX_LAG_BOUND_MS + 3000,
+        INDEXED_WITHIN_MS,
         "the edit's event, once its words are indexed",
       );
+      console.log(`portfolio feed: the edit's event ${Math.round(performance.now() - typedAt)} ms after typing`);
       // The outsider's stream is open and works: a plan of theirs gets through after the others.
       const theirs = (
         await send("POST", "/api/plans", OUTSIDER, {
@@ -303,7 +313,7 @@ describe("search", () => {
     addRow(doc, "timescales", "milestones", { milestone: "Xylophone pilot", owner: "Ann", due: "2030-01-01" });
     await waitFor(
       async () => (await search(OWNER, "zanzibar")).body.some((r) => r.planId === id && r.sectionKey === "governance"),
-      INDEX_LAG_BOUND_MS + 3000,
+      INDEXED_WITHIN_MS,
       "the narrative to be found",
     );
     await waitFor(
@@ -311,8 +321,9 @@ describe("search", () => {
       3000,
       "the table cell to be found",
     );
-    // The bound plus what a busy shared machine adds to polling and requests.
-    expect(performance.now() - typedAt).toBeLessThan(INDEX_LAG_BOUND_MS + 3000);
+    const foundMs = performance.now() - typedAt;
+    console.log(`search: typed words found ${Math.round(foundMs)} ms after typing`);
+    expect(foundMs).toBeLessThan(INDEXED_WITHIN_MS);
     const [hit] = (await search(OWNER, "zanzibar")).body;
     expect(hit!.snippet).toContain("<mark>Zanzibar</mark>");
 
