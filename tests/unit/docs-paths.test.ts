@@ -126,3 +126,27 @@ describe("the docs name only paths that exist", () => {
     expect(checked.length).toBeGreaterThan(50);
   });
 });
+
+describe("the decision records' index", () => {
+  const folder = join(ROOT, "docs", "decisions");
+  const records = readdirSync(folder).filter((name) => /^\d{4}-.+\.md$/.test(name));
+
+  it("lists every record with the status its first line gives", () => {
+    const index = readFileSync(join(folder, "README.md"), "utf8");
+    const unlisted = records.filter((name) => {
+      const status = /^Status: (.+)$/m.exec(readFileSync(join(folder, name), "utf8"))?.[1];
+      const row = index.split("\n").find((line) => line.includes(`](${name})`));
+      return !row || !status || !row.includes(`| ${status} |`);
+    });
+    expect(unlisted).toEqual([]);
+    expect(records.length).toBeGreaterThan(20);
+  });
+
+  it("gives each record one status line in one of three forms", () => {
+    const malformed = records.filter((name) => {
+      const lines = readFileSync(join(folder, name), "utf8").split("\n");
+      return !/^Status: (accepted|amended by \d{4}|superseded by \d{4})$/.test(lines[2] ?? "");
+    });
+    expect(malformed).toEqual([]);
+  });
+});
