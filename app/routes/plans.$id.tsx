@@ -23,17 +23,19 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
     role,
     signsOff,
     plan: context.plans.outline(plan),
+    reading: context.plans.readingCopy(plan),
     events: { signoffs: context.signoffs.current(plan), comments: context.comments.list(plan) },
   };
 }
 
 export default function PlanPage() {
-  const { user, role, signsOff, plan, events } = useLoaderData<typeof loader>();
+  const { user, role, signsOff, plan, reading, events } = useLoaderData<typeof loader>();
   return (
     <>
       <AppHeader user={user} />
       <PlanWorkspace
         plan={plan}
+        reading={reading}
         me={{ ...user, signsOff }}
         role={role}
         editable={canEdit(role)}
