@@ -106,8 +106,10 @@ async function openRuns(
     await noScript.goto(`${server.httpUrl}${path}`, { waitUntil: "commit" });
     result.firstWordsNoScriptMs.push(
       sections > 0
-        ? await whenTrue(noScript, planWordsShown, 0, 10_000).catch(() => null)
-        : await whenTrue(noScript, () => document.readyState === "complete").then(() => firstPaint(noScript)),
+        ? await whenTrueWithoutScripts(noScript, planWordsShown).catch(() => null)
+        : await whenTrueWithoutScripts(noScript, () => document.readyState === "complete").then(() =>
+            firstPaint(noScript),
+          ),
     );
     await noScript.context().close();
   }
@@ -158,8 +160,17 @@ function collectScripts(page: Page): Promise<{ url: string; gzipBytes: number }>
  * painted what follows from it: an editor renders the synced text in a task of its own. A
  * function, not a string, since the page's Content Security Policy forbids eval.
  */
-async function whenTrue(page: Page, holds: (count: number) => boolean, count = 0, timeout = 60_000): Promise<number> {
-  await page.waitForFunction(holds, count, { polling: "raf", timeout });
+/**
+ * With scripts off the page runs no timers or frame callbacks of its own, so the time is read as
+ * soon as playwright (whose polling still runs) sees `holds`: at most a frame late.
+ */
+async function whenTrueWithoutScripts(page: Page, holds: () => boolean): Promise<number> {
+  await page.waitForFunction(holds, undefined, { polling: "raf", timeout: 10_000 });
+  return page.evaluate(() => performance.now());
+}
+
+async function whenTrue(page: Page, holds: (count: number) => boolean, count = 0): Promise<number> {
+  await page.waitForFunction(holds, count, { polling: "raf", timeout: 60_000 });
   return page.evaluate(
     () => new Promise<number>((resolve) => setTimeout(() => requestAnimationFrame(() => resolve(performance.now())))),
   );

@@ -16,6 +16,7 @@ import { measureRelayWindow, measureWriteAmplification } from "./durability";
 import { createGeneratedPlan } from "./generated-plan";
 import { measureLighthouse } from "./lighthouse";
 import { measurePageOpen } from "./page-open";
+import { measurePageServe } from "./page-serve";
 import { measurePageRender } from "./page-render";
 import { measurePdfExport } from "./pdf-export";
 import { measurePlanMemory } from "./plan-memory";
@@ -344,6 +345,18 @@ try {
         figure: `${open === reference ? "" : `${ratio(percentile(open.firstWordsMs, 50), percentile(reference!.firstWordsMs, 50))} the list's (goal 1.5x); `}JavaScript off: ${noScript.length === 0 ? "never" : `${round(percentile(noScript, 50))} ms`}; ${round(percentile(open.transferredBytes, 50) / 1024)} KiB transferred (browser's network log${open === reference ? "" : ", goal 350 for the demo plan"})`,
       });
     }
+    const serves = [];
+    for (const path of opens.slice(1).map((open) => open.path)) {
+      const served = await measurePageServe(coplan, path, 20);
+      serves.push(served);
+      rows.push({
+        benchmark: `server: ${path.endsWith(bigPlan) ? "a 200-page plan" : "the demo plan"}'s page, 20 requests one at a time, p50 to its last byte`,
+        server: COPLAN,
+        "p50 ms": round(served.p50Ms),
+        figure: `${round(served.htmlBytes / 1024)} KiB of HTML, ${round(served.sentBytes / 1024)} KiB sent (brotli)`,
+      });
+    }
+    raw.openServe = serves;
     const scores = await measureLighthouse(
       coplan,
       opens.map((open) => open.path),
