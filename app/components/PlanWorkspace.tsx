@@ -105,7 +105,7 @@ export function PlanWorkspace({
               section={section}
               index={index}
               signoff={signoffs.sections[section.key]!}
-              reading={reading[section.key] ?? { richText: { type: "doc", content: [] } }}
+              reading={reading[section.key]!}
               me={me}
               role={role}
               editable={editable}
