@@ -2,14 +2,10 @@ import type { LinksFunction } from "@remix-run/node";
 import { isRouteErrorResponse, Links, Meta, Outlet, Scripts, ScrollRestoration, useRouteError } from "@remix-run/react";
 import type { ReactNode } from "react";
 import { useNonce } from "~/utils/nonce";
-import styles from "~/styles/app.css";
-import peopleStyles from "~/styles/people.css";
-import searchStyles from "~/styles/search.css";
+import styles from "~/styles/index.css";
 
 export const links: LinksFunction = () => [
   { rel: "stylesheet", href: styles },
-  { rel: "stylesheet", href: peopleStyles },
-  { rel: "stylesheet", href: searchStyles },
   { rel: "icon", href: "/favicon.svg", type: "image/svg+xml" },
 ];
 

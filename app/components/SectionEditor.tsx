@@ -3,7 +3,7 @@ import CollaborationCaret from "@tiptap/extension-collaboration-caret";
 import { Placeholder } from "@tiptap/extensions";
 import { EditorContent, useEditor, type Editor } from "@tiptap/react";
 import { BubbleMenu } from "@tiptap/react/menus";
-import { useEffect, useRef } from "react";
+import { useEffect, useRef, type ReactNode } from "react";
 import { CommentHighlights, setHighlightedThreads, type HighlightedThread } from "~/editor/comment-highlights";
 import { ReadCaret } from "~/editor/read-caret";
 import { sectionFragmentName } from "~/shared/doc-names";
@@ -30,6 +30,7 @@ export function SectionEditor({
   undoScopes,
   comments,
   onEditor,
+  reading,
 }: {
   sectionKey: string;
   title: string;
@@ -39,6 +40,12 @@ export function SectionEditor({
   undoScopes: UndoScopes;
   comments: SectionComments;
   onEditor: (sectionKey: string, editor: Editor | null) => void;
+  /**
+   * The section's words as the server read them, shown until the editor is built (a frame or so
+   * after this mounts): its view then takes their place in the same commit, already holding the
+   * synced text, so the words never leave the screen.
+   */
+  reading: ReactNode;
 }) {
   // The editor is made once per connection; callbacks it holds read the latest props here.
   const latest = useRef(comments);
@@ -131,11 +138,12 @@ export function SectionEditor({
     }
   }, [editor, threadsKey, comments.activeId]);
 
+  if (!editor) return reading;
   return (
     <>
-      {editor && editable ? <WritingToolbar editor={editor} title={title} /> : null}
+      {editable ? <WritingToolbar editor={editor} title={title} /> : null}
       <EditorContent editor={editor} className="section-editor" />
-      {editor && comments.onComment ? (
+      {comments.onComment ? (
         <BubbleMenu editor={editor} shouldShow={({ state }) => !state.selection.empty} className="bubble-menu">
           <button type="button" className="button primary small" onClick={() => latest.current.onComment?.(editor)}>
             Comment

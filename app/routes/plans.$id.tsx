@@ -1,4 +1,4 @@
-import type { LinksFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { useLoaderData } from "@remix-run/react";
 import { AppHeader } from "~/components/AppHeader";
 import { FindInPlan } from "~/components/FindInPlan";
@@ -7,9 +7,6 @@ import { canEdit } from "~/shared/permissions";
 import { userColor } from "~/shared/user-color";
 import { requireUser } from "~/utils/auth.server";
 import { requirePlanMember } from "~/utils/plan-access.server";
-import historyStyles from "~/styles/history.css";
-
-export const links: LinksFunction = () => [{ rel: "stylesheet", href: historyStyles }];
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [
   { title: data ? `${data.plan.title} · Coplan` : "Plan · Coplan" },
@@ -23,17 +20,19 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
     role,
     signsOff,
     plan: context.plans.outline(plan),
+    reading: context.plans.readingCopy(plan),
     events: { signoffs: context.signoffs.current(plan), comments: context.comments.list(plan) },
   };
 }
 
 export default function PlanPage() {
-  const { user, role, signsOff, plan, events } = useLoaderData<typeof loader>();
+  const { user, role, signsOff, plan, reading, events } = useLoaderData<typeof loader>();
   return (
     <>
       <AppHeader user={user} />
       <PlanWorkspace
         plan={plan}
+        reading={reading}
         me={{ ...user, signsOff }}
         role={role}
         editable={canEdit(role)}

@@ -5,9 +5,6 @@ import { formatDateTime } from "~/shared/dates";
 import { canReadAudit } from "~/shared/permissions";
 import { requireUser } from "~/utils/auth.server";
 import { requirePlanMember } from "~/utils/plan-access.server";
-import historyStyles from "~/styles/history.css";
-
-export const links = () => [{ rel: "stylesheet", href: historyStyles }];
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [
   { title: data ? `Activity · ${data.plan.title} · Coplan` : "Activity · Coplan" },

@@ -1,11 +1,8 @@
-import type { LinksFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { useLoaderData } from "@remix-run/react";
 import { AppHeader } from "~/components/AppHeader";
 import { PortfolioTable } from "~/components/PortfolioTable";
 import { requireUser } from "~/utils/auth.server";
-import styles from "~/styles/portfolio.css";
-
-export const links: LinksFunction = () => [{ rel: "stylesheet", href: styles }];
 
 export const meta: MetaFunction = () => [{ title: "Portfolio · Coplan" }];
 

@@ -11,7 +11,7 @@ import { planMembers, plans, type Plan } from "../../db/schema";
 import { recordAudit } from "./audit.server";
 import type { RoomRegistry } from "../collab/rooms.server";
 import type { DocStore } from "../collab/doc-store.server";
-import { sectionData, sectionPlainText } from "./plan-content.server";
+import { sectionData, sectionPlainText, sectionRichTextJson, type PmNode } from "./plan-content.server";
 import type { SignoffService } from "../signoffs/signoff-service.server";
 import type { TemplateCatalog } from "../templates/template-catalog.server";
 
@@ -117,6 +117,23 @@ export class PlanService {
     };
   }
 
+  /**
+   * Each section's current words, read as `view` reads them, for the plan page to show before
+   * (or without) its editors: the rich text as ProseMirror JSON, and a structured section's rows.
+   */
+  readingCopy(plan: Plan): Record<string, SectionReadingCopy> {
+    return this.rooms.read(plan.id, (doc) =>
+      Object.fromEntries(
+        plan.template.sections.map(({ key, kind }) => [
+          key,
+          kind === "text"
+            ? { richText: sectionRichTextJson(doc, key) }
+            : { richText: sectionRichTextJson(doc, key), data: sectionData(doc, key) },
+        ]),
+      ),
+    );
+  }
+
   /** The plan with each section's current plain text, structured data and sign-off. */
   view(plan: Plan) {
     const { sections, signoff } = this.rooms.read(plan.id, (doc) => {
@@ -152,3 +169,9 @@ export class PlanService {
 }
 
 export type PlanView = ReturnType<PlanService["view"]>;
+
+export interface SectionReadingCopy {
+  richText: PmNode;
+  /** A structured section's `data:<key>` map as JSON (its `rows`, and a budget's `years`). */
+  data?: Record<string, unknown>;
+}

@@ -13,7 +13,19 @@ export interface PageOpen {
   /** The JavaScript the page loads, compressed as a server would send it. */
   scriptGzipBytes: number;
   scripts: { url: string; gzipBytes: number }[];
+  /** Bytes the browser received for the page's HTTP responses, from its network log, per run. */
+  transferredBytes: number[];
+  /** Navigation start to the first of the plan's words painted, per run (the list: its first paint). */
+  firstWordsMs: number[];
+  /** The same with JavaScript off; null when the words never came. */
+  firstWordsNoScriptMs: (number | null)[];
 }
+
+/** A paragraph of the plan's own words on the page, from the server's HTML or from an editor. */
+const planWordsShown = () =>
+  [...document.querySelectorAll(".plan-section .reading-text p, .plan-section .rich-text p")].some(
+    (p) => (p.textContent ?? "").trim() !== "",
+  );
 
 /**
  * Opens a page in a fresh browser profile (empty cache, as a first visit) `runs` times and times,
@@ -42,12 +54,23 @@ async function openRuns(
   sections: number,
   runs: number,
 ): Promise<PageOpen> {
-  const result: PageOpen = { path, firstEditorMs: [], allSectionsMs: [], scriptGzipBytes: 0, scripts: [] };
+  const result: PageOpen = {
+    path,
+    firstEditorMs: [],
+    allSectionsMs: [],
+    scriptGzipBytes: 0,
+    scripts: [],
+    transferredBytes: [],
+    firstWordsMs: [],
+    firstWordsNoScriptMs: [],
+  };
   for (let run = 0; run < runs; run++) {
     const page = await freshProfile(browser, server);
     const scripts = collectScripts(page);
+    const transferred = await countTransferred(page);
     await page.goto(`${server.httpUrl}${path}`, { waitUntil: "commit" });
     if (sections > 0) {
+      result.firstWordsMs.push(await whenTrue(page, planWordsShown));
       result.firstEditorMs.push(
         await whenTrue(
           page,
@@ -69,20 +92,53 @@ async function openRuns(
       const loaded = await whenTrue(page, () => document.readyState === "complete");
       result.firstEditorMs.push(loaded);
       result.allSectionsMs.push(loaded);
+      result.firstWordsMs.push(await firstPaint(page));
     }
     await page.waitForLoadState("networkidle");
+    result.transferredBytes.push(transferred());
     if (run === 0) {
       result.scripts = await Promise.all(scripts);
       result.scriptGzipBytes = result.scripts.reduce((sum, script) => sum + script.gzipBytes, 0);
     }
     await page.context().close();
+
+    const noScript = await freshProfile(browser, server, { javaScriptEnabled: false });
+    await noScript.goto(`${server.httpUrl}${path}`, { waitUntil: "commit" });
+    result.firstWordsNoScriptMs.push(
+      sections > 0
+        ? await whenTrueWithoutScripts(noScript, planWordsShown).catch(() => null)
+        : await whenTrueWithoutScripts(noScript, () => document.readyState === "complete").then(() =>
+            firstPaint(noScript),
+          ),
+    );
+    await noScript.context().close();
   }
   return result;
 }
 
+/** The bytes of every HTTP response the page receives, as Chromium's network log counts them (headers and encoded body). */
+async function countTransferred(page: Page): Promise<() => number> {
+  const session = await page.context().newCDPSession(page);
+  let bytes = 0;
+  session.on("Network.loadingFinished", (event) => (bytes += event.encodedDataLength));
+  await session.send("Network.enable");
+  return () => bytes;
+}
+
+function firstPaint(page: Page): Promise<number> {
+  return page.evaluate(
+    () =>
+      performance.getEntriesByType("paint").find((entry) => entry.name === "first-contentful-paint")?.startTime ?? NaN,
+  );
+}
+
 /** A new context (empty cache) holding the owner's session cookie, so nothing is loaded before the timed page. */
-async function freshProfile(browser: Browser, server: BenchServer): Promise<Page> {
-  const context = await browser.newContext({ viewport: { width: 1366, height: 768 } });
+async function freshProfile(
+  browser: Browser,
+  server: BenchServer,
+  options: { javaScriptEnabled?: boolean } = {},
+): Promise<Page> {
+  const context = await browser.newContext({ viewport: { width: 1366, height: 768 }, ...options });
   const [name, value] = server.cookie!.split(/=(.*)/s) as [string, string];
   await context.addCookies([{ name, value, url: server.httpUrl! }]);
   return context.newPage();
@@ -104,6 +160,15 @@ function collectScripts(page: Page): Promise<{ url: string; gzipBytes: number }>
  * painted what follows from it: an editor renders the synced text in a task of its own. A
  * function, not a string, since the page's Content Security Policy forbids eval.
  */
+/**
+ * With scripts off the page runs no timers or frame callbacks of its own, so the time is read as
+ * soon as playwright (whose polling still runs) sees `holds`: at most a frame late.
+ */
+async function whenTrueWithoutScripts(page: Page, holds: () => boolean): Promise<number> {
+  await page.waitForFunction(holds, undefined, { polling: "raf", timeout: 10_000 });
+  return page.evaluate(() => performance.now());
+}
+
 async function whenTrue(page: Page, holds: (count: number) => boolean, count = 0): Promise<number> {
   await page.waitForFunction(holds, count, { polling: "raf", timeout: 60_000 });
   return page.evaluate(

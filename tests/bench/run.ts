@@ -14,7 +14,9 @@ import { measureColdOpen } from "./cold-open";
 import { measureExportLoad } from "./export-load";
 import { measureRelayWindow, measureWriteAmplification } from "./durability";
 import { createGeneratedPlan } from "./generated-plan";
+import { measureLighthouse } from "./lighthouse";
 import { measurePageOpen } from "./page-open";
+import { measurePageServe } from "./page-serve";
 import { measurePageRender } from "./page-render";
 import { measurePdfExport } from "./pdf-export";
 import { measurePlanMemory } from "./plan-memory";
@@ -335,6 +337,43 @@ try {
             ? `load event; ${round(open.scriptGzipBytes / 1024)} KiB of JS (gzip)`
             : `every section ${round(percentile(open.allSectionsMs, 50))} ms p50 (${ratio(percentile(open.allSectionsMs, 50), percentile(reference!.allSectionsMs, 50))} the reference); ${round(open.scriptGzipBytes / 1024)} KiB of JS (gzip, ${ratio(open.scriptGzipBytes, reference!.scriptGzipBytes)} the reference; goal 250)`,
       });
+      const noScript = open.firstWordsNoScriptMs.filter((ms): ms is number => ms !== null);
+      rows.push({
+        benchmark: `browser: open ${label}, 5 runs: p50 from navigation to the plan's first words painted (the list: its first paint)`,
+        server: COPLAN,
+        "p50 ms": round(percentile(open.firstWordsMs, 50)),
+        figure: `${open === reference ? "" : `${ratio(percentile(open.firstWordsMs, 50), percentile(reference!.firstWordsMs, 50))} the list's (goal 1.5x); `}JavaScript off: ${noScript.length === 0 ? "never" : `${round(percentile(noScript, 50))} ms`}; ${round(percentile(open.transferredBytes, 50) / 1024)} KiB transferred (browser's network log${open === reference ? "" : ", goal 350 for the demo plan"})`,
+      });
+    }
+    const serves = [];
+    for (const path of opens.slice(1).map((open) => open.path)) {
+      const served = await measurePageServe(coplan, path, 20);
+      serves.push(served);
+      rows.push({
+        benchmark: `server: ${path.endsWith(bigPlan) ? "a 200-page plan" : "the demo plan"}'s page, 20 requests one at a time, p50 to its last byte`,
+        server: COPLAN,
+        "p50 ms": round(served.p50Ms),
+        figure: `${round(served.htmlBytes / 1024)} KiB of HTML, ${round(served.sentBytes / 1024)} KiB sent (brotli)`,
+      });
+    }
+    raw.openServe = serves;
+    const scores = await measureLighthouse(
+      coplan,
+      opens.map((open) => open.path),
+    );
+    raw.lighthouse = scores;
+    for (const score of scores) {
+      const label =
+        score.path === "/plans" ? "the plans list" : score.path.endsWith(bigPlan) ? "a 200-page plan" : "the demo plan";
+      for (const form of ["mobile", "desktop"] as const) {
+        const result = score[form];
+        rows.push({
+          benchmark: `Lighthouse 12, ${form}${form === "mobile" ? " (slow 4G, 4x CPU, simulated)" : ""}: ${label}, largest contentful paint`,
+          server: COPLAN,
+          "p50 ms": round(result.largestContentfulPaintMs),
+          figure: `performance ${result.performance}${form === "mobile" && label === "the demo plan" ? " (goal 0.9)" : ""}; first paint ${round(result.firstContentfulPaintMs)} ms, blocking ${round(result.totalBlockingTimeMs)} ms, ${round(result.transferBytes / 1024)} KiB`,
+        });
+      }
     }
   }
 

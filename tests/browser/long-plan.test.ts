@@ -65,7 +65,7 @@ describe("a long plan", () => {
     await reader.locator('main.plan[data-sections-shown="all"]').waitFor({ state: "attached" });
     const sections = await reader.locator(".plan-section").count();
     expect(await reader.locator(".plan-section .ProseMirror").count()).toBe(sections);
-    expect(await reader.getByTestId("section-placeholder").count()).toBe(0);
+    expect(await reader.getByTestId("section-reading").count()).toBe(0);
   });
 
   it("a thread opened from the sidebar takes the reader to its words, however far down they are", async () => {

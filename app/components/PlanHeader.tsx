@@ -1,0 +1,64 @@
+import { Link } from "@remix-run/react";
+import type { PlanSignoffView } from "~/shared/plan-events";
+import { canReadAudit, type Role } from "~/shared/permissions";
+import { ExportPdfButton } from "./ExportPdfButton";
+import { HistoryButton } from "./HistoryButton";
+import { KeyboardShortcuts } from "./KeyboardShortcuts";
+import type { ConnectionStatus } from "./usePlanConnection";
+import type { PlanOutline } from "./PlanWorkspace";
+
+const STATUS_LABEL: Record<ConnectionStatus, string> = {
+  connecting: "Connecting…",
+  connected: "Live",
+  offline: "Offline: changes kept on this device",
+  refused: "Change refused",
+};
+
+/** The plan's title, its connection, how much of it is signed off, and what can be done with it. */
+export function PlanHeader({
+  plan,
+  connection,
+  signoffs,
+  role,
+  editable,
+}: {
+  plan: PlanOutline;
+  connection: { status: ConnectionStatus; synced: boolean; problem: string | null };
+  signoffs: PlanSignoffView;
+  role: Role;
+  editable: boolean;
+}) {
+  const { status, synced, problem } = connection;
+  return (
+    <header className="plan__header">
+      <p className="eyebrow">{plan.templateTitle}</p>
+      <h1>{plan.title}</h1>
+      <p className="plan__meta">
+        <span className={`status-dot status-dot--${status}`} aria-hidden />
+        <span role="status" data-testid="connection-status" data-synced={synced} data-state={status}>
+          {STATUS_LABEL[status]}
+        </span>
+      </p>
+      {problem ? (
+        <p className="plan__problem" role="alert" data-testid="connection-problem">
+          {problem}
+        </p>
+      ) : null}
+      <p className="plan__progress" data-testid="plan-progress">
+        <span className={`plan-status plan-status--${signoffs.status}`} data-testid="plan-status">
+          {signoffs.status === "final" ? "Final" : "Draft"}
+        </span>
+        <span>
+          {signoffs.signed} of {signoffs.total} sections signed off
+        </span>
+        <progress max={signoffs.total} value={signoffs.signed} aria-label="Sections signed off" />
+      </p>
+      <div className="plan__actions">
+        <Link to={`/plans/${plan.id}/members`}>Members</Link>
+        <ExportPdfButton planId={plan.id} title={plan.title} />
+        <HistoryButton planId={plan.id} editable={editable} owner={canReadAudit(role)} />
+        <KeyboardShortcuts />
+      </div>
+    </header>
+  );
+}

@@ -1,0 +1,70 @@
+import { Link } from "@remix-run/react";
+import { useState } from "react";
+import type { PlanSignoffView } from "~/shared/plan-events";
+import { SECTION_KIND_LABEL } from "~/shared/structured-fields";
+import type { PlanOutline } from "./PlanWorkspace";
+import { SignoffBadge } from "./SignoffPanel";
+
+/** The list of sections beside the plan (a menu on a narrow screen), with their sign-off and open threads. */
+export function PlanNavigator({
+  plan,
+  signoffs,
+  openThreadsBySection,
+}: {
+  plan: PlanOutline;
+  signoffs: PlanSignoffView;
+  openThreadsBySection: Record<string, number>;
+}) {
+  const [menuOpen, setMenuOpen] = useState(false);
+  return (
+    <nav className={`navigator${menuOpen ? " navigator--open" : ""}`} aria-label="Sections">
+      <button
+        type="button"
+        className="button small navigator__toggle"
+        aria-expanded={menuOpen}
+        aria-controls="section-list"
+        onClick={() => setMenuOpen((open) => !open)}
+      >
+        <span aria-hidden>☰</span> Sections
+      </button>
+      <p className="navigator__area">{plan.area}</p>
+      <ol id="section-list">
+        {plan.sections.map((section, index) => (
+          <li key={section.key}>
+            {/* A router link, not a plain anchor: a hash change the browser makes itself comes back
+                to the router as a "pop", and its scroll restoration put every later jump back
+                where the first one had been. */}
+            <Link to={`#section-${section.key}`} onClick={() => setMenuOpen(false)}>
+              <span className="navigator__number">{index + 1}</span>
+              <span>
+                {section.title}
+                {section.kind !== "text" ? (
+                  <span className="navigator__kind">{SECTION_KIND_LABEL[section.kind]}</span>
+                ) : null}
+              </span>
+              <span className="navigator__badges">
+                <SignoffBadge state={signoffs.sections[section.key]!.state} sectionKey={section.key} compact />
+                <OpenThreads count={openThreadsBySection[section.key] ?? 0} sectionKey={section.key} />
+              </span>
+            </Link>
+          </li>
+        ))}
+      </ol>
+    </nav>
+  );
+}
+
+function OpenThreads({ count, sectionKey }: { count: number; sectionKey: string }) {
+  if (count === 0) return null;
+  return (
+    <span
+      className="thread-count"
+      data-testid="open-thread-count"
+      data-section={sectionKey}
+      title={`${count} open comment threads`}
+    >
+      {count}
+      <span className="visually-hidden"> open comment {count === 1 ? "thread" : "threads"}</span>
+    </span>
+  );
+}

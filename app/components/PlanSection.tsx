@@ -1,0 +1,133 @@
+import type { Editor } from "@tiptap/react";
+import type { SectionReadingCopy } from "../../server/plans/plan-service.server";
+import type { SectionSignoffView } from "~/shared/plan-events";
+import { SIDE_LABEL, type Role } from "~/shared/permissions";
+import { SECTION_KIND_LABEL, isStructuredKind } from "~/shared/structured-fields";
+import type { HighlightedThread } from "~/editor/comment-highlights";
+import { NarrativeReading, TablesReading } from "./SectionReading";
+import { SectionEditor } from "./SectionEditor";
+import { SignoffPanel, type Signer } from "./SignoffPanel";
+import { StructuredSection } from "./StructuredSection";
+import type { PlanConnection, PresenceUser } from "./usePlanConnection";
+import type { UndoScopes } from "./usePersonalUndo";
+import type { PlanOutline } from "./PlanWorkspace";
+
+/** What a section needs of the page's comment handling. */
+export interface SectionCommentUi {
+  threads: HighlightedThread[];
+  activeId: string | null;
+  setActiveId: (id: string) => void;
+  commentOn: (sectionKey: string, editor?: Editor) => void;
+  registerEditor: (sectionKey: string, editor: Editor | null) => void;
+  onRemovedChange: (sectionKey: string, removed: string[]) => void;
+}
+
+/**
+ * One section of the plan: its heading, sign-off and guidance, then its words. Until its editors
+ * are on the page (`live`, see useSectionMounting) the words are the server's reading copy, drawn
+ * as the editors draw them, and each editor replaces its copy in the same frame it appears.
+ */
+export function PlanSection({
+  planId,
+  section,
+  index,
+  signoff,
+  reading,
+  me,
+  role,
+  editable,
+  mayComment,
+  connection,
+  live,
+  undoScopes,
+  commentUi,
+}: {
+  planId: string;
+  section: PlanOutline["sections"][number];
+  index: number;
+  signoff: SectionSignoffView;
+  reading: SectionReadingCopy;
+  me: PresenceUser & Signer;
+  role: Role;
+  editable: boolean;
+  mayComment: boolean;
+  connection: PlanConnection | null;
+  live: boolean;
+  undoScopes: UndoScopes;
+  commentUi: SectionCommentUi;
+}) {
+  const narrative = <NarrativeReading richText={reading.richText} title={section.title} editable={editable} />;
+  return (
+    <section id={`section-${section.key}`} className="plan-section" data-section-key={section.key} data-shown={live}>
+      <header className="plan-section__header">
+        <h2>
+          <span className="plan-section__number">{index + 1}.</span> {section.title}
+        </h2>
+        <span className="tag">{SECTION_KIND_LABEL[section.kind]}</span>
+        {mayComment ? (
+          <button
+            type="button"
+            className={`button small plan-section__comment${role === "reviewer" ? " primary" : ""}`}
+            onClick={() => commentUi.commentOn(section.key)}
+          >
+            Comment<span className="visually-hidden"> on {section.title}</span>
+          </button>
+        ) : null}
+      </header>
+      <SignoffPanel planId={planId} section={section} signoff={signoff} me={me} role={role} doc={connection?.doc} />
+      <details className="guidance" open={index === 0}>
+        <summary>Guidance</summary>
+        <p>{section.guidance}</p>
+      </details>
+      {isStructuredKind(section.kind) ? (
+        connection && live ? (
+          <StructuredSection
+            doc={connection.doc}
+            sectionKey={section.key}
+            kind={section.kind}
+            title={section.title}
+            editable={editable}
+            undoScopes={undoScopes}
+          />
+        ) : (
+          <TablesReading kind={section.kind} title={section.title} data={reading.data} />
+        )
+      ) : null}
+      {editable ? <SignedEditWarning signoff={signoff} /> : null}
+      {isStructuredKind(section.kind) ? <h3 className="structured__heading">Narrative</h3> : null}
+      {connection && live ? (
+        <SectionEditor
+          sectionKey={section.key}
+          title={section.title}
+          connection={connection}
+          me={me}
+          editable={editable}
+          undoScopes={undoScopes}
+          onEditor={commentUi.registerEditor}
+          reading={narrative}
+          comments={{
+            threads: commentUi.threads,
+            activeId: commentUi.activeId,
+            onComment: mayComment ? (editor) => commentUi.commentOn(section.key, editor) : undefined,
+            onOpenThread: commentUi.setActiveId,
+            onRemovedChange: commentUi.onRemovedChange,
+          }}
+        />
+      ) : (
+        narrative
+      )}
+    </section>
+  );
+}
+
+/** Editing a signed section is allowed, but nobody should do it without knowing. */
+function SignedEditWarning({ signoff }: { signoff: SectionSignoffView }) {
+  const fresh = signoff.records.filter((record) => record.fresh);
+  if (fresh.length === 0) return null;
+  const names = fresh.map((record) => `${record.signedBy.name} (${SIDE_LABEL[record.side]})`).join(" and ");
+  return (
+    <p className="signed-warning" role="note" data-testid="signed-edit-warning">
+      Signed off by {names}; editing will make the sign-off stale.
+    </p>
+  );
+}

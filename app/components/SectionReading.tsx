@@ -1,0 +1,350 @@
+import { getSchema } from "@tiptap/core";
+import { Node as PmDocNode, type DOMOutputSpec, type Mark } from "@tiptap/pm/model";
+import { createElement, Fragment, type CSSProperties, type ReactNode } from "react";
+import type { SectionReadingCopy } from "../../server/plans/plan-service.server";
+import { budgetTotals, formatPounds, type BudgetData, type TotalLine } from "~/shared/budget";
+import { richTextExtensions } from "~/shared/editor-extensions";
+import { WRITING_TOOLS } from "./WritingToolbar";
+import {
+  BUDGET_ASSET_FIELDS,
+  BUDGET_FUNDING_FIELDS,
+  STRUCTURED_FIELDS,
+  type FieldDef,
+  type StructuredKind,
+} from "~/shared/structured-fields";
+
+/**
+ * A section's words as the server read them, drawn the way its editors will draw them, for the
+ * page's first HTML: the plan can be read before its editors are built, and without scripts.
+ * Decision 0033.
+ */
+
+const schema = getSchema(richTextExtensions);
+
+/**
+ * The narrative, rendered through the editor's own schema (each node's and mark's `toDOM`), so
+ * the markup, and with it the layout, is the editor's. React writes every text and attribute, so
+ * nothing in a plan is ever read as HTML; links keep the editor's own check of their address.
+ */
+export function NarrativeReading({
+  richText,
+  title,
+  editable,
+}: {
+  richText: SectionReadingCopy["richText"];
+  title: string;
+  editable: boolean;
+}) {
+  const doc = parsedDoc(richText);
+  const empty =
+    doc.childCount === 0 || (doc.childCount === 1 && doc.firstChild!.isTextblock && !doc.firstChild!.content.size);
+  return (
+    <>
+      {editable ? <ToolbarStandIn /> : null}
+      <div className="section-editor section-reading" data-testid="section-reading">
+        <div
+          className={`tiptap reading-text${editable ? "" : " reading-text--read-only"}`}
+          aria-label={`${title}: narrative`}
+          role="document"
+        >
+          {empty ? (
+            <p
+              className="is-editor-empty"
+              data-placeholder={editable ? "Write this section's narrative…" : "Nothing written yet."}
+            >
+              <br className="ProseMirror-trailingBreak" />
+            </p>
+          ) : (
+            children(doc)
+          )}
+        </div>
+      </div>
+    </>
+  );
+}
+
+/**
+ * The writing toolbar's buttons, inert, where the editor's toolbar will be: the words below it
+ * then start where they will stay.
+ */
+function ToolbarStandIn() {
+  return (
+    <div className="writing-toolbar writing-toolbar--stand-in" aria-hidden="true">
+      {WRITING_TOOLS.map((tool) => (
+        <button
+          key={tool.label}
+          type="button"
+          tabIndex={-1}
+          disabled
+          className={`writing-toolbar__button writing-toolbar__button--${tool.label.toLowerCase().replace(/\W+/g, "-")}`}
+        >
+          {tool.icon}
+        </button>
+      ))}
+    </div>
+  );
+}
+
+/** A stored section the schema cannot read (an unknown node) is still shown, as its plain text. */
+function parsedDoc(richText: SectionReadingCopy["richText"]): PmDocNode {
+  try {
+    return PmDocNode.fromJSON(schema, richText);
+  } catch {
+    const lines: string[] = [];
+    const stack = [richText];
+    while (stack.length > 0) {
+      const node = stack.pop()!;
+      if ("text" in node && typeof node.text === "string") lines.push(node.text);
+      for (const child of [...(node.content ?? [])].reverse()) stack.push(child as typeof richText);
+    }
+    return schema.node(
+      "doc",
+      null,
+      lines.map((line) => schema.node("paragraph", null, line ? [schema.text(line)] : [])),
+    );
+  }
+}
+
+function children(node: PmDocNode): ReactNode[] {
+  const out: ReactNode[] = [];
+  node.forEach((child, _offset, index) => out.push(<Fragment key={index}>{rendered(child)}</Fragment>));
+  return out;
+}
+
+function rendered(node: PmDocNode): ReactNode {
+  if (node.isText) {
+    return node.marks.reduceRight<ReactNode>((inner, mark) => fromSpec(markSpec(mark), inner), node.text);
+  }
+  const spec = node.type.spec.toDOM?.(node);
+  if (!spec) return children(node);
+  // ProseMirror puts a break in an empty text block so it keeps a line's height; so does this.
+  const content =
+    node.isTextblock && node.content.size === 0 ? <br className="ProseMirror-trailingBreak" /> : children(node);
+  return fromSpec(spec, content);
+}
+
+function markSpec(mark: Mark): DOMOutputSpec {
+  return mark.type.spec.toDOM?.(mark, true) ?? ["span", 0];
+}
+
+/** A DOMOutputSpec (`[tag, attrs?, ...children]`, where `0` is where the content goes) as React elements. */
+function fromSpec(spec: DOMOutputSpec, content: ReactNode): ReactNode {
+  if (typeof spec === "string") return spec;
+  if (!Array.isArray(spec)) return content;
+  const [tag, ...rest] = spec as readonly unknown[];
+  const hasAttrs = rest[0] !== null && typeof rest[0] === "object" && !Array.isArray(rest[0]);
+  const attrs = hasAttrs ? reactProps(rest[0] as Record<string, unknown>) : {};
+  const kids = (hasAttrs ? rest.slice(1) : rest).map((child, index) =>
+    child === 0 ? (
+      <Fragment key={index}>{content}</Fragment>
+    ) : (
+      <Fragment key={index}>{fromSpec(child as DOMOutputSpec, content)}</Fragment>
+    ),
+  );
+  const name = String(tag).split(" ").pop()!;
+  return kids.length > 0 ? createElement(name, attrs, ...kids) : createElement(name, attrs);
+}
+
+const REACT_NAMES: Record<string, string> = { class: "className", colspan: "colSpan", rowspan: "rowSpan" };
+
+function reactProps(attrs: Record<string, unknown>): Record<string, unknown> {
+  const props: Record<string, unknown> = {};
+  for (const [name, value] of Object.entries(attrs)) {
+    if (value === null || value === undefined || value === false) continue;
+    if (name === "style") props.style = styleObject(String(value));
+    else
+      props[REACT_NAMES[name] ?? name] = typeof value === "string" || typeof value === "number" ? value : String(value);
+  }
+  return props;
+}
+
+function styleObject(css: string): CSSProperties {
+  const style: Record<string, string> = {};
+  for (const declaration of css.split(";")) {
+    const colon = declaration.indexOf(":");
+    if (colon < 0) continue;
+    const property = declaration.slice(0, colon).trim();
+    const name = property.startsWith("--")
+      ? property
+      : property.replace(/-([a-z])/g, (_, letter: string) => letter.toUpperCase());
+    style[name] = declaration.slice(colon + 1).trim();
+  }
+  return style as CSSProperties;
+}
+
+type Row = Record<string, unknown>;
+
+/** A structured section's tables as text, with their headings and, for a budget, its totals. */
+export function TablesReading({
+  kind,
+  title,
+  data,
+}: {
+  kind: StructuredKind;
+  title: string;
+  data: SectionReadingCopy["data"];
+}) {
+  const rows = (Array.isArray(data?.rows) ? data.rows : []).filter(
+    (row): row is Row => row !== null && typeof row === "object",
+  );
+  if (kind !== "budget") {
+    return (
+      <div className="structured section-reading" data-kind={kind}>
+        <ReadingTable caption={title} fields={STRUCTURED_FIELDS[kind]} rows={rows} years={[]} />
+      </div>
+    );
+  }
+  const totals = budgetTotals((data ?? {}) as BudgetData);
+  return (
+    <div className="structured budget section-reading" data-kind="budget">
+      <p className="budget__years">Financial years: {totals.years.join(", ")}</p>
+      <h3 className="structured__heading">Funding lines</h3>
+      <ReadingTable
+        caption="Funding lines"
+        fields={BUDGET_FUNDING_FIELDS}
+        rows={rows.filter((row) => row.rowType !== "asset")}
+        years={totals.years}
+      />
+      <h3 className="structured__heading">Assets</h3>
+      <ReadingTable
+        caption="Assets"
+        fields={BUDGET_ASSET_FIELDS}
+        rows={rows.filter((row) => row.rowType === "asset")}
+        years={totals.years}
+      />
+      <h3 className="structured__heading">Totals</h3>
+      <ReadingScrollBox label="Totals">
+        <table className="totals" data-testid="reading-totals">
+          <thead>
+            <tr>
+              <th scope="col">By treatment</th>
+              {totals.years.map((year) => (
+                <th key={year} scope="col" className="numeric">
+                  {year}
+                </th>
+              ))}
+              <th scope="col" className="numeric">
+                Total
+              </th>
+            </tr>
+          </thead>
+          <tbody>
+            {totals.byTreatment.map((line) => (
+              <TotalLineRow key={`t-${line.label}`} line={line} years={totals.years} />
+            ))}
+            <tr className="totals__subhead">
+              <th scope="rowgroup" colSpan={totals.years.length + 2}>
+                By organisation
+              </th>
+            </tr>
+            {totals.byOrganisation.map((line) => (
+              <TotalLineRow key={`o-${line.label}`} line={line} years={totals.years} />
+            ))}
+          </tbody>
+          <tfoot>
+            <TotalLineRow
+              line={{ label: "All resources mapped", perYear: totals.byYear, total: totals.total }}
+              years={totals.years}
+            />
+            <tr>
+              <th scope="row">Single budget (excluding out of scope)</th>
+              <td colSpan={totals.years.length} />
+              <td className="numeric">{formatPounds(totals.inScope)}</td>
+            </tr>
+          </tfoot>
+        </table>
+      </ReadingScrollBox>
+    </div>
+  );
+}
+
+/** ScrollBox's frame without its script: a wide table scrolls sideways inside it, never the page. */
+function ReadingScrollBox({ label, className, children }: { label: string; className?: string; children: ReactNode }) {
+  return (
+    <div className={["scroll-box", className].filter(Boolean).join(" ")}>
+      <div className="scroll-box__viewport" role="region" aria-label={label} tabIndex={0}>
+        {children}
+      </div>
+    </div>
+  );
+}
+
+function TotalLineRow({ line, years }: { line: TotalLine; years: string[] }) {
+  return (
+    <tr>
+      <th scope="row">{line.label}</th>
+      {years.map((year) => (
+        <td key={year} className="numeric">
+          {formatPounds(line.perYear[year] ?? 0)}
+        </td>
+      ))}
+      <td className="numeric">{formatPounds(line.total)}</td>
+    </tr>
+  );
+}
+
+function ReadingTable({
+  caption,
+  fields,
+  rows,
+  years,
+}: {
+  caption: string;
+  fields: FieldDef[];
+  rows: Row[];
+  years: string[];
+}) {
+  return (
+    <ReadingScrollBox label={caption} className="rows-table-wrap">
+      <table className="rows-table rows-table--reading">
+        <caption className="visually-hidden">{caption}</caption>
+        <thead>
+          <tr>
+            {fields.map((field) => (
+              <th key={field.name} scope="col">
+                {field.label}
+              </th>
+            ))}
+            {years.map((year) => (
+              <th key={year} scope="col" className="numeric">
+                {year}
+              </th>
+            ))}
+          </tr>
+        </thead>
+        <tbody>
+          {rows.length === 0 ? (
+            <tr>
+              <td colSpan={fields.length + years.length} className="muted empty-row">
+                No rows yet.
+              </td>
+            </tr>
+          ) : null}
+          {rows.map((row, index) => (
+            <tr key={typeof row.id === "string" ? row.id : index}>
+              {fields.map((field) => (
+                <td key={field.name}>{fieldValue(field, row[field.name])}</td>
+              ))}
+              {years.map((year) => (
+                <td key={year} className="numeric">
+                  {amountText(row.amounts, year)}
+                </td>
+              ))}
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </ReadingScrollBox>
+  );
+}
+
+function fieldValue(field: FieldDef, value: unknown): string {
+  const text = typeof value === "string" || typeof value === "number" ? String(value) : "";
+  return field.options?.find((option) => option.value === text)?.label ?? text;
+}
+
+function amountText(amounts: unknown, year: string): string {
+  const pence =
+    amounts !== null && typeof amounts === "object" ? (amounts as Record<string, unknown>)[year] : undefined;
+  return typeof pence === "number" ? formatPounds(pence) : "";
+}
