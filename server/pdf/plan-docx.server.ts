@@ -69,7 +69,21 @@ export function renderDocx(plan: PlanDocument): Promise<Buffer> {
     subject: plan.subject,
     description: plan.subject,
     lastModifiedBy: "Coplan",
-    styles: { default: { document: { run: { font: "Arial", size: SIZE.body } } } },
+    styles: {
+      default: {
+        document: { run: { font: "Arial", size: SIZE.body } },
+        // Outline levels make them headings to Word's navigation pane and to LibreOffice alike.
+        ...Object.fromEntries(
+          [28, 16, 12, 11, 10, 10].map((points, index) => [
+            `heading${index + 1}`,
+            {
+              run: { size: points * 2, bold: true, color: index < 2 ? "1D4F91" : "0B0C0C", font: "Arial" },
+              paragraph: { outlineLevel: index, spacing: { before: index < 2 ? 240 : 160, after: 80 }, keepNext: true },
+            },
+          ]),
+        ),
+      },
+    },
     numbering: {
       config: [
         {
