@@ -119,14 +119,22 @@ interface ContentsEntry {
   page: number;
 }
 
+/** A PDF text string: pdfkit writes a String object as `(...)` and a plain string as a name. */
+const pdfString = (text: string) => new String(text) as unknown as string;
+
 class PlanLayout {
   private readonly width: number;
+  /** The alternative text of the link being drawn, for its annotation's Contents. */
+  private linkAlt = "";
 
   constructor(
     private readonly doc: Doc,
     private readonly plan: PlanDocument,
   ) {
     this.width = doc.page.width - MARGIN.left - MARGIN.right;
+    // pdfkit's text() makes each link annotation itself; PDF/UA wants its Contents to say where it goes.
+    const link = doc.link.bind(doc);
+    doc.link = (x, y, w, h, url, options) => link(x, y, w, h, url, { ...options, Contents: pdfString(this.linkAlt) });
   }
 
   render(): void {
@@ -232,7 +240,8 @@ class PlanLayout {
       }
       const item = doc.struct("TOCI");
       contents.toc.add(item);
-      const link = doc.struct("Link", { alt: `${entry.title}, page ${entry.page + 1}` });
+      this.linkAlt = `${entry.title}, page ${entry.page + 1}`;
+      const link = doc.struct("Link", { alt: this.linkAlt });
       item.add(link);
       link.add(() => {
         doc.font("regular").fontSize(PARAGRAPH.body.size).fillColor(INK);
@@ -357,7 +366,8 @@ class PlanLayout {
         else doc.text(run.text, options);
       };
       if (run.link) {
-        const link = doc.struct("Link", { alt: `${run.text.trim()} (link to ${run.link})` });
+        this.linkAlt = `${run.text.trim()} (link to ${run.link})`;
+        const link = doc.struct("Link", { alt: this.linkAlt });
         element.add(link);
         link.add(draw);
         link.end();

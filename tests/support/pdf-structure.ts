@@ -137,6 +137,10 @@ export async function pdfUaProblems(pdf: Uint8Array): Promise<string[]> {
   if (!/\/DisplayDocTitle true/.test(raw)) problems.push("the window does not show the document's title");
   if (!/<pdfuaid:part>1<\/pdfuaid:part>/.test(raw)) problems.push("the metadata does not say PDF/UA-1 (pdfuaid:part)");
   if (!/\/MarkInfo/.test(raw)) problems.push("the document is not marked as tagged");
+  // pdfkit writes no object streams, so each annotation's dictionary is in the file as it is.
+  const links = raw.match(/<<[^<>]*\/Subtype \/Link[^<>]*>>/g) ?? [];
+  for (const link of links)
+    if (!/\/Contents \((?!\))/.test(link)) problems.push("a link annotation has no alternative text (Contents)");
   return problems;
 }
 
