@@ -11,13 +11,20 @@ interface QueueStatus {
   mine: { planId: string; state: "waiting" | "running"; ahead: number }[];
 }
 
+const FORMATS = {
+  pdf: { label: "PDF", type: "application/pdf" },
+  docx: { label: "Word document", type: "application/vnd.openxmlformats-officedocument.wordprocessingml.document" },
+} as const;
+type Format = keyof typeof FORMATS;
+
 /**
- * Downloads the plan as a PDF, showing progress: the export waits its turn on the server
+ * Downloads the plan as a PDF or a Word document, showing progress: the export waits its turn on the server
  * (the number ahead is shown), the server builds it (a second or so for a long plan), then the
  * bytes arrive. A refusal (too many exports at once) is shown in the server's words.
  */
 export function ExportPdfButton({ planId, title }: { planId: string; title: string }) {
   const [state, setState] = useState<ExportState>({ step: "idle" });
+  const [format, setFormat] = useState<Format>("pdf");
   const [withComments, setWithComments] = useState(false);
   const waiting = state.step === "working" && state.received === 0;
 
@@ -42,9 +49,13 @@ export function ExportPdfButton({ planId, title }: { planId: string; title: stri
     };
   }, [waiting, planId]);
 
-  async function download() {
+  async function download(chosen: Format) {
+    setFormat(chosen);
     setState({ step: "working", received: 0, ahead: 0 });
-    const result = await apiResponse("GET", `/api/plans/${planId}/export.pdf${withComments ? "?comments=1" : ""}`);
+    const result = await apiResponse(
+      "GET",
+      `/api/plans/${planId}/export.${chosen}${withComments ? "?comments=1" : ""}`,
+    );
     if (!result.ok || !result.response.body) {
       setState({ step: "failed", error: result.ok ? serverAnswered(result.status) : result.error });
       return;
@@ -61,10 +72,10 @@ export function ExportPdfButton({ planId, title }: { planId: string; title: stri
         received += value.byteLength;
         setState({ step: "working", received, ahead: 0 });
       }
-      const url = URL.createObjectURL(new Blob(chunks as BlobPart[], { type: "application/pdf" }));
+      const url = URL.createObjectURL(new Blob(chunks as BlobPart[], { type: FORMATS[chosen].type }));
       const link = document.createElement("a");
       link.href = url;
-      link.download = `${title.replace(/[^\w-]+/g, "-")}.pdf`;
+      link.download = `${title.replace(/[^\w-]+/g, "-")}.${chosen}`;
       link.click();
       setTimeout(() => URL.revokeObjectURL(url), 10_000);
       setState({ step: "idle" });
@@ -75,8 +86,21 @@ export function ExportPdfButton({ planId, title }: { planId: string; title: stri
 
   return (
     <span className="export-pdf">
-      <button type="button" className="button small" onClick={download} disabled={state.step === "working"}>
+      <button
+        type="button"
+        className="button small"
+        onClick={() => download("pdf")}
+        disabled={state.step === "working"}
+      >
         Export PDF
+      </button>
+      <button
+        type="button"
+        className="button small"
+        onClick={() => download("docx")}
+        disabled={state.step === "working"}
+      >
+        Export Word
       </button>
       <label className="export-pdf__option">
         <input type="checkbox" checked={withComments} onChange={(event) => setWithComments(event.target.checked)} />{" "}
@@ -88,7 +112,7 @@ export function ExportPdfButton({ planId, title }: { planId: string; title: stri
             ? `Downloading… ${Math.round(state.received / 1024)} KB`
             : state.ahead > 0
               ? `Waiting for ${state.ahead} ${state.ahead === 1 ? "export" : "exports"} ahead…`
-              : "Preparing the PDF…"
+              : `Preparing the ${FORMATS[format].label}…`
           : state.step === "failed"
             ? state.error
             : ""}

@@ -9,11 +9,14 @@ import type { CommentService } from "../comments/comment-service.server";
 import type { SignoffService } from "../signoffs/signoff-service.server";
 import type { VersionService } from "../versions/version-service.server";
 import type { ExportOutcome, ExportQueue, ExportQueueStatus } from "./export-queue.server";
-import type { PlanPdfJob } from "./pdf-worker.server";
+import type { ExportFormat, PlanExportJob } from "./pdf-worker.server";
 
 export const PDF_WORKER_FILE = fileURLToPath(new URL("./pdf-worker.server.ts", import.meta.url));
 
-/** The plan as it is now (or as a version holds it), as a PDF built off the event loop; every export is in the audit log. */
+/**
+ * The plan as it is now (or as a version holds it), as a PDF or a Word document built off the
+ * event loop, both through the same queue and limits; every export is in the audit log.
+ */
 export class PlanExportService {
   constructor(
     private readonly db: Db,
@@ -24,16 +27,17 @@ export class PlanExportService {
     private readonly versions: VersionService,
   ) {}
 
-  async exportPdf(
+  async exportPlan(
     plan: Plan,
     user: SessionUser,
-    options: { withComments: boolean; versionId?: number },
+    options: { format: ExportFormat; withComments: boolean; versionId?: number },
   ): Promise<ExportOutcome<Uint8Array>> {
     // A version unknown to the plan is refused now, before the export waits in line.
     const version = options.versionId === undefined ? null : this.versions.forExport(plan, options.versionId);
-    // Only the quick reads happen here, at the moment of asking; the worker lays out the PDF.
-    const outcome = await this.queue.run<PlanPdfJob, Uint8Array>(user.id, plan.id, () =>
+    // Only the quick reads happen here, at the moment of asking; the worker lays out the document.
+    const outcome = await this.queue.run<PlanExportJob, Uint8Array>(user.id, plan.id, () =>
       this.rooms.read(plan.id, (doc) => ({
+        format: options.format,
         plan,
         state: version?.state ?? Y.encodeStateAsUpdate(doc),
         signoffs: version?.signoffs ?? this.signoffs.view(plan, doc),
@@ -49,7 +53,7 @@ export class PlanExportService {
         userId: user.id,
         type: "plan.exported",
         detail: {
-          format: "pdf",
+          format: options.format,
           withComments: options.withComments,
           bytes: outcome.result.byteLength,
           versionId: options.versionId ?? null,

@@ -1,11 +1,10 @@
 import { getSchema } from "@tiptap/core";
 import { Node as PmNode, type Mark } from "@tiptap/pm/model";
-import type { Content, ContentText } from "pdfmake/interfaces";
 import { richTextExtensions } from "../../app/shared/editor-extensions";
 import type { PmNode as PmJson, PmText } from "../plans/plan-content.server";
-import { breakable } from "./breakable.server";
+import type { Block, Run } from "./document-model.server";
 
-/** The editors' own schema: the PDF shows what the editor shows, and nothing it would not. */
+/** The editors' own schema: the documents show what the editor shows, and nothing it would not. */
 const schema = getSchema(richTextExtensions);
 
 const SAFE_LINK = /^(https?:|mailto:)/i;
@@ -13,18 +12,19 @@ const SAFE_LINK = /^(https?:|mailto:)/i;
 /**
  * Block nesting deeper than this (a quote in a list in a quote ...) is flattened: the node at
  * this depth keeps its text as plain paragraphs. An editor can store content thousands of levels
- * deep; ProseMirror and pdfmake both recurse once per level and would run out of stack.
+ * deep; ProseMirror and the renderers recurse once per level and would run out of stack.
  */
 export const MAX_NESTING = 20;
 
 type PmChild = PmJson | PmText;
 
 /**
- * A section's rich text (ProseMirror JSON) as pdfmake content. The JSON is read with the
- * editor schema; nodes or marks it does not know (a client may write anything into the Y.Doc)
- * keep their text and lose their formatting.
+ * A section's rich text (ProseMirror JSON) as document blocks, headings still at the editor's
+ * level (the caller nests them under the section). The JSON is read with the editor schema;
+ * nodes or marks it does not know (a client may write anything into the Y.Doc) keep their text
+ * and lose their formatting.
  */
-export function richTextToPdf(json: PmJson): Content[] {
+export function richTextBlocks(json: PmJson): Block[] {
   return blocks(readWithSchema(boundNesting(json)));
 }
 
@@ -93,116 +93,113 @@ function plainParagraphs(json: PmJson, keepMarks = false): PmJson[] {
   return paragraphs;
 }
 
-function blocks(parent: PmNode): Content[] {
-  const content: Content[] = [];
-  parent.forEach((node) => content.push(block(node)));
+function blocks(parent: PmNode): Block[] {
+  const content: Block[] = [];
+  parent.forEach((node) => {
+    const converted = block(node);
+    if (converted) content.push(converted);
+  });
   return content;
 }
 
-function block(node: PmNode): Content {
+function block(node: PmNode): Block | null {
   switch (node.type.name) {
-    case "heading": {
-      const level = Math.min(Math.max(Number(node.attrs.level) || 1, 1), 3);
-      return { text: inlines(node), style: `richHeading${level}` };
-    }
+    case "heading":
+      return { type: "heading", level: Number(node.attrs.level) || 1, text: node.textContent };
     case "bulletList":
-      return { ul: listItems(node), style: "list" };
     case "orderedList":
-      return { ol: listItems(node), start: Number(node.attrs.start) || 1, style: "list" };
-    case "blockquote":
-      return { stack: blocks(node), style: "quote" };
-    case "codeBlock":
-      return { text: breakable(node.textContent), style: "code", preserveLeadingSpaces: true };
-    case "horizontalRule":
       return {
-        canvas: [{ type: "line", x1: 0, y1: 0, x2: 483, y2: 0, lineWidth: 0.5, lineColor: "#b1b4b6" }],
-        margin: [0, 6, 0, 6],
+        type: "list",
+        ordered: node.type.name === "orderedList",
+        start: Number(node.attrs.start) || 1,
+        items: listItems(node),
       };
-    case "paragraph":
-      return { text: node.childCount === 0 ? " " : inlines(node), style: "paragraph" };
+    case "blockquote":
+      return { type: "quote", blocks: blocks(node) };
+    case "codeBlock":
+      return { type: "paragraph", runs: [{ text: node.textContent, code: true }], style: "code" };
+    case "horizontalRule":
+      return { type: "rule" };
+    case "paragraph": {
+      const runs = inlines(node);
+      // An empty paragraph is only space in the editor; the layout's own spacing replaces it.
+      return runs.length === 0 ? null : { type: "paragraph", runs, style: "body" };
+    }
     case "table":
       return table(node);
     default:
-      return { text: breakable(node.textContent), style: "paragraph" };
+      return node.textContent ? { type: "paragraph", runs: [{ text: node.textContent }], style: "body" } : null;
   }
 }
 
-/** A narrative's table; merged cells are not merged in the PDF, and short rows are padded. */
-function table(node: PmNode): Content {
-  const rows: Content[][] = [];
+/**
+ * A narrative's table; merged cells are not merged, short rows are padded, and its first row
+ * is the header row (a table a reader can navigate needs one).
+ */
+function table(node: PmNode): Block | null {
+  const rows: string[][] = [];
   node.forEach((row) => {
-    const cells: Content[] = [];
-    row.forEach((cell) =>
-      cells.push({ stack: blocks(cell), bold: cell.type.name === "tableHeader", fontSize: 9 } as Content),
-    );
+    const cells: string[] = [];
+    row.forEach((cell) => {
+      const lines: string[] = [];
+      cell.forEach((child) => lines.push(child.textContent));
+      cells.push(lines.join("\n"));
+    });
     rows.push(cells);
   });
+  if (rows.length === 0) return null;
   const columns = Math.max(1, ...rows.map((row) => row.length));
-  const body = rows.map((row) => [...row, ...Array.from({ length: columns - row.length }, () => "")]);
-  if (body.length === 0) return { text: " ", style: "paragraph" };
+  const padded = rows.map((row) => [...row, ...Array.from({ length: columns - row.length }, () => "")]);
   return {
-    table: { headerRows: 0, dontBreakRows: true, widths: Array.from({ length: columns }, () => "*"), body },
-    layout: {
-      hLineWidth: () => 0.5,
-      vLineWidth: () => 0.5,
-      hLineColor: () => "#b1b4b6",
-      vLineColor: () => "#b1b4b6",
+    type: "table",
+    table: {
+      columns: padded[0]!.map((label) => ({ label })),
+      rows: padded.slice(1).map((cells) => ({ cells })),
     },
-    margin: [0, 0, 0, 6],
   };
 }
 
-function listItems(list: PmNode): Content[] {
-  const items: Content[] = [];
-  list.forEach((item) => {
-    const content = blocks(item);
-    items.push(content.length === 1 ? content[0]! : { stack: content });
-  });
+function listItems(list: PmNode): Block[][] {
+  const items: Block[][] = [];
+  list.forEach((item) => items.push(blocks(item)));
   return items;
 }
 
-function inlines(node: PmNode): ContentText[] {
-  const runs: ContentText[] = [];
+function inlines(node: PmNode): Run[] {
+  const runs: Run[] = [];
   node.forEach((child) => {
     if (child.type.name === "hardBreak") runs.push({ text: "\n" });
-    else if (child.isText) runs.push(styledRun(child.text ?? "", child.marks));
+    else if (child.isText && child.text) runs.push(styledRun(child.text, child.marks));
   });
   return runs;
 }
 
-function styledRun(text: string, marks: readonly Mark[]): ContentText {
-  const run: ContentText = { text: breakable(text) };
-  const decorations: ("underline" | "lineThrough")[] = [];
+function styledRun(text: string, marks: readonly Mark[]): Run {
+  const run: Run = { text };
   for (const mark of marks) {
     switch (mark.type.name) {
       case "bold":
         run.bold = true;
         break;
       case "italic":
-        run.italics = true;
+        run.italic = true;
         break;
       case "underline":
-        decorations.push("underline");
+        run.underline = true;
         break;
       case "strike":
-        decorations.push("lineThrough");
+        run.strike = true;
         break;
       case "code":
-        run.background = "#f3f2f1";
+        run.code = true;
         break;
       case "link": {
         const href = String(mark.attrs.href ?? "");
         // Only web and mail links become live links; anything else stays visible text.
-        if (SAFE_LINK.test(href)) {
-          run.link = href;
-          run.color = "#1d4f91";
-          decorations.push("underline");
-        }
+        if (SAFE_LINK.test(href)) run.link = href;
         break;
       }
     }
   }
-  if (decorations.length === 1) run.decoration = decorations[0];
-  else if (decorations.length > 1) run.decoration = decorations;
   return run;
 }

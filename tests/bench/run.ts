@@ -18,6 +18,7 @@ import { measureLighthouse } from "./lighthouse";
 import { measurePageOpen } from "./page-open";
 import { measurePageServe } from "./page-serve";
 import { measurePageRender } from "./page-render";
+import { measureDocumentExports } from "./document-export";
 import { measurePdfExport } from "./pdf-export";
 import { measurePlanMemory } from "./plan-memory";
 import { findCapacity, measurePropagation, type Propagation } from "./propagation";
@@ -282,10 +283,10 @@ try {
     raw.pdf = exported;
     rows.push(
       latencyRow(
-        `PDF export (pdfmake, through the API), ${exported.pages} pages, 5 runs`,
+        `PDF export (tagged, pdfkit, through the API), ${exported.pages} pages, 5 runs`,
         COPLAN,
-        ofSamples(exported.pdfmake),
-        { figure: `${ratio(percentile(exported.pdfmake, 50), percentile(exported.chromium, 50))} Chromium (p50)` },
+        ofSamples(exported.tagged),
+        { figure: `${ratio(percentile(exported.tagged, 50), percentile(exported.chromium, 50))} Chromium (p50)` },
       ),
     );
     rows.push(
@@ -295,6 +296,30 @@ try {
         ofSamples(exported.chromium),
       ),
     );
+    const documents = await measureDocumentExports(coplan, 3, exported.planId);
+    raw.documents = documents;
+    for (const { plan, renderer, pages, result } of documents) {
+      const pdfmake = documents.find((d) => d.plan === plan && d.renderer === "pdfmake")!;
+      const label = {
+        pdfmake: "PDF, pdfmake (the renderer replaced)",
+        "tagged-pdf": "tagged PDF, pdfkit",
+        docx: "Word (docx)",
+      };
+      rows.push(
+        latencyRow(
+          `document build, ${plan} plan: ${label[renderer]}${pages ? `, ${pages} pages` : ""}, 3 runs in a process of its own`,
+          COPLAN,
+          ofSamples(result.ms),
+          {
+            figure: `peak RSS ${round(result.peakRssMb)} MiB, ${round(result.bytes / 1024)} KiB${
+              renderer === "pdfmake"
+                ? ""
+                : `; ${ratio(percentile(result.ms, 50), percentile(pdfmake.result.ms, 50))} pdfmake (p50)`
+            }`,
+          },
+        ),
+      );
+    }
   }
 
   if (wanted("export-load")) {

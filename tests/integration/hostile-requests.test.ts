@@ -149,6 +149,8 @@ function idRoutes(bad: string): Route[] {
     { method: "POST", path: `${plan}/comments/${commentId}/${bad}`, as: () => server.cookie(OWNER) },
     { method: "GET", path: `/api/plans/${bad}/export.pdf`, as: () => server.cookie(OWNER) },
     { method: "GET", path: `${plan}/export.pdf?version=${bad}`, as: () => server.cookie(OWNER) },
+    { method: "GET", path: `/api/plans/${bad}/export.docx`, as: () => server.cookie(OWNER) },
+    { method: "GET", path: `${plan}/export.docx?version=${bad}`, as: () => server.cookie(OWNER) },
     { method: "GET", path: `/api/plans/${bad}/versions`, as: () => server.cookie(OWNER) },
     // "versions/%2e%2e" is resolved by the client to the plan itself, a fine GET.
     ...(bad === "%2e%2e" ? [] : [{ method: "GET", path: `${plan}/versions/${bad}`, as: () => server.cookie(OWNER) }]),
@@ -212,6 +214,7 @@ describe("hostile requests", () => {
       ["PUT", "/api/health"],
       ["POST", `/api/plans/${server.demoPlanId}/audit`],
       ["POST", `/api/plans/${server.demoPlanId}/export.pdf`],
+      ["POST", `/api/plans/${server.demoPlanId}/export.docx`],
       ["PUT", `/api/plans/${server.demoPlanId}/versions`],
       ["GET", `/api/plans/${server.demoPlanId}/versions/1/restore`],
       ["POST", `/api/plans/${server.demoPlanId}/compare`],

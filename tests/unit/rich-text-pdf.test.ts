@@ -1,12 +1,12 @@
 import { describe, expect, it } from "vitest";
-import { MAX_NESTING, richTextToPdf } from "../../server/pdf/rich-text.server";
+import { MAX_NESTING, richTextBlocks } from "../../server/pdf/rich-text.server";
 
 const doc = (...content: object[]) => ({ type: "doc", content }) as never;
 const text = (value: string, ...marks: object[]) => ({ type: "text", text: value, ...(marks.length ? { marks } : {}) });
 
-describe("a section's rich text in the PDF", () => {
+describe("a section's rich text in the PDF and the Word copy", () => {
   it("keeps headings, lists and inline formatting", () => {
-    const content = richTextToPdf(
+    const content = richTextBlocks(
       doc(
         { type: "heading", attrs: { level: 2 }, content: [text("Outcomes")] },
         {
@@ -25,21 +25,32 @@ describe("a section's rich text in the PDF", () => {
       ),
     );
     expect(content).toEqual([
-      { text: [{ text: "Outcomes" }], style: "richHeading2" },
+      { type: "heading", level: 2, text: "Outcomes" },
       {
-        text: [
+        type: "paragraph",
+        runs: [
           { text: "Pooled ", bold: true },
-          { text: "budget", italics: true, decoration: "underline" },
+          { text: "budget", italic: true, underline: true },
         ],
-        style: "paragraph",
+        style: "body",
       },
-      { ul: [{ text: [{ text: "One" }], style: "paragraph" }], style: "list" },
-      { ol: [{ text: [{ text: "Three" }], style: "paragraph" }], start: 3, style: "list" },
+      {
+        type: "list",
+        ordered: false,
+        start: 1,
+        items: [[{ type: "paragraph", runs: [{ text: "One" }], style: "body" }]],
+      },
+      {
+        type: "list",
+        ordered: true,
+        start: 3,
+        items: [[{ type: "paragraph", runs: [{ text: "Three" }], style: "body" }]],
+      },
     ]);
   });
 
   it("makes web links live and leaves any other scheme as plain text", () => {
-    const [paragraph] = richTextToPdf(
+    const content = richTextBlocks(
       doc({
         type: "paragraph",
         content: [
@@ -47,23 +58,22 @@ describe("a section's rich text in the PDF", () => {
           text("file", { type: "link", attrs: { href: "file:///etc/passwd" } }),
         ],
       }),
-    ) as [{ text: object[] }];
-    expect(paragraph.text).toEqual([
-      { text: "site", link: "https://www.gov.uk", color: "#1d4f91", decoration: "underline" },
-      { text: "file" },
+    );
+    expect(content).toEqual([
+      { type: "paragraph", runs: [{ text: "site", link: "https://www.gov.uk" }, { text: "file" }], style: "body" },
     ]);
   });
 
   it("keeps the text of nodes and marks the editor schema does not know", () => {
-    const content = richTextToPdf(
+    const content = richTextBlocks(
       doc(
         { type: "paragraph", content: [text("Known")] },
         { type: "iframe", content: [text("Smuggled words", { type: "blink" })] },
       ),
     );
     expect(content).toEqual([
-      { text: [{ text: "Known" }], style: "paragraph" },
-      { text: [{ text: "Smuggled words" }], style: "paragraph" },
+      { type: "paragraph", runs: [{ text: "Known" }], style: "body" },
+      { type: "paragraph", runs: [{ text: "Smuggled words" }], style: "body" },
     ]);
   });
 
@@ -78,7 +88,7 @@ describe("a section's rich text in the PDF", () => {
             }
           : { type: "blockquote", content: [{ type: "paragraph", content: [text(`Quote ${level}`)] }, node] };
     }
-    const content = richTextToPdf(doc(node, { type: "paragraph", content: [text("After")] }));
+    const content = richTextBlocks(doc(node, { type: "paragraph", content: [text("After")] }));
 
     const words: string[] = [];
     let deepest = 0;
@@ -90,8 +100,8 @@ describe("a section's rich text in the PDF", () => {
       else if (Array.isArray(value))
         for (let i = value.length - 1; i >= 0; i--) pending.push({ value: value[i], depth });
       else if (typeof value === "object" && value !== null) {
-        const { text: inline, stack, ul, ol } = value as Record<string, unknown>;
-        for (const children of [ol, ul, stack, inline].filter((c) => c !== undefined))
+        const { text: inline, runs, blocks, items } = value as Record<string, unknown>;
+        for (const children of [items, blocks, runs, inline].filter((c) => c !== undefined))
           pending.push({ value: children, depth: depth + 1 });
       }
     }
@@ -104,18 +114,18 @@ describe("a section's rich text in the PDF", () => {
 
   it("keeps ordinary nesting as it was", () => {
     const quote = (inner: object) => ({ type: "blockquote", content: [inner] });
-    const [outer] = richTextToPdf(doc(quote(quote({ type: "paragraph", content: [text("Twice quoted")] })))) as [
+    const [outer] = richTextBlocks(doc(quote(quote({ type: "paragraph", content: [text("Twice quoted")] })))) as [
       object,
     ];
     expect(outer).toEqual({
-      stack: [{ stack: [{ text: [{ text: "Twice quoted" }], style: "paragraph" }], style: "quote" }],
-      style: "quote",
+      type: "quote",
+      blocks: [{ type: "quote", blocks: [{ type: "paragraph", runs: [{ text: "Twice quoted" }], style: "body" }] }],
     });
   });
 
-  it("renders a table, header cells bold, padding short rows so every row has every column", () => {
+  it("renders a table with its first row as the header row, padding short rows so every row has every column", () => {
     const cell = (type: string, value: string) => ({ type, content: [{ type: "paragraph", content: [text(value)] }] });
-    const [table] = richTextToPdf(
+    const content = richTextBlocks(
       doc({
         type: "table",
         content: [
@@ -123,10 +133,12 @@ describe("a section's rich text in the PDF", () => {
           { type: "tableRow", content: [cell("tableCell", "Fewer arrests")] },
         ],
       }),
-    ) as [{ table: { body: unknown[][] } }];
-    expect(table.table.body).toHaveLength(2);
-    expect(table.table.body.map((row) => row.length)).toEqual([2, 2]);
-    expect(JSON.stringify(table.table.body[0])).toContain('"bold":true');
-    expect(JSON.stringify(table.table.body[1])).toContain("Fewer arrests");
+    );
+    expect(content).toEqual([
+      {
+        type: "table",
+        table: { columns: [{ label: "Outcome" }, { label: "Measure" }], rows: [{ cells: ["Fewer arrests", ""] }] },
+      },
+    ]);
   });
 });

@@ -1,9 +1,9 @@
 import type { Content, TableCell, TDocumentDefinitions } from "pdfmake/interfaces";
 import type * as Y from "yjs";
-import { formatDateTime, formatLongDate } from "../../app/shared/dates";
-import { budgetTotals, formatPounds, type BudgetData, type TotalLine } from "../../app/shared/budget";
-import { SIDE_LABEL } from "../../app/shared/permissions";
-import type { CommentView, PlanSignoffView, SectionSignoffView } from "../../app/shared/plan-events";
+import { formatDateTime, formatLongDate } from "../../../app/shared/dates";
+import { budgetTotals, formatPounds, type BudgetData, type TotalLine } from "../../../app/shared/budget";
+import { SIDE_LABEL } from "../../../app/shared/permissions";
+import type { CommentView, PlanSignoffView, SectionSignoffView } from "../../../app/shared/plan-events";
 import {
   BUDGET_ASSET_FIELDS,
   BUDGET_FUNDING_FIELDS,
@@ -12,12 +12,12 @@ import {
   STRUCTURED_FIELDS,
   isStructuredKind,
   type FieldDef,
-} from "../../app/shared/structured-fields";
-import type { SectionKind, TemplateSection } from "../../app/shared/template-schema";
-import type { Plan } from "../../db/schema";
-import { sectionData, sectionRichTextJson } from "../plans/plan-content.server";
-import { breakable } from "./breakable.server";
-import { richTextToPdf } from "./rich-text.server";
+} from "../../../app/shared/structured-fields";
+import type { SectionKind, TemplateSection } from "../../../app/shared/template-schema";
+import type { Plan } from "../../../db/schema";
+import { sectionData, sectionRichTextJson } from "../../../server/plans/plan-content.server";
+import { breakable } from "./breakable";
+import { richTextToPdf } from "./rich-text";
 
 export interface PlanPdfInput {
   plan: Plan;
