@@ -71,6 +71,22 @@ export const CREATE_LIMITS = {
 
 export type CreateKind = keyof typeof CREATE_LIMITS;
 
+/**
+ * Invitation emails (new, again for a pending one, and resent), so nobody can use Coplan's
+ * sender to flood an inbox. An owner setting up a plan invites a team of a dozen or two at
+ * once; an invitee needs the first email and perhaps one or two again.
+ */
+export const INVITATION_LIMITS = {
+  perInviter: { points: 30, durationSeconds: 60 * 60 },
+  perAddress: { points: 3, durationSeconds: 60 * 60 },
+} as const;
+
+/**
+ * "Request sign-off" per person and section: each one notifies (and emails) every signatory
+ * still to sign, so asking, and reminding once or twice, is all anyone needs in an hour.
+ */
+export const SIGNOFF_REQUEST_LIMITS = { points: 3, durationSeconds: 60 * 60 } as const;
+
 export interface ConnectionLimits {
   /**
    * Open TCP connections (HTTP and WebSocket alike) from one address. A browser opens at most 6

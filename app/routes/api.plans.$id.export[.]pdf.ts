@@ -1,16 +1,18 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { requireApiUser } from "~/utils/auth.server";
 import { requirePlanMember } from "~/utils/plan-access.server";
-import { jsonError, methodNotAllowed, refusalsAsJson } from "~/utils/http.server";
+import { crossSiteRefusal, jsonError, methodNotAllowed, refusalsAsJson } from "~/utils/http.server";
 import { parseVersionId } from "~/shared/version-input";
 
 /**
  * The plan as a PDF, for any member; `?comments=1` adds the comment threads as an appendix and
  * `?version=<versionId>` exports that version instead of the plan now.
  * An export the queue cannot take now is a 429 with Retry-After; one that timed out or whose
- * worker died is a 503.
+ * worker died is a 503. A link from another site exports nothing (a page asks to confirm).
  */
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
+  const crossSite = crossSiteRefusal(request);
+  if (crossSite) return crossSite;
   const user = await requireApiUser(context, request);
   const { plan } = requirePlanMember(context, user, params.id, "api");
   const query = new URL(request.url).searchParams;

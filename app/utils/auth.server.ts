@@ -1,5 +1,5 @@
 import { redirect, type AppLoadContext } from "@remix-run/node";
-import type { SessionUser } from "../../server/auth/sessions.server";
+import type { CurrentSession, SessionUser } from "../../server/auth/sessions.server";
 import { jsonError } from "./http.server";
 
 export function getUser(context: AppLoadContext, request: Request): Promise<SessionUser | null> {
@@ -18,6 +18,13 @@ export async function requireUser(context: AppLoadContext, request: Request): Pr
 export async function requireApiUser(context: AppLoadContext, request: Request): Promise<SessionUser> {
   const user = await getUser(context, request);
   if (user) return user;
+  throw jsonError(401, "sign in required");
+}
+
+/** For the API, when what is answered lasts as long as the session (event streams): the session, or a 401. */
+export async function requireApiSession(context: AppLoadContext, request: Request): Promise<CurrentSession> {
+  const session = await context.auth.sessionFromCookie(request.headers.get("Cookie"));
+  if (session) return session;
   throw jsonError(401, "sign in required");
 }
 
