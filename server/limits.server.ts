@@ -23,8 +23,20 @@ export const HTTP_LIMITS = {
   headersTimeoutMs: 10_000,
   /** The whole request, body included: 512 KiB in 30 s is 17 KB/s, far below any real link. */
   requestTimeoutMs: 30_000,
-  /** An idle keep-alive connection is closed after this (Node's own default). */
+  /**
+   * How long clients are told (`Keep-Alive: timeout=5`) they may keep an idle connection to
+   * reuse it (Node's own default). Clients count it from when they finished reading an answer.
+   */
   keepAliveTimeoutMs: 5_000,
+  /**
+   * How much longer the server keeps an idle connection open than it told, on top of Node's
+   * own second. The server counts idle time from when it finished writing, and a busy client
+   * (or one that reads a large body only later) finishes reading seconds after that: closing
+   * at the advertised time closed connections that clients were, by their count, still
+   * entitled to reuse ("fetch failed: other side closed"). Idle connections still count
+   * towards the per-address cap.
+   */
+  keepAliveGraceMs: 10_000,
   /** How often Node checks the two timeouts above; its default of 30 s would let them overrun. */
   connectionsCheckingIntervalMs: 1_000,
 } as const;
