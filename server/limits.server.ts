@@ -10,11 +10,15 @@ const KIB = 1024;
 /** Request bodies and HTTP connection timing. */
 export const HTTP_LIMITS = {
   /**
-   * Largest request body on any route. The largest thing anyone sends over HTTP is a template
-   * file (256 KB at most, as JSON or inside a multipart form); everything else is a small form
-   * or JSON object. Bodies are read into memory up to this and refused beyond it.
+   * Largest request body on any route, JSON or form alike: the one body limit, applied before a
+   * route runs (server/http/request-body.server.ts). The largest thing anyone sends over HTTP
+   * is a template file (`maxTemplateBytes`, as JSON or inside a multipart form, with room for
+   * the form's own bytes); everything else is a small form or JSON object. Bodies are read into
+   * memory up to this and refused beyond it.
    */
   maxBodyBytes: 512 * KIB,
+  /** Largest template file: the biggest built-in template is about a tenth of this. */
+  maxTemplateBytes: 256 * KIB,
   /**
    * A client must have sent all of a request's headers within this. Browsers send them at once;
    * a client that drips them (slowloris) is cut instead of holding a connection for Node's
