@@ -2,8 +2,11 @@ import { redirect, type AppLoadContext } from "@remix-run/node";
 import type { CurrentSession, SessionUser } from "../../server/auth/sessions.server";
 import { jsonError } from "./http.server";
 
-export function getUser(context: AppLoadContext, request: Request): Promise<SessionUser | null> {
-  return context.auth.userFromCookie(request.headers.get("Cookie"));
+/** The signed-in user, or null; the request's log lines name them from here on. */
+export async function getUser(context: AppLoadContext, request: Request): Promise<SessionUser | null> {
+  const user = await context.auth.userFromCookie(request.headers.get("Cookie"));
+  if (user) context.log.setBindings({ userId: user.id });
+  return user;
 }
 
 /** For pages: the signed-in user, or a redirect to the sign-in page that comes back here. */
@@ -24,7 +27,10 @@ export async function requireApiUser(context: AppLoadContext, request: Request):
 /** For the API, when what is answered lasts as long as the session (event streams): the session, or a 401. */
 export async function requireApiSession(context: AppLoadContext, request: Request): Promise<CurrentSession> {
   const session = await context.auth.sessionFromCookie(request.headers.get("Cookie"));
-  if (session) return session;
+  if (session) {
+    context.log.setBindings({ userId: session.user.id });
+    return session;
+  }
   throw jsonError(401, "sign in required");
 }
 

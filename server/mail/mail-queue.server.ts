@@ -3,6 +3,9 @@ import type { Db } from "../../db/client.server";
 import { mailMessages, notifications, type MailMessage } from "../../db/schema";
 import { withoutLinkTokens, withoutResetTokens } from "./link-redaction.server";
 import type { MailTransport } from "./transport.server";
+import { moduleLog } from "../log.server";
+
+const logger = moduleLog("mail");
 
 export interface OutgoingMail {
   to: string;
@@ -53,7 +56,7 @@ export class MailQueue {
   ) {
     this.maxAttempts = options.maxAttempts ?? 10;
     this.maxDelayMs = options.maxDelayMs ?? HOUR_MS;
-    this.log = options.log ?? ((line) => console.log(line));
+    this.log = options.log ?? ((line) => logger.info(line));
   }
 
   /** Starts the worker on what is already due (messages an earlier process left unsent). */
