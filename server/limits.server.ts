@@ -98,6 +98,12 @@ export const INVITATION_LIMITS = {
 } as const;
 
 /**
+ * Password reset emails one account gets in an hour: enough to retry, too few to flood an
+ * inbox; and how long a link works.
+ */
+export const PASSWORD_RESET_LIMITS = { perAccountPerHour: 3, linkMinutes: 60 } as const;
+
+/**
  * "Request sign-off" per person and section: each one notifies (and emails) every signatory
  * still to sign, so asking, and reminding once or twice, is all anyone needs in an hour.
  */

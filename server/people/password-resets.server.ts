@@ -10,10 +10,10 @@ import { passwordResetMail } from "../mail/messages.server";
 import type { PublicLinks } from "../mail/public-links.server";
 import { recordAudit } from "../plans/audit.server";
 import { hashLinkToken, newLinkToken } from "./tokens.server";
+import { PASSWORD_RESET_LIMITS } from "../limits.server";
 
-const LINK_MS = 60 * 60 * 1000;
-/** Reset emails one account gets in an hour: enough to retry, too few to flood an inbox. */
-const MAX_PER_HOUR = 3;
+const LINK_MS = PASSWORD_RESET_LIMITS.linkMinutes * 60 * 1000;
+const HOUR_MS = 60 * 60 * 1000;
 
 export const newPasswordSchema = newUserSchema.shape.password;
 
@@ -71,9 +71,9 @@ export class PasswordResetService {
       this.db
         .select({ n: count() })
         .from(passwordResets)
-        .where(and(eq(passwordResets.userId, user.id), gt(passwordResets.createdAt, new Date(Date.now() - LINK_MS))))
+        .where(and(eq(passwordResets.userId, user.id), gt(passwordResets.createdAt, new Date(Date.now() - HOUR_MS))))
         .get()?.n ?? 0;
-    if (recent >= MAX_PER_HOUR) return;
+    if (recent >= PASSWORD_RESET_LIMITS.perAccountPerHour) return;
     const { token, hash } = newLinkToken();
     this.db
       .insert(passwordResets)
