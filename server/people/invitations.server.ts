@@ -153,6 +153,7 @@ export class InvitationService {
   }
 
   private sendAgain(actor: SessionUser, planId: string | null, invitationId: string): void {
+    // Read (again) now: it may have been withdrawn while the limits were checked, or just changed.
     const invitation = this.openInvitation(planId, invitationId);
     const { token, hash } = newLinkToken();
     this.db
