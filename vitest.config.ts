@@ -15,7 +15,9 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 60_000,
     projects: [
-      { extends: true, test: { name: "unit", include: ["tests/unit/**/*.test.ts"] } },
+      // In-process tests log nothing (LOG_LEVEL); spawned servers keep the default, and their
+      // output is kept for the tests that read it, never printed.
+      { extends: true, test: { name: "unit", include: ["tests/unit/**/*.test.ts"], env: { LOG_LEVEL: "silent" } } },
       { extends: true, test: { name: "integration", include: ["tests/integration/**/*.test.ts"] } },
       { extends: true, test: { name: "browser", include: ["tests/browser/**/*.test.ts"] } },
     ],

@@ -1,5 +1,5 @@
 import { PassThrough } from "node:stream";
-import type { AppLoadContext, EntryContext } from "@remix-run/node";
+import type { AppLoadContext, EntryContext, HandleErrorFunction } from "@remix-run/node";
 import { createReadableStreamFromReadable } from "@remix-run/node";
 import { RemixServer } from "@remix-run/react";
 import { isbot } from "isbot";
@@ -44,10 +44,16 @@ export default function handleRequest(
         onError(error: unknown) {
           responseStatusCode = 500;
           // Errors before the shell are rejected and logged by Remix itself.
-          if (shellRendered) console.error(error);
+          if (shellRendered) loadContext.log.error({ err: error }, "rendering the page failed");
         },
       },
     );
     setTimeout(abort, ABORT_DELAY);
   });
 }
+
+/** Errors in loaders, actions and rendering, logged with the request they broke (its id, user, plan). */
+export const handleError: HandleErrorFunction = (error, { request, context }) => {
+  if (request.signal.aborted) return;
+  context.log.error({ err: error }, "a route failed");
+};

@@ -1,3 +1,4 @@
+import type { Logger } from "../server/log.server";
 import type { Services } from "../server/services.server";
 
 declare module "@remix-run/node" {
@@ -8,6 +9,8 @@ declare module "@remix-run/node" {
     clientAddress: string;
     /** This response's Content-Security-Policy nonce, for the scripts the page inlines. */
     cspNonce: string;
+    /** This request's logger (its id; the routes add the user and the plan). */
+    log: Logger;
   }
   interface Future {
     v3_singleFetch: true;

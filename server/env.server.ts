@@ -1,6 +1,10 @@
 import { z } from "zod";
 
+const logLevelSchema = z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info");
+
 const envSchema = z.object({
+  /** How much the server logs (JSON lines on stdout); `silent` for none. */
+  LOG_LEVEL: logLevelSchema,
   NODE_ENV: z.enum(["development", "production", "test"]).default("production"),
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   DATABASE_PATH: z.string().min(1).default("data/coplan.sqlite"),
@@ -75,6 +79,16 @@ export type Env = z.infer<typeof envSchema>;
  */
 export function applyNodeEnv(env: Env): void {
   process.env.NODE_ENV = env.NODE_ENV;
+}
+
+/**
+ * The log level alone, for the logger, which exists before the rest of the environment is
+ * read (modules log from their first import). An invalid value is left for `loadEnv` to
+ * report with the rest; until then the default applies.
+ */
+export function logLevelFrom(source: NodeJS.ProcessEnv = process.env): z.infer<typeof logLevelSchema> {
+  const parsed = logLevelSchema.safeParse(source.LOG_LEVEL);
+  return parsed.success ? parsed.data : "info";
 }
 
 /** The one place that reads process.env: everything else is handed the parsed result. */

@@ -10,6 +10,9 @@ import { rejectDotSegments } from "./http/dot-segments.server";
 import { rejectCrossSiteWrites } from "./http/csrf.server";
 import { DEMO_PASSWORD, DEMO_USERS, seedDemo } from "./ops/demo-seed.server";
 import { applyNodeEnv, loadEnv } from "./env.server";
+import { log } from "./log.server";
+import { stopOnUncaughtFaults } from "./process-faults.server";
+import { requestErrors, requestLog } from "./http/request-log.server";
 import { clientAddress } from "./http/client-address.server";
 import { compressResponses } from "./http/compression.server";
 import { guardConnections, limitRequestsPerAddress } from "./http/connection-caps.server";
@@ -20,13 +23,17 @@ import { createServices, servedOverHttps } from "./services.server";
 
 const ROOT = resolve(import.meta.dirname, "..");
 
+stopOnUncaughtFaults(log);
 const env = loadEnv();
 const services = createServices(env);
 if (env.SEED_DEMO && (await seedDemo(services))) {
-  console.log(`Seeded a demo plan. Sign in with any of these, password "${DEMO_PASSWORD}":`);
-  for (const user of DEMO_USERS) {
-    console.log(`  ${user.email.padEnd(28)} ${user.role}${user.admin ? ", administrator" : ""}`);
-  }
+  log.info(
+    {
+      password: DEMO_PASSWORD,
+      users: DEMO_USERS.map((user) => `${user.email} (${user.role}${user.admin ? ", administrator" : ""})`),
+    },
+    `Seeded a demo plan. Sign in with any of its users, password "${DEMO_PASSWORD}"`,
+  );
 }
 services.planNotices.startDailyMilestoneCheck(env.MILESTONE_CHECK_DELAY_SECONDS * 1000);
 
@@ -37,6 +44,7 @@ const limits = connectionLimits(env);
 const app = express();
 app.disable("x-powered-by");
 app.set("trust proxy", env.TRUST_PROXY);
+app.use(requestLog(log));
 app.use(securityHeaders({ https: servedOverHttps(env) }));
 if (env.TRUST_PROXY > 0) app.use(limitRequestsPerAddress(limits.maxConnectionsPerAddress, env.TRUST_PROXY));
 app.use(compressResponses());
@@ -53,10 +61,12 @@ app.all(
       ...services,
       clientAddress: clientAddress(req, env.TRUST_PROXY),
       cspNonce: String(res.locals.cspNonce),
+      log: req.log,
     }),
     env.NODE_ENV,
   ),
 );
+app.use(requestErrors());
 
 const server = createServer({ connectionsCheckingInterval: HTTP_LIMITS.connectionsCheckingIntervalMs }, app);
 guardConnections(server, { maxPerAddress: limits.maxConnectionsPerAddress, perSocketAddress: env.TRUST_PROXY === 0 });
@@ -76,14 +86,14 @@ const collab = attachCollabServer(
 server.listen(env.PORT, () => {
   const { port } = server.address() as AddressInfo;
   services.links.listeningOn(port);
-  console.log(`Coplan listening on http://localhost:${port}`);
+  log.info(`Coplan listening on http://localhost:${port}`);
 });
 
 let stopping = false;
 async function shutdown(signal: string) {
   if (stopping) return;
   stopping = true;
-  console.log(`${signal}: storing open plans and closing`);
+  log.info(`${signal}: storing open plans and closing`);
   server.close();
   // The WebSocket server only reports closed once every socket is; the rooms close theirs
   // (1012, "server restarting") as they store their plans, so wait after, not before.

@@ -10,11 +10,15 @@ const KIB = 1024;
 /** Request bodies and HTTP connection timing. */
 export const HTTP_LIMITS = {
   /**
-   * Largest request body on any route. The largest thing anyone sends over HTTP is a template
-   * file (256 KB at most, as JSON or inside a multipart form); everything else is a small form
-   * or JSON object. Bodies are read into memory up to this and refused beyond it.
+   * Largest request body on any route, JSON or form alike: the one body limit, applied before a
+   * route runs (server/http/request-body.server.ts). The largest thing anyone sends over HTTP
+   * is a template file (`maxTemplateBytes`, as JSON or inside a multipart form, with room for
+   * the form's own bytes); everything else is a small form or JSON object. Bodies are read into
+   * memory up to this and refused beyond it.
    */
   maxBodyBytes: 512 * KIB,
+  /** Largest template file: the biggest built-in template is about a tenth of this. */
+  maxTemplateBytes: 256 * KIB,
   /**
    * A client must have sent all of a request's headers within this. Browsers send them at once;
    * a client that drips them (slowloris) is cut instead of holding a connection for Node's
@@ -23,8 +27,20 @@ export const HTTP_LIMITS = {
   headersTimeoutMs: 10_000,
   /** The whole request, body included: 512 KiB in 30 s is 17 KB/s, far below any real link. */
   requestTimeoutMs: 30_000,
-  /** An idle keep-alive connection is closed after this (Node's own default). */
+  /**
+   * How long clients are told (`Keep-Alive: timeout=5`) they may keep an idle connection to
+   * reuse it (Node's own default). Clients count it from when they finished reading an answer.
+   */
   keepAliveTimeoutMs: 5_000,
+  /**
+   * How much longer the server keeps an idle connection open than it told, on top of Node's
+   * own second. The server counts idle time from when it finished writing, and a busy client
+   * (or one that reads a large body only later) finishes reading seconds after that: closing
+   * at the advertised time closed connections that clients were, by their count, still
+   * entitled to reuse ("fetch failed: other side closed"). Idle connections still count
+   * towards the per-address cap.
+   */
+  keepAliveGraceMs: 10_000,
   /** How often Node checks the two timeouts above; its default of 30 s would let them overrun. */
   connectionsCheckingIntervalMs: 1_000,
 } as const;
@@ -70,6 +86,28 @@ export const CREATE_LIMITS = {
 } as const;
 
 export type CreateKind = keyof typeof CREATE_LIMITS;
+
+/**
+ * Invitation emails (new, again for a pending one, and resent), so nobody can use Coplan's
+ * sender to flood an inbox. An owner setting up a plan invites a team of a dozen or two at
+ * once; an invitee needs the first email and perhaps one or two again.
+ */
+export const INVITATION_LIMITS = {
+  perInviter: { points: 30, durationSeconds: 60 * 60 },
+  perAddress: { points: 3, durationSeconds: 60 * 60 },
+} as const;
+
+/**
+ * Password reset emails one account gets in an hour: enough to retry, too few to flood an
+ * inbox; and how long a link works.
+ */
+export const PASSWORD_RESET_LIMITS = { perAccountPerHour: 3, linkMinutes: 60 } as const;
+
+/**
+ * "Request sign-off" per person and section: each one notifies (and emails) every signatory
+ * still to sign, so asking, and reminding once or twice, is all anyone needs in an hour.
+ */
+export const SIGNOFF_REQUEST_LIMITS = { points: 3, durationSeconds: 60 * 60 } as const;
 
 export interface ConnectionLimits {
   /**

@@ -4,13 +4,15 @@ import { fileURLToPath } from "node:url";
 import { eq } from "drizzle-orm";
 import { closeDatabase, openDatabase } from "../db/client.server";
 import { plans as planTable, type Plan } from "../db/schema";
-import { COLLAB_LIMITS } from "./limits.server";
+import { COLLAB_LIMITS, SIGNOFF_REQUEST_LIMITS } from "./limits.server";
 import { auditCsv, planAuditFacets, planAuditLog, type AuditFilter } from "./plans/audit.server";
 import { SignInThrottle } from "./auth/sign-in-throttle.server";
 import { AuthService } from "./auth/sessions.server";
 import { SqliteDocStore } from "./collab/doc-store.server";
 import { RoomRegistry } from "./collab/rooms.server";
 import { CreateLimits } from "./http/create-limits.server";
+import { EventStreams } from "./http/event-streams.server";
+import { RateLimit } from "./http/rate-limit.server";
 import type { Env } from "./env.server";
 import { DuplicateRowCleaner } from "./plans/duplicate-rows.server";
 import { TextCellConversion } from "./plans/text-cells.server";
@@ -74,12 +76,14 @@ export function createServices(env: Env) {
     maxPlanBytes: COLLAB_LIMITS.maxPlanBytes,
     maxPresenceClients: COLLAB_LIMITS.maxPresenceClientsPerConnection,
   });
-  const auth = new AuthService(db, new SignInThrottle(), {
+  const eventStreams = new EventStreams();
+  const signInThrottle = new SignInThrottle();
+  const auth = new AuthService(db, signInThrottle, {
     secret: resolveSessionSecret(db, env.SESSION_SECRET),
     secure: servedOverHttps(env),
     onSessionEnded: (sessionHash) => {
       rooms.closeSession(sessionHash);
-      notifications.closeSession(sessionHash);
+      eventStreams.closeSession(sessionHash);
     },
   });
   rooms.use(new TextCellConversion());
@@ -142,15 +146,18 @@ export function createServices(env: Env) {
     search,
     portfolio,
     portfolioFeed,
+    eventStreams,
     mail,
     links,
     invitations,
     notifications,
     planNotices,
     passwordResets: new PasswordResetService(db, auth, mail, links),
-    account: new AccountService(db, auth),
+    account: new AccountService(db, auth, signInThrottle),
     admin: new AdminService(db, auth, invitations),
     createLimits: new CreateLimits(env.CREATE_RATE_LIMITS),
+    /** Sign-off requests per person, plan and section. */
+    signoffRequestLimit: new RateLimit("signoff-requests", SIGNOFF_REQUEST_LIMITS),
     audit: {
       forPlan: (planId: string, filter?: AuditFilter) => planAuditLog(db, planId, filter),
       facets: (planId: string) => planAuditFacets(db, planId),
@@ -159,7 +166,7 @@ export function createServices(env: Env) {
     close() {
       void exports.close();
       searchBackfill.stop();
-      portfolioFeed.closeAll();
+      eventStreams.closeAll();
       void mail.close();
       planNotices.stop();
       notifications.close();

@@ -5,6 +5,7 @@
 import { execFileSync } from "node:child_process";
 import { existsSync, readdirSync, statSync } from "node:fs";
 import { join, resolve } from "node:path";
+import { log } from "./log.server";
 
 const ROOT = resolve(import.meta.dirname, "..");
 const BUILD = join(ROOT, "build/index.js");
@@ -17,7 +18,7 @@ function newestMtime(path: string): number {
 
 const sourcesMtime = Math.max(newestMtime(join(ROOT, "app")), newestMtime(join(ROOT, "remix.config.js")));
 if (!existsSync(BUILD) || statSync(BUILD).mtimeMs < sourcesMtime) {
-  console.log("Building the app...");
+  log.info("Building the app...");
   execFileSync(join(ROOT, "node_modules/.bin/remix"), ["build"], { cwd: ROOT, stdio: "inherit" });
 }
 

@@ -1,6 +1,7 @@
 import { useRef, useState } from "react";
 import { planPaste, type PasteColumn, type PasteProblem } from "~/shared/spreadsheet-paste";
-import { byHeader, parseCsv, tableGrid, toCsv, type TableRowValues } from "~/shared/table-files";
+import { toCsv } from "~/shared/csv";
+import { byHeader, parseCsv, tableGrid, type TableRowValues } from "~/shared/table-files";
 import { ConfirmDialog } from "./ConfirmDialog";
 
 interface Preview {

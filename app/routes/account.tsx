@@ -1,13 +1,16 @@
-import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import type { ActionFunctionArgs, HeadersFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data } from "@remix-run/node";
 import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { AppHeader } from "~/components/AppHeader";
-import { isRefusal } from "~/shared/errors";
+import { isRefusal, REFUSAL_STATUS, retryAfterHeaders } from "~/shared/errors";
 import { NOTIFICATION_TYPE_LABEL, NOTIFICATION_TYPES, type NotificationType } from "~/shared/notification-types";
 import { requireUser } from "~/utils/auth.server";
 import { sentence } from "~/shared/sentence";
 
 export const meta: MetaFunction = () => [{ title: "Your account · Coplan" }];
+
+/** A throttled password change answers 429 with Retry-After, as sign-in does. */
+export const headers: HeadersFunction = ({ actionHeaders }) => actionHeaders;
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const user = await requireUser(context, request);
@@ -24,7 +27,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
         return { notice: "Your name is changed." };
       case "password": {
         const session = await context.auth.sessionFromCookie(request.headers.get("Cookie"));
-        await context.account.changePassword(user.id, session!.sessionHash, {
+        await context.account.changePassword(user.id, session!.sessionHash, context.clientAddress, {
           current: String(form.get("current") ?? ""),
           password: String(form.get("password") ?? ""),
         });
@@ -42,7 +45,10 @@ export async function action({ request, context }: ActionFunctionArgs) {
         return data({ error: "Unknown action." }, { status: 400 });
     }
   } catch (error) {
-    if (isRefusal(error)) return data({ error: sentence(error.message) }, { status: 400 });
+    if (isRefusal(error)) {
+      const status = error.kind === "too-many" ? REFUSAL_STATUS[error.kind] : 400;
+      return data({ error: sentence(error.message) }, { status, headers: retryAfterHeaders(error) });
+    }
     throw error;
   }
 }

@@ -24,7 +24,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
       case "invite": {
         const input = adminInviteSchema.safeParse(form);
         if (!input.success) return data({ error: sentence(input.error.issues[0]!.message) }, { status: 400 });
-        context.admin.invite(admin, input.data);
+        await context.admin.invite(admin, input.data);
         return { notice: `Invitation sent to ${input.data.email}.` };
       }
       case "deactivate":

@@ -8,7 +8,14 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   if (request.method !== "POST") return jsonError(405, "use POST to ask for sign-off");
   const user = await requireApiUser(context, request);
   const { plan, role } = requirePlanMember(context, user, params.id, "api");
-  const result = await refusalsAsJson(() => context.planNotices.requestSignoff(plan, user, role, params.key ?? ""));
+  const key = params.key ?? "";
+  const wait = await context.signoffRequestLimit.take(JSON.stringify([user.id, plan.id, key]));
+  if (wait > 0) {
+    return jsonError(429, `you asked for sign-off of this section too often lately; try again in ${wait} s`, {
+      "Retry-After": String(wait),
+    });
+  }
+  const result = await refusalsAsJson(() => context.planNotices.requestSignoff(plan, user, role, key));
   return Response.json(result, { status: 201 });
 }
 

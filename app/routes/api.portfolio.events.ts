@@ -1,11 +1,15 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
-import { requireApiUser } from "~/utils/auth.server";
+import { requireApiSession } from "~/utils/auth.server";
 import { methodNotAllowed } from "~/utils/http.server";
 
+/** Server-sent events: `event: plan` `{planId}` for each change on your portfolio, until the session ends. */
 export async function loader({ request, context }: LoaderFunctionArgs) {
-  const user = await requireApiUser(context, request);
-  return new Response(context.portfolioFeed.open(user, request.signal), {
-    headers: { "Content-Type": "text/event-stream", "Cache-Control": "no-store", "X-Accel-Buffering": "no" },
+  const { user, sessionHash } = await requireApiSession(context, request);
+  return context.eventStreams.open({
+    sessionHash,
+    signal: request.signal,
+    retryMs: 2000,
+    start: (send) => context.portfolioFeed.subscribe(user, (planId) => send({ event: "plan", data: { planId } })),
   });
 }
 

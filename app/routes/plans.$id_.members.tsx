@@ -40,12 +40,14 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
       case "add": {
         const input = addMemberSchema.safeParse(form);
         if (!input.success) return data({ error: input.error.issues[0]!.message }, { status: 400 });
-        const added = context.invitations.addOrInvite(user, plan.id, input.data);
+        const added = await context.invitations.addOrInvite(user, plan.id, input.data);
         if (added.kind === "invited") return { notice: `Invitation sent to ${input.data.email}.` };
-        return { notice: `${added.member.name} is now ${ROLE_LABEL[added.member.role].toLowerCase()} of this plan.` };
+        return {
+          notice: `${added.member.name ?? added.member.email} is now ${ROLE_LABEL[added.member.role].toLowerCase()} of this plan.`,
+        };
       }
       case "resend-invitation":
-        context.invitations.resend(user, plan.id, String(form.invitationId));
+        await context.invitations.resend(user, plan.id, String(form.invitationId));
         return { notice: "Invitation sent again, with a new link." };
       case "withdraw-invitation":
         context.invitations.withdraw(user, plan.id, String(form.invitationId));

@@ -43,8 +43,6 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   };
 }
 
-const MAX_TEMPLATE_BYTES = 256 * 1024;
-
 export async function action({ request, context }: ActionFunctionArgs) {
   const user = await requireUser(context, request);
   const form = await request.formData();
@@ -65,12 +63,6 @@ export async function action({ request, context }: ActionFunctionArgs) {
       const file = form.get("file");
       if (!(file instanceof File) || file.size === 0) {
         return data({ form: "import", error: "Choose a template file (.json) to import." }, { status: 400 });
-      }
-      if (file.size > MAX_TEMPLATE_BYTES) {
-        return data(
-          { form: "import", error: "That file is too large for a template (256 KB at most)." },
-          { status: 413 },
-        );
       }
       const template = context.templates.import(user.id, file.name, await file.text());
       return { form: "import", notice: `Imported "${template.title}". You can start a plan from it below.` };

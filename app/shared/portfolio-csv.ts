@@ -1,3 +1,4 @@
+import { toCsv } from "./csv";
 import type { PortfolioRow } from "./portfolio";
 
 const HEADER = [
@@ -15,20 +16,9 @@ const HEADER = [
   "Last edit",
 ];
 
-/**
- * A cell as RFC 4180 wants it; one that a spreadsheet would run as a formula (starting with
- * `=`, `+`, `-`, `@`, a tab or a return) is prefixed with an apostrophe, so a plan's title
- * cannot execute when the file is opened.
- */
-function cell(value: string | number): string {
-  let text = String(value);
-  if (typeof value === "string" && /^[=+\-@\t\r]/.test(text)) text = `'${text}`;
-  return /[",\r\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
-}
-
-/** The rows as a CSV file (CRLF line ends, as spreadsheets expect). */
+/** The rows as a CSV file, cells that look like formulas defused. */
 export function portfolioCsv(rows: readonly PortfolioRow[]): string {
-  const lines = [
+  return toCsv([
     HEADER,
     ...rows.map((row) => [
       row.title,
@@ -44,6 +34,5 @@ export function portfolioCsv(rows: readonly PortfolioRow[]): string {
       row.overdueMilestones,
       row.updatedAt,
     ]),
-  ];
-  return lines.map((line) => line.map(cell).join(",")).join("\r\n") + "\r\n";
+  ]);
 }

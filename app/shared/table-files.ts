@@ -1,4 +1,5 @@
 import { formatPounds } from "./budget";
+import { restoreDefused } from "./csv";
 import { parseTsv, type PasteColumn } from "./spreadsheet-paste";
 
 export interface TableRowValues {
@@ -26,14 +27,9 @@ export function tableGrid(columns: PasteColumn[], rows: TableRowValues[]): strin
   ];
 }
 
-/** RFC 4180 CSV: cells with commas, quotes or line breaks are quoted, quotes doubled. */
-export function toCsv(grid: string[][]): string {
-  const cell = (text: string) => (/[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text);
-  return grid.map((row) => row.map(cell).join(",")).join("\r\n") + "\r\n";
-}
-
+/** A CSV file's cells; an apostrophe our own download put before a formula-like cell comes off. */
 export function parseCsv(text: string): string[][] {
-  return parseTsv(text.replace(/^\uFEFF/, ""), ",");
+  return parseTsv(text.replace(/^\uFEFF/, ""), ",").map((row) => row.map(restoreDefused));
 }
 
 /**

@@ -1,9 +1,12 @@
 import { redirect, type AppLoadContext } from "@remix-run/node";
-import type { SessionUser } from "../../server/auth/sessions.server";
+import type { CurrentSession, SessionUser } from "../../server/auth/sessions.server";
 import { jsonError } from "./http.server";
 
-export function getUser(context: AppLoadContext, request: Request): Promise<SessionUser | null> {
-  return context.auth.userFromCookie(request.headers.get("Cookie"));
+/** The signed-in user, or null; the request's log lines name them from here on. */
+export async function getUser(context: AppLoadContext, request: Request): Promise<SessionUser | null> {
+  const user = await context.auth.userFromCookie(request.headers.get("Cookie"));
+  if (user) context.log.setBindings({ userId: user.id });
+  return user;
 }
 
 /** For pages: the signed-in user, or a redirect to the sign-in page that comes back here. */
@@ -18,6 +21,16 @@ export async function requireUser(context: AppLoadContext, request: Request): Pr
 export async function requireApiUser(context: AppLoadContext, request: Request): Promise<SessionUser> {
   const user = await getUser(context, request);
   if (user) return user;
+  throw jsonError(401, "sign in required");
+}
+
+/** For the API, when what is answered lasts as long as the session (event streams): the session, or a 401. */
+export async function requireApiSession(context: AppLoadContext, request: Request): Promise<CurrentSession> {
+  const session = await context.auth.sessionFromCookie(request.headers.get("Cookie"));
+  if (session) {
+    context.log.setBindings({ userId: session.user.id });
+    return session;
+  }
   throw jsonError(401, "sign in required");
 }
 

@@ -1,18 +1,11 @@
 import type { AppLoadContext } from "@remix-run/node";
 import type { z } from "zod";
 import type { CreateKind } from "../../server/limits.server";
-import { isRefusal, REFUSAL_STATUS } from "~/shared/errors";
+import { isRefusal, REFUSAL_STATUS, retryAfterHeaders } from "~/shared/errors";
 
 /** A JSON error response in the API's shape, `{"error": "..."}`. */
 export function jsonError(status: number, error: string, headers?: HeadersInit): Response {
   return Response.json({ error }, { status, headers });
-}
-
-const MAX_JSON_BYTES = 256 * 1024;
-
-/** The unread rest of a refused body leaves the connection unusable for another request. */
-function tooLarge(): Response {
-  return jsonError(413, "request body too large", { Connection: "close" });
 }
 
 /**
@@ -49,29 +42,12 @@ export async function readOptionalJson<T extends z.ZodType>(
   return parseJson(text, schema);
 }
 
-/** The request body as text, refused with a 413 past the size limit. */
-export async function readText(request: Request): Promise<string> {
-  const declared = Number(request.headers.get("content-length") ?? "0");
-  if (declared > MAX_JSON_BYTES) throw tooLarge();
-  return readTextWithLimit(request, MAX_JSON_BYTES);
-}
-
-async function readTextWithLimit(request: Request, limit: number): Promise<string> {
-  if (!request.body) return "";
-  const reader = request.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    size += value.byteLength;
-    if (size > limit) {
-      await reader.cancel();
-      throw tooLarge();
-    }
-    chunks.push(value);
-  }
-  return new TextDecoder().decode(Buffer.concat(chunks));
+/**
+ * The request body as text. Bodies past the one body limit were refused before any route ran
+ * (HTTP_LIMITS.maxBodyBytes), so what is here is already within it.
+ */
+export function readText(request: Request): Promise<string> {
+  return request.text();
 }
 
 /** Runs a service call, answering a domain refusal with its 4xx JSON error. */
@@ -80,10 +56,45 @@ export async function refusalsAsJson<T>(call: () => T | Promise<T>): Promise<T> 
     return await call();
   } catch (error) {
     if (isRefusal(error)) {
-      throw Response.json({ ...error.details, error: error.message }, { status: REFUSAL_STATUS[error.kind] });
+      throw Response.json(
+        { ...error.details, error: error.message },
+        { status: REFUSAL_STATUS[error.kind], headers: retryAfterHeaders(error) },
+      );
     }
     throw error;
   }
+}
+
+/**
+ * For a GET that does something (an export, which runs a worker and writes the audit log):
+ * a refusal when a browser says another site sent it. The session cookie is SameSite=Lax, so
+ * a link on another site still arrives signed in; Sec-Fetch-Site tells it apart. A person who
+ * followed such a link gets a page with the same link, which from this site goes through.
+ * Clients that send no Sec-Fetch-Site carry no ambient cookie, and are let through.
+ */
+export function crossSiteRefusal(request: Request): Response | null {
+  const site = request.headers.get("sec-fetch-site");
+  if (site !== "cross-site" && site !== "same-site") return null;
+  if (request.headers.get("sec-fetch-mode") !== "navigate") {
+    return jsonError(403, "cross-site request refused");
+  }
+  const url = new URL(request.url);
+  const here = escapeHtml(url.pathname + url.search);
+  const page = `<!doctype html>
+<html lang="en-GB"><head><meta charset="utf-8"><title>Confirm the export · Coplan</title></head>
+<body><main>
+<h1>Confirm the export</h1>
+<p>A link on another site asked Coplan to export this plan, so nothing has been exported yet.</p>
+<p><a href="${here}">Export it from here</a></p>
+</main></body></html>`;
+  return new Response(page, {
+    status: 403,
+    headers: { "content-type": "text/html; charset=utf-8", "cache-control": "no-store" },
+  });
+}
+
+function escapeHtml(text: string): string {
+  return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 }
 
 /** A 403 unless the role allows it. */

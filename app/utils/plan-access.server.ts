@@ -14,6 +14,7 @@ export function requirePlanMember(
   planId: string | undefined,
   as: "api" | "page",
 ) {
+  if (planId) context.log.setBindings({ planId });
   const membership = planId ? context.plans.findForMember(planId, user.id) : null;
   if (membership) return membership;
   throw as === "api" ? jsonError(404, "plan not found") : new Response("Plan not found", { status: 404 });

@@ -2,7 +2,7 @@ import type { LoaderFunctionArgs } from "@remix-run/node";
 import type { ExportFormat } from "../../server/pdf/pdf-worker.server";
 import { parseVersionId } from "~/shared/version-input";
 import { requireApiUser } from "~/utils/auth.server";
-import { jsonError, refusalsAsJson } from "~/utils/http.server";
+import { crossSiteRefusal, jsonError, refusalsAsJson } from "~/utils/http.server";
 import { requirePlanMember } from "~/utils/plan-access.server";
 
 const CONTENT_TYPE: Record<ExportFormat, string> = {
@@ -14,12 +14,14 @@ const CONTENT_TYPE: Record<ExportFormat, string> = {
  * The plan as a file, for any member; `?comments=1` adds the comment threads as an appendix and
  * `?version=<versionId>` exports that version instead of the plan now.
  * An export the queue cannot take now is a 429 with Retry-After; one that timed out or whose
- * worker died is a 503.
+ * worker died is a 503. A link from another site exports nothing (a page asks to confirm).
  */
 export async function planExportResponse(
   { request, params, context }: LoaderFunctionArgs,
   format: ExportFormat,
 ): Promise<Response> {
+  const crossSite = crossSiteRefusal(request);
+  if (crossSite) return crossSite;
   const user = await requireApiUser(context, request);
   const { plan } = requirePlanMember(context, user, params.id, "api");
   const query = new URL(request.url).searchParams;

@@ -1,3 +1,7 @@
+import { moduleLog } from "../log.server";
+
+const logger = moduleLog("collab");
+
 /**
  * Wraps work that runs outside any request (a timer, an observer, a plan-event job) so that a
  * fault in it is logged with what was being done and never ends the process: an uncaught
@@ -8,7 +12,7 @@ export function guarded<A extends unknown[]>(what: string, work: (...args: A) =>
     try {
       work(...args);
     } catch (error) {
-      console.error(`[collab] failed while ${what}`, error);
+      logger.error({ err: error }, `failed while ${what}`);
     }
   };
 }

@@ -14,6 +14,9 @@ import type { PlanEvent } from "../../app/shared/plan-events";
 import { guarded } from "./guard.server";
 import { ProtocolError, Refused } from "./errors.server";
 import { checkUpdate, type DocumentRules } from "./update-validation.server";
+import { moduleLog } from "../log.server";
+
+const logger = moduleLog("collab");
 
 /** Whether a transaction's origin is a connected client (the server's own edits are not). */
 export function isPeer(origin: unknown): origin is Peer {
@@ -226,7 +229,7 @@ export class PlanRoom {
     } catch (error) {
       // The document now holds updates the disk does not: drop every connection so that
       // clients resend their state to a room reloaded from what was really stored.
-      console.error(`[collab] could not store an update of plan ${this.planId}`, error);
+      logger.error({ err: error, planId: this.planId }, `could not store an update of plan ${this.planId}`);
       this.broken = true;
       queueMicrotask(() => this.destroy(CloseCode.InternalError, "storage failure"));
       return;

@@ -8,6 +8,9 @@ import { PlanRoom, type Peer } from "./room.server";
 import type { PlanEvent } from "../../app/shared/plan-events";
 import { guarded } from "./guard.server";
 import { documentRules } from "./update-validation.server";
+import { moduleLog } from "../log.server";
+
+const logger = moduleLog("collab");
 
 /**
  * A feature that follows each loaded plan, such as sign-off staleness: it may watch the
@@ -190,8 +193,9 @@ export class RoomRegistry {
         this.unloadTimers.delete(room.planId);
         if (room.peerCount > 0) return;
         this.unload(room, CloseCode.GoingAway, "plan unloaded");
-        console.log(
-          `[collab] plan ${room.planId} unloaded after ${this.options.idleUnloadMs / 1000} s with no connection`,
+        logger.info(
+          { planId: room.planId },
+          `plan ${room.planId} unloaded after ${this.options.idleUnloadMs / 1000} s with no connection`,
         );
       }),
       this.options.idleUnloadMs,

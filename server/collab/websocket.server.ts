@@ -8,6 +8,9 @@ import { ProtocolError, Refused } from "./errors.server";
 import type { CollabLimits } from "../limits.server";
 import type { Peer, PlanRoom } from "./room.server";
 import type { RoomRegistry } from "./rooms.server";
+import { moduleLog } from "../log.server";
+
+const logger = moduleLog("collab");
 
 export const COLLAB_PATH = /^\/collab\/([A-Za-z0-9-]{1,64})\/?$/;
 
@@ -46,6 +49,8 @@ export function attachCollabServer(
    */
   const largeSends = new Map<Uint8Array, number>();
   let largeSendBytes = 0;
+  /** Numbers each connection in the log, so one connection's lines can be told from another's. */
+  let connections = 0;
 
   const onUpgrade = (request: IncomingMessage, socket: Duplex, head: Buffer) => {
     const path = new URL(request.url ?? "/", "http://localhost").pathname;
@@ -54,20 +59,23 @@ export function attachCollabServer(
     const planId = match[1]!;
     authorize(request, planId)
       .then((decision) => {
-        if ("status" in decision) return refuse(socket, decision.status, decision.reason);
+        if ("status" in decision) {
+          logger.info({ planId, status: decision.status, reason: decision.reason }, "refused a connection");
+          return refuse(socket, decision.status, decision.reason);
+        }
         wss.handleUpgrade(request, socket, head, (ws) => {
           alive.set(ws, true);
           connect(ws, planId, decision);
         });
       })
       .catch((error: unknown) => {
-        console.error("[collab] upgrade failed", error);
+        logger.error({ err: error, planId }, "upgrade failed");
         refuse(socket, 500, "Internal Server Error");
       });
   };
 
   const connect = (ws: WebSocket, planId: string, decision: UpgradeDecision) => {
-    const who = `plan ${planId}, user ${decision.identity.id}`;
+    const connectionLog = logger.child({ planId, userId: decision.identity.id, connection: ++connections });
     /** The large messages this connection has queued. */
     const ownLarge = new Set<Uint8Array>();
     const releaseLarge = (message: Uint8Array) => {
@@ -89,7 +97,7 @@ export function attachCollabServer(
           // before it holds more than its share, not after, and close frames would only queue.
           const ownLargeBytes = [...ownLarge].reduce((sum, large) => sum + large.byteLength, 0);
           if (ws.bufferedAmount - ownLargeBytes + size > limits.maxBufferedBytes) {
-            console.warn(`[collab] closing a connection that does not read its messages (${who})`);
+            connectionLog.warn("closing a connection that does not read its messages");
             return ws.terminate();
           }
           return ws.send(message);
@@ -99,7 +107,7 @@ export function attachCollabServer(
         // that share one message (a fresh client's full state) hold one copy between them.
         const holders = largeSends.get(message) ?? 0;
         if (holders === 0 && largeSendBytes + size > limits.maxLargeSendBytes) {
-          console.warn(`[collab] too many large sends queued; asking a client to come back later (${who})`);
+          connectionLog.warn("too many large sends queued; asking a client to come back later");
           ws.close(CloseCode.TryAgainLater, "server busy, try again shortly");
           return;
         }
@@ -118,7 +126,7 @@ export function attachCollabServer(
     try {
       room = rooms.join(planId, peer);
     } catch (error) {
-      console.error(`[collab] could not open the plan (${who})`, error);
+      connectionLog.error({ err: error }, "could not open the plan");
       return peer.close(CloseCode.InternalError, "the server could not open this plan");
     }
     ws.on("message", (data, isBinary) => {
@@ -127,14 +135,17 @@ export function attachCollabServer(
         handleMessage(room, peer, decision.identity, toUint8Array(data));
       } catch (error) {
         if (error instanceof Refused) {
-          console.warn(`[collab] refused a message (${who}): ${error.reason}`);
+          connectionLog.warn(
+            { reason: error.reason, closeCode: error.closeCode },
+            `refused a message: ${error.reason}`,
+          );
           return peer.close(error.closeCode, error.reason);
         }
         if (error instanceof ProtocolError) {
-          console.warn(`[collab] malformed message (${who}): ${error.message}`);
+          connectionLog.warn({ reason: error.message }, `malformed message: ${error.message}`);
           return peer.close(CloseCode.InvalidPayload, "malformed message");
         }
-        console.error(`[collab] failed to handle a message (${who})`, error);
+        connectionLog.error({ err: error }, "failed to handle a message");
         peer.close(CloseCode.InternalError, "server error");
       }
     });
@@ -148,7 +159,7 @@ export function attachCollabServer(
       try {
         rooms.leave(room, peer);
       } catch (error) {
-        console.error(`[collab] failed to remove a connection (${who})`, error);
+        connectionLog.error({ err: error }, "failed to remove a connection");
       }
     });
   };

@@ -1,5 +1,5 @@
 import type { EventEmitter } from "node:events";
-import type { Server } from "node:http";
+import type { IncomingMessage, Server } from "node:http";
 import type { Socket } from "node:net";
 import type { RequestHandler } from "express";
 import { HTTP_LIMITS } from "../limits.server";
@@ -40,10 +40,27 @@ export function guardConnections(server: Server, options: { maxPerAddress: numbe
   server.headersTimeout = HTTP_LIMITS.headersTimeoutMs;
   server.requestTimeout = HTTP_LIMITS.requestTimeoutMs;
   server.keepAliveTimeout = HTTP_LIMITS.keepAliveTimeoutMs;
+  closeIdleConnectionsLate(server, HTTP_LIMITS.keepAliveGraceMs);
   if (!options.perSocketAddress) return;
   const perAddress = new ConnectionCounter(options.maxPerAddress);
   server.on("connection", (socket: Socket) => {
     if (!perAddress.tryTake(addressKey(socket.remoteAddress ?? "unknown"), socket)) socket.destroy();
+  });
+}
+
+/**
+ * Keeps an idle keep-alive connection open `graceMs` past its timeout: Node closes it when the
+ * socket times out unless the server listens for "timeout", and the only socket timeout this
+ * server sets is the keep-alive one (`server.timeout` is 0). A connection that times out again
+ * still idle is closed; one that carries a new request starts over.
+ */
+function closeIdleConnectionsLate(server: Server, graceMs: number): void {
+  const inGrace = new WeakSet<Socket>();
+  server.on("request", (req: IncomingMessage) => inGrace.delete(req.socket));
+  server.on("timeout", (socket: Socket) => {
+    if (inGrace.has(socket)) return void socket.destroy();
+    inGrace.add(socket);
+    socket.setTimeout(graceMs);
   });
 }
 

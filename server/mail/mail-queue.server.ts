@@ -1,7 +1,11 @@
 import { and, asc, desc, eq, inArray, isNull, lte, min } from "drizzle-orm";
 import type { Db } from "../../db/client.server";
 import { mailMessages, notifications, type MailMessage } from "../../db/schema";
+import { withoutLinkTokens, withoutResetTokens } from "./link-redaction.server";
 import type { MailTransport } from "./transport.server";
+import { moduleLog } from "../log.server";
+
+const logger = moduleLog("mail");
 
 export interface OutgoingMail {
   to: string;
@@ -52,7 +56,7 @@ export class MailQueue {
   ) {
     this.maxAttempts = options.maxAttempts ?? 10;
     this.maxDelayMs = options.maxDelayMs ?? HOUR_MS;
-    this.log = options.log ?? ((line) => console.log(line));
+    this.log = options.log ?? ((line) => logger.info(line));
   }
 
   /** Starts the worker on what is already due (messages an earlier process left unsent). */
@@ -77,9 +81,22 @@ export class MailQueue {
     return id;
   }
 
-  /** The newest messages first, for the administrators' outbox page. */
+  /**
+   * The newest messages first, for the administrators' outbox, with no link that still works
+   * for someone else: reset links never, invitation links only while not yet delivered.
+   */
   list(limit = 200): MailMessage[] {
-    return this.db.select().from(mailMessages).orderBy(desc(mailMessages.id)).limit(limit).all();
+    return this.db
+      .select()
+      .from(mailMessages)
+      .orderBy(desc(mailMessages.id))
+      .limit(limit)
+      .all()
+      .map((message) => {
+        const redact =
+          message.status === "sent" || message.status === "skipped" ? withoutLinkTokens : withoutResetTokens;
+        return { ...message, text: redact(message.text), html: redact(message.html) };
+      });
   }
 
   /** Stops the worker; an unsent message stays in the queue for the next start. */
@@ -125,17 +142,17 @@ export class MailQueue {
 
   private async deliver(message: MailMessage): Promise<void> {
     if (this.allRead(message.notificationIds)) {
-      this.finish(message.id, "skipped");
+      this.finish(message, "skipped");
       return;
     }
     if (!this.transport) {
-      this.finish(message.id, "kept");
+      this.finish(message, "kept");
       this.log(`mail #${message.id} kept in the outbox (no SMTP_URL): to ${message.to}: ${message.subject}`);
       return;
     }
     try {
       await this.transport.send(message);
-      this.finish(message.id, "sent");
+      this.finish(message, "sent");
     } catch (error) {
       const attempts = message.attempts + 1;
       const reason = (error as Error).message.slice(0, 500);
@@ -167,11 +184,17 @@ export class MailQueue {
     return !unread;
   }
 
-  private finish(id: number, status: "sent" | "kept" | "skipped"): void {
+  /** A message sent (or not needed) no longer keeps its links' tokens, in the outbox or a backup. */
+  private finish(message: MailMessage, status: "sent" | "kept" | "skipped"): void {
+    const delivered = status !== "kept";
     this.db
       .update(mailMessages)
-      .set({ status, sentAt: status === "skipped" ? null : new Date() })
-      .where(eq(mailMessages.id, id))
+      .set({
+        status,
+        sentAt: status === "skipped" ? null : new Date(),
+        ...(delivered ? { text: withoutLinkTokens(message.text), html: withoutLinkTokens(message.html) } : {}),
+      })
+      .where(eq(mailMessages.id, message.id))
       .run();
   }
 

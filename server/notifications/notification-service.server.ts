@@ -51,8 +51,6 @@ type Listener = (unread: number, latest: NotificationView | null) => void;
  */
 export class NotificationService implements NotificationSink {
   private readonly listeners = new Map<string, Set<Listener>>();
-  /** How to end each open stream, by the session it was opened with. */
-  private readonly streamsBySession = new Map<string, Set<() => void>>();
   private readonly emailTimers = new Map<string, NodeJS.Timeout>();
   private readonly fewPerHour: number;
 
@@ -132,28 +130,15 @@ export class NotificationService implements NotificationSink {
     this.push(userId, null);
   }
 
-  /**
-   * Calls `listener` with the unread count whenever it changes, until the returned function is
-   * called or the session ends (then `end` is called).
-   */
-  subscribe(userId: string, sessionHash: string, listener: Listener, end: () => void): () => void {
+  /** Calls `listener` with the unread count whenever it changes, until the returned function is called. */
+  subscribe(userId: string, listener: Listener): () => void {
     let set = this.listeners.get(userId);
     if (!set) this.listeners.set(userId, (set = new Set()));
     set.add(listener);
-    let ends = this.streamsBySession.get(sessionHash);
-    if (!ends) this.streamsBySession.set(sessionHash, (ends = new Set()));
-    ends.add(end);
     return () => {
       set.delete(listener);
       if (set.size === 0) this.listeners.delete(userId);
-      ends.delete(end);
-      if (ends.size === 0) this.streamsBySession.delete(sessionHash);
     };
-  }
-
-  /** Ends the streams opened with a session that has just ended (signed out, deactivated). */
-  closeSession(sessionHash: string): void {
-    for (const end of [...(this.streamsBySession.get(sessionHash) ?? [])]) end();
   }
 
   close(): void {

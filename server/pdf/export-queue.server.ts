@@ -1,4 +1,7 @@
 import { Piscina } from "piscina";
+import { moduleLog } from "../log.server";
+
+const logger = moduleLog("pdf");
 
 export interface ExportQueueOptions {
   /** The module whose default export builds one export, run in a worker thread. */
@@ -190,7 +193,7 @@ export class ExportQueue {
           error: `The PDF took longer than ${Math.round(this.options.timeoutMs / 1000)} s to build and was stopped. Try again later; if it keeps happening, the plan may be too large to export.`,
         });
       } else {
-        console.error("PDF export failed in its worker:", error);
+        logger.error({ err: error }, "PDF export failed in its worker");
         entry.settle({
           ok: false,
           reason: "crashed",

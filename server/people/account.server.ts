@@ -1,10 +1,11 @@
 import { eq } from "drizzle-orm";
 import { z } from "zod";
-import { Refusal } from "../../app/shared/errors";
+import { Refusal, tooMany } from "../../app/shared/errors";
 import type { Db } from "../../db/client.server";
 import { NOTIFICATION_TYPES, type NotificationType } from "../../app/shared/notification-types";
 import { notificationOptOuts, users } from "../../db/schema";
 import type { AuthService } from "../auth/sessions.server";
+import type { SignInThrottle } from "../auth/sign-in-throttle.server";
 import { hashPassword, verifyPassword } from "../auth/passwords.server";
 import { newUserSchema } from "../auth/users.server";
 import { recordAudit } from "../plans/audit.server";
@@ -19,6 +20,7 @@ export class AccountService {
   constructor(
     private readonly db: Db,
     private readonly auth: AuthService,
+    private readonly throttle: SignInThrottle,
   ) {}
 
   rename(userId: string, name: string): void {
@@ -29,15 +31,27 @@ export class AccountService {
 
   /**
    * Changes the password once the current one is given, and ends every other session of the
-   * person (closing their sockets), keeping the one the change was made in.
+   * person (closing their sockets), keeping the one the change was made in. Wrong current
+   * passwords count as failed sign-ins of the account from `address`, so a stolen session
+   * cannot guess the password here faster than at sign-in.
    */
-  async changePassword(userId: string, sessionHash: string, input: { current: string; password: string }) {
+  async changePassword(
+    userId: string,
+    sessionHash: string,
+    address: string,
+    input: { current: string; password: string },
+  ) {
     const parsed = changePasswordSchema.safeParse(input);
     if (!parsed.success) throw new Refusal("invalid", parsed.error.issues[0]!.message);
     const user = this.db.select().from(users).where(eq(users.id, userId)).get();
-    if (!user || !(await verifyPassword(user.passwordHash, parsed.data.current))) {
+    if (!user) throw new Refusal("not-found", "no such account");
+    const retryAfterSeconds = await this.throttle.retryAfterSeconds(user.email, address);
+    if (retryAfterSeconds > 0) throw tooMany("too many wrong passwords", retryAfterSeconds);
+    if (!(await verifyPassword(user.passwordHash, parsed.data.current))) {
+      await this.throttle.recordFailure(user.email, address);
       throw new Refusal("forbidden", "the current password is not right");
     }
+    await this.throttle.recordSuccess(user.email, address);
     const passwordHash = await hashPassword(parsed.data.password);
     this.db.update(users).set({ passwordHash }).where(eq(users.id, userId)).run();
     recordAudit(this.db, { userId, type: "user.password-changed" });

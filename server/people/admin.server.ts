@@ -43,8 +43,8 @@ export class AdminService {
       .all();
   }
 
-  invite(admin: SessionUser, input: { email: string; organisation: string; side: Side }): void {
-    this.invitations.inviteToInstance(admin, input);
+  invite(admin: SessionUser, input: { email: string; organisation: string; side: Side }): Promise<void> {
+    return this.invitations.inviteToInstance(admin, input);
   }
 
   pendingInvitations() {

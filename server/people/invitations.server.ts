@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { and, asc, eq, gt, isNull } from "drizzle-orm";
 import { z } from "zod";
-import { Refusal } from "../../app/shared/errors";
+import { Refusal, tooMany } from "../../app/shared/errors";
 import type { Role, Side } from "../../app/shared/permissions";
 import type { Db } from "../../db/client.server";
 import { invitations, planMembers, plans, users, type Invitation } from "../../db/schema";
@@ -13,6 +13,8 @@ import { invitationMail } from "../mail/messages.server";
 import type { PublicLinks } from "../mail/public-links.server";
 import type { MemberService, MemberView } from "../plans/members.server";
 import { recordAudit } from "../plans/audit.server";
+import { RateLimit } from "../http/rate-limit.server";
+import { INVITATION_LIMITS } from "../limits.server";
 import { hashLinkToken, newLinkToken } from "./tokens.server";
 
 const INVITATION_DAYS = 7;
@@ -41,7 +43,15 @@ export interface InvitationView {
   accountExists: boolean;
 }
 
-type AddResult = { kind: "added"; member: MemberView } | { kind: "invited" };
+/**
+ * A member as the answer to adding them shows them: who they are (name, organisation, side)
+ * only when they are of the adder's own organisation, so adding an email is no way to look
+ * up a stranger's details.
+ */
+export type AddedMember = Pick<MemberView, "userId" | "email" | "role" | "signsOff"> &
+  Partial<Pick<MemberView, "name" | "organisation" | "side">>;
+
+type AddResult = { kind: "added"; member: AddedMember } | { kind: "invited" };
 
 /**
  * Invitations: adding an email nobody has to a plan (or, for administrators, to Coplan) sends a
@@ -49,6 +59,9 @@ type AddResult = { kind: "added"; member: MemberView } | { kind: "invited" };
  * link's hash is stored.
  */
 export class InvitationService {
+  private readonly perInviter = new RateLimit("invitations-per-inviter", INVITATION_LIMITS.perInviter);
+  private readonly perAddress = new RateLimit("invitations-per-address", INVITATION_LIMITS.perAddress);
+
   constructor(
     private readonly db: Db,
     private readonly members: MemberService,
@@ -61,15 +74,19 @@ export class InvitationService {
    * Adds the person to the plan if they have an account, or invites them if not. Inviting an
    * email that already has an invitation to this plan sends it again with a fresh link.
    */
-  addOrInvite(
+  async addOrInvite(
     actor: SessionUser,
     planId: string,
     input: { email: string; role: Role; organisation?: string; side?: Side },
-  ): AddResult {
+  ): Promise<AddResult> {
     const email = input.email.trim().toLowerCase();
     if (!z.email().safeParse(email).success) throw new Refusal("invalid", "email: enter a valid email address");
     const existing = this.db.select({ id: users.id }).from(users).where(eq(users.email, email)).get();
-    if (existing) return { kind: "added", member: this.members.add(actor.id, planId, { email, role: input.role }) };
+    if (existing) {
+      const member = this.members.add(actor.id, planId, { email, role: input.role });
+      return { kind: "added", member: asAddedBy(actor, member) };
+    }
+    await this.withinLimits(actor, email);
     const pending = this.pendingRow(email, planId);
     if (pending) {
       this.db
@@ -81,7 +98,7 @@ export class InvitationService {
         })
         .where(eq(invitations.id, pending.id))
         .run();
-      this.resend(actor, planId, pending.id);
+      this.sendAgain(actor, planId, pending.id);
       return { kind: "invited" };
     }
     this.create(actor, {
@@ -95,11 +112,12 @@ export class InvitationService {
   }
 
   /** An administrator's invitation to Coplan itself, with no plan. */
-  inviteToInstance(actor: SessionUser, input: { email: string; organisation: string; side: Side }): void {
+  async inviteToInstance(actor: SessionUser, input: { email: string; organisation: string; side: Side }) {
     const email = input.email.trim().toLowerCase();
     if (this.db.select({ id: users.id }).from(users).where(eq(users.email, email)).get()) {
       throw new Refusal("conflict", `${email} already has an account`);
     }
+    await this.withinLimits(actor, email);
     this.create(actor, { ...input, email, planId: null, role: null });
   }
 
@@ -129,7 +147,13 @@ export class InvitationService {
   }
 
   /** Sends the invitation again with a new link (the old one stops working) valid 7 more days. */
-  resend(actor: SessionUser, planId: string | null, invitationId: string): void {
+  async resend(actor: SessionUser, planId: string | null, invitationId: string): Promise<void> {
+    await this.withinLimits(actor, this.openInvitation(planId, invitationId).email);
+    this.sendAgain(actor, planId, invitationId);
+  }
+
+  private sendAgain(actor: SessionUser, planId: string | null, invitationId: string): void {
+    // Read (again) now: it may have been withdrawn while the limits were checked, or just changed.
     const invitation = this.openInvitation(planId, invitationId);
     const { token, hash } = newLinkToken();
     this.db
@@ -176,13 +200,15 @@ export class InvitationService {
    * link, and answers the Set-Cookie of a session for them and where to go next.
    */
   async accept(token: string, input: { name: string; password: string }): Promise<{ setCookie: string; to: string }> {
+    // The link first: a made-up one costs a lookup, not an argon2 hash.
+    if (!this.usable(token)) throw unusableInvitation();
     const details = acceptInvitationSchema.safeParse(input);
     if (!details.success) throw new Refusal("invalid", details.error.issues[0]!.message);
     const passwordHash = await hashPassword(details.data.password);
     const userId = randomUUID();
     const invitation = this.db.transaction((tx) => {
       const row = this.usable(token, tx);
-      if (!row) throw new Refusal("not-found", "this invitation link has been used, withdrawn or has expired");
+      if (!row) throw unusableInvitation();
       if (tx.select({ id: users.id }).from(users).where(eq(users.email, row.email)).get()) {
         throw new Refusal("conflict", "an account with this email already exists: sign in to accept");
       }
@@ -210,7 +236,7 @@ export class InvitationService {
   acceptAsUser(token: string, user: SessionUser): { to: string } {
     const invitation = this.db.transaction((tx) => {
       const row = this.usable(token, tx);
-      if (!row) throw new Refusal("not-found", "this invitation link has been used, withdrawn or has expired");
+      if (!row) throw unusableInvitation();
       if (row.email !== user.email) {
         throw new Refusal("forbidden", `this invitation is for ${row.email}; sign in with that email to accept it`);
       }
@@ -219,6 +245,12 @@ export class InvitationService {
     });
     if (invitation.planId && invitation.role) this.members.notifyAccess(invitation.planId, user.id, invitation.role);
     return { to: invitation.planId ? `/plans/${invitation.planId}` : "/plans" };
+  }
+
+  /** A 429 once the inviter, or anyone, has sent this address (or the inviter, anyone) too many lately. */
+  private async withinLimits(actor: SessionUser, email: string): Promise<void> {
+    const wait = Math.max(await this.perInviter.take(actor.id), await this.perAddress.take(email));
+    if (wait > 0) throw tooMany("too many invitation emails sent lately", wait);
   }
 
   private useUp(tx: Pick<Db, "select" | "insert" | "update">, row: Invitation, userId: string): void {
@@ -335,4 +367,13 @@ export class InvitationService {
       )
       .get();
   }
+}
+
+function unusableInvitation(): Refusal {
+  return new Refusal("not-found", "this invitation link has been used, withdrawn or has expired");
+}
+
+function asAddedBy(actor: SessionUser, member: MemberView): AddedMember {
+  if (member.organisation === actor.organisation) return member;
+  return { userId: member.userId, email: member.email, role: member.role, signsOff: member.signsOff };
 }

@@ -10,10 +10,10 @@ import { passwordResetMail } from "../mail/messages.server";
 import type { PublicLinks } from "../mail/public-links.server";
 import { recordAudit } from "../plans/audit.server";
 import { hashLinkToken, newLinkToken } from "./tokens.server";
+import { PASSWORD_RESET_LIMITS } from "../limits.server";
 
-const LINK_MS = 60 * 60 * 1000;
-/** Reset emails one account gets in an hour: enough to retry, too few to flood an inbox. */
-const MAX_PER_HOUR = 3;
+const LINK_MS = PASSWORD_RESET_LIMITS.linkMinutes * 60 * 1000;
+const HOUR_MS = 60 * 60 * 1000;
 
 export const newPasswordSchema = newUserSchema.shape.password;
 
@@ -39,15 +39,24 @@ export class PasswordResetService {
     return Boolean(this.usable(token));
   }
 
-  /** Sets the new password, uses up the link and ends every session of the account. */
+  /**
+   * Sets the new password, uses up this link and every other link of the account still out,
+   * and ends every session of the account. The link is checked before the password is hashed,
+   * so a made-up link costs a lookup, not an argon2 hash; it is checked again as the password
+   * is stored, since another request may have used it meanwhile.
+   */
   async reset(token: string, password: string): Promise<void> {
+    if (!this.usable(token)) throw usedOrExpired();
     const parsed = newPasswordSchema.safeParse(password);
     if (!parsed.success) throw new Refusal("invalid", parsed.error.issues[0]!.message);
     const passwordHash = await hashPassword(parsed.data);
     const userId = this.db.transaction((tx) => {
       const row = this.usable(token, tx);
-      if (!row) throw new Refusal("not-found", "this reset link has been used or has expired; ask for a new one");
-      tx.update(passwordResets).set({ usedAt: new Date() }).where(eq(passwordResets.tokenHash, row.tokenHash)).run();
+      if (!row) throw usedOrExpired();
+      tx.update(passwordResets)
+        .set({ usedAt: new Date() })
+        .where(and(eq(passwordResets.userId, row.userId), isNull(passwordResets.usedAt)))
+        .run();
       tx.update(users).set({ passwordHash }).where(eq(users.id, row.userId)).run();
       recordAudit(tx, { userId: row.userId, type: "user.password-reset" });
       return row.userId;
@@ -62,9 +71,9 @@ export class PasswordResetService {
       this.db
         .select({ n: count() })
         .from(passwordResets)
-        .where(and(eq(passwordResets.userId, user.id), gt(passwordResets.createdAt, new Date(Date.now() - LINK_MS))))
+        .where(and(eq(passwordResets.userId, user.id), gt(passwordResets.createdAt, new Date(Date.now() - HOUR_MS))))
         .get()?.n ?? 0;
-    if (recent >= MAX_PER_HOUR) return;
+    if (recent >= PASSWORD_RESET_LIMITS.perAccountPerHour) return;
     const { token, hash } = newLinkToken();
     this.db
       .insert(passwordResets)
@@ -92,4 +101,8 @@ export class PasswordResetService {
       )
       .get();
   }
+}
+
+function usedOrExpired(): Refusal {
+  return new Refusal("not-found", "this reset link has been used or has expired; ask for a new one");
 }

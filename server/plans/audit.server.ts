@@ -1,6 +1,7 @@
 import { and, desc, eq } from "drizzle-orm";
 import type { Db } from "../../db/client.server";
 import { auditEvents, users } from "../../db/schema";
+import { toCsv } from "../../app/shared/csv";
 
 export type AuditEntry = Pick<typeof auditEvents.$inferInsert, "planId" | "userId" | "type" | "detail">;
 
@@ -62,23 +63,17 @@ export function planAuditFacets(db: Db, planId: string) {
 
 const CSV_COLUMNS = ["id", "at", "type", "actor", "email", "detail"] as const;
 
-/** The log as CSV (RFC 4180), with cells a spreadsheet would run as formulas defused. */
+/** The log as CSV, with cells a spreadsheet would run as formulas defused. */
 export function auditCsv(entries: ReturnType<typeof planAuditLog>): string {
-  const cell = (value: string) => {
-    const safe = /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
-    return /[",\r\n]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
-  };
-  const lines = entries.map((entry) =>
-    [
+  return toCsv([
+    CSV_COLUMNS,
+    ...entries.map((entry) => [
       String(entry.id),
       entry.at.toISOString(),
       entry.type,
       entry.actor?.name ?? "",
       entry.actor?.email ?? "",
       entry.detail ? JSON.stringify(entry.detail) : "",
-    ]
-      .map(cell)
-      .join(","),
-  );
-  return [CSV_COLUMNS.join(","), ...lines].join("\r\n") + "\r\n";
+    ]),
+  ]);
 }

@@ -2,6 +2,9 @@ import { convertTextCells } from "../../app/shared/section-rows";
 import type { Plan } from "../../db/schema";
 import type { PlanRoom } from "../collab/room.server";
 import type { RoomExtension } from "../collab/rooms.server";
+import { moduleLog } from "../log.server";
+
+const logger = moduleLog("collab");
 
 /** The origin of the conversion edit, so that logs and observers can tell it from a person's. */
 export const TEXT_CELL_CONVERSION = Symbol("text cells converted by the server");
@@ -18,6 +21,11 @@ export class TextCellConversion implements RoomExtension {
     room.doc.transact(() => {
       converted = convertTextCells(room.doc, plan.template.sections);
     }, TEXT_CELL_CONVERSION);
-    if (converted > 0) console.log(`[collab] plan ${room.planId}: ${converted} table cells made mergeable text`);
+    if (converted > 0) {
+      logger.info(
+        { planId: room.planId, converted },
+        `plan ${room.planId}: ${converted} table cells made mergeable text`,
+      );
+    }
   }
 }

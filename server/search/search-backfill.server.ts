@@ -1,6 +1,9 @@
 import type { RoomRegistry } from "../collab/rooms.server";
 import { guarded } from "../collab/guard.server";
 import type { SearchService } from "./search-service.server";
+import { moduleLog } from "../log.server";
+
+const logger = moduleLog("search");
 
 const BATCH = 20;
 
@@ -20,7 +23,7 @@ export function indexPlansInBackground(search: SearchService, rooms: RoomRegistr
       try {
         rooms.peek(plan.id, (doc) => search.indexPlan(plan, doc, undefined, all ? new Date() : plan.createdAt));
       } catch (error) {
-        console.error(`[search] could not index plan ${plan.id}`, error);
+        logger.error({ err: error, planId: plan.id }, `could not index plan ${plan.id}`);
       }
     }
     timer = batch.length === BATCH ? setImmediate(step) : null;

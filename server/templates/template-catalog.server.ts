@@ -4,6 +4,7 @@ import type { PlanTemplate } from "../../app/shared/template-schema";
 import type { Db } from "../../db/client.server";
 import { importedTemplates } from "../../db/schema";
 import { parseTemplate, TemplateError } from "./template-files.server";
+import { HTTP_LIMITS } from "../limits.server";
 
 /** The templates a user may start a plan from: the built-in files, and those they imported. */
 export class TemplateCatalog {
@@ -35,6 +36,9 @@ export class TemplateCatalog {
 
   /** Validates a template file's text exactly as the server does at start, and keeps it. */
   import(userId: string, fileName: string, json: string): PlanTemplate {
+    if (Buffer.byteLength(json) > HTTP_LIMITS.maxTemplateBytes) {
+      throw new Refusal("invalid", `a template file is at most ${HTTP_LIMITS.maxTemplateBytes / 1024} KiB`);
+    }
     let template: PlanTemplate;
     try {
       template = parseTemplate(fileName, json);

@@ -51,7 +51,7 @@ export async function measurePlanMemory(plans: number, pages: number): Promise<P
     const open = residentBytes(server.pid);
     const stored = ids.reduce((sum, id) => sum + storedPlanBytes(server.databasePath!, id), 0);
     for (const client of clients) client.destroy();
-    const unloadedLines = () => (server.output().match(/\[collab\] plan \S+ unloaded/g) ?? []).length;
+    const unloadedLines = () => (server.output().match(/plan \S+ unloaded/g) ?? []).length;
     for (let waited = 0; unloadedLines() < plans && waited < (IDLE_UNLOAD_SECONDS + 20) * 1000; waited += 250)
       await sleep(250);
     await sleep(1000);

@@ -98,7 +98,7 @@ describe("administration", () => {
     });
     expect(kept).toMatchObject({ subject: "Alison Reed invited you to Coplan", status: "kept" });
     expect(server.output()).toMatch(
-      /mail #\d+ kept in the outbox \(no SMTP_URL\): to outbox@example\.org: Alison Reed invited you to Coplan\n/,
+      /"msg":"mail #\d+ kept in the outbox \(no SMTP_URL\): to outbox@example\.org: Alison Reed invited you to Coplan"/,
     );
     const link = /http:\/\/localhost:\d+\/invitations\/\S+/.exec(kept.text)![0];
 

@@ -160,7 +160,7 @@ describe("the HTTP API", () => {
     expect(missing.status).toBe(400);
     const huge = await post(
       "/api/plans",
-      JSON.stringify({ templateId: "x", title: "t".repeat(400_000), area: "a" }),
+      JSON.stringify({ templateId: "x", title: "t".repeat(600_000), area: "a" }),
       server.cookie(OWNER),
     );
     expect(huge.status).toBe(413);

@@ -101,7 +101,7 @@ afterAll(async () => {
     `hostile members: what the server logged\n${server
       .output()
       .split("\n")
-      .filter((line) => line.startsWith("[collab]"))
+      .filter((line) => line.includes('"module":"collab"'))
       .slice(-40)
       .join("\n")}`,
   );

@@ -36,6 +36,8 @@ export function startServer(
       PORT: String(options.port ?? 0),
       DATABASE_PATH: databasePath,
       SEED_DEMO: "1",
+      // The tests read the log (the listening line first), whatever the caller's LOG_LEVEL.
+      LOG_LEVEL: "info",
       ...options.env,
     },
     stdio: ["ignore", "pipe", "pipe"],

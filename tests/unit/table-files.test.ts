@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { planPaste, type PasteColumn } from "../../app/shared/spreadsheet-paste";
 import { BUDGET_FUNDING_FIELDS } from "../../app/shared/structured-fields";
-import { byHeader, parseCsv, tableGrid, toCsv } from "../../app/shared/table-files";
+import { toCsv } from "../../app/shared/csv";
+import { byHeader, parseCsv, tableGrid } from "../../app/shared/table-files";
 
 const columns: PasteColumn[] = [
   ...BUDGET_FUNDING_FIELDS.map((field) => ({ field })),
@@ -40,4 +41,40 @@ describe("tables as CSV", () => {
     expect(read.unknownHeaders).toEqual(["Colour"]);
     expect(read.rows).toEqual([["Swindon", "", "", "", "", "£5"]]);
   });
+
+  it("defuses cells a spreadsheet would run as formulas, and reads its own download back unchanged", () => {
+    const hostile = [
+      '=HYPERLINK("http://evil.example","x")',
+      "+1+cmd|' /C calc'!A0",
+      "-2+3",
+      "@SUM(A1)",
+      "\tTab",
+      "\rReturn",
+    ];
+    const rows = hostile.map((notes) => ({ fields: { organisation: "Swindon", notes }, amounts: { "2012-13": -500 } }));
+    const grid = tableGrid(columns, rows);
+    const csv = toCsv(grid);
+    const cells = parseTsvCells(csv);
+    for (const row of cells.slice(1)) {
+      for (const cell of row) expect(cell).not.toMatch(/^[=+\-@\t\r]/);
+    }
+    const read = byHeader(parseCsv(csv), columns);
+    expect(read.rows).toEqual(grid.slice(1));
+    expect(read.rows.map((row) => row[4])).toEqual(hostile);
+  });
 });
+
+/** The file's cells as a spreadsheet sees them: split and unquoted, nothing taken off. */
+function parseTsvCells(csv: string): string[][] {
+  return csv
+    .trimEnd()
+    .split("\r\n")
+    .map((line) =>
+      (line.match(/("([^"]|"")*"|[^,]*)(,|$)/g) ?? []).map((cell) =>
+        cell
+          .replace(/,$/, "")
+          .replace(/^"([\s\S]*)"$/, "$1")
+          .replace(/""/g, '"'),
+      ),
+    );
+}

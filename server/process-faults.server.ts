@@ -1,0 +1,20 @@
+import type { Logger } from "./log.server";
+
+/**
+ * What the process does with a fault nothing caught: it logs it, with what it was (an
+ * exception and where it surfaced, or a rejected promise), as a fatal line, and exits with
+ * status 1 for the supervisor to start it again. Carrying on would serve from a state nobody
+ * reasoned about; stopping loses nothing anyone was told is saved, since every update is stored
+ * before it is relayed (decision 0010), and clients reconnect and resend what they hold. Work
+ * outside requests (timers, observers) is wrapped by `guarded` and never reaches here.
+ */
+export function stopOnUncaughtFaults(logger: Logger, exit: (code: number) => void = (code) => process.exit(code)) {
+  process.on("uncaughtException", (error, origin) => {
+    logger.fatal({ err: error, origin }, "uncaught exception: stopping");
+    exit(1);
+  });
+  process.on("unhandledRejection", (reason) => {
+    logger.fatal({ err: reason, origin: "unhandledRejection" }, "unhandled promise rejection: stopping");
+    exit(1);
+  });
+}
