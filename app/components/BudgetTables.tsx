@@ -4,6 +4,7 @@ import type { PasteColumn } from "~/shared/spreadsheet-paste";
 import { BUDGET_ASSET_FIELDS, BUDGET_FUNDING_FIELDS, type FieldDef } from "~/shared/structured-fields";
 import { MoneyCell, RowsTable, type RowJson } from "./RowsTable";
 import { ScrollBox } from "./ScrollBox";
+import { keyFieldsOf } from "~/shared/table-import";
 import { TableFiles } from "./TableFiles";
 import type { TableEdits } from "./table-edits";
 import { amountOf, rowValues } from "./table-row-values";
@@ -158,7 +159,8 @@ function BudgetRows({
         columns={pasteColumns}
         rows={rows.map(rowValues)}
         editable={editable}
-        onImport={(fileRows) => paster?.(rows, pasteColumns, { rowType })({ row: rows.length, col: 0 }, fileRows)}
+        keyFields={keyFieldsOf("budget", rowType)}
+        onImport={(operations) => edits.importRows({ rowType }, operations)}
       />
     </>
   );

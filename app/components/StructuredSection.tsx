@@ -6,6 +6,7 @@ import { MILESTONE_STATUSES, STRUCTURED_FIELDS, type StructuredKind } from "~/sh
 import { BudgetTables, type Paster, type TableActions } from "./BudgetTables";
 import { RowsTable, type RowJson } from "./RowsTable";
 import { TableFiles } from "./TableFiles";
+import { keyFieldsOf } from "~/shared/table-import";
 import { tableEdits, type TableEdits } from "./table-edits";
 import { rowValues } from "./table-row-values";
 import { tableUndoScope, type UndoScopes } from "./usePersonalUndo";
@@ -99,13 +100,8 @@ export function StructuredSection({
             columns={STRUCTURED_FIELDS[kind].map((field) => ({ field }))}
             rows={rows.map(rowValues)}
             editable={editable}
-            onImport={(fileRows) =>
-              paster(
-                rows,
-                STRUCTURED_FIELDS[kind].map((field) => ({ field })),
-                {},
-              )({ row: rows.length, col: 0 }, fileRows)
-            }
+            keyFields={keyFieldsOf(kind)}
+            onImport={(operations) => edits.importRows({}, operations)}
           />
         </>
       )}

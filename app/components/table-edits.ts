@@ -1,5 +1,6 @@
 import { addRow, addYear, deleteRow, moveRow, removeYear, setAmount, setField } from "~/shared/section-rows";
 import { planPaste, type PasteColumn, type PasteProblem } from "~/shared/spreadsheet-paste";
+import { applyImport, type ImportOperations } from "~/shared/table-import";
 import type { RowJson } from "./RowsTable";
 import type { SectionTable } from "./useSectionTable";
 
@@ -13,6 +14,8 @@ export interface TableEdits {
   moveRow(id: string, delta: -1 | 1): void;
   setAmount(id: string, year: string, pence: number | null): void;
   addYear(year: string): void;
+  /** Carries out a previewed file import (see TableFiles), new rows with `newRow`'s fields. */
+  importRows(newRow: Record<string, string>, operations: ImportOperations): void;
   removeYear(year: string): void;
   /**
    * Writes a pasted block into `tableRows` (in this order) from `start`, adding rows of
@@ -35,6 +38,7 @@ export function tableEdits(table: SectionTable): TableEdits {
     moveRow: (id, delta) => table.edit(() => moveRow(doc, sectionKey, id, delta)),
     setAmount: (id, year, pence) => table.edit(() => setAmount(doc, sectionKey, id, year, pence)),
     addYear: (year) => table.edit(() => addYear(doc, sectionKey, year)),
+    importRows: (newRow, operations) => table.edit(() => applyImport(doc, sectionKey, kind, newRow, operations)),
     removeYear: (year) => table.edit(() => removeYear(doc, sectionKey, year)),
     paste: (tableRows, columns, newRow, start, grid) => {
       const plan = planPaste(grid, columns, start);

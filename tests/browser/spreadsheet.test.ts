@@ -1,7 +1,7 @@
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import type { Page } from "playwright-core";
+import type { Locator, Page } from "playwright-core";
 import { describe, expect, it } from "vitest";
 import { openDemoPlan, planReady, screenshotPath, signedInPage, useServerAndBrowser } from "../support/browser";
 
@@ -67,13 +67,77 @@ describe("spreadsheets in the plan's tables", () => {
       await preview.waitFor();
       expect(await preview.textContent()).toContain("Every cell can be read.");
       await page.screenshot({ path: screenshotPath(`import-preview-${format}`) });
-      await page.getByRole("button", { name: /^Add \d+ rows to Funding lines$/ }).click();
+      await page.getByRole("button", { name: /^Add \d+ rows in Funding lines$/ }).click();
       await expect.poll(() => target.getByTestId("grand-total").textContent()).toBe(total);
       expect(await target.getByLabel("Funding line, row 1").inputValue()).toBe("Early Intervention Grant");
       expect(await target.getByLabel("Treatment, row 1").inputValue()).toBe("pooled");
     });
   }
+
+  it("importing a download back updates its rows: three CSV and XLSX round trips keep the money, and Replace and Add do what they say", async () => {
+    const page = await signedInPage(running.browser, running.server.url, "editor@swindon.example");
+    await openDemoPlan(page);
+    const demoFile = await downloadTable(page, page.locator("#section-shadow-budget"), "csv");
+    await newPlan(page, "Round trips");
+    const budget = page.locator("#section-shadow-budget");
+    const funding = budget.getByRole("table", { name: "Funding lines" }).locator("tbody tr");
+    await budget.getByLabel("Import CSV or XLSX into Funding lines").setInputFiles(demoFile);
+    const added = page.getByRole("button", { name: /^Add \d+ rows in Funding lines$/ });
+    const n = Number(/\d+/.exec((await added.textContent()) ?? "")![0]);
+    await added.click();
+    await expect.poll(() => funding.count()).toBe(n);
+    const total = await budget.getByTestId("grand-total").textContent();
+    const inScope = await budget.getByTestId("in-scope-total").textContent();
+    expect(total).not.toBe("£0");
+
+    const preview = page.getByTestId("import-preview");
+    for (const format of ["csv", "xlsx", "csv", "xlsx", "csv", "xlsx"] as const) {
+      const file = await downloadTable(page, budget, format);
+      await budget.getByLabel("Import CSV or XLSX into Funding lines").setInputFiles(file);
+      await preview.waitFor();
+      expect(await preview.textContent()).toContain(`${n} rows of the file match rows the table has.`);
+      expect(await page.getByTestId("import-totals").textContent()).toMatch(/now, .* after the import \(unchanged\)\./);
+      await page.getByRole("button", { name: `Update ${n} rows in Funding lines` }).click();
+      await preview.waitFor({ state: "hidden" });
+      expect(await funding.count()).toBe(n);
+      expect(await budget.getByTestId("grand-total").textContent()).toBe(total);
+      expect(await budget.getByTestId("in-scope-total").textContent()).toBe(inScope);
+    }
+    await page.screenshot({ path: screenshotPath("import-round-trip") });
+
+    const file = await downloadTable(page, budget, "csv");
+    await budget.getByLabel("Import CSV or XLSX into Funding lines").setInputFiles(file);
+    await preview.getByRole("radio", { name: /^Add as new rows/ }).check();
+    expect(await page.getByTestId("import-totals").textContent()).not.toContain("unchanged");
+    await page.screenshot({ path: screenshotPath("import-add-as-new") });
+    await page.getByRole("button", { name: `Add ${n} rows in Funding lines` }).click();
+    await expect.poll(() => funding.count()).toBe(2 * n);
+    expect(await budget.getByTestId("grand-total").textContent()).not.toBe(total);
+
+    await budget.getByLabel("Import CSV or XLSX into Funding lines").setInputFiles(file);
+    await preview
+      .getByRole("radio", { name: `Replace the table (delete its ${2 * n} rows, then add the file's ${n})` })
+      .check();
+    await page.getByRole("button", { name: `Delete ${2 * n} rows, add ${n} rows in Funding lines` }).click();
+    await expect.poll(() => funding.count()).toBe(n);
+    expect(await budget.getByTestId("grand-total").textContent()).toBe(total);
+
+    await budget.getByLabel("Import CSV or XLSX into Funding lines").setInputFiles(file);
+    await page.getByRole("button", { name: "Cancel" }).click();
+    await preview.waitFor({ state: "hidden" });
+    expect(await funding.count()).toBe(n);
+  });
 });
+
+async function downloadTable(page: Page, section: Locator, format: "csv" | "xlsx"): Promise<string> {
+  const [download] = await Promise.all([
+    page.waitForEvent("download"),
+    section.getByRole("button", { name: `Download ${format.toUpperCase()} of Funding lines` }).click(),
+  ]);
+  const file = join(mkdtempSync(join(tmpdir(), "coplan-table-")), download.suggestedFilename());
+  await download.saveAs(file);
+  return file;
+}
 
 async function newPlan(page: Page, title: string): Promise<void> {
   await page.goto(page.url().replace(/\/plans\/.*$/, "/plans"));

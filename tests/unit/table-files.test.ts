@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { planPaste, type PasteColumn } from "../../app/shared/spreadsheet-paste";
 import { BUDGET_FUNDING_FIELDS } from "../../app/shared/structured-fields";
 import { toCsv } from "../../app/shared/csv";
-import { byHeader, parseCsv, tableGrid } from "../../app/shared/table-files";
+import { byHeader, downloadGrid, parseCsv, tableGrid } from "../../app/shared/table-files";
 
 const columns: PasteColumn[] = [
   ...BUDGET_FUNDING_FIELDS.map((field) => ({ field })),
@@ -29,6 +29,7 @@ describe("tables as CSV", () => {
     const read = byHeader(parseCsv("\uFEFF" + toCsv(grid)), columns);
     expect(read.unknownHeaders).toEqual([]);
     expect(read.rows).toEqual(grid.slice(1));
+    expect(read.present.every(Boolean)).toBe(true);
     const { writes, problems } = planPaste(read.rows, columns, { row: 0, col: 0 });
     expect(problems).toEqual([]);
     expect(writes).toContainEqual({ row: 0, field: "organisation", value: 'Swindon, "the" council' });
@@ -40,6 +41,17 @@ describe("tables as CSV", () => {
     const read = byHeader(parseCsv("2012-13,ORGANISATION,Colour\n£5,Swindon,red\n\n"), columns);
     expect(read.unknownHeaders).toEqual(["Colour"]);
     expect(read.rows).toEqual([["Swindon", "", "", "", "", "£5"]]);
+    expect(read.present).toEqual([true, false, false, false, false, true]);
+    expect(read.ids).toEqual([null]);
+  });
+
+  it("a download ends with each row's id, which a file read back gives again", () => {
+    const rows = [{ fields: { id: "r1", organisation: "DCLG" }, amounts: {} }];
+    const grid = downloadGrid(columns, rows);
+    expect(grid[0]!.at(-1)).toBe("Row ID");
+    const read = byHeader(parseCsv(toCsv(grid)), columns);
+    expect(read.ids).toEqual(["r1"]);
+    expect(read.unknownHeaders).toEqual([]);
   });
 
   it("defuses cells a spreadsheet would run as formulas, and reads its own download back unchanged", () => {
