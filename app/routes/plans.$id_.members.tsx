@@ -4,6 +4,7 @@ import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-
 import { useEffect, useRef } from "react";
 import { AppHeader } from "~/components/AppHeader";
 import { PendingInvitations } from "~/components/PendingInvitations";
+import { RemoveMemberButton } from "~/components/RemoveMemberButton";
 import { ScrollBox } from "~/components/ScrollBox";
 import { isRefusal, REFUSAL_STATUS } from "~/shared/errors";
 import { addMemberSchema, changeRoleSchema } from "~/shared/member-input";
@@ -67,9 +68,14 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
             : "That owner no longer signs off sections.",
         };
       }
-      case "remove":
+      case "remove": {
+        const removed = context.members.list(plan.id).find((member) => member.userId === form.userId);
         context.members.remove(user.id, plan.id, String(form.userId));
-        return { notice: "Member removed." };
+        return {
+          notice: `${removed?.name ?? "The member"} no longer has access to this plan.`,
+          undo: removed ? { email: removed.email, role: removed.role, name: removed.name } : undefined,
+        };
+      }
       default:
         return data({ error: "Unknown action." }, { status: 400 });
     }
@@ -104,6 +110,16 @@ export default function Members() {
         {result && "notice" in result ? (
           <div className="alert notice" role="status">
             {result.notice}
+            {"undo" in result && result.undo ? (
+              <Form method="post" className="inline-form">
+                <input type="hidden" name="intent" value="add" />
+                <input type="hidden" name="email" value={result.undo.email} />
+                <input type="hidden" name="role" value={result.undo.role} />
+                <button type="submit" className="button link" disabled={busy}>
+                  Undo: add {result.undo.name} back as {ROLE_LABEL[result.undo.role].toLowerCase()}
+                </button>
+              </Form>
+            ) : null}
           </div>
         ) : null}
         <ScrollBox label="Members" className="members-wrap">
@@ -169,18 +185,7 @@ export default function Members() {
                   </td>
                   {canManage ? (
                     <td>
-                      <Form method="post">
-                        <input type="hidden" name="intent" value="remove" />
-                        <input type="hidden" name="userId" value={member.userId} />
-                        <button
-                          type="submit"
-                          className="button link danger"
-                          disabled={busy}
-                          aria-label={`Remove ${member.name}`}
-                        >
-                          Remove
-                        </button>
-                      </Form>
+                      <RemoveMemberButton member={member} planTitle={plan.title} busy={busy} />
                     </td>
                   ) : null}
                 </tr>

@@ -1,0 +1,46 @@
+import { describe, expect, it } from "vitest";
+import { openDemoPlan, screenshotPath, signedInPage, useServerAndBrowser } from "../support/browser";
+import { demoPlanId, getJson, signIn } from "../support/http";
+
+const running = useServerAndBrowser();
+
+describe("actions that take something away ask first and can be taken back", () => {
+  it("removing a member names them and what they lose, can be cancelled, and can be undone", async () => {
+    const page = await signedInPage(running.browser, running.server.url, "owner@swindon.example");
+    await openDemoPlan(page);
+    await page.goto(`${page.url()}/members`);
+    const sam = page.getByRole("row", { name: /Sam Whitfield/ });
+    const viewerCookie = await signIn(running.server.url, "viewer@police.example");
+    const planId = await demoPlanId(running.server.url, await signIn(running.server.url, "owner@swindon.example"));
+    const samReads = async () =>
+      (await fetch(`${running.server.url}/api/plans/${planId}`, { headers: { cookie: viewerCookie } })).status;
+
+    await page.getByRole("button", { name: "Remove Sam Whitfield" }).click();
+    const dialog = page.getByRole("dialog", { name: "Remove Sam Whitfield from this plan?" });
+    await dialog.waitFor();
+    expect(await dialog.textContent()).toContain("Sam Whitfield (viewer, Wiltshire Police) loses access");
+    expect(await dialog.textContent()).toContain("can no longer open or read the plan");
+    await page.screenshot({ path: screenshotPath("remove-member-confirm") });
+    await dialog.getByRole("button", { name: "Cancel" }).click();
+    await dialog.waitFor({ state: "hidden" });
+    expect(await sam.count()).toBe(1);
+    expect(await samReads()).toBe(200);
+
+    await page.getByRole("button", { name: "Remove Sam Whitfield" }).click();
+    await dialog.getByRole("button", { name: "Remove Sam Whitfield" }).click();
+    await page.getByText("Sam Whitfield no longer has access to this plan.").waitFor();
+    expect(await sam.count()).toBe(0);
+    expect(await samReads()).toBe(404);
+
+    await page.getByRole("button", { name: "Undo: add Sam Whitfield back as viewer" }).click();
+    await sam.waitFor();
+    expect(await sam.getByLabel("Role of Sam Whitfield").inputValue()).toBe("viewer");
+    expect(await samReads()).toBe(200);
+    const { body: members } = await getJson<{ email: string; role: string }[]>(
+      running.server.url,
+      `/api/plans/${planId}/members`,
+      viewerCookie,
+    );
+    expect(members).toContainEqual(expect.objectContaining({ email: "viewer@police.example", role: "viewer" }));
+  });
+});
