@@ -55,6 +55,17 @@ export function usePlanConnection(planId: string, me: PresenceUser) {
       if (!provider.wsconnected) setStatus("offline");
     };
     provider.on("connection-error", markOffline);
+    // A socket on a network that has gone away stays "open" until the provider's 30 s silence
+    // check, and typing meanwhile reaches nobody: the browser's own word is quicker. Closing
+    // the socket makes the provider reconnect (and resync) once the network is back.
+    const networkLost = () => {
+      setStatus("offline");
+      provider.disconnect();
+    };
+    const networkBack = () => provider.connect();
+    window.addEventListener("offline", networkLost);
+    window.addEventListener("online", networkBack);
+    if (!navigator.onLine) networkLost();
     // The provider reconnects 100 ms after any close of an open connection, so a change the
     // server refuses would be resent forever: stop, and drop this device's copy, which holds
     // it, so that a reload starts from the plan as the server keeps it.
@@ -85,6 +96,8 @@ export function usePlanConnection(planId: string, me: PresenceUser) {
     setConnection({ doc, provider });
     return () => {
       clearTimeout(retry);
+      window.removeEventListener("offline", networkLost);
+      window.removeEventListener("online", networkBack);
       provider.destroy();
       void local.destroy();
       doc.destroy();

@@ -36,6 +36,19 @@ async function collabSwitch(page: Page) {
 }
 
 describe("offline", () => {
+  it("the page says it is offline within 2 s of the network going, and live again when it is back", async () => {
+    const page = await signedInPage(running.browser, running.server.url, "editor@swindon.example");
+    await openDemoPlan(page);
+    const status = page.getByTestId("connection-status");
+    expect(await status.getAttribute("data-state")).toBe("connected");
+    // Before, the socket stayed "open" on a dead network until y-websocket's 30 s silence check.
+    await page.context().setOffline(true);
+    await page.locator('[data-testid="connection-status"][data-state="offline"]').waitFor({ timeout: 2000 });
+    expect(await status.textContent()).toBe("Offline: changes kept on this device");
+    await page.context().setOffline(false);
+    await page.locator('[data-testid="connection-status"][data-state="connected"]').waitFor({ timeout: 10_000 });
+  });
+
   it("edits made offline survive a reload, merge when back online, and nobody else's are lost", async () => {
     const alice = await signedInPage(running.browser, running.server.url, "editor@swindon.example");
     const network = await collabSwitch(alice);
