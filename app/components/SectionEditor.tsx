@@ -10,7 +10,8 @@ import { sectionFragmentName } from "~/shared/doc-names";
 import { richTextExtensions } from "~/shared/editor-extensions";
 import type { PlanConnection, PresenceUser } from "./usePlanConnection";
 import { narrativeUndoScope, type UndoScopes } from "./usePersonalUndo";
-import { editLink, WritingToolbar } from "./WritingToolbar";
+import { requestLinkEditor } from "./LinkEditor";
+import { WritingToolbar } from "./WritingToolbar";
 
 export interface SectionComments {
   threads: HighlightedThread[];
@@ -87,7 +88,7 @@ export function SectionEditor({
           keydown: (view, event) => {
             if (view.editable && (event.ctrlKey || event.metaKey) && !event.altKey && event.code === "KeyK") {
               event.preventDefault();
-              if (editorRef.current) editLink(editorRef.current);
+              if (editorRef.current) requestLinkEditor(editorRef.current);
               return true;
             }
             if (view.editable && (event.ctrlKey || event.metaKey) && event.altKey && event.code === "KeyT") {

@@ -1,4 +1,6 @@
 import { useEditorState, type Editor } from "@tiptap/react";
+import { useEffect, useState } from "react";
+import { EDIT_LINK_EVENT, LinkEditor, requestLinkEditor } from "./LinkEditor";
 
 /** How a shortcut is written for people on a Mac and everyone else. */
 const isMac = () => typeof navigator !== "undefined" && /Mac|iPhone|iPad/.test(navigator.platform);
@@ -61,7 +63,7 @@ export const WRITING_TOOLS: Tool[] = [
     icon: "Link",
     keys: "Mod+K",
     active: (e) => e.isActive("link"),
-    run: (e) => editLink(e),
+    run: (e) => requestLinkEditor(e),
   },
   {
     label: "Table",
@@ -74,14 +76,21 @@ export const WRITING_TOOLS: Tool[] = [
   { label: "Redo", icon: "↷", keys: "Mod+Shift+Z", run: (e) => e.chain().focus().redo().run() },
 ];
 
-/** Asks for the link's address; an empty answer removes the link. */
-export function editLink(editor: Editor): void {
-  const current = (editor.getAttributes("link").href as string | undefined) ?? "https://";
-  const href = window.prompt("Link address (leave empty to remove the link)", current);
-  if (href === null) return;
-  if (href.trim() === "") editor.chain().focus().extendMarkRange("link").unsetLink().run();
-  else editor.chain().focus().extendMarkRange("link").setLink({ href: href.trim() }).run();
-}
+/** What can be done to the table the caret is in; shown while it is in one. */
+const TABLE_TOOLS: { label: string; run: (editor: Editor) => void; active?: (editor: Editor) => boolean }[] = [
+  { label: "Row above", run: (e) => e.chain().focus().addRowBefore().run() },
+  { label: "Row below", run: (e) => e.chain().focus().addRowAfter().run() },
+  { label: "Delete row", run: (e) => e.chain().focus().deleteRow().run() },
+  { label: "Column left", run: (e) => e.chain().focus().addColumnBefore().run() },
+  { label: "Column right", run: (e) => e.chain().focus().addColumnAfter().run() },
+  { label: "Delete column", run: (e) => e.chain().focus().deleteColumn().run() },
+  {
+    label: "Header row",
+    run: (e) => e.chain().focus().toggleHeaderRow().run(),
+    active: (e) => e.state.selection.$from.node(-3)?.firstChild?.firstChild?.type.name === "tableHeader",
+  },
+  { label: "Delete table", run: (e) => e.chain().focus().deleteTable().run() },
+];
 
 /**
  * Formatting for a narrative, each button naming its shortcut. Undo and redo are this person's
@@ -89,29 +98,62 @@ export function editLink(editor: Editor): void {
  * act on what is selected and give focus back to the text.
  */
 export function WritingToolbar({ editor, title }: { editor: Editor; title: string }) {
-  const active = useEditorState({
+  const state = useEditorState({
     editor,
-    selector: ({ editor: current }) => WRITING_TOOLS.map((tool) => tool.active?.(current) ?? null),
+    selector: ({ editor: current }) => ({
+      active: WRITING_TOOLS.map((tool) => tool.active?.(current) ?? null),
+      inTable: current.isActive("table"),
+      headerRow: TABLE_TOOLS.map((tool) => tool.active?.(current) ?? null),
+    }),
   });
+  const [editingLink, setEditingLink] = useState(false);
+  useEffect(() => {
+    const dom = editor.view.dom;
+    const open = () => setEditingLink(true);
+    dom.addEventListener(EDIT_LINK_EVENT, open);
+    return () => dom.removeEventListener(EDIT_LINK_EVENT, open);
+  }, [editor]);
   return (
-    <div className="writing-toolbar" role="toolbar" aria-label={`Formatting: ${title}`}>
-      {WRITING_TOOLS.map((tool, i) => (
-        <button
-          key={tool.label}
-          type="button"
-          className={`writing-toolbar__button writing-toolbar__button--${tool.label.toLowerCase().replace(/\W+/g, "-")}`}
-          title={`${tool.label} (${keyLabel(tool.keys)})`}
-          aria-keyshortcuts={tool.keys.replace(/Mod/g, isMac() ? "Meta" : "Control")}
-          aria-pressed={active[i] === null ? undefined : active[i]}
-          onMouseDown={(event) => event.preventDefault()}
-          onClick={() => tool.run(editor)}
-        >
-          <span aria-hidden>{tool.icon}</span>
-          <span className="visually-hidden">
-            {tool.label} ({keyLabel(tool.keys)})
+    <div className="writing-toolbar-wrap">
+      <div className="writing-toolbar" role="toolbar" aria-label={`Formatting: ${title}`}>
+        {WRITING_TOOLS.map((tool, i) => (
+          <button
+            key={tool.label}
+            type="button"
+            className={`writing-toolbar__button writing-toolbar__button--${tool.label.toLowerCase().replace(/\W+/g, "-")}`}
+            title={`${tool.label} (${keyLabel(tool.keys)})`}
+            aria-keyshortcuts={tool.keys.replace(/Mod/g, isMac() ? "Meta" : "Control")}
+            aria-pressed={state.active[i] === null ? undefined : state.active[i]}
+            onMouseDown={(event) => event.preventDefault()}
+            onClick={() => tool.run(editor)}
+          >
+            <span aria-hidden>{tool.icon}</span>
+            <span className="visually-hidden">
+              {tool.label} ({keyLabel(tool.keys)})
+            </span>
+          </button>
+        ))}
+      </div>
+      {state.inTable ? (
+        <div className="writing-toolbar writing-toolbar--table" role="toolbar" aria-label={`Table: ${title}`}>
+          <span className="writing-toolbar__label" aria-hidden>
+            Table:
           </span>
-        </button>
-      ))}
+          {TABLE_TOOLS.map((tool, i) => (
+            <button
+              key={tool.label}
+              type="button"
+              className="writing-toolbar__button writing-toolbar__button--text"
+              aria-pressed={state.headerRow[i] === null ? undefined : state.headerRow[i]}
+              onMouseDown={(event) => event.preventDefault()}
+              onClick={() => tool.run(editor)}
+            >
+              {tool.label}
+            </button>
+          ))}
+        </div>
+      ) : null}
+      {editingLink ? <LinkEditor editor={editor} onClose={() => setEditingLink(false)} /> : null}
     </div>
   );
 }

@@ -55,6 +55,74 @@ describe("writing a narrative", () => {
     expect(await reviewer.getByRole("toolbar").count()).toBe(0);
   });
 
+  it("a table in a narrative has a menu to add and remove rows and columns, toggle its header row and delete it", async () => {
+    const page = await signedInPage(running.browser, running.server.url, "editor@swindon.example");
+    await openDemoPlan(page);
+    const editor = page.locator('.rich-text[data-section="governance"]');
+    await editor.focus();
+    await editor.press("ControlOrMeta+End");
+    await editor.press("ControlOrMeta+Alt+t");
+    const menu = page.getByRole("toolbar", { name: /^Table: / });
+    await menu.waitFor();
+    const table = editor.locator("table");
+    await menu.getByRole("button", { name: "Row below" }).click();
+    expect(await table.locator("tr").count()).toBe(4);
+    await menu.getByRole("button", { name: "Column right" }).click();
+    expect(await table.locator("tr").first().locator("th, td").count()).toBe(4);
+    await menu.getByRole("button", { name: "Delete column" }).click();
+    await menu.getByRole("button", { name: "Delete column" }).click();
+    expect(await table.locator("tr").first().locator("th, td").count()).toBe(2);
+    expect(await menu.getByRole("button", { name: "Header row" }).getAttribute("aria-pressed")).toBe("true");
+    await menu.getByRole("button", { name: "Header row" }).click();
+    expect(await table.locator("th").count()).toBe(0);
+    await menu.getByRole("button", { name: "Delete row" }).click();
+    expect(await table.locator("tr").count()).toBe(3);
+    await page.screenshot({ path: screenshotPath("narrative-table-menu") });
+    await menu.getByRole("button", { name: "Delete table" }).click();
+    expect(await editor.locator("table").count()).toBe(0);
+    await menu.waitFor({ state: "detached" });
+  });
+
+  it("links are added, changed and removed in the page, never in a browser prompt", async () => {
+    const page = await signedInPage(running.browser, running.server.url, "editor@swindon.example");
+    page.on("dialog", (dialog) => {
+      throw new Error(`a browser ${dialog.type()} opened: ${dialog.message()}`);
+    });
+    await openDemoPlan(page);
+    const editor = page.locator('.rich-text[data-section="customer-insight"]');
+    await editor.focus();
+    await selectWords(page, "customer-insight", "twelve visioning sessions");
+    await editor.press("ControlOrMeta+k");
+    const form = page.getByRole("dialog", { name: "Add a link" });
+    await form.waitFor();
+    expect(await form.getByLabel("Text").inputValue()).toBe("twelve visioning sessions");
+    await form.getByLabel("Address").fill("not a link at all");
+    await form.getByRole("button", { name: "Apply" }).click();
+    await form.getByText("Give a web address").waitFor();
+    await form.getByLabel("Address").fill("www.gov.uk/community-budgets");
+    await page.screenshot({ path: screenshotPath("link-editor") });
+    await form.getByLabel("Address").press("Enter");
+    const link = editor.locator("a");
+    await expect.poll(() => link.getAttribute("href")).toBe("https://www.gov.uk/community-budgets");
+    expect(await link.textContent()).toBe("twelve visioning sessions");
+
+    await link.click();
+    await editor.press("ControlOrMeta+k");
+    const edit = page.getByRole("dialog", { name: "Edit link" });
+    await edit.getByLabel("Text").fill("twelve sessions");
+    await edit.getByRole("button", { name: "Apply" }).click();
+    await expect.poll(() => link.textContent()).toBe("twelve sessions");
+
+    await link.click();
+    await page
+      .getByRole("toolbar", { name: /^Formatting: Customer insight/ })
+      .getByRole("button", { name: /^Link/ })
+      .click();
+    await page.getByRole("dialog", { name: "Edit link" }).getByRole("button", { name: "Remove link" }).click();
+    await expect.poll(() => editor.locator("a").count()).toBe(0);
+    expect(await editor.textContent()).toContain("twelve sessions");
+  });
+
   it("a Keyboard shortcuts dialog lists the shortcuts, opens with ? and returns focus when closed", async () => {
     const page = await signedInPage(running.browser, running.server.url, "editor@swindon.example");
     await openDemoPlan(page);
