@@ -1,4 +1,4 @@
-import type { LinksFunction } from "@remix-run/node";
+import type { LinksFunction, MetaFunction } from "@remix-run/node";
 import { isRouteErrorResponse, Links, Meta, Outlet, Scripts, ScrollRestoration, useRouteError } from "@remix-run/react";
 import type { ReactNode } from "react";
 import { useNonce } from "~/utils/nonce";
@@ -7,6 +7,17 @@ import styles from "~/styles/index.css";
 export const links: LinksFunction = () => [
   { rel: "stylesheet", href: styles },
   { rel: "icon", href: "/favicon.svg", type: "image/svg+xml" },
+];
+
+/** Pages name themselves; this is the name of an error page, and of any page that does not. */
+export const meta: MetaFunction = ({ error }) => [
+  {
+    title: !error
+      ? "Coplan"
+      : isRouteErrorResponse(error) && error.status === 404
+        ? "Page not found · Coplan"
+        : "Sorry, there is a problem · Coplan",
+  },
 ];
 
 export function Layout({ children }: { children: ReactNode }) {
