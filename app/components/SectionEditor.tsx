@@ -3,8 +3,9 @@ import CollaborationCaret from "@tiptap/extension-collaboration-caret";
 import { Placeholder } from "@tiptap/extensions";
 import { EditorContent, useEditor, type Editor } from "@tiptap/react";
 import { BubbleMenu } from "@tiptap/react/menus";
-import { useEffect, useRef, type ReactNode } from "react";
+import { useEffect, useRef, useState, type ReactNode } from "react";
 import { CommentHighlights, setHighlightedThreads, type HighlightedThread } from "~/editor/comment-highlights";
+import { fitPastedHtml } from "~/editor/pasted-html";
 import { ReadCaret } from "~/editor/read-caret";
 import { sectionFragmentName } from "~/shared/doc-names";
 import { richTextExtensions } from "~/shared/editor-extensions";
@@ -52,6 +53,7 @@ export function SectionEditor({
   const latest = useRef(comments);
   latest.current = comments;
   const editorRef = useRef<Editor | null>(null);
+  const [leftOutImages, setLeftOutImages] = useState(0);
   const editor = useEditor(
     {
       immediatelyRender: false,
@@ -72,6 +74,11 @@ export function SectionEditor({
         }),
       ],
       editorProps: {
+        transformPastedHTML: (html) => {
+          const fitted = fitPastedHtml(html);
+          setLeftOutImages(fitted.images);
+          return fitted.html;
+        },
         attributes: {
           "aria-label": `${title}: narrative`,
           "aria-multiline": "true",
@@ -144,6 +151,15 @@ export function SectionEditor({
     <>
       {editable ? <WritingToolbar editor={editor} title={title} /> : null}
       <EditorContent editor={editor} className="section-editor" />
+      {leftOutImages > 0 ? (
+        <p className="paste-notice" role="status">
+          {leftOutImages === 1 ? "The pasted image was" : `The ${leftOutImages} pasted images were`} left out: a section
+          holds words and tables. Put images in a document of their own and link to it.{" "}
+          <button type="button" className="button link small" onClick={() => setLeftOutImages(0)}>
+            Dismiss
+          </button>
+        </p>
+      ) : null}
       {comments.onComment ? (
         <BubbleMenu editor={editor} shouldShow={({ state }) => !state.selection.empty} className="bubble-menu">
           <button type="button" className="button primary small" onClick={() => latest.current.onComment?.(editor)}>

@@ -123,6 +123,28 @@ describe("writing a narrative", () => {
     expect(await editor.textContent()).toContain("twelve sessions");
   });
 
+  it("pasted headings fit the section's levels, and pasted images are said to be left out", async () => {
+    const page = await signedInPage(running.browser, running.server.url, "editor@swindon.example");
+    await openDemoPlan(page);
+    const editor = page.locator('.rich-text[data-section="options-appraisal"]');
+    await editor.focus();
+    await editor.press("ControlOrMeta+End");
+    await editor.evaluate((element) => {
+      const data = new DataTransfer();
+      data.setData(
+        "text/html",
+        '<h1>Pasted title</h1><p>Words <img src="chart.png" alt="chart"> here.</p><h2>Part</h2>',
+      );
+      data.setData("text/plain", "Pasted title\nWords here.\nPart");
+      element.dispatchEvent(new ClipboardEvent("paste", { clipboardData: data, bubbles: true, cancelable: true }));
+    });
+    await expect.poll(() => editor.locator("h2").textContent()).toBe("Pasted title");
+    expect(await editor.locator("h1").count()).toBe(0);
+    expect(await editor.locator("h3").textContent()).toBe("Part");
+    expect(await page.locator("h1").count()).toBe(1);
+    expect(await page.getByRole("status").filter({ hasText: "The pasted image was left out" }).count()).toBe(1);
+  });
+
   it("a Keyboard shortcuts dialog lists the shortcuts, opens with ? and returns focus when closed", async () => {
     const page = await signedInPage(running.browser, running.server.url, "editor@swindon.example");
     await openDemoPlan(page);
