@@ -5,7 +5,10 @@ export const DEFAULT_YEARS = ["2012-13", "2013-14", "2014-15"] as const;
 
 const MAX_PENCE = 100_000_000_000_000; // £1 trillion: past any public budget, within exact integers
 
-/** An amount as typed ("£1,234.50", "1234", "-300"), in whole pence, or why it is refused. */
+/** Thousands, millions and billions, as budgets are written ("£120k", "£1.3m", "£2bn"). */
+const SCALE_DIGITS: Record<string, number> = { k: 3, m: 6, bn: 9 };
+
+/** An amount as typed ("£1,234.50", "1234", "-300", "£120k", "£1.3m"), in whole pence, or why it is refused. */
 export function parsePounds(input: string): { ok: true; pence: number } | { ok: false; error: string } {
   const cleaned = input
     .trim()
@@ -13,13 +16,15 @@ export function parsePounds(input: string): { ok: true; pence: number } | { ok: 
     .replace(/,/g, "")
     .replace(/\s/g, "");
   if (cleaned === "") return { ok: false, error: "Enter an amount in pounds, like 1,250,000" };
-  if (!/^-?\d+(\.\d{1,2})?$/.test(cleaned)) {
-    return { ok: false, error: "Use digits, with at most two decimal places, like 1,250,000 or 99.50" };
+  const parts = /^(-?)(\d+)(?:\.(\d+))?(k|m|bn)?$/i.exec(cleaned);
+  const scale = SCALE_DIGITS[parts?.[4]?.toLowerCase() ?? ""] ?? 0;
+  const fraction = parts?.[3] ?? "";
+  if (!parts || fraction.length > scale + 2) {
+    return { ok: false, error: "Use digits, with at most two decimal places, like 1,250,000, 99.50 or £1.3m" };
   }
-  const [whole, fraction = ""] = cleaned.replace("-", "").split(".");
-  const pence = Number(whole) * 100 + Number(fraction.padEnd(2, "0"));
+  const pence = Number(parts[2]! + fraction.padEnd(scale + 2, "0"));
   if (pence > MAX_PENCE) return { ok: false, error: "That amount is too large" };
-  return { ok: true, pence: cleaned.startsWith("-") ? -pence : pence };
+  return { ok: true, pence: parts[1] === "-" ? -pence : pence };
 }
 
 const wholePounds = new Intl.NumberFormat("en-GB", { style: "currency", currency: "GBP", maximumFractionDigits: 0 });
