@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useRef, useState } from "react";
-import { highlightWords, parseSearchQuery, wordMatches } from "~/shared/search-query";
+import { highlightWords, parseSearchQuery, phraseMatches, wordMatches } from "~/shared/search-query";
 import { showAllSections } from "./useSectionMounting";
 
 /** A match in a narrative (a DOM range) or in a table cell (an input and offsets in its value). */
@@ -22,10 +22,18 @@ function sectionOf(node: Node): string {
   return element?.closest<HTMLElement>(".plan-section")?.id.replace(/^section-/, "") ?? "";
 }
 
-/** Every match of the words on the page, in reading order: narratives and table cells alike. */
+/**
+ * The words as a phrase, as a browser's find reads them ("front door" is one match, not two);
+ * when the phrase is nowhere (words a search found apart), each word on its own.
+ */
 function findMatches(root: HTMLElement, words: string[]): Match[] {
+  const phrase = matchesOn(root, (text) => phraseMatches(text, words));
+  return phrase.length > 0 || words.length < 2 ? phrase : matchesOn(root, (text) => wordMatches(text, words));
+}
+
+/** Every match on the page, in reading order: narratives and table cells alike. */
+function matchesOn(root: HTMLElement, match: (text: string) => [number, number][]): Match[] {
   const matches: Match[] = [];
-  if (words.length === 0) return matches;
   const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT | NodeFilter.SHOW_ELEMENT, {
     acceptNode(node) {
       if (node instanceof Element) {
@@ -38,12 +46,12 @@ function findMatches(root: HTMLElement, words: string[]): Match[] {
   for (let node = walker.nextNode(); node; node = walker.nextNode()) {
     if (node instanceof HTMLInputElement || node instanceof HTMLTextAreaElement) {
       if (!node.closest(".plan-section") || (node instanceof HTMLInputElement && node.type !== "text")) continue;
-      for (const [start, end] of wordMatches(node.value, words)) {
+      for (const [start, end] of match(node.value)) {
         matches.push({ kind: "cell", input: node, start, end, section: sectionOf(node) });
       }
       continue;
     }
-    for (const [start, end] of wordMatches(node.textContent ?? "", words)) {
+    for (const [start, end] of match(node.textContent ?? "")) {
       const range = document.createRange();
       range.setStart(node, start);
       range.setEnd(node, end);

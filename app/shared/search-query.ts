@@ -69,3 +69,14 @@ export function wordMatches(text: string, words: readonly string[]): [number, nu
   const pattern = new RegExp(`(?<![\\p{L}\\p{N}])(?:${alternatives})`, "giu");
   return [...text.matchAll(pattern)].map((match) => [match.index, match.index + match[0].length]);
 }
+
+/**
+ * Where the words occur together, in order, as a phrase (spaces or punctuation between them,
+ * the last word may run on): what a person typing "front door" into find means.
+ */
+export function phraseMatches(text: string, words: readonly string[]): [number, number][] {
+  if (words.length === 0) return [];
+  const escaped = words.map((word) => word.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"));
+  const pattern = new RegExp(`(?<![\\p{L}\\p{N}])${escaped.join("[^\\p{L}\\p{N}]+")}`, "giu");
+  return [...text.matchAll(pattern)].map((match) => [match.index, match.index + match[0].length]);
+}

@@ -52,8 +52,14 @@ describe("search", () => {
         all: [...(CSS.highlights.get("search-match") ?? [])].map((r) => r.toString().toLowerCase()),
       };
     });
-    expect(highlighted).toMatchObject({ text: "visioning", section: "section-customer-insight", inEditor: true });
-    expect(highlighted.all).toEqual(expect.arrayContaining(["visioning", "sessions"]));
+    // The two words are found as the phrase they were typed as: one match, not one per word.
+    expect(highlighted).toMatchObject({
+      text: "visioning sessions",
+      section: "section-customer-insight",
+      inEditor: true,
+    });
+    expect(highlighted.all).toEqual(["visioning sessions"]);
+    expect(await page.getByTestId("find-count").textContent()).toBe("1 of 1");
     await page.screenshot({ path: screenshotPath("search-opened-section") });
   });
 

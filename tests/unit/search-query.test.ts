@@ -1,5 +1,11 @@
 import { describe, expect, it } from "vitest";
-import { ftsMatchExpression, highlightWords, parseSearchQuery, wordMatches } from "../../app/shared/search-query";
+import {
+  ftsMatchExpression,
+  highlightWords,
+  parseSearchQuery,
+  phraseMatches,
+  wordMatches,
+} from "../../app/shared/search-query";
 
 const parse = (query: string) => {
   const parsed = parseSearchQuery(query);
@@ -48,5 +54,16 @@ describe("finding the words in a text", () => {
     expect(wordMatches("a (b) cxx", ["c.*"])).toEqual([]);
     expect(wordMatches("a (b) c.*", ["c.*"])).toEqual([[6, 9]]);
     expect(wordMatches("anything", [])).toEqual([]);
+  });
+});
+
+describe("phrases in find", () => {
+  it("finds the words together and in order, once per place they occur", () => {
+    const text = "The front door, the front  doors and the door at the front.";
+    expect(phraseMatches(text, ["front", "door"]).map(([a, b]) => text.slice(a, b))).toEqual([
+      "front door",
+      "front  door",
+    ]);
+    expect(phraseMatches(text, [])).toEqual([]);
   });
 });
