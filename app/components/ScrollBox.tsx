@@ -19,6 +19,10 @@ export function ScrollBox({ label, className, children }: { label: string; class
       const left = element.scrollLeft > 1;
       const right = element.scrollLeft + element.clientWidth < element.scrollWidth - 1;
       setOverflow((old) => (old.left === left && old.right === right ? old : { left, right }));
+      // Scrolling stops at a column's edge just right of the frozen first column, never
+      // leaving a column half under it ("DCLG" read "LG").
+      const frozen = element.querySelector("tr > :first-child")?.getBoundingClientRect().width ?? 0;
+      element.style.setProperty("--frozen-width", `${Math.round(frozen)}px`);
     };
     measure();
     const resize = new ResizeObserver(measure);

@@ -127,8 +127,7 @@ export default function Members() {
             <thead>
               <tr>
                 <th scope="col">Name</th>
-                <th scope="col">Organisation</th>
-                <th scope="col">Side</th>
+                <th scope="col">Organisation and side</th>
                 <th scope="col">Role</th>
                 {canManage ? (
                   <th scope="col">
@@ -145,8 +144,11 @@ export default function Members() {
                     <br />
                     <span className="muted">{member.email}</span>
                   </td>
-                  <td>{member.organisation}</td>
-                  <td>{member.side === "local" ? "Local" : "Whitehall"}</td>
+                  <td>
+                    {member.organisation}
+                    <br />
+                    <span className="muted">{SIDE_LABEL[member.side]} side</span>
+                  </td>
                   <td>
                     {canManage ? (
                       <Form method="post" className="inline-form">

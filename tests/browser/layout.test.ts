@@ -47,6 +47,10 @@ describe("the plan page fits real work", () => {
     const funding = budget.getByRole("region", { name: "Funding lines" });
     await funding.scrollIntoViewIfNeeded();
     expect(await budget.locator(".scroll-box__hint").first().isVisible()).toBe(true);
+    // The money comes first in the space: the first year is in view before any sideways scroll.
+    expect(await funding.evaluate((element) => element.scrollLeft)).toBe(0);
+    expect(await inView(page, "#section-shadow-budget .rows-table td.numeric input", 0)).toBeNull();
+    expect(await inView(page, "#section-shadow-budget .rows-table th.numeric", 0)).toBeNull();
     await page.screenshot({ path: screenshotPath("layout-budget-1366") });
 
     const targets = [
@@ -83,6 +87,48 @@ describe("the plan page fits real work", () => {
       });
       expect(clipped).toBeNull();
     }
+  });
+
+  it("at 768×1024 no page scrolls sideways, the header search is wide enough to read, and members can be removed", async () => {
+    const size = { width: 768, height: 1024 };
+    const page = await signedInPage(running.browser, running.server.url, "owner@swindon.example", { viewport: size });
+    expect(await noPageScroll(page), "plans").toEqual({ scrollWidth: 768, innerWidth: 768 });
+    const search = page.getByTestId("header-search");
+    expect((await search.boundingBox())!.width).toBeGreaterThan(300);
+    const signOut = page.getByRole("button", { name: "Sign out" });
+    expect((await signOut.boundingBox())!.height).toBeLessThan(30);
+    await openDemoPlan(page);
+    const planPath = new URL(page.url()).pathname;
+    for (const path of [planPath, `${planPath}/members`, `${planPath}/activity`, "/portfolio", "/account"]) {
+      await page.goto(`${running.server.url}${path}`);
+      await page.locator("#main").waitFor();
+      expect(await noPageScroll(page), path).toEqual({ scrollWidth: 768, innerWidth: 768 });
+    }
+    await page.goto(`${running.server.url}${planPath}/members`);
+    const remove = page.getByRole("button", { name: "Remove Sam Whitfield" });
+    const box = (await remove.boundingBox())!;
+    expect(box.x + box.width).toBeLessThanOrEqual(768);
+    await page.screenshot({ path: screenshotPath("layout-members-768") });
+  });
+
+  it("printing the plan prints the plan, not the header, section list or sidebars", async () => {
+    const page = await signedInPage(running.browser, running.server.url, "editor@swindon.example", {
+      viewport: { width: 1366, height: 768 },
+    });
+    await openDemoPlan(page);
+    await page.emulateMedia({ media: "print" });
+    for (const selector of [".app-header", ".navigator", ".sidebar", ".writing-toolbar", ".plan__actions"]) {
+      expect(await page.locator(selector).first().isVisible(), selector).toBe(false);
+    }
+    expect(await page.getByRole("heading", { name: /Customer insight and visioning/ }).isVisible()).toBe(true);
+    expect(
+      await page
+        .locator(".plan-section")
+        .first()
+        .evaluate((element) => element.getBoundingClientRect().left),
+    ).toBeLessThan(80);
+    await page.emulateMedia({ media: "screen" });
+    expect(await page.locator(".app-header").isVisible()).toBe(true);
   });
 
   it("a reader's cells are read-only, not disabled: they can be focused and their words selected", async () => {
