@@ -23,7 +23,7 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
     filter,
     facets: context.audit.facets(plan.id),
     entries: context.audit
-      .forPlan(plan.id, filter)
+      .activity(plan, filter)
       .map((entry) => ({ ...entry, at: entry.at.toISOString(), detail: summary(entry.detail) })),
   };
 }
@@ -84,18 +84,24 @@ export default function ActivityPage() {
           <thead>
             <tr>
               <th scope="col">When</th>
-              <th scope="col">Who</th>
-              <th scope="col">What</th>
-              <th scope="col">Details</th>
+              <th scope="col">What happened</th>
             </tr>
           </thead>
           <tbody>
             {entries.map((entry) => (
               <tr key={entry.id}>
                 <td>{formatDateTime(entry.at)}</td>
-                <td>{entry.actor?.name ?? "Coplan"}</td>
-                <td>{entry.type}</td>
-                <td className="activity__detail">{entry.detail}</td>
+                <td>
+                  <span data-testid="activity-sentence">{entry.sentence}</span>
+                  {entry.detail ? (
+                    <details className="activity__detail">
+                      <summary>Details</summary>
+                      <code>
+                        {entry.type}; {entry.detail}
+                      </code>
+                    </details>
+                  ) : null}
+                </td>
               </tr>
             ))}
           </tbody>

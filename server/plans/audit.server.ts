@@ -1,7 +1,9 @@
-import { and, desc, eq } from "drizzle-orm";
+import { and, desc, eq, inArray } from "drizzle-orm";
 import type { Db } from "../../db/client.server";
 import { auditEvents, users } from "../../db/schema";
 import { toCsv } from "../../app/shared/csv";
+import { activitySentence, peopleNamed } from "../../app/shared/activity-sentence";
+import type { PlanTemplate } from "../../app/shared/template-schema";
 
 export type AuditEntry = Pick<typeof auditEvents.$inferInsert, "planId" | "userId" | "type" | "detail">;
 
@@ -40,6 +42,36 @@ export function planAuditLog(db: Db, planId: string, filter: AuditFilter = {}) {
     .orderBy(desc(auditEvents.id))
     .limit(filter.limit ?? 500)
     .all();
+}
+
+/**
+ * The log as a person reads it: each entry with a sentence naming the people and sections it
+ * concerns (members who have since left included), and its raw detail beside it.
+ */
+export function planActivity(db: Db, plan: { id: string; template: PlanTemplate }, filter: AuditFilter = {}) {
+  const entries = planAuditLog(db, plan.id, filter);
+  const ids = [...new Set(entries.flatMap((entry) => peopleNamed(entry.detail)))];
+  const people = new Map(
+    ids.length
+      ? db
+          .select({ id: users.id, name: users.name })
+          .from(users)
+          .where(inArray(users.id, ids))
+          .all()
+          .map((row) => [row.id, row.name])
+      : [],
+  );
+  const sections = new Map(plan.template.sections.map((section) => [section.key, section.title]));
+  return entries.map((entry) => ({
+    ...entry,
+    sentence: activitySentence(
+      { type: entry.type, actor: entry.actor?.name ?? null, detail: entry.detail },
+      {
+        people,
+        sections,
+      },
+    ),
+  }));
 }
 
 /** The people and event types in the plan's log, to filter it by. */

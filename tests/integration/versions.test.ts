@@ -367,6 +367,41 @@ describe("activity", () => {
   });
 });
 
+describe("activity as sentences", () => {
+  it("each entry reads as a sentence naming people and roles, with its raw detail behind a disclosure", async () => {
+    const planId = await newPlan();
+    const members = (
+      await getJson<{ userId: string; email: string }[]>(
+        server.url,
+        `/api/plans/${planId}/members`,
+        server.cookie(OWNER),
+      )
+    ).body;
+    const viewerId = members.find((member) => member.email === VIEWER)!.userId;
+    await send("PATCH", `/api/plans/${planId}/members/${viewerId}`, OWNER, { role: "reviewer" });
+    await send("DELETE", `/api/plans/${planId}/members/${viewerId}`, OWNER);
+    await send("POST", `/api/plans/${planId}/versions`, EDITOR, { name: "Draft for DCLG" });
+
+    const html = await (
+      await fetch(`${server.url}/plans/${planId}/activity`, { headers: { cookie: server.cookie(OWNER) } })
+    ).text();
+    const sentences = [...html.matchAll(/data-testid="activity-sentence">([^<]*)</g)].map((match) =>
+      match[1]!.replace(/&#x27;/g, "'").replace(/&quot;/g, '"'),
+    );
+    expect(sentences).toEqual(
+      expect.arrayContaining([
+        "Tom Okafor saved the version ‘Draft for DCLG’",
+        "Alison Reed removed Sam Whitfield (reviewer) from the plan",
+        "Alison Reed made Sam Whitfield reviewer (was viewer)",
+        "Alison Reed added Sam Whitfield as viewer",
+        "Alison Reed created the plan",
+      ]),
+    );
+    expect(sentences.join(" ")).not.toMatch(/[a-f0-9]{8}-[a-f0-9]{4}|member\.|version\./);
+    expect(html).toMatch(/<details class="activity__detail"><summary>Details<\/summary>/);
+  });
+});
+
 describe("version limits", () => {
   it("one person names or restores at most 20 versions in 10 minutes, then gets 429 with Retry-After", async () => {
     const planId = await newPlan();
