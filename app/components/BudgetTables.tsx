@@ -1,3 +1,4 @@
+import * as Y from "yjs";
 import { budgetTotals, formatPounds, parsePounds, type BudgetData, type BudgetTotals } from "~/shared/budget";
 import { nextFinancialYear } from "~/shared/section-rows";
 import type { PasteColumn } from "~/shared/spreadsheet-paste";
@@ -128,6 +129,8 @@ function BudgetRows({
     cell: (row: RowJson, rowIndex: number) => (
       <MoneyCell
         pence={amountOf(row, year)}
+        amounts={sharedAmounts(actions.rowMaps.get(row.id))}
+        year={year}
         editable={editable}
         label={`${year} amount, row ${rowIndex + 1}`}
         position={{ table: tableId, row: rowIndex, col: fields.length + i }}
@@ -255,4 +258,9 @@ function TotalRow({
       </td>
     </tr>
   );
+}
+
+function sharedAmounts(row: Y.Map<unknown> | undefined): Y.Map<unknown> | undefined {
+  const amounts = row?.get("amounts");
+  return amounts instanceof Y.Map ? amounts : undefined;
 }

@@ -9,9 +9,15 @@ interface CellPresenceValue {
   /** Who else is in each cell now (the person's own tabs are left out). */
   others: ReadonlyMap<string, PresenceUser[]>;
   setMine(cell: string | null): void;
+  /** Who a Yjs client (a page) belongs to: "me", their name, or null once they have left. */
+  writer(clientId: number): "me" | string | null;
 }
 
-const CellPresenceContext = createContext<CellPresenceValue>({ others: new Map(), setMine: () => {} });
+const CellPresenceContext = createContext<CellPresenceValue>({
+  others: new Map(),
+  setMine: () => {},
+  writer: () => null,
+});
 
 /**
  * Which table cell each person is in, carried in presence as `cell`, so that two people about
@@ -66,8 +72,14 @@ export function CellPresenceProvider({
           provider.awareness.setLocalStateField("cell", cell);
         }
       },
+      writer: (clientId) => {
+        const user = (provider?.awareness.getStates().get(clientId) as { user?: Partial<PresenceUser> } | undefined)
+          ?.user;
+        if (clientId === provider?.awareness.clientID || user?.id === meId) return "me";
+        return typeof user?.name === "string" ? user.name : null;
+      },
     }),
-    [others, provider],
+    [others, provider, meId],
   );
   return <CellPresenceContext.Provider value={value}>{children}</CellPresenceContext.Provider>;
 }
@@ -80,4 +92,9 @@ export function useCellPresence(cell: string) {
     onFocus: () => setMine(cell),
     onBlur: () => setMine(null),
   };
+}
+
+/** Who wrote what into the plan's cells: see useOverwriteNotice. */
+export function useCellWriter() {
+  return useContext(CellPresenceContext).writer;
 }

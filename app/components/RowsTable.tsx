@@ -9,6 +9,7 @@ import { initials } from "./PresenceList";
 import { ScrollBox } from "./ScrollBox";
 import { TextCell } from "./TextCell";
 import type { SectionTable } from "./useSectionTable";
+import { useOverwriteNotice } from "./useOverwriteNotice";
 
 export interface RowJson {
   id: string;
@@ -297,6 +298,8 @@ export function SuggestionLists() {
 /** A money cell: typed freely, checked and stored on Enter or leaving the cell. */
 export function MoneyCell({
   pence,
+  amounts,
+  year,
   editable,
   label,
   position,
@@ -305,6 +308,9 @@ export function MoneyCell({
   onCommit,
 }: {
   pence: number | undefined;
+  /** The row's shared amounts and this cell's year in them, to tell of a write over another's. */
+  amounts: Y.Map<unknown> | undefined;
+  year: string;
   editable: boolean;
   label: string;
   position: CellPosition;
@@ -314,6 +320,9 @@ export function MoneyCell({
 }) {
   const [draft, setDraft] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
+  const overwrite = useOverwriteNotice(amounts, year, (value) =>
+    typeof value === "number" ? format(value) : "empty amount",
+  );
   const shown = draft ?? (pence === undefined ? "" : format(pence));
   /** Stores the draft if it is a valid amount (an empty one clears the cell); false if not. */
   const commit = (): boolean => {
@@ -357,6 +366,16 @@ export function MoneyCell({
           {error}
         </span>
       ) : null}
+      <span className="cell-notice" role="status">
+        {overwrite.notice ? (
+          <>
+            {overwrite.notice}{" "}
+            <button type="button" className="button link small" onClick={overwrite.dismiss}>
+              OK
+            </button>
+          </>
+        ) : null}
+      </span>
     </span>
   );
 }

@@ -4,6 +4,36 @@ import { openDemoPlan, planReady, screenshotPath, signedInPage, useServerAndBrow
 const running = useServerAndBrowser();
 
 describe("the shadow budget in two browsers", () => {
+  it("an amount set over one someone else set a moment ago is announced on both pages", async () => {
+    const alison = await signedInPage(running.browser, running.server.url, "owner@swindon.example");
+    const tom = await signedInPage(running.browser, running.server.url, "editor@swindon.example");
+    await openDemoPlan(alison);
+    await tom.goto(alison.url());
+    await planReady(tom);
+    const cell = (page: typeof alison) =>
+      page.locator("#section-shadow-budget").getByLabel("2014-15 amount, row 2").first();
+
+    await cell(alison).fill("111111");
+    await cell(alison).press("Enter");
+    await expect.poll(() => cell(tom).inputValue()).toBe("£111,111");
+    await cell(tom).fill("222222");
+    await cell(tom).press("Enter");
+    await expect.poll(() => cell(alison).inputValue()).toBe("£222,222");
+
+    const notice = (page: typeof alison) => cell(page).locator("xpath=..").getByRole("status");
+    await expect
+      .poll(() => notice(alison).textContent())
+      .toContain("Tom Okafor changed this to £222,222, replacing your £111,111");
+    await expect.poll(() => notice(tom).textContent()).toContain("You replaced Alison Reed's £111,111");
+    await alison.screenshot({ path: screenshotPath("budget-overwrite-notice") });
+    await notice(alison).getByRole("button", { name: "OK" }).click();
+    expect(await notice(alison).textContent()).toBe("");
+    // The cell was empty in the demo: leave the budget as the other tests expect it.
+    await cell(tom).fill("");
+    await cell(tom).press("Enter");
+    await expect.poll(() => cell(alison).inputValue()).toBe("");
+  });
+
   it("a line added and costed in one page updates the totals on both; a bad amount is refused in the cell", async () => {
     const alison = await signedInPage(running.browser, running.server.url, "owner@swindon.example");
     const tom = await signedInPage(running.browser, running.server.url, "editor@swindon.example");
