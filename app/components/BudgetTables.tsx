@@ -1,11 +1,13 @@
+import { useState } from "react";
 import * as Y from "yjs";
 import { budgetTotals, formatPounds, parsePounds, type BudgetData, type BudgetTotals } from "~/shared/budget";
 import { nextFinancialYear } from "~/shared/section-rows";
 import type { PasteColumn } from "~/shared/spreadsheet-paste";
 import { BUDGET_ASSET_FIELDS, BUDGET_FUNDING_FIELDS, type FieldDef } from "~/shared/structured-fields";
-import { MoneyCell, RowsTable, type RowJson } from "./RowsTable";
+import { focusNewRow, MoneyCell, RowsTable, type RowJson } from "./RowsTable";
 import { ScrollBox } from "./ScrollBox";
 import { keyFieldsOf } from "~/shared/table-import";
+import { ConfirmDialog } from "./ConfirmDialog";
 import { TableFiles } from "./TableFiles";
 import type { TableEdits } from "./table-edits";
 import { amountOf, rowValues } from "./table-row-values";
@@ -27,6 +29,7 @@ export function BudgetTables({
   actions,
   edits,
   paster,
+  onRemoveYear,
 }: {
   sectionKey: string;
   data: { rows?: RowJson[]; years?: string[] };
@@ -34,13 +37,24 @@ export function BudgetTables({
   actions: TableActions;
   edits: TableEdits;
   paster: Paster | undefined;
+  /** Removes a year once its removal is confirmed (an undoable step with its notice). */
+  onRemoveYear: (year: string) => void;
 }) {
   const totals = budgetTotals(data as BudgetData);
   const rows = data.rows ?? [];
   const tableProps = { years: totals.years, editable, actions, edits, paster };
   return (
     <div className="structured budget" data-kind="budget">
-      <BudgetYears years={totals.years} editable={editable} edits={edits} />
+      <BudgetYears
+        years={totals.years}
+        editable={editable}
+        edits={edits}
+        onRemove={onRemoveYear}
+        moneyIn={(year) => ({
+          pence: totals.byYear[year] ?? 0,
+          rows: rows.filter((row) => amountOf(row, year) !== undefined).length,
+        })}
+      />
       <BudgetRows
         {...tableProps}
         title="Funding lines"
@@ -65,7 +79,21 @@ export function BudgetTables({
   );
 }
 
-function BudgetYears({ years, editable, edits }: { years: string[]; editable: boolean; edits: TableEdits }) {
+function BudgetYears({
+  years,
+  editable,
+  edits,
+  onRemove,
+  moneyIn,
+}: {
+  years: string[];
+  editable: boolean;
+  edits: TableEdits;
+  onRemove: (year: string) => void;
+  moneyIn: (year: string) => { pence: number; rows: number };
+}) {
+  const [asking, setAsking] = useState<string | null>(null);
+  const held = asking ? moneyIn(asking) : null;
   return (
     <div className="budget__years">
       <span>Financial years:</span>
@@ -77,7 +105,7 @@ function BudgetYears({ years, editable, edits }: { years: string[]; editable: bo
               type="button"
               className="tag__remove"
               aria-label={`Remove year ${year}`}
-              onClick={() => edits.removeYear(year)}
+              onClick={() => setAsking(year)}
             >
               ×
             </button>
@@ -89,6 +117,26 @@ function BudgetYears({ years, editable, edits }: { years: string[]; editable: bo
           + Add {nextFinancialYear(years)}
         </button>
       ) : null}
+      <ConfirmDialog
+        open={asking !== null}
+        title={`Remove ${asking ?? "the year"} and its amounts?`}
+        confirmLabel={`Remove ${asking ?? "year"}`}
+        onCancel={() => setAsking(null)}
+        onConfirm={() => {
+          if (asking) onRemove(asking);
+          setAsking(null);
+        }}
+      >
+        {held && held.rows > 0 ? (
+          <p>
+            {asking} holds <strong>{formatPounds(held.pence)}</strong> in {held.rows} {held.rows === 1 ? "row" : "rows"}
+            . Removing the year deletes those amounts from every row, for everyone.
+          </p>
+        ) : (
+          <p>{asking} holds no amounts yet.</p>
+        )}
+        <p className="muted">You can undo it straight after, from the notice or with Ctrl+Z.</p>
+      </ConfirmDialog>
     </div>
   );
 }
@@ -153,7 +201,7 @@ function BudgetRows({
         onPasteBlock={paster?.(rows, pasteColumns, { rowType })}
       />
       {editable ? (
-        <button type="button" className="button small" onClick={() => edits.addRow({ rowType })}>
+        <button type="button" className="button small" onClick={() => focusNewRow(edits.addRow({ rowType }))}>
           {addLabel}
         </button>
       ) : null}

@@ -196,6 +196,18 @@ export interface CellPosition {
   col: number;
 }
 
+/**
+ * Puts the caret in a new row's first cell once the table shows it (a frame or two after the
+ * edit), so typing after "+ Add row" fills the row instead of pressing the button again.
+ */
+export function focusNewRow(rowId: string, framesLeft = 10): void {
+  const cell = document.querySelector<HTMLElement>(
+    `tr[data-row-id="${CSS.escape(rowId)}"] :is(input, textarea, select):not([readonly])`,
+  );
+  if (cell) cell.focus();
+  else if (framesLeft > 0) requestAnimationFrame(() => focusNewRow(rowId, framesLeft - 1));
+}
+
 /** Moves focus to the same column of the row above or below, as a spreadsheet does. */
 export function moveFocus(event: KeyboardEvent<HTMLElement>, position: CellPosition): void {
   const isSelect = event.currentTarget.tagName === "SELECT";

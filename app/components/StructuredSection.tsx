@@ -4,7 +4,7 @@ import { sectionDataName } from "~/shared/doc-names";
 import type { PasteProblem } from "~/shared/spreadsheet-paste";
 import { MILESTONE_STATUSES, STRUCTURED_FIELDS, type StructuredKind } from "~/shared/structured-fields";
 import { BudgetTables, type Paster, type TableActions } from "./BudgetTables";
-import { RowsTable, type RowJson } from "./RowsTable";
+import { focusNewRow, RowsTable, type RowJson } from "./RowsTable";
 import { TableFiles } from "./TableFiles";
 import { keyFieldsOf } from "~/shared/table-import";
 import { tableEdits, type TableEdits } from "./table-edits";
@@ -70,6 +70,7 @@ export function StructuredSection({
           actions={actions}
           edits={edits}
           paster={editable ? paster : undefined}
+          onRemoveYear={(year) => deletion.undoable(`Year ${year} removed`, () => edits.removeYear(year))}
         />
       ) : (
         <>
@@ -91,7 +92,7 @@ export function StructuredSection({
             }
           />
           {editable ? (
-            <button type="button" className="button small" onClick={() => edits.addRow()}>
+            <button type="button" className="button small" onClick={() => focusNewRow(edits.addRow())}>
               + Add row
             </button>
           ) : null}
@@ -189,12 +190,14 @@ function useDeletionNotice(table: SectionTable, edits: TableEdits) {
     if (deleted) undoButton.current?.focus();
   }, [deleted]);
 
-  const remove = (id: string, rowName: string) => {
+  /** Makes a removal as one step of this person's undo, and offers to take it back. */
+  const undoable = (label: string, change: () => void) => {
     if (!manager) return;
     manager.stopCapturing();
-    edits.deleteRow(id);
-    setDeleted({ label: `${rowName} deleted`, item: manager.undoStack.at(-1) });
+    change();
+    setDeleted({ label, item: manager.undoStack.at(-1) });
   };
+  const remove = (id: string, rowName: string) => undoable(`${rowName} deleted`, () => edits.deleteRow(id));
 
   const notice = (
     <div className="table-notice" role="status" aria-live="polite">
@@ -216,7 +219,7 @@ function useDeletionNotice(table: SectionTable, edits: TableEdits) {
       ) : null}
     </div>
   );
-  return { remove, notice, scopeRef };
+  return { remove, undoable, notice, scopeRef };
 }
 
 /** Milestones in date order on a line; overdue ones (past due and not done) are marked. */

@@ -9,7 +9,8 @@ import type { SectionTable } from "./useSectionTable";
  * table origin (so each is one step of their undo).
  */
 export interface TableEdits {
-  addRow(fields?: Record<string, string>): void;
+  /** Adds a row at the end and returns its id. */
+  addRow(fields?: Record<string, string>): string;
   deleteRow(id: string): void;
   moveRow(id: string, delta: -1 | 1): void;
   setAmount(id: string, year: string, pence: number | null): void;
@@ -33,7 +34,11 @@ export interface TableEdits {
 export function tableEdits(table: SectionTable): TableEdits {
   const { doc, sectionKey, kind } = table;
   return {
-    addRow: (fields) => table.edit(() => void addRow(doc, sectionKey, kind, fields)),
+    addRow: (fields) => {
+      let id = "";
+      table.edit(() => (id = addRow(doc, sectionKey, kind, fields)));
+      return id;
+    },
     deleteRow: (id) => table.edit(() => deleteRow(doc, sectionKey, id)),
     moveRow: (id, delta) => table.edit(() => moveRow(doc, sectionKey, id, delta)),
     setAmount: (id, year, pence) => table.edit(() => setAmount(doc, sectionKey, id, year, pence)),
