@@ -45,6 +45,8 @@ export function CommentsSidebar({
   onDraftDone: () => void;
 }) {
   const [filter, setFilter] = useState<Filter>("open");
+  /** The thread just posted: focus goes to it once it arrives, not to the page's body. */
+  const [posted, setPosted] = useState<string | null>(null);
   const threads = threadsInSectionOrder(comments, sections);
   const open = threads.filter((thread) => thread.root.resolvedAt === null);
   const resolved = threads.filter((thread) => thread.root.resolvedAt !== null);
@@ -62,7 +64,18 @@ export function CommentsSidebar({
     <section className="comments" aria-label="Comments">
       <h2 className="sidebar-heading">Comments</h2>
       {draft ? (
-        <Composer planId={planId} draft={draft} sectionTitle={titleOf(draft.sectionKey)} onDone={onDraftDone} />
+        <Composer
+          planId={planId}
+          draft={draft}
+          sectionTitle={titleOf(draft.sectionKey)}
+          onDone={(createdId) => {
+            if (createdId) {
+              setFilter("open");
+              setPosted(createdId);
+            }
+            onDraftDone();
+          }}
+        />
       ) : null}
       <div className="comments__filter" role="group" aria-label="Show threads">
         <button type="button" aria-pressed={filter === "open"} onClick={() => setFilter("open")}>
@@ -87,6 +100,8 @@ export function CommentsSidebar({
                 removed={isTextRemoved(thread.root)}
                 active={thread.root.id === activeId}
                 onActivate={() => onActivate(thread.root.id)}
+                takeFocus={thread.root.id === posted}
+                onFocusTaken={() => setPosted(null)}
               />
             </li>
           ))}
@@ -124,12 +139,18 @@ function Composer({
   planId: string;
   draft: CommentDraft;
   sectionTitle: string;
-  onDone: () => void;
+  /** Called with the new thread's id once posted, and with nothing when cancelled. */
+  onDone: (createdId?: string) => void;
 }) {
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   const input = useRef<HTMLTextAreaElement>(null);
-  useEffect(() => input.current?.focus(), [draft]);
+  const form = useRef<HTMLFormElement>(null);
+  // The whole form in view, its buttons too (in a bottom sheet the text box alone would be).
+  useEffect(() => {
+    input.current?.focus({ preventScroll: true });
+    form.current?.scrollIntoView({ block: "nearest" });
+  }, [draft]);
 
   async function submit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
@@ -140,19 +161,20 @@ function Composer({
       body,
       ...(draft.anchor ? { anchor: draft.anchor, quote: draft.quote } : {}),
     };
-    let failure = await send(`/api/plans/${planId}/comments`, "POST", payload);
-    if (failure?.includes("has not reached the server yet")) {
+    const post = () => apiRequest<{ id: string }>("POST", `/api/plans/${planId}/comments`, payload);
+    let result = await post();
+    if (!result.ok && result.error.includes("has not reached the server yet")) {
       // The words were typed a moment ago and are still on their way over the WebSocket.
       await new Promise((resolve) => setTimeout(resolve, 400));
-      failure = await send(`/api/plans/${planId}/comments`, "POST", payload);
+      result = await post();
     }
     setBusy(false);
-    if (failure) setError(failure);
-    else onDone();
+    if (!result.ok) setError(result.error);
+    else onDone(result.body.id);
   }
 
   return (
-    <form className="composer" onSubmit={submit} data-testid="comment-composer">
+    <form ref={form} className="composer" onSubmit={submit} data-testid="comment-composer">
       <p className="composer__title">
         New comment on <strong>{sectionTitle}</strong>
       </p>
@@ -183,7 +205,7 @@ function Composer({
         <button type="submit" className="button primary small" disabled={busy}>
           Comment
         </button>
-        <button type="button" className="button small" onClick={onDone}>
+        <button type="button" className="button small" onClick={() => onDone()}>
           Cancel
         </button>
       </div>
@@ -200,6 +222,8 @@ function ThreadCard({
   removed,
   active,
   onActivate,
+  takeFocus,
+  onFocusTaken,
 }: {
   planId: string;
   thread: Thread;
@@ -209,6 +233,8 @@ function ThreadCard({
   removed: boolean;
   active: boolean;
   onActivate: () => void;
+  takeFocus: boolean;
+  onFocusTaken: () => void;
 }) {
   const [error, setError] = useState<string | null>(null);
   const card = useRef<HTMLElement>(null);
@@ -220,6 +246,11 @@ function ThreadCard({
   useEffect(() => {
     if (active) card.current?.scrollIntoView({ block: "nearest", behavior: "smooth" });
   }, [active]);
+  useEffect(() => {
+    if (!takeFocus) return;
+    card.current?.focus();
+    onFocusTaken();
+  }, [takeFocus, onFocusTaken]);
 
   async function act(method: string, url: string, body?: unknown): Promise<boolean> {
     const failure = await send(url, method, body);
@@ -235,6 +266,7 @@ function ThreadCard({
       data-thread-id={root.id}
       data-section={root.sectionKey}
       aria-label={`Comment thread on ${sectionTitle}`}
+      tabIndex={-1}
     >
       <button type="button" className="thread__where" onClick={onActivate} aria-pressed={active}>
         <span className="thread__section">{sectionTitle}</span>

@@ -23,6 +23,8 @@ const GROUPS: { title: string; keys: [string, string][] }[] = [
       ["Shift + arrows", "Select words"],
       ["Mod+Alt+M", "Comment on the selected words"],
       ["/ or Mod+Shift+F", "Find in this plan; Enter / Shift+Enter for the next / previous match"],
+      ["Alt+Shift+S", "Go to the list of sections (Enter on one moves into it)"],
+      ["Alt+Shift+C", "Go to the comments and who is here"],
       ["?", "Show these shortcuts"],
     ],
   },

@@ -1,5 +1,5 @@
 import { Link } from "@remix-run/react";
-import { useState } from "react";
+import { useEffect, useRef, useState } from "react";
 import type { PlanSignoffView } from "~/shared/plan-events";
 import { SECTION_KIND_LABEL } from "~/shared/structured-fields";
 import type { PlanOutline } from "./PlanWorkspace";
@@ -16,8 +16,20 @@ export function PlanNavigator({
   openThreadsBySection: Record<string, number>;
 }) {
   const [menuOpen, setMenuOpen] = useState(false);
+  const nav = useRef<HTMLElement>(null);
+  useEffect(() => {
+    const onKey = (event: KeyboardEvent) => {
+      if (!(event.altKey && event.shiftKey && event.code === "KeyS")) return;
+      event.preventDefault();
+      setMenuOpen(true);
+      const current = nav.current?.querySelector<HTMLElement>(`a[href="${CSS.escape(location.hash)}"]`);
+      (current ?? nav.current?.querySelector<HTMLElement>("a"))?.focus();
+    };
+    window.addEventListener("keydown", onKey);
+    return () => window.removeEventListener("keydown", onKey);
+  }, []);
   return (
-    <nav className={`navigator${menuOpen ? " navigator--open" : ""}`} aria-label="Sections">
+    <nav ref={nav} className={`navigator${menuOpen ? " navigator--open" : ""}`} aria-label="Sections">
       <button
         type="button"
         className="button small navigator__toggle"
@@ -34,7 +46,13 @@ export function PlanNavigator({
             {/* A router link, not a plain anchor: a hash change the browser makes itself comes back
                 to the router as a "pop", and its scroll restoration put every later jump back
                 where the first one had been. */}
-            <Link to={`#section-${section.key}`} onClick={() => setMenuOpen(false)}>
+            <Link
+              to={`#section-${section.key}`}
+              onClick={() => {
+                setMenuOpen(false);
+                focusSection(section.key);
+              }}
+            >
               <span className="navigator__number">{index + 1}</span>
               <span>
                 {section.title}
@@ -67,4 +85,17 @@ function OpenThreads({ count, sectionKey }: { count: number; sectionKey: string 
       <span className="visually-hidden"> open comment {count === 1 ? "thread" : "threads"}</span>
     </span>
   );
+}
+
+/**
+ * Moving to a section moves focus into it, so the next key types there (or, for a reader,
+ * reads there) rather than going on down the section list. The section's editor may still be
+ * on its way (sections get editors when near), so this waits for it, up to two seconds.
+ */
+function focusSection(sectionKey: string, framesLeft = 120): void {
+  const section = document.getElementById(`section-${sectionKey}`);
+  const editor = section?.querySelector<HTMLElement>(".ProseMirror");
+  if (editor) editor.focus({ preventScroll: true });
+  else if (framesLeft > 0) requestAnimationFrame(() => focusSection(sectionKey, framesLeft - 1));
+  else section?.focus({ preventScroll: true });
 }

@@ -17,6 +17,7 @@ import { useSectionMounting } from "./useSectionMounting";
 import { PlanHeader } from "./PlanHeader";
 import { PlanNavigator } from "./PlanNavigator";
 import { PlanSection } from "./PlanSection";
+import { PlanSidebar } from "./PlanSidebar";
 
 export interface PlanOutline {
   id: string;
@@ -119,7 +120,12 @@ export function PlanWorkspace({
         </main>
       </CellPresenceProvider>
       <SuggestionLists />
-      <aside className="sidebar">
+      <PlanSidebar
+        openThreads={Object.values(commentUi.openThreadsBySection).reduce((sum, count) => sum + count, 0)}
+        opensFor={
+          commentUi.draft ? `draft:${commentUi.draft.sectionKey}:${commentUi.draft.quote ?? ""}` : commentUi.activeId
+        }
+      >
         <PresenceList people={people} meId={me.id} />
         <CommentsSidebar
           planId={plan.id}
@@ -133,7 +139,7 @@ export function PlanWorkspace({
           draft={commentUi.draft}
           onDraftDone={commentUi.endDraft}
         />
-      </aside>
+      </PlanSidebar>
     </div>
   );
 }
