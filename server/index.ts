@@ -11,7 +11,7 @@ import { rejectCrossSiteWrites } from "./http/csrf.server";
 import { DEMO_PASSWORD, DEMO_USERS, seedDemo } from "./ops/demo-seed.server";
 import { applyNodeEnv, loadEnv } from "./env.server";
 import { log } from "./log.server";
-import { stopOnUncaughtFaults } from "./process-faults.server";
+import { startOrExplain, stopOnUncaughtFaults } from "./process-faults.server";
 import { requestErrors, requestLog } from "./http/request-log.server";
 import { clientAddress } from "./http/client-address.server";
 import { compressResponses } from "./http/compression.server";
@@ -25,7 +25,7 @@ const ROOT = resolve(import.meta.dirname, "..");
 
 stopOnUncaughtFaults(log);
 const env = loadEnv();
-const services = createServices(env);
+const services = startOrExplain(log, () => createServices(env));
 if (env.SEED_DEMO && (await seedDemo(services))) {
   log.info(
     {

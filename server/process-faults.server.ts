@@ -18,3 +18,19 @@ export function stopOnUncaughtFaults(logger: Logger, exit: (code: number) => voi
     exit(1);
   });
 }
+
+/**
+ * Builds what the server needs at start, or stops it with the reason in plain words: a fault in
+ * its own configuration (a template that fails validation, say) is for the person starting it
+ * to read, not a stack in a log line.
+ */
+export function startOrExplain<T>(logger: Logger, start: () => T, exit: (code: number) => never = process.exit): T {
+  try {
+    return start();
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    process.stderr.write(`Coplan cannot start: ${reason}\n`);
+    logger.fatal({ err: error }, "could not start");
+    return exit(1);
+  }
+}

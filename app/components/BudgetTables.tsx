@@ -6,7 +6,7 @@ import type { PasteColumn } from "~/shared/spreadsheet-paste";
 import { BUDGET_ASSET_FIELDS, BUDGET_FUNDING_FIELDS, type FieldDef } from "~/shared/structured-fields";
 import { focusNewRow, MoneyCell, RowsTable, type RowJson } from "./RowsTable";
 import { ScrollBox } from "./ScrollBox";
-import { keyFieldsOf } from "~/shared/table-import";
+import { keyFieldsOf } from "~/shared/table-keys";
 import { ConfirmDialog } from "./ConfirmDialog";
 import { TableFiles } from "./TableFiles";
 import type { TableEdits } from "./table-edits";

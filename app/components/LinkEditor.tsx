@@ -1,13 +1,6 @@
 import type { Editor } from "@tiptap/react";
 import { useEffect, useId, useRef, useState } from "react";
 
-/** Asks the section's toolbar to open its link editor (the Ctrl+K shortcut and the Link button). */
-export const EDIT_LINK_EVENT = "coplan:edit-link";
-
-export function requestLinkEditor(editor: Editor): void {
-  editor.view.dom.dispatchEvent(new CustomEvent(EDIT_LINK_EVENT));
-}
-
 /** An address as people type it: "gov.uk/x" means https; mail and web addresses only. */
 export function linkAddress(typed: string): string | null {
   const text = typed.trim();

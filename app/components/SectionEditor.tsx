@@ -11,7 +11,7 @@ import { sectionFragmentName } from "~/shared/doc-names";
 import { richTextExtensions } from "~/shared/editor-extensions";
 import type { PlanConnection, PresenceUser } from "./usePlanConnection";
 import { narrativeUndoScope, type UndoScopes } from "./usePersonalUndo";
-import { requestLinkEditor } from "./LinkEditor";
+import { requestLinkEditor } from "./link-editing";
 import { WritingToolbar } from "./WritingToolbar";
 
 export interface SectionComments {

@@ -6,7 +6,7 @@ import { MILESTONE_STATUSES, STRUCTURED_FIELDS, type StructuredKind } from "~/sh
 import { BudgetTables, type Paster, type TableActions } from "./BudgetTables";
 import { focusNewRow, RowsTable, type RowJson } from "./RowsTable";
 import { TableFiles } from "./TableFiles";
-import { keyFieldsOf } from "~/shared/table-import";
+import { keyFieldsOf } from "~/shared/table-keys";
 import { tableEdits, type TableEdits } from "./table-edits";
 import { rowValues } from "./table-row-values";
 import { tableUndoScope, type UndoScopes } from "./usePersonalUndo";

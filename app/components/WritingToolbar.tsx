@@ -1,6 +1,9 @@
 import { useEditorState, type Editor } from "@tiptap/react";
-import { useEffect, useState } from "react";
-import { EDIT_LINK_EVENT, LinkEditor, requestLinkEditor } from "./LinkEditor";
+import { lazy, Suspense, useEffect, useState } from "react";
+import { EDIT_LINK_EVENT, requestLinkEditor } from "./link-editing";
+
+/** Loaded on first use (Ctrl+K or the Link button), so it is not in the plan page's first JavaScript. */
+const LinkEditor = lazy(() => import("./LinkEditor").then((module) => ({ default: module.LinkEditor })));
 
 /** How a shortcut is written for people on a Mac and everyone else. */
 const isMac = () => typeof navigator !== "undefined" && /Mac|iPhone|iPad/.test(navigator.platform);
@@ -153,7 +156,11 @@ export function WritingToolbar({ editor, title }: { editor: Editor; title: strin
           ))}
         </div>
       ) : null}
-      {editingLink ? <LinkEditor editor={editor} onClose={() => setEditingLink(false)} /> : null}
+      {editingLink ? (
+        <Suspense fallback={null}>
+          <LinkEditor editor={editor} onClose={() => setEditingLink(false)} />
+        </Suspense>
+      ) : null}
     </div>
   );
 }

@@ -1,6 +1,7 @@
 import { addRow, addYear, deleteRow, moveRow, removeYear, setAmount, setField } from "~/shared/section-rows";
 import { planPaste, type PasteColumn, type PasteProblem } from "~/shared/spreadsheet-paste";
-import { applyImport, type ImportOperations } from "~/shared/table-import";
+import { applyImport } from "~/shared/table-import-apply";
+import type { ImportOperations } from "~/shared/table-import";
 import type { RowJson } from "./RowsTable";
 import type { SectionTable } from "./useSectionTable";
 

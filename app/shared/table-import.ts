@@ -1,7 +1,4 @@
-import type * as Y from "yjs";
-import { addRow, deleteRow, setAmount, setField } from "./section-rows";
 import { planPaste, type PasteColumn, type PasteProblem, type PasteWrite } from "./spreadsheet-paste";
-import type { StructuredKind } from "./structured-fields";
 import { tableGrid, type TableRowValues } from "./table-files";
 
 /**
@@ -37,21 +34,6 @@ export interface ImportOperations {
   updates: { rowId: string; writes: PasteWrite[] }[];
   adds: PasteWrite[][];
   problems: PasteProblem[];
-}
-
-/** The columns that name a row, by table: two rows with the same values there are the same row. */
-const KEY_FIELDS: Record<string, readonly string[]> = {
-  funding: ["organisation", "department", "fundingLine"],
-  asset: ["organisation", "assetType", "description"],
-  outcomes: ["outcome"],
-  milestones: ["milestone"],
-  gap: ["theme"],
-  "delivery-chain": ["service", "provider"],
-  register: ["ask"],
-};
-
-export function keyFieldsOf(kind: StructuredKind, rowType?: string): readonly string[] {
-  return KEY_FIELDS[kind === "budget" ? (rowType === "asset" ? "asset" : "funding") : kind] ?? [];
 }
 
 const normalise = (text: string) => text.trim().replace(/\s+/g, " ").toLowerCase();
@@ -172,23 +154,3 @@ export function importTotals(
 }
 
 const finite = (value: unknown) => (typeof value === "number" && Number.isFinite(value) ? value : 0);
-
-/** Carries the import out in the document (the caller wraps it in one undoable edit). */
-export function applyImport(
-  doc: Y.Doc,
-  sectionKey: string,
-  kind: StructuredKind,
-  newRow: Record<string, string>,
-  operations: ImportOperations,
-): void {
-  const write = (rowId: string, change: PasteWrite) => {
-    if ("year" in change) setAmount(doc, sectionKey, rowId, change.year, change.pence);
-    else setField(doc, sectionKey, rowId, change.field, change.value);
-  };
-  for (const id of operations.deletes) deleteRow(doc, sectionKey, id);
-  for (const { rowId, writes } of operations.updates) for (const change of writes) write(rowId, change);
-  for (const writes of operations.adds) {
-    const id = addRow(doc, sectionKey, kind, newRow);
-    for (const change of writes) write(id, change);
-  }
-}

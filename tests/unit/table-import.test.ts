@@ -7,11 +7,11 @@ import type { PasteColumn } from "../../app/shared/spreadsheet-paste";
 import { BUDGET_FUNDING_FIELDS } from "../../app/shared/structured-fields";
 import { toCsv } from "../../app/shared/csv";
 import { byHeader, downloadGrid, parseCsv, type TableRowValues } from "../../app/shared/table-files";
+import { applyImport } from "../../app/shared/table-import-apply";
+import { keyFieldsOf } from "../../app/shared/table-keys";
 import {
-  applyImport,
   importOperations,
   importTotals,
-  keyFieldsOf,
   matchImport,
   type ExistingRow,
   type ImportMode,
