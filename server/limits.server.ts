@@ -160,3 +160,24 @@ export const COLLAB_LIMITS = {
 } as const;
 
 export type CollabLimits = typeof COLLAB_LIMITS;
+
+/**
+ * What a structured section's table may hold (the schema is in app/shared/table-values.ts;
+ * decision 0026). The update check refuses more; readers read no more rows than this.
+ */
+export const TABLE_LIMITS = {
+  /**
+   * Rows in one section. The longest real table (a county's budget lines) has a few hundred;
+   * 5,000 rows of a budget are about 1 MB of Yjs state and render in under a second.
+   */
+  maxRowsPerSection: 5_000,
+  /** Characters in one text cell: about three pages; longer writing belongs in the narrative. */
+  maxCellChars: 10_000,
+  /** Financial years in a budget: a ten-year plan is ten; every total is worked out per year. */
+  maxBudgetYears: 50,
+  /**
+   * A mark's attributes as JSON: a link's `{href, target, rel, class}` with a long address
+   * is well under 1 KiB; the bound keeps each of the few marks a run may hold small.
+   */
+  maxMarkAttributeBytes: 2 * KIB,
+} as const;

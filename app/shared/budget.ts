@@ -3,7 +3,7 @@ import { TREATMENTS } from "./structured-fields";
 /** Financial years a new budget starts with; a plan may add or remove years. */
 export const DEFAULT_YEARS = ["2012-13", "2013-14", "2014-15"] as const;
 
-const MAX_PENCE = 100_000_000_000_000; // £1 trillion: past any public budget, within exact integers
+export const MAX_PENCE = 100_000_000_000_000; // £1 trillion: past any public budget, within exact integers
 
 /** An amount as typed ("£1,234.50", "1234", "-300"), in whole pence, or why it is refused. */
 export function parsePounds(input: string): { ok: true; pence: number } | { ok: false; error: string } {

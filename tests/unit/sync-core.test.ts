@@ -52,7 +52,7 @@ function setUp() {
     compactAfterUpdates: 1000,
     awarenessBatchMs: 5,
     currentEvents: () => [],
-    rules: documentRules([SECTION]),
+    rules: documentRules([{ key: SECTION, kind: "text" }]),
     maxPlanBytes: 16 * 1024 * 1024,
     maxPresenceClients: 4,
   });
