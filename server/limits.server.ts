@@ -152,6 +152,19 @@ export const COLLAB_LIMITS = {
    */
   maxPresenceClientsPerConnection: 4,
 
+  /**
+   * Presence entries in one message. The stock provider repeats every presence change it
+   * hears, so one message may carry an entry for everyone on the plan (a few hundred at the
+   * capacity benchmark's largest); past this it is a flood, refused before it is read.
+   */
+  maxPresenceEntriesPerMessage: 10_000,
+
+  /**
+   * Client ids that have left a plan which its presence still remembers (their last clock, so
+   * a late echo of a departed cursor is not shown again); the oldest are forgotten past this.
+   */
+  maxDepartedPresenceClients: 1_000,
+
   /** Largest presence state (JSON): a cursor with the user's name is about 400 bytes. */
   maxPresenceStateBytes: 8 * 1024,
 
