@@ -194,3 +194,14 @@ export const TABLE_LIMITS = {
    */
   maxMarkAttributeBytes: 2 * KIB,
 } as const;
+
+/** Comparing two versions (server/versions/compare.server.ts). */
+export const COMPARE_LIMITS = {
+  /**
+   * What the word diffs of one compare may take in all, across its sections (each section
+   * also stops at 250 ms). A compare runs on the event loop: this keeps everyone else's
+   * requests, /api/health included, answered within half a second while a viewer compares
+   * two very different versions of a many-section plan (14 sections took 1.6 s before).
+   */
+  wholeCompareMs: 200,
+} as const;
