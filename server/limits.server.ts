@@ -190,6 +190,19 @@ export const COLLAB_LIMITS = {
    */
   maxPresenceClientsPerConnection: 4,
 
+  /**
+   * Presence entries in one message. The stock provider repeats every presence change it
+   * hears, so one message may carry an entry for everyone on the plan (a few hundred at the
+   * capacity benchmark's largest); past this it is a flood, refused before it is read.
+   */
+  maxPresenceEntriesPerMessage: 10_000,
+
+  /**
+   * Client ids that have left a plan which its presence still remembers (their last clock, so
+   * a late echo of a departed cursor is not shown again); the oldest are forgotten past this.
+   */
+  maxDepartedPresenceClients: 1_000,
+
   /** Largest presence state (JSON): a cursor with the user's name is about 400 bytes. */
   maxPresenceStateBytes: 8 * 1024,
 
@@ -198,3 +211,35 @@ export const COLLAB_LIMITS = {
 } as const;
 
 export type CollabLimits = typeof COLLAB_LIMITS;
+
+/**
+ * What a structured section's table may hold (the schema is in app/shared/table-values.ts;
+ * decision 0026). The update check refuses more; readers read no more rows than this.
+ */
+export const TABLE_LIMITS = {
+  /**
+   * Rows in one section. The longest real table (a county's budget lines) has a few hundred;
+   * 5,000 rows of a budget are about 1 MB of Yjs state and render in under a second.
+   */
+  maxRowsPerSection: 5_000,
+  /** Characters in one text cell: about three pages; longer writing belongs in the narrative. */
+  maxCellChars: 10_000,
+  /** Financial years in a budget: a ten-year plan is ten; every total is worked out per year. */
+  maxBudgetYears: 50,
+  /**
+   * A mark's attributes as JSON: a link's `{href, target, rel, class}` with a long address
+   * is well under 1 KiB; the bound keeps each of the few marks a run may hold small.
+   */
+  maxMarkAttributeBytes: 2 * KIB,
+} as const;
+
+/** Comparing two versions (server/versions/compare.server.ts). */
+export const COMPARE_LIMITS = {
+  /**
+   * What the word diffs of one compare may take in all, across its sections (each section
+   * also stops at 250 ms). A compare runs on the event loop: this keeps everyone else's
+   * requests, /api/health included, answered within half a second while a viewer compares
+   * two very different versions of a many-section plan (14 sections took 1.6 s before).
+   */
+  wholeCompareMs: 200,
+} as const;

@@ -12,6 +12,7 @@ import { rowValues } from "./table-row-values";
 import { tableUndoScope, type UndoScopes } from "./usePersonalUndo";
 import { useSectionTable, type SectionTable } from "./useSectionTable";
 import { useYJson } from "./useYJson";
+import { normaliseSectionData } from "~/shared/table-values";
 
 interface SectionData {
   rows?: RowJson[];
@@ -38,7 +39,9 @@ export function StructuredSection({
   undoScopes: UndoScopes;
 }) {
   const map = useMemo(() => doc.getMap(sectionDataName(sectionKey)), [doc, sectionKey]);
-  const data = useYJson<SectionData>(map);
+  // Through the tolerant reader: a stored plan may hold rows that are not maps, or odd values.
+  const json = useYJson<unknown>(map);
+  const data = useMemo(() => normaliseSectionData(json) as SectionData, [json]);
   const table = useSectionTable(doc, sectionKey, kind, undoScopes);
   // Read on every render: rows come and go, and a moved row is a new map.
   const rowMaps = table.rowsById();

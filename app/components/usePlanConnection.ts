@@ -2,6 +2,7 @@ import { useEffect, useState } from "react";
 import { IndexeddbPersistence } from "y-indexeddb";
 import { WebsocketProvider } from "y-websocket";
 import * as Y from "yjs";
+import { dropUnreadablePresence } from "~/shared/presence-state";
 
 export type ConnectionStatus = "connecting" | "connected" | "offline" | "refused";
 
@@ -45,6 +46,14 @@ export function usePlanConnection(planId: string, me: PresenceUser) {
       maxBackoffTime: 5000,
     });
     provider.awareness.setLocalStateField("user", me);
+    // Before the editors' cursor plugins read them (this listener is first): a state another
+    // page sent may hold a cursor that would throw in them.
+    provider.awareness.on("change", ({ added, updated }: { added: number[]; updated: number[] }) => {
+      for (const clientId of [...added, ...updated]) {
+        const state = provider.awareness.states.get(clientId);
+        if (clientId !== doc.clientID && state) dropUnreadablePresence(state, doc);
+      }
+    });
     // "connecting" is reported before every retry; once a connection has failed or dropped,
     // the page says offline until one succeeds.
     provider.on("status", ({ status }) => {

@@ -3,7 +3,7 @@ import { TREATMENTS } from "./structured-fields";
 /** Financial years a new budget starts with; a plan may add or remove years. */
 export const DEFAULT_YEARS = ["2012-13", "2013-14", "2014-15"] as const;
 
-const MAX_PENCE = 100_000_000_000_000; // £1 trillion: past any public budget, within exact integers
+export const MAX_PENCE = 100_000_000_000_000; // £1 trillion: past any public budget, within exact integers
 
 /** Thousands, millions and billions, as budgets are written ("£120k", "£1.3m", "£2bn"). */
 const SCALE_DIGITS: Record<string, number> = { k: 3, m: 6, bn: 9 };

@@ -2,6 +2,7 @@ import * as Y from "yjs";
 import { DEFAULT_YEARS } from "./budget";
 import { sectionDataName } from "./doc-names";
 import { BUDGET_ASSET_FIELDS, BUDGET_FUNDING_FIELDS, STRUCTURED_FIELDS, isStructuredKind } from "./structured-fields";
+import { rowIdAt } from "./table-values";
 import type { PlanTemplate, SectionKind, TemplateSection } from "./template-schema";
 
 /**
@@ -102,10 +103,17 @@ export function addRow(
   return id;
 }
 
+/**
+ * The row with this id. A stored plan may hold rows that are not maps, or maps without an id
+ * (updates were not always checked): those answer to the id the tolerant reader gives them
+ * (`rowIdAt`), so a person can delete them from the page.
+ */
 export function findRow(rows: Y.Array<Row>, id: string): { row: Row; index: number } | null {
   let index = 0;
-  for (const row of rows) {
-    if (row.get("id") === id) return { row, index };
+  for (const row of rows as Y.Array<unknown>) {
+    if (rowIdAt(row instanceof Y.Map ? row.get("id") : undefined, index) === id) {
+      return row instanceof Y.Map ? { row, index } : { row: new Y.Map<unknown>(), index };
+    }
     index++;
   }
   return null;

@@ -1,4 +1,5 @@
 import * as awarenessProtocol from "y-protocols/awareness";
+import { dropUnreadablePresence } from "../../app/shared/presence-state";
 import { COLLAB_LIMITS } from "../limits.server";
 import { CloseCode } from "./close-codes.server";
 import { ProtocolError, Refused } from "./errors.server";
@@ -55,8 +56,9 @@ function syncReply(room: PlanRoom, stateVector: Uint8Array): Uint8Array {
 
 /**
  * Presence is relayed only for client ids the peer owns, and always under the peer's own
- * signed-in identity, whatever name the client put in it. A state over the size limit, or
- * more client ids than one connection may speak for, refuses the whole message.
+ * signed-in identity, whatever name the client put in it, without the fields other pages
+ * could not read. A state over the size limit, or more client ids than one connection may
+ * speak for (every id it sends a state or a removal for counts), refuses the whole message.
  */
 function handlePresence(room: PlanRoom, peer: Peer, identity: PeerIdentity, entries: PresenceEntry[]): void {
   const own: { clientId: number; clock: number; state: Record<string, unknown> | null }[] = [];
@@ -72,16 +74,20 @@ function handlePresence(room: PlanRoom, peer: Peer, identity: PeerIdentity, entr
       );
     }
     let state = parsePresenceState(json);
+    // A removal for a client id this peer does not hold: an echo of someone who left (the
+    // stock provider repeats every change it hears) or a made-up id. There is nothing to
+    // remove, and applying it would keep the id in the room's memory for good.
+    if (state === null && owner !== peer) continue;
     if (state !== null) {
       const user = isRecord(state.user) ? state.user : {};
-      state = { ...state, user: { ...user, ...identity } };
+      state = dropUnreadablePresence({ ...state, user: { ...user, ...identity } }, room.doc);
     }
     own.push({ clientId, clock, state });
   }
   if (own.length === 0) return;
   room.checkPresenceClaims(
     peer,
-    own.filter((entry) => entry.state !== null).map((entry) => entry.clientId),
+    own.map((entry) => entry.clientId),
   );
   awarenessProtocol.applyAwarenessUpdate(room.awareness, encodePresenceUpdate(own), peer);
 }

@@ -4,7 +4,9 @@ import * as decoding from "lib0/decoding";
 import * as encoding from "lib0/encoding";
 import type * as Y from "yjs";
 import { PLAN_EVENTS_MESSAGE, type PlanEvent } from "../../app/shared/plan-events";
-import { ProtocolError } from "./errors.server";
+import { COLLAB_LIMITS } from "../limits.server";
+import { CloseCode } from "./close-codes.server";
+import { ProtocolError, Refused } from "./errors.server";
 
 /**
  * The wire format of `/collab/:planId`: the y-websocket protocol (sync and awareness) plus
@@ -64,6 +66,12 @@ export function decodeClientMessage(frame: Uint8Array): ClientMessage {
 function decodePresenceEntries(update: Uint8Array): PresenceEntry[] {
   const decoder = decoding.createDecoder(update);
   const count = readVarUint(decoder);
+  if (count > COLLAB_LIMITS.maxPresenceEntriesPerMessage) {
+    throw new Refused(
+      CloseCode.UpdateRefused,
+      `presence refused: more than ${COLLAB_LIMITS.maxPresenceEntriesPerMessage} entries in one message`,
+    );
+  }
   const entries: PresenceEntry[] = [];
   for (let i = 0; i < count; i++) {
     entries.push({ clientId: readVarUint(decoder), clock: readVarUint(decoder), json: readVarUint8Array(decoder) });

@@ -1,4 +1,5 @@
 import * as awarenessProtocol from "y-protocols/awareness";
+import { COLLAB_LIMITS } from "../limits.server";
 import * as Y from "yjs";
 import type { DocStore, StoredDoc } from "./doc-store.server";
 import { canEdit, type Role } from "../../app/shared/permissions";
@@ -306,7 +307,24 @@ export class PlanRoom {
     }
     for (const id of [...added, ...updated, ...removed]) this.awarenessChanged.add(id);
     this.awarenessFlush ??= setTimeout(this.guardedFlushAwareness, this.options.awarenessBatchMs);
+    if (removed.length > 0) this.forgetDepartedClients();
   };
+
+  /**
+   * Awareness keeps the last clock of every client that left, so a late echo of its cursor is
+   * not shown again; past `maxDepartedPresenceClients` the oldest are forgotten, so ids that
+   * come and go cannot grow the room's memory.
+   */
+  private forgetDepartedClients(): void {
+    const meta = this.awareness.meta;
+    let departed = meta.size - this.awareness.states.size;
+    for (const clientId of meta.keys()) {
+      if (departed <= COLLAB_LIMITS.maxDepartedPresenceClients) break;
+      if (this.awareness.states.has(clientId)) continue;
+      meta.delete(clientId);
+      departed--;
+    }
+  }
 
   private readonly flushAwareness = (): void => {
     this.awarenessFlush = undefined;

@@ -167,7 +167,7 @@ export class RoomRegistry {
         const current = this.options.planOf(planId);
         return current ? this.extensions.flatMap((extension) => extension.currentEvents?.(current) ?? []) : [];
       },
-      rules: documentRules(plan?.template.sections.map((section) => section.key) ?? []),
+      rules: documentRules(plan?.template.sections ?? []),
       maxPlanBytes: this.options.maxPlanBytes,
       maxPresenceClients: this.options.maxPresenceClients,
     });

@@ -1,28 +1,62 @@
 import { getSchema } from "@tiptap/core";
 import * as Y from "yjs";
+import { z } from "zod";
 import { sectionDataName, sectionFragmentName } from "../../app/shared/doc-names";
 import { richTextExtensions } from "../../app/shared/editor-extensions";
 import { CloseCode } from "./close-codes.server";
 import { ProtocolError, Refused } from "./errors.server";
-import { COLLAB_LIMITS } from "../limits.server";
+import { COLLAB_LIMITS, TABLE_LIMITS } from "../limits.server";
+import {
+  amountSchema,
+  dateSchema,
+  rowFieldSpecs,
+  rowIdSchema,
+  rowTypeSchema,
+  selectSchema,
+  yearSchema,
+  type FieldSpec,
+} from "../../app/shared/table-values";
+import type { SectionKind } from "../../app/shared/template-schema";
 import type { SharedType } from "../../app/shared/yjs-types";
 
 const schema = getSchema(richTextExtensions);
 /** `doc` and `text` are ProseMirror's own; y-prosemirror never makes elements of them. */
 const ELEMENT_NAMES = new Set(Object.keys(schema.nodes).filter((name) => name !== "doc" && name !== "text"));
 const MARK_NAMES = new Set(Object.keys(schema.marks));
+/**
+ * Marks that may overlap themselves, which y-prosemirror stores under `<name>--<hash>` keys, so
+ * a run may hold many of one. The editor's marks all exclude themselves (none is here today):
+ * every other mark is stored under its own name, so a run holds at most one of each.
+ */
+const OVERLAPPING_MARKS = new Set(
+  Object.values(schema.marks)
+    .filter((mark) => !mark.excludes(mark))
+    .map((mark) => mark.name),
+);
 
 export interface DocumentRules {
   sectionKeys: ReadonlySet<string>;
+  /** Each section's kind, which says what its table (`data:<key>`) may hold. */
+  sectionKinds: ReadonlyMap<string, SectionKind>;
   maxUpdateBytes: number;
   maxElementDepth: number;
   maxDataDepth: number;
   maxValueDepth: number;
+  maxRowsPerSection: number;
+  maxBudgetYears: number;
+  maxCellChars: number;
+  maxMarkAttributeBytes: number;
 }
 
-export function documentRules(sectionKeys: Iterable<string>): DocumentRules {
+export function documentRules(sections: Iterable<{ key: string; kind: SectionKind }>): DocumentRules {
+  const sectionKinds = new Map([...sections].map((section) => [section.key, section.kind]));
   return {
-    sectionKeys: new Set(sectionKeys),
+    sectionKeys: new Set(sectionKinds.keys()),
+    sectionKinds,
+    maxRowsPerSection: TABLE_LIMITS.maxRowsPerSection,
+    maxBudgetYears: TABLE_LIMITS.maxBudgetYears,
+    maxCellChars: TABLE_LIMITS.maxCellChars,
+    maxMarkAttributeBytes: TABLE_LIMITS.maxMarkAttributeBytes,
     maxUpdateBytes: COLLAB_LIMITS.maxUpdateBytes,
     maxElementDepth: COLLAB_LIMITS.maxElementDepth,
     maxDataDepth: COLLAB_LIMITS.maxDataDepth,
@@ -35,10 +69,21 @@ export function documentRules(sectionKeys: Iterable<string>): DocumentRules {
  * part (a map, array or text), how deep, or nowhere content can land (a deleted or collected
  * parent, whose new children Yjs drops).
  */
-type Place =
-  | { tree: "rich"; kind: "fragment" | "element" | "text"; depth: number }
-  | { tree: "data"; kind: "map" | "array" | "text"; depth: number }
-  | { tree: "gone" };
+type Place = { tree: "rich"; kind: "fragment" | "element" | "text"; depth: number } | DataPlace | { tree: "gone" };
+
+/**
+ * A type in a section's table: what it is in the table's schema (`role`), the section's kind,
+ * and the type itself (`owner`: the live type, or the item of this update that makes it),
+ * under which the rows and characters an update adds are counted.
+ */
+interface DataPlace {
+  tree: "data";
+  kind: "map" | "array" | "text";
+  depth: number;
+  role: "section" | "rows" | "years" | "row" | "amounts" | "cell" | "other";
+  table: SectionKind;
+  owner: unknown;
+}
 
 interface Parent {
   place: Place;
@@ -78,16 +123,18 @@ export function checkUpdate(doc: Y.Doc, update: Uint8Array, rules: DocumentRules
       `change too large (${mib(update.byteLength)}; the limit is ${mib(rules.maxUpdateBytes)})`,
     );
   }
-  let structs: ReturnType<typeof Y.decodeUpdate>["structs"];
+  let decoded: ReturnType<typeof Y.decodeUpdate>;
   try {
-    structs = Y.decodeUpdate(update).structs;
+    decoded = Y.decodeUpdate(update);
   } catch {
     throw new ProtocolError("malformed document update");
   }
+  const structs = decoded.structs;
   const items = structs.filter((struct): struct is Y.Item => struct instanceof Y.Item);
   try {
     const checker = new UpdateChecker(doc, structs, rules);
     for (const item of items) checker.check(item);
+    checker.checkCounts(decoded.ds);
   } catch (error) {
     // Bytes that decode but do not hold together (a cut update, say) fail in here.
     if (error instanceof Refused) throw error;
@@ -101,6 +148,8 @@ class UpdateChecker {
   private readonly byClient = new Map<number, Y.Item[]>();
   private readonly parents = new Map<Y.Item, Parent>();
   private rootNames: Map<SharedType, string> | null = null;
+  /** What this update adds to each table's rows, years and text cells: [place, count]. */
+  private readonly added = new Map<unknown, { place: DataPlace; count: number }>();
 
   constructor(
     private readonly doc: Y.Doc,
@@ -147,16 +196,15 @@ class UpdateChecker {
   private checkRich(place: Extract<Place, { tree: "rich" }>, sub: string | null, content: Content): void {
     if (sub !== null) {
       if (place.kind !== "element") throw refused("an attribute outside an element");
-      return this.checkValues(content, "an element attribute");
+      this.checkValues(content, "an element attribute");
+      for (const value of (content as Y.ContentAny).arr) {
+        if (jsonBytes(value) > this.rules.maxMarkAttributeBytes) throw refused("an element attribute too large");
+      }
+      return;
     }
     if (place.kind === "text") {
       if (content instanceof Y.ContentString) return;
-      if (content instanceof Y.ContentFormat) {
-        const mark = content.key.split("--")[0]!;
-        if (!MARK_NAMES.has(mark)) throw refused(`unknown formatting "${short(mark)}"`);
-        if (!withinDepth(content.value, this.rules.maxValueDepth)) throw refused("formatting nested too deeply");
-        return;
-      }
+      if (content instanceof Y.ContentFormat) return this.checkFormat(content);
       throw refused("text holding something other than text");
     }
     if (!(content instanceof Y.ContentType)) throw refused("loose content in rich text");
@@ -172,15 +220,26 @@ class UpdateChecker {
     throw refused("rich text holding an unknown kind of content");
   }
 
-  private checkData(place: Extract<Place, { tree: "data" }>, sub: string | null, content: Content): void {
+  /**
+   * A format item is one mark on a run: only marks the schema knows, each under its own name
+   * (so a run holds at most one of each), with small plain attributes.
+   */
+  private checkFormat(content: Y.ContentFormat): void {
+    const [mark, hash] = content.key.split("--");
+    if (!MARK_NAMES.has(mark!)) throw refused(`unknown formatting "${short(mark!)}"`);
+    if (hash !== undefined && !OVERLAPPING_MARKS.has(mark!))
+      throw refused(`formatting "${short(content.key)}" repeated`);
+    if (!withinDepth(content.value, this.rules.maxValueDepth)) throw refused("formatting nested too deeply");
+    if (jsonBytes(content.value) > this.rules.maxMarkAttributeBytes) throw refused("formatting attributes too large");
+  }
+
+  /** A table's content against its schema: the section kind's fields, typed and bounded (decision 0026). */
+  private checkData(place: DataPlace, sub: string | null, content: Content): void {
     if (place.kind === "text") {
-      if (sub === null && (content instanceof Y.ContentString || content instanceof Y.ContentFormat)) {
-        if (content instanceof Y.ContentFormat && !withinDepth(content.value, this.rules.maxValueDepth)) {
-          throw refused("formatting nested too deeply");
-        }
-        return;
+      if (place.role === "cell" && sub === null && content instanceof Y.ContentString) {
+        return this.count(place, content.getLength());
       }
-      throw refused("a table cell holding something other than text");
+      throw refused("a table cell holding something other than plain text");
     }
     if ((place.kind === "map") !== (sub !== null)) throw refused("a table entry in the wrong shape");
     if (content instanceof Y.ContentType) {
@@ -190,9 +249,99 @@ class UpdateChecker {
         throw refused("a table holding an unknown kind of content");
       }
       if (place.depth + 1 > this.rules.maxDataDepth) throw refused("table data nested too deeply");
+      const role = childRole(place, sub, type);
+      if (role === "other") throw refused(`${where(place, sub)} holding the wrong kind of content`);
+      if (role === "cell" && this.fieldSpec(place, sub!).type !== "text") {
+        throw refused(`${where(place, sub)} holding text where it takes a value`);
+      }
+      if (place.role === "rows") this.count(place, 1);
       return;
     }
     this.checkValues(content, "a table value");
+    const values = (content as Y.ContentAny).arr;
+    switch (place.role) {
+      case "row": {
+        const spec = this.fieldSpec(place, sub!);
+        if (!fieldValueSchema(spec, this.rules).safeParse(values[0]).success) {
+          throw refused(`${where(place, sub)}: ${describe(values[0])} is not ${EXPECTED[spec.type]}`);
+        }
+        return;
+      }
+      case "amounts":
+        if (!yearSchema.safeParse(sub).success || !amountSchema.safeParse(values[0]).success) {
+          throw refused(`a budget amount: ${describe(values[0])} is not ${EXPECTED.amounts}`);
+        }
+        return;
+      case "years":
+        for (const value of values) {
+          if (!yearSchema.safeParse(value).success)
+            throw refused(`a budget year: ${describe(value)} is not a year label`);
+        }
+        return this.count(place, values.length);
+      case "rows":
+        throw refused(`a row that is not a map with an id (${describe(values[0])})`);
+      default:
+        throw refused(`${where(place, sub)} holding a value where it takes a table`);
+    }
+  }
+
+  private fieldSpec(place: DataPlace, name: string): FieldSpec {
+    const spec = place.table === "text" ? undefined : rowFieldSpecs(place.table).get(name);
+    if (!spec) throw refused(`unknown field "${short(name)}" in a ${place.table} row`);
+    return spec;
+  }
+
+  private count(place: DataPlace, by: number): void {
+    const entry = this.added.get(place.owner);
+    if (entry) entry.count += by;
+    else this.added.set(place.owner, { place, count: by });
+  }
+
+  /**
+   * Rows per section, years per budget and characters per cell, as they will be once the
+   * update is applied: what is there, plus what the update adds, less what it deletes (read
+   * only when the sum is over the bound, so ordinary typing never walks the deletions).
+   */
+  checkCounts(deletes: ReturnType<typeof Y.decodeUpdate>["ds"]): void {
+    for (const [owner, { place, count }] of this.added) {
+      const limit =
+        place.role === "rows"
+          ? this.rules.maxRowsPerSection
+          : place.role === "years"
+            ? this.rules.maxBudgetYears
+            : this.rules.maxCellChars;
+      const live = owner instanceof Y.AbstractType ? (owner as Y.Array<unknown> | Y.Text).length : 0;
+      if (live + count <= limit) continue;
+      if (live + count - (live > 0 ? this.deletedFrom(owner as SharedType, deletes) : 0) <= limit) continue;
+      const what =
+        place.role === "rows"
+          ? `${limit.toLocaleString("en-GB")} rows in a section`
+          : place.role === "years"
+            ? `${limit} years in a budget`
+            : `${limit.toLocaleString("en-GB")} characters in a table cell`;
+      throw refused(`more than ${what}`);
+    }
+  }
+
+  /** How much of the live type's content the update's deletions take away. */
+  private deletedFrom(owner: SharedType, deletes: ReturnType<typeof Y.decodeUpdate>["ds"]): number {
+    let removed = 0;
+    for (const [client, ranges] of deletes.clients) {
+      const known = Y.getState(this.doc.store, client);
+      for (const { clock, len } of ranges) {
+        let at = clock;
+        const end = Math.min(clock + len, known);
+        while (at < end) {
+          const struct = Y.getItem(this.doc.store, Y.createID(client, at)) as Y.Item | Y.GC;
+          const next = struct.id.clock + struct.length;
+          if (struct instanceof Y.Item && !struct.deleted && struct.parent === owner && struct.countable) {
+            removed += Math.min(next, end) - Math.max(struct.id.clock, at);
+          }
+          at = next;
+        }
+      }
+    }
+    return removed;
   }
 
   private checkValues(content: Content, what: string): void {
@@ -264,14 +413,17 @@ class UpdateChecker {
   private derive(item: Y.Item, next: Y.Item, nextParent: Parent): Parent {
     if (item.parent === null) return nextParent;
     const type = (next.content as Y.ContentType).type;
-    return { place: childPlace(nextParent.place, type), sub: item.parentSub };
+    return { place: childPlace(nextParent.place, nextParent.sub, type, next), sub: item.parentSub };
   }
 
   private rootPlace(name: string): Place {
     const [prefix, key] = splitRootName(name);
     if (key !== null && this.rules.sectionKeys.has(key)) {
       if (prefix === "section") return { tree: "rich", kind: "fragment", depth: 0 };
-      if (prefix === "data") return { tree: "data", kind: "map", depth: 0 };
+      if (prefix === "data") {
+        const table = this.rules.sectionKinds.get(key) ?? "text";
+        return { tree: "data", kind: "map", depth: 0, role: "section", table, owner: name };
+      }
     }
     throw refused(`unknown part "${short(name)}"`);
   }
@@ -298,21 +450,24 @@ class UpdateChecker {
   private placeOfLiveType(type: SharedType): Place {
     if (type._item?.deleted) return GONE;
     const ceiling = Math.max(this.rules.maxElementDepth, this.rules.maxDataDepth) + 1;
-    let depth = 0;
+    const path: SharedType[] = [];
     let root = type;
     while (root._item !== null) {
       const parent = root._item.parent;
       if (!(parent instanceof Y.AbstractType)) return GONE;
+      path.push(root);
       root = parent;
-      if (++depth > ceiling) throw refused("an addition inside content nested too deeply");
+      if (path.length > ceiling) throw refused("an addition inside content nested too deeply");
     }
     this.rootNames ??= new Map([...this.doc.share].map(([name, shared]) => [shared, name]));
     const name = this.rootNames.get(root);
     if (name === undefined) return GONE;
     let place = this.rootPlace(name);
-    if (depth === 0) return place;
-    place = { ...place, depth } as Place;
-    return withKind(place, type);
+    if (place.tree === "rich") {
+      return path.length === 0 ? place : withKind({ ...place, depth: path.length }, type);
+    }
+    for (const step of path.reverse()) place = childPlace(place, step._item!.parentSub, step, step);
+    return place;
   }
 
   private updateItem(id: Y.ID): Y.Item | undefined {
@@ -331,17 +486,81 @@ class UpdateChecker {
   }
 }
 
-function childPlace(parent: Place, type: SharedType): Place {
+/** The place of `type`, which sits in a type at `parent` (under `sub`, in a map); `owner` is it. */
+function childPlace(parent: Place, sub: string | null, type: SharedType, owner: unknown): Place {
   if (parent.tree === "gone") return GONE;
-  return withKind({ ...parent, depth: parent.depth + 1 } as Place, type);
+  if (parent.tree === "rich") return withKind({ ...parent, depth: parent.depth + 1 }, type);
+  const kind = type instanceof Y.Map ? "map" : type instanceof Y.Array ? "array" : "text";
+  return { ...parent, kind, depth: parent.depth + 1, role: childRole(parent, sub, type), owner };
 }
 
-/** The place of a nested type, of the kind it is (only kinds the checks allow get here). */
-function withKind(place: Place, type: SharedType): Place {
-  if (place.tree === "rich") return { ...place, kind: type instanceof Y.XmlText ? "text" : "element" };
-  if (place.tree === "data")
-    return { ...place, kind: type instanceof Y.Map ? "map" : type instanceof Y.Array ? "array" : "text" };
-  return place;
+/** What a nested type is in the table's schema: `rows` and `years` in the section, rows in `rows`, cells and `amounts` in a row. */
+function childRole(parent: DataPlace, sub: string | null, type: SharedType): DataPlace["role"] {
+  if (parent.role === "section" && parent.table !== "text" && type instanceof Y.Array) {
+    if (sub === "rows") return "rows";
+    if (sub === "years" && parent.table === "budget") return "years";
+  }
+  if (parent.role === "rows" && type instanceof Y.Map) return "row";
+  if (parent.role === "row" && sub === "amounts" && parent.table === "budget" && type instanceof Y.Map)
+    return "amounts";
+  if (parent.role === "row" && sub !== "amounts" && type instanceof Y.Text) return "cell";
+  return "other";
+}
+
+/** The place of a nested rich-text type, of the kind it is (only kinds the checks allow get here). */
+function withKind(place: Extract<Place, { tree: "rich" }>, type: SharedType): Place {
+  return { ...place, kind: type instanceof Y.XmlText ? "text" : "element" };
+}
+
+/** What a row field of this type may hold. */
+function fieldValueSchema(spec: FieldSpec, rules: DocumentRules) {
+  switch (spec.type) {
+    case "text":
+      return z.string().max(rules.maxCellChars);
+    case "select":
+      return selectSchema(spec.values);
+    case "date":
+      return dateSchema;
+    case "id":
+      return rowIdSchema;
+    case "rowType":
+      return rowTypeSchema;
+    case "amounts":
+      return z.never();
+  }
+}
+
+const EXPECTED: Record<FieldSpec["type"], string> = {
+  text: `text of at most ${TABLE_LIMITS.maxCellChars.toLocaleString("en-GB")} characters`,
+  select: "one of its options",
+  date: "a date (YYYY-MM-DD)",
+  id: "a row id (text)",
+  rowType: '"funding" or "asset"',
+  amounts: "whole pence within £1 trillion either way",
+};
+
+function where(place: DataPlace, sub: string | null): string {
+  if (place.role === "row" && sub !== null) return `field "${short(sub)}" of a ${place.table} row`;
+  if (place.role === "section" && sub !== null) return `table entry "${short(sub)}"`;
+  return `a ${place.table} table`;
+}
+
+function describe(value: unknown): string {
+  if (typeof value === "string")
+    return value.length > 40 ? `text of ${value.length} characters` : JSON.stringify(value);
+  if (typeof value === "number" || typeof value === "boolean" || value === null || value === undefined) {
+    return String(value);
+  }
+  return Array.isArray(value) ? "a list" : "an object";
+}
+
+/** A plain value's size as JSON, in bytes (non-finite numbers count as their name). */
+function jsonBytes(value: unknown): number {
+  try {
+    return Buffer.byteLength(JSON.stringify(value) ?? "");
+  } catch {
+    return Infinity;
+  }
 }
 
 function splitRootName(name: string): [string, string | null] {

@@ -85,44 +85,51 @@ export class PlanNotices {
   checkMilestones(today = new Date()): number {
     const items: NotificationInput[] = [];
     for (const plan of this.db.select().from(plans).all()) {
-      const sections = plan.template.sections.filter((s) => s.kind === "milestones");
-      if (sections.length === 0) continue;
-      const members = this.db
-        .select({ id: users.id, name: users.name })
-        .from(planMembers)
-        .innerJoin(users, eq(users.id, planMembers.userId))
-        .where(eq(planMembers.planId, plan.id))
-        .all();
-      const byName = new Map(members.map((m) => [m.name.trim().toLowerCase(), m.id]));
-      const rows = this.rooms.read(plan.id, (doc) =>
-        sections.flatMap((section) => {
-          const data = sectionData(doc, section.key);
-          const list = Array.isArray(data.rows) ? (data.rows as Record<string, unknown>[]) : [];
-          return list.map((row) => ({ section, row }));
-        }),
-      );
-      for (const { section, row } of rows) {
-        const due = fieldText(row.due);
-        const ownerId = byName.get(fieldText(row.owner).trim().toLowerCase());
-        if (!ownerId || !/^\d{4}-\d{2}-\d{2}$/.test(due) || fieldText(row.status) === "done") continue;
-        const days = Math.floor((Date.parse(`${due}T00:00:00Z`) - startOfDay(today)) / DAY_MS);
-        if (days > 7) continue;
-        const name = fieldText(row.milestone) || "A milestone";
-        items.push({
-          userId: ownerId,
-          type: "milestone-due",
-          planId: plan.id,
-          text:
-            days < 0
-              ? `“${name}” in ${plan.title} was due on ${due} and is not done`
-              : `“${name}” in ${plan.title} is due ${days === 0 ? "today" : `in ${days} day${days === 1 ? "" : "s"}`} (${due})`,
-          url: sectionUrl(plan.id, section.key),
-          eventKey: `milestone-due:${plan.id}:${String(row.id)}:${due}`,
-        });
+      // One plan's content (or a fault reading it) never stops the check for the others.
+      try {
+        items.push(...this.milestonesDue(plan, today));
+      } catch (error) {
+        console.error(`milestone check: skipped plan ${plan.id}:`, error);
       }
     }
     this.sink.notify(items, null);
     return items.length;
+  }
+
+  private milestonesDue(plan: Plan, today: Date): NotificationInput[] {
+    const sections = plan.template.sections.filter((s) => s.kind === "milestones");
+    if (sections.length === 0) return [];
+    const members = this.db
+      .select({ id: users.id, name: users.name })
+      .from(planMembers)
+      .innerJoin(users, eq(users.id, planMembers.userId))
+      .where(eq(planMembers.planId, plan.id))
+      .all();
+    const byName = new Map(members.map((m) => [m.name.trim().toLowerCase(), m.id]));
+    const rows = this.rooms.read(plan.id, (doc) =>
+      sections.flatMap((section) => (sectionData(doc, section.key).rows ?? []).map((row) => ({ section, row }))),
+    );
+    const items: NotificationInput[] = [];
+    for (const { section, row } of rows) {
+      const due = fieldText(row.due);
+      const ownerId = byName.get(fieldText(row.owner).trim().toLowerCase());
+      if (!ownerId || !/^\d{4}-\d{2}-\d{2}$/.test(due) || fieldText(row.status) === "done") continue;
+      const days = Math.floor((Date.parse(`${due}T00:00:00Z`) - startOfDay(today)) / DAY_MS);
+      if (!Number.isFinite(days) || days > 7) continue;
+      const name = fieldText(row.milestone) || "A milestone";
+      items.push({
+        userId: ownerId,
+        type: "milestone-due",
+        planId: plan.id,
+        text:
+          days < 0
+            ? `“${name}” in ${plan.title} was due on ${due} and is not done`
+            : `“${name}” in ${plan.title} is due ${days === 0 ? "today" : `in ${days} day${days === 1 ? "" : "s"}`} (${due})`,
+        url: sectionUrl(plan.id, section.key),
+        eventKey: `milestone-due:${plan.id}:${row.id}:${due}`,
+      });
+    }
+    return items;
   }
 }
 

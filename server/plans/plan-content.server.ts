@@ -1,7 +1,9 @@
 import canonicalize from "canonicalize";
 import * as Y from "yjs";
 import { sectionDataName, sectionFragmentName } from "../../app/shared/doc-names";
+import { normaliseSectionData, type SectionValues } from "../../app/shared/table-values";
 import type { SharedType } from "../../app/shared/yjs-types";
+import { TABLE_LIMITS } from "../limits.server";
 
 /** A section's rich text as plain text: one line per text block, hard breaks kept. */
 export function sectionPlainText(doc: Y.Doc, sectionKey: string): string {
@@ -9,12 +11,18 @@ export function sectionPlainText(doc: Y.Doc, sectionKey: string): string {
 }
 
 /**
- * A section's structured part as plain JSON (`{}` for a section with none yet), as Yjs's
- * `toJSON` gives it (a `Y.Text` as its string), but read with a loop and at most
- * `MAX_READ_DEPTH` deep (deeper types read as null): a plan stored before updates were
- * checked may nest without bound.
+ * A section's structured part as every reader sees it: read with a loop, at most
+ * `MAX_READ_DEPTH` deep (deeper types read as null) and at most `TABLE_LIMITS.maxRowsPerSection`
+ * rows, then through the one tolerant reader (`normaliseSectionData`), so rows are maps with an
+ * id and every value is one a reader can use. A plan stored before updates were checked may
+ * hold anything there.
  */
-export function sectionData(doc: Y.Doc, sectionKey: string): Record<string, unknown> {
+export function sectionData(doc: Y.Doc, sectionKey: string): SectionValues {
+  return normaliseSectionData(rawSectionData(doc, sectionKey));
+}
+
+/** The structured part as Yjs's `toJSON` gives it (a `Y.Text` as its string), bounded as above. */
+function rawSectionData(doc: Y.Doc, sectionKey: string): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   const stack: [Y.Map<unknown> | Y.Array<unknown>, Record<string, unknown> | unknown[], number][] = [
     [doc.getMap(sectionDataName(sectionKey)), out, 0],
@@ -22,7 +30,9 @@ export function sectionData(doc: Y.Doc, sectionKey: string): Record<string, unkn
   while (stack.length > 0) {
     const [type, target, depth] = stack.pop()!;
     const entries: [string | number, unknown][] =
-      type instanceof Y.Map ? [...type.entries()] : type.toArray().map((value, index) => [index, value]);
+      type instanceof Y.Map
+        ? [...type.entries()]
+        : type.slice(0, TABLE_LIMITS.maxRowsPerSection).map((value, index) => [index, value]);
     for (const [key, value] of entries) {
       let json: unknown = value;
       if (value instanceof Y.Text) json = value.toString();

@@ -5,7 +5,8 @@ import { Refusal } from "../../app/shared/errors";
 import type { Db } from "../../db/client.server";
 import { plans, searchDocuments, settings, type Plan } from "../../db/schema";
 import type { Viewer } from "../plans/visible-plans.server";
-import { MATCH_END, MATCH_START, sectionSearchText } from "./search-text.server";
+import { sectionSearchText } from "./search-text.server";
+import { SNIPPET_SCAN_CHARS, buildSnippet } from "./snippets.server";
 
 export interface SearchResult {
   planId: string;
@@ -22,7 +23,6 @@ const INDEX_CLEAN_KEY = "search_index_closed_cleanly";
 /** The row holding the plan's title and area. */
 const TITLE_ROW = "";
 const MAX_RESULTS = 50;
-const SNIPPET_TOKENS = 16;
 
 /**
  * The full-text index of every plan (an FTS5 table kept from `search_documents` by triggers)
@@ -141,10 +141,10 @@ export class SearchService {
       planTitle: string;
       sectionKey: string;
       sectionTitle: string;
-      snippet: string;
+      body: string;
     }>(sql`
       select d.plan_id as planId, p.title as planTitle, d.section_key as sectionKey, d.title as sectionTitle,
-        snippet(search_index, -1, ${MATCH_START}, ${MATCH_END}, '…', ${SNIPPET_TOKENS}) as snippet
+        substr(d.body, 1, ${SNIPPET_SCAN_CHARS}) as body
       from search_index
       join search_documents d on d.id = search_index.rowid
       join plans p on p.id = d.plan_id
@@ -159,16 +159,8 @@ export class SearchService {
         planTitle: row.planTitle,
         sectionKey: isTitle ? null : row.sectionKey,
         sectionTitle: isTitle ? null : row.sectionTitle,
-        snippet: markedSnippet(row.snippet),
+        snippet: buildSnippet([row.body, row.sectionTitle], parsed.terms),
       };
     });
   }
-}
-
-function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (char) => `&#${char.charCodeAt(0)};`);
-}
-
-function markedSnippet(raw: string): string {
-  return escapeHtml(raw).replaceAll(MATCH_START, "<mark>").replaceAll(MATCH_END, "</mark>");
 }

@@ -1,6 +1,7 @@
 import { diffArrays } from "diff";
 import { budgetTotals, type BudgetData, type BudgetTotals } from "../../app/shared/budget";
 import type { TemplateSection } from "../../app/shared/template-schema";
+import { COMPARE_LIMITS } from "../limits.server";
 import type { PmNode, PmText } from "../plans/plan-content.server";
 import type { PlanContent, SectionContent } from "./version-content.server";
 
@@ -30,14 +31,23 @@ export interface SectionComparison {
   totals?: { from: BudgetTotals; to: BudgetTotals };
 }
 
-/** Two readings of a plan, section by section in template order. */
+/**
+ * Two readings of a plan, section by section in template order. The word diffs of all the
+ * sections share one budget (`COMPARE_LIMITS.wholeCompareMs`): once it is spent, the sections
+ * left are shown as replaced, so a compare of many rewritten sections holds up the server no
+ * longer than one.
+ */
 export function comparePlans(
   sections: readonly Pick<TemplateSection, "key" | "title" | "kind">[],
   from: PlanContent,
   to: PlanContent,
+  budgetMs: number = COMPARE_LIMITS.wholeCompareMs,
 ): { sections: SectionComparison[] } {
+  const deadline = performance.now() + budgetMs;
   return {
-    sections: sections.map((section) => compareSection(section, from.sections[section.key], to.sections[section.key])),
+    sections: sections.map((section) =>
+      compareSection(section, from.sections[section.key], to.sections[section.key], deadline),
+    ),
   };
 }
 
@@ -47,13 +57,18 @@ function compareSection(
   section: Pick<TemplateSection, "key" | "title" | "kind">,
   from: SectionContent = EMPTY,
   to: SectionContent = EMPTY,
+  deadline = Infinity,
 ): SectionComparison {
   const changed = from.contentHash !== to.contentHash;
   return {
     key: section.key,
     title: section.title,
     changed,
-    text: changed ? compareText(from.richText, to.richText) : sameText(to.text),
+    text: !changed
+      ? sameText(to.text)
+      : performance.now() < deadline
+        ? compareText(from.richText, to.richText, deadline)
+        : replacedText(from.text, to.text),
     rows: changed ? compareRows(rowsOf(from.data), rowsOf(to.data)) : { added: [], removed: [], changed: [] },
     ...(section.kind === "budget"
       ? {
@@ -68,6 +83,14 @@ function compareSection(
 
 function sameText(text: string): TextChange[] {
   return text === "" ? [] : [{ kind: "same", text }];
+}
+
+/** A section shown as rewritten: its whole text out, its whole text in. */
+function replacedText(before: string, after: string): TextChange[] {
+  return [
+    ...(before !== "" ? [{ kind: "removed" as const, text: before }] : []),
+    ...(after !== "" ? [{ kind: "added" as const, text: after }] : []),
+  ];
 }
 
 /**
@@ -87,7 +110,7 @@ interface Token {
  * words are matched on their text alone, so a word whose formatting changed is `same` with its
  * marks before and after rather than removed and added again.
  */
-export function compareText(from: PmNode, to: PmNode): TextChange[] {
+export function compareText(from: PmNode, to: PmNode, deadline = Infinity): TextChange[] {
   const before = tokens(from);
   const after = tokens(to);
   const out: TextChange[] = [];
@@ -96,18 +119,19 @@ export function compareText(from: PmNode, to: PmNode): TextChange[] {
     if (last && last.kind === change.kind && !last.marks && !change.marks) last.text += change.text;
     else out.push(change);
   };
-  const parts = diffArrays(before, after, {
-    comparator: (a, b) => a.text === b.text,
-    maxEditLength: MAX_EDIT_LENGTH,
-    timeout: COMPARE_TIMEOUT_MS,
-  });
-  // Past the bound the section is shown as rewritten: whole text out, whole text in.
+  const remainingMs = Math.min(COMPARE_TIMEOUT_MS, deadline - performance.now());
+  const parts =
+    remainingMs > 0
+      ? diffArrays(before, after, {
+          comparator: (a, b) => a.text === b.text,
+          maxEditLength: MAX_EDIT_LENGTH,
+          timeout: remainingMs,
+        })
+      : undefined;
+  // Past the bounds the section is shown as rewritten: whole text out, whole text in.
   if (!parts) {
     const text = (tokens: Token[]) => tokens.map((token) => token.text).join("");
-    return [
-      ...(before.length > 0 ? [{ kind: "removed" as const, text: text(before) }] : []),
-      ...(after.length > 0 ? [{ kind: "added" as const, text: text(after) }] : []),
-    ];
+    return replacedText(text(before), text(after));
   }
   let i = 0;
   let j = 0;

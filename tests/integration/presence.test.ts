@@ -34,7 +34,7 @@ describe("presence", () => {
     const from = watcher.frames.length;
     for (let clock = 1; clock <= 20; clock++) {
       movers.forEach((mover, i) =>
-        mover.sendAwareness([{ clientId: 7000 + i, clock, state: { cursor: { anchor: clock, head: clock } } }]),
+        mover.sendAwareness([{ clientId: 7000 + i, clock, state: { cell: `row-${clock}` } }]),
       );
     }
     await Promise.all(movers.map((p) => p.fetchDocument()));
@@ -48,7 +48,7 @@ describe("presence", () => {
     for (const entry of frames.flat()) latest.set(entry.clientId, entry);
     for (const clientId of [7000, 7001]) {
       expect(latest.get(clientId)?.clock).toBe(20);
-      expect((latest.get(clientId)?.state as { cursor: { head: number } }).cursor.head).toBe(20);
+      expect((latest.get(clientId)?.state as { cell: string }).cell).toBe("row-20");
     }
     for (const p of [watcher, ...movers]) p.close();
   });

@@ -38,9 +38,10 @@ describe("a section's plain text", () => {
     const doc = new Y.Doc();
     const rows = new Y.Array<Y.Map<unknown>>();
     const row = new Y.Map<unknown>();
+    row.set("id", "r1");
     row.set("outcome", "Fewer families in crisis");
     rows.push([row]);
     doc.getMap(sectionDataName("outcomes")).set("rows", rows);
-    expect(sectionData(doc, "outcomes")).toEqual({ rows: [{ outcome: "Fewer families in crisis" }] });
+    expect(sectionData(doc, "outcomes")).toEqual({ rows: [{ id: "r1", outcome: "Fewer families in crisis" }] });
   });
 });

@@ -9,6 +9,7 @@ import { MessageType, presenceMessage, syncUpdateMessage } from "../../server/co
 import { PlanRoom, type Peer } from "../../server/collab/room.server";
 import { documentRules } from "../../server/collab/update-validation.server";
 import * as decoding from "lib0/decoding";
+import * as encoding from "lib0/encoding";
 
 /**
  * The sync core in-process: a room with fake peers and a store in memory, driven by the real
@@ -52,7 +53,7 @@ function setUp() {
     compactAfterUpdates: 1000,
     awarenessBatchMs: 5,
     currentEvents: () => [],
-    rules: documentRules([SECTION]),
+    rules: documentRules([{ key: SECTION, kind: "text" }]),
     maxPlanBytes: 16 * 1024 * 1024,
     maxPresenceClients: 4,
   });
@@ -153,10 +154,10 @@ describe("the sync core", () => {
     const bob = peer("bob");
     const aliceDoc = new Y.Doc();
     const aliceAwareness = new awarenessProtocol.Awareness(aliceDoc);
-    aliceAwareness.setLocalState({ user: { name: "Alice" }, cursor: "here" });
+    aliceAwareness.setLocalState({ user: { name: "Alice" }, cell: "here" });
     handleMessage(room, alice, alice.identity, presenceMessage(aliceAwareness, [aliceDoc.clientID]));
 
-    // Bob's provider echoes Alice's state back (with a forged cursor) in the same frame as its own.
+    // Bob's provider echoes Alice's state back (with a forged cell) in the same frame as its own.
     const bobDoc = new Y.Doc();
     const bobAwareness = new awarenessProtocol.Awareness(bobDoc);
     bobAwareness.setLocalState({ user: { name: "Mallory" } });
@@ -165,16 +166,82 @@ describe("the sync core", () => {
       awarenessProtocol.encodeAwarenessUpdate(aliceAwareness, [aliceDoc.clientID]),
       "test",
     );
-    bobAwareness.getStates().set(aliceDoc.clientID, { user: { name: "Alice" }, cursor: "forged" });
+    bobAwareness.getStates().set(aliceDoc.clientID, { user: { name: "Alice" }, cell: "forged" });
     bobAwareness.meta.get(aliceDoc.clientID)!.clock += 1;
     handleMessage(room, bob, bob.identity, presenceMessage(bobAwareness, [aliceDoc.clientID, bobDoc.clientID]));
 
     const states = room.awareness.getStates();
-    expect(states.get(aliceDoc.clientID)).toMatchObject({ cursor: "here", user: { id: "user-alice", name: "alice" } });
+    expect(states.get(aliceDoc.clientID)).toMatchObject({ cell: "here", user: { id: "user-alice", name: "alice" } });
     expect(states.get(bobDoc.clientID)).toMatchObject({ user: { id: "user-bob", name: "bob", organisation: "Test" } });
     expect(room.ownerOfClientId(bobDoc.clientID)).toBe(bob);
   });
+
+  it("keeps nothing of removals for client ids nobody holds, and refuses a flood of entries unread (issue 26, case 4)", () => {
+    const { room, peer } = setUp();
+    const viewer = peer("viewer", true);
+    const removals = (from: number, count: number) =>
+      Array.from({ length: count }, (_, i) => ({ clientId: from + i, clock: 1, state: null }));
+    const known = room.awareness.meta.size;
+    // Removals an honest provider echoes for clients that left, in numbers under the bound.
+    handleMessage(room, viewer, viewer.identity, rawPresenceFrame(removals(1000, 5000)));
+    expect(room.awareness.meta.size).toBe(known);
+    expect(() => handleMessage(room, viewer, viewer.identity, rawPresenceFrame(removals(10_000, 500_000)))).toThrow(
+      /more than 10000 entries/,
+    );
+    expect(room.awareness.meta.size).toBe(known);
+  });
+
+  it("relays a presence state without the cursor or colour other pages could not read (issue 26, case 18)", () => {
+    const { room, peer } = setUp();
+    const alice = peer("alice");
+    const unreadable = [
+      "here",
+      { anchor: 1, head: 1 },
+      { anchor: {}, head: {} },
+      { anchor: { tname: "made-up-root" }, head: { tname: "made-up-root" } },
+      { anchor: { type: { client: -1, clock: 0 } }, head: null },
+    ];
+    unreadable.forEach((cursor, i) => {
+      handleMessage(
+        room,
+        alice,
+        alice.identity,
+        rawPresenceFrame([{ clientId: 42, clock: i + 1, state: { cursor, user: { color: "red;x:url(a)" } } }]),
+      );
+      const state = room.awareness.getStates().get(42)!;
+      expect(state.cursor, JSON.stringify(cursor)).toBeUndefined();
+      expect((state.user as { color?: string }).color).toBeUndefined();
+    });
+    expect(room.doc.share.has("made-up-root")).toBe(false);
+    const readable = {
+      anchor: { tname: sectionFragmentName(SECTION), assoc: 0 },
+      head: { tname: sectionFragmentName(SECTION) },
+    };
+    room.doc.getXmlFragment(sectionFragmentName(SECTION));
+    handleMessage(
+      room,
+      alice,
+      alice.identity,
+      rawPresenceFrame([{ clientId: 42, clock: 9, state: { cursor: readable } }]),
+    );
+    expect(room.awareness.getStates().get(42)!.cursor).toEqual(readable);
+  });
 });
+
+/** An awareness frame holding these entries as they are, as a hostile client may send it. */
+function rawPresenceFrame(entries: { clientId: number; clock: number; state: unknown }[]): Uint8Array {
+  const inner = encoding.createEncoder();
+  encoding.writeVarUint(inner, entries.length);
+  for (const entry of entries) {
+    encoding.writeVarUint(inner, entry.clientId);
+    encoding.writeVarUint(inner, entry.clock);
+    encoding.writeVarString(inner, JSON.stringify(entry.state));
+  }
+  const frame = encoding.createEncoder();
+  encoding.writeVarUint(frame, MessageType.Awareness);
+  encoding.writeVarUint8Array(frame, encoding.toUint8Array(inner));
+  return encoding.toUint8Array(frame);
+}
 
 /** The update inside a sync-update frame. */
 function decodeUpdateFrame(frame: Uint8Array): Uint8Array {

@@ -6,7 +6,10 @@ import { Refused } from "../../server/collab/errors.server";
 import { COLLAB_LIMITS } from "../../server/limits.server";
 import { checkUpdate, documentRules } from "../../server/collab/update-validation.server";
 
-const rules = documentRules(["intro", "budget"]);
+const rules = documentRules([
+  { key: "intro", kind: "text" },
+  { key: "budget", kind: "budget" },
+]);
 
 /** The server's document and a client that has synced it, so that client edits are deltas. */
 function pair() {

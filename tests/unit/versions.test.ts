@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { PmNode } from "../../server/plans/plan-content.server";
-import { compareRows, compareText } from "../../server/versions/compare.server";
+import { comparePlans, compareRows, compareText } from "../../server/versions/compare.server";
+import type { PlanContent } from "../../server/versions/version-content.server";
 import { versionsToThin } from "../../server/versions/retention.server";
 
 const HOUR = 3_600_000;
@@ -67,6 +68,33 @@ describe("comparing a rewritten section", () => {
       { kind: "removed", text: words("a") },
       { kind: "added", text: words("b") },
     ]);
+  });
+});
+
+describe("comparing many rewritten sections (issue 26, case 8)", () => {
+  it("shares one budget across the sections: once it is spent, the sections left show as replaced", () => {
+    // Each diff alone stays within its own bounds; 14 of them took 1.6 s with a budget per section.
+    const words = (prefix: string) => Array.from({ length: 3000 }, (_, n) => `${prefix}${n % 7} w${n}`).join(" ");
+    const keys = Array.from({ length: 14 }, (_, n) => `s${n}`);
+    const content = (prefix: string): PlanContent => ({
+      contentHash: prefix,
+      sections: Object.fromEntries(
+        keys.map((key) => [
+          key,
+          {
+            richText: doc([{ type: "text", text: words(prefix) }]),
+            text: words(prefix),
+            data: {},
+            contentHash: prefix,
+          },
+        ]),
+      ),
+    });
+    const sections = keys.map((key) => ({ key, title: key, kind: "text" as const }));
+    const spent = comparePlans(sections, content("a"), content("b"), 0);
+    for (const section of spent.sections) {
+      expect(section.text.map((change) => change.kind)).toEqual(["removed", "added"]);
+    }
   });
 });
 
