@@ -12,7 +12,7 @@ import { rowValues } from "./table-row-values";
 import { tableUndoScope, type UndoScopes } from "./usePersonalUndo";
 import { useSectionTable, type SectionTable } from "./useSectionTable";
 import { useYJson } from "./useYJson";
-import { normaliseSectionData } from "~/shared/table-values";
+import { normaliseSectionData } from "~/shared/section-values";
 
 interface SectionData {
   rows?: RowJson[];

@@ -2,7 +2,7 @@ import * as Y from "yjs";
 import { DEFAULT_YEARS } from "./budget";
 import { sectionDataName } from "./doc-names";
 import { BUDGET_ASSET_FIELDS, BUDGET_FUNDING_FIELDS, STRUCTURED_FIELDS, isStructuredKind } from "./structured-fields";
-import { rowIdAt } from "./table-values";
+import { rowIdAt } from "./section-values";
 import type { PlanTemplate, SectionKind, TemplateSection } from "./template-schema";
 
 /**

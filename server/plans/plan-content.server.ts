@@ -1,7 +1,7 @@
 import canonicalize from "canonicalize";
 import * as Y from "yjs";
 import { sectionDataName, sectionFragmentName } from "../../app/shared/doc-names";
-import { normaliseSectionData, type SectionValues } from "../../app/shared/table-values";
+import { normaliseSectionData, type SectionValues } from "../../app/shared/section-values";
 import type { SharedType } from "../../app/shared/yjs-types";
 import { TABLE_LIMITS } from "../limits.server";
 

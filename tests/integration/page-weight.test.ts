@@ -11,7 +11,13 @@ import { describe, expect, it } from "vitest";
  */
 const PUBLIC = resolve(import.meta.dirname, "../../public");
 const KIB = 1024;
-const PLAN_PAGE_BUDGET = 310 * KIB;
+/**
+ * 310 KiB until the third round, which put on the page at first paint the plan's words as the
+ * server read them (drawn through the editor's schema), the tolerant reader of table values and
+ * the comments sheet for small screens: about 2.5 KiB in all, after the link editor and the
+ * import preview moved into chunks of their own.
+ */
+const PLAN_PAGE_BUDGET = 313 * KIB;
 const OTHER_PAGE_BUDGET = 100 * KIB;
 
 interface ManifestRoute {

@@ -14,7 +14,7 @@ import {
   setAmount,
   setField,
 } from "../../app/shared/section-rows";
-import { normaliseSectionData } from "../../app/shared/table-values";
+import { normaliseSectionData } from "../../app/shared/section-values";
 import type { PlanTemplate } from "../../app/shared/template-schema";
 import { Refused } from "../../server/collab/errors.server";
 import { checkUpdate, documentRules } from "../../server/collab/update-validation.server";
