@@ -29,7 +29,8 @@ describe("actions that take something away ask first and can be taken back", () 
     await page.getByRole("button", { name: "Remove Sam Whitfield" }).click();
     await dialog.getByRole("button", { name: "Remove Sam Whitfield" }).click();
     await page.getByText("Sam Whitfield no longer has access to this plan.").waitFor();
-    expect(await sam.count()).toBe(0);
+    // The action's answer shows before the page's data is read again without Sam.
+    await expect.poll(() => sam.count()).toBe(0);
     expect(await samReads()).toBe(404);
 
     await page.getByRole("button", { name: "Undo: add Sam Whitfield back as viewer" }).click();
