@@ -118,6 +118,57 @@ describe("accessibility", () => {
     await owner.context().close();
   });
 
+  it("axe finds no violations in this round's screens: the import preview, the year and member questions, the link editor and table menu, the comments sheet", async () => {
+    const owner = await asUser("owner@swindon.example");
+    await openDemoPlan(owner);
+    const planUrl = owner.url();
+    const budget = owner.locator("#section-shadow-budget");
+    const [download] = await Promise.all([
+      owner.waitForEvent("download"),
+      budget.getByRole("button", { name: "Download CSV of Funding lines" }).click(),
+    ]);
+    await budget.getByLabel("Import CSV or XLSX into Funding lines").setInputFiles((await download.path())!);
+    await owner.getByTestId("import-preview").waitFor();
+    expect(await violations(owner), "import preview").toEqual([]);
+    await owner.getByRole("button", { name: "Cancel" }).click();
+
+    await budget.getByRole("button", { name: "Remove year 2013-14" }).click();
+    await owner.getByRole("dialog", { name: "Remove 2013-14 and its amounts?" }).waitFor();
+    expect(await violations(owner), "year question").toEqual([]);
+    await owner
+      .getByRole("dialog", { name: "Remove 2013-14 and its amounts?" })
+      .getByRole("button", { name: "Cancel" })
+      .click();
+
+    const editor = owner.locator('.rich-text[data-section="governance"]');
+    await editor.focus();
+    await editor.press("ControlOrMeta+End");
+    await editor.press("ControlOrMeta+k");
+    await owner.getByRole("dialog", { name: "Add a link" }).waitFor();
+    expect(await violations(owner), "link editor").toEqual([]);
+    await owner.keyboard.press("Escape");
+    await editor.press("ControlOrMeta+Alt+t");
+    await owner.getByRole("toolbar", { name: /^Table: / }).waitFor();
+    expect(await violations(owner), "table menu").toEqual([]);
+
+    await owner.goto(`${planUrl}/members`);
+    await owner.getByRole("button", { name: "Remove Sam Whitfield" }).click();
+    await owner.getByRole("dialog", { name: "Remove Sam Whitfield from this plan?" }).waitFor();
+    expect(await violations(owner), "member question").toEqual([]);
+    await owner.goto(`${planUrl}/activity`);
+    expect(await violations(owner), "activity").toEqual([]);
+
+    const reviewer = await signedInPage(running.browser, running.server.url, "reviewer@dwp.example", {
+      viewport: { width: 768, height: 1024 },
+      bypassCSP: true,
+    });
+    await reviewer.goto(planUrl);
+    await planReady(reviewer);
+    await reviewer.getByRole("button", { name: /^Comments.* and people$/ }).click();
+    await reviewer.locator('#plan-sidebar[data-open="true"]').waitFor();
+    expect(await violations(reviewer), "comments sheet at 768").toEqual([]);
+  });
+
   it("the first Tab reaches a skip link that moves focus to the page's main content", async () => {
     const first = await asUser("editor@swindon.example");
     await openDemoPlan(first);
