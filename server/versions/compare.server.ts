@@ -133,21 +133,22 @@ export function compareText(from: PmNode, to: PmNode, deadline = Infinity): Text
     const text = (tokens: Token[]) => tokens.map((token) => token.text).join("");
     return replacedText(text(before), text(after));
   }
+  const changes: TextChange[] = [];
   let i = 0;
   let j = 0;
   for (const part of parts) {
     const count = part.count ?? part.value.length;
     if (part.added) {
-      for (let k = 0; k < count; k++) push({ kind: "added", text: after[j + k]!.text });
+      for (let k = 0; k < count; k++) changes.push({ kind: "added", text: after[j + k]!.text });
       j += count;
     } else if (part.removed) {
-      for (let k = 0; k < count; k++) push({ kind: "removed", text: before[i + k]!.text });
+      for (let k = 0; k < count; k++) changes.push({ kind: "removed", text: before[i + k]!.text });
       i += count;
     } else {
       for (let k = 0; k < count; k++) {
         const old = before[i + k]!;
         const now = after[j + k]!;
-        push(
+        changes.push(
           old.marks === now.marks || old.text.trim() === ""
             ? { kind: "same", text: now.text }
             : { kind: "same", text: now.text, marks: { from: markList(old.marks), to: markList(now.marks) } },
@@ -157,7 +158,38 @@ export function compareText(from: PmNode, to: PmNode, deadline = Infinity): Text
       j += count;
     }
   }
+  for (const block of byBlock(changes)) for (const change of readable(block)) push(change);
   return out;
+}
+
+/** The changes cut into text blocks, at the line breaks both versions share. */
+function byBlock(changes: TextChange[]): TextChange[][] {
+  const blocks: TextChange[][] = [[]];
+  for (const change of changes) {
+    blocks.at(-1)!.push(change);
+    if (change.kind === "same" && change.text === "\n") blocks.push([]);
+  }
+  return blocks;
+}
+
+/**
+ * A block most of whose words changed reads as its old text struck out and its new text after
+ * it: interleaved word by word it reads as nonsense ("PastedTom fromreplaced Word"). A block
+ * with a few changed words keeps them in place.
+ */
+function readable(block: TextChange[]): TextChange[] {
+  const words = (kind: TextChange["kind"]) =>
+    block.filter((change) => change.kind === kind && /[\p{L}\p{N}]/u.test(change.text)).length;
+  const same = words("same");
+  const changed = words("added") + words("removed");
+  if (changed === 0 || changed / 2 <= same) return block;
+  const newline = block.at(-1)?.kind === "same" && block.at(-1)?.text === "\n" ? block.pop() : undefined;
+  const text = (kind: "removed" | "added") =>
+    block
+      .filter((change) => change.kind === "same" || change.kind === kind)
+      .map((change) => change.text)
+      .join("");
+  return [...replacedText(text("removed"), text("added")), ...(newline ? [newline] : [])];
 }
 
 /** A word, a run of spaces, or any other single character (punctuation). */

@@ -60,6 +60,27 @@ describe("comparing rich text", () => {
   });
 });
 
+describe("comparing a rewritten paragraph", () => {
+  it("shows a paragraph most of whose words changed as removed, then added, and leaves the others word by word", () => {
+    const before = doc(
+      [{ type: "text", text: "Pasted from Word by the team last week." }],
+      [{ type: "text", text: "The board meets monthly." }],
+    );
+    const after = doc(
+      [{ type: "text", text: "Tom replaced this with new wording today." }],
+      [{ type: "text", text: "The board meets weekly." }],
+    );
+    expect(compareText(before, after)).toEqual([
+      { kind: "removed", text: "Pasted from Word by the team last week." },
+      { kind: "added", text: "Tom replaced this with new wording today." },
+      { kind: "same", text: "\nThe board meets " },
+      { kind: "removed", text: "monthly" },
+      { kind: "added", text: "weekly" },
+      { kind: "same", text: "." },
+    ]);
+  });
+});
+
 describe("comparing a rewritten section", () => {
   it("shows it replaced whole once the word diff would pass its bound", () => {
     const words = (prefix: string) => Array.from({ length: 6000 }, (_, n) => `${prefix}${n}`).join(" ");
