@@ -2,7 +2,7 @@ import { WebSocket } from "ws";
 import { canEdit, type Role } from "../../app/shared/permissions";
 import { handleMessage, type PeerIdentity } from "./message-handler.server";
 import { CloseCode } from "./close-codes.server";
-import { ProtocolError, Refused } from "./errors.server";
+import { ProtocolError, ProtocolRefusal } from "./errors.server";
 import type { CollabLimits } from "../limits.server";
 import type { Logger } from "../log.server";
 import type { Peer, PlanRoom } from "./room.server";
@@ -80,7 +80,7 @@ function handleFrame(room: PlanRoom, peer: Peer, identity: PeerIdentity, frame: 
   try {
     handleMessage(room, peer, identity, toUint8Array(frame));
   } catch (error) {
-    if (error instanceof Refused) {
+    if (error instanceof ProtocolRefusal) {
       log.warn({ reason: error.reason, closeCode: error.closeCode }, `refused a message: ${error.reason}`);
       return peer.close(error.closeCode, error.reason);
     }
