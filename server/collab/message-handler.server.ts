@@ -2,7 +2,7 @@ import * as awarenessProtocol from "y-protocols/awareness";
 import { dropUnreadablePresence } from "../../app/shared/presence-state";
 import { COLLAB_LIMITS } from "../limits.server";
 import { CloseCode } from "./close-codes.server";
-import { ProtocolError, Refused } from "./errors.server";
+import { ProtocolError, ProtocolRefusal } from "./errors.server";
 import {
   decodeClientMessage,
   encodePresenceUpdate,
@@ -68,7 +68,7 @@ function handlePresence(room: PlanRoom, peer: Peer, identity: PeerIdentity, entr
     const owner = room.ownerOfClientId(clientId);
     if ((owner && owner !== peer) || room.doc.clientID === clientId) continue;
     if (json.byteLength > COLLAB_LIMITS.maxPresenceStateBytes) {
-      throw new Refused(
+      throw new ProtocolRefusal(
         CloseCode.UpdateRefused,
         `presence refused: a state over ${COLLAB_LIMITS.maxPresenceStateBytes / 1024} KiB`,
       );

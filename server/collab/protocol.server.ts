@@ -6,7 +6,7 @@ import type * as Y from "yjs";
 import { PLAN_EVENTS_MESSAGE, type PlanEvent } from "../../app/shared/plan-events";
 import { COLLAB_LIMITS } from "../limits.server";
 import { CloseCode } from "./close-codes.server";
-import { ProtocolError, Refused } from "./errors.server";
+import { ProtocolError, ProtocolRefusal } from "./errors.server";
 
 /**
  * The wire format of `/collab/:planId`: the y-websocket protocol (sync and awareness) plus
@@ -67,7 +67,7 @@ function decodePresenceEntries(update: Uint8Array): PresenceEntry[] {
   const decoder = decoding.createDecoder(update);
   const count = readVarUint(decoder);
   if (count > COLLAB_LIMITS.maxPresenceEntriesPerMessage) {
-    throw new Refused(
+    throw new ProtocolRefusal(
       CloseCode.UpdateRefused,
       `presence refused: more than ${COLLAB_LIMITS.maxPresenceEntriesPerMessage} entries in one message`,
     );

@@ -13,7 +13,7 @@ import {
 } from "./protocol.server";
 import type { PlanEvent } from "../../app/shared/plan-events";
 import { guarded } from "./guard.server";
-import { ProtocolError, Refused } from "./errors.server";
+import { ProtocolError, ProtocolRefusal } from "./errors.server";
 import { checkUpdate, type DocumentRules } from "./update-validation.server";
 import { moduleLog } from "../log.server";
 
@@ -157,7 +157,7 @@ export class PlanRoom {
 
   /**
    * Applies a peer's document update, once it has passed the plan's rules; the update event
-   * stores it and relays it. Throws `Refused` for an update the plan will not take.
+   * stores it and relays it. Throws `ProtocolRefusal` for an update the plan will not take.
    */
   applyUpdate(peer: Peer, update: Uint8Array): void {
     if (peer.readOnly) return;
@@ -165,7 +165,7 @@ export class PlanRoom {
     if (!complete) return;
     if (adds && this.storedBytes + update.byteLength > this.options.maxPlanBytes) {
       const limit = Math.round(this.options.maxPlanBytes / 1024 / 1024);
-      throw new Refused(
+      throw new ProtocolRefusal(
         CloseCode.TooLarge,
         `change refused: the plan is at its size limit (${limit} MiB); delete something first`,
       );
@@ -189,7 +189,7 @@ export class PlanRoom {
     if (!claimed) return;
     const added = clientIds.filter((id) => !claimed.has(id)).length;
     if (claimed.size + added > this.options.maxPresenceClients) {
-      throw new Refused(
+      throw new ProtocolRefusal(
         CloseCode.UpdateRefused,
         `presence refused: more than ${this.options.maxPresenceClients} cursors on one connection`,
       );

@@ -4,7 +4,7 @@ import { z } from "zod";
 import { sectionDataName, sectionFragmentName } from "../../app/shared/doc-names";
 import { richTextExtensions } from "../../app/shared/editor-extensions";
 import { CloseCode } from "./close-codes.server";
-import { ProtocolError, Refused } from "./errors.server";
+import { ProtocolError, ProtocolRefusal } from "./errors.server";
 import { COLLAB_LIMITS, TABLE_LIMITS } from "../limits.server";
 import {
   amountSchema,
@@ -114,11 +114,11 @@ class MissingChanges extends Error {}
  * only the plan's own section roots, element and mark names the editor's schema knows, nesting
  * no deeper than the editor makes, plain values. It reads the update's structs and, for those
  * placed next to or inside existing content, where that content is in `doc`; nothing is
- * applied. Throws `Refused` naming the first fault; the update is then refused whole.
+ * applied. Throws `ProtocolRefusal` naming the first fault; the update is then refused whole.
  */
 export function checkUpdate(doc: Y.Doc, update: Uint8Array, rules: DocumentRules): UpdateSummary {
   if (update.byteLength > rules.maxUpdateBytes) {
-    throw new Refused(
+    throw new ProtocolRefusal(
       CloseCode.TooLarge,
       `change too large (${mib(update.byteLength)}; the limit is ${mib(rules.maxUpdateBytes)})`,
     );
@@ -137,7 +137,7 @@ export function checkUpdate(doc: Y.Doc, update: Uint8Array, rules: DocumentRules
     checker.checkCounts(decoded.ds);
   } catch (error) {
     // Bytes that decode but do not hold together (a cut update, say) fail in here.
-    if (error instanceof Refused) throw error;
+    if (error instanceof ProtocolRefusal) throw error;
     if (error instanceof MissingChanges) return { adds: false, complete: false };
     throw new ProtocolError("malformed document update");
   }
@@ -584,8 +584,8 @@ function withinDepth(value: unknown, max: number): boolean {
   return true;
 }
 
-function refused(reason: string): Refused {
-  return new Refused(CloseCode.UpdateRefused, `change refused: ${reason}`);
+function refused(reason: string): ProtocolRefusal {
+  return new ProtocolRefusal(CloseCode.UpdateRefused, `change refused: ${reason}`);
 }
 
 function short(name: string): string {

@@ -16,7 +16,7 @@ import {
 } from "../../app/shared/section-rows";
 import { normaliseSectionData } from "../../app/shared/section-values";
 import type { PlanTemplate } from "../../app/shared/template-schema";
-import { Refused } from "../../server/collab/errors.server";
+import { ProtocolRefusal } from "../../server/collab/errors.server";
 import { checkUpdate, documentRules } from "../../server/collab/update-validation.server";
 import { TABLE_LIMITS } from "../../server/limits.server";
 import { sectionData, sectionRichTextJson } from "../../server/plans/plan-content.server";
@@ -56,7 +56,7 @@ function send(server: Y.Doc, client: Y.Doc, change: () => void): string | null {
   try {
     checkUpdate(server, update, rules);
   } catch (error) {
-    if (error instanceof Refused) return error.reason;
+    if (error instanceof ProtocolRefusal) return error.reason;
     throw error;
   }
   Y.applyUpdate(server, update);

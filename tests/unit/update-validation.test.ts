@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import * as Y from "yjs";
 import { sectionDataName, sectionFragmentName } from "../../app/shared/doc-names";
 import { addRow } from "../../app/shared/section-rows";
-import { Refused } from "../../server/collab/errors.server";
+import { ProtocolRefusal } from "../../server/collab/errors.server";
 import { COLLAB_LIMITS } from "../../server/limits.server";
 import { checkUpdate, documentRules } from "../../server/collab/update-validation.server";
 
@@ -35,7 +35,7 @@ function refusal(server: Y.Doc, update: Uint8Array): string | null {
     checkUpdate(server, update, rules);
     return null;
   } catch (error) {
-    if (error instanceof Refused) return error.reason;
+    if (error instanceof ProtocolRefusal) return error.reason;
     throw error;
   }
 }
