@@ -22,8 +22,11 @@ export function PlanNavigator({
       if (!(event.altKey && event.shiftKey && event.code === "KeyS")) return;
       event.preventDefault();
       setMenuOpen(true);
-      const current = nav.current?.querySelector<HTMLElement>(`a[href="${CSS.escape(location.hash)}"]`);
-      (current ?? nav.current?.querySelector<HTMLElement>("a"))?.focus();
+      // On a narrow screen the list is behind its menu button: it is shown on the next frame.
+      requestAnimationFrame(() => {
+        const current = nav.current?.querySelector<HTMLElement>(`a[href="${CSS.escape(location.hash)}"]`);
+        (current ?? nav.current?.querySelector<HTMLElement>("a"))?.focus();
+      });
     };
     window.addEventListener("keydown", onKey);
     return () => window.removeEventListener("keydown", onKey);

@@ -161,7 +161,13 @@ export function SectionEditor({
         </p>
       ) : null}
       {comments.onComment ? (
-        <BubbleMenu editor={editor} shouldShow={({ state }) => !state.selection.empty} className="bubble-menu">
+        <BubbleMenu
+          editor={editor}
+          shouldShow={({ state }) => !state.selection.empty}
+          // Below the words: above them it covered the formatting toolbar's buttons.
+          options={{ placement: "bottom", offset: 6, flip: false }}
+          className="bubble-menu"
+        >
           <button type="button" className="button primary small" onClick={() => latest.current.onComment?.(editor)}>
             Comment
           </button>

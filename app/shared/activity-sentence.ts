@@ -46,7 +46,9 @@ export function activitySentence(entry: ActivityEntry, names: ActivityNames): st
       return `${who} ${changes.length ? changes.join(" and ") : "changed the plan"}`;
     }
     case "plan.exported":
-      return `${who} exported ${detail.versionId ? "a version of the plan" : "the plan"} as PDF${detail.withComments ? ", with its comments" : ""}`;
+      return `${who} exported ${detail.versionId ? "a version of the plan" : "the plan"} as ${
+        detail.format === "docx" ? "a Word document" : "PDF"
+      }${detail.withComments ? ", with its comments" : ""}`;
     case "signoff.signed":
       return `${who} signed off ${section()} for the ${side(detail.side)} side`;
     case "signoff.revoked":

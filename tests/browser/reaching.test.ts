@@ -109,6 +109,10 @@ describe("reaching things from the keyboard and on small screens", () => {
       await expect.poll(() => page.locator("#plan-sidebar").isVisible()).toBe(false);
       await page.getByRole("button", { name: /^Comments \(\d+\) and people$/ }).click();
       await expect.poll(() => page.locator("#plan-sidebar").isVisible()).toBe(true);
+      // The section list is reached from the keyboard even where it folds behind a menu.
+      await page.keyboard.press("Escape");
+      await page.keyboard.press("Alt+Shift+S");
+      await expect.poll(async () => (await focusedLabel(page)).tag).toBe("A");
     });
   }
 });

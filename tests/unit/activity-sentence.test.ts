@@ -28,6 +28,10 @@ describe("an audit entry as a sentence", () => {
       { type: "plan.exported", actor: null, detail: { withComments: true } },
       "Coplan exported the plan as PDF, with its comments",
     ],
+    [
+      { type: "plan.exported", actor: "Tom Okafor", detail: { format: "docx", versionId: "v1" } },
+      "Tom Okafor exported a version of the plan as a Word document",
+    ],
     [{ type: "plan.changed", actor: "Alison Reed", detail: { archived: true } }, "Alison Reed archived the plan"],
     [{ type: "something.new", actor: "Alison Reed", detail: null }, "Alison Reed: something.new"],
   ])("%j", (entry, sentence) => {
