@@ -125,11 +125,17 @@ describe("the exported PDF's structure (PDF/UA)", () => {
         }
       });
     });
-    await waitFor(async () => {
-      const plan = await getJson<PlanJson>(server.url, `/api/plans/${fullPlan}`, server.cookie(OWNER));
-      return plan.body.sections.every((s, i) => s.text.includes(`S${i + 1} closing paragraph`));
-    });
-  });
+    // A whole plan's writing, stored and read back: seconds on a busy two-core machine (the
+    // full suite once took over ten), so the wait is generous; it ends as soon as it is there.
+    await waitFor(
+      async () => {
+        const plan = await getJson<PlanJson>(server.url, `/api/plans/${fullPlan}`, server.cookie(OWNER));
+        return plan.body.sections.every((s, i) => s.text.includes(`S${i + 1} closing paragraph`));
+      },
+      50_000,
+      "every section's closing paragraph in the plan API",
+    );
+  }, 90_000);
 
   it("the demo plan passes the structure check", async () => {
     expect(await pdfUaProblems(await exportPdf(server.demoPlanId))).toEqual([]);
