@@ -39,6 +39,15 @@ export function PlanHeader({
           {STATUS_LABEL[status]}
         </span>
       </p>
+      {status === "offline" ? (
+        // The status above scrolls away with the title; this stays in view while people type.
+        <p className="offline-banner" aria-hidden>
+          Offline: changes kept on this device
+        </p>
+      ) : null}
+      <p className="notice-banner without-scripts-only">
+        This is a reading copy of the plan. Editing, comments, history and exports need JavaScript.
+      </p>
       {problem ? (
         <p className="plan__problem" role="alert" data-testid="connection-problem">
           {problem}

@@ -362,6 +362,8 @@ export function MoneyCell({
         readOnly={!editable}
         value={shown}
         onChange={(e) => setDraft(e.target.value)}
+        // As in a spreadsheet, typing into a cell replaces its amount (it used to append: "888£2,500").
+        onFocus={(e) => e.currentTarget.select()}
         onBlur={commit}
         onKeyDown={(event) => {
           if (event.key === "Escape") {

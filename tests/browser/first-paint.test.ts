@@ -54,6 +54,8 @@ describe("the plan's words come with the page", () => {
         /All resources mapped[\s\S]*£[\d,]+/,
       );
       expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(width);
+      // The reader is told why the buttons do nothing.
+      expect(await page.getByText("This is a reading copy of the plan.").isVisible()).toBe(true);
       await page.screenshot({ path: screenshotPath(`first-paint-no-js-${width}`), fullPage: true });
       await page.context().close();
     }

@@ -45,8 +45,12 @@ describe("offline", () => {
     await page.context().setOffline(true);
     await page.locator('[data-testid="connection-status"][data-state="offline"]').waitFor({ timeout: 2000 });
     expect(await status.textContent()).toBe("Offline: changes kept on this device");
+    // Scrolled down to a section, the reader still sees it.
+    await page.locator("#section-governance").scrollIntoViewIfNeeded();
+    expect(await page.locator(".offline-banner").isVisible()).toBe(true);
     await page.context().setOffline(false);
     await page.locator('[data-testid="connection-status"][data-state="connected"]').waitFor({ timeout: 10_000 });
+    expect(await page.locator(".offline-banner").count()).toBe(0);
   });
 
   it("edits made offline survive a reload, merge when back online, and nobody else's are lost", async () => {
