@@ -1,28 +1,17 @@
-import type { Page } from "playwright-core";
 import { describe, expect, it } from "vitest";
-import { openDemoPlan, planReady, screenshotPath, signedInPage, useServerAndBrowser } from "../support/browser";
+import {
+  openDemoPlan,
+  planReady,
+  screenshotPath,
+  selectWords,
+  signedInPage,
+  useServerAndBrowser,
+} from "../support/browser";
 
 const running = useServerAndBrowser();
 const PHRASE = "twelve visioning sessions";
 
 /** Selects words in a section's editor as a reader would by dragging over them. */
-async function selectWords(page: Page, sectionKey: string, words: string): Promise<void> {
-  await page.locator(`.rich-text[data-section="${sectionKey}"]`).evaluate((root, target) => {
-    const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
-    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
-      const at = node.textContent?.indexOf(target) ?? -1;
-      if (at < 0) continue;
-      const range = document.createRange();
-      range.setStart(node, at);
-      range.setEnd(node, at + target.length);
-      const selection = window.getSelection()!;
-      selection.removeAllRanges();
-      selection.addRange(range);
-      return;
-    }
-    throw new Error(`"${target}" is not in the section`);
-  }, words);
-}
 
 describe("commenting in the browser", () => {
   it("a reviewer comments on selected words; the editor's page shows the highlight and the thread live", async () => {

@@ -1,25 +1,15 @@
 import type { Page } from "playwright-core";
 import { describe, expect, it } from "vitest";
-import { editorText, openDemoPlan, screenshotPath, signedInPage, useServerAndBrowser } from "../support/browser";
+import {
+  editorText,
+  openDemoPlan,
+  screenshotPath,
+  selectWords,
+  signedInPage,
+  useServerAndBrowser,
+} from "../support/browser";
 
 const running = useServerAndBrowser();
-
-async function selectWords(page: Page, sectionKey: string, words: string): Promise<void> {
-  await page.locator(`.rich-text[data-section="${sectionKey}"]`).evaluate((root, target) => {
-    const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
-    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
-      const at = node.textContent?.indexOf(target) ?? -1;
-      if (at < 0) continue;
-      const range = document.createRange();
-      range.setStart(node, at);
-      range.setEnd(node, at + target.length);
-      window.getSelection()!.removeAllRanges();
-      window.getSelection()!.addRange(range);
-      return;
-    }
-    throw new Error(`"${target}" is not in the section`);
-  }, words);
-}
 
 const focusedLabel = (page: Page) =>
   page.evaluate(() => {

@@ -90,3 +90,22 @@ export async function planReady(page: Page): Promise<void> {
   await page.locator('[data-testid="connection-status"][data-synced="true"]').waitFor();
   await page.locator('main.plan[data-sections-shown="all"]').waitFor({ state: "attached" });
 }
+
+/** Selects the first occurrence of `words` in a section's narrative, as a person dragging over them would. */
+export async function selectWords(page: Page, sectionKey: string, words: string): Promise<void> {
+  await page.locator(`.rich-text[data-section="${sectionKey}"]`).evaluate((root, target) => {
+    const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
+    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+      const at = node.textContent?.indexOf(target) ?? -1;
+      if (at < 0) continue;
+      const range = document.createRange();
+      range.setStart(node, at);
+      range.setEnd(node, at + target.length);
+      const selection = window.getSelection()!;
+      selection.removeAllRanges();
+      selection.addRange(range);
+      return;
+    }
+    throw new Error(`"${target}" is not in the section`);
+  }, words);
+}
