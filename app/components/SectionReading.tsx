@@ -69,7 +69,7 @@ export function NarrativeReading({
  */
 function ToolbarStandIn() {
   return (
-    <div className="writing-toolbar writing-toolbar--stand-in" aria-hidden="true">
+    <div className="writing-toolbar writing-toolbar--stand-in needs-scripts" aria-hidden="true">
       {WRITING_TOOLS.map((tool) => (
         <button
           key={tool.label}
