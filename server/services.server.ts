@@ -5,7 +5,14 @@ import { eq } from "drizzle-orm";
 import { closeDatabase, openDatabase } from "../db/client.server";
 import { plans as planTable, type Plan } from "../db/schema";
 import { COLLAB_LIMITS, SIGNOFF_REQUEST_LIMITS } from "./limits.server";
-import { auditCsv, planActivity, planAuditFacets, planAuditLog, type AuditFilter } from "./plans/audit.server";
+import {
+  auditCsv,
+  planActivity,
+  planAuditFacets,
+  planAuditLog,
+  recordAudit,
+  type AuditFilter,
+} from "./plans/audit.server";
 import { SignInThrottle } from "./auth/sign-in-throttle.server";
 import { AuthService } from "./auth/sessions.server";
 import { SqliteDocStore } from "./collab/doc-store.server";
@@ -21,6 +28,7 @@ import { ExportQueue } from "./pdf/export-queue.server";
 import { PDF_WORKER_FILE, PlanExportService } from "./pdf/plan-export.server";
 import { PlanService } from "./plans/plan-service.server";
 import { PlanActivity, PlanListService } from "./plans/plan-list.server";
+import { TableActivity } from "./plans/table-activity.server";
 import { CommentRoomExtension } from "./comments/comment-room.server";
 import { CommentService } from "./comments/comment-service.server";
 import { SignoffRoomExtension } from "./signoffs/signoff-room.server";
@@ -107,6 +115,7 @@ export function createServices(env: Env) {
   const plans = new PlanService(db, store, rooms, templates, signoffs, (plan, doc) => search.indexPlan(plan, doc));
   const planList = new PlanListService(db, rooms, plans, signoffs);
   rooms.use(new PlanActivity((planId, at) => planList.recordEdit(planId, at)));
+  rooms.use(new TableActivity((entry) => recordAudit(db, entry)));
   const members = new MemberService(db, (planId, userId, role) => rooms.updateAccess(planId, userId, role));
   const invitations = new InvitationService(db, members, mail, links, (userId) => auth.startSession(userId));
   const comments = new CommentService(db, rooms, members, notifications);

@@ -102,7 +102,7 @@ export function ExportPdfButton({ planId, title }: { planId: string; title: stri
       >
         Export Word
       </button>
-      <label className="export-pdf__option">
+      <label className="export-pdf__option needs-scripts">
         <input type="checkbox" checked={withComments} onChange={(event) => setWithComments(event.target.checked)} />{" "}
         with comments
       </label>

@@ -41,7 +41,11 @@ export function HistoryPanel({
   }, []);
 
   return (
-    <aside className="history" aria-label="Version history" data-testid="history-panel">
+    <aside
+      className={`history${view.mode === "list" ? "" : " history--wide"}`}
+      aria-label="Version history"
+      data-testid="history-panel"
+    >
       <header className="history__header">
         <h2 ref={heading} tabIndex={-1}>
           Version history

@@ -34,9 +34,19 @@ export function PlanHeader({
       <p className="eyebrow">{plan.templateTitle}</p>
       <h1>{plan.title}</h1>
       <p className="plan__meta">
-        <span className={`status-dot status-dot--${status}`} aria-hidden />
-        <span role="status" data-testid="connection-status" data-synced={synced} data-state={status}>
+        <span className={`status-dot status-dot--${status} needs-scripts`} aria-hidden />
+        <span
+          role="status"
+          className="needs-scripts"
+          data-testid="connection-status"
+          data-synced={synced}
+          data-state={status}
+        >
           {STATUS_LABEL[status]}
+        </span>
+        {/* Without scripts there is no connection to wait for: the page is as the server read it. */}
+        <span className="without-scripts-only" data-testid="reading-copy-status">
+          Reading copy: as it was when the page loaded
         </span>
       </p>
       {status === "offline" ? (

@@ -7,6 +7,7 @@ import { useEffect, useRef, useState, type ReactNode } from "react";
 import { CommentHighlights, setHighlightedThreads, type HighlightedThread } from "~/editor/comment-highlights";
 import { fitPastedHtml } from "~/editor/pasted-html";
 import { ReadCaret } from "~/editor/read-caret";
+import { SelectionBeforeShortcut } from "~/editor/selection-sync";
 import { sectionFragmentName } from "~/shared/doc-names";
 import { richTextExtensions } from "~/shared/editor-extensions";
 import type { PlanConnection, PresenceUser } from "./usePlanConnection";
@@ -68,6 +69,7 @@ export function SectionEditor({
         // presence record, not just the caret's name and colour.
         CollaborationCaret.configure({ provider: connection.provider, user: me }),
         ReadCaret,
+        SelectionBeforeShortcut,
         CommentHighlights.configure({
           onOpenThread: (id) => latest.current.onOpenThread(id),
           onRemovedChange: (removed) => latest.current.onRemovedChange(sectionKey, removed),

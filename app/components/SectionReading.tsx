@@ -69,7 +69,7 @@ export function NarrativeReading({
  */
 function ToolbarStandIn() {
   return (
-    <div className="writing-toolbar writing-toolbar--stand-in" aria-hidden="true">
+    <div className="writing-toolbar writing-toolbar--stand-in needs-scripts" aria-hidden="true">
       {WRITING_TOOLS.map((tool) => (
         <button
           key={tool.label}
@@ -174,16 +174,22 @@ function styleObject(css: string): CSSProperties {
 
 type Row = Record<string, unknown>;
 
-/** A structured section's tables as text, with their headings and, for a budget, its totals. */
+/**
+ * A structured section's tables as text, with their headings and, for a budget, its totals.
+ * `headingLevel` places its headings under the one that names the section (the page's h2).
+ */
 export function TablesReading({
   kind,
   title,
   data,
+  headingLevel = 3,
 }: {
   kind: StructuredKind;
   title: string;
   data: SectionReadingCopy["data"];
+  headingLevel?: 3 | 4 | 5;
 }) {
+  const Heading = `h${headingLevel}` as const;
   const rows = (Array.isArray(data?.rows) ? data.rows : []).filter(
     (row): row is Row => row !== null && typeof row === "object",
   );
@@ -198,21 +204,21 @@ export function TablesReading({
   return (
     <div className="structured budget section-reading" data-kind="budget">
       <p className="budget__years">Financial years: {totals.years.join(", ")}</p>
-      <h3 className="structured__heading">Funding lines</h3>
+      <Heading className="structured__heading">Funding lines</Heading>
       <ReadingTable
         caption="Funding lines"
         fields={BUDGET_FUNDING_FIELDS}
         rows={rows.filter((row) => row.rowType !== "asset")}
         years={totals.years}
       />
-      <h3 className="structured__heading">Assets</h3>
+      <Heading className="structured__heading">Assets</Heading>
       <ReadingTable
         caption="Assets"
         fields={BUDGET_ASSET_FIELDS}
         rows={rows.filter((row) => row.rowType === "asset")}
         years={totals.years}
       />
-      <h3 className="structured__heading">Totals</h3>
+      <Heading className="structured__heading">Totals</Heading>
       <ReadingScrollBox label="Totals">
         <table className="totals" data-testid="reading-totals">
           <thead>

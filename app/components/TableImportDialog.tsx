@@ -127,15 +127,16 @@ function ImportPreview({
     },
     { value: "add", label: `Add as new rows (all ${file.rows.length}, matching or not)` },
   ];
+  const headings = columns.map((column) => ("field" in column ? column.field.label : column.label));
   return (
     <div className="import-preview" data-testid="import-preview">
       <div className="import-preview__table">
         <table className="totals">
           <thead>
             <tr>
-              {columns.map((column, i) => (
+              {headings.map((heading, i) => (
                 <th key={i} scope="col">
-                  {"field" in column ? column.field.label : column.label}
+                  {heading}
                 </th>
               ))}
             </tr>
@@ -144,7 +145,9 @@ function ImportPreview({
             {shown.map((row, r) => (
               <tr key={r}>
                 {row.map((cell, c) => (
-                  <td key={c}>{cell}</td>
+                  <td key={c} data-label={headings[c]}>
+                    {cell}
+                  </td>
                 ))}
               </tr>
             ))}

@@ -1,9 +1,14 @@
 import { formatDateTime } from "~/shared/dates";
+import { isStructuredKind } from "~/shared/structured-fields";
 import { versionTitle } from "~/shared/version-labels";
+import { NarrativeReading, TablesReading } from "./SectionReading";
 import type { VersionItem, VersionSection } from "./useVersionHistory";
-import { cellOf, fieldLabel } from "./version-cells";
 
-/** One version opened read-only: each section's text and rows as they were. */
+/**
+ * One version opened read-only, drawn as the plan page draws a section before its editors
+ * arrive (SectionReading): tables with the page's headings in its order, a budget's totals, then
+ * the narrative with its own tables and formatting.
+ */
 export function VersionReading({ version, sections }: { version: VersionItem; sections: VersionSection[] | null }) {
   return (
     <div className="history__version" data-testid="history-open">
@@ -12,41 +17,17 @@ export function VersionReading({ version, sections }: { version: VersionItem; se
       </h3>
       {sections === null ? <p>Loading…</p> : null}
       {sections?.map((section) => (
-        <section key={section.key} className="history__section">
+        <section key={section.key} className="history__section" data-section={section.key}>
           <h4>{section.title}</h4>
-          {section.text ? <p className="history__text">{section.text}</p> : null}
-          {section.data.rows?.length ? <RowsTable rows={section.data.rows} /> : null}
+          {isStructuredKind(section.kind) ? (
+            <>
+              <TablesReading kind={section.kind} title={section.title} data={section.data} headingLevel={5} />
+              <h5 className="structured__heading">Narrative</h5>
+            </>
+          ) : null}
+          <NarrativeReading richText={section.richText} title={`${section.title}, as it was`} editable={false} />
         </section>
       ))}
     </div>
-  );
-}
-
-/** A version's rows, read-only: one column per field any row has. */
-function RowsTable({ rows }: { rows: Record<string, unknown>[] }) {
-  const fields = [...new Set(rows.flatMap((row) => Object.keys(row)))].filter(
-    (field) => field !== "id" && field !== "rowType",
-  );
-  return (
-    <table className="history__cells">
-      <thead>
-        <tr>
-          {fields.map((field) => (
-            <th key={field} scope="col">
-              {fieldLabel(field)}
-            </th>
-          ))}
-        </tr>
-      </thead>
-      <tbody>
-        {rows.map((row) => (
-          <tr key={String(row.id)}>
-            {fields.map((field) => (
-              <td key={field}>{cellOf(field, row[field])}</td>
-            ))}
-          </tr>
-        ))}
-      </tbody>
-    </table>
   );
 }

@@ -1,18 +1,23 @@
 import { useCallback, useEffect, useState } from "react";
 import { versionTitle } from "~/shared/version-labels";
+import type { SectionReadingCopy } from "../../server/plans/plan-service.server";
 import type { SectionComparison } from "../../server/versions/compare.server";
+import type { SectionKind } from "~/shared/template-schema";
 import type { VersionSummary } from "../../server/versions/version-service.server";
 import { apiRequest } from "./api-client";
 
 /** A version as `GET /api/plans/:id/versions` lists it. */
 export type VersionItem = VersionSummary;
 
-/** A section of a version as `GET /api/plans/:id/versions/:versionId` shows it. */
-export interface VersionSection {
+/**
+ * A section of a version as `GET /api/plans/:id/versions/:versionId` shows it: the same
+ * narrative (`richText`) and structured `data` the plan page's reading copy has.
+ */
+export interface VersionSection extends Required<SectionReadingCopy> {
   key: string;
   title: string;
+  kind: SectionKind;
   text: string;
-  data: { rows?: Record<string, unknown>[] };
 }
 
 export type HistoryView =

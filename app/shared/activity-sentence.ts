@@ -1,3 +1,4 @@
+import { formatPounds } from "./budget";
 import { ROLE_LABEL, SIDE_LABEL, type Role, type Side } from "./permissions";
 
 /** What a sentence about an audit entry needs to know besides the entry itself. */
@@ -71,6 +72,19 @@ export function activitySentence(entry: ActivityEntry, names: ActivityNames): st
       const sections = Array.isArray(detail.sections) ? detail.sections.length : 0;
       return `${who} restored ${sections === 1 ? "one section" : `${sections} sections`} from an earlier version`;
     }
+    case "budget.year-removed":
+      return `${who} removed the financial year ${text(detail.year)} from ${section()}, and with it ${formatPounds(
+        typeof detail.pence === "number" ? detail.pence : 0,
+      )} from its totals`;
+    case "table.rows-changed": {
+      const rows = (key: string) => (typeof detail[key] === "number" ? (detail[key] as number) : 0);
+      const parts = [
+        rows("added") ? `added ${count(rows("added"), "row")}` : "",
+        rows("removed") ? `removed ${count(rows("removed"), "row")}` : "",
+        rows("updated") ? `changed ${count(rows("updated"), "row")}` : "",
+      ].filter(Boolean);
+      return `${who} ${listed(parts)} of ${section()} in one go (an import or a paste)`;
+    }
     case "invitation.sent":
       return `${who} invited ${text(detail.email)}${detail.role ? ` as ${role(detail.role)}` : ""}`;
     case "invitation.resent":
@@ -83,6 +97,10 @@ export function activitySentence(entry: ActivityEntry, names: ActivityNames): st
       return `${who}: ${entry.type}`;
   }
 }
+
+const count = (n: number, noun: string) => `${n} ${noun}${n === 1 ? "" : "s"}`;
+const listed = (parts: string[]) =>
+  parts.length > 1 ? `${parts.slice(0, -1).join(", ")} and ${parts.at(-1)}` : (parts[0] ?? "changed rows");
 
 /** The ids of people an entry names besides its actor, to look their names up. */
 export function peopleNamed(detail: Record<string, unknown> | null): string[] {

@@ -195,21 +195,38 @@ function readable(block: TextChange[]): TextChange[] {
 /** A word, a run of spaces, or any other single character (punctuation). */
 const WORD = /[\p{L}\p{N}_'’]+|\s+|./gsu;
 
-/** The rich text as tokens, one line per text block as the plain text has it. */
+/** Where a table row passes from one cell to the next. */
+const CELL_BREAK = { type: "cellBreak" } as const;
+const CELL_DIVIDER = " | ";
+
+/**
+ * The rich text as tokens, one line per text block as the plain text has it, except that a
+ * table keeps a row to a line, its cells divided by " | ": cell by cell, a table read as a
+ * column of mostly empty lines.
+ */
 function tokens(doc: PmNode): Token[] {
   const out: Token[] = [];
   let blocks = 0;
-  const stack: (PmNode | PmText)[] = [...(doc.content ?? [])].reverse();
+  let divider = "\n";
+  const stack: (PmNode | PmText | typeof CELL_BREAK)[] = [...(doc.content ?? [])].reverse();
   while (stack.length > 0) {
     const node = stack.pop()!;
+    if (node === CELL_BREAK) {
+      divider = CELL_DIVIDER;
+      continue;
+    }
     if (node.type === "text") continue;
     const children = (node as PmNode).content ?? [];
     const isTextBlock = children.length === 0 || children.some((child) => child.type === "text");
     if (!isTextBlock) {
-      for (let k = children.length - 1; k >= 0; k--) stack.push(children[k]!);
+      for (let k = children.length - 1; k >= 0; k--) {
+        stack.push(children[k]!);
+        if (node.type === "tableRow" && k > 0) stack.push(CELL_BREAK);
+      }
       continue;
     }
-    if (blocks++ > 0) out.push({ text: "\n", marks: "" });
+    if (blocks++ > 0) out.push({ text: divider, marks: "" });
+    divider = "\n";
     for (const child of children) {
       if (child.type === "hardBreak") out.push({ text: "\n", marks: "" });
       if (child.type !== "text") continue;

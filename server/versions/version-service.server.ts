@@ -172,6 +172,7 @@ export class VersionService {
         guidance: section.guidance,
         requiredSides: section.signoff,
         text: stored?.text ?? "",
+        richText: stored?.richText ?? EMPTY_SECTION.richText,
         data,
         contentHash: stored?.contentHash ?? "",
         ...(section.kind === "budget" ? { totals: budgetTotals(data as unknown as BudgetData) } : {}),

@@ -101,6 +101,10 @@ describe("accessibility", () => {
     await saved.getByRole("button", { name: "Compare with now" }).click();
     await panel.locator('[data-testid="history-section-changes"][data-section="customer-insight"]').waitFor();
     expect(await violations(owner), "compare").toEqual([]);
+    await panel.getByRole("button", { name: "← All versions" }).click();
+    await saved.getByRole("button", { name: "Open" }).click();
+    await panel.getByTestId("history-open").getByRole("table", { name: "Funding lines" }).waitFor();
+    expect(await violations(owner), "an opened version").toEqual([]);
 
     for (const path of [
       "/admin",

@@ -56,6 +56,15 @@ describe("the plan's words come with the page", () => {
       expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(width);
       // The reader is told why the buttons do nothing.
       expect(await page.getByText("This is a reading copy of the plan.").isVisible()).toBe(true);
+      // ...and is offered no control that needs them, nor told it is connecting.
+      expect(await page.getByTestId("connection-status").isVisible()).toBe(false);
+      expect(await page.getByTestId("reading-copy-status").isVisible()).toBe(true);
+      const inert = await page.evaluate(() =>
+        [...document.querySelectorAll<HTMLElement>('button[type="button"], input[type="checkbox"], .writing-toolbar')]
+          .filter((control) => control.getClientRects().length > 0)
+          .map((control) => control.textContent?.trim() || control.outerHTML.slice(0, 60)),
+      );
+      expect(inert).toEqual([]);
       await page.screenshot({ path: screenshotPath(`first-paint-no-js-${width}`), fullPage: true });
       await page.context().close();
     }

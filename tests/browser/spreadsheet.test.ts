@@ -129,6 +129,30 @@ describe("spreadsheets in the plan's tables", () => {
   });
 });
 
+describe("the import preview on a phone", () => {
+  it("at 390 px shows every row's amounts without scrolling sideways", async () => {
+    const page = await signedInPage(running.browser, running.server.url, "editor@swindon.example", {
+      viewport: { width: 390, height: 844 },
+    });
+    await openDemoPlan(page);
+    const budget = page.locator("#section-shadow-budget");
+    await budget
+      .getByLabel("Import CSV or XLSX into Funding lines")
+      .setInputFiles(await downloadTable(page, budget, "csv"));
+    const preview = page.getByTestId("import-preview");
+    await preview.waitFor();
+    for (const amount of ["£4,200,000", "£4,050,000", "£310,000", "£1,800,000"]) {
+      const box = (await preview.getByText(amount, { exact: true }).boundingBox())!;
+      expect(box.x, amount).toBeGreaterThanOrEqual(0);
+      expect(box.x + box.width, amount).toBeLessThanOrEqual(390);
+    }
+    const table = preview.locator(".import-preview__table");
+    expect(await table.evaluate((el) => el.scrollWidth <= el.clientWidth)).toBe(true);
+    await preview.getByText("£4,200,000", { exact: true }).scrollIntoViewIfNeeded();
+    await page.screenshot({ path: screenshotPath("import-preview-390") });
+  });
+});
+
 async function downloadTable(page: Page, section: Locator, format: "csv" | "xlsx"): Promise<string> {
   const [download] = await Promise.all([
     page.waitForEvent("download"),

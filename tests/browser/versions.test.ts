@@ -75,6 +75,58 @@ describe("version history in the browser", () => {
     await panel.waitFor({ state: "detached" });
   });
 
+  it("“Open” on a version reads as the page: its tables with the page's headings, the budget's totals, a narrative's table as a table", async () => {
+    const owner = await signedInPage(running.browser, running.server.url, "owner@swindon.example", {
+      viewport: { width: 1366, height: 900 },
+    });
+    await openDemoPlan(owner);
+    const narrative = owner.locator('.rich-text[data-section="customer-insight"]');
+    await narrative.focus();
+    await narrative.press("ControlOrMeta+End");
+    await owner
+      .getByRole("toolbar", { name: /^Formatting: Customer insight/ })
+      .getByRole("button", { name: "Table (Ctrl+Alt+T)" })
+      .click();
+    await owner.keyboard.type("Cohort");
+    await owner.keyboard.press("Tab");
+    await owner.keyboard.type("Families");
+    const budget = owner.locator("#section-shadow-budget");
+    const pageHeadings = await budget.locator("table").first().locator("thead th").allTextContents();
+    const pageInScope = await budget.getByTestId("in-scope-total").textContent();
+
+    await owner.getByRole("button", { name: "History" }).click();
+    const panel = owner.getByTestId("history-panel");
+    await panel.getByLabel("Save version…").fill("Reading check");
+    await panel.getByRole("button", { name: "Save" }).click();
+    const saved = panel.getByTestId("history-version").filter({ hasText: "Reading check" });
+    await saved.getByRole("button", { name: "Open" }).click();
+    const opened = panel.getByTestId("history-open");
+    const openedBudget = opened.locator('[data-section="shadow-budget"]');
+    await openedBudget.waitFor();
+
+    const funding = openedBudget.getByRole("table", { name: "Funding lines" });
+    const headings = await funding.locator("thead th").allTextContents();
+    expect(headings.slice(0, 5)).toEqual(["Organisation", "Department", "Funding line", "Treatment", "Notes"]);
+    expect(headings).toEqual(pageHeadings.filter((text) => headings.includes(text)));
+    expect(headings.filter((text) => /^\d{4}-\d\d$/.test(text)).length).toBeGreaterThan(0);
+    const first = funding.locator("tbody tr").first().locator("td");
+    expect(await first.nth(2).textContent()).toBe("Early Intervention Grant");
+    expect(await first.nth(3).textContent()).toBe("Pooled");
+    expect(await first.nth(5).textContent()).toBe("£4,200,000");
+    const totals = openedBudget.getByTestId("reading-totals");
+    expect(await totals.locator("tfoot tr").last().locator("td").last().textContent()).toBe(pageInScope);
+    expect(await totals.locator("tbody th").allTextContents()).toEqual(expect.arrayContaining(["Pooled", "Aligned"]));
+
+    const insight = opened.locator('[data-section="customer-insight"]');
+    expect(await insight.locator("table th").first().textContent()).toBe("Cohort");
+    expect(await insight.locator("table th").nth(1).textContent()).toBe("Families");
+    await owner.screenshot({ path: screenshotPath("history-open-1366") });
+    await owner.setViewportSize({ width: 390, height: 844 });
+    await openedBudget.getByRole("table", { name: "Funding lines" }).scrollIntoViewIfNeeded();
+    await owner.screenshot({ path: screenshotPath("history-open-390") });
+    expect(await panel.evaluate((el) => el.scrollWidth <= el.clientWidth)).toBe(true);
+  });
+
   it("“What changed since sign-off” leads to the signed version compared with now", async () => {
     const signatory = await signedInPage(running.browser, running.server.url, "signatory@swindon.example");
     await openDemoPlan(signatory);

@@ -37,6 +37,41 @@ describe("writing a narrative", () => {
     expect(await reviewer.getByRole("toolbar").count()).toBe(0);
   });
 
+  it("Shift+Arrow pressed faster than the page reports the selection, then Ctrl+B, bolds every character selected", async () => {
+    const page = await signedInPage(running.browser, running.server.url, "editor@swindon.example");
+    await openDemoPlan(page);
+    const cdp = await page.context().newCDPSession(page);
+    // Sent in one burst, without waiting for each to be handled, as a fast typist's keys arrive.
+    const key = (type: "rawKeyDown" | "keyUp", key: string, code: string, keyCode: number, modifiers: number) =>
+      cdp.send("Input.dispatchKeyEvent", { type, key, code, windowsVirtualKeyCode: keyCode, modifiers });
+    for (const sectionKey of ["customer-insight", "governance", "service-redesign"]) {
+      const editor = page.locator(`.rich-text[data-section="${sectionKey}"]`);
+      await editor.focus();
+      await editor.press("ControlOrMeta+End");
+      await page.keyboard.press("Enter");
+      await page.keyboard.type("abcdefghij");
+      const last = editor.locator("p").last();
+      await expect.poll(() => last.textContent()).toBe("abcdefghij");
+      expect(await last.locator("strong").count()).toBe(0);
+      const SHIFT = 8;
+      const CONTROL = 2;
+      await Promise.all([
+        key("rawKeyDown", "Shift", "ShiftLeft", 16, SHIFT),
+        ...Array.from({ length: 10 }, () => [
+          key("rawKeyDown", "ArrowLeft", "ArrowLeft", 37, SHIFT),
+          key("keyUp", "ArrowLeft", "ArrowLeft", 37, SHIFT),
+        ]).flat(),
+        key("keyUp", "Shift", "ShiftLeft", 16, 0),
+        key("rawKeyDown", "Control", "ControlLeft", 17, CONTROL),
+        key("rawKeyDown", "b", "KeyB", 66, CONTROL),
+        key("keyUp", "b", "KeyB", 66, CONTROL),
+        key("keyUp", "Control", "ControlLeft", 17, 0),
+      ]);
+      await expect.poll(() => last.locator("strong").allTextContents(), { timeout: 2000 }).toEqual(["abcdefghij"]);
+      expect(await page.evaluate(() => String(getSelection()))).toBe("abcdefghij");
+    }
+  });
+
   it("a table in a narrative has a menu to add and remove rows and columns, toggle its header row and delete it", async () => {
     const page = await signedInPage(running.browser, running.server.url, "editor@swindon.example");
     await openDemoPlan(page);

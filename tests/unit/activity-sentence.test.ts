@@ -33,6 +33,30 @@ describe("an audit entry as a sentence", () => {
       "Tom Okafor exported a version of the plan as a Word document",
     ],
     [{ type: "plan.changed", actor: "Alison Reed", detail: { archived: true } }, "Alison Reed archived the plan"],
+    [
+      {
+        type: "budget.year-removed",
+        actor: "Tom Okafor",
+        detail: { sectionKey: "business-rates", year: "2012-13", pence: 110_000_000 },
+      },
+      "Tom Okafor removed the financial year 2012-13 from ‘Business rates’, and with it £1,100,000 from its totals",
+    ],
+    [
+      {
+        type: "table.rows-changed",
+        actor: "Tom Okafor",
+        detail: { sectionKey: "business-rates", added: 4, removed: 1, updated: 0 },
+      },
+      "Tom Okafor added 4 rows and removed 1 row of ‘Business rates’ in one go (an import or a paste)",
+    ],
+    [
+      {
+        type: "table.rows-changed",
+        actor: "Alison Reed",
+        detail: { sectionKey: "business-rates", added: 0, removed: 0, updated: 3 },
+      },
+      "Alison Reed changed 3 rows of ‘Business rates’ in one go (an import or a paste)",
+    ],
     [{ type: "something.new", actor: "Alison Reed", detail: null }, "Alison Reed: something.new"],
   ])("%j", (entry, sentence) => {
     expect(activitySentence(entry, names)).toBe(sentence);

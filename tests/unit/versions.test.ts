@@ -60,6 +60,43 @@ describe("comparing rich text", () => {
   });
 });
 
+describe("comparing a narrative's table", () => {
+  it("keeps each row on one line, its cells divided, rather than a line per cell", () => {
+    const cell = (type: string, text: string): PmNode => ({
+      type,
+      content: [{ type: "paragraph", content: text ? [{ type: "text", text }] : [] }],
+    });
+    const table = (rows: [string, string][]): PmNode => ({
+      type: "doc",
+      content: [
+        { type: "paragraph", content: [{ type: "text", text: "Cohorts:" }] },
+        {
+          type: "table",
+          content: rows.map(([a, b], index) => ({
+            type: "tableRow",
+            content: [
+              cell(index === 0 ? "tableHeader" : "tableCell", a),
+              cell(index === 0 ? "tableHeader" : "tableCell", b),
+            ],
+          })),
+        },
+      ],
+    });
+    const before = table([
+      ["Cohort", "Families"],
+      ["Troubled families", ""],
+    ]);
+    const after = table([
+      ["Cohort", "Families"],
+      ["Troubled families", "620"],
+    ]);
+    expect(compareText(before, after)).toEqual([
+      { kind: "same", text: "Cohorts:\nCohort | Families\nTroubled families | " },
+      { kind: "added", text: "620" },
+    ]);
+  });
+});
+
 describe("comparing a rewritten paragraph", () => {
   it("shows a paragraph most of whose words changed as removed, then added, and leaves the others word by word", () => {
     const before = doc(
