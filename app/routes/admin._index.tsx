@@ -167,8 +167,9 @@ export default function Admin() {
             {seal.ownCertificate
               ? "(the certificate in SEAL_P12_PATH)"
               : "(self-signed, made when Coplan first started)"}
-            . It is the organisation&apos;s seal on the file, not anyone&apos;s personal signature. A PDF checked with{" "}
-            <code>npm run admin -- verify-pdf FILE</code> or <code>pdfsig FILE</code> must show this fingerprint.
+            . It is the organisation&apos;s seal on the file, not anyone&apos;s personal signature.{" "}
+            <code>pdfsig FILE</code> names the subject a PDF was sealed with, and{" "}
+            <code>npm run admin -- verify-pdf FILE</code> checks that it is this fingerprint.
           </p>
           <dl className="seal-details">
             <dt>Subject</dt>

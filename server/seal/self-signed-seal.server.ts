@@ -44,7 +44,7 @@ export function generateSeal(instanceName: string): GeneratedSeal {
   const name = sequence(
     setOf(sequence(oid(OID.commonName), utf8String(`Coplan seal of ${instanceName}`.slice(0, 64)))),
     setOf(sequence(oid(OID.organization), utf8String("Coplan"))),
-    setOf(sequence(oid(OID.organizationalUnit), utf8String("Organisational seal, not a personal signature"))),
+    setOf(sequence(oid(OID.organizationalUnit), utf8String("Organisational seal (not a personal signature)"))),
     setOf(sequence(oid(OID.serialNumber), printableString(randomBytes(12).toString("hex")))),
   );
   const serial = randomBytes(16);
