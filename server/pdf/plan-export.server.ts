@@ -53,7 +53,8 @@ export class PlanExportService {
           exportedBy: `${user.name}, ${user.organisation}`,
           version: version?.cover ?? null,
           evidence: signoffEvidence(this.db, plan, signoffs, exportedAt, options.versionId ?? null),
-          seal: sealJob(this.seal, exportedAt),
+          // The Word copy is not sealed, so its worker is never handed the key.
+          seal: options.format === "pdf" ? sealJob(this.seal, exportedAt) : null,
         };
       }),
     );
