@@ -413,3 +413,16 @@ export const planListStates = sqliteTable("plan_list_states", {
   archivedAt: integer("archived_at", { mode: "timestamp_ms" }),
 });
 export type PlanListState = typeof planListStates.$inferSelect;
+
+/**
+ * The instance's own seal, made on first start when no SEAL_P12_PATH is given: an EC key and a
+ * self-signed certificate naming the instance, which seals every exported PDF. One row (id 1).
+ */
+export const instanceSeals = sqliteTable("instance_seals", {
+  id: integer("id").primaryKey(),
+  /** PKCS#8 PEM. Whoever holds the database holds this key; a department's own P12 stays outside it. */
+  privateKey: text("private_key").notNull(),
+  /** The self-signed X.509 certificate, PEM. */
+  certificate: text("certificate").notNull(),
+  createdAt: createdAt(),
+});

@@ -64,6 +64,13 @@ const envSchema = z.object({
   NOTIFICATION_EMAIL_DELAY_SECONDS: z.coerce.number().min(0).default(60),
   /** Seconds after start before the first daily check for milestones due (it reads every plan). */
   MILESTONE_CHECK_DELAY_SECONDS: z.coerce.number().min(0).default(60),
+  /**
+   * The department's own seal for exported PDFs: a PKCS#12 file (.p12/.pfx) with one key and its
+   * certificate (and chain), and its password. Without them a self-signed seal is made on first
+   * start and kept in the database.
+   */
+  SEAL_P12_PATH: z.string().min(1).optional(),
+  SEAL_P12_PASSWORD: z.string().optional(),
   /** Seconds without an edit after which a plan's automatic version is made. */
   VERSION_QUIET_SECONDS: z.coerce.number().positive().default(60),
   /** Longest stretch of continuous editing, in seconds, without an automatic version. */

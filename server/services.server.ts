@@ -52,6 +52,7 @@ import { PlanNotices } from "./notifications/plan-notices.server";
 import { PasswordResetService } from "./people/password-resets.server";
 import { PublicLinks } from "./mail/public-links.server";
 import { smtpTransport } from "./mail/transport.server";
+import { resolveSeal } from "./seal/instance-seal.server";
 
 export const TEMPLATES_DIR = resolve(dirname(fileURLToPath(import.meta.url)), "../plan-templates");
 
@@ -65,6 +66,7 @@ const SEARCH_INDEX_TIMING = { debounceMs: 500, maxWaitMs: 2000 };
 export function createServices(env: Env) {
   const builtInTemplates = loadTemplates(env.PLAN_TEMPLATES_DIR ?? TEMPLATES_DIR);
   const db = openDatabase(env.DATABASE_PATH);
+  const seal = resolveSeal(db, env);
   const templates = new TemplateCatalog(db, builtInTemplates);
   const mail = new MailQueue(db, env.SMTP_URL ? smtpTransport(env.SMTP_URL, env.MAIL_FROM) : null, {
     retryBaseMs: env.MAIL_RETRY_SECONDS * 1000,
@@ -138,6 +140,7 @@ export function createServices(env: Env) {
       perUserPerMinute: env.EXPORT_PER_USER_PER_MINUTE,
     }),
     versions,
+    seal,
   );
   return {
     env,
@@ -152,6 +155,7 @@ export function createServices(env: Env) {
     versions,
     comments,
     exports,
+    seal,
     search,
     portfolio,
     portfolioFeed,

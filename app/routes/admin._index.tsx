@@ -13,7 +13,13 @@ export const meta: MetaFunction = () => [{ title: "Administration · Coplan" }];
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const user = await requireAdmin(context, request, "page");
-  return { user, users: context.admin.listUsers(), invitations: context.admin.pendingInvitations() };
+  // Only what tells the seal apart: the key itself never leaves the server.
+  const seal = {
+    subject: context.seal.subject.split("\n").join(", "),
+    fingerprint: context.seal.fingerprint,
+    ownCertificate: context.seal.source === "p12",
+  };
+  return { user, users: context.admin.listUsers(), invitations: context.admin.pendingInvitations(), seal };
 }
 
 export async function action({ request, context }: ActionFunctionArgs) {
@@ -43,7 +49,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
 }
 
 export default function Admin() {
-  const { user, users, invitations } = useLoaderData<typeof loader>();
+  const { user, users, invitations, seal } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const busy = useNavigation().state !== "idle";
   return (
@@ -153,6 +159,26 @@ export default function Admin() {
               </ul>
             </>
           ) : null}
+        </section>
+        <section className="panel" aria-labelledby="pdf-seal">
+          <h2 id="pdf-seal">PDF seal</h2>
+          <p>
+            Every exported PDF carries this instance&apos;s seal{" "}
+            {seal.ownCertificate
+              ? "(the certificate in SEAL_P12_PATH)"
+              : "(self-signed, made when Coplan first started)"}
+            . It is the organisation&apos;s seal on the file, not anyone&apos;s personal signature.{" "}
+            <code>pdfsig FILE</code> names the subject a PDF was sealed with, and{" "}
+            <code>npm run admin -- verify-pdf FILE</code> checks that it is this fingerprint.
+          </p>
+          <dl className="seal-details">
+            <dt>Subject</dt>
+            <dd>{seal.subject}</dd>
+            <dt>SHA-256 fingerprint</dt>
+            <dd>
+              <code>{seal.fingerprint}</code>
+            </dd>
+          </dl>
         </section>
       </main>
     </>

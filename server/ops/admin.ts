@@ -1,17 +1,22 @@
 /** `npm run admin -- <command> ...`: administration from the command line. */
+import { readFileSync } from "node:fs";
 import { parseArgs } from "node:util";
 import { z } from "zod";
 import { closeDatabase, openDatabase } from "../../db/client.server";
 import { loadEnv } from "../env.server";
 import { BackupError, backupDatabase } from "./backup.server";
 import { createUser, newUserSchema, UserExistsError } from "../auth/users.server";
+import { resolveSeal } from "../seal/instance-seal.server";
+import { PdfNotVerified, verifySealedPdf } from "../seal/verify-pdf.server";
 
 class UsageError extends Error {}
 
 const USAGE = `Usage:
   npm run admin -- add-user --email E --name N --password P --org O --side local|whitehall [--admin]
                                     --admin makes an instance administrator (the /admin pages)
-  npm run admin -- backup PATH        a consistent copy of the database, safe while the server runs`;
+  npm run admin -- backup PATH        a consistent copy of the database, safe while the server runs
+  npm run admin -- seal-info          the seal exported PDFs carry: its subject and SHA-256 fingerprint
+  npm run admin -- verify-pdf FILE    checks an exported PDF's seal and its sign-offs against the database`;
 
 async function addUser(args: string[]): Promise<void> {
   const { values } = parseArgs({
@@ -56,10 +61,73 @@ async function backup(args: string[]): Promise<void> {
   }
 }
 
+function sealInfo(args: string[]): void {
+  parseArgs({ args, strict: true });
+  const env = loadEnv();
+  const db = openDatabase(env.DATABASE_PATH);
+  try {
+    const seal = resolveSeal(db, env);
+    console.log(`Subject: ${seal.subject.split("\n").join(", ")}`);
+    console.log(`SHA-256 fingerprint: ${seal.fingerprint}`);
+    console.log(
+      `Source: ${seal.source === "p12" ? `SEAL_P12_PATH (${env.SEAL_P12_PATH})` : "self-signed, made on first start and kept in the database"}`,
+    );
+    console.log(`Valid until: ${seal.validTo}`);
+  } finally {
+    closeDatabase(db);
+  }
+}
+
+/** Exit status 0 only when the seal holds, it is this instance's, and every sign-off still matches. */
+async function verifyPdf(args: string[]): Promise<void> {
+  const { positionals } = parseArgs({ args, allowPositionals: true, strict: true });
+  if (positionals.length !== 1) throw new UsageError("verify-pdf takes the path of one PDF");
+  const path = positionals[0]!;
+  let file: Buffer;
+  try {
+    file = readFileSync(path);
+  } catch (error) {
+    throw new Error(`cannot read ${path} (${(error as NodeJS.ErrnoException).code ?? String(error)})`, {
+      cause: error,
+    });
+  }
+  const env = loadEnv();
+  const db = openDatabase(env.DATABASE_PATH);
+  try {
+    const result = await verifySealedPdf(file, resolveSeal(db, env), db).catch((error: unknown) => {
+      if (error instanceof PdfNotVerified) throw new PdfNotVerified(`${path} does not verify: ${error.message}`);
+      throw error;
+    });
+    console.log(`${path}: the seal holds over the whole file${result.sealedAt ? `, sealed ${result.sealedAt}` : ""}`);
+    console.log(`  sealed by this instance: ${result.sealedBy.subject}`);
+    console.log(`  SHA-256 fingerprint ${result.sealedBy.fingerprint}`);
+    console.log(
+      `Plan "${result.evidence.planTitle}" (${result.evidence.planId})${result.evidence.versionId === null ? "" : `, version ${result.evidence.versionId}`}, exported ${result.evidence.exportedAt}: ${result.records.length} sign-off${result.records.length === 1 ? "" : "s"}`,
+    );
+    for (const { record, mismatch } of result.records) {
+      console.log(
+        `${mismatch ? "✗" : "✓"} #${record.id} section "${record.sectionTitle}" (${record.sectionKey}), ${record.side} side: signed by ${record.signedBy.name}, ${record.signedBy.organisation} (${record.signedBy.id}) at ${record.signedAt}${record.freshAtExport ? "" : ", already stale at export"}`,
+      );
+      if (record.meaning) console.log(`    meaning: ${record.meaning}${record.method ? ` (${record.method})` : ""}`);
+      console.log(`    content hash ${record.contentHash}`);
+      console.log(mismatch ? `    no longer matches: ${mismatch}` : "    matches the database");
+    }
+    const failed = result.records.filter((check) => check.mismatch).length;
+    if (failed > 0) {
+      console.error(`admin: ${path}: ${failed} of its sign-offs no longer match the database`);
+      process.exitCode = 1;
+    }
+  } finally {
+    closeDatabase(db);
+  }
+}
+
 const [command, ...rest] = process.argv.slice(2);
 try {
   if (command === "add-user") await addUser(rest);
   else if (command === "backup") await backup(rest);
+  else if (command === "seal-info") sealInfo(rest);
+  else if (command === "verify-pdf") await verifyPdf(rest);
   else throw new UsageError(command ? `unknown command "${command}"` : "no command given");
 } catch (error) {
   console.error(`admin: ${describe(error)}`);
@@ -73,7 +141,8 @@ function describe(error: unknown): string {
   if (error instanceof z.ZodError) {
     return error.issues.map((issue) => `--${issueFlag(issue.path)}: ${issue.message}`).join("; ");
   }
-  if (error instanceof UserExistsError || error instanceof BackupError) return error.message;
+  if (error instanceof UserExistsError || error instanceof BackupError || error instanceof PdfNotVerified)
+    return error.message;
   return (error as Error).message;
 }
 

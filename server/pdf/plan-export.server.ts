@@ -8,6 +8,8 @@ import type { RoomRegistry } from "../collab/rooms.server";
 import type { CommentService } from "../comments/comment-service.server";
 import type { SignoffService } from "../signoffs/signoff-service.server";
 import type { VersionService } from "../versions/version-service.server";
+import { sealJob, type InstanceSeal } from "../seal/instance-seal.server";
+import { signoffEvidence } from "../seal/signoff-evidence.server";
 import type { ExportOutcome, ExportQueue, ExportQueueStatus } from "./export-queue.server";
 import type { ExportFormat, PlanExportJob } from "./pdf-worker.server";
 
@@ -15,7 +17,8 @@ export const PDF_WORKER_FILE = fileURLToPath(new URL("./pdf-worker.server.ts", i
 
 /**
  * The plan as it is now (or as a version holds it), as a PDF or a Word document built off the
- * event loop, both through the same queue and limits; every export is in the audit log.
+ * event loop, both through the same queue and limits; every export is in the audit log. Every
+ * PDF carries its sign-offs as an embedded file and is sealed with the instance's seal.
  */
 export class PlanExportService {
   constructor(
@@ -25,6 +28,7 @@ export class PlanExportService {
     private readonly comments: CommentService,
     private readonly queue: ExportQueue,
     private readonly versions: VersionService,
+    private readonly seal: InstanceSeal,
   ) {}
 
   async exportPlan(
@@ -36,16 +40,23 @@ export class PlanExportService {
     const version = options.versionId === undefined ? null : this.versions.forExport(plan, options.versionId);
     // Only the quick reads happen here, at the moment of asking; the worker lays out the document.
     const outcome = await this.queue.run<PlanExportJob, Uint8Array>(user.id, plan.id, () =>
-      this.rooms.read(plan.id, (doc) => ({
-        format: options.format,
-        plan,
-        state: version?.state ?? Y.encodeStateAsUpdate(doc),
-        signoffs: version?.signoffs ?? this.signoffs.view(plan, doc),
-        comments: options.withComments ? this.comments.list(plan) : null,
-        exportedAt: new Date(),
-        exportedBy: `${user.name}, ${user.organisation}`,
-        version: version?.cover ?? null,
-      })),
+      this.rooms.read(plan.id, (doc) => {
+        const signoffs = version?.signoffs ?? this.signoffs.view(plan, doc);
+        const exportedAt = new Date();
+        return {
+          format: options.format,
+          plan,
+          state: version?.state ?? Y.encodeStateAsUpdate(doc),
+          signoffs,
+          comments: options.withComments ? this.comments.list(plan) : null,
+          exportedAt,
+          exportedBy: `${user.name}, ${user.organisation}`,
+          version: version?.cover ?? null,
+          evidence: signoffEvidence(this.db, plan, signoffs, exportedAt, options.versionId ?? null),
+          // The Word copy is not sealed, so its worker is never handed the key.
+          seal: options.format === "pdf" ? sealJob(this.seal, exportedAt) : null,
+        };
+      }),
     );
     if (outcome.ok) {
       recordAudit(this.db, {

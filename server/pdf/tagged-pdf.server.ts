@@ -2,6 +2,7 @@ import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import PDFDocument from "pdfkit";
+import { addSealField, type SealJob } from "../seal/seal-pdf.server";
 import {
   printable as clean,
   type Block,
@@ -86,9 +87,10 @@ function fontData(): Record<FontName, Buffer> {
  * order, and everything else (running head, page numbers, DRAFT, rules and cell shading) is an
  * artifact. Only fonts held in memory are used and no image is drawn, so nothing in a plan can
  * make the server read a file or fetch a URL; links are written as links, never followed.
- * The result is the finished file: a later step (a seal) can take these bytes as they are.
+ * Files given as `attachments` are embedded as associated files (the catalog's /AF, as PDF/A-3
+ * does); with `seal`, the file carries an empty signature field for `sealPdf` to fill in.
  */
-export function renderTaggedPdf(plan: PlanDocument): Promise<Buffer> {
+export function renderTaggedPdf(plan: PlanDocument, options: PdfExtras = {}): Promise<Buffer> {
   const doc = new PDFDocument({
     size: "A4",
     margins: MARGIN,
@@ -109,9 +111,32 @@ export function renderTaggedPdf(plan: PlanDocument): Promise<Buffer> {
     doc.on("end", () => resolve(Buffer.concat(chunks)));
     doc.on("error", reject);
   });
-  new PlanLayout(doc, plan).render();
+  for (const attachment of options.attachments ?? []) {
+    doc.file(attachment.data, {
+      name: attachment.name,
+      type: attachment.type,
+      description: attachment.description,
+      creationDate: attachment.createdAt,
+      modifiedDate: attachment.createdAt,
+      relationship: "Data",
+    } as PDFKit.Mixins.PDFAttachmentOptions);
+  }
+  new PlanLayout(doc, plan, options.seal ?? null).render();
   doc.end();
   return done;
+}
+
+export interface PdfAttachment {
+  name: string;
+  type: string;
+  description: string;
+  data: Buffer;
+  createdAt: Date;
+}
+
+export interface PdfExtras {
+  attachments?: PdfAttachment[];
+  seal?: SealJob;
 }
 
 interface ContentsEntry {
@@ -130,6 +155,7 @@ class PlanLayout {
   constructor(
     private readonly doc: Doc,
     private readonly plan: PlanDocument,
+    private readonly seal: SealJob | null,
   ) {
     this.width = doc.page.width - MARGIN.left - MARGIN.right;
     // pdfkit's text() makes each link annotation itself; PDF/UA wants its Contents to say where it goes.
@@ -157,6 +183,11 @@ class PlanLayout {
       entries.push(this.section(root, plan.appendix));
     }
     this.fillContents(contents, entries);
+    if (this.seal) {
+      // The seal's field closes the reading order, so it sits on the last page.
+      doc.switchToPage(this.pageIndex);
+      addSealField(doc, root, this.seal);
+    }
     root.end();
     this.furniture();
   }

@@ -8,6 +8,7 @@ import { drizzle } from "drizzle-orm/better-sqlite3";
 import * as Y from "yjs";
 import type { PlanSignoffView } from "../../app/shared/plan-events";
 import { plans } from "../../db/schema";
+import { SIGNOFF_EVIDENCE_FORMAT } from "../../server/seal/signoff-evidence.server";
 import type { Renderer, RenderResult, StoredJob } from "./document-render";
 import { createGeneratedPlan } from "./generated-plan";
 import { connectClient } from "./load/connect";
@@ -39,6 +40,16 @@ async function jobFor(server: BenchServer, planId: string): Promise<StoredJob> {
     exportedAt: new Date().toISOString(),
     exportedBy: "Benchmark, Coplan",
     version: null,
+    evidence: {
+      format: SIGNOFF_EVIDENCE_FORMAT,
+      planId,
+      planTitle: plan.title,
+      exportedAt: new Date().toISOString(),
+      versionId: null,
+      signoffs: [],
+    },
+    // document-render.ts seals with a seal of its own for the `sealed-pdf` renderer.
+    seal: null,
     state: Buffer.from(state).toString("base64"),
   };
 }
@@ -55,7 +66,7 @@ export interface DocumentExportResult {
 }
 
 /**
- * The tagged PDF (pdfkit) and the Word copy of the generated ~40-page and 200-page plans,
+ * The tagged PDF (pdfkit), unsealed and sealed, and the Word copy of the generated ~40-page and 200-page plans,
  * beside the pdfmake renderer they replaced, in the same run: each renderer in a fresh process
  * of its own (as an export worker is), one warm-up and then `runs` timed builds, with the
  * process's peak resident memory.
@@ -74,7 +85,7 @@ export async function measureDocumentExports(
   for (const { label, id } of generated) {
     const jobFile = join(dir, `${id}.job.json`);
     writeFileSync(jobFile, JSON.stringify(await jobFor(server, id)));
-    for (const renderer of ["pdfmake", "tagged-pdf", "docx"] as const) {
+    for (const renderer of ["pdfmake", "tagged-pdf", "sealed-pdf", "docx"] as const) {
       const out = join(dir, `${id}.${renderer}.json`);
       execFileSync(process.execPath, ["--import", "tsx", RENDER_SCRIPT, renderer, jobFile, String(runs), out], {
         stdio: ["ignore", "ignore", "inherit"],
