@@ -165,24 +165,19 @@ export function verifyPlanChain(sqlite: Database.Database, planId: string): Chai
 
 /**
  * Links entries written before the log was a chain (a database from before this version), in id
- * order. They carry '' for both hashes since the migration; the update trigger lets exactly this
- * through, once per entry. Runs each time the database is opened; nothing to do after the first.
+ * order: they carry '' for both hashes since the migration, and the update trigger lets exactly
+ * this through, once per entry. Only while no entry is linked yet, so on the first open after
+ * the upgrade: an entry blanked later is reported by the check, never quietly sealed again.
  */
 export function linkUnchainedEntries(sqlite: Database.Database): number {
-  const pending = sqlite
-    .prepare(`SELECT ${COLUMNS} FROM audit_events WHERE hash = '' ORDER BY id`)
-    .raw(true)
-    .all() as RawRow[];
+  if (sqlite.prepare("SELECT 1 FROM audit_events WHERE hash <> '' LIMIT 1").get()) return 0;
+  const pending = sqlite.prepare(`SELECT ${COLUMNS} FROM audit_events ORDER BY id`).raw(true).all() as RawRow[];
   if (pending.length === 0) return 0;
-  const head = sqlite.prepare(
-    "SELECT hash FROM audit_events WHERE plan_id IS ? AND hash <> '' AND id < ? ORDER BY id DESC LIMIT 1",
-  );
   const link = sqlite.prepare("UPDATE audit_events SET prev_hash = ?, hash = ? WHERE id = ?");
   sqlite.transaction(() => {
     const heads = new Map<string | null, string>();
     for (const [id, planId, userId, type, detailText, createdAt] of pending) {
-      const prevHash =
-        heads.get(planId) ?? (head.pluck().get(planId, id) as string | undefined) ?? GENESIS_HASH;
+      const prevHash = heads.get(planId) ?? GENESIS_HASH;
       const detail = detailText === null ? null : (JSON.parse(detailText) as unknown);
       const hash = entryHash({ planId, userId, type, detail, createdAt: new Date(createdAt) }, prevHash);
       link.run(prevHash, hash, id);
