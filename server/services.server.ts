@@ -5,7 +5,14 @@ import { eq } from "drizzle-orm";
 import { closeDatabase, openDatabase } from "../db/client.server";
 import { plans as planTable, type Plan } from "../db/schema";
 import { COLLAB_LIMITS, SIGNOFF_REQUEST_LIMITS } from "./limits.server";
-import { auditCsv, planActivity, planAuditFacets, planAuditLog, type AuditFilter } from "./plans/audit.server";
+import {
+  auditCsv,
+  planActivity,
+  planAuditFacets,
+  planAuditLog,
+  planChainStatus,
+  type AuditFilter,
+} from "./plans/audit.server";
 import { SignInThrottle } from "./auth/sign-in-throttle.server";
 import { AuthService } from "./auth/sessions.server";
 import { SqliteDocStore } from "./collab/doc-store.server";
@@ -162,6 +169,7 @@ export function createServices(env: Env) {
       forPlan: (planId: string, filter?: AuditFilter) => planAuditLog(db, planId, filter),
       activity: (plan: Parameters<typeof planActivity>[1], filter?: AuditFilter) => planActivity(db, plan, filter),
       facets: (planId: string) => planAuditFacets(db, planId),
+      chain: (planId: string) => planChainStatus(db, planId),
       csv: (planId: string, filter?: AuditFilter) => auditCsv(planAuditLog(db, planId, { ...filter, limit: 100_000 })),
     },
     close() {

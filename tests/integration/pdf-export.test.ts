@@ -84,7 +84,7 @@ describe("exporting a plan to PDF", () => {
       startPages.push(page);
     }
     expect([...startPages].sort((a, b) => a - b)).toEqual(startPages);
-    expect(outline).toEqual(headings);
+    expect(outline).toEqual([...headings, "Appendix: sign-off record"]);
 
     const budgetPage = pages[startPages[0]! - 1]!;
     expect(budgetPage).toContain("£13,360,000");
