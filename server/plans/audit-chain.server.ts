@@ -4,7 +4,7 @@
  * canonical JSON of `{actor, at, detail, plan, prevHash, type}`, where `prevHash` is the hash
  * of the entry before it in the same chain, or 64 zeros for the first.
  */
-import { createHash } from "node:crypto";
+import { hash as digest } from "node:crypto";
 import type Database from "better-sqlite3";
 
 export const GENESIS_HASH = "0".repeat(64);
@@ -37,25 +37,52 @@ export function canonicalJson(value: unknown): string {
   return `{${members.join(",")}}`;
 }
 
-/** The detail as the database will hold it (a Date becomes its ISO string, and so on). */
+/**
+ * The detail as the database will hold it: what JSON gives back (a Date becomes its ISO string,
+ * and so on), with its keys in canonical order, so that the stored text is usually the
+ * canonical text itself and the check can hash it without parsing it.
+ */
 export function storedDetail(detail: unknown): Record<string, unknown> | null {
-  return detail === undefined || detail === null ? null : (JSON.parse(JSON.stringify(detail)) as Record<string, unknown>);
+  return detail === undefined || detail === null
+    ? null
+    : (JSON.parse(canonicalJson(JSON.parse(JSON.stringify(detail)))) as Record<string, unknown>);
 }
 
-/** The exact text an entry's hash is taken over. */
-export function canonicalEntry(entry: ChainedEntry, prevHash: string): string {
-  return canonicalJson({
-    actor: entry.userId,
-    at: entry.createdAt.toISOString(),
-    detail: entry.detail,
-    plan: entry.planId,
-    prevHash,
-    type: entry.type,
-  });
+/**
+ * The exact text an entry's hash is taken over: `canonicalJson` of its six fields, written out
+ * in their sorted order, with the detail's canonical JSON given.
+ */
+function canonicalText(entry: Omit<ChainedEntry, "detail">, detailJson: string, prevHash: string): string {
+  return `{"actor":${entry.userId === null ? "null" : JSON.stringify(entry.userId)},"at":"${entry.createdAt.toISOString()}","detail":${detailJson},"plan":${entry.planId === null ? "null" : JSON.stringify(entry.planId)},"prevHash":${JSON.stringify(prevHash)},"type":${JSON.stringify(entry.type)}}`;
 }
+
+export function canonicalEntry(entry: ChainedEntry, prevHash: string): string {
+  return canonicalText(entry, canonicalJson(entry.detail), prevHash);
+}
+
+// The one-shot digest (Node 20.12): about twice as quick as createHash for one short text.
+const sha256 = (text: string) => digest("sha256", text, "hex");
 
 export function entryHash(entry: ChainedEntry, prevHash: string): string {
-  return createHash("sha256").update(canonicalEntry(entry, prevHash)).digest("hex");
+  return sha256(canonicalEntry(entry, prevHash));
+}
+
+/**
+ * Whether a stored row's content matches its hash. The quick way first: the stored detail text
+ * as the canonical one (what the writer stores); if the hashes are equal, that text was the
+ * canonical text hashed. Otherwise the detail is parsed and put in canonical form (entries
+ * linked at the upgrade, stored before details were sorted). Undefined: the detail is no JSON.
+ */
+function storedRowHash(entry: Omit<ChainedEntry, "detail">, detailText: string | null, prevHash: string, hash: string) {
+  const quick = sha256(canonicalText(entry, detailText ?? "null", prevHash));
+  if (quick === hash) return quick;
+  let detail: unknown;
+  try {
+    detail = detailText === null ? null : JSON.parse(detailText);
+  } catch {
+    return undefined;
+  }
+  return sha256(canonicalText(entry, canonicalJson(detail), prevHash));
 }
 
 export interface ChainHead {
@@ -108,35 +135,34 @@ function walk(rows: Iterable<RawRow>): ChainReport {
     entries++;
     const at = new Date(createdAt);
     const before = heads.get(planId);
-    const expected = before?.hash ?? GENESIS_HASH;
-    const broken = (problem: string): ChainReport => ({
-      entries,
-      heads: sortedHeads(heads),
-      broken: { id, planId, at, type, problem },
-    });
-    if (hash === "") return broken("it was never linked into the chain (it has no hash)");
-    if (prevHash !== expected) {
-      return broken(
-        before
-          ? `its prevHash ${prevHash} is not the hash of the entry before it in the chain (entry ${before.id}, ${expected}): an entry between them was removed or added, or its link rewritten`
-          : `its prevHash ${prevHash} should be ${GENESIS_HASH} for the first entry of the chain: the entries before it were removed, or its link rewritten`,
-      );
-    }
-    let detail: unknown;
-    try {
-      detail = detailText === null ? null : JSON.parse(detailText);
-    } catch {
-      return broken("its detail is not JSON: it was changed after it was written");
-    }
-    const computed = entryHash({ planId, userId, type, detail, createdAt: at }, prevHash);
-    if (computed !== hash) {
-      return broken(
-        `its content (time, actor, plan, type or detail) hashes to ${computed}, not its stored hash ${hash}: the entry was changed after it was written`,
-      );
-    }
+    const problem =
+      linkProblem(before, prevHash, hash) ??
+      contentProblem({ planId, userId, type, createdAt: at }, detailText, prevHash, hash);
+    if (problem) return { entries, heads: sortedHeads(heads), broken: { id, planId, at, type, problem } };
     heads.set(planId, { planId, id, at, hash, entries: (before?.entries ?? 0) + 1 });
   }
   return { entries, heads: sortedHeads(heads), broken: null };
+}
+
+function linkProblem(before: ChainHead | undefined, prevHash: string, hash: string): string | null {
+  if (hash === "") return "it was never linked into the chain (it has no hash)";
+  const expected = before?.hash ?? GENESIS_HASH;
+  if (prevHash === expected) return null;
+  return before
+    ? `its prevHash ${prevHash} is not the hash of the entry before it in the chain (entry ${before.id}, ${expected}): an entry between them was removed or added, or its link rewritten`
+    : `its prevHash ${prevHash} should be ${GENESIS_HASH} for the first entry of the chain: the entries before it were removed, or its link rewritten`;
+}
+
+function contentProblem(
+  entry: Omit<ChainedEntry, "detail">,
+  detailText: string | null,
+  prevHash: string,
+  hash: string,
+): string | null {
+  const computed = storedRowHash(entry, detailText, prevHash, hash);
+  if (computed === hash) return null;
+  if (computed === undefined) return "its detail is not JSON: the entry was changed after it was written";
+  return `its content (time, actor, plan, type or detail) hashes to ${computed}, not its stored hash ${hash}: the entry was changed after it was written`;
 }
 
 function sortedHeads(heads: Map<string | null, ChainHead>): ChainHead[] {
@@ -146,10 +172,7 @@ function sortedHeads(heads: Map<string | null, ChainHead>): ChainHead[] {
 /** Every chain in the database: the instance's and every plan's, deleted plans included. */
 export function verifyAuditChains(sqlite: Database.Database): ChainReport {
   return walk(
-    sqlite
-      .prepare(`SELECT ${COLUMNS} FROM audit_events ORDER BY id`)
-      .raw(true)
-      .iterate() as IterableIterator<RawRow>,
+    sqlite.prepare(`SELECT ${COLUMNS} FROM audit_events ORDER BY id`).raw(true).iterate() as IterableIterator<RawRow>,
   );
 }
 
