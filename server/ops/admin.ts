@@ -74,7 +74,9 @@ function verifyAudit(args: string[]): void {
       process.exitCode = 2;
       return;
     }
-    console.log(`Audit log intact: ${report.entries} entries in ${report.heads.length} chain${report.heads.length === 1 ? "" : "s"}, checked in ${ms} ms`);
+    console.log(
+      `Audit log intact: ${report.entries} entries in ${report.heads.length} chain${report.heads.length === 1 ? "" : "s"}, checked in ${ms} ms`,
+    );
     for (const head of report.heads) {
       console.log(
         `${head.planId ? `plan ${head.planId}` : "instance"}: ${head.entries} entries, head entry ${head.id} (${head.at.toISOString()}) ${head.hash}`,

@@ -105,7 +105,12 @@ export class PlanListService {
    */
   remove(plan: Plan, userId: string): void {
     this.db.transaction((tx) => {
-      recordAudit(tx, { planId: plan.id, userId, type: "plan.deleted", detail: { title: plan.title, area: plan.area } });
+      recordAudit(tx, {
+        planId: plan.id,
+        userId,
+        type: "plan.deleted",
+        detail: { title: plan.title, area: plan.area },
+      });
       tx.delete(plans).where(eq(plans.id, plan.id)).run();
     });
     this.rooms.discard(plan.id);

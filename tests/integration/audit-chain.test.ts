@@ -127,10 +127,17 @@ describe("the audit log as a hash chain", () => {
     ]) {
       expect((await send("POST", `/api/plans/${planId}/members`, OWNER, { email, role })).status).toBe(201);
     }
-    const members = (await send("GET", `/api/plans/${planId}/members`, OWNER)).body as { email: string; userId: string }[];
+    const members = (await send("GET", `/api/plans/${planId}/members`, OWNER)).body as {
+      email: string;
+      userId: string;
+    }[];
     const editorId = members.find((m) => m.email === EDITOR)!.userId;
-    expect((await send("PATCH", `/api/plans/${planId}/members/${editorId}`, OWNER, { role: "reviewer" })).status).toBe(204);
-    expect((await send("PATCH", `/api/plans/${planId}/members/${editorId}`, OWNER, { role: "editor" })).status).toBe(204);
+    expect((await send("PATCH", `/api/plans/${planId}/members/${editorId}`, OWNER, { role: "reviewer" })).status).toBe(
+      204,
+    );
+    expect((await send("PATCH", `/api/plans/${planId}/members/${editorId}`, OWNER, { role: "editor" })).status).toBe(
+      204,
+    );
 
     await write(planId, "governance", "The board meets monthly.");
     expect((await signOff(server.url, planId, "governance", server.cookie(LOCAL))).status).toBe(201);
@@ -224,7 +231,9 @@ describe("the audit log as a hash chain", () => {
     const result = runAdmin(copy, "verify-audit");
     expect(result.code).not.toBe(0);
     expect(result.stdout).toBe("");
-    expect(result.stderr).toContain(`Audit log broken at entry ${changed.id} (plan ${planId}, ${changed.at}, ${changed.type})`);
+    expect(result.stderr).toContain(
+      `Audit log broken at entry ${changed.id} (plan ${planId}, ${changed.at}, ${changed.type})`,
+    );
     expect(result.stderr).toContain("the entry was changed after it was written");
 
     const removed = oldestFirst[5]!;
@@ -233,7 +242,9 @@ describe("the audit log as a hash chain", () => {
     const afterRemoval = runAdmin(second, "verify-audit");
     expect(afterRemoval.code).not.toBe(0);
     expect(afterRemoval.stderr).toContain(`Audit log broken at entry ${oldestFirst[6]!.id} (plan ${planId}`);
-    expect(afterRemoval.stderr).toContain(`is not the hash of the entry before it in the chain (entry ${oldestFirst[4]!.id}`);
+    expect(afterRemoval.stderr).toContain(
+      `is not the hash of the entry before it in the chain (entry ${oldestFirst[4]!.id}`,
+    );
   });
 
   it("deleting a plan keeps its entries, ending with the deletion, and the chains still verify", async () => {
