@@ -4,6 +4,7 @@ import { fileURLToPath } from "node:url";
 import Database from "better-sqlite3";
 import { drizzle, type BetterSQLite3Database } from "drizzle-orm/better-sqlite3";
 import { migrate } from "drizzle-orm/better-sqlite3/migrator";
+import { linkUnchainedEntries } from "../server/plans/audit-chain.server";
 import * as schema from "./schema";
 
 export type Db = BetterSQLite3Database<typeof schema> & { $client: Database.Database };
@@ -11,7 +12,8 @@ export type Db = BetterSQLite3Database<typeof schema> & { $client: Database.Data
 const MIGRATIONS = resolve(dirname(fileURLToPath(import.meta.url)), "migrations");
 
 /**
- * Opens the database file, applies the committed migrations and returns the drizzle client.
+ * Opens the database file, applies the committed migrations, links audit entries written before
+ * the log was a hash chain (once, on the first open after the upgrade) and returns the client.
  * WAL lets readers run beside the one writer; synchronous=FULL makes every commit reach the
  * disk before the call returns, which is what "stored before relayed" relies on.
  */
@@ -24,6 +26,7 @@ export function openDatabase(path: string): Db {
   sqlite.pragma("busy_timeout = 5000");
   const db = drizzle(sqlite, { schema });
   migrate(db, { migrationsFolder: MIGRATIONS });
+  linkUnchainedEntries(sqlite);
   return db;
 }
 

@@ -111,16 +111,31 @@ export const planSnapshots = sqliteTable(
   (t) => [index("plan_snapshots_plan_idx").on(t.planId, t.id)],
 );
 
+/**
+ * The audit log: one hash chain per plan and one for the instance (`planId` null), each entry
+ * linked to the one before it (server/plans/audit-chain.server.ts). Entries are never changed
+ * or deleted (triggers refuse it), so the plan id is no foreign key: deleting a plan keeps its
+ * entries, and a user named in the log cannot be deleted (users are deactivated instead).
+ */
 export const auditEvents = sqliteTable(
   "audit_events",
   {
     id: integer("id").primaryKey({ autoIncrement: true }),
-    planId: text("plan_id").references(() => plans.id, { onDelete: "cascade" }),
-    userId: text("user_id").references(() => users.id, { onDelete: "set null" }),
+    planId: text("plan_id"),
+    userId: text("user_id").references(() => users.id),
     type: text("type").notNull(),
     detail: text("detail", { mode: "json" }).$type<Record<string, unknown>>(),
     createdAt: createdAt(),
+    /**
+     * The hash of the entry before it in its chain (64 zeros for the first) and this entry's own.
+     * '' only on rows copied from before the chain, until opening the database links them; the
+     * insert trigger refuses '' for anything new.
+     */
+    prevHash: text("prev_hash").notNull().default(""),
+    hash: text("hash").notNull().default(""),
   },
+  // The migration adds by hand what drizzle-kit cannot write: the triggers, and a unique index on
+  // (chain, prevHash) so that two writers that read the same head cannot both append to it.
   (t) => [index("audit_events_plan_idx").on(t.planId, t.id)],
 );
 

@@ -11,6 +11,7 @@ import {
   planAuditFacets,
   planAuditLog,
   recordAudit,
+  planChainStatus,
   type AuditFilter,
 } from "./plans/audit.server";
 import { SignInThrottle } from "./auth/sign-in-throttle.server";
@@ -175,6 +176,7 @@ export function createServices(env: Env) {
       forPlan: (planId: string, filter?: AuditFilter) => planAuditLog(db, planId, filter),
       activity: (plan: Parameters<typeof planActivity>[1], filter?: AuditFilter) => planActivity(db, plan, filter),
       facets: (planId: string) => planAuditFacets(db, planId),
+      chain: (planId: string) => planChainStatus(db, planId),
       csv: (planId: string, filter?: AuditFilter) => auditCsv(planAuditLog(db, planId, { ...filter, limit: 100_000 })),
     },
     close() {

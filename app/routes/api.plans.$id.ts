@@ -18,7 +18,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   const user = await requireApiUser(context, request);
   const plan = await refusalsAsJson(() => requirePlanManager(context, user, params.id));
   if (request.method === "DELETE") {
-    context.planList.remove(plan);
+    context.planList.remove(plan, user.id);
     return new Response(null, { status: 204 });
   }
   const change = await readJson(request, planChangeSchema);

@@ -1,4 +1,4 @@
-import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import type { AppLoadContext, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Form, Link, useLoaderData } from "@remix-run/react";
 import { AppHeader } from "~/components/AppHeader";
 import { formatDateTime } from "~/shared/dates";
@@ -22,9 +22,18 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
     plan: { id: plan.id, title: plan.title },
     filter,
     facets: context.audit.facets(plan.id),
+    chain: chainView(context.audit.chain(plan.id)),
     entries: context.audit
       .activity(plan, filter)
       .map((entry) => ({ ...entry, at: entry.at.toISOString(), detail: summary(entry.detail) })),
+  };
+}
+
+function chainView({ entries, head, broken }: ReturnType<AppLoadContext["audit"]["chain"]>) {
+  return {
+    entries,
+    head: head ? { id: head.id, hash: head.hash } : null,
+    broken: broken ? { id: broken.id, at: broken.at.toISOString(), problem: broken.problem } : null,
   };
 }
 
@@ -37,7 +46,7 @@ function summary(detail: Record<string, unknown> | null): string {
 }
 
 export default function ActivityPage() {
-  const { user, plan, filter, facets, entries } = useLoaderData<typeof loader>();
+  const { user, plan, filter, facets, chain, entries } = useLoaderData<typeof loader>();
   const csv = new URLSearchParams({
     ...(filter.userId ? { person: filter.userId } : {}),
     ...(filter.type ? { type: filter.type } : {}),
@@ -50,6 +59,7 @@ export default function ActivityPage() {
           <Link to={`/plans/${plan.id}`}>← {plan.title}</Link>
         </p>
         <h1>Activity</h1>
+        <ChainStatus chain={chain} />
         <Form method="get" className="activity__filter">
           <label>
             Person{" "}
@@ -89,9 +99,12 @@ export default function ActivityPage() {
           </thead>
           <tbody>
             {entries.map((entry) => (
-              <tr key={entry.id}>
+              <tr key={entry.id} className={entry.id === chain.broken?.id ? "activity__broken" : undefined}>
                 <td>{formatDateTime(entry.at)}</td>
                 <td>
+                  {entry.id === chain.broken?.id ? (
+                    <strong className="activity__break">The chain breaks here: </strong>
+                  ) : null}
                   <span data-testid="activity-sentence">{entry.sentence}</span>
                   {entry.detail ? (
                     <details className="activity__detail">
@@ -109,5 +122,32 @@ export default function ActivityPage() {
         {entries.length === 0 ? <p>Nothing matches.</p> : null}
       </main>
     </>
+  );
+}
+
+/** Whether the log's hash chain holds, checked on every visit; where it breaks when not. */
+function ChainStatus({ chain }: { chain: ReturnType<typeof useLoaderData<typeof loader>>["chain"] }) {
+  if (chain.broken) {
+    return (
+      <div className="activity__chain activity__chain--broken" role="alert" data-testid="audit-chain">
+        <p>
+          <strong>The audit log has been altered.</strong> Its chain breaks at entry {chain.broken.id}, of{" "}
+          {formatDateTime(chain.broken.at)}: {chain.broken.problem}.
+        </p>
+        <p>Entries from there on cannot be relied on. An administrator can check every plan with verify-audit.</p>
+      </div>
+    );
+  }
+  return (
+    <p className="activity__chain" data-testid="audit-chain">
+      The audit log is intact: each of its {chain.entries} {chain.entries === 1 ? "entry" : "entries"} holds the hash of
+      the one before it, checked just now.
+      {chain.head ? (
+        <>
+          {" "}
+          Latest hash: <code className="activity__hash">{chain.head.hash}</code>
+        </>
+      ) : null}
+    </p>
   );
 }

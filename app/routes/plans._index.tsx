@@ -89,7 +89,7 @@ function managePlan(context: AppLoadContext, user: SessionUser, intent: string, 
     return data({ form: "manage", error: sentence(error.message) }, { status: REFUSAL_STATUS[error.kind] });
   }
   if (intent === "delete") {
-    context.planList.remove(plan);
+    context.planList.remove(plan, user.id);
     return { form: "manage", notice: `Deleted “${plan.title}”.` };
   }
   const change = planChangeSchema.safeParse(

@@ -8,6 +8,7 @@ import { BackupError, backupDatabase } from "./backup.server";
 import { createUser, newUserSchema, UserExistsError } from "../auth/users.server";
 import { resolveSeal } from "../seal/instance-seal.server";
 import { PdfNotVerified, verifySealedPdf } from "../seal/verify-pdf.server";
+import { verifyAuditChains } from "../plans/audit-chain.server";
 
 class UsageError extends Error {}
 
@@ -16,7 +17,8 @@ const USAGE = `Usage:
                                     --admin makes an instance administrator (the /admin pages)
   npm run admin -- backup PATH        a consistent copy of the database, safe while the server runs
   npm run admin -- seal-info          the seal exported PDFs carry: its subject and SHA-256 fingerprint
-  npm run admin -- verify-pdf FILE    checks an exported PDF's seal and its sign-offs against the database`;
+  npm run admin -- verify-pdf FILE    checks an exported PDF's seal and its sign-offs against the database
+  npm run admin -- verify-audit       checks every audit chain; prints each chain's head, or the first entry that breaks`;
 
 async function addUser(args: string[]): Promise<void> {
   const { values } = parseArgs({
@@ -122,12 +124,42 @@ async function verifyPdf(args: string[]): Promise<void> {
   }
 }
 
+/** Exit 0 with every chain's head, or 2 naming the first entry that does not hold. */
+function verifyAudit(args: string[]): void {
+  parseArgs({ args, strict: true });
+  const db = openDatabase(loadEnv().DATABASE_PATH);
+  try {
+    const started = performance.now();
+    const report = verifyAuditChains(db.$client);
+    const ms = Math.round(performance.now() - started);
+    if (report.broken) {
+      const { id, planId, at, type, problem } = report.broken;
+      console.error(
+        `Audit log broken at entry ${id} (${planId ? `plan ${planId}` : "the instance's chain"}, ${at.toISOString()}, ${type}): ${problem}`,
+      );
+      process.exitCode = 2;
+      return;
+    }
+    console.log(
+      `Audit log intact: ${report.entries} entries in ${report.heads.length} chain${report.heads.length === 1 ? "" : "s"}, checked in ${ms} ms`,
+    );
+    for (const head of report.heads) {
+      console.log(
+        `${head.planId ? `plan ${head.planId}` : "instance"}: ${head.entries} entries, head entry ${head.id} (${head.at.toISOString()}) ${head.hash}`,
+      );
+    }
+  } finally {
+    closeDatabase(db);
+  }
+}
+
 const [command, ...rest] = process.argv.slice(2);
 try {
   if (command === "add-user") await addUser(rest);
   else if (command === "backup") await backup(rest);
   else if (command === "seal-info") sealInfo(rest);
   else if (command === "verify-pdf") await verifyPdf(rest);
+  else if (command === "verify-audit") verifyAudit(rest);
   else throw new UsageError(command ? `unknown command "${command}"` : "no command given");
 } catch (error) {
   console.error(`admin: ${describe(error)}`);

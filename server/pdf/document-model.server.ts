@@ -67,8 +67,8 @@ export interface PlanDocument {
   /** The cover's lines under the title, in reading order. */
   cover: Run[][];
   sections: DocumentSection[];
-  /** The comments appendix, when asked for. */
-  appendix: DocumentSection | null;
+  /** After the sections: the sign-off record always, then the comments when asked for. */
+  appendices: DocumentSection[];
 }
 
 const MIN_LEVEL = 3;

@@ -35,6 +35,8 @@ export interface PlanExportInput {
   exportedBy: string;
   /** Set when a version is exported rather than the plan now: named on the cover. */
   version?: { title: string; createdAt: Date } | null;
+  /** The last entry of the plan's audit chain at the moment of export (null: none yet). */
+  auditHead?: { id: number; at: Date; hash: string } | null;
 }
 
 /**
@@ -53,7 +55,10 @@ export function planDocument(input: PlanExportInput): PlanDocument {
     final: signoffs.status === "final",
     cover: cover(input),
     sections: plan.template.sections.map((section, index) => sectionOf(input, section, index)),
-    appendix: input.comments ? commentsAppendix(input.comments, plan.template.sections) : null,
+    appendices: [
+      signoffAppendix(input.auditHead ?? null),
+      ...(input.comments ? [commentsAppendix(input.comments, plan.template.sections)] : []),
+    ],
   };
 }
 
@@ -273,6 +278,41 @@ function signoffRecord(signoff: SectionSignoffView | undefined): Block[] {
     return { type: "paragraph", style: "small", runs: [label, { text: `signed off by ${signed}` }, ...stale] };
   });
   return [{ type: "heading", level: 3, text: "Sign-off", label: true }, ...lines];
+}
+
+/**
+ * The audit chain's head on paper: whoever later rewrites the log cannot make its chain end in
+ * the hash printed here, so the export and the log check each other.
+ */
+function signoffAppendix(head: NonNullable<PlanExportInput["auditHead"]> | null): DocumentSection {
+  const text = (value: string): Block => ({ type: "paragraph", style: "body", runs: [{ text: value }] });
+  return {
+    title: "Appendix: sign-off record",
+    empty: false,
+    blocks: [
+      { type: "heading", level: 3, text: "Audit log at export" },
+      ...(head
+        ? [
+            text(
+              `When this copy was made, the plan's audit log ended at entry ${head.id}, of ${formatDateTime(head.at.toISOString())}. Its hash (SHA-256) is:`,
+            ),
+            { type: "paragraph", style: "code", runs: [{ text: head.hash, code: true }] } satisfies Block,
+          ]
+        : [text("When this copy was made, the plan's audit log held no entries.")]),
+      text(
+        "Each entry of the log holds the hash of the entry before it: no entry up to this one can be changed, removed or added without the log no longer passing through this hash.",
+      ),
+      {
+        type: "paragraph",
+        style: "body",
+        runs: [
+          { text: "An administrator checks the log with " },
+          { text: "npm run admin -- verify-audit", code: true },
+          { text: ". This export is the log's next entry." },
+        ],
+      },
+    ],
+  };
 }
 
 function commentsAppendix(comments: CommentView[], sections: TemplateSection[]): DocumentSection {

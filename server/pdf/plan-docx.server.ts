@@ -61,7 +61,7 @@ export function renderDocx(plan: PlanDocument): Promise<Buffer> {
   const body = [
     ...cover(plan),
     ...plan.sections.flatMap((section, index) => section_(section, index > 0, ordered)),
-    ...(plan.appendix ? section_(plan.appendix, true, ordered) : []),
+    ...plan.appendices.flatMap((appendix) => section_(appendix, true, ordered)),
   ];
   const document = new Document({
     creator: "Coplan",

@@ -2,7 +2,7 @@ import { fileURLToPath } from "node:url";
 import * as Y from "yjs";
 import type { Db } from "../../db/client.server";
 import type { Plan } from "../../db/schema";
-import { recordAudit } from "../plans/audit.server";
+import { planAuditHead, recordAudit } from "../plans/audit.server";
 import type { SessionUser } from "../auth/sessions.server";
 import type { RoomRegistry } from "../collab/rooms.server";
 import type { CommentService } from "../comments/comment-service.server";
@@ -52,6 +52,7 @@ export class PlanExportService {
           exportedAt,
           exportedBy: `${user.name}, ${user.organisation}`,
           version: version?.cover ?? null,
+          auditHead: planAuditHead(this.db, plan.id),
           evidence: signoffEvidence(this.db, plan, signoffs, exportedAt, options.versionId ?? null),
           // The Word copy is not sealed, so its worker is never handed the key.
           seal: options.format === "pdf" ? sealJob(this.seal, exportedAt) : null,

@@ -178,9 +178,9 @@ class PlanLayout {
       if (index > 0) this.startSection(section);
       entries.push(this.section(root, section));
     });
-    if (plan.appendix) {
+    for (const appendix of plan.appendices) {
       doc.addPage();
-      entries.push(this.section(root, plan.appendix));
+      entries.push(this.section(root, appendix));
     }
     this.fillContents(contents, entries);
     if (this.seal) {
@@ -236,7 +236,7 @@ class PlanLayout {
     this.heading(root, 2, "Contents", MARGIN.left, this.width);
     const toc = doc.struct("TOC");
     root.add(toc);
-    const titles = [...plan.sections, ...(plan.appendix ? [plan.appendix] : [])].map((s) => s.title);
+    const titles = [...plan.sections, ...plan.appendices].map((s) => s.title);
     doc.font("regular").fontSize(PARAGRAPH.body.size);
     let y = doc.y + 4;
     const pages = [this.pageIndex];

@@ -253,7 +253,7 @@ export class InvitationService {
     if (wait > 0) throw tooMany("too many invitation emails sent lately", wait);
   }
 
-  private useUp(tx: Pick<Db, "select" | "insert" | "update">, row: Invitation, userId: string): void {
+  private useUp(tx: Pick<Db, "select" | "insert" | "update" | "transaction">, row: Invitation, userId: string): void {
     tx.update(invitations).set({ acceptedAt: new Date() }).where(eq(invitations.id, row.id)).run();
     if (row.planId && row.role) {
       const already = tx

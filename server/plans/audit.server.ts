@@ -1,15 +1,60 @@
-import { and, desc, eq, inArray } from "drizzle-orm";
+import { and, desc, eq, inArray, isNull } from "drizzle-orm";
 import type { Db } from "../../db/client.server";
 import { auditEvents, users } from "../../db/schema";
 import { toCsv } from "../../app/shared/csv";
 import { activitySentence, peopleNamed } from "../../app/shared/activity-sentence";
 import type { PlanTemplate } from "../../app/shared/template-schema";
+import { entryHash, GENESIS_HASH, storedDetail, verifyPlanChain } from "./audit-chain.server";
 
 export type AuditEntry = Pick<typeof auditEvents.$inferInsert, "planId" | "userId" | "type" | "detail">;
 
-/** Takes the database or a transaction, so an event commits with the change it records. */
-export function recordAudit(db: Pick<Db, "insert">, entry: AuditEntry): void {
-  db.insert(auditEvents).values(entry).run();
+/**
+ * Appends to the entry's chain (the plan's, or the instance's). Takes the database or a
+ * transaction, so an event commits with the change it records. The chain's head is read and the
+ * entry written in one transaction (a savepoint inside the caller's), and the unique index on
+ * (chain, prevHash) refuses a second entry on the same head, so two writers never fork a chain.
+ */
+export function recordAudit(db: Pick<Db, "transaction">, entry: AuditEntry): void {
+  db.transaction((tx) => {
+    const planId = entry.planId ?? null;
+    const head = tx
+      .select({ hash: auditEvents.hash })
+      .from(auditEvents)
+      .where(planId === null ? isNull(auditEvents.planId) : eq(auditEvents.planId, planId))
+      .orderBy(desc(auditEvents.id))
+      .limit(1)
+      .get();
+    const prevHash = head?.hash ?? GENESIS_HASH;
+    const chained = {
+      planId,
+      userId: entry.userId ?? null,
+      type: entry.type,
+      detail: storedDetail(entry.detail),
+      createdAt: new Date(),
+    };
+    tx.insert(auditEvents)
+      .values({ ...chained, prevHash, hash: entryHash(chained, prevHash) })
+      .run();
+  });
+}
+
+/** The plan's chain head (null before its first entry), for an export to print. */
+export function planAuditHead(db: Db, planId: string) {
+  return (
+    db
+      .select({ id: auditEvents.id, at: auditEvents.createdAt, hash: auditEvents.hash })
+      .from(auditEvents)
+      .where(eq(auditEvents.planId, planId))
+      .orderBy(desc(auditEvents.id))
+      .limit(1)
+      .get() ?? null
+  );
+}
+
+/** Whether the plan's chain holds, and if not the first entry that does not. */
+export function planChainStatus(db: Db, planId: string) {
+  const report = verifyPlanChain(db.$client, planId);
+  return { entries: report.entries, head: report.heads[0] ?? null, broken: report.broken };
 }
 
 export interface AuditFilter {
@@ -29,6 +74,8 @@ export function planAuditLog(db: Db, planId: string, filter: AuditFilter = {}) {
       at: auditEvents.createdAt,
       actor: { id: users.id, name: users.name, email: users.email },
       detail: auditEvents.detail,
+      prevHash: auditEvents.prevHash,
+      hash: auditEvents.hash,
     })
     .from(auditEvents)
     .leftJoin(users, eq(users.id, auditEvents.userId))
@@ -93,7 +140,7 @@ export function planAuditFacets(db: Db, planId: string) {
   return { people, types };
 }
 
-const CSV_COLUMNS = ["id", "at", "type", "actor", "email", "detail"] as const;
+const CSV_COLUMNS = ["id", "at", "type", "actor", "email", "detail", "prevHash", "hash"] as const;
 
 /** The log as CSV, with cells a spreadsheet would run as formulas defused. */
 export function auditCsv(entries: ReturnType<typeof planAuditLog>): string {
@@ -106,6 +153,8 @@ export function auditCsv(entries: ReturnType<typeof planAuditLog>): string {
       entry.actor?.name ?? "",
       entry.actor?.email ?? "",
       entry.detail ? JSON.stringify(entry.detail) : "",
+      entry.prevHash,
+      entry.hash,
     ]),
   ]);
 }

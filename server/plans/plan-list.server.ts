@@ -99,9 +99,20 @@ export class PlanListService {
     });
   }
 
-  /** Deletes the plan and everything in it; anyone connected is disconnected. */
-  remove(plan: Plan): void {
-    this.db.delete(plans).where(eq(plans.id, plan.id)).run();
+  /**
+   * Deletes the plan and everything in it but its audit log, which ends with the deletion;
+   * anyone connected is disconnected.
+   */
+  remove(plan: Plan, userId: string): void {
+    this.db.transaction((tx) => {
+      recordAudit(tx, {
+        planId: plan.id,
+        userId,
+        type: "plan.deleted",
+        detail: { title: plan.title, area: plan.area },
+      });
+      tx.delete(plans).where(eq(plans.id, plan.id)).run();
+    });
     this.rooms.discard(plan.id);
   }
 

@@ -22,7 +22,7 @@ import { SeenContent } from "./seen-content.server";
 import { currentRecordOfSide, currentRecords, planSignoffView, sectionHistoryRecords } from "./signoff-records.server";
 
 /** What a sign-off's transaction writes with: the database, inside the transaction. */
-type Tx = Pick<Db, "select" | "insert" | "update">;
+type Tx = Pick<Db, "select" | "insert" | "update" | "transaction">;
 
 /** Makes the version a sign-off pins, inside the sign-off's own transaction. */
 export interface SignoffPins {

@@ -7,6 +7,7 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { parseArgs } from "node:util";
+import { measureAuditVerify } from "./audit-verify";
 import { measureCapacityModel } from "./capacity-model";
 import { measureCellTyping } from "./cell-typing";
 import { measureCommitLatency } from "./commit-latency";
@@ -47,6 +48,7 @@ const { values } = parseArgs({
     plans: { type: "string", default: "100" },
     "model-clients": { type: "string", default: "50,100,150,200" },
     "search-plans": { type: "string", default: "1000" },
+    "audit-entries": { type: "string", default: "100000" },
     only: { type: "string" },
   },
 });
@@ -488,6 +490,28 @@ try {
         figure: `${ratio(index.p50, append.p50)} the store's append (p50); done once per debounce (0.5-2 s), not per update`,
       }),
     );
+  }
+
+  if (wanted("audit")) {
+    const entries = Number(values["audit-entries"]);
+    const measured = measureAuditVerify(entries, 200, 5);
+    raw.audit = measured;
+    const read = percentile(measured.read, 50);
+    const readCpu = percentile(measured.readCpu, 50);
+    rows.push({
+      benchmark: `audit reference: reading every entry (same query, no hashing), ${entries} entries, 5 runs`,
+      server: COPLAN,
+      "p50 ms": round(read),
+      figure: `${round(readCpu)} ms CPU`,
+    });
+    const verify = percentile(measured.verify, 50);
+    const verifyCpu = percentile(measured.verifyCpu, 50);
+    rows.push({
+      benchmark: `verify-audit's walk over ${entries} entries in ${measured.chains} chains (goal <= 2000 ms), 5 runs`,
+      server: COPLAN,
+      "p50 ms": round(verify),
+      figure: `${round(verifyCpu)} ms CPU, ${ratio(verifyCpu, readCpu)} the reference's CPU; the whole command (Node and tsx start-up, migrations, walk) ${round(measured.commandMs)} ms`,
+    });
   }
 } finally {
   await Promise.all(servers.map((s) => s.stop()));

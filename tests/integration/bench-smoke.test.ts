@@ -1,4 +1,5 @@
 import { afterAll, describe, expect, it } from "vitest";
+import { measureAuditVerify } from "../bench/audit-verify";
 import { measureColdOpen } from "../bench/cold-open";
 import { measureWriteAmplification } from "../bench/durability";
 import { measureExportLoad } from "../bench/export-load";
@@ -41,6 +42,14 @@ describe("benchmark harness", () => {
       expect(open.firstByte[0]).toBeGreaterThan(0);
       expect(open.fullSync[0]).toBeGreaterThanOrEqual(open.firstByte[0]!);
     }
+  });
+
+  it("times verify-audit over generated entries beside reading them", () => {
+    const measured = measureAuditVerify(2000, 5, 2);
+    expect([measured.entries, measured.chains, measured.broken]).toEqual([2000, 6, null]);
+    expect(measured.verify).toHaveLength(2);
+    expect(measured.read).toHaveLength(2);
+    expect(measured.commandWalkMs).toBeGreaterThanOrEqual(0);
   });
 
   it("measures /api/health beside concurrent PDF exports", async () => {

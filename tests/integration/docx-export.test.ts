@@ -64,9 +64,10 @@ describe("exporting a plan to Word", () => {
     expect(headings.filter((h) => h.level === 1).map((h) => h.text)).toEqual([
       "Swindon: a single budget for the place",
     ]);
-    expect(headings.filter((h) => h.level === 2).map((h) => h.text)).toEqual(
-      sections.map((section, index) => `${index + 1}. ${section.title}`),
-    );
+    expect(headings.filter((h) => h.level === 2).map((h) => h.text)).toEqual([
+      ...sections.map((section, index) => `${index + 1}. ${section.title}`),
+      "Appendix: sign-off record",
+    ]);
     expect(headings.filter((h) => h.level === 3).map((h) => h.text)).toContain("Totals");
 
     expect(tables.length).toBeGreaterThanOrEqual(3);

@@ -148,8 +148,8 @@ describe("the exported PDF's structure (PDF/UA)", () => {
     const pdf = await exportPdf(fullPlan, "?comments=1");
     expect(await pdfUaProblems(pdf)).toEqual([]);
     expect(elementsOf(pdf, "H1")).toHaveLength(1);
-    // Contents, every section and the comments appendix.
-    expect(elementsOf(pdf, "H2")).toHaveLength(sections.length + 2);
+    // Contents, every section, the sign-off record and the comments appendix.
+    expect(elementsOf(pdf, "H2")).toHaveLength(sections.length + 3);
     expect(elementsOf(pdf, "H4", "H5").length).toBeGreaterThan(0);
     // Two lists in each narrative (one nested), each item with its label and body.
     expect(elementsOf(pdf, "L")).toHaveLength(2 * sections.length);
