@@ -8,6 +8,7 @@ import { NarrativeReading, TablesReading } from "./SectionReading";
 import { SectionEditor } from "./SectionEditor";
 import { SignoffPanel, type Signer } from "./SignoffPanel";
 import { StructuredSection } from "./StructuredSection";
+import { useLiveReading } from "./useLiveReading";
 import type { PlanConnection, PresenceUser } from "./usePlanConnection";
 import type { UndoScopes } from "./usePersonalUndo";
 import type { PlanOutline } from "./PlanWorkspace";
@@ -25,19 +26,21 @@ export interface SectionCommentUi {
 /**
  * One section of the plan: its heading, sign-off and guidance, then its words. Until its editors
  * are on the page (`live`, see useSectionMounting) the words are the server's reading copy, drawn
- * as the editors draw them, and each editor replaces its copy in the same frame it appears.
+ * as the editors draw them and redrawn as the document changes, and each editor replaces its copy
+ * in the same frame it appears.
  */
 export function PlanSection({
   planId,
   section,
   index,
   signoff,
-  reading,
+  reading: served,
   me,
   role,
   editable,
   mayComment,
   connection,
+  contentIn,
   live,
   undoScopes,
   commentUi,
@@ -52,11 +55,20 @@ export function PlanSection({
   editable: boolean;
   mayComment: boolean;
   connection: PlanConnection | null;
+  /** The plan's document holds its content (see usePlanConnection). */
+  contentIn: boolean;
   live: boolean;
   undoScopes: UndoScopes;
   commentUi: SectionCommentUi;
 }) {
-  const narrative = <NarrativeReading richText={reading.richText} title={section.title} editable={editable} />;
+  const shown = useLiveReading(
+    connection?.doc,
+    contentIn && !live,
+    section.key,
+    isStructuredKind(section.kind),
+    served,
+  );
+  const narrative = <NarrativeReading richText={shown.richText} title={section.title} editable={editable} />;
   return (
     <section id={`section-${section.key}`} className="plan-section" data-section-key={section.key} data-shown={live}>
       <header className="plan-section__header">
@@ -90,7 +102,7 @@ export function PlanSection({
             undoScopes={undoScopes}
           />
         ) : (
-          <TablesReading kind={section.kind} title={section.title} data={reading.data} />
+          <TablesReading kind={section.kind} title={section.title} data={shown.data} />
         )
       ) : null}
       {editable ? <SignedEditWarning signoff={signoff} /> : null}

@@ -112,6 +112,7 @@ export function PlanWorkspace({
               editable={editable}
               mayComment={mayComment}
               connection={connection}
+              contentIn={contentIn}
               live={connection !== null && mounting.isShown(section.key)}
               undoScopes={undoScopes}
               commentUi={{ ...commentUi, threads: commentUi.highlightsBySection[section.key] ?? [] }}
