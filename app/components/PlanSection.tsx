@@ -1,17 +1,23 @@
 import type { Editor } from "@tiptap/react";
+import { lazy, Suspense } from "react";
 import type { SectionReadingCopy } from "../../server/plans/plan-service.server";
 import type { SectionSignoffView } from "~/shared/plan-events";
 import { SIDE_LABEL, type Role } from "~/shared/permissions";
 import { SECTION_KIND_LABEL, isStructuredKind } from "~/shared/structured-fields";
 import type { HighlightedThread } from "~/editor/comment-highlights";
 import { NarrativeReading, TablesReading } from "./SectionReading";
-import { SectionEditor } from "./SectionEditor";
 import { SignoffPanel, type Signer } from "./SignoffPanel";
-import { StructuredSection } from "./StructuredSection";
 import { useLiveReading } from "./useLiveReading";
 import type { PlanConnection, PresenceUser } from "./usePlanConnection";
 import type { UndoScopes } from "./usePersonalUndo";
 import type { PlanOutline } from "./PlanWorkspace";
+
+// The editors' code (TipTap's view, collaboration and menus, the tables' cells) is fetched when
+// the first section is built, not with the page: the reading copy stands in until then.
+const SectionEditor = lazy(() => import("./SectionEditor").then((module) => ({ default: module.SectionEditor })));
+const StructuredSection = lazy(() =>
+  import("./StructuredSection").then((module) => ({ default: module.StructuredSection })),
+);
 
 /** What a section needs of the page's comment handling. */
 export interface SectionCommentUi {
@@ -69,6 +75,9 @@ export function PlanSection({
     served,
   );
   const narrative = <NarrativeReading richText={shown.richText} title={section.title} editable={editable} />;
+  const tables = isStructuredKind(section.kind) ? (
+    <TablesReading kind={section.kind} title={section.title} data={shown.data} />
+  ) : null;
   return (
     <section id={`section-${section.key}`} className="plan-section" data-section-key={section.key} data-shown={live}>
       <header className="plan-section__header">
@@ -93,38 +102,42 @@ export function PlanSection({
       </details>
       {isStructuredKind(section.kind) ? (
         connection && live ? (
-          <StructuredSection
-            doc={connection.doc}
-            sectionKey={section.key}
-            kind={section.kind}
-            title={section.title}
-            editable={editable}
-            undoScopes={undoScopes}
-          />
+          <Suspense fallback={tables}>
+            <StructuredSection
+              doc={connection.doc}
+              sectionKey={section.key}
+              kind={section.kind}
+              title={section.title}
+              editable={editable}
+              undoScopes={undoScopes}
+            />
+          </Suspense>
         ) : (
-          <TablesReading kind={section.kind} title={section.title} data={shown.data} />
+          tables
         )
       ) : null}
       {editable ? <SignedEditWarning signoff={signoff} /> : null}
       {isStructuredKind(section.kind) ? <h3 className="structured__heading">Narrative</h3> : null}
       {connection && live ? (
-        <SectionEditor
-          sectionKey={section.key}
-          title={section.title}
-          connection={connection}
-          me={me}
-          editable={editable}
-          undoScopes={undoScopes}
-          onEditor={commentUi.registerEditor}
-          reading={narrative}
-          comments={{
-            threads: commentUi.threads,
-            activeId: commentUi.activeId,
-            onComment: mayComment ? (editor) => commentUi.commentOn(section.key, editor) : undefined,
-            onOpenThread: commentUi.setActiveId,
-            onRemovedChange: commentUi.onRemovedChange,
-          }}
-        />
+        <Suspense fallback={narrative}>
+          <SectionEditor
+            sectionKey={section.key}
+            title={section.title}
+            connection={connection}
+            me={me}
+            editable={editable}
+            undoScopes={undoScopes}
+            onEditor={commentUi.registerEditor}
+            reading={narrative}
+            comments={{
+              threads: commentUi.threads,
+              activeId: commentUi.activeId,
+              onComment: mayComment ? (editor) => commentUi.commentOn(section.key, editor) : undefined,
+              onOpenThread: commentUi.setActiveId,
+              onRemovedChange: commentUi.onRemovedChange,
+            }}
+          />
+        </Suspense>
       ) : (
         narrative
       )}

@@ -21,7 +21,10 @@ export interface PageOpen {
   firstWordsNoScriptMs: (number | null)[];
 }
 
-/** A paragraph of the plan's own words on the page, from the server's HTML or from an editor. */
+/** Where the plan's own words are, in the server's HTML or in an editor. */
+const PLAN_WORDS = ".plan-section .reading-text p, .plan-section .rich-text p";
+
+/** A paragraph of the plan's own words on the page. */
 const planWordsShown = () =>
   [...document.querySelectorAll(".plan-section .reading-text p, .plan-section .rich-text p")].some(
     (p) => (p.textContent ?? "").trim() !== "",
@@ -68,9 +71,11 @@ async function openRuns(
     const page = await freshProfile(browser, server);
     const scripts = collectScripts(page);
     const transferred = await countTransferred(page);
+    if (sections > 0) await page.addInitScript(watchWords, PLAN_WORDS);
     await page.goto(`${server.httpUrl}${path}`, { waitUntil: "commit" });
     if (sections > 0) {
-      result.firstWordsMs.push(await whenTrue(page, planWordsShown));
+      await whenTrue(page, planWordsShown);
+      result.firstWordsMs.push(await wordsPainted(page));
       result.firstEditorMs.push(
         await whenTrue(
           page,
@@ -123,6 +128,37 @@ async function countTransferred(page: Page): Promise<() => number> {
   session.on("Network.loadingFinished", (event) => (bytes += event.encodedDataLength));
   await session.send("Network.enable");
   return () => bytes;
+}
+
+/**
+ * Runs in the page before its own scripts: notes when the plan's words are first in the document
+ * and the start of the frame after that, which paints them (a frame's callbacks run before its
+ * paint, and wait for the same busy main thread the paint does).
+ */
+function watchWords(selector: string): void {
+  const shown = () => [...document.querySelectorAll(selector)].some((p) => (p.textContent ?? "").trim() !== "");
+  const marks = window as unknown as { __wordsIn?: number; __wordsFrame?: number };
+  const observer = new MutationObserver(() => {
+    if (!shown()) return;
+    observer.disconnect();
+    marks.__wordsIn = performance.now();
+    requestAnimationFrame(() => (marks.__wordsFrame = performance.now()));
+  });
+  observer.observe(document, { childList: true, subtree: true, characterData: true });
+}
+
+/**
+ * When the plan's first words were painted: the first paint, if they were in the document by
+ * then (they came with the HTML), or else the frame after they arrived.
+ */
+async function wordsPainted(page: Page): Promise<number> {
+  await page.waitForFunction(() => (window as unknown as { __wordsFrame?: number }).__wordsFrame !== undefined);
+  const marks = await page.evaluate(() => {
+    const { __wordsIn, __wordsFrame } = window as unknown as { __wordsIn: number; __wordsFrame: number };
+    const paint = performance.getEntriesByType("paint").find((entry) => entry.name === "first-contentful-paint");
+    return { wordsIn: __wordsIn, frame: __wordsFrame, firstPaint: paint?.startTime };
+  });
+  return marks.firstPaint !== undefined && marks.firstPaint >= marks.wordsIn ? marks.firstPaint : marks.frame;
 }
 
 function firstPaint(page: Page): Promise<number> {
