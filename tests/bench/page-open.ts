@@ -136,10 +136,10 @@ async function countTransferred(page: Page): Promise<() => number> {
  * paint, and wait for the same busy main thread the paint does).
  */
 function watchWords(selector: string): void {
-  const shown = () => [...document.querySelectorAll(selector)].some((p) => (p.textContent ?? "").trim() !== "");
+  // No named functions in here: tsx names them with a helper the page does not have.
   const marks = window as unknown as { __wordsIn?: number; __wordsFrame?: number };
   const observer = new MutationObserver(() => {
-    if (!shown()) return;
+    if (![...document.querySelectorAll(selector)].some((p) => (p.textContent ?? "").trim() !== "")) return;
     observer.disconnect();
     marks.__wordsIn = performance.now();
     requestAnimationFrame(() => (marks.__wordsFrame = performance.now()));
