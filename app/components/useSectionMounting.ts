@@ -37,8 +37,10 @@ interface Carry {
  * - a section the person reaches for gets its editors at once: the pointer over it, a press in
  *   it, focus in it, a jump to it, a comment thread in it. A press or focus on its reading copy
  *   is carried over to the editor (the caret lands where the press was);
- * - the rest are built once the page has loaded, in idle time, one section per idle period (each
- *   is a task of its own, so input waits at most one section's build), nearest the screen first.
+ * - the rest are built in idle time once the page has loaded and the person has shown they are
+ *   there (a pointer moved or pressed, a key, a wheel), one section per idle period (each is a
+ *   task of its own, so input waits at most one section's build), nearest the screen first. A
+ *   page only read, never touched, builds none.
  *
  * Nothing is built before the plan's content is in (`ready`): an editor made then would render
  * its part of the sync at once. A section once shown stays: its editor holds the person's undo
@@ -91,10 +93,11 @@ export function useSectionMounting(
   }, [keys, want]);
 
   const loaded = useLoaded();
+  const engaged = useEngaged();
   const allWanted = keys.every((key) => wanted.has(key));
   useEffect(() => {
     const root = container.current;
-    if (!root || !ready || !loaded || allWanted) return;
+    if (!root || !ready || !loaded || (!engaged && wanted.size === 0) || allWanted) return;
     const next = () => nearestUnwanted(root, wanted);
     if (typeof requestIdleCallback === "undefined") {
       const timer = setTimeout(() => want([next()].filter((key) => key !== undefined)), 50);
@@ -111,7 +114,7 @@ export function useSectionMounting(
     };
     handle = requestIdleCallback(onIdle, { timeout: IDLE_TIMEOUT_MS });
     return () => cancelIdleCallback(handle);
-  }, [container, ready, loaded, allWanted, wanted, want]);
+  }, [container, ready, loaded, engaged, allWanted, wanted, want]);
 
   // A press or focus that reached a reading copy goes on to the editor that replaces it.
   useEffect(() => {
@@ -148,6 +151,23 @@ function useLoaded(): boolean {
     return () => window.removeEventListener("load", onLoad);
   }, []);
   return loaded;
+}
+
+/** True once the person has moved or pressed the pointer, pressed a key or turned a wheel on the page. */
+function useEngaged(): boolean {
+  const [engaged, setEngaged] = useState(false);
+  useEffect(() => {
+    const types = ["pointermove", "pointerdown", "keydown", "wheel"] as const;
+    const onInput = () => {
+      setEngaged(true);
+      for (const type of types) window.removeEventListener(type, onInput, true);
+    };
+    for (const type of types) window.addEventListener(type, onInput, { capture: true, passive: true });
+    return () => {
+      for (const type of types) window.removeEventListener(type, onInput, true);
+    };
+  }, []);
+  return engaged;
 }
 
 /** The section without editors nearest the screen (on it first, then by distance). */
