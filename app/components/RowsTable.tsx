@@ -1,6 +1,5 @@
 import { useState, type CSSProperties, type KeyboardEvent, type ReactNode } from "react";
 import * as Y from "yjs";
-import { DEPARTMENTS, FUNDING_MENU } from "~/shared/funding-menu";
 import { setField } from "~/shared/section-rows";
 import { isCellBlock, parseTsv } from "~/shared/spreadsheet-paste";
 import type { FieldDef } from "~/shared/structured-fields";

@@ -35,7 +35,8 @@ export function useLiveReading(
         // A node this page's schema cannot read: its editor will show what it can.
       }
     };
-    const onData = () => setCopy((current) => ({ ...(current ?? servedNow.current), data: normaliseSectionData(data.toJSON()) }));
+    const onData = () =>
+      setCopy((current) => ({ ...(current ?? servedNow.current), data: normaliseSectionData(data.toJSON()) }));
     fragment.observeDeep(onText);
     if (structured) data.observeDeep(onData);
     return () => {
