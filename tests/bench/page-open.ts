@@ -9,7 +9,7 @@ export interface PageOpen {
   /**
    * Navigation start to the first editor that takes typing with the plan's text in, per
    * fresh-profile run. Editors are built when a person reaches for a section (decision 0039), so
-   * the pointer moves onto the plan as soon as its words are painted, as a person's would.
+   * the pointer moves onto the plan once the page has synced, as a person's would.
    */
   firstEditorMs: number[];
   /** Navigation start to every section's editor on the page and the document synced. */
@@ -80,6 +80,8 @@ async function openRuns(
     if (sections > 0) {
       await whenTrue(page, planWordsShown);
       result.firstWordsMs.push(await wordsPainted(page));
+      // Once the page is live (its connection status is React's), as a person's pointer would.
+      await page.locator('[data-testid="connection-status"][data-synced="true"]').waitFor({ timeout: 60_000 });
       await page.mouse.move(683, 500);
       result.firstEditorMs.push(
         await whenTrue(
