@@ -4,6 +4,7 @@ import type { PlanSignoffView } from "~/shared/plan-events";
 import { SECTION_KIND_LABEL } from "~/shared/structured-fields";
 import type { PlanOutline } from "./PlanWorkspace";
 import { SignoffBadge } from "./SignoffPanel";
+import { showSection } from "./useSectionMounting";
 
 /** The list of sections beside the plan (a menu on a narrow screen), with their sign-off and open threads. */
 export function PlanNavigator({
@@ -53,6 +54,7 @@ export function PlanNavigator({
               to={`#section-${section.key}`}
               onClick={() => {
                 setMenuOpen(false);
+                showSection(section.key);
                 focusSection(section.key);
               }}
             >
@@ -93,7 +95,7 @@ function OpenThreads({ count, sectionKey }: { count: number; sectionKey: string 
 /**
  * Moving to a section moves focus into it, so the next key types there (or, for a reader,
  * reads there) rather than going on down the section list. The section's editor may still be
- * on its way (sections get editors when near), so this waits for it, up to two seconds.
+ * on its way (it is asked for here, see useSectionMounting), so this waits for it, up to two seconds.
  */
 function focusSection(sectionKey: string, framesLeft = 120): void {
   const section = document.getElementById(`section-${sectionKey}`);

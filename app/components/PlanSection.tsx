@@ -1,16 +1,23 @@
 import type { Editor } from "@tiptap/react";
+import { lazy, Suspense } from "react";
 import type { SectionReadingCopy } from "../../server/plans/plan-service.server";
 import type { SectionSignoffView } from "~/shared/plan-events";
 import { SIDE_LABEL, type Role } from "~/shared/permissions";
 import { SECTION_KIND_LABEL, isStructuredKind } from "~/shared/structured-fields";
 import type { HighlightedThread } from "~/editor/comment-highlights";
 import { NarrativeReading, TablesReading } from "./SectionReading";
-import { SectionEditor } from "./SectionEditor";
 import { SignoffPanel, type Signer } from "./SignoffPanel";
-import { StructuredSection } from "./StructuredSection";
+import { useLiveReading } from "./useLiveReading";
 import type { PlanConnection, PresenceUser } from "./usePlanConnection";
 import type { UndoScopes } from "./usePersonalUndo";
 import type { PlanOutline } from "./PlanWorkspace";
+
+// The editors' code (TipTap's view, collaboration and menus, the tables' cells) is fetched when
+// the first section is built, not with the page: the reading copy stands in until then.
+const SectionEditor = lazy(() => import("./SectionEditor").then((module) => ({ default: module.SectionEditor })));
+const StructuredSection = lazy(() =>
+  import("./StructuredSection").then((module) => ({ default: module.StructuredSection })),
+);
 
 /** What a section needs of the page's comment handling. */
 export interface SectionCommentUi {
@@ -25,19 +32,21 @@ export interface SectionCommentUi {
 /**
  * One section of the plan: its heading, sign-off and guidance, then its words. Until its editors
  * are on the page (`live`, see useSectionMounting) the words are the server's reading copy, drawn
- * as the editors draw them, and each editor replaces its copy in the same frame it appears.
+ * as the editors draw them and redrawn as the document changes, and each editor replaces its copy
+ * in the same frame it appears.
  */
 export function PlanSection({
   planId,
   section,
   index,
   signoff,
-  reading,
+  reading: served,
   me,
   role,
   editable,
   mayComment,
   connection,
+  contentIn,
   live,
   undoScopes,
   commentUi,
@@ -52,11 +61,23 @@ export function PlanSection({
   editable: boolean;
   mayComment: boolean;
   connection: PlanConnection | null;
+  /** The plan's document holds its content (see usePlanConnection). */
+  contentIn: boolean;
   live: boolean;
   undoScopes: UndoScopes;
   commentUi: SectionCommentUi;
 }) {
-  const narrative = <NarrativeReading richText={reading.richText} title={section.title} editable={editable} />;
+  const shown = useLiveReading(
+    connection?.doc,
+    contentIn && !live,
+    section.key,
+    isStructuredKind(section.kind),
+    served,
+  );
+  const narrative = <NarrativeReading richText={shown.richText} title={section.title} editable={editable} />;
+  const tables = isStructuredKind(section.kind) ? (
+    <TablesReading kind={section.kind} title={section.title} data={shown.data} />
+  ) : null;
   return (
     <section id={`section-${section.key}`} className="plan-section" data-section-key={section.key} data-shown={live}>
       <header className="plan-section__header">
@@ -81,38 +102,42 @@ export function PlanSection({
       </details>
       {isStructuredKind(section.kind) ? (
         connection && live ? (
-          <StructuredSection
-            doc={connection.doc}
-            sectionKey={section.key}
-            kind={section.kind}
-            title={section.title}
-            editable={editable}
-            undoScopes={undoScopes}
-          />
+          <Suspense fallback={tables}>
+            <StructuredSection
+              doc={connection.doc}
+              sectionKey={section.key}
+              kind={section.kind}
+              title={section.title}
+              editable={editable}
+              undoScopes={undoScopes}
+            />
+          </Suspense>
         ) : (
-          <TablesReading kind={section.kind} title={section.title} data={reading.data} />
+          tables
         )
       ) : null}
       {editable ? <SignedEditWarning signoff={signoff} /> : null}
       {isStructuredKind(section.kind) ? <h3 className="structured__heading">Narrative</h3> : null}
       {connection && live ? (
-        <SectionEditor
-          sectionKey={section.key}
-          title={section.title}
-          connection={connection}
-          me={me}
-          editable={editable}
-          undoScopes={undoScopes}
-          onEditor={commentUi.registerEditor}
-          reading={narrative}
-          comments={{
-            threads: commentUi.threads,
-            activeId: commentUi.activeId,
-            onComment: mayComment ? (editor) => commentUi.commentOn(section.key, editor) : undefined,
-            onOpenThread: commentUi.setActiveId,
-            onRemovedChange: commentUi.onRemovedChange,
-          }}
-        />
+        <Suspense fallback={narrative}>
+          <SectionEditor
+            sectionKey={section.key}
+            title={section.title}
+            connection={connection}
+            me={me}
+            editable={editable}
+            undoScopes={undoScopes}
+            onEditor={commentUi.registerEditor}
+            reading={narrative}
+            comments={{
+              threads: commentUi.threads,
+              activeId: commentUi.activeId,
+              onComment: mayComment ? (editor) => commentUi.commentOn(section.key, editor) : undefined,
+              onOpenThread: commentUi.setActiveId,
+              onRemovedChange: commentUi.onRemovedChange,
+            }}
+          />
+        </Suspense>
       ) : (
         narrative
       )}

@@ -4,7 +4,7 @@ import { ROLE_LABEL, type Role, type Side } from "~/shared/permissions";
 import { canComment } from "~/shared/permissions";
 import type { SectionKind } from "~/shared/template-schema";
 import { PresenceList } from "./PresenceList";
-import { SuggestionLists } from "./RowsTable";
+import { SuggestionLists } from "./SuggestionLists";
 import type { Signer } from "./SignoffPanel";
 import { CommentsSidebar } from "./CommentsSidebar";
 import { useCommentUi } from "./useCommentUi";
@@ -112,6 +112,7 @@ export function PlanWorkspace({
               editable={editable}
               mayComment={mayComment}
               connection={connection}
+              contentIn={contentIn}
               live={connection !== null && mounting.isShown(section.key)}
               undoScopes={undoScopes}
               commentUi={{ ...commentUi, threads: commentUi.highlightsBySection[section.key] ?? [] }}

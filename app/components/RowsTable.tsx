@@ -1,6 +1,5 @@
 import { useState, type CSSProperties, type KeyboardEvent, type ReactNode } from "react";
 import * as Y from "yjs";
-import { DEPARTMENTS, FUNDING_MENU } from "~/shared/funding-menu";
 import { setField } from "~/shared/section-rows";
 import { isCellBlock, parseTsv } from "~/shared/spreadsheet-paste";
 import type { FieldDef } from "~/shared/structured-fields";
@@ -284,26 +283,6 @@ function Cell({
       wide={field.type === "longtext"}
       list={field.suggestions ? `suggest-${field.suggestions}` : undefined}
     />
-  );
-}
-
-/** The suggestion lists cells refer to; rendered once per page. */
-export function SuggestionLists() {
-  return (
-    <>
-      <datalist id="suggest-funding-lines">
-        {FUNDING_MENU.map((line) => (
-          <option key={line.fundingLine} value={line.fundingLine}>
-            {line.department}
-          </option>
-        ))}
-      </datalist>
-      <datalist id="suggest-departments">
-        {DEPARTMENTS.map((department) => (
-          <option key={department} value={department} />
-        ))}
-      </datalist>
-    </>
   );
 }
 

@@ -20,6 +20,8 @@ import {
  */
 
 const schema = getSchema(richTextExtensions);
+/** The editor's schema, for reading the plan's document into a reading copy. */
+export const readingSchema = schema;
 
 /**
  * The narrative, rendered through the editor's own schema (each node's and mark's `toDOM`), so
@@ -46,6 +48,8 @@ export function NarrativeReading({
           className={`tiptap reading-text${editable ? "" : " reading-text--read-only"}`}
           aria-label={`${title}: narrative`}
           role="document"
+          // Tab reaches the words as it reaches an editor; focus here builds the editor and moves into it.
+          tabIndex={0}
         >
           {empty ? (
             <p

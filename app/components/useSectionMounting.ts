@@ -1,10 +1,14 @@
 import { useCallback, useEffect, useState, type RefObject } from "react";
+import type { Editor } from "@tiptap/react";
 
-/** Sections this close to the screen (one screen above and below) get their editors. */
-const NEAR = "100% 0px";
-/** The rest follow one at a time when the page is idle, and at the latest this long apart. */
-const IDLE_TIMEOUT_MS = 1000;
+/** An idle period shorter than this is left alone: a section's editors take longer to build. */
+const IDLE_ENOUGH_MS = 8;
+/** However busy the page, the next section is built at the latest this long after the last. */
+const IDLE_TIMEOUT_MS = 2000;
+/** How many frames a press or focus on a section's reading copy waits for its editor to take it over. */
+const CARRY_FRAMES = 120;
 const SHOW_ALL = "coplan:show-all-sections";
+const SHOW_ONE = "coplan:show-section";
 
 /**
  * Asks the plan page to put every section's editors on the page now, for features that read the
@@ -14,77 +18,195 @@ export function showAllSections(): void {
   document.dispatchEvent(new CustomEvent(SHOW_ALL));
 }
 
+/** Asks the plan page for one section's editors now (a jump to it from the section list). */
+export function showSection(key: string): void {
+  document.dispatchEvent(new CustomEvent<string>(SHOW_ONE, { detail: key }));
+}
+
+/** A press or focus on a section's reading copy, to be given to its editor once that is built. */
+interface Carry {
+  key: string;
+  /** Where the press was; none for focus from the keyboard. */
+  point?: { x: number; y: number };
+}
+
 /**
- * Which sections have their editors and tables on the page. A long plan's editors cost most of
- * its opening time (each TipTap editor builds its own schema and plugins), so a section gets them
- * once it comes near the screen, the nearest first and the other near ones a frame apart, and
- * the rest follow one per idle moment once the plan's content is in (`ready`). A section once
- * shown stays: its editor holds the person's undo history and caret.
+ * Which sections have their editors and tables on the page. Building a TipTap editor (its schema,
+ * plugins and view) is the heaviest work the plan page does, and the server's reading copy looks
+ * the same, so no editor is built as the page opens (decision 0039):
+ * - a section the person reaches for gets its editors at once: the pointer over it, a press in
+ *   it, focus in it, a jump to it, a comment thread in it. A press or focus on its reading copy
+ *   is carried over to the editor (the caret lands where the press was);
+ * - the rest are built in idle time once the page has loaded and the person has shown they are
+ *   there (a pointer moved or pressed, a key, a wheel), one section per idle period (each is a
+ *   task of its own, so input waits at most one section's build), nearest the screen first. A
+ *   page only read, never touched, builds none.
  *
- * The sections are the `[data-section-key]` elements inside `container`.
+ * Nothing is built before the plan's content is in (`ready`): an editor made then would render
+ * its part of the sync at once. A section once shown stays: its editor holds the person's undo
+ * history and caret. The sections are the `[data-section-key]` elements inside `container`.
  */
 export function useSectionMounting(
   container: RefObject<HTMLElement | null>,
   keys: string[],
   ready: boolean,
 ): { isShown: (key: string) => boolean; show: (key: string) => void; allShown: boolean } {
-  const [shown, setShown] = useState<ReadonlySet<string>>(() => new Set());
-  const showKeys = useCallback((wanted: string[]) => {
-    setShown((current) => {
-      const missing = wanted.filter((key) => !current.has(key));
+  const [wanted, setWanted] = useState<ReadonlySet<string>>(() => new Set());
+  const want = useCallback((more: string[]) => {
+    setWanted((current) => {
+      const missing = more.filter((key) => !current.has(key));
       return missing.length === 0 ? current : new Set([...current, ...missing]);
     });
   }, []);
+  const [carry, setCarry] = useState<Carry | null>(null);
 
-  /** Near sections still to show, nearest first: one per frame, so the first paints without waiting for the rest. */
-  const [soon, setSoon] = useState<string[]>([]);
-
-  // Before the content is in every section looks short and near, and an editor made then would
-  // render its part of the sync at once, so nothing is shown until then.
   useEffect(() => {
     const root = container.current;
-    if (!root || !ready) return;
-    const observer = new IntersectionObserver(
-      (entries) => {
-        const near = entries
-          .filter((entry) => entry.isIntersecting)
-          .sort((a, b) => Math.abs(a.boundingClientRect.top) - Math.abs(b.boundingClientRect.top))
-          .map((entry) => (entry.target as HTMLElement).dataset.sectionKey!);
-        if (near.length === 0) return;
-        showKeys(near.slice(0, 1));
-        setSoon((current) => [...near.slice(1), ...current.filter((key) => !near.includes(key))]);
-      },
-      { rootMargin: NEAR },
-    );
-    root.querySelectorAll<HTMLElement>("[data-section-key]").forEach((element) => observer.observe(element));
-    return () => observer.disconnect();
-  }, [container, ready, showKeys]);
+    if (!root) return;
+    const onIntent = (event: Event) => {
+      const target = event.target instanceof Element ? event.target : null;
+      const key = target?.closest<HTMLElement>("[data-section-key]")?.dataset.sectionKey;
+      if (!key) return;
+      if (event.type !== "pointerover" && target!.closest(".section-reading")) {
+        const point = event instanceof PointerEvent ? { x: event.clientX, y: event.clientY } : undefined;
+        // A press focuses what it presses: its point is kept, not replaced by the focus.
+        setCarry((current) => (!point && current?.key === key && current.point ? current : { key, point }));
+      }
+      want([key]);
+    };
+    const types = ["pointerover", "pointerdown", "focusin"] as const;
+    for (const type of types) root.addEventListener(type, onIntent, { passive: true });
+    return () => {
+      for (const type of types) root.removeEventListener(type, onIntent);
+    };
+  }, [container, want]);
 
   useEffect(() => {
-    const showAll = () => showKeys(keys);
+    const showAll = () => want(keys);
+    const showOne = (event: Event) => want([(event as CustomEvent<string>).detail]);
     document.addEventListener(SHOW_ALL, showAll);
-    return () => document.removeEventListener(SHOW_ALL, showAll);
-  }, [keys, showKeys]);
+    document.addEventListener(SHOW_ONE, showOne);
+    return () => {
+      document.removeEventListener(SHOW_ALL, showAll);
+      document.removeEventListener(SHOW_ONE, showOne);
+    };
+  }, [keys, want]);
 
-  const nextSoon = soon.find((key) => !shown.has(key));
-  const next = keys.find((key) => !shown.has(key));
+  const loaded = useLoaded();
+  const engaged = useEngaged();
+  const allWanted = keys.every((key) => wanted.has(key));
   useEffect(() => {
-    if (nextSoon === undefined) return;
-    const frame = requestAnimationFrame(() => showKeys([nextSoon]));
-    return () => cancelAnimationFrame(frame);
-  }, [nextSoon, showKeys]);
-
-  useEffect(() => {
-    if (!ready || next === undefined || nextSoon !== undefined) return;
+    const root = container.current;
+    if (!root || !ready || !loaded || (!engaged && wanted.size === 0) || allWanted) return;
+    const next = () => nearestUnwanted(root, wanted);
     if (typeof requestIdleCallback === "undefined") {
-      const timer = setTimeout(() => showKeys([next]), 50);
+      const timer = setTimeout(() => want([next()].filter((key) => key !== undefined)), 50);
       return () => clearTimeout(timer);
     }
-    const handle = requestIdleCallback(() => showKeys([next]), { timeout: IDLE_TIMEOUT_MS });
+    let handle = 0;
+    const onIdle = (deadline: IdleDeadline) => {
+      if (!deadline.didTimeout && deadline.timeRemaining() < IDLE_ENOUGH_MS) {
+        handle = requestIdleCallback(onIdle, { timeout: IDLE_TIMEOUT_MS });
+        return;
+      }
+      const key = next();
+      if (key !== undefined) want([key]);
+    };
+    handle = requestIdleCallback(onIdle, { timeout: IDLE_TIMEOUT_MS });
     return () => cancelIdleCallback(handle);
-  }, [ready, next, nextSoon, showKeys]);
+  }, [container, ready, loaded, engaged, allWanted, wanted, want]);
 
-  const isShown = useCallback((key: string) => shown.has(key), [shown]);
-  const show = useCallback((key: string) => showKeys([key]), [showKeys]);
-  return { isShown, show, allShown: next === undefined };
+  // A press or focus that reached a reading copy goes on to the editor that replaces it.
+  useEffect(() => {
+    if (!ready || !carry) return;
+    let frame = 0;
+    let framesLeft = CARRY_FRAMES;
+    const attempt = () => {
+      const section = document.querySelector<HTMLElement>(`[data-section-key="${CSS.escape(carry.key)}"]`);
+      if (section && !section.querySelector(".section-reading")) {
+        setCarry(null);
+        carryOver(section, carry);
+      } else if (framesLeft-- > 0) frame = requestAnimationFrame(attempt);
+      else setCarry(null);
+    };
+    frame = requestAnimationFrame(attempt);
+    return () => cancelAnimationFrame(frame);
+  }, [ready, carry]);
+
+  const isShown = useCallback((key: string) => ready && wanted.has(key), [ready, wanted]);
+  const show = useCallback((key: string) => want([key]), [want]);
+  return { isShown, show, allShown: ready && allWanted };
+}
+
+/** True once the page's load event has passed: idle building waits for the page's own loading. */
+function useLoaded(): boolean {
+  const [loaded, setLoaded] = useState(false);
+  useEffect(() => {
+    if (document.readyState === "complete") {
+      setLoaded(true);
+      return;
+    }
+    const onLoad = () => setLoaded(true);
+    window.addEventListener("load", onLoad);
+    return () => window.removeEventListener("load", onLoad);
+  }, []);
+  return loaded;
+}
+
+/** True once the person has moved or pressed the pointer, pressed a key or turned a wheel on the page. */
+function useEngaged(): boolean {
+  const [engaged, setEngaged] = useState(false);
+  useEffect(() => {
+    const types = ["pointermove", "pointerdown", "keydown", "wheel"] as const;
+    const onInput = () => {
+      setEngaged(true);
+      for (const type of types) window.removeEventListener(type, onInput, true);
+    };
+    for (const type of types) window.addEventListener(type, onInput, { capture: true, passive: true });
+    return () => {
+      for (const type of types) window.removeEventListener(type, onInput, true);
+    };
+  }, []);
+  return engaged;
+}
+
+/** The section without editors nearest the screen (on it first, then by distance). */
+function nearestUnwanted(root: HTMLElement, wanted: ReadonlySet<string>): string | undefined {
+  let best: string | undefined;
+  let bestDistance = Infinity;
+  for (const element of root.querySelectorAll<HTMLElement>("[data-section-key]")) {
+    const key = element.dataset.sectionKey!;
+    if (wanted.has(key)) continue;
+    const box = element.getBoundingClientRect();
+    const distance = box.bottom < 0 ? -box.bottom : box.top > innerHeight ? box.top - innerHeight : 0;
+    if (distance < bestDistance) {
+      best = key;
+      bestDistance = distance;
+    }
+  }
+  return best;
+}
+
+/**
+ * The editor now stands where the reading copy was, drawn the same, so the press's point is the
+ * same place in its text: the caret goes there. Focus that came from the keyboard goes to the
+ * editor. Either only if the person has not since moved on to something else.
+ */
+function carryOver(section: HTMLElement, pending: Carry): void {
+  const active = document.activeElement;
+  if (active && active !== document.body && !section.contains(active)) return;
+  const point = pending.point;
+  const target = point ? document.elementFromPoint(point.x, point.y) : null;
+  const view = (target ?? section).closest?.<HTMLElement>(".ProseMirror") ?? null;
+  if (point && target && !view) {
+    if (target.matches("input, textarea, select, button")) (target as HTMLElement).focus();
+    return;
+  }
+  const editorDom = view ?? section.querySelector<HTMLElement>(".ProseMirror");
+  if (!editorDom) return;
+  // TipTap keeps its editor on the view's element.
+  const editor = (editorDom as HTMLElement & { editor?: Editor }).editor;
+  const at = point && editor ? editor.view.posAtCoords({ left: point.x, top: point.y }) : null;
+  if (editor && at) editor.chain().focus().setTextSelection(at.pos).run();
+  else editorDom.focus({ preventScroll: true });
 }

@@ -47,10 +47,14 @@ export async function measureLighthouse(server: BenchServer, paths: string[]): P
   }
 }
 
+/** Lighthouse sometimes loses its trace on a busy machine (NO_NAVSTART): such a run is tried again. */
+const TRIES = 3;
+
 async function run(
   server: BenchServer,
   path: string,
   config: typeof desktopConfig | undefined,
+  tries = TRIES,
 ): Promise<LighthouseRun> {
   const result = await lighthouse(
     `${server.httpUrl}${path}`,
@@ -65,7 +69,10 @@ async function run(
   );
   if (!result) throw new Error(`Lighthouse gave no result for ${path}`);
   const { lhr } = result;
-  if (lhr.runtimeError) throw new Error(`Lighthouse on ${path}: ${lhr.runtimeError.message}`);
+  if (lhr.runtimeError) {
+    if (tries > 1) return run(server, path, config, tries - 1);
+    throw new Error(`Lighthouse on ${path}, ${TRIES} times: ${lhr.runtimeError.message}`);
+  }
   const metric = (id: string) => lhr.audits[id]?.numericValue ?? Number.NaN;
   return {
     performance: lhr.categories.performance?.score ?? Number.NaN,

@@ -83,11 +83,14 @@ export async function openDemoPlan(page: Page): Promise<void> {
 }
 
 /**
- * Waits until the open plan has synced and every section's editors are on the page (a long plan
- * shows far sections a moment after the near ones).
+ * Waits until the open plan has synced and every section's editors are on the page. They are
+ * built in idle time once a person is seen to be there, so the pointer moves first, as a
+ * person's would (decision 0039).
  */
 export async function planReady(page: Page): Promise<void> {
   await page.locator('[data-testid="connection-status"][data-synced="true"]').waitFor();
+  await page.mouse.move(2, 2);
+  await page.mouse.move(1, 1);
   await page.locator('main.plan[data-sections-shown="all"]').waitFor({ state: "attached" });
 }
 

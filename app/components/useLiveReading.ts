@@ -1,0 +1,48 @@
+import { yXmlFragmentToProseMirrorRootNode } from "@tiptap/y-tiptap";
+import { useEffect, useRef, useState } from "react";
+import type * as Y from "yjs";
+import type { SectionReadingCopy } from "../../server/plans/plan-service.server";
+import { sectionDataName, sectionFragmentName } from "~/shared/doc-names";
+import { normaliseSectionData } from "~/shared/section-values";
+import { readingSchema } from "./SectionReading";
+
+/**
+ * A section's reading copy, redrawn from the plan's document whenever it changes while the
+ * section has no editors yet (`following`): someone else's typing shows there as it would in an
+ * editor. Only changes are read, so opening the page costs nothing here; what changed between
+ * the page being served and the document syncing shows when the section's editors are built.
+ */
+export function useLiveReading(
+  doc: Y.Doc | undefined,
+  following: boolean,
+  sectionKey: string,
+  structured: boolean,
+  served: SectionReadingCopy,
+): SectionReadingCopy {
+  // Null until the document changes: till then the served copy (which the loader may read again) stands.
+  const [copy, setCopy] = useState<SectionReadingCopy | null>(null);
+  const servedNow = useRef(served);
+  servedNow.current = served;
+  useEffect(() => {
+    if (!doc || !following) return;
+    const fragment = doc.getXmlFragment(sectionFragmentName(sectionKey));
+    const data = doc.getMap(sectionDataName(sectionKey));
+    const onText = () => {
+      try {
+        const richText = yXmlFragmentToProseMirrorRootNode(fragment, readingSchema).toJSON();
+        setCopy((current) => ({ ...(current ?? servedNow.current), richText }));
+      } catch {
+        // A node this page's schema cannot read: its editor will show what it can.
+      }
+    };
+    const onData = () =>
+      setCopy((current) => ({ ...(current ?? servedNow.current), data: normaliseSectionData(data.toJSON()) }));
+    fragment.observeDeep(onText);
+    if (structured) data.observeDeep(onData);
+    return () => {
+      fragment.unobserveDeep(onText);
+      if (structured) data.unobserveDeep(onData);
+    };
+  }, [doc, following, sectionKey, structured]);
+  return copy ?? served;
+}
