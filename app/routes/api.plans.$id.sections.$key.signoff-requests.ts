@@ -13,6 +13,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   const user = await requireApiUser(context, request);
   const { plan, role } = requirePlanMember(context, user, params.id, "api");
   const key = params.key ?? "";
+  // Read first: a request refused for its body does not count against the limit.
   const ask = (await readOptionalJson(request, askForSignoffSchema)) ?? {};
   const wait = await context.signoffRequestLimit.take(JSON.stringify([user.id, plan.id, key]));
   if (wait > 0) {
