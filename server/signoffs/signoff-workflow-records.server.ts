@@ -80,7 +80,13 @@ export function workflowView(
         : null,
     due: request?.due ?? null,
     request: request
-      ? { by: request.by, at: request.at.toISOString(), message: request.message, due: request.due, sides: request.sides }
+      ? {
+          by: request.by,
+          at: request.at.toISOString(),
+          message: request.message,
+          due: request.due,
+          sides: request.sides,
+        }
       : null,
   };
 }
@@ -129,7 +135,10 @@ export function endOpenRequest(db: Writer, planId: string, sectionKey: string): 
 /** Marks cleared the given returns (their section changed since). */
 export function clearReturns(db: Pick<Db, "update">, ids: readonly number[]): void {
   if (ids.length === 0) return;
-  db.update(signoffReturns).set({ clearedAt: new Date() }).where(inArray(signoffReturns.id, [...ids])).run();
+  db.update(signoffReturns)
+    .set({ clearedAt: new Date() })
+    .where(inArray(signoffReturns.id, [...ids]))
+    .run();
 }
 
 /** The sides with a fresh sign-off of the section's content `contentHash`. */
