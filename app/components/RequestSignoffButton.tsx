@@ -1,8 +1,10 @@
-import { useState } from "react";
+import { lazy, Suspense, useState } from "react";
 import type { Role } from "~/shared/permissions";
 import type { SectionSignoffView } from "~/shared/plan-events";
 import { apiRequest } from "./api-client";
-import { ConfirmDialog } from "./ConfirmDialog";
+
+/** What to say with the request loads when someone first asks. */
+const RequestForm = lazy(() => import("./SignoffWorkflowForms").then((forms) => ({ default: forms.RequestForm })));
 
 /**
  * "Request sign-off": owners and editors ask the signatories of the sides still to sign, with a
@@ -23,28 +25,27 @@ export function RequestSignoffButton({
 }) {
   const [status, setStatus] = useState<{ kind: "notice" | "error"; text: string } | null>(null);
   const [busy, setBusy] = useState(false);
-  const [asking, setAsking] = useState(false);
-  const [message, setMessage] = useState("");
-  const [dueDate, setDueDate] = useState(signoff.due ?? "");
+  /** How many times the form was opened: each opening starts from the request's due date now. */
+  const [asking, setAsking] = useState(0);
+  const [open, setOpen] = useState(false);
   const signed = new Set(signoff.records.filter((record) => record.fresh).map((record) => record.side));
   if ((role !== "owner" && role !== "editor") || signoff.requiredSides.every((side) => signed.has(side))) return null;
 
-  async function ask() {
+  async function ask(body: { message?: string; dueDate?: string }) {
     setBusy(true);
     const result = await apiRequest<{ notified: number }>(
       "POST",
       `/api/plans/${planId}/sections/${sectionKey}/signoff-requests`,
-      { ...(message.trim() ? { message } : {}), ...(dueDate ? { dueDate } : {}) },
+      body,
     );
     setBusy(false);
-    setAsking(false);
+    setOpen(false);
     if (!result.ok) setStatus({ kind: "error", text: result.error });
     else if (result.body.notified === 0) {
       setStatus({ kind: "error", text: "Nobody on this plan signs off for the sides still to sign." });
     } else {
       const people = result.body.notified === 1 ? "1 signatory" : `${result.body.notified} signatories`;
       setStatus({ kind: "notice", text: `Asked ${people}.` });
-      setMessage("");
     }
   }
 
@@ -55,39 +56,25 @@ export function RequestSignoffButton({
         className="button small"
         disabled={busy}
         onClick={() => {
-          setDueDate(signoff.due ?? "");
-          setAsking(true);
+          setAsking((count) => count + 1);
+          setOpen(true);
         }}
       >
         Request sign-off
       </button>
-      <ConfirmDialog
-        open={asking}
-        title={`Ask for sign-off of “${sectionTitle}”`}
-        confirmLabel="Send the request"
-        confirmDisabled={busy}
-        onConfirm={() => void ask()}
-        onCancel={() => setAsking(false)}
-      >
-        <div className="stack">
-          <label>
-            Message (optional)
-            <textarea
-              className="request-signoff__message"
-              rows={3}
-              maxLength={2000}
-              value={message}
-              placeholder="What should they look at?"
-              onChange={(event) => setMessage(event.target.value)}
-            />
-          </label>
-          <label>
-            Due date (optional)
-            <input type="date" value={dueDate} onChange={(event) => setDueDate(event.target.value)} />
-          </label>
-          <p className="muted">The signatories of the sides still to sign are told, by email too.</p>
-        </div>
-      </ConfirmDialog>
+      {asking > 0 ? (
+        <Suspense fallback={null}>
+          <RequestForm
+            key={asking}
+            open={open}
+            sectionTitle={sectionTitle}
+            due={signoff.due}
+            busy={busy}
+            onSend={(body) => void ask(body)}
+            onCancel={() => setOpen(false)}
+          />
+        </Suspense>
+      ) : null}
       {status ? (
         <span className={status.kind === "error" ? "request-signoff__error" : "muted"} role="status">
           {status.text}

@@ -1,9 +1,7 @@
-import { useState } from "react";
+import { lazy, Suspense, useState } from "react";
 import { formatDayMonth } from "~/shared/dates";
 import type { SignoffRequestView, SignoffReturnView } from "~/shared/plan-events";
 import { ukToday } from "~/shared/portfolio";
-import { apiRequest } from "./api-client";
-import { ConfirmDialog } from "./ConfirmDialog";
 
 /** "Returned by Margaret Hale, 3 Dec: the figures do not match the MTFS", until the section changes. */
 export function ReturnedNotice({ returned }: { returned: SignoffReturnView }) {
@@ -13,7 +11,6 @@ export function ReturnedNotice({ returned }: { returned: SignoffReturnView }) {
         Returned by {returned.by.name}, <time dateTime={returned.at}>{formatDayMonth(returned.at)}</time>:
       </strong>{" "}
       {returned.reason}
-      <span className="signoff__returned-note"> It stands until someone changes the section.</span>
     </p>
   );
 }
@@ -37,64 +34,30 @@ export function RequestNotice({ request }: { request: SignoffRequestView }) {
   );
 }
 
+/** Why the section is returned loads when someone first returns one. */
+const ReturnForm = lazy(() => import("./SignoffWorkflowForms").then((forms) => ({ default: forms.ReturnForm })));
+
 /** A signatory of a side the section needs sends it back, saying why. */
 export function ReturnButton({ url, sectionTitle }: { url: string; sectionTitle: string }) {
   const [open, setOpen] = useState(false);
-  const [reason, setReason] = useState("");
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
-
-  async function send() {
-    if (reason.trim() === "") {
-      setError("Say why you return the section.");
-      return;
-    }
-    setBusy(true);
-    const result = await apiRequest("POST", url, { reason });
-    setBusy(false);
-    if (!result.ok) {
-      setError(result.error);
-      return;
-    }
-    setOpen(false);
-    setReason("");
-    setError(null);
-  }
-
+  const [asked, setAsked] = useState(false);
   return (
     <>
-      <button type="button" className="button link" onClick={() => setOpen(true)}>
-        Return with a reason
-      </button>
-      <ConfirmDialog
-        open={open}
-        title={`Return “${sectionTitle}”`}
-        confirmLabel="Return the section"
-        confirmDisabled={busy}
-        onConfirm={() => void send()}
-        onCancel={() => {
-          setOpen(false);
-          setError(null);
+      <button
+        type="button"
+        className="button link"
+        onClick={() => {
+          setAsked(true);
+          setOpen(true);
         }}
       >
-        <label>
-          Why are you returning it?
-          <textarea
-            className="signoff__reason"
-            rows={4}
-            maxLength={2000}
-            value={reason}
-            aria-invalid={error ? true : undefined}
-            onChange={(event) => setReason(event.target.value)}
-          />
-        </label>
-        <p className="muted">The plan&rsquo;s owners and editors are told, with your reason.</p>
-        {error ? (
-          <p className="alert error" role="alert">
-            {error}
-          </p>
-        ) : null}
-      </ConfirmDialog>
+        Return with a reason
+      </button>
+      {asked ? (
+        <Suspense fallback={null}>
+          <ReturnForm open={open} url={url} sectionTitle={sectionTitle} onClose={() => setOpen(false)} />
+        </Suspense>
+      ) : null}
     </>
   );
 }

@@ -28,13 +28,13 @@ export function formatLongDate(date: Date): string {
 }
 
 const dayMonth = new Intl.DateTimeFormat("en-GB", { day: "numeric", month: "short", timeZone: "Europe/London" });
-const calendarDayMonth = new Intl.DateTimeFormat("en-GB", { day: "numeric", month: "short", timeZone: "UTC" });
 
-/** "3 Dec", for a moment (as the UK saw it) or for a calendar date written `YYYY-MM-DD`. */
+/**
+ * "3 Dec", for a moment (as the UK saw it) or for a calendar date written `YYYY-MM-DD` (read at
+ * noon UTC, which is the same day in London all year).
+ */
 export function formatDayMonth(value: string): string {
-  return /^\d{4}-\d{2}-\d{2}$/.test(value)
-    ? calendarDayMonth.format(new Date(`${value}T00:00:00Z`))
-    : dayMonth.format(new Date(value));
+  return dayMonth.format(new Date(value.length === 10 ? `${value}T12:00:00Z` : value));
 }
 
 const calendarLong = new Intl.DateTimeFormat("en-GB", {
