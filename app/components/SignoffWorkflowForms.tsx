@@ -60,7 +60,10 @@ export function ReturnForm({
           maxLength={2000}
           value={reason}
           aria-invalid={error ? true : undefined}
-          onChange={(event) => setReason(event.target.value)}
+          onChange={(event) => {
+            setReason(event.target.value);
+            setError(null);
+          }}
         />
       </label>
       <p className="muted">The plan&rsquo;s owners and editors are told, with your reason.</p>
