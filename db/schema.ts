@@ -10,7 +10,7 @@ import {
   uniqueIndex,
 } from "drizzle-orm/sqlite-core";
 import { NOTIFICATION_TYPES } from "../app/shared/notification-types";
-import { ROLES, SIDES } from "../app/shared/permissions";
+import { ROLES, SIDES, type Side } from "../app/shared/permissions";
 import type { PlanTemplate } from "../app/shared/template-schema";
 
 const createdAt = () =>
@@ -204,6 +204,58 @@ export const signoffs = sqliteTable(
 export type Signoff = typeof signoffs.$inferSelect;
 
 /**
+ * "Request sign-off" on a section: who asked, with what message and by when, of which sides.
+ * One is open per section at a time: asking again ends the open one; a return ends it, and so
+ * does a fresh sign-off of every side it asked. Reminders of its due date are told once each
+ * (their notifications' event keys name the request).
+ */
+export const signoffRequests = sqliteTable(
+  "signoff_requests",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    planId: text("plan_id")
+      .notNull()
+      .references(() => plans.id, { onDelete: "cascade" }),
+    sectionKey: text("section_key").notNull(),
+    requestedBy: text("requested_by")
+      .notNull()
+      .references(() => users.id),
+    requestedAt: createdAt(),
+    /** The sides still to sign when it was asked. */
+    sides: text("sides", { mode: "json" }).$type<Side[]>().notNull(),
+    message: text("message"),
+    /** `YYYY-MM-DD`, a UK date. */
+    dueDate: text("due_date"),
+    endedAt: integer("ended_at", { mode: "timestamp_ms" }),
+  },
+  (t) => [index("signoff_requests_plan_section_idx").on(t.planId, t.sectionKey)],
+);
+
+/**
+ * A signatory sending a section back with a reason. It stands until the section's content no
+ * longer hashes as it did when returned (`clearedAt` is set when an edit is seen to change it).
+ */
+export const signoffReturns = sqliteTable(
+  "signoff_returns",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    planId: text("plan_id")
+      .notNull()
+      .references(() => plans.id, { onDelete: "cascade" }),
+    sectionKey: text("section_key").notNull(),
+    userId: text("user_id")
+      .notNull()
+      .references(() => users.id),
+    side: text("side", { enum: SIDES }).notNull(),
+    reason: text("reason").notNull(),
+    contentHash: text("content_hash").notNull(),
+    returnedAt: createdAt(),
+    clearedAt: integer("cleared_at", { mode: "timestamp_ms" }),
+  },
+  (t) => [index("signoff_returns_plan_section_idx").on(t.planId, t.sectionKey)],
+);
+
+/**
  * Comments live here, not in the Y.Doc: reviewers comment but may not write to the document.
  * A thread is a comment without a parent and its replies. Anchors are Yjs relative positions
  * (encoded) in the section's fragment, so they follow the text as others edit it.
@@ -327,6 +379,10 @@ export const notifications = sqliteTable(
     text: text("text").notNull(),
     url: text("url").notNull(),
     eventKey: text("event_key").notNull(),
+    /** The section it is about, when it is about one (a sign-off request is not emailed once that is signed). */
+    sectionKey: text("section_key"),
+    /** What its email says besides `text` (a comment's words, a request's message), one paragraph a line. */
+    detail: text("detail"),
     createdAt: createdAt(),
     readAt: integer("read_at", { mode: "timestamp_ms" }),
     /** When an email (alone or in a digest) was queued for it; the epoch when it was decided none. */

@@ -3,7 +3,7 @@ import { dirname, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { eq } from "drizzle-orm";
 import { closeDatabase, openDatabase } from "../db/client.server";
-import { plans as planTable, type Plan } from "../db/schema";
+import { plans as planTable, type Notification, type Plan } from "../db/schema";
 import { COLLAB_LIMITS, SIGNOFF_REQUEST_LIMITS } from "./limits.server";
 import {
   auditCsv,
@@ -34,6 +34,7 @@ import { CommentRoomExtension } from "./comments/comment-room.server";
 import { CommentService } from "./comments/comment-service.server";
 import { SignoffRoomExtension } from "./signoffs/signoff-room.server";
 import { SignoffService } from "./signoffs/signoff-service.server";
+import { SignoffWorkflow } from "./signoffs/signoff-workflow.server";
 import { resolveSessionSecret } from "./auth/session-secret.server";
 import { TemplateCatalog } from "./templates/template-catalog.server";
 import { VersionRoomExtension } from "./versions/version-room.server";
@@ -76,6 +77,8 @@ export function createServices(env: Env) {
   const links = new PublicLinks(env.PUBLIC_URL);
   const notifications = new NotificationService(db, mail, links, {
     emailDelayMs: env.NOTIFICATION_EMAIL_DELAY_SECONDS * 1000,
+    // Asking someone to sign what their side has since signed would waste their time.
+    stillApt: (notice: Notification): boolean => signoffWorkflow.stillAsked(notice),
   });
   notifications.start();
   const store = new SqliteDocStore(db);
@@ -122,7 +125,8 @@ export function createServices(env: Env) {
   const members = new MemberService(db, (planId, userId, role) => rooms.updateAccess(planId, userId, role));
   const invitations = new InvitationService(db, members, mail, links, (userId) => auth.startSession(userId));
   const comments = new CommentService(db, rooms, members, notifications);
-  const planNotices = new PlanNotices(db, rooms, signoffs, notifications);
+  const signoffWorkflow = new SignoffWorkflow(db, rooms, signoffs, notifications);
+  const planNotices = new PlanNotices(db, rooms, signoffWorkflow, notifications);
   rooms.use(new CommentRoomExtension(comments));
   const portfolio = new PortfolioService(db, rooms, signoffs, comments, search);
   const portfolioFeed = new PortfolioFeed(db, rooms, search);
@@ -166,6 +170,7 @@ export function createServices(env: Env) {
     invitations,
     notifications,
     planNotices,
+    signoffWorkflow,
     passwordResets: new PasswordResetService(db, auth, mail, links),
     account: new AccountService(db, auth, signInThrottle),
     admin: new AdminService(db, auth, invitations),

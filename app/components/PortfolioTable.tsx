@@ -23,6 +23,8 @@ const COLUMNS: Column[] = [
   { key: "stale", label: "Stale", value: (row) => row.stale, numeric: true },
   { key: "comments", label: "Open comments", value: (row) => row.openComments, numeric: true },
   { key: "overdue", label: "Overdue milestones", value: (row) => row.overdueMilestones, numeric: true },
+  { key: "returned", label: "Returned", value: (row) => row.returned, numeric: true },
+  { key: "overdueSignoffs", label: "Overdue sign-offs", value: (row) => row.overdueSignoffs, numeric: true },
   { key: "updated", label: "Last edit", value: (row) => row.updatedAt },
 ];
 
@@ -180,6 +182,15 @@ export function PortfolioTable({ rows }: { rows: PortfolioRow[] }) {
                   <td className={`numeric${row.stale > 0 ? " attention" : ""}`}>{row.stale}</td>
                   <td className="numeric">{row.openComments}</td>
                   <td className={`numeric${row.overdueMilestones > 0 ? " attention" : ""}`}>{row.overdueMilestones}</td>
+                  <td className={`numeric${row.returned > 0 ? " attention" : ""}`} data-testid="returned-count">
+                    {row.returned}
+                  </td>
+                  <td
+                    className={`numeric${row.overdueSignoffs > 0 ? " attention" : ""}`}
+                    data-testid="overdue-signoffs"
+                  >
+                    {row.overdueSignoffs}
+                  </td>
                   <td>{formatDateTime(row.updatedAt)}</td>
                 </tr>
                 {open === row.id && (

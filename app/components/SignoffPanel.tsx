@@ -7,6 +7,7 @@ import type { SignoffState } from "~/shared/signoff-state";
 import { apiRequest } from "./api-client";
 import { ConfirmDialog } from "./ConfirmDialog";
 import { RequestSignoffButton } from "./RequestSignoffButton";
+import { RequestNotice, ReturnButton, ReturnedNotice } from "./SignoffWorkflow";
 import { openComparison } from "./history-events";
 import { ChangeList, type WordChange } from "./ChangeList";
 
@@ -78,6 +79,7 @@ export function SignoffPanel({
   const mySideFresh = signoff.records.some((record) => record.side === me.side && record.fresh);
   const maySign = canSignOff(role, me.side, signoff.requiredSides, me.signsOff) && !mySideFresh;
   const staleRecords = signoff.records.filter((record) => !record.fresh);
+  const mayReturn = canSignOff(role, me.side, signoff.requiredSides, me.signsOff);
 
   async function revoke() {
     setConfirming(null);
@@ -95,8 +97,16 @@ export function SignoffPanel({
         <span className="signoff__required">
           Needs sign-off by {signoff.requiredSides.map((side) => SIDE_LABEL[side]).join(" and ")}
         </span>
-        <RequestSignoffButton planId={planId} sectionKey={section.key} signoff={signoff} role={role} />
+        <RequestSignoffButton
+          planId={planId}
+          sectionKey={section.key}
+          sectionTitle={section.title}
+          signoff={signoff}
+          role={role}
+        />
       </div>
+      {signoff.returned ? <ReturnedNotice returned={signoff.returned} /> : null}
+      {signoff.request ? <RequestNotice request={signoff.request} /> : null}
       <ul className="signoff__sides">
         {signoff.requiredSides.map((side) => (
           <SideLine key={side} side={side} record={signoff.records.find((record) => record.side === side)} />
@@ -105,7 +115,7 @@ export function SignoffPanel({
       {staleRecords.length > 0 ? (
         <StaleWarning key={staleRecords.map((record) => record.id).join()} url={url} records={staleRecords} />
       ) : null}
-      {maySign || mine ? (
+      {maySign || mine || mayReturn ? (
         <div className="signoff__actions">
           {maySign ? (
             <button
@@ -130,6 +140,9 @@ export function SignoffPanel({
             >
               Revoke my sign-off
             </button>
+          ) : null}
+          {mayReturn ? (
+            <ReturnButton url={`/api/plans/${planId}/sections/${section.key}/returns`} sectionTitle={section.title} />
           ) : null}
         </div>
       ) : null}

@@ -56,6 +56,10 @@ export function activitySentence(entry: ActivityEntry, names: ActivityNames): st
       return `${who} withdrew their sign-off of ${section()} for the ${side(detail.side)} side`;
     case "signoff.stale":
       return `${who} changed ${section()} after ${person("signedBy")} signed it off for the ${side(detail.side)} side, so that sign-off no longer covers it`;
+    case "signoff.returned":
+      return `${who} returned ${section()} for the ${side(detail.side)} side: ${text(detail.reason)}`;
+    case "signoff.requested":
+      return `${who} asked for sign-off of ${section()}${typeof detail.dueDate === "string" ? ` by ${detail.dueDate}` : ""}`;
     case "member.added":
       return `${who} added ${person("memberId")} as ${role(detail.role)}`;
     case "member.removed":

@@ -26,3 +26,26 @@ const longDate = new Intl.DateTimeFormat("en-GB", {
 export function formatLongDate(date: Date): string {
   return longDate.format(date);
 }
+
+const dayMonth = new Intl.DateTimeFormat("en-GB", { day: "numeric", month: "short", timeZone: "Europe/London" });
+
+/**
+ * "3 Dec", for a moment (as the UK saw it) or for a calendar date written `YYYY-MM-DD` (read at
+ * noon UTC, which is the same day in London all year).
+ */
+export function formatDayMonth(value: string): string {
+  return dayMonth.format(new Date(value.length === 10 ? `${value}T12:00:00Z` : value));
+}
+
+const calendarLong = new Intl.DateTimeFormat("en-GB", {
+  weekday: "long",
+  day: "numeric",
+  month: "long",
+  year: "numeric",
+  timeZone: "UTC",
+});
+
+/** "Tuesday 8 December 2026", for a calendar date written `YYYY-MM-DD`. */
+export function formatCalendarDate(value: string): string {
+  return calendarLong.format(new Date(`${value}T00:00:00Z`));
+}

@@ -6,6 +6,8 @@ export const NOTIFICATION_TYPES = [
   "signoff-stale",
   "plan-final",
   "milestone-due",
+  "signoff-returned",
+  "signoff-due",
 ] as const;
 
 export type NotificationType = (typeof NOTIFICATION_TYPES)[number];
@@ -18,4 +20,6 @@ export const NOTIFICATION_TYPE_LABEL: Record<NotificationType, string> = {
   "signoff-stale": "A section I signed off has changed since",
   "plan-final": "A plan I belong to becomes final",
   "milestone-due": "A milestone I own is due within 7 days or overdue",
+  "signoff-returned": "A signatory returns a section I work on, or asked to be signed off",
+  "signoff-due": "A sign-off asked of me is due in 2 days or overdue",
 };

@@ -34,6 +34,26 @@ export interface SectionSignoffView {
   requiredSides: Side[];
   /** The section's current sign-offs; revoked and superseded ones are in its history. */
   records: SignoffRecordView[];
+  /** A signatory sent it back, and nobody has changed it since. */
+  returned: SignoffReturnView | null;
+  /** The open request's due date (`YYYY-MM-DD`), if it set one. */
+  due: string | null;
+  /** The open "Request sign-off", until every side it asked signs or the section is returned. */
+  request: SignoffRequestView | null;
+}
+
+export interface SignoffReturnView {
+  by: SignoffPerson;
+  reason: string;
+  at: string;
+}
+
+export interface SignoffRequestView {
+  by: SignoffPerson;
+  at: string;
+  message: string | null;
+  due: string | null;
+  sides: Side[];
 }
 
 export interface PlanSignoffView {

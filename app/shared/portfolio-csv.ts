@@ -13,6 +13,8 @@ const HEADER = [
   "Stale sections",
   "Open comments",
   "Overdue milestones",
+  "Returned",
+  "Overdue sign-offs",
   "Last edit",
 ];
 
@@ -32,6 +34,8 @@ export function portfolioCsv(rows: readonly PortfolioRow[]): string {
       row.stale,
       row.openComments,
       row.overdueMilestones,
+      row.returned,
+      row.overdueSignoffs,
       row.updatedAt,
     ]),
   ]);

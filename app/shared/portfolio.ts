@@ -16,6 +16,10 @@ export interface PortfolioRow {
   /** Threads neither resolved nor deleted. */
   openComments: number;
   overdueMilestones: number;
+  /** Sections returned by a signatory and not changed since. */
+  returned: number;
+  /** Sections whose open sign-off request's due date has passed. */
+  overdueSignoffs: number;
   /** When the plan's words last changed (ISO). */
   updatedAt: string;
 }

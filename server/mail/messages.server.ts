@@ -54,16 +54,31 @@ export function passwordResetMail(input: { name: string; link: string }): MailCo
   );
 }
 
-export function notificationMail(input: { text: string; url: string; settingsUrl: string }): MailContent {
+/** `detail`: what the email says besides the one line (a comment's words, a request's message), one paragraph a line. */
+export function notificationMail(input: {
+  text: string;
+  detail?: string | null;
+  url: string;
+  settingsUrl: string;
+}): MailContent {
   return compose(
     input.text,
-    [input.text, `You can choose which emails Coplan sends you on your account page: ${input.settingsUrl}`],
+    [
+      input.text,
+      ...paragraphsOf(input.detail),
+      `You can choose which emails Coplan sends you on your account page: ${input.settingsUrl}`,
+    ],
     { label: "Open it in Coplan", url: input.url },
   );
 }
 
-export function digestMail(input: { items: { text: string; url: string }[]; settingsUrl: string }): MailContent {
-  const lines = input.items.map((item) => `• ${item.text} (${item.url})`);
+export function digestMail(input: {
+  items: { text: string; detail?: string | null; url: string }[];
+  settingsUrl: string;
+}): MailContent {
+  const lines = input.items.map((item) =>
+    [`• ${item.text} (${item.url})`, ...paragraphsOf(item.detail).map((p) => `  ${p}`)].join("\n"),
+  );
   const subject = `${input.items.length} new notifications in Coplan`;
   const text = [
     `There were ${input.items.length} new notifications for you in Coplan:`,
@@ -73,11 +88,22 @@ export function digestMail(input: { items: { text: string; url: string }[]; sett
   ].join("\n\n");
   const html = [
     `<p>There were ${input.items.length} new notifications for you in Coplan:</p>`,
-    `<ul>${input.items.map((i) => `<li><a href="${escapeHtml(i.url)}">${escapeHtml(i.text)}</a></li>`).join("")}</ul>`,
+    `<ul>${input.items
+      .map(
+        (i) =>
+          `<li><a href="${escapeHtml(i.url)}">${escapeHtml(i.text)}</a>${paragraphsOf(i.detail)
+            .map((p) => `<br>${escapeHtml(p)}`)
+            .join("")}</li>`,
+      )
+      .join("")}</ul>`,
     `<p>You can choose which emails Coplan sends you on <a href="${escapeHtml(input.settingsUrl)}">your account page</a>.</p>`,
     "<p>— Coplan</p>",
   ].join("\n");
   return { subject, text, html: `<!doctype html><html><body>\n${html}\n</body></html>` };
+}
+
+function paragraphsOf(detail: string | null | undefined): string[] {
+  return (detail ?? "").split("\n").filter((line) => line.trim() !== "");
 }
 
 function withArticle(role: string): string {

@@ -12,12 +12,19 @@ import { sectionUrl } from "./plan-notices.server";
 export function commentNotices(
   db: Db,
   plan: Plan,
-  comment: { id: string; sectionKey: string; parentId: string | null; mentions: string[] },
+  comment: { id: string; sectionKey: string; parentId: string | null; mentions: string[]; body: string },
   author: { id: string; name: string },
 ): NotificationInput[] {
   const section = plan.template.sections.find((s) => s.key === comment.sectionKey);
   const where = `“${section?.title ?? comment.sectionKey}” in ${plan.title}`;
-  const base = { planId: plan.id, url: sectionUrl(plan.id, comment.sectionKey), eventKey: `comment:${comment.id}` };
+  const base = {
+    planId: plan.id,
+    sectionKey: comment.sectionKey,
+    url: sectionUrl(plan.id, comment.sectionKey),
+    eventKey: `comment:${comment.id}`,
+    // The email carries what was written, so it can be read (and often answered) from the inbox.
+    detail: `${author.name} wrote:\n${quoted(comment.body)}`,
+  };
   const mentioned: NotificationInput[] = comment.mentions.map((userId) => ({
     ...base,
     userId,
@@ -43,4 +50,13 @@ export function commentNotices(
       text: `${author.name} replied in a thread on ${where}`,
     })),
   ];
+}
+
+/** A comment's words as the email quotes them, each line of it a paragraph. */
+function quoted(body: string): string {
+  return body
+    .split("\n")
+    .filter((line) => line.trim() !== "")
+    .map((line) => `“${line}”`)
+    .join("\n");
 }

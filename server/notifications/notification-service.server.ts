@@ -15,6 +15,10 @@ export interface NotificationInput {
   /** A path in the app, e.g. `/plans/:id#section-key`. */
   url: string;
   eventKey: string;
+  /** The section it is about, if one. */
+  sectionKey?: string | null;
+  /** What the email says besides `text`: a comment's words, a request's message; one paragraph a line. */
+  detail?: string | null;
 }
 
 export interface NotificationView {
@@ -37,6 +41,8 @@ export interface NotificationOptions {
   emailDelayMs: number;
   /** Emails one person gets one by one in an hour; past that they come as one digest. */
   fewPerHour?: number;
+  /** Whether a notification still says something when its email is due (false: no email). */
+  stillApt?: (notification: Notification) => boolean;
 }
 
 const HOUR_MS = 60 * 60 * 1000;
@@ -184,7 +190,8 @@ export class NotificationService implements NotificationSink {
         .all()
         .map((row) => row.type),
     );
-    const toSend = user && !user.deactivatedAt ? waiting.filter((n) => !n.readAt && !optedOut.has(n.type)) : [];
+    const toSend =
+      user && !user.deactivatedAt ? waiting.filter((n) => !n.readAt && !optedOut.has(n.type) && this.stillApt(n)) : [];
     const now = new Date();
     const mailedThisHour =
       this.db
@@ -203,12 +210,13 @@ export class NotificationService implements NotificationSink {
     });
     if (!user || toSend.length === 0) return;
     const settingsUrl = this.links.url("/account");
-    if (mailedThisHour + toSend.length <= this.fewPerHour) {
-      for (const n of toSend) {
+    const emails = sameEmailsAsOne(toSend);
+    if (mailedThisHour + emails.length <= this.fewPerHour) {
+      for (const { first, ids } of emails) {
         this.mail.enqueue({
           to: user.email,
-          notificationIds: [n.id],
-          ...notificationMail({ text: n.text, url: this.links.url(n.url), settingsUrl }),
+          notificationIds: ids,
+          ...notificationMail({ text: first.text, detail: first.detail, url: this.links.url(first.url), settingsUrl }),
         });
       }
       return;
@@ -216,9 +224,37 @@ export class NotificationService implements NotificationSink {
     this.mail.enqueue({
       to: user.email,
       notificationIds: toSend.map((n) => n.id),
-      ...digestMail({ items: toSend.map((n) => ({ text: n.text, url: this.links.url(n.url) })), settingsUrl }),
+      ...digestMail({
+        items: emails.map(({ first }) => ({ text: first.text, detail: first.detail, url: this.links.url(first.url) })),
+        settingsUrl,
+      }),
     });
   }
+
+  private stillApt(notification: Notification): boolean {
+    try {
+      return this.options.stillApt?.(notification) ?? true;
+    } catch (error) {
+      // Unsure whether it still applies: telling too much beats telling nothing.
+      console.error(`notification ${notification.id}: could not check whether it still applies:`, error);
+      return true;
+    }
+  }
+}
+
+/**
+ * Notifications that would read the same by email (two sign-offs of one section gone stale
+ * by one edit, say) as one email naming them all.
+ */
+function sameEmailsAsOne(items: readonly Notification[]): { first: Notification; ids: number[] }[] {
+  const groups = new Map<string, { first: Notification; ids: number[] }>();
+  for (const n of items) {
+    const key = JSON.stringify([n.type, n.text, n.url, n.detail]);
+    const group = groups.get(key);
+    if (group) group.ids.push(n.id);
+    else groups.set(key, { first: n, ids: [n.id] });
+  }
+  return [...groups.values()];
 }
 
 function toView(row: Notification): NotificationView {

@@ -1,13 +1,10 @@
-import { randomUUID } from "node:crypto";
-import { and, eq, ne } from "drizzle-orm";
-import { Refusal } from "../../app/shared/errors";
-import type { Role } from "../../app/shared/permissions";
+import { eq } from "drizzle-orm";
 import { fieldText } from "../../app/shared/section-rows";
 import { sectionData } from "../plans/plan-content.server";
 import type { Db } from "../../db/client.server";
 import { planMembers, plans, users, type Plan } from "../../db/schema";
 import type { RoomRegistry } from "../collab/rooms.server";
-import type { SignoffService } from "../signoffs/signoff-service.server";
+import type { SignoffWorkflow } from "../signoffs/signoff-workflow.server";
 import type { NotificationInput, NotificationSink } from "./notification-service.server";
 
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -16,58 +13,29 @@ export function sectionUrl(planId: string, sectionKey: string): string {
   return `/plans/${planId}#section-${sectionKey}`;
 }
 
-/** The notifications that come from a plan rather than from a comment: sign-off requests and milestones due. */
+/**
+ * The daily check: milestones due (told to their owners) and sign-offs due (told to the
+ * people asked, by the sign-off workflow).
+ */
 export class PlanNotices {
   private timer: NodeJS.Timeout | undefined;
 
   constructor(
     private readonly db: Db,
     private readonly rooms: RoomRegistry,
-    private readonly signoffs: SignoffService,
+    private readonly workflow: SignoffWorkflow,
     private readonly sink: NotificationSink,
   ) {}
 
-  /**
-   * Asks the signatories of the sides that have still to sign the section (owners and editors
-   * ask). Answers how many people were told.
-   */
-  requestSignoff(plan: Plan, user: { id: string; name: string }, role: Role, sectionKey: string): { notified: number } {
-    if (role !== "owner" && role !== "editor") {
-      throw new Refusal("forbidden", "only the plan's owners and editors ask for sign-off");
-    }
-    const section = plan.template.sections.find((s) => s.key === sectionKey);
-    if (!section) throw new Refusal("not-found", `section "${sectionKey}" is not in this plan`);
-    const state = this.signoffs.current(plan).sections[sectionKey]!;
-    const signed = new Set(state.records.filter((r) => r.fresh).map((r) => r.side));
-    const waiting = section.signoff.filter((side) => !signed.has(side));
-    if (waiting.length === 0) throw new Refusal("conflict", `"${section.title}" is already signed off by every side`);
-    const signatories = this.db
-      .select({ id: users.id, side: users.side, role: planMembers.role, signsOff: planMembers.signsOff })
-      .from(planMembers)
-      .innerJoin(users, eq(users.id, planMembers.userId))
-      .where(and(eq(planMembers.planId, plan.id), ne(planMembers.userId, user.id)))
-      .all()
-      .filter((m) => (m.role === "signatory" || (m.role === "owner" && m.signsOff)) && waiting.includes(m.side));
-    const eventKey = `signoff-request:${randomUUID()}`;
-    this.sink.notify(
-      signatories.map((m) => ({
-        userId: m.id,
-        type: "signoff-requested",
-        planId: plan.id,
-        text: `${user.name} asks you to sign off “${section.title}” in ${plan.title}`,
-        url: sectionUrl(plan.id, sectionKey),
-        eventKey,
-      })),
-      user.id,
-    );
-    return { notified: signatories.length };
-  }
-
   /** Checks after `firstDelayMs` (it reads every plan, so not in the middle of starting), then once a day. */
   startDailyMilestoneCheck(firstDelayMs: number): void {
-    this.timer = setTimeout(() => {
+    const check = () => {
       this.checkMilestones();
-      this.timer = setInterval(() => this.checkMilestones(), DAY_MS);
+      this.workflow.remindDue();
+    };
+    this.timer = setTimeout(() => {
+      check();
+      this.timer = setInterval(check, DAY_MS);
       this.timer.unref();
     }, firstDelayMs);
     this.timer.unref();

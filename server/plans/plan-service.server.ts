@@ -151,6 +151,9 @@ export class PlanService {
         signoff: {
           state: signoff.sections[section.key]!.state,
           records: signoff.sections[section.key]!.records,
+          returned: signoff.sections[section.key]!.returned,
+          due: signoff.sections[section.key]!.due,
+          request: signoff.sections[section.key]!.request,
         },
       }));
       return { sections, signoff };

@@ -69,7 +69,13 @@ export class PortfolioService {
         key,
         title,
         requiredSides,
-        signoff: { state: signoff.sections[key]!.state, records: signoff.sections[key]!.records },
+        signoff: {
+          state: signoff.sections[key]!.state,
+          records: signoff.sections[key]!.records,
+          returned: signoff.sections[key]!.returned,
+          due: signoff.sections[key]!.due,
+          request: signoff.sections[key]!.request,
+        },
       })),
     };
   }
@@ -85,6 +91,8 @@ export class PortfolioService {
         sides: sideProgress(sections),
         stale: sections.filter((section) => section.state === "stale").length,
         overdueMilestones: overdueMilestonesOf(plan, (key) => sectionData(doc, key), today),
+        returned: sections.filter((section) => section.returned !== null).length,
+        overdueSignoffs: sections.filter((section) => section.due !== null && section.due < today).length,
       };
     });
     this.fromDocuments.set(plan.id, { version, today, figures });
@@ -112,7 +120,10 @@ export class PortfolioService {
   }
 }
 
-type DocumentFigures = Pick<PortfolioRow, "status" | "sides" | "stale" | "overdueMilestones">;
+type DocumentFigures = Pick<
+  PortfolioRow,
+  "status" | "sides" | "stale" | "overdueMilestones" | "returned" | "overdueSignoffs"
+>;
 
 function overdueMilestonesOf(plan: Plan, dataOf: (key: string) => Record<string, unknown>, today: string): number {
   let count = 0;

@@ -5,6 +5,7 @@ import type { PlanSignoffView, SectionSignoffView, SignoffRecordView } from "../
 import { isFresh, planSignoffProgress, sectionSignoffState } from "../../app/shared/signoff-state";
 import type { Db } from "../../db/client.server";
 import { planVersions, signoffs, users, type Plan } from "../../db/schema";
+import { workflowView, type SectionWorkflow } from "./signoff-workflow-records.server";
 
 const signer = alias(users, "signer");
 const staleUser = alias(users, "stale_user");
@@ -86,13 +87,15 @@ export function sectionHistoryRecords(db: Pick<Db, "select">, planId: string, se
 }
 
 /**
- * The plan's sign-off state from its current records and each section's content hash
- * (`hashOf` is asked only for sections that have records).
+ * The plan's sign-off state from its current records, its open requests and standing returns
+ * (`workflow`, by section), and each section's content hash (`hashOf` is asked only for
+ * sections that have records or a return).
  */
 export function planSignoffView(
   plan: Plan,
   records: readonly SignoffRecord[],
   hashOf: (sectionKey: string) => string,
+  workflow: ReadonlyMap<string, SectionWorkflow> = new Map(),
 ): PlanSignoffView {
   const bySection = new Map<string, SignoffRecord[]>();
   for (const record of records) {
@@ -101,11 +104,13 @@ export function planSignoffView(
   const sections: Record<string, SectionSignoffView> = {};
   for (const section of plan.template.sections) {
     const sectionRecords = bySection.get(section.key) ?? [];
-    const hash = sectionRecords.length > 0 ? hashOf(section.key) : "";
+    const sectionWorkflow = workflow.get(section.key);
+    const hash = sectionRecords.length > 0 || sectionWorkflow?.returned ? hashOf(section.key) : "";
     sections[section.key] = {
       state: sectionSignoffState(section.signoff, sectionRecords, hash),
       requiredSides: section.signoff,
       records: sectionRecords.map((record) => recordView(record, hash)),
+      ...workflowView(sectionWorkflow, hash),
     };
   }
   const progress = planSignoffProgress(Object.values(sections).map((section) => section.state));

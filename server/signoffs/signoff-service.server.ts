@@ -20,6 +20,7 @@ import {
 import type { NotificationSink } from "../notifications/notification-service.server";
 import { SeenContent } from "./seen-content.server";
 import { currentRecordOfSide, currentRecords, planSignoffView, sectionHistoryRecords } from "./signoff-records.server";
+import { clearReturns, endAnsweredRequest, planWorkflow, standingReturns } from "./signoff-workflow-records.server";
 
 /** What a sign-off's transaction writes with: the database, inside the transaction. */
 type Tx = Pick<Db, "select" | "insert" | "update" | "transaction">;
@@ -53,7 +54,12 @@ export class SignoffService {
 
   /** The plan's sign-off state from its records and its content in `doc`. */
   view(plan: Plan, doc: Y.Doc): PlanSignoffView {
-    return planSignoffView(plan, currentRecords(this.db, plan.id), (key) => sectionContentHash(doc, key));
+    return planSignoffView(
+      plan,
+      currentRecords(this.db, plan.id),
+      (key) => sectionContentHash(doc, key),
+      planWorkflow(this.db, plan.id),
+    );
   }
 
   /** The plan's sign-off state now, read from its live document. */
@@ -144,6 +150,7 @@ export class SignoffService {
       .values({ planId: plan.id, sectionKey, side: user.side, userId: user.id, contentHash, sectionState })
       .returning({ id: signoffs.id })
       .get();
+    endAnsweredRequest(tx, plan.id, sectionKey, contentHash);
     const versionId =
       this.pins?.pin(tx, plan, doc, user.id, created.id, `${section.title}: signed off (${user.side})`) ?? null;
     recordAudit(tx, {
@@ -236,7 +243,8 @@ export class SignoffService {
 
   /**
    * Marks stale every fresh sign-off of the given sections whose content no longer hashes the
-   * same, naming who made the change; publishes the new state when anything turned.
+   * same, naming who made the change, and clears their returns (the edit answers them);
+   * publishes the new state when anything turned.
    */
   markStaleIfChanged(planId: string, doc: Y.Doc, changedBy: ReadonlyMap<string, string | null>): void {
     if (changedBy.size === 0) return;
@@ -246,9 +254,16 @@ export class SignoffService {
     const hashes = new Map<string, string>();
     const hashOf = (key: string) => hashes.get(key) ?? hashes.set(key, sectionContentHash(doc, key)).get(key)!;
     const turned = candidates.filter((record) => record.contentHash !== hashOf(record.sectionKey));
-    if (turned.length === 0) return;
+    const answered = standingReturns(this.db, planId).filter(
+      (returned) => changedBy.has(returned.sectionKey) && returned.contentHash !== hashOf(returned.sectionKey),
+    );
+    if (turned.length === 0 && answered.length === 0) return;
     const now = new Date();
     this.db.transaction((tx) => {
+      clearReturns(
+        tx,
+        answered.map((returned) => returned.id),
+      );
       for (const record of turned) {
         const by = changedBy.get(record.sectionKey) ?? null;
         tx.update(signoffs).set({ staleAt: now, staleBy: by }).where(eq(signoffs.id, record.id)).run();
@@ -308,15 +323,16 @@ export class SignoffService {
     );
   }
 
-  /** The sections of a plan whose fresh sign-offs an edit would make stale. */
+  /** The sections of a plan whose fresh sign-offs an edit would make stale, or whose return it would clear. */
   watchedSections(planId: string): ReadonlySet<string> {
     let keys = this.watched.get(planId);
     if (!keys) {
-      keys = new Set(
-        currentRecords(this.db, planId)
+      keys = new Set([
+        ...currentRecords(this.db, planId)
           .filter((record) => record.staleAt === null)
           .map((record) => record.sectionKey),
-      );
+        ...standingReturns(this.db, planId).map((returned) => returned.sectionKey),
+      ]);
       this.watched.set(planId, keys);
     }
     return keys;
@@ -326,7 +342,8 @@ export class SignoffService {
     this.watched.delete(planId);
   }
 
-  private changed(plan: Plan): PlanSignoffView {
+  /** Publishes the plan's sign-off state now (after a request or a return changed it). */
+  changed(plan: Plan): PlanSignoffView {
     const view = this.current(plan);
     this.publish(plan, view);
     return view;
@@ -350,7 +367,7 @@ function wordChanges(before: string, after: string): SignoffChange[] {
   }));
 }
 
-function requireSection(plan: Plan, sectionKey: string): TemplateSection {
+export function requireSection(plan: Plan, sectionKey: string): TemplateSection {
   const section = plan.template.sections.find((candidate) => candidate.key === sectionKey);
   if (!section) throw new Refusal("not-found", `section "${sectionKey}" is not in this plan`);
   return section;

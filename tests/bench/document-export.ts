@@ -30,7 +30,10 @@ async function jobFor(server: BenchServer, planId: string): Promise<StoredJob> {
     signed: 0,
     total: plan.template.sections.length,
     sections: Object.fromEntries(
-      plan.template.sections.map((s) => [s.key, { state: "unsigned", requiredSides: s.signoff, records: [] }]),
+      plan.template.sections.map((s) => [
+        s.key,
+        { state: "unsigned", requiredSides: s.signoff, records: [], returned: null, due: null, request: null },
+      ]),
     ),
   };
   return {

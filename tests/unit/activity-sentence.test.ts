@@ -21,6 +21,22 @@ describe("an audit entry as a sentence", () => {
       "Tom Okafor changed ‘Business rates’ after Margaret Hale signed it off for the local side, so that sign-off no longer covers it",
     ],
     [
+      {
+        type: "signoff.returned",
+        actor: "Margaret Hale",
+        detail: { sectionKey: "business-rates", side: "local", reason: "the figures do not match the MTFS" },
+      },
+      "Margaret Hale returned ‘Business rates’ for the local side: the figures do not match the MTFS",
+    ],
+    [
+      {
+        type: "signoff.requested",
+        actor: "Tom Okafor",
+        detail: { sectionKey: "business-rates", sides: ["local"], dueDate: "2026-12-08" },
+      },
+      "Tom Okafor asked for sign-off of ‘Business rates’ by 2026-12-08",
+    ],
+    [
       { type: "member.removed", actor: "Alison Reed", detail: { memberId: "gone", role: "viewer" } },
       "Alison Reed removed a former member (viewer) from the plan",
     ],

@@ -30,7 +30,10 @@ const signoffs: PlanSignoffView = {
   signed: 0,
   total: template.sections.length,
   sections: Object.fromEntries(
-    template.sections.map((s) => [s.key, { state: "unsigned", requiredSides: s.signoff, records: [] }]),
+    template.sections.map((s) => [
+      s.key,
+      { state: "unsigned", requiredSides: s.signoff, records: [], returned: null, due: null, request: null },
+    ]),
   ),
 };
 

@@ -1,0 +1,265 @@
+import { and, eq, isNotNull, isNull } from "drizzle-orm";
+import { formatCalendarDate, formatDayMonth } from "../../app/shared/dates";
+import { Refusal } from "../../app/shared/errors";
+import { ROLE_LABEL, canSignOff, signsOffSections, type Role, type Side } from "../../app/shared/permissions";
+import type { SignoffReturnView } from "../../app/shared/plan-events";
+import { ukToday } from "../../app/shared/portfolio";
+import type { Db } from "../../db/client.server";
+import {
+  planMembers,
+  plans,
+  signoffRequests,
+  signoffReturns,
+  users,
+  type Notification,
+  type Plan,
+} from "../../db/schema";
+import type { SessionUser } from "../auth/sessions.server";
+import type { RoomRegistry } from "../collab/rooms.server";
+import type { NotificationInput, NotificationSink } from "../notifications/notification-service.server";
+import { sectionUrl } from "../notifications/plan-notices.server";
+import { recordAudit } from "../plans/audit.server";
+import { sectionContentHash } from "./section-content.server";
+import { requireSection, type SignoffService } from "./signoff-service.server";
+import { endOpenRequest, freshSides } from "./signoff-workflow-records.server";
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+/** How many days before its due date the people asked are reminded. */
+const REMIND_DAYS_BEFORE = 2;
+/** How much of a return's reason the one-line notification quotes; the email gives all of it. */
+const REASON_IN_LINE = 140;
+
+/**
+ * What moves a section towards sign-off besides signing: asking for it (with a message and a
+ * due date, reminded by the daily check) and returning it with a reason. Each change is
+ * published with the plan's sign-off state, so open pages show it at once.
+ */
+export class SignoffWorkflow {
+  constructor(
+    private readonly db: Db,
+    private readonly rooms: RoomRegistry,
+    private readonly signoffs: SignoffService,
+    private readonly sink: NotificationSink,
+  ) {}
+
+  /**
+   * Asks the signatories of the sides that have still to sign the section (owners and editors
+   * ask). The request replaces the section's open one; without a due date it keeps the open
+   * one's. Answers how many people were told.
+   */
+  request(
+    plan: Plan,
+    user: { id: string; name: string },
+    role: Role,
+    sectionKey: string,
+    ask: { message?: string; dueDate?: string },
+  ): { notified: number } {
+    if (role !== "owner" && role !== "editor") {
+      throw new Refusal("forbidden", "only the plan's owners and editors ask for sign-off");
+    }
+    const section = requireSection(plan, sectionKey);
+    const state = this.signoffs.current(plan).sections[sectionKey]!;
+    const signed = new Set(state.records.filter((r) => r.fresh).map((r) => r.side));
+    const waiting = section.signoff.filter((side) => !signed.has(side));
+    if (waiting.length === 0) throw new Refusal("conflict", `"${section.title}" is already signed off by every side`);
+    const message = ask.message ? ask.message : null;
+    const dueDate = ask.dueDate ?? state.due;
+    const requestId = this.db.transaction((tx) => {
+      const replaced = endOpenRequest(tx, plan.id, sectionKey);
+      const created = tx
+        .insert(signoffRequests)
+        .values({ planId: plan.id, sectionKey, requestedBy: user.id, sides: waiting, message, dueDate })
+        .returning({ id: signoffRequests.id })
+        .get();
+      recordAudit(tx, {
+        planId: plan.id,
+        userId: user.id,
+        type: "signoff.requested",
+        detail: { sectionKey, sides: waiting, dueDate, message, requestId: created.id, replaces: replaced },
+      });
+      return created.id;
+    });
+    this.signoffs.changed(plan);
+    const asked = this.signatories(plan.id, waiting).filter((m) => m.id !== user.id);
+    const detail = [
+      message ? `${user.name} writes: “${message}”` : "",
+      dueDate ? `Please sign it off by ${formatCalendarDate(dueDate)}.` : "",
+    ].filter(Boolean);
+    this.sink.notify(
+      asked.map((m) => ({
+        userId: m.id,
+        type: "signoff-requested",
+        planId: plan.id,
+        sectionKey,
+        text: `${user.name} asks you to sign off “${section.title}” in ${plan.title}${dueDate ? ` by ${formatDayMonth(dueDate)}` : ""}`,
+        detail: detail.join("\n"),
+        url: sectionUrl(plan.id, sectionKey),
+        eventKey: `signoff-request:${requestId}`,
+      })),
+      user.id,
+    );
+    return { notified: asked.length };
+  }
+
+  /**
+   * Sends the section back with a reason: signatories of a side the section needs do. It stands
+   * until the section next changes, ends the open request, and tells the plan's owners and
+   * editors and whoever asked for the sign-off.
+   */
+  returnSection(
+    plan: Plan,
+    user: SessionUser,
+    member: { role: Role; signsOff: boolean },
+    sectionKey: string,
+    reason: string,
+  ): SignoffReturnView {
+    const section = requireSection(plan, sectionKey);
+    if (!signsOffSections(member.role, member.signsOff)) {
+      throw new Refusal(
+        "forbidden",
+        `only a signatory (or an owner made one) returns sections; your role on this plan is ${ROLE_LABEL[member.role]}`,
+      );
+    }
+    if (!canSignOff(member.role, user.side, section.signoff, member.signsOff)) {
+      throw new Refusal(
+        "forbidden",
+        `"${section.title}" is signed off by the ${section.signoff.join(" and ")} side; you sign for the ${user.side} side`,
+      );
+    }
+    const requester = this.signoffs.current(plan).sections[sectionKey]!.request?.by.id ?? null;
+    const contentHash = this.rooms.read(plan.id, (doc) => sectionContentHash(doc, sectionKey));
+    const returned = this.db.transaction((tx) => {
+      const endedRequest = endOpenRequest(tx, plan.id, sectionKey);
+      const created = tx
+        .insert(signoffReturns)
+        .values({ planId: plan.id, sectionKey, userId: user.id, side: user.side, reason, contentHash })
+        .returning()
+        .get();
+      recordAudit(tx, {
+        planId: plan.id,
+        userId: user.id,
+        type: "signoff.returned",
+        detail: { sectionKey, side: user.side, reason, contentHash, returnId: created.id, endedRequest },
+      });
+      return created;
+    });
+    this.signoffs.changed(plan);
+    const told = new Set([
+      ...this.members(plan.id)
+        .filter((m) => m.role === "owner" || m.role === "editor")
+        .map((m) => m.id),
+      ...(requester ? [requester] : []),
+    ]);
+    const line = reason.length > REASON_IN_LINE ? `${reason.slice(0, REASON_IN_LINE - 1)}…` : reason;
+    this.sink.notify(
+      [...told].map((userId) => ({
+        userId,
+        type: "signoff-returned",
+        planId: plan.id,
+        sectionKey,
+        text: `${user.name} returned “${section.title}” in ${plan.title}: ${line}`,
+        detail: `The reason ${user.name} gave: “${reason}”\nThe return stands until someone changes the section.`,
+        url: sectionUrl(plan.id, sectionKey),
+        eventKey: `signoff-returned:${returned.id}`,
+      })),
+      user.id,
+    );
+    return {
+      by: { id: user.id, name: user.name, organisation: user.organisation },
+      reason,
+      at: returned.returnedAt.toISOString(),
+    };
+  }
+
+  /**
+   * For every open request with a due date, tells the people asked whose side has still to sign
+   * (two days before the date, and once it has passed): once each per request. Answers how many
+   * were told.
+   */
+  remindDue(now = new Date()): NotificationInput[] {
+    const today = ukToday(now);
+    const due = this.db
+      .select({
+        id: signoffRequests.id,
+        planId: signoffRequests.planId,
+        sectionKey: signoffRequests.sectionKey,
+        sides: signoffRequests.sides,
+        dueDate: signoffRequests.dueDate,
+        message: signoffRequests.message,
+        requester: users.name,
+      })
+      .from(signoffRequests)
+      .innerJoin(users, eq(users.id, signoffRequests.requestedBy))
+      .where(and(isNull(signoffRequests.endedAt), isNotNull(signoffRequests.dueDate)))
+      .all();
+    const items: NotificationInput[] = [];
+    for (const request of due) {
+      const dueDate = request.dueDate!;
+      const days = Math.round((Date.parse(`${dueDate}T00:00:00Z`) - Date.parse(`${today}T00:00:00Z`)) / DAY_MS);
+      if (days > REMIND_DAYS_BEFORE) continue;
+      const plan = this.db.select().from(plans).where(eq(plans.id, request.planId)).get();
+      const section = plan?.template.sections.find((s) => s.key === request.sectionKey);
+      if (!plan || !section) continue;
+      // One plan's content (or a fault reading it) never stops the reminders of the others.
+      try {
+        const hash = this.rooms.read(plan.id, (doc) => sectionContentHash(doc, section.key));
+        const signed = freshSides(this.db, plan.id, section.key, hash);
+        const waiting = request.sides.filter((side) => !signed.has(side));
+        const when = formatDayMonth(dueDate);
+        const text =
+          days < 0
+            ? `Your sign-off of “${section.title}” in ${plan.title} was due on ${when}`
+            : `Your sign-off of “${section.title}” in ${plan.title} is due ${days === 0 ? "today" : `on ${when}`}`;
+        const detail = [
+          `${request.requester} asked for it${request.message ? `: “${request.message}”` : "."}`,
+          `It is due ${formatCalendarDate(dueDate)}.`,
+        ].join("\n");
+        for (const person of this.signatories(plan.id, waiting)) {
+          items.push({
+            userId: person.id,
+            type: "signoff-due",
+            planId: plan.id,
+            sectionKey: section.key,
+            text,
+            detail,
+            url: sectionUrl(plan.id, section.key),
+            eventKey: `signoff-due:${days < 0 ? "after" : "before"}:${request.id}`,
+          });
+        }
+      } catch (error) {
+        console.error(`sign-off reminders: skipped plan ${plan.id}:`, error);
+      }
+    }
+    this.sink.notify(items, null);
+    return items;
+  }
+
+  /**
+   * Whether a notice asking someone to sign (a request or a reminder) still asks anything: not
+   * once their side has a fresh sign-off of the section. Other notices always stand.
+   */
+  stillAsked(notice: Pick<Notification, "type" | "userId" | "planId" | "sectionKey">): boolean {
+    if (notice.type !== "signoff-requested" && notice.type !== "signoff-due") return true;
+    if (!notice.planId || !notice.sectionKey) return true;
+    const { planId, sectionKey } = notice;
+    const side = this.db.select({ side: users.side }).from(users).where(eq(users.id, notice.userId)).get()?.side;
+    const plan = this.db.select().from(plans).where(eq(plans.id, planId)).get();
+    if (!side || !plan) return true;
+    const hash = this.rooms.read(plan.id, (doc) => sectionContentHash(doc, sectionKey));
+    return !freshSides(this.db, planId, sectionKey, hash).has(side);
+  }
+
+  private members(planId: string) {
+    return this.db
+      .select({ id: users.id, side: users.side, role: planMembers.role, signsOff: planMembers.signsOff })
+      .from(planMembers)
+      .innerJoin(users, eq(users.id, planMembers.userId))
+      .where(eq(planMembers.planId, planId))
+      .all();
+  }
+
+  /** The plan's members who sign off for one of `sides`. */
+  private signatories(planId: string, sides: readonly Side[]) {
+    return this.members(planId).filter((m) => signsOffSections(m.role, m.signsOff) && sides.includes(m.side));
+  }
+}
