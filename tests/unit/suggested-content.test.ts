@@ -3,7 +3,7 @@ import * as Y from "yjs";
 import { sectionFragmentName } from "../../app/shared/doc-names";
 import { newSuggestionId, parseSuggestionId } from "../../app/shared/suggestion-marks";
 import { resolveAnchor } from "../../server/comments/anchors.server";
-import { sectionPlainText, sectionRichTextJson } from "../../server/plans/plan-content.server";
+import { sectionPlainText, sectionRichTextJson, type PmNode } from "../../server/plans/plan-content.server";
 import { richTextBlocks } from "../../server/pdf/rich-text.server";
 import { sectionContentHash } from "../../server/signoffs/section-content.server";
 
@@ -36,8 +36,12 @@ describe("pending suggestions are not content", () => {
     expect(sectionContentHash(doc, "s")).toBe(before.hash);
     expect(sectionPlainText(doc, "s")).toBe(before.plain);
     // A reader that asks for the suggestions still gets them, marks and all.
-    const paragraph = sectionRichTextJson(doc, "s", { withSuggestions: true }).content![0]!;
-    expect(paragraph.content).toContainEqual({ type: "text", text: "fourteen", marks: [{ type: "insertion", attrs: { id } }] });
+    const paragraph = sectionRichTextJson(doc, "s", { withSuggestions: true }).content![0] as PmNode;
+    expect(paragraph.content).toContainEqual({
+      type: "text",
+      text: "fourteen",
+      marks: [{ type: "insertion", attrs: { id } }],
+    });
   });
 
   it("keeps suggested words out of the PDF's blocks", () => {
@@ -64,7 +68,15 @@ describe("suggestion ids", () => {
   });
 
   it("are refused when they do not have that shape", () => {
-    for (const id of [null, 7, "", "u-1", "u-1:zz", "u-1:abc:not-hex", `:${Date.now().toString(36)}:0123456789abcdef`]) {
+    for (const id of [
+      null,
+      7,
+      "",
+      "u-1",
+      "u-1:zz",
+      "u-1:abc:not-hex",
+      `:${Date.now().toString(36)}:0123456789abcdef`,
+    ]) {
       expect(parseSuggestionId(id)).toBeNull();
     }
   });
