@@ -23,6 +23,7 @@ import { PlanService } from "./plans/plan-service.server";
 import { PlanActivity, PlanListService } from "./plans/plan-list.server";
 import { CommentRoomExtension } from "./comments/comment-room.server";
 import { CommentService } from "./comments/comment-service.server";
+import { SuggestionService } from "./suggestions/suggestion-service.server";
 import { SignoffRoomExtension } from "./signoffs/signoff-room.server";
 import { SignoffService } from "./signoffs/signoff-service.server";
 import { resolveSessionSecret } from "./auth/session-secret.server";
@@ -111,6 +112,7 @@ export function createServices(env: Env) {
   const invitations = new InvitationService(db, members, mail, links, (userId) => auth.startSession(userId));
   const comments = new CommentService(db, rooms, members, notifications);
   const planNotices = new PlanNotices(db, rooms, signoffs, notifications);
+  const suggestions = new SuggestionService(db, rooms, notifications);
   rooms.use(new CommentRoomExtension(comments));
   const portfolio = new PortfolioService(db, rooms, signoffs, comments, search);
   const portfolioFeed = new PortfolioFeed(db, rooms, search);
@@ -142,6 +144,7 @@ export function createServices(env: Env) {
     signoffs,
     versions,
     comments,
+    suggestions,
     exports,
     search,
     portfolio,
