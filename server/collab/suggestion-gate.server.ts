@@ -29,19 +29,30 @@ export class SuggestionGate {
     const shadow = (this.shadow ??= copyOf(this.live));
     const touched = new Set<SharedType>();
     const note = (transaction: Y.Transaction) => {
-      for (const type of transaction.changed.keys()) touched.add(rootOf(type));
+      for (const type of transaction.changed.keys()) touched.add(type);
     };
     shadow.on("afterTransaction", note);
     try {
       Y.applyUpdate(shadow, update);
-      for (const root of touched) {
-        const key = this.sectionOf(shadow, root);
+      // Typing changes texts only, read alone; a change of structure reads its whole section.
+      const sections = new Set<string>();
+      const texts: Y.XmlText[] = [];
+      for (const type of touched) {
+        const key = this.sectionOf(shadow, rootOf(type));
         if (key === null) throw refused("a suggestion outside any section's narrative");
-        const before = readSection(this.live, key, userId);
-        const after = readSection(shadow, key, userId);
-        if (after.fault) throw refused(after.fault);
-        if (after.accepted !== before.accepted) throw refused("an edit that is not a suggestion");
-        if (after.others !== before.others) throw refused("a change to someone else's suggestion");
+        const before = type instanceof Y.XmlText ? this.liveTwin(type) : null;
+        if (before) texts.push(type as Y.XmlText);
+        else sections.add(key);
+      }
+      for (const key of sections) {
+        compare(readSection(this.live, key, userId), readSection(shadow, key, userId));
+      }
+      for (const text of texts) {
+        if (sections.has(this.sectionOf(shadow, rootOf(text))!)) continue;
+        compare(
+          readRuns(this.liveTwin(text)!.toDelta() as DeltaOp[], userId),
+          readRuns(text.toDelta() as DeltaOp[], userId),
+        );
       }
     } catch (error) {
       this.drop();
@@ -66,6 +77,19 @@ export class SuggestionGate {
   drop(): void {
     this.shadow?.destroy();
     this.shadow = null;
+  }
+
+  /** The live document's copy of a text of the shadow, if the live document has it. */
+  private liveTwin(text: SharedType): Y.XmlText | null {
+    const id = text._item?.id;
+    if (!id || id.clock >= Y.getState(this.live.store, id.client)) return null;
+    const item = Y.getItem(this.live.store, id);
+    return item instanceof Y.Item &&
+      !item.deleted &&
+      item.content instanceof Y.ContentType &&
+      item.content.type instanceof Y.XmlText
+      ? item.content.type
+      : null;
   }
 
   private sectionOf(doc: Y.Doc, root: SharedType): string | null {
@@ -124,6 +148,54 @@ export function readSection(doc: Y.Doc, sectionKey: string, userId: string): Sec
     others: canonicalize(others) ?? "",
     fault,
   };
+}
+
+type DeltaOp = { insert: unknown; attributes?: Record<string, unknown> };
+
+function compare(before: SectionReading, after: SectionReading): void {
+  if (after.fault) throw refused(after.fault);
+  if (after.accepted !== before.accepted) throw refused("an edit that is not a suggestion");
+  if (after.others !== before.others) throw refused("a change to someone else's suggestion");
+}
+
+/**
+ * One text read as `readSection` reads a section: its accepted runs (suggested insertions left
+ * out, suggestion marks dropped, equal neighbours merged) and everyone else's suggestions.
+ */
+export function readRuns(delta: DeltaOp[], userId: string): SectionReading {
+  const accepted: [unknown, string][] = [];
+  const others: [string, string, string][] = [];
+  let fault: string | null = null;
+  for (const { insert, attributes = {} } of delta) {
+    const kept: Record<string, unknown> = {};
+    let inserted = false;
+    for (const [key, value] of Object.entries(attributes)) {
+      const mark = key.split("--")[0]!;
+      if (value === null || value === undefined) continue;
+      if (!isSuggestionMark(mark)) {
+        kept[key] = value;
+        continue;
+      }
+      if (mark === "insertion") inserted = true;
+      const id = (value as { id?: unknown }).id;
+      if (parseSuggestionId(id)?.authorId === userId) {
+        if (mark === "modification") fault ??= "a suggested change of formatting or structure";
+        else if (Object.keys(value as object).some((name) => name !== "id")) fault ??= "a suggestion mark with extras";
+        continue;
+      }
+      const idText = typeof id === "string" ? id : (canonicalize(id ?? null) ?? "");
+      const words = typeof insert === "string" ? insert : (canonicalize(insert) ?? "");
+      const last = others.at(-1);
+      if (last && last[0] === mark && last[1] === idText) last[2] += words;
+      else others.push([mark, idText, words]);
+    }
+    if (inserted) continue;
+    const marks = canonicalize(kept) ?? "";
+    const last = accepted.at(-1);
+    if (last && typeof insert === "string" && typeof last[0] === "string" && last[1] === marks) last[0] += insert;
+    else accepted.push([insert instanceof Y.AbstractType ? insert.toJSON() : insert, marks]);
+  }
+  return { accepted: canonicalize(accepted) ?? "", others: canonicalize(others) ?? "", fault };
 }
 
 function refused(reason: string): ProtocolRefusal {
