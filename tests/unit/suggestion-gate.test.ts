@@ -187,4 +187,28 @@ describe("the reviewer line", () => {
     );
     expect(verdict(server, gate, update)).toBeNull();
   });
+
+  it("refuses a plain edit in one paragraph sent beside an honest suggestion in another, and a suggested new paragraph", () => {
+    const { server, client, gate, clientText } = setup();
+    const fragment = server.getXmlFragment(sectionFragmentName("intro"));
+    const paragraph = new Y.XmlElement("paragraph");
+    paragraph.insert(0, [new Y.XmlText("A second paragraph.")]);
+    fragment.insert(1, [paragraph]);
+    Y.applyUpdate(client, Y.encodeStateAsUpdate(server, Y.encodeStateVector(client)));
+    const otherText = (client.getXmlFragment(sectionFragmentName("intro")).get(1) as Y.XmlElement).get(0) as Y.XmlText;
+    const mixed = edit(server, client, () => {
+      clientText.insert(3, "kindly ", { insertion: { id: newSuggestionId(REVIEWER) } });
+      otherText.insert(0, "Plainly ");
+    });
+    expect(verdict(server, gate, mixed)).toBe("change refused: an edit that is not a suggestion");
+
+    const fresh = setup();
+    const added = edit(fresh.server, fresh.client, () => {
+      const extra = new Y.XmlElement("paragraph");
+      extra.insert(0, [new Y.XmlText()]);
+      fresh.client.getXmlFragment(sectionFragmentName("intro")).insert(1, [extra]);
+      (extra.get(0) as Y.XmlText).insert(0, "New.", { insertion: { id: newSuggestionId(REVIEWER) } });
+    });
+    expect(verdict(fresh.server, fresh.gate, added)).toBe("change refused: an edit that is not a suggestion");
+  });
 });
