@@ -497,3 +497,42 @@ export const instanceSeals = sqliteTable("instance_seals", {
   certificate: text("certificate").notNull(),
   createdAt: createdAt(),
 });
+export const SUGGESTION_KINDS = ["text", "cell"] as const;
+export const SUGGESTION_STATUSES = ["open", "accepted", "rejected", "withdrawn"] as const;
+
+/**
+ * Suggestions (decision 0034): every cell proposal, open or decided (they never live in the
+ * document), and every narrative suggestion once decided or when made through the API, with
+ * its words. Open narrative suggestions typed in the editor live in the document as marks;
+ * their id here is the marks' id.
+ */
+export const suggestions = sqliteTable(
+  "suggestions",
+  {
+    id: text("id").primaryKey(),
+    planId: text("plan_id")
+      .notNull()
+      .references(() => plans.id, { onDelete: "cascade" }),
+    sectionKey: text("section_key").notNull(),
+    kind: text("kind", { enum: SUGGESTION_KINDS }).notNull(),
+    status: text("status", { enum: SUGGESTION_STATUSES }).notNull().default("open"),
+    authorId: text("author_id")
+      .notNull()
+      .references(() => users.id),
+    createdAt: createdAt(),
+    /** A narrative suggestion's words taken out and put in. */
+    removed: text("removed"),
+    added: text("added"),
+    /** A cell proposal: the row, the field (`amounts.<year>` for a budget amount), and its values as JSON. */
+    rowId: text("row_id"),
+    field: text("field"),
+    fromValue: text("from_value", { mode: "json" }).$type<string | number | null>(),
+    toValue: text("to_value", { mode: "json" }).$type<string | number | null>(),
+    decidedBy: text("decided_by").references(() => users.id),
+    decidedAt: integer("decided_at", { mode: "timestamp_ms" }),
+    reason: text("reason"),
+  },
+  (t) => [index("suggestions_plan_idx").on(t.planId, t.status)],
+);
+
+export type Suggestion = typeof suggestions.$inferSelect;

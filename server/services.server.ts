@@ -32,6 +32,7 @@ import { PlanActivity, PlanListService } from "./plans/plan-list.server";
 import { TableActivity } from "./plans/table-activity.server";
 import { CommentRoomExtension } from "./comments/comment-room.server";
 import { CommentService } from "./comments/comment-service.server";
+import { SuggestionService } from "./suggestions/suggestion-service.server";
 import { SignoffRoomExtension } from "./signoffs/signoff-room.server";
 import { SignoffService } from "./signoffs/signoff-service.server";
 import { SignoffWorkflow } from "./signoffs/signoff-workflow.server";
@@ -127,6 +128,7 @@ export function createServices(env: Env) {
   const comments = new CommentService(db, rooms, members, notifications);
   const signoffWorkflow = new SignoffWorkflow(db, rooms, signoffs, notifications);
   const planNotices = new PlanNotices(db, rooms, signoffWorkflow, notifications);
+  const suggestions = new SuggestionService(db, rooms, notifications);
   rooms.use(new CommentRoomExtension(comments));
   const portfolio = new PortfolioService(db, rooms, signoffs, comments, search);
   const portfolioFeed = new PortfolioFeed(db, rooms, search);
@@ -159,6 +161,7 @@ export function createServices(env: Env) {
     signoffs,
     versions,
     comments,
+    suggestions,
     exports,
     seal,
     search,

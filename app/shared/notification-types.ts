@@ -8,6 +8,7 @@ export const NOTIFICATION_TYPES = [
   "milestone-due",
   "signoff-returned",
   "signoff-due",
+  "suggestion-decided",
 ] as const;
 
 export type NotificationType = (typeof NOTIFICATION_TYPES)[number];
@@ -22,4 +23,5 @@ export const NOTIFICATION_TYPE_LABEL: Record<NotificationType, string> = {
   "milestone-due": "A milestone I own is due within 7 days or overdue",
   "signoff-returned": "A signatory returns a section I work on, or asked to be signed off",
   "signoff-due": "A sign-off asked of me is due in 2 days or overdue",
+  "suggestion-decided": "Someone accepts or rejects a suggestion I made",
 };

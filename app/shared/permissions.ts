@@ -25,6 +25,16 @@ export function canEdit(role: Role | null): boolean {
   return role !== null && EDITING_ROLES.has(role);
 }
 
+/** Reviewers may not edit, but their edits of a narrative become suggestions (decision 0034). */
+export function suggestsOnly(role: Role | null): boolean {
+  return role === "reviewer";
+}
+
+/** Who may make suggestions; owners, editors and signatories also accept and reject them. */
+export function canSuggest(role: Role | null): boolean {
+  return canComment(role);
+}
+
 export function canComment(role: Role | null): boolean {
   return role !== null && COMMENTING_ROLES.has(role);
 }

@@ -1,5 +1,5 @@
 import { WebSocket } from "ws";
-import { canEdit, type Role } from "../../app/shared/permissions";
+import { canEdit, suggestsOnly, type Role } from "../../app/shared/permissions";
 import { handleMessage, type PeerIdentity } from "./message-handler.server";
 import { CloseCode } from "./close-codes.server";
 import { ProtocolError, ProtocolRefusal } from "./errors.server";
@@ -110,7 +110,8 @@ function socketPeer({ ws, decision, limits, largeSends, log }: ConnectionOptions
   const peer: Peer = {
     userId: decision.identity.id,
     sessionHash: decision.sessionHash,
-    readOnly: !canEdit(decision.role),
+    readOnly: !canEdit(decision.role) && !suggestsOnly(decision.role),
+    suggestOnly: suggestsOnly(decision.role),
     send(message) {
       if (ws.readyState !== WebSocket.OPEN) return;
       const size = message.byteLength;

@@ -2,7 +2,7 @@ import * as awarenessProtocol from "y-protocols/awareness";
 import { COLLAB_LIMITS } from "../limits.server";
 import * as Y from "yjs";
 import type { DocStore, StoredDoc } from "./doc-store.server";
-import { canEdit, type Role } from "../../app/shared/permissions";
+import { canEdit, suggestsOnly, type Role } from "../../app/shared/permissions";
 import { CloseCode } from "./close-codes.server";
 import {
   planEventMessage,
@@ -15,6 +15,7 @@ import type { PlanEvent } from "../../app/shared/plan-events";
 import { guarded } from "./guard.server";
 import { ProtocolError, ProtocolRefusal } from "./errors.server";
 import { checkUpdate, type DocumentRules } from "./update-validation.server";
+import { SuggestionGate } from "./suggestion-gate.server";
 import { moduleLog } from "../log.server";
 
 const logger = moduleLog("collab");
@@ -36,6 +37,8 @@ export interface Peer {
   readonly sessionHash?: string;
   /** Changes while connected when the user's role on the plan changes. */
   readOnly: boolean;
+  /** A reviewer: their updates may only add, change or withdraw their own suggestions. */
+  suggestOnly?: boolean;
   send(message: Uint8Array): void;
   close(code: number, reason: string): void;
 }
@@ -90,6 +93,8 @@ export class PlanRoom {
   /** The latest `fullStateMessage`, until the document changes. */
   private fullState: Uint8Array | undefined;
   private readonly guardedFlushAwareness: () => void;
+  /** Holds suggest-only peers to their suggestions. */
+  private readonly suggestionGate: SuggestionGate;
 
   constructor(
     readonly planId: string,
@@ -103,6 +108,7 @@ export class PlanRoom {
     this.storedBytes = stored.state.byteLength;
     this.guardedFlush = guarded(`storing an update of plan ${planId}`, () => this.flush());
     this.guardedFlushAwareness = guarded(`sending presence of plan ${planId}`, () => this.flushAwareness());
+    this.suggestionGate = new SuggestionGate(this.doc, options.rules.sectionKeys);
     this.awareness.setLocalState(null);
     this.doc.on("update", this.onDocUpdate);
     this.awareness.on("update", this.onAwarenessUpdate);
@@ -125,6 +131,7 @@ export class PlanRoom {
     this.peers.delete(peer);
     this.subscribers.delete(peer);
     for (const id of clientIds) this.clientOwners.delete(id);
+    if (![...this.peers.keys()].some((other) => other.suggestOnly)) this.suggestionGate.drop();
     if (clientIds.size > 0) {
       awarenessProtocol.removeAwarenessStates(this.awareness, [...clientIds], null);
     }
@@ -138,7 +145,10 @@ export class PlanRoom {
     for (const peer of this.peers.keys()) {
       if (peer.userId !== userId) continue;
       if (role === null) peer.close(CloseCode.AccessRevoked, "removed from the plan");
-      else peer.readOnly = !canEdit(role);
+      else {
+        peer.readOnly = !canEdit(role) && !suggestsOnly(role);
+        peer.suggestOnly = suggestsOnly(role);
+      }
     }
   }
 
@@ -163,6 +173,7 @@ export class PlanRoom {
     if (peer.readOnly) return;
     const { adds, complete } = checkUpdate(this.doc, update, this.options.rules);
     if (!complete) return;
+    if (peer.suggestOnly) this.suggestionGate.check(update, peer.userId);
     if (adds && this.storedBytes + update.byteLength > this.options.maxPlanBytes) {
       const limit = Math.round(this.options.maxPlanBytes / 1024 / 1024);
       throw new ProtocolRefusal(
@@ -266,11 +277,13 @@ export class PlanRoom {
     this.doc.off("update", this.onDocUpdate);
     this.awareness.off("update", this.onAwarenessUpdate);
     this.awareness.destroy();
+    this.suggestionGate.drop();
     this.doc.destroy();
   }
 
   private readonly onDocUpdate = (update: Uint8Array, origin: unknown): void => {
     this.fullState = undefined;
+    this.suggestionGate.follow(update);
     this.pending.push({ update, origin });
     this.pendingFlush ??= setImmediate(this.guardedFlush);
   };

@@ -2,6 +2,7 @@ import canonicalize from "canonicalize";
 import * as Y from "yjs";
 import { sectionDataName, sectionFragmentName } from "../../app/shared/doc-names";
 import { normaliseSectionData, type SectionValues } from "../../app/shared/section-values";
+import { isSuggestionMark } from "../../app/shared/suggestion-marks";
 import type { SharedType } from "../../app/shared/yjs-types";
 import { TABLE_LIMITS } from "../limits.server";
 
@@ -61,14 +62,25 @@ export interface TextLayout {
 export function sectionTextLayout(doc: Y.Doc, sectionKey: string): TextLayout {
   const fragment = doc.getXmlFragment(sectionFragmentName(sectionKey));
   const spans = new Map<Node, { start: number; end: number }>();
+  /** Where a text's suggested insertions sit: [from, to) in the text's own indexes. */
+  const leftOut = new Map<Y.XmlText, [number, number][]>();
   let text = "";
   let lines = 0;
 
   const inline = (node: Y.XmlElement | Y.XmlText | Y.XmlHook): void => {
     const start = text.length;
     if (node instanceof Y.XmlText) {
-      for (const op of node.toDelta() as { insert: unknown }[]) {
-        if (typeof op.insert === "string") text += op.insert;
+      let index = 0;
+      for (const op of node.toDelta() as DeltaOp[]) {
+        if (typeof op.insert !== "string") continue;
+        const length = op.insert.length;
+        // Words a pending suggestion would add are not content yet (decision 0034).
+        if (isSuggestedInsertion(op.attributes)) {
+          const ranges = leftOut.get(node) ?? [];
+          ranges.push([index, index + length]);
+          leftOut.set(node, ranges);
+        } else text += op.insert;
+        index += length;
       }
     } else if (node instanceof Y.XmlElement && node.nodeName === "hardBreak") {
       text += "\n";
@@ -109,7 +121,14 @@ export function sectionTextLayout(doc: Y.Doc, sectionKey: string): TextLayout {
     offsetOf(type, index) {
       const span = spans.get(type as Node);
       if (!span) return null;
-      if (type instanceof Y.XmlText) return Math.min(span.start + index, span.end);
+      if (type instanceof Y.XmlText) {
+        let offset = index;
+        for (const [from, to] of leftOut.get(type) ?? []) {
+          if (from >= index) break;
+          offset -= Math.min(to, index) - from;
+        }
+        return Math.min(span.start + offset, span.end);
+      }
       const children = (type as Y.XmlFragment | Y.XmlElement).toArray();
       const child = children[index];
       if (child === undefined || child instanceof Y.XmlHook) return span.end;
@@ -140,8 +159,27 @@ export interface PmNode {
  */
 export const MAX_READ_DEPTH = 64;
 
-/** The section's rich text as a ProseMirror JSON document, at most `MAX_READ_DEPTH` deep. */
-export function sectionRichTextJson(doc: Y.Doc, sectionKey: string): PmNode {
+type DeltaOp = { insert: unknown; attributes?: Record<string, unknown> };
+
+/** Whether a run carries a pending suggestion's insertion mark (under any y-prosemirror key). */
+function isSuggestedInsertion(attributes: Record<string, unknown> | undefined): boolean {
+  if (!attributes) return false;
+  for (const [key, value] of Object.entries(attributes)) {
+    if (value !== null && value !== undefined && key.split("--")[0] === "insertion") return true;
+  }
+  return false;
+}
+
+/**
+ * The section's rich text as a ProseMirror JSON document, at most `MAX_READ_DEPTH` deep, as
+ * accepted: words a pending suggestion would add are left out and words it would delete are
+ * kept, without the suggestion marks (decision 0034). `withSuggestions` reads the marks too.
+ */
+export function sectionRichTextJson(
+  doc: Y.Doc,
+  sectionKey: string,
+  { withSuggestions = false }: { withSuggestions?: boolean } = {},
+): PmNode {
   const root: PmNode = { type: "doc" };
   const stack: { children: (Y.XmlElement | Y.XmlText | Y.XmlHook)[]; next: number; into: PmNode; depth: number }[] = [
     { children: doc.getXmlFragment(sectionFragmentName(sectionKey)).toArray(), next: 0, into: root, depth: 0 },
@@ -154,7 +192,7 @@ export function sectionRichTextJson(doc: Y.Doc, sectionKey: string): PmNode {
     }
     const child = frame.children[frame.next++]!;
     if (child instanceof Y.XmlText) {
-      appendText((frame.into.content ??= []), child);
+      appendText((frame.into.content ??= []), child, withSuggestions);
       if (frame.into.content.length === 0) delete frame.into.content;
     } else if (child instanceof Y.XmlElement) {
       const children = child.toArray();
@@ -179,11 +217,13 @@ export function sectionRichTextJson(doc: Y.Doc, sectionKey: string): PmNode {
  * Yjs splits a text's delta wherever a formatting item sits, even one that changes nothing, so
  * runs with equal marks are merged and marks sorted: the same text gives the same JSON.
  */
-function appendText(content: (PmNode | PmText)[], text: Y.XmlText): void {
-  const delta = text.toDelta() as { insert: unknown; attributes?: Record<string, unknown> }[];
+function appendText(content: (PmNode | PmText)[], text: Y.XmlText, withSuggestions: boolean): void {
+  const delta = text.toDelta() as DeltaOp[];
   for (const op of delta) {
     if (typeof op.insert !== "string" || op.insert === "") continue;
-    const marks = marksOf(op.attributes);
+    if (!withSuggestions && isSuggestedInsertion(op.attributes)) continue;
+    let marks = marksOf(op.attributes);
+    if (!withSuggestions) marks = marks.filter((mark) => !isSuggestionMark(mark.type));
     const previous = content.at(-1);
     if (previous?.type === "text" && sameMarks((previous as PmText).marks, marks)) {
       (previous as PmText).text += op.insert;

@@ -36,6 +36,8 @@ import {
 import { measureSearchAndPortfolio } from "./search-portfolio";
 import { measureStaleBadge } from "./stale-badge";
 import { measureStaleness } from "./signoff-staleness";
+import { measureSuggestions } from "./suggestions";
+import { loadTemplates } from "../../server/templates/template-files.server";
 import { measureVersions } from "./versions";
 import { percentile, ratio, round } from "./stats";
 
@@ -433,6 +435,46 @@ try {
       benchmark: `storage after ${v.edits} edits (${round(v.typingSeconds)} s, default version timing sped up 40x)`,
       server: COPLAN,
       figure: `${v.autoVersions} automatic versions, ${kib(v.versionsBytesAdded)} (${ratio(v.versionsBytesAdded, v.planStateBytesAfter)} the plan's stored state of ${kib(v.planStateBytesAfter)})`,
+    });
+  }
+
+  if (wanted("suggestions")) {
+    const template = loadTemplates(resolve("plan-templates")).get("single-budget-for-a-place")!;
+    const s = measureSuggestions(template, 200, 300);
+    raw.suggestions = s;
+    const plain = ofSamples(s.plainCheck);
+    const section = `one section of ${round(s.sectionChars / 1000)}k characters`;
+    rows.push(
+      latencyRow(
+        `editor keystroke: update check, 200-page plan (reference), ${s.plainCheck.length} keys`,
+        COPLAN,
+        plain,
+      ),
+    );
+    rows.push(
+      latencyRow(
+        `reviewer keystroke: update check and reviewer line, 200-page plan, ${section}`,
+        COPLAN,
+        ofSamples(s.reviewerCheck),
+        {
+          figure: `${ratio(percentile(s.reviewerCheck, 99), plain.p99)} the reference (p99)`,
+        },
+      ),
+    );
+    rows.push(
+      latencyRow(
+        `reviewer keystroke: the same with ${section} alone in the plan`,
+        COPLAN,
+        ofSamples(s.reviewerCheckSectionOnly),
+        {
+          figure: `${ratio(percentile(s.reviewerCheck, 99), percentile(s.reviewerCheckSectionOnly, 99))} in the whole plan (p99)`,
+        },
+      ),
+    );
+    rows.push({
+      benchmark: "accepting each of 100 suggestions in one section",
+      server: COPLAN,
+      figure: `${round(s.acceptHundred)} ms in all`,
     });
   }
 

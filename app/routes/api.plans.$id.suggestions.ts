@@ -1,0 +1,23 @@
+import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
+import { newSuggestionSchema } from "~/shared/suggestion-input";
+import { requireApiUser } from "~/utils/auth.server";
+import { jsonError, readJson, refusalsAsJson, requireWithinCreateLimit } from "~/utils/http.server";
+import { requirePlanMember } from "~/utils/plan-access.server";
+
+/** Every suggestion of the plan, newest first. */
+export async function loader({ request, params, context }: LoaderFunctionArgs) {
+  const user = await requireApiUser(context, request);
+  const { plan } = requirePlanMember(context, user, params.id, "api");
+  return Response.json(context.suggestions.list(plan));
+}
+
+/** POST `{sectionKey, anchor, text}` (narrative) or `{sectionKey, rowId, field, value}` (a cell). */
+export async function action({ request, params, context }: ActionFunctionArgs) {
+  if (request.method !== "POST") return jsonError(405, "use POST to suggest");
+  const user = await requireApiUser(context, request);
+  const { plan, role } = requirePlanMember(context, user, params.id, "api");
+  await requireWithinCreateLimit(context, "comment", user.id);
+  const input = await readJson(request, newSuggestionSchema);
+  const suggestion = await refusalsAsJson(() => context.suggestions.create(plan, user, role, input));
+  return Response.json(suggestion, { status: 201 });
+}

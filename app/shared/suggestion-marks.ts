@@ -1,0 +1,87 @@
+import { Mark } from "@tiptap/core";
+
+/**
+ * Suggestions in a narrative are marks in the section's document, in the format of
+ * `@handlewithcare/prosemirror-suggest-changes` (decision 0034): `insertion` on words a
+ * suggestion adds, `deletion` on words it would take out, `modification` on a node whose
+ * attributes it would change. Each carries the suggestion's `id`, made by `newSuggestionId`,
+ * which names its author and time, so no two clients make the same one and the server can
+ * tell whose a mark is without trusting anything else the client says.
+ */
+export const SUGGESTION_MARKS = ["insertion", "deletion", "modification"] as const;
+export type SuggestionMarkName = (typeof SUGGESTION_MARKS)[number];
+
+export function isSuggestionMark(name: string): name is SuggestionMarkName {
+  return (SUGGESTION_MARKS as readonly string[]).includes(name);
+}
+
+export interface SuggestionIdParts {
+  authorId: string;
+  createdAt: Date;
+}
+
+/** `<authorId>:<milliseconds since 1970, base 36>:<random>`. */
+export function newSuggestionId(authorId: string, now = Date.now()): string {
+  const random = Array.from(crypto.getRandomValues(new Uint8Array(8)), (byte) =>
+    byte.toString(16).padStart(2, "0"),
+  ).join("");
+  return `${authorId}:${now.toString(36)}:${random}`;
+}
+
+/** The author and time an id names, or null for one not made by `newSuggestionId`. */
+export function parseSuggestionId(id: unknown): SuggestionIdParts | null {
+  if (typeof id !== "string" || id.length > 200) return null;
+  const parts = id.split(":");
+  if (parts.length !== 3) return null;
+  const [authorId, time, random] = parts as [string, string, string];
+  if (authorId === "" || !/^[0-9a-z]{1,11}$/.test(time) || !/^[0-9a-f]{16}$/.test(random)) return null;
+  const createdAt = new Date(parseInt(time, 36));
+  return Number.isNaN(createdAt.getTime()) ? null : { authorId, createdAt };
+}
+
+const idAttribute = {
+  id: {
+    default: null,
+    parseHTML: (element: HTMLElement) => element.getAttribute("data-suggestion-id"),
+    renderHTML: (attributes: Record<string, unknown>) =>
+      typeof attributes.id === "string" ? { "data-suggestion-id": attributes.id } : {},
+  },
+};
+
+/** Words a suggestion adds: shown underlined until someone accepts or rejects them. */
+export const InsertionMark = Mark.create({
+  name: "insertion",
+  inclusive: false,
+  excludes: "insertion deletion modification",
+  addAttributes: () => idAttribute,
+  parseHTML: () => [{ tag: "ins[data-suggestion-id]" }],
+  renderHTML: ({ HTMLAttributes }) => ["ins", HTMLAttributes, 0],
+});
+
+/** Words a suggestion takes out: shown struck through, and still content until accepted. */
+export const DeletionMark = Mark.create({
+  name: "deletion",
+  inclusive: false,
+  excludes: "insertion deletion modification",
+  addAttributes: () => idAttribute,
+  parseHTML: () => [{ tag: "del[data-suggestion-id]" }],
+  renderHTML: ({ HTMLAttributes }) => ["del", HTMLAttributes, 0],
+});
+
+/** A suggested change to a node's attributes (a heading's level, say). */
+export const ModificationMark = Mark.create({
+  name: "modification",
+  inclusive: false,
+  excludes: "insertion deletion",
+  addAttributes: () => ({
+    ...idAttribute,
+    type: { default: null },
+    attrName: { default: null },
+    previousValue: { default: null },
+    newValue: { default: null },
+  }),
+  parseHTML: () => [{ tag: "span[data-suggestion-id][data-modification]" }],
+  renderHTML: ({ HTMLAttributes }) => ["span", { ...HTMLAttributes, "data-modification": "" }, 0],
+});
+
+export const suggestionMarks = [InsertionMark, DeletionMark, ModificationMark];

@@ -1,0 +1,392 @@
+import { eq, inArray } from "drizzle-orm";
+import * as Y from "yjs";
+import { sectionDataName } from "../../app/shared/doc-names";
+import { Refusal } from "../../app/shared/errors";
+import { canEdit, canSuggest, type Role } from "../../app/shared/permissions";
+import { fieldText, findRow, type Row } from "../../app/shared/section-rows";
+import type { NewSuggestion } from "../../app/shared/suggestion-input";
+import { newSuggestionId, parseSuggestionId } from "../../app/shared/suggestion-marks";
+import { amountSchema, dateSchema, rowFieldSpecs, selectSchema } from "../../app/shared/table-values";
+import { isStructuredKind } from "../../app/shared/structured-fields";
+import type { TemplateSection } from "../../app/shared/template-schema";
+import type { Db } from "../../db/client.server";
+import { suggestions, users, type Plan, type Suggestion } from "../../db/schema";
+import type { SessionUser } from "../auth/sessions.server";
+import type { RoomRegistry } from "../collab/rooms.server";
+import { ServerEdit } from "../collab/server-edit.server";
+import { validateAnchor } from "../comments/anchors.server";
+import { TABLE_LIMITS } from "../limits.server";
+import type { NotificationSink } from "../notifications/notification-service.server";
+import { sectionUrl } from "../notifications/plan-notices.server";
+import { recordAudit } from "../plans/audit.server";
+import {
+  decideRuns,
+  openTextSuggestions,
+  suggestReplacement,
+  suggestionRuns,
+  wordsOf,
+} from "./text-suggestions.server";
+
+type CellValue = string | number | null;
+type Status = Suggestion["status"];
+
+export interface SuggestionView {
+  id: string;
+  sectionKey: string;
+  kind: "text" | "cell";
+  status: Status;
+  author: { id: string; name: string; organisation: string };
+  createdAt: string;
+  removed: string | null;
+  added: string | null;
+  rowId: string | null;
+  field: string | null;
+  from: CellValue;
+  to: CellValue;
+  decidedBy: { id: string; name: string } | null;
+  decidedAt: string | null;
+  reason: string | null;
+}
+
+const VERB = { accepted: "accepted", rejected: "rejected", withdrawn: "withdrew" } as const;
+
+/**
+ * Suggestions on a plan (decision 0034): narrative ones live in the document as marks until
+ * decided, cell proposals in the `suggestions` table. Anyone but viewers suggests; owners,
+ * editors and signatories accept and reject; the author withdraws. A decision is a server
+ * edit by the person deciding, audited with the words, and the author is told of it.
+ */
+export class SuggestionService {
+  constructor(
+    private readonly db: Db,
+    private readonly rooms: RoomRegistry,
+    private readonly notifications?: NotificationSink,
+  ) {}
+
+  /** Every suggestion of the plan, newest first: open narrative ones read from the document. */
+  list(plan: Plan): SuggestionView[] {
+    const keys = plan.template.sections.map((section) => section.key);
+    const live = this.rooms.read(plan.id, (doc) => openTextSuggestions(doc, keys));
+    const rows = this.db.select().from(suggestions).where(eq(suggestions.planId, plan.id)).all();
+    const known = new Set(rows.map((row) => row.id));
+    const all: Suggestion[] = [];
+    for (const row of rows) {
+      if (row.kind === "text" && row.status === "open") {
+        // An open narrative suggestion whose words are all gone is no longer one.
+        const words = live.get(row.id);
+        if (!words) continue;
+        all.push({ ...row, removed: words.removed, added: words.added });
+      } else all.push(row);
+    }
+    for (const words of live.values()) {
+      if (known.has(words.id)) continue;
+      const parsed = parseSuggestionId(words.id);
+      if (!parsed) continue;
+      all.push(textRow(plan.id, words.id, words.sectionKey, parsed.authorId, parsed.createdAt, words));
+    }
+    return this.views(all).sort((a, b) => b.createdAt.localeCompare(a.createdAt) || b.id.localeCompare(a.id));
+  }
+
+  /** Open suggestions per section, for the page and the portfolio. */
+  openCounts(plan: Plan): Record<string, number> {
+    const counts: Record<string, number> = {};
+    for (const view of this.list(plan)) {
+      if (view.status === "open") counts[view.sectionKey] = (counts[view.sectionKey] ?? 0) + 1;
+    }
+    return counts;
+  }
+
+  create(plan: Plan, user: SessionUser, role: Role, input: NewSuggestion): SuggestionView {
+    if (!canSuggest(role)) throw new Refusal("forbidden", "viewers cannot suggest; ask an owner for another role");
+    const section = sectionOf(plan, input.sectionKey, "invalid");
+    const id = newSuggestionId(user.id);
+    if ("anchor" in input) {
+      const words = this.rooms.read(plan.id, (doc) => {
+        validateAnchor(doc, section.key, input.anchor);
+        const [start, end] = [input.anchor.start, input.anchor.end].map((position) =>
+          Y.createAbsolutePositionFromRelativePosition(Y.decodeRelativePosition(Buffer.from(position, "base64")), doc),
+        );
+        let made: { removed: string; added: string } | undefined;
+        doc.transact(
+          () => {
+            made = suggestReplacement(start!, end!, input.text, id);
+          },
+          new ServerEdit("suggestion", user.id),
+        );
+        return made!;
+      });
+      this.db
+        .insert(suggestions)
+        .values(textRow(plan.id, id, section.key, user.id, new Date(), words))
+        .run();
+    } else {
+      const { from, to } = this.rooms.read(plan.id, (doc) => {
+        const cell = readCell(doc, section, input.rowId, input.field);
+        if (!cell.found) throw new Refusal("invalid", `rowId: no row "${input.rowId}" in "${section.title}"`);
+        return { from: cell.value, to: checkCellValue(doc, section, input.field, input.value) };
+      });
+      this.db
+        .insert(suggestions)
+        .values({
+          id,
+          planId: plan.id,
+          sectionKey: section.key,
+          kind: "cell",
+          authorId: user.id,
+          rowId: input.rowId,
+          field: input.field,
+          fromValue: from,
+          toValue: to,
+        })
+        .run();
+    }
+    this.rooms.read(plan.id, () => undefined);
+    return this.find(plan, id);
+  }
+
+  accept(plan: Plan, user: SessionUser, role: Role, id: string): SuggestionView {
+    if (!canEdit(role)) throw new Refusal("forbidden", "only owners, editors and signatories accept suggestions");
+    return this.decide(plan, user, id, "accepted");
+  }
+
+  reject(plan: Plan, user: SessionUser, role: Role, id: string, reason?: string): SuggestionView {
+    if (!canEdit(role)) throw new Refusal("forbidden", "only owners, editors and signatories reject suggestions");
+    return this.decide(plan, user, id, "rejected", reason || null);
+  }
+
+  withdraw(plan: Plan, user: SessionUser, role: Role, id: string): SuggestionView {
+    const current = this.find(plan, id);
+    if (current.author.id !== user.id || !canSuggest(role)) {
+      throw new Refusal("forbidden", "only its author withdraws a suggestion");
+    }
+    return this.decide(plan, user, id, "withdrawn");
+  }
+
+  private decide(
+    plan: Plan,
+    user: SessionUser,
+    id: string,
+    status: Exclude<Status, "open">,
+    reason: string | null = null,
+  ): SuggestionView {
+    const current = this.find(plan, id);
+    if (current.status !== "open") throw new Refusal("conflict", `that suggestion was already ${current.status}`);
+    const section = sectionOf(plan, current.sectionKey, "conflict");
+    const accept = status === "accepted";
+    const stored = this.db.select().from(suggestions).where(eq(suggestions.id, id)).get();
+    let words: { removed: string; added: string } | null = null;
+    this.rooms.read(plan.id, (doc) => {
+      if (current.kind === "text") {
+        const runs = suggestionRuns(doc, section.key, id);
+        words = wordsOf(runs);
+        if (runs.length === 0) throw new Refusal("conflict", "the words of that suggestion are gone");
+        // Made through the API, it knows its words: changed since, it is not what was suggested.
+        if (stored && (stored.removed !== words.removed || stored.added !== words.added)) {
+          throw new Refusal("conflict", "the words of that suggestion have changed since it was made");
+        }
+        doc.transact(() => decideRuns(runs, accept), new ServerEdit(`suggestion ${status}`, user.id));
+        return;
+      }
+      if (!accept) return;
+      const cell = readCell(doc, section, current.rowId!, current.field!);
+      if (!cell.found) throw new Refusal("conflict", "the row of that suggestion was deleted");
+      if (cell.value !== current.from) {
+        throw new Refusal("conflict", "the cell has changed since the suggestion was made", { now: cell.value });
+      }
+      doc.transact(
+        () => writeCell(cell.row!, current.field!, current.to),
+        new ServerEdit("suggestion accepted", user.id),
+      );
+    });
+    // Reading the plan stores what is pending: the decision is on disk before the answer.
+    this.rooms.read(plan.id, () => undefined);
+    const decided = { status, decidedBy: user.id, decidedAt: new Date(), reason };
+    this.db.transaction((tx) => {
+      if (stored) tx.update(suggestions).set(decided).where(eq(suggestions.id, id)).run();
+      else {
+        tx.insert(suggestions)
+          .values({
+            ...textRow(plan.id, id, section.key, current.author.id, new Date(current.createdAt), words!),
+            ...decided,
+          })
+          .run();
+      }
+      recordAudit(tx, {
+        planId: plan.id,
+        userId: user.id,
+        type: `suggestion.${status}`,
+        detail: {
+          suggestionId: id,
+          sectionKey: section.key,
+          kind: current.kind,
+          author: current.author.id,
+          ...(current.kind === "text"
+            ? words!
+            : { rowId: current.rowId, field: current.field, from: current.from, to: current.to }),
+          ...(reason ? { reason } : {}),
+        },
+      });
+    });
+    if (status !== "withdrawn" && current.author.id !== user.id) {
+      this.notifications?.notify(
+        [
+          {
+            userId: current.author.id,
+            type: "suggestion-decided",
+            planId: plan.id,
+            text: `${user.name} ${VERB[status]} your suggestion in “${section.title}” (${plan.title})${reason ? `: ${reason}` : ""}`,
+            url: sectionUrl(plan.id, section.key),
+            eventKey: `suggestion-decided:${id}`,
+          },
+        ],
+        user.id,
+      );
+    }
+    return this.find(plan, id);
+  }
+
+  private find(plan: Plan, id: string): SuggestionView {
+    const found = this.list(plan).find((view) => view.id === id);
+    if (!found) throw new Refusal("not-found", "no such suggestion in this plan");
+    return found;
+  }
+
+  private views(rows: Suggestion[]): SuggestionView[] {
+    const ids = [...new Set(rows.flatMap((row) => [row.authorId, row.decidedBy ?? row.authorId]))];
+    const people = new Map(
+      (ids.length === 0
+        ? []
+        : this.db
+            .select({ id: users.id, name: users.name, organisation: users.organisation })
+            .from(users)
+            .where(inArray(users.id, ids))
+            .all()
+      ).map((person) => [person.id, person]),
+    );
+    return rows.flatMap((row) => {
+      const author = people.get(row.authorId);
+      if (!author) return [];
+      const decider = row.decidedBy ? people.get(row.decidedBy) : undefined;
+      return [
+        {
+          id: row.id,
+          sectionKey: row.sectionKey,
+          kind: row.kind,
+          status: row.status,
+          author,
+          createdAt: row.createdAt.toISOString(),
+          removed: row.removed,
+          added: row.added,
+          rowId: row.rowId,
+          field: row.field,
+          from: row.fromValue ?? null,
+          to: row.toValue ?? null,
+          decidedBy: decider ? { id: decider.id, name: decider.name } : null,
+          decidedAt: row.decidedAt?.toISOString() ?? null,
+          reason: row.reason,
+        },
+      ];
+    });
+  }
+}
+
+function textRow(
+  planId: string,
+  id: string,
+  sectionKey: string,
+  authorId: string,
+  createdAt: Date,
+  words: { removed: string; added: string },
+): Suggestion {
+  return {
+    id,
+    planId,
+    sectionKey,
+    kind: "text",
+    status: "open",
+    authorId,
+    createdAt,
+    removed: words.removed,
+    added: words.added,
+    rowId: null,
+    field: null,
+    fromValue: null,
+    toValue: null,
+    decidedBy: null,
+    decidedAt: null,
+    reason: null,
+  };
+}
+
+function sectionOf(plan: Plan, key: string, kind: "invalid" | "conflict"): TemplateSection {
+  const section = plan.template.sections.find((candidate) => candidate.key === key);
+  if (!section) throw new Refusal(kind, `sectionKey: section "${key}" is not in this plan`);
+  return section;
+}
+
+/** A cell as it is now: `amounts.<year>` is a budget amount in pence (null when empty), other fields text. */
+function readCell(
+  doc: Y.Doc,
+  section: TemplateSection,
+  rowId: string,
+  field: string,
+): { found: false } | { found: true; row: Row; value: CellValue } {
+  const rows = doc.getMap(sectionDataName(section.key)).get("rows");
+  const found = rows instanceof Y.Array ? findRow(rows as Y.Array<Row>, rowId) : null;
+  if (!found) return { found: false };
+  const year = amountYear(field);
+  if (year === null) return { found: true, row: found.row, value: fieldText(found.row.get(field)) };
+  const amounts = found.row.get("amounts");
+  const pence = amounts instanceof Y.Map ? amounts.get(year) : undefined;
+  return { found: true, row: found.row, value: typeof pence === "number" ? pence : null };
+}
+
+function writeCell(row: Row, field: string, value: CellValue): void {
+  const year = amountYear(field);
+  if (year === null) {
+    const current = row.get(field);
+    if (current instanceof Y.Text) {
+      current.delete(0, current.length);
+      current.insert(0, String(value ?? ""));
+    } else row.set(field, String(value ?? ""));
+    return;
+  }
+  let amounts = row.get("amounts");
+  if (!(amounts instanceof Y.Map)) {
+    amounts = new Y.Map<number>();
+    row.set("amounts", amounts);
+  }
+  if (value === null) (amounts as Y.Map<number>).delete(year);
+  else (amounts as Y.Map<number>).set(year, value as number);
+}
+
+function amountYear(field: string): string | null {
+  return field.startsWith("amounts.") ? field.slice("amounts.".length) : null;
+}
+
+/** The value as the cell would hold it, or a 400 saying why it cannot. */
+function checkCellValue(doc: Y.Doc, section: TemplateSection, field: string, value: string | number): CellValue {
+  if (!isStructuredKind(section.kind)) throw new Refusal("invalid", `"${section.title}" has no table`);
+  const year = amountYear(field);
+  if (year !== null) {
+    const years = doc.getMap(sectionDataName(section.key)).get("years");
+    if (section.kind !== "budget" || !(years instanceof Y.Array) || !years.toArray().includes(year)) {
+      throw new Refusal("invalid", `field: "${field}" is not a year of this budget`);
+    }
+    if (!amountSchema.safeParse(value).success) throw new Refusal("invalid", "value: an amount is whole pence");
+    return value as number;
+  }
+  const spec = rowFieldSpecs(section.kind).get(field);
+  if (!spec || spec.type === "id" || spec.type === "rowType" || spec.type === "amounts") {
+    throw new Refusal("invalid", `field: "${field}" is not a field a suggestion can change`);
+  }
+  if (typeof value !== "string") throw new Refusal("invalid", "value: this field takes text");
+  const valid =
+    spec.type === "text"
+      ? value.length <= TABLE_LIMITS.maxCellChars
+      : spec.type === "date"
+        ? dateSchema.safeParse(value).success
+        : selectSchema(spec.values).safeParse(value).success;
+  if (!valid) throw new Refusal("invalid", `value: not a value "${field}" takes`);
+  return value;
+}
