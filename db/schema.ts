@@ -177,6 +177,8 @@ export const signoffs = sqliteTable(
     staleBy: text("stale_by").references(() => users.id),
     revokedAt: integer("revoked_at", { mode: "timestamp_ms" }),
     revokedBy: text("revoked_by").references(() => users.id),
+    /** The signatory a deputy signed for (`userId` is the deputy); null when people sign for themselves. */
+    onBehalfOf: text("on_behalf_of").references((): AnySQLiteColumn => users.id),
   },
   (t) => [
     index("signoffs_plan_section_idx").on(t.planId, t.sectionKey),
@@ -413,3 +415,32 @@ export const planListStates = sqliteTable("plan_list_states", {
   archivedAt: integer("archived_at", { mode: "timestamp_ms" }),
 });
 export type PlanListState = typeof planListStates.$inferSelect;
+
+/**
+ * A signatory's deputy for a period (decision 0041): from the start of `fromDate` to the end of
+ * `untilDate`, Europe/London days, held as the instants `startsAt` and `endsAt`. `endedAt` is set
+ * when the signatory ends it early or a new period replaces it.
+ */
+export const deputyships = sqliteTable(
+  "deputyships",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    signatoryId: text("signatory_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    deputyId: text("deputy_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    fromDate: text("from_date").notNull(),
+    untilDate: text("until_date").notNull(),
+    startsAt: integer("starts_at", { mode: "timestamp_ms" }).notNull(),
+    endsAt: integer("ends_at", { mode: "timestamp_ms" }).notNull(),
+    createdAt: createdAt(),
+    endedAt: integer("ended_at", { mode: "timestamp_ms" }),
+  },
+  (t) => [
+    index("deputyships_deputy_idx").on(t.deputyId, t.endsAt),
+    index("deputyships_signatory_idx").on(t.signatoryId, t.endsAt),
+  ],
+);
+export type Deputyship = typeof deputyships.$inferSelect;

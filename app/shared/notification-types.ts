@@ -6,6 +6,7 @@ export const NOTIFICATION_TYPES = [
   "signoff-stale",
   "plan-final",
   "milestone-due",
+  "signoff-by-deputy",
 ] as const;
 
 export type NotificationType = (typeof NOTIFICATION_TYPES)[number];
@@ -18,4 +19,5 @@ export const NOTIFICATION_TYPE_LABEL: Record<NotificationType, string> = {
   "signoff-stale": "A section I signed off has changed since",
   "plan-final": "A plan I belong to becomes final",
   "milestone-due": "A milestone I own is due within 7 days or overdue",
+  "signoff-by-deputy": "My deputy signs off a section for me",
 };

@@ -22,11 +22,18 @@ export interface SignoffRecordView {
   id: number;
   side: Side;
   signedBy: SignoffPerson;
+  /** The signatory a deputy (`signedBy`) signed for; null when people sign for themselves. */
+  onBehalfOf: SignoffPerson | null;
   signedAt: string;
   contentHash: string;
   fresh: boolean;
   staleAt: string | null;
   staleBy: SignoffPerson | null;
+}
+
+/** Who signed, as records show it: "Dan Deputy for Margaret Hale" when a deputy signed. */
+export function signerName(record: { signedBy: SignoffPerson; onBehalfOf: SignoffPerson | null }): string {
+  return record.onBehalfOf ? `${record.signedBy.name} for ${record.onBehalfOf.name}` : record.signedBy.name;
 }
 
 export interface SectionSignoffView {
