@@ -154,8 +154,8 @@ export function SignoffDialog({
         <>
           <p>
             You are signing off this wording for the {SIDE_LABEL[me.side]} side as {me.name} ({me.organisation})
-            {forWhom ? `, as deputy for ${forWhom.name}` : ""}. If
-            anyone changes the section afterwards, your sign-off becomes stale and must be given again.
+            {forWhom ? `, as deputy for ${forWhom.name}` : ""}. If anyone changes the section afterwards, your sign-off
+            becomes stale and must be given again.
           </p>
           {problem ? (
             <p className="alert error" role="alert">

@@ -33,8 +33,6 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
     return new Response(null, { status: 204 });
   }
   const body = await readOptionalJson(request, signoffRequestSchema);
-  const record = await refusalsAsJson(() =>
-    context.signoffs.sign(plan, user, access, sectionKey, body?.contentHash),
-  );
+  const record = await refusalsAsJson(() => context.signoffs.sign(plan, user, access, sectionKey, body?.contentHash));
   return Response.json(record, { status: 201 });
 }

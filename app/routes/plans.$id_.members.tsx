@@ -12,7 +12,7 @@ import { canManageMembers, ROLE_LABEL, ROLES, SIDE_LABEL, SIDES } from "~/shared
 import { requireUser } from "~/utils/auth.server";
 import { requirePlanMember } from "~/utils/plan-access.server";
 import { sentence } from "~/shared/sentence";
-import { formatLongDate } from "~/shared/dates";
+import { formatCalendarDate } from "~/shared/dates";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [
   { title: data ? `Members · ${data.plan.title} · Coplan` : "Members · Coplan" },
@@ -204,8 +204,7 @@ export default function Members() {
               {standIns.map(({ deputy, signatory, untilDate }) => (
                 <li key={`${deputy.id}:${signatory.id}`} data-testid="stand-in">
                   <strong>{deputy.name}</strong> stands in for <strong>{signatory.name}</strong> until{" "}
-                  {formatLongDate(new Date(`${untilDate}T12:00:00Z`))}: reads this plan and signs off for them,
-                  without being a member.
+                  {formatCalendarDate(untilDate)}: reads this plan and signs off for them, without being a member.
                 </li>
               ))}
             </ul>

@@ -26,3 +26,8 @@ const longDate = new Intl.DateTimeFormat("en-GB", {
 export function formatLongDate(date: Date): string {
   return longDate.format(date);
 }
+
+/** "6 December 2026", for a calendar date written `YYYY-MM-DD` (read at midday, so in any zone). */
+export function formatCalendarDate(date: string): string {
+  return longDate.format(new Date(`${date}T12:00:00Z`));
+}

@@ -11,9 +11,7 @@ export function isCalendarDate(text: string): boolean {
   return date.getUTCFullYear() === year && date.getUTCMonth() === month - 1 && date.getUTCDate() === day;
 }
 
-const day = z
-  .string({ error: "give a date as YYYY-MM-DD" })
-  .refine(isCalendarDate, "give a real date as YYYY-MM-DD");
+const day = z.string({ error: "give a date as YYYY-MM-DD" }).refine(isCalendarDate, "give a real date as YYYY-MM-DD");
 
 /** `PUT /api/account/deputy`: who stands in, from which day to which day (inclusive, UK days). */
 export const deputyInputSchema = z.object({

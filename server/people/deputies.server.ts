@@ -139,6 +139,11 @@ export class DeputyService {
     };
   }
 
+  /** Today in the UK (Europe/London), by the clock deputyships are timed by. */
+  today(): string {
+    return londonDate(this.clock());
+  }
+
   /** Starts the timer that tells of each period's end as it passes. */
   start(): void {
     this.schedule();

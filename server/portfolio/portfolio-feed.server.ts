@@ -32,5 +32,4 @@ export class PortfolioFeed {
       this.subscribers.delete(subscriber);
     };
   }
-
 }

@@ -137,9 +137,7 @@ export class SearchService {
   search(viewer: Viewer, query: string): SearchResult[] {
     const parsed = parseSearchQuery(query);
     if ("error" in parsed) throw new Refusal("invalid", parsed.error);
-    const visible = viewer.isAdmin
-      ? sql`1`
-      : sql`d.plan_id in ${this.readablePlanIds(viewer.id)}`;
+    const visible = viewer.isAdmin ? sql`1` : sql`d.plan_id in ${this.readablePlanIds(viewer.id)}`;
     const rows = this.db.all<{
       planId: string;
       planTitle: string;
