@@ -113,7 +113,13 @@ export function createServices(env: Env) {
   const plans = new PlanService(db, store, rooms, templates, signoffs, (plan, doc) => search.indexPlan(plan, doc));
   const planList = new PlanListService(db, rooms, access, signoffs);
   rooms.use(new PlanActivity((planId, at) => planList.recordEdit(planId, at)));
-  const members = new MemberService(db, (planId, userId, role) => rooms.updateAccess(planId, userId, role));
+  // A membership change is applied through the access function, so someone removed who still
+  // stands in for a signatory keeps reading; the signatory's deputies follow the signatory.
+  const members = new MemberService(db, (planId, userId) => {
+    for (const who of [userId, ...access.deputiesOf(userId)]) {
+      rooms.updateAccess(planId, who, access.find(planId, who)?.role ?? null);
+    }
+  });
   const invitations = new InvitationService(db, members, mail, links, (userId) => auth.startSession(userId));
   const comments = new CommentService(db, rooms, members, notifications);
   const planNotices = new PlanNotices(db, rooms, signoffs, notifications);

@@ -1,6 +1,7 @@
 import type { Editor } from "@tiptap/react";
 import type { SectionReadingCopy } from "../../server/plans/plan-service.server";
-import { signerName, type SectionSignoffView } from "~/shared/plan-events";
+import type { SectionSignoffView } from "~/shared/plan-events";
+import { signerName } from "~/shared/signer-name";
 import { SIDE_LABEL, type Role } from "~/shared/permissions";
 import { SECTION_KIND_LABEL, isStructuredKind } from "~/shared/structured-fields";
 import type { HighlightedThread } from "~/editor/comment-highlights";

@@ -97,8 +97,7 @@ export function PlanWorkspace({
           {me.standsInFor.length > 0 ? (
             <p className="notice-banner" role="note" data-testid="deputy-notice">
               <span className="tag">Deputy</span> You stand in for{" "}
-              {me.standsInFor.map((person) => person.name).join(" and ")}: you read this plan and sign off for them
-              while your period runs.
+              {me.standsInFor.map((person) => person.name).join(" and ")}: you read and sign off for them.
             </p>
           ) : null}
           {ROLE_NOTICE[role] && me.standsInFor.length === 0 ? (

@@ -2,7 +2,8 @@ import { Link } from "@remix-run/react";
 import { useEffect, useState } from "react";
 import { formatDateTime } from "~/shared/dates";
 import { SIDE_LABEL, SIDES, type Side } from "~/shared/permissions";
-import { signerName, type SignoffRecordView } from "~/shared/plan-events";
+import type { SignoffRecordView } from "~/shared/plan-events";
+import { signerName } from "~/shared/signer-name";
 
 interface MatrixSection {
   key: string;

@@ -11,7 +11,7 @@ const REFUSED = new Set([4400, 4413]);
 /** Close codes that mean this person may no longer open the plan: removed, or their time as a deputy ended. */
 const ACCESS_ENDED: Record<number, string> = {
   4403: "You no longer have access to this plan",
-  4410: "Your time as a deputy has ended, so this plan is closed to you",
+  4410: "Your time as a deputy has ended",
 };
 /** Close codes that mean the server is in trouble (1011) or busy (1013): come back slowly. */
 const SERVER_TROUBLE = new Set([1011, 1013]);
@@ -101,7 +101,7 @@ export function usePlanConnection(planId: string, me: PresenceUser) {
       if (event && ACCESS_ENDED[event.code]) {
         provider.disconnect();
         setStatus("closed");
-        setProblem(`${ACCESS_ENDED[event.code]}. Reload the page to see what you may open now.`);
+        setProblem(`${ACCESS_ENDED[event.code]}.`);
         return;
       }
       if (event && SERVER_TROUBLE.has(event.code)) {

@@ -31,11 +31,6 @@ export interface SignoffRecordView {
   staleBy: SignoffPerson | null;
 }
 
-/** Who signed, as records show it: "Dan Deputy for Margaret Hale" when a deputy signed. */
-export function signerName(record: { signedBy: SignoffPerson; onBehalfOf: SignoffPerson | null }): string {
-  return record.onBehalfOf ? `${record.signedBy.name} for ${record.onBehalfOf.name}` : record.signedBy.name;
-}
-
 export interface SectionSignoffView {
   state: SignoffState;
   requiredSides: Side[];

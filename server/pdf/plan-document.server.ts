@@ -2,12 +2,8 @@ import type * as Y from "yjs";
 import { budgetTotals, formatPounds, type BudgetData, type TotalLine } from "../../app/shared/budget";
 import { formatDateTime, formatLongDate } from "../../app/shared/dates";
 import { SIDE_LABEL } from "../../app/shared/permissions";
-import {
-  signerName,
-  type CommentView,
-  type PlanSignoffView,
-  type SectionSignoffView,
-} from "../../app/shared/plan-events";
+import type { CommentView, PlanSignoffView, SectionSignoffView } from "../../app/shared/plan-events";
+import { signerName } from "../../app/shared/signer-name";
 import {
   BUDGET_ASSET_FIELDS,
   BUDGET_FUNDING_FIELDS,

@@ -156,6 +156,17 @@ export class PlanAccessService {
       .all();
   }
 
+  /** The people standing in for the signatory now (their access follows the signatory's). */
+  deputiesOf(signatoryId: string): string[] {
+    const now = new Date(this.clock());
+    return this.db
+      .selectDistinct({ id: deputyships.deputyId })
+      .from(deputyships)
+      .where(and(this.runningAt(now), eq(deputyships.signatoryId, signatoryId)))
+      .all()
+      .map((row) => row.id);
+  }
+
   /** The plan's signatories the user stands in for now. */
   private standsInFor(planId: string, userId: string): Person[] {
     const now = new Date(this.clock());

@@ -246,6 +246,27 @@ describe("a deputy while the period runs", () => {
   });
 });
 
+describe("a deputy's access follows the signatory's", () => {
+  it("removing the signatory from a plan closes the deputy's socket there and takes the plan away", async () => {
+    const dan = await deputy();
+    const local = server.cookie(LOCAL);
+    const planId = await planWithWords(server.url, server.cookie(OWNER), LOCAL);
+    expect(
+      (await api("PUT", "/api/account/deputy", local, { email: DEPUTY, from: day(0), until: day(1) })).status,
+    ).toBe(200);
+    const socket = await RawPeer.connect(server.url, planId, dan);
+    peers.push(socket);
+    const members = await api("GET", `/api/plans/${planId}/members`, server.cookie(OWNER));
+    const margaret = members.body.find((member: { email: string }) => member.email === LOCAL);
+    expect((await api("DELETE", `/api/plans/${planId}/members/${margaret.userId}`, server.cookie(OWNER))).status).toBe(
+      204,
+    );
+    expect((await socket.closed).code).toBe(4403);
+    expect((await api("GET", `/api/plans/${planId}`, dan)).status).toBe(404);
+    expect((await api("DELETE", "/api/account/deputy", local)).status).toBe(204);
+  });
+});
+
 describe("a period ends on its own", () => {
   it("at the end of its last day (Europe/London), the deputy's open socket is closed without waiting for a message, and they can no longer read or sign", async () => {
     // The server's deputy clock starts 40 s before midnight of 10 December (GMT): a period of
