@@ -161,9 +161,13 @@ describe("a deputy while the period runs", () => {
       standsInFor: [{ name: "Margaret Hale" }],
     });
     expect((await api("GET", "/api/portfolio", dan)).body.map((row: { id: string }) => row.id)).toContain(planId);
-    expect(
-      (await api("GET", "/api/search?q=monthly", dan)).body.map((hit: { planId: string }) => hit.planId),
-    ).toContain(planId);
+    // Words are searchable within 2 s of the edit (the index lags the document).
+    await waitFor(
+      async () =>
+        (await api("GET", "/api/search?q=monthly", dan)).body.some((hit: { planId: string }) => hit.planId === planId),
+      10_000,
+      "the deputy finding the plan's words",
+    );
     const pdf = await fetch(`${server.url}/api/plans/${planId}/export.pdf`, { headers: { cookie: dan } });
     expect(pdf.status).toBe(200);
     await pdf.arrayBuffer();
