@@ -192,6 +192,8 @@ export const signoffs = sqliteTable(
     staleBy: text("stale_by").references(() => users.id),
     revokedAt: integer("revoked_at", { mode: "timestamp_ms" }),
     revokedBy: text("revoked_by").references(() => users.id),
+    /** The signatory a deputy signed for (`userId` is the deputy); null when people sign for themselves. */
+    onBehalfOf: text("on_behalf_of").references((): AnySQLiteColumn => users.id),
   },
   (t) => [
     index("signoffs_plan_section_idx").on(t.planId, t.sectionKey),
@@ -497,6 +499,7 @@ export const instanceSeals = sqliteTable("instance_seals", {
   certificate: text("certificate").notNull(),
   createdAt: createdAt(),
 });
+
 export const SUGGESTION_KINDS = ["text", "cell"] as const;
 export const SUGGESTION_STATUSES = ["open", "accepted", "rejected", "withdrawn"] as const;
 
@@ -536,3 +539,32 @@ export const suggestions = sqliteTable(
 );
 
 export type Suggestion = typeof suggestions.$inferSelect;
+
+/**
+ * A signatory's deputy for a period (decision 0041): from the start of `fromDate` to the end of
+ * `untilDate`, Europe/London days, held as the instants `startsAt` and `endsAt`. `endedAt` is set
+ * when the signatory ends it early or a new period replaces it.
+ */
+export const deputyships = sqliteTable(
+  "deputyships",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    signatoryId: text("signatory_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    deputyId: text("deputy_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    fromDate: text("from_date").notNull(),
+    untilDate: text("until_date").notNull(),
+    startsAt: integer("starts_at", { mode: "timestamp_ms" }).notNull(),
+    endsAt: integer("ends_at", { mode: "timestamp_ms" }).notNull(),
+    createdAt: createdAt(),
+    endedAt: integer("ended_at", { mode: "timestamp_ms" }),
+  },
+  (t) => [
+    index("deputyships_deputy_idx").on(t.deputyId, t.endsAt),
+    index("deputyships_signatory_idx").on(t.signatoryId, t.endsAt),
+  ],
+);
+export type Deputyship = typeof deputyships.$inferSelect;

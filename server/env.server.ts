@@ -75,6 +75,11 @@ const envSchema = z.object({
   VERSION_QUIET_SECONDS: z.coerce.number().positive().default(60),
   /** Longest stretch of continuous editing, in seconds, without an automatic version. */
   VERSION_MAX_INTERVAL_SECONDS: z.coerce.number().positive().default(300),
+  /**
+   * An ISO instant the clock deputyships are timed by reads at start, running on from there
+   * (tests and rehearsals of a period's end); unset, the real clock.
+   */
+  DEPUTY_CLOCK_START: z.iso.datetime({ offset: true, error: "must be an ISO date and time" }).optional(),
 });
 
 export type Env = z.infer<typeof envSchema>;

@@ -75,7 +75,7 @@ const collab = attachCollabServer(
   services.rooms,
   createUpgradeAuthorizer({
     auth: services.auth,
-    plans: services.plans,
+    access: services.access,
     allowedOrigins: env.ALLOWED_ORIGINS,
     limits,
     trustedProxies: env.TRUST_PROXY,

@@ -25,6 +25,10 @@ import type { Env } from "./env.server";
 import { DuplicateRowCleaner } from "./plans/duplicate-rows.server";
 import { TextCellConversion } from "./plans/text-cells.server";
 import { MemberService } from "./plans/members.server";
+import { PlanAccessService } from "./plans/plan-access.server";
+import { DeputyService } from "./people/deputies.server";
+import { CloseCode } from "./collab/close-codes.server";
+import { makeClock } from "./clock.server";
 import { ExportQueue } from "./pdf/export-queue.server";
 import { PDF_WORKER_FILE, PlanExportService } from "./pdf/plan-export.server";
 import { PlanService } from "./plans/plan-service.server";
@@ -83,6 +87,8 @@ export function createServices(env: Env) {
   });
   notifications.start();
   const store = new SqliteDocStore(db);
+  const clock = makeClock(env.DEPUTY_CLOCK_START);
+  const access = new PlanAccessService(db, clock);
   const rooms = new RoomRegistry(store, {
     idleUnloadMs: env.COLLAB_IDLE_UNLOAD_SECONDS * 1000,
     compactAfterUpdates: 500,
@@ -115,23 +121,41 @@ export function createServices(env: Env) {
       versions.make(plan, doc, { kind: "signoff", name, userId, signoffId }, tx),
   });
   rooms.use(new SignoffRoomExtension(signoffs, STALE_CHECK_DELAY_MS));
-  const search = new SearchService(db);
+  const search = new SearchService(db, (userId) => access.readablePlanIds(userId));
   rooms.use(new SearchRoomExtension(search, SEARCH_INDEX_TIMING));
   const searchBackfill = indexPlansInBackground(search, rooms, !search.wasClosedCleanly());
   search.markClosedCleanly(false);
   const plans = new PlanService(db, store, rooms, templates, signoffs, (plan, doc) => search.indexPlan(plan, doc));
-  const planList = new PlanListService(db, rooms, plans, signoffs);
+  const planList = new PlanListService(db, rooms, access, signoffs);
   rooms.use(new PlanActivity((planId, at) => planList.recordEdit(planId, at)));
   rooms.use(new TableActivity((entry) => recordAudit(db, entry)));
-  const members = new MemberService(db, (planId, userId, role) => rooms.updateAccess(planId, userId, role));
+  // A membership change is applied through the access function, so someone removed who still
+  // stands in for a signatory keeps reading; the signatory's deputies follow the signatory.
+  const members = new MemberService(db, (planId, userId) => {
+    for (const who of [userId, ...access.deputiesOf(userId)]) {
+      rooms.updateAccess(planId, who, access.find(planId, who)?.role ?? null);
+    }
+  });
   const invitations = new InvitationService(db, members, mail, links, (userId) => auth.startSession(userId));
   const comments = new CommentService(db, rooms, members, notifications);
   const signoffWorkflow = new SignoffWorkflow(db, rooms, signoffs, notifications);
   const planNotices = new PlanNotices(db, rooms, signoffWorkflow, notifications);
   const suggestions = new SuggestionService(db, rooms, notifications);
   rooms.use(new CommentRoomExtension(comments));
-  const portfolio = new PortfolioService(db, rooms, signoffs, comments, search);
-  const portfolioFeed = new PortfolioFeed(db, rooms, search);
+  const portfolio = new PortfolioService(db, access, rooms, signoffs, comments, search);
+  const portfolioFeed = new PortfolioFeed(access, rooms, search);
+  // A deputy whose period ends loses the plans at once: open sockets are checked again (and
+  // closed where only the deputyship let them in), and their live streams start afresh.
+  const deputies = new DeputyService(db, clock, (deputyIds) => {
+    for (const deputyId of deputyIds) {
+      rooms.recheckAccess(deputyId, (planId) => access.find(planId, deputyId)?.role ?? null, {
+        code: CloseCode.DeputyshipEnded,
+        reason: "your time as a deputy has ended",
+      });
+      eventStreams.closeUser(deputyId);
+    }
+  });
+  deputies.start();
   const exports = new PlanExportService(
     db,
     rooms,
@@ -156,6 +180,8 @@ export function createServices(env: Env) {
     auth,
     rooms,
     plans,
+    access,
+    deputies,
     planList,
     members,
     signoffs,
@@ -189,6 +215,7 @@ export function createServices(env: Env) {
     },
     close() {
       void exports.close();
+      deputies.stop();
       searchBackfill.stop();
       eventStreams.closeAll();
       void mail.close();

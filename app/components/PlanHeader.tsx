@@ -12,6 +12,7 @@ const STATUS_LABEL: Record<ConnectionStatus, string> = {
   connected: "Live",
   offline: "Offline: changes kept on this device",
   refused: "Change refused",
+  closed: "Closed to you",
 };
 
 /** The plan's title, its connection, how much of it is signed off, and what can be done with it. */

@@ -2,6 +2,7 @@ import type { Editor } from "@tiptap/react";
 import { lazy, Suspense } from "react";
 import type { SectionReadingCopy } from "../../server/plans/plan-service.server";
 import type { SectionSignoffView } from "~/shared/plan-events";
+import { signerName } from "~/shared/signer-name";
 import { SIDE_LABEL, type Role } from "~/shared/permissions";
 import { SECTION_KIND_LABEL, isStructuredKind } from "~/shared/structured-fields";
 import type { HighlightedThread } from "~/editor/comment-highlights";
@@ -149,7 +150,7 @@ export function PlanSection({
 function SignedEditWarning({ signoff }: { signoff: SectionSignoffView }) {
   const fresh = signoff.records.filter((record) => record.fresh);
   if (fresh.length === 0) return null;
-  const names = fresh.map((record) => `${record.signedBy.name} (${SIDE_LABEL[record.side]})`).join(" and ");
+  const names = fresh.map((record) => `${signerName(record)} (${SIDE_LABEL[record.side]})`).join(" and ");
   return (
     <p className="signed-warning" role="note" data-testid="signed-edit-warning">
       Signed off by {names}; editing will make the sign-off stale.

@@ -94,7 +94,13 @@ export function PlanWorkspace({
             role={role}
             editable={editable}
           />
-          {ROLE_NOTICE[role] ? (
+          {me.standsInFor.length > 0 ? (
+            <p className="notice-banner" role="note" data-testid="deputy-notice">
+              <span className="tag">Deputy</span> You stand in for{" "}
+              {me.standsInFor.map((person) => person.name).join(" and ")}: you read and sign off for them.
+            </p>
+          ) : null}
+          {ROLE_NOTICE[role] && me.standsInFor.length === 0 ? (
             <p className="notice-banner" role="note" data-testid="role-notice">
               <span className="tag">{ROLE_LABEL[role]}</span> {ROLE_NOTICE[role]}
             </p>

@@ -33,6 +33,7 @@ export function SignoffDialog({
   url,
   section,
   me,
+  forWhom = null,
   doc,
   onDone,
   onCancel,
@@ -41,6 +42,8 @@ export function SignoffDialog({
   url: string;
   section: { key: string; title: string };
   me: Signer;
+  /** The signatory a deputy signs for; null when people sign for themselves. */
+  forWhom?: { name: string } | null;
   doc: Y.Doc | undefined;
   onDone: (outcome: Outcome) => void;
   onCancel: () => void;
@@ -150,8 +153,9 @@ export function SignoffDialog({
       ) : (
         <>
           <p>
-            You are signing off this wording for the {SIDE_LABEL[me.side]} side as {me.name} ({me.organisation}). If
-            anyone changes the section afterwards, your sign-off becomes stale and must be given again.
+            You are signing off this wording for the {SIDE_LABEL[me.side]} side as {me.name} ({me.organisation})
+            {forWhom ? `, as deputy for ${forWhom.name}` : ""}. If anyone changes the section afterwards, your sign-off
+            becomes stale and must be given again.
           </p>
           {problem ? (
             <p className="alert error" role="alert">

@@ -3,6 +3,7 @@ import { useEffect, useState } from "react";
 import { formatDateTime } from "~/shared/dates";
 import { SIDE_LABEL, SIDES, type Side } from "~/shared/permissions";
 import type { SignoffRecordView } from "~/shared/plan-events";
+import { signerName } from "~/shared/signer-name";
 
 interface MatrixSection {
   key: string;
@@ -92,7 +93,7 @@ export function SignoffMatrix({ planId, version }: { planId: string; version: nu
 function SideCell({ required, record }: { required: boolean; record: SignoffRecordView | undefined }) {
   if (!required) return <span className="muted">Not needed</span>;
   if (!record) return <span>Not signed</span>;
-  const who = `${record.signedBy.name}, ${formatDateTime(record.signedAt)}`;
+  const who = `${signerName(record)}, ${formatDateTime(record.signedAt)}`;
   return record.fresh ? (
     <span className="matrix-signed">Signed by {who}</span>
   ) : (

@@ -3,6 +3,7 @@ import type * as Y from "yjs";
 import { formatDateTime } from "~/shared/dates";
 import { SIDE_LABEL, canSignOff, type Role, type Side } from "~/shared/permissions";
 import type { SectionSignoffView, SignoffRecordView } from "~/shared/plan-events";
+import { signerName } from "~/shared/signer-name";
 import type { SignoffState } from "~/shared/signoff-state";
 import { apiRequest } from "./api-client";
 import { ConfirmDialog } from "./ConfirmDialog";
@@ -18,6 +19,21 @@ export interface Signer {
   side: Side;
   /** An owner who also signs off for their side. */
   signsOff: boolean;
+  /** The plan's signatories this person stands in for now, as their deputy (they sign for the first). */
+  standsInFor: { id: string; name: string }[];
+}
+
+/** May this person sign a section needing `requiredSides`: in their own right, or as a deputy. */
+export function maySignSection(me: Signer, role: Role, requiredSides: readonly Side[]): boolean {
+  return (
+    canSignOff(role, me.side, requiredSides, me.signsOff) ||
+    (me.standsInFor.length > 0 && requiredSides.includes(me.side))
+  );
+}
+
+/** Whom a sign-off by this person is for: null for themselves, else the signatory they stand in for. */
+export function signingFor(me: Signer, role: Role, requiredSides: readonly Side[]) {
+  return canSignOff(role, me.side, requiredSides, me.signsOff) ? null : (me.standsInFor[0] ?? null);
 }
 
 /** The sign-off question loads when someone first asks to sign; it stays, so that it can return focus. */
@@ -75,9 +91,10 @@ export function SignoffPanel({
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const url = `/api/plans/${planId}/sections/${section.key}/signoffs`;
-  const mine = signoff.records.find((record) => record.signedBy.id === me.id);
+  const mine = signoff.records.find((record) => record.signedBy.id === me.id || record.onBehalfOf?.id === me.id);
   const mySideFresh = signoff.records.some((record) => record.side === me.side && record.fresh);
-  const maySign = canSignOff(role, me.side, signoff.requiredSides, me.signsOff) && !mySideFresh;
+  const maySign = maySignSection(me, role, signoff.requiredSides) && !mySideFresh;
+  const forWhom = signingFor(me, role, signoff.requiredSides);
   const staleRecords = signoff.records.filter((record) => !record.fresh);
   const mayReturn = canSignOff(role, me.side, signoff.requiredSides, me.signsOff);
 
@@ -128,7 +145,7 @@ export function SignoffPanel({
               }}
             >
               {staleRecords.some((record) => record.side === me.side) ? "Sign off again" : "Sign off"} for the{" "}
-              {SIDE_LABEL[me.side]} side
+              {SIDE_LABEL[me.side]} side{forWhom ? `, for ${forWhom.name}` : ""}
             </button>
           ) : null}
           {mine ? (
@@ -158,6 +175,7 @@ export function SignoffPanel({
             url={url}
             section={section}
             me={me}
+            forWhom={forWhom}
             doc={doc}
             onCancel={() => setConfirming(null)}
             onDone={(outcome) => {
@@ -190,7 +208,7 @@ function SideLine({ side, record }: { side: Side; record: SignoffRecordView | un
   }
   return (
     <li className={`signoff__side${record.fresh ? "" : " signoff__side--stale"}`}>
-      <strong>{SIDE_LABEL[side]}</strong> signed off by {record.signedBy.name} ({record.signedBy.organisation}),{" "}
+      <strong>{SIDE_LABEL[side]}</strong> signed off by {signerName(record)} ({record.signedBy.organisation}),{" "}
       <time dateTime={record.signedAt}>{formatDateTime(record.signedAt)}</time>
       {record.fresh ? null : <span className="signoff__stale-tag">stale</span>}
     </li>

@@ -4,10 +4,15 @@ import { WebsocketProvider } from "y-websocket";
 import * as Y from "yjs";
 import { dropUnreadablePresence } from "~/shared/presence-state";
 
-export type ConnectionStatus = "connecting" | "connected" | "offline" | "refused";
+export type ConnectionStatus = "connecting" | "connected" | "offline" | "refused" | "closed";
 
 /** Close codes that mean the server turned away a change: sending it again gets the same. */
 const REFUSED = new Set([4400, 4413]);
+/** Close codes that mean this person may no longer open the plan: removed, or their time as a deputy ended. */
+const ACCESS_ENDED: Record<number, string> = {
+  4403: "You no longer have access to this plan",
+  4410: "Your time as a deputy has ended",
+};
 /** Close codes that mean the server is in trouble (1011) or busy (1013): come back slowly. */
 const SERVER_TROUBLE = new Set([1011, 1013]);
 const TROUBLE_RETRY_MS = { first: 1000, max: 30_000 };
@@ -91,6 +96,12 @@ export function usePlanConnection(planId: string, me: PresenceUser) {
         void local.clearData();
         setStatus("refused");
         setProblem(`${event.reason || "The server refused a change"}. Reload the page to go on from the saved plan.`);
+        return;
+      }
+      if (event && ACCESS_ENDED[event.code]) {
+        provider.disconnect();
+        setStatus("closed");
+        setProblem(`${ACCESS_ENDED[event.code]}.`);
         return;
       }
       if (event && SERVER_TROUBLE.has(event.code)) {

@@ -2,6 +2,9 @@ import type { ActionFunctionArgs, HeadersFunction, LoaderFunctionArgs, MetaFunct
 import { data } from "@remix-run/node";
 import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { AppHeader } from "~/components/AppHeader";
+import { DeputyPanel } from "~/components/DeputyPanel";
+import { deputyInputSchema } from "~/shared/deputy-input";
+import { formatCalendarDate } from "~/shared/dates";
 import { isRefusal, REFUSAL_STATUS, retryAfterHeaders } from "~/shared/errors";
 import { NOTIFICATION_TYPE_LABEL, NOTIFICATION_TYPES, type NotificationType } from "~/shared/notification-types";
 import { requireUser } from "~/utils/auth.server";
@@ -14,7 +17,12 @@ export const headers: HeadersFunction = ({ actionHeaders }) => actionHeaders;
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const user = await requireUser(context, request);
-  return { user, optOuts: context.account.emailOptOuts(user.id) };
+  return {
+    user,
+    optOuts: context.account.emailOptOuts(user.id),
+    deputies: context.deputies.forAccount(user.id),
+    today: context.deputies.today(),
+  };
 }
 
 export async function action({ request, context }: ActionFunctionArgs) {
@@ -41,6 +49,20 @@ export async function action({ request, context }: ActionFunctionArgs) {
         );
         return { notice: "Your email choices are saved." };
       }
+      case "deputy": {
+        const input = deputyInputSchema.safeParse(Object.fromEntries(form));
+        if (!input.success) {
+          const issue = input.error.issues[0]!;
+          return data({ error: sentence(`${issue.path.join(".")}: ${issue.message}`) }, { status: 400 });
+        }
+        const named = context.deputies.name(user, input.data);
+        return {
+          notice: `${named.deputy.name} stands in for you from ${formatCalendarDate(named.from)} to ${formatCalendarDate(named.until)}.`,
+        };
+      }
+      case "end-deputy":
+        context.deputies.end(user.id);
+        return { notice: "Your deputy no longer stands in for you." };
       default:
         return data({ error: "Unknown action." }, { status: 400 });
     }
@@ -54,7 +76,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
 }
 
 export default function Account() {
-  const { user, optOuts } = useLoaderData<typeof loader>();
+  const { user, optOuts, deputies, today } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const busy = useNavigation().state !== "idle";
   const off = new Set<NotificationType>(optOuts);
@@ -107,6 +129,7 @@ export default function Account() {
             <p className="muted">Changing it signs you out on every other device.</p>
           </Form>
         </section>
+        <DeputyPanel named={deputies.named} standingInFor={deputies.standingInFor} today={today} busy={busy} />
         <section className="panel" aria-labelledby="account-emails">
           <h2 id="account-emails">Emails</h2>
           <Form method="post" className="stack">

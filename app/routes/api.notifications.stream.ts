@@ -10,6 +10,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   const { user, sessionHash } = await requireApiSession(context, request);
   return context.eventStreams.open({
     sessionHash,
+    userId: user.id,
     signal: request.signal,
     retryMs: 3000,
     start: (send) => {

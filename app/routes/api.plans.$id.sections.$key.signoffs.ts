@@ -16,21 +16,23 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   return Response.json(await refusalsAsJson(() => context.signoffs.history(plan, params.key ?? "", since)));
 }
 
-/** POST signs the section off for the signatory's side; DELETE revokes their own sign-off. */
+/**
+ * POST signs the section off for the signatory's side (a deputy signs for the signatory they
+ * stand in for); DELETE revokes their own sign-off, or one their deputy made for them.
+ */
 export async function action({ request, params, context }: ActionFunctionArgs) {
   if (request.method !== "POST" && request.method !== "DELETE") {
     return jsonError(405, "use POST to sign off a section or DELETE to revoke your sign-off");
   }
   const user = await requireApiUser(context, request);
-  const { plan, role, signsOff } = requirePlanMember(context, user, params.id, "api");
+  const access = requirePlanMember(context, user, params.id, "api");
+  const { plan } = access;
   const sectionKey = params.key ?? "";
   if (request.method === "DELETE") {
     await refusalsAsJson(() => context.signoffs.revoke(plan, user, sectionKey));
     return new Response(null, { status: 204 });
   }
   const body = await readOptionalJson(request, signoffRequestSchema);
-  const record = await refusalsAsJson(() =>
-    context.signoffs.sign(plan, user, { role, signsOff }, sectionKey, body?.contentHash),
-  );
+  const record = await refusalsAsJson(() => context.signoffs.sign(plan, user, access, sectionKey, body?.contentHash));
   return Response.json(record, { status: 201 });
 }

@@ -7,6 +7,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   const { user, sessionHash } = await requireApiSession(context, request);
   return context.eventStreams.open({
     sessionHash,
+    userId: user.id,
     signal: request.signal,
     retryMs: 2000,
     start: (send) => context.portfolioFeed.subscribe(user, (planId) => send({ event: "plan", data: { planId } })),

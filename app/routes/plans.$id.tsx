@@ -14,11 +14,12 @@ export const meta: MetaFunction<typeof loader> = ({ data }) => [
 
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const user = await requireUser(context, request);
-  const { plan, role, signsOff } = requirePlanMember(context, user, params.id, "page");
+  const { plan, role, signsOff, standsInFor } = requirePlanMember(context, user, params.id, "page");
   return {
     user: { ...user, color: userColor(user.id) },
     role,
     signsOff,
+    standsInFor: standsInFor.map(({ id, name }) => ({ id, name })),
     plan: context.plans.outline(plan),
     reading: context.plans.readingCopy(plan),
     events: { signoffs: context.signoffs.current(plan), comments: context.comments.list(plan) },
@@ -26,14 +27,14 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
 }
 
 export default function PlanPage() {
-  const { user, role, signsOff, plan, reading, events } = useLoaderData<typeof loader>();
+  const { user, role, signsOff, standsInFor, plan, reading, events } = useLoaderData<typeof loader>();
   return (
     <>
       <AppHeader user={user} />
       <PlanWorkspace
         plan={plan}
         reading={reading}
-        me={{ ...user, signsOff }}
+        me={{ ...user, signsOff, standsInFor }}
         role={role}
         editable={canEdit(role)}
         initialEvents={events}

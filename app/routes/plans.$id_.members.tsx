@@ -12,6 +12,7 @@ import { canManageMembers, ROLE_LABEL, ROLES, SIDE_LABEL, SIDES } from "~/shared
 import { requireUser } from "~/utils/auth.server";
 import { requirePlanMember } from "~/utils/plan-access.server";
 import { sentence } from "~/shared/sentence";
+import { formatCalendarDate } from "~/shared/dates";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [
   { title: data ? `Members · ${data.plan.title} · Coplan` : "Members · Coplan" },
@@ -26,6 +27,7 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
     members: context.members.list(plan.id),
     canManage: canManageMembers(role),
     invitations: canManageMembers(role) ? context.invitations.pendingForPlan(plan.id) : [],
+    standIns: canManageMembers(role) ? context.access.standIns(plan.id) : [],
   };
 }
 
@@ -86,7 +88,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
 }
 
 export default function Members() {
-  const { user, plan, members, canManage, invitations } = useLoaderData<typeof loader>();
+  const { user, plan, members, canManage, invitations, standIns } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const busy = useNavigation().state !== "idle";
   const addForm = useRef<HTMLFormElement>(null);
@@ -195,6 +197,19 @@ export default function Members() {
             </tbody>
           </table>
         </ScrollBox>
+        {standIns.length > 0 ? (
+          <section className="panel" aria-labelledby="stand-ins">
+            <h2 id="stand-ins">Standing in</h2>
+            <ul className="stand-ins">
+              {standIns.map(({ deputy, signatory, untilDate }) => (
+                <li key={`${deputy.id}:${signatory.id}`} data-testid="stand-in">
+                  <strong>{deputy.name}</strong> stands in for <strong>{signatory.name}</strong> until{" "}
+                  {formatCalendarDate(untilDate)}: reads this plan and signs off for them, without being a member.
+                </li>
+              ))}
+            </ul>
+          </section>
+        ) : null}
         <PendingInvitations invitations={invitations} busy={busy} />
         {canManage ? (
           <section className="panel" aria-labelledby="add-member">

@@ -9,6 +9,7 @@ export const NOTIFICATION_TYPES = [
   "signoff-returned",
   "signoff-due",
   "suggestion-decided",
+  "signoff-by-deputy",
 ] as const;
 
 export type NotificationType = (typeof NOTIFICATION_TYPES)[number];
@@ -24,4 +25,5 @@ export const NOTIFICATION_TYPE_LABEL: Record<NotificationType, string> = {
   "signoff-returned": "A signatory returns a section I work on, or asked to be signed off",
   "signoff-due": "A sign-off asked of me is due in 2 days or overdue",
   "suggestion-decided": "Someone accepts or rejects a suggestion I made",
+  "signoff-by-deputy": "My deputy signs off a section for me",
 };

@@ -22,6 +22,8 @@ export interface SignoffRecordView {
   id: number;
   side: Side;
   signedBy: SignoffPerson;
+  /** The signatory a deputy (`signedBy`) signed for; null when people sign for themselves. */
+  onBehalfOf: SignoffPerson | null;
   signedAt: string;
   contentHash: string;
   fresh: boolean;

@@ -5,8 +5,9 @@ import type { SessionUser } from "../../server/auth/sessions.server";
 import { jsonError } from "./http.server";
 
 /**
- * The plan and the user's role in it. Someone outside the plan gets the same 404 as for a plan
- * that does not exist, so they cannot learn that it does.
+ * The plan and the user's access to it (their role, and whom they stand in for as a deputy).
+ * Someone who may not open it gets the same 404 as for a plan that does not exist, so they
+ * cannot learn that it does.
  */
 export function requirePlanMember(
   context: AppLoadContext,
@@ -15,8 +16,8 @@ export function requirePlanMember(
   as: "api" | "page",
 ) {
   if (planId) context.log.setBindings({ planId });
-  const membership = planId ? context.plans.findForMember(planId, user.id) : null;
-  if (membership) return membership;
+  const access = planId ? context.access.find(planId, user.id) : null;
+  if (access) return access;
   throw as === "api" ? jsonError(404, "plan not found") : new Response("Plan not found", { status: 404 });
 }
 
@@ -25,7 +26,7 @@ export function requirePlanMember(
  * and the plans page. Refuses a non-member as a plan that does not exist.
  */
 export function requirePlanManager(context: AppLoadContext, user: SessionUser, planId: string | undefined) {
-  const membership = planId ? context.plans.findForMember(planId, user.id) : null;
+  const membership = planId ? context.access.find(planId, user.id) : null;
   if (!membership) throw new Refusal("not-found", "plan not found");
   if (!canManagePlan(membership.role)) {
     throw new Refusal("forbidden", "only the plan's owners may rename, archive or delete it");

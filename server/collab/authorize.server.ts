@@ -4,17 +4,18 @@ import { clientAddress } from "../http/client-address.server";
 import { ConnectionCounter } from "../http/connection-caps.server";
 import type { ConnectionLimits } from "../limits.server";
 import { isAllowedOrigin } from "../http/origins.server";
-import type { PlanService } from "../plans/plan-service.server";
+import type { PlanAccessService } from "../plans/plan-access.server";
 import type { AuthorizeUpgrade } from "./websocket.server";
 
 /**
- * Origin first, then the session cookie, then membership of the plan, then the caps on open
+ * Origin first, then the session cookie, then access to the plan (a member's role, or a
+ * deputy's read-only access), then the caps on open
  * WebSockets per user and, behind proxies (where the connection cap per address cannot see
  * the client), per forwarded address. A slot is held until the socket closes.
  */
 export function createUpgradeAuthorizer(deps: {
   auth: AuthService;
-  plans: PlanService;
+  access: PlanAccessService;
   allowedOrigins: readonly string[] | undefined;
   limits: ConnectionLimits;
   trustedProxies: number;
@@ -28,7 +29,7 @@ export function createUpgradeAuthorizer(deps: {
     const session = await deps.auth.sessionFromCookie(request.headers.cookie);
     if (!session) return { status: 401, reason: "Unauthorized" };
     const { user, sessionHash } = session;
-    const membership = deps.plans.findForMember(planId, user.id);
+    const membership = deps.access.find(planId, user.id);
     if (!membership) return { status: 404, reason: "Not Found" };
     const withinCaps =
       perUser.tryTake(user.id, request.socket) &&

@@ -24,6 +24,8 @@ export const CloseCode = {
   SignedOut: 4401,
   /** The user was removed from the plan while connected. */
   AccessRevoked: 4403,
+  /** The user's time as a deputy (their only way into the plan) ended while connected. */
+  DeputyshipEnded: 4410,
   /** A change over the size limit, or one that would take the plan past its size limit. */
   TooLarge: 4413,
 } as const;

@@ -141,15 +141,25 @@ export class PlanRoom {
    * Applies a role change to the user's open connections at once: removed users are
    * disconnected, others become read-only or writable.
    */
-  updateAccess(userId: string, role: Role | null): void {
-    for (const peer of this.peers.keys()) {
+  updateAccess(
+    userId: string,
+    role: Role | null,
+    closing: { code: number; reason: string } = { code: CloseCode.AccessRevoked, reason: "removed from the plan" },
+  ): void {
+    for (const peer of [...this.peers.keys()]) {
       if (peer.userId !== userId) continue;
-      if (role === null) peer.close(CloseCode.AccessRevoked, "removed from the plan");
+      if (role === null) peer.close(closing.code, closing.reason);
       else {
         peer.readOnly = !canEdit(role) && !suggestsOnly(role);
         peer.suggestOnly = suggestsOnly(role);
       }
     }
+  }
+
+  /** True when the user has a connection open to the plan. */
+  hasUser(userId: string): boolean {
+    for (const peer of this.peers.keys()) if (peer.userId === userId) return true;
+    return false;
   }
 
   /** Sends the peer the plan's current events, then every event published after. */

@@ -100,6 +100,16 @@ export class RoomRegistry {
     this.rooms.get(planId)?.updateAccess(userId, role);
   }
 
+  /**
+   * Checks the user's open connections on every loaded plan against `roleOf` (their access now):
+   * those who lost it are closed with `closing`, the rest made read-only or writable.
+   */
+  recheckAccess(userId: string, roleOf: (planId: string) => Role | null, closing: { code: number; reason: string }) {
+    for (const [planId, room] of this.rooms) {
+      if (room.hasUser(userId)) room.updateAccess(userId, roleOf(planId), closing);
+    }
+  }
+
   /** Closes every connection opened with a session that has just ended. */
   closeSession(sessionHash: string): void {
     for (const peer of [...(this.peersBySession.get(sessionHash) ?? [])]) peer.close(CloseCode.SignedOut, "signed out");

@@ -13,6 +13,8 @@ export type SendEvent = (event: StreamEvent) => void;
 interface OpenStream {
   /** The session the stream was opened with; it ends when that session does. */
   sessionHash: string;
+  /** Whose stream it is: it also ends when their access to plans narrows (a deputyship ends). */
+  userId: string;
   signal: AbortSignal;
   /** Tells the browser's EventSource how soon to reconnect after the stream ends. */
   retryMs: number;
@@ -29,8 +31,10 @@ interface OpenStream {
 export class EventStreams {
   /** How to end each open stream, by the session it was opened with. */
   private readonly bySession = new Map<string, Set<() => void>>();
+  /** The same, by the user whose stream it is. */
+  private readonly byUser = new Map<string, Set<() => void>>();
 
-  open({ sessionHash, signal, retryMs, start }: OpenStream): Response {
+  open({ sessionHash, userId, signal, retryMs, start }: OpenStream): Response {
     const encoder = new TextEncoder();
     let end = () => {};
     const body = new ReadableStream<Uint8Array>({
@@ -48,6 +52,8 @@ export class EventStreams {
         heartbeat.unref();
         const ends = this.bySession.get(sessionHash) ?? new Set();
         this.bySession.set(sessionHash, ends);
+        const userEnds = this.byUser.get(userId) ?? new Set();
+        this.byUser.set(userId, userEnds);
         end = () => {
           if (ended) return;
           ended = true;
@@ -55,6 +61,8 @@ export class EventStreams {
           signal.removeEventListener("abort", end);
           ends.delete(end);
           if (ends.size === 0) this.bySession.delete(sessionHash);
+          userEnds.delete(end);
+          if (userEnds.size === 0) this.byUser.delete(userId);
           stop();
           try {
             controller.close();
@@ -63,6 +71,7 @@ export class EventStreams {
           }
         };
         ends.add(end);
+        userEnds.add(end);
         signal.addEventListener("abort", end);
         write(`retry: ${retryMs}\n\n`);
         stop = start(({ event, data }) =>
@@ -81,6 +90,14 @@ export class EventStreams {
   /** Ends the streams opened with a session that has just ended. */
   closeSession(sessionHash: string): void {
     for (const end of [...(this.bySession.get(sessionHash) ?? [])]) end();
+  }
+
+  /**
+   * Ends the user's open streams, so that their pages reconnect and read afresh what they may
+   * see now (the browser's EventSource reconnects after the stream's `retry`).
+   */
+  closeUser(userId: string): void {
+    for (const end of [...(this.byUser.get(userId) ?? [])]) end();
   }
 
   /** Ends every open stream, so the server can stop. */

@@ -3,6 +3,7 @@ import { budgetTotals, formatPounds, type BudgetData, type TotalLine } from "../
 import { formatDateTime, formatLongDate } from "../../app/shared/dates";
 import { SIDE_LABEL } from "../../app/shared/permissions";
 import type { CommentView, PlanSignoffView, SectionSignoffView } from "../../app/shared/plan-events";
+import { signerName } from "../../app/shared/signer-name";
 import {
   BUDGET_ASSET_FIELDS,
   BUDGET_FUNDING_FIELDS,
@@ -266,7 +267,7 @@ function signoffRecord(signoff: SectionSignoffView | undefined): Block[] {
     const record = signoff!.records.find((r) => r.side === side);
     const label = { text: `${SIDE_LABEL[side]}: `, bold: true };
     if (!record) return { type: "paragraph", style: "small", runs: [label, { text: "not yet signed" }] };
-    const signed = `${record.signedBy.name}, ${record.signedBy.organisation}, ${formatDateTime(record.signedAt)}`;
+    const signed = `${signerName(record)}, ${record.signedBy.organisation}, ${formatDateTime(record.signedAt)}`;
     const stale = record.fresh
       ? []
       : [

@@ -127,6 +127,8 @@ export class MemberService {
         detail: { memberId: userId, signsOff },
       });
     });
+    // Whether the owner signs off decides whether their deputy may open the plan.
+    this.onAccessChange(planId, userId, "owner");
   }
 
   remove(actorId: string, planId: string, userId: string): void {

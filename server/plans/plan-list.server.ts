@@ -9,13 +9,15 @@ import type { PlanRoom } from "../collab/room.server";
 import type { RoomExtension, RoomRegistry } from "../collab/rooms.server";
 import type { SignoffService } from "../signoffs/signoff-service.server";
 import { recordAudit } from "./audit.server";
-import type { PlanService } from "./plan-service.server";
+import type { PlanAccessService, Person } from "./plan-access.server";
 
 export interface PlanListRow {
   id: string;
   title: string;
   area: string;
   role: Role;
+  /** The signatories whose deputy the user is on this plan now. */
+  standsInFor: Person[];
   status: PlanStatus;
   signed: number;
   total: number;
@@ -32,12 +34,12 @@ export class PlanListService {
   constructor(
     private readonly db: Db,
     private readonly rooms: RoomRegistry,
-    private readonly plans: PlanService,
+    private readonly access: PlanAccessService,
     private readonly signoffs: SignoffService,
   ) {}
 
   list(userId: string, { show, sort }: { show: PlanShow; sort: PlanSort }): PlanListRow[] {
-    const mine = this.plans.listForUser(userId);
+    const mine = this.access.listForUser(userId);
     const states = new Map(
       mine.length === 0
         ? []
@@ -63,12 +65,13 @@ export class PlanListService {
         const plan = this.db.select().from(plans).where(eq(plans.id, summary.id)).get()!;
         const view = this.signoffs.current(plan);
         const stale = Object.values(view.sections).filter((section) => section.state === "stale").length;
-        const { id, title, area, role } = summary;
+        const { id, title, area, role, standsInFor } = summary;
         return {
           id,
           title,
           area,
           role,
+          standsInFor,
           status: view.status,
           signed: view.signed,
           total: view.total,

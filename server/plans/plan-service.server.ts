@@ -2,9 +2,7 @@ import { randomUUID } from "node:crypto";
 import * as Y from "yjs";
 import { budgetTotals, type BudgetData } from "../../app/shared/budget";
 import { initialiseStructuredSections } from "../../app/shared/section-rows";
-import { and, desc, eq } from "drizzle-orm";
 import type { NewPlanInput } from "../../app/shared/plan-input";
-import type { Role } from "../../app/shared/permissions";
 import { Refusal } from "../../app/shared/errors";
 import type { Db } from "../../db/client.server";
 import { planMembers, plans, type Plan } from "../../db/schema";
@@ -14,15 +12,6 @@ import type { DocStore } from "../collab/doc-store.server";
 import { sectionData, sectionPlainText, sectionRichTextJson, type PmNode } from "./plan-content.server";
 import type { SignoffService } from "../signoffs/signoff-service.server";
 import type { TemplateCatalog } from "../templates/template-catalog.server";
-
-export interface PlanSummary {
-  id: string;
-  title: string;
-  area: string;
-  templateId: string;
-  role: Role;
-  createdAt: Date;
-}
 
 /** Plans, who belongs to them, and the plan as the API and the plan page show it. */
 export class PlanService {
@@ -67,37 +56,6 @@ export class PlanService {
     });
     this.onCreated(created, doc);
     return created;
-  }
-
-  listForUser(userId: string): PlanSummary[] {
-    return this.db
-      .select({
-        id: plans.id,
-        title: plans.title,
-        area: plans.area,
-        templateId: plans.templateId,
-        role: planMembers.role,
-        createdAt: plans.createdAt,
-      })
-      .from(planMembers)
-      .innerJoin(plans, eq(plans.id, planMembers.planId))
-      .where(eq(planMembers.userId, userId))
-      .orderBy(desc(plans.createdAt))
-      .all();
-  }
-
-  /**
-   * The plan, the user's role in it and whether (as an owner) they also sign off, or null
-   * when the user is not a member.
-   */
-  findForMember(planId: string, userId: string): { plan: Plan; role: Role; signsOff: boolean } | null {
-    const row = this.db
-      .select({ plan: plans, role: planMembers.role, signsOff: planMembers.signsOff })
-      .from(planMembers)
-      .innerJoin(plans, eq(plans.id, planMembers.planId))
-      .where(and(eq(planMembers.planId, planId), eq(planMembers.userId, userId)))
-      .get();
-    return row ?? null;
   }
 
   /** The plan's title and its sections as the template describes them, without content. */

@@ -1,8 +1,5 @@
-import { and, eq } from "drizzle-orm";
-import type { Db } from "../../db/client.server";
-import { planMembers } from "../../db/schema";
 import type { RoomRegistry } from "../collab/rooms.server";
-import type { Viewer } from "../plans/visible-plans.server";
+import type { PlanAccessService, Viewer } from "../plans/plan-access.server";
 import type { SearchService } from "../search/search-service.server";
 import { guarded } from "../collab/guard.server";
 
@@ -16,12 +13,12 @@ export class PortfolioFeed {
   private readonly subscribers = new Set<{ viewer: Viewer; listener: (planId: string) => void }>();
 
   constructor(
-    private readonly db: Db,
+    private readonly access: PlanAccessService,
     rooms: RoomRegistry,
     search: SearchService,
   ) {
     const tell = guarded("telling open portfolios of a changed plan", (planId: string) => {
-      for (const { viewer, listener } of this.subscribers) if (this.mayRead(viewer, planId)) listener(planId);
+      for (const { viewer, listener } of this.subscribers) if (this.access.mayRead(viewer, planId)) listener(planId);
     });
     rooms.onPublish(tell);
     search.onIndexed(tell);
@@ -34,16 +31,5 @@ export class PortfolioFeed {
     return () => {
       this.subscribers.delete(subscriber);
     };
-  }
-
-  private mayRead(viewer: Viewer, planId: string): boolean {
-    if (viewer.isAdmin) return true;
-    return (
-      this.db
-        .select({ planId: planMembers.planId })
-        .from(planMembers)
-        .where(and(eq(planMembers.planId, planId), eq(planMembers.userId, viewer.id)))
-        .get() !== undefined
-    );
   }
 }

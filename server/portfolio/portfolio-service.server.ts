@@ -5,7 +5,7 @@ import type { Db } from "../../db/client.server";
 import { planSnapshots, planUpdates, plans as planTable, type Plan } from "../../db/schema";
 import type { RoomRegistry } from "../collab/rooms.server";
 import type { CommentService } from "../comments/comment-service.server";
-import { visiblePlan, visiblePlans, type Viewer } from "../plans/visible-plans.server";
+import type { PlanAccessService, Viewer } from "../plans/plan-access.server";
 import type { SearchService } from "../search/search-service.server";
 import type { SignoffService } from "../signoffs/signoff-service.server";
 
@@ -24,6 +24,7 @@ export class PortfolioService {
 
   constructor(
     private readonly db: Db,
+    private readonly access: PlanAccessService,
     private readonly rooms: RoomRegistry,
     private readonly signoffs: SignoffService,
     private readonly comments: CommentService,
@@ -35,7 +36,7 @@ export class PortfolioService {
   }
 
   list(viewer: Viewer, now = new Date()): PortfolioRow[] {
-    const plans = visiblePlans(this.db, viewer);
+    const plans = this.access.visiblePlans(viewer);
     const ids = plans.map((plan) => plan.id);
     const openComments = this.comments.openThreadCounts(ids);
     const lastEdits = this.search.lastEdits(ids);
@@ -59,7 +60,7 @@ export class PortfolioService {
    * plans they are not members of, which the plan API would not show them.
    */
   sections(viewer: Viewer, planId: string) {
-    const plan = visiblePlan(this.db, viewer, planId);
+    const plan = this.access.visiblePlan(viewer, planId);
     if (!plan) return null;
     const signoff = this.signoffs.current(plan);
     return {

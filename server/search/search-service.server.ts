@@ -1,10 +1,10 @@
-import { and, eq, inArray, sql } from "drizzle-orm";
+import { and, eq, inArray, sql, type SQL } from "drizzle-orm";
 import type * as Y from "yjs";
 import { ftsMatchExpression, parseSearchQuery } from "../../app/shared/search-query";
 import { Refusal } from "../../app/shared/errors";
 import type { Db } from "../../db/client.server";
 import { plans, searchDocuments, settings, type Plan } from "../../db/schema";
-import type { Viewer } from "../plans/visible-plans.server";
+import type { Viewer } from "../plans/plan-access.server";
 import { sectionSearchText } from "./search-text.server";
 import { SNIPPET_SCAN_CHARS, buildSnippet } from "./snippets.server";
 
@@ -32,7 +32,11 @@ const MAX_RESULTS = 50;
 export class SearchService {
   private readonly indexedListeners = new Set<(planId: string) => void>();
 
-  constructor(private readonly db: Db) {}
+  constructor(
+    private readonly db: Db,
+    /** The ids of the plans a user may read, as SQL (from `PlanAccessService`). */
+    private readonly readablePlanIds: (userId: string) => SQL,
+  ) {}
 
   /** Tells `listener` of each plan whose indexed words changed. */
   onIndexed(listener: (planId: string) => void): void {
@@ -133,9 +137,7 @@ export class SearchService {
   search(viewer: Viewer, query: string): SearchResult[] {
     const parsed = parseSearchQuery(query);
     if ("error" in parsed) throw new Refusal("invalid", parsed.error);
-    const visible = viewer.isAdmin
-      ? sql`1`
-      : sql`exists (select 1 from plan_members m where m.plan_id = d.plan_id and m.user_id = ${viewer.id})`;
+    const visible = viewer.isAdmin ? sql`1` : sql`d.plan_id in ${this.readablePlanIds(viewer.id)}`;
     const rows = this.db.all<{
       planId: string;
       planTitle: string;

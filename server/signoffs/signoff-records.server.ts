@@ -10,10 +10,12 @@ import { workflowView, type SectionWorkflow } from "./signoff-workflow-records.s
 const signer = alias(users, "signer");
 const staleUser = alias(users, "stale_user");
 const revoker = alias(users, "revoker");
+const signatory = alias(users, "on_behalf_of_user");
 
 const signedByColumns = { id: signer.id, name: signer.name, organisation: signer.organisation };
 const staleByColumns = { id: staleUser.id, name: staleUser.name, organisation: staleUser.organisation };
 const revokedByColumns = { id: revoker.id, name: revoker.name, organisation: revoker.organisation };
+const onBehalfOfColumns = { id: signatory.id, name: signatory.name, organisation: signatory.organisation };
 
 /** Sign-off records matching `where`, oldest first, with who signed them and who made them stale. */
 function signoffRecords(db: Pick<Db, "select">, where: SQL | undefined) {
@@ -23,6 +25,7 @@ function signoffRecords(db: Pick<Db, "select">, where: SQL | undefined) {
       sectionKey: signoffs.sectionKey,
       side: signoffs.side,
       signedBy: signedByColumns,
+      onBehalfOf: onBehalfOfColumns,
       signedAt: signoffs.signedAt,
       contentHash: signoffs.contentHash,
       staleAt: signoffs.staleAt,
@@ -30,6 +33,7 @@ function signoffRecords(db: Pick<Db, "select">, where: SQL | undefined) {
     })
     .from(signoffs)
     .innerJoin(signer, eq(signer.id, signoffs.userId))
+    .leftJoin(signatory, eq(signatory.id, signoffs.onBehalfOf))
     .leftJoin(staleUser, eq(staleUser.id, signoffs.staleBy))
     .where(where)
     .orderBy(asc(signoffs.id))
@@ -66,6 +70,7 @@ export function sectionHistoryRecords(db: Pick<Db, "select">, planId: string, se
       id: signoffs.id,
       side: signoffs.side,
       signedBy: signedByColumns,
+      onBehalfOf: onBehalfOfColumns,
       signedAt: signoffs.signedAt,
       contentHash: signoffs.contentHash,
       sectionState: signoffs.sectionState,
@@ -77,6 +82,7 @@ export function sectionHistoryRecords(db: Pick<Db, "select">, planId: string, se
     })
     .from(signoffs)
     .innerJoin(signer, eq(signer.id, signoffs.userId))
+    .leftJoin(signatory, eq(signatory.id, signoffs.onBehalfOf))
     .leftJoin(staleUser, eq(staleUser.id, signoffs.staleBy))
     .leftJoin(revoker, eq(revoker.id, signoffs.revokedBy))
     .leftJoin(planVersions, eq(planVersions.signoffId, signoffs.id))
@@ -138,6 +144,7 @@ function recordView(record: SignoffRecord, currentHash: string): SignoffRecordVi
     id: record.id,
     side: record.side as Side,
     signedBy: record.signedBy,
+    onBehalfOf: record.onBehalfOf,
     signedAt: record.signedAt.toISOString(),
     contentHash: record.contentHash,
     fresh: isFresh(record, currentHash),

@@ -1,4 +1,4 @@
-import { and, eq, inArray, isNull } from "drizzle-orm";
+import { and, eq, inArray, isNull, or } from "drizzle-orm";
 import { diffWords } from "diff";
 import type * as Y from "yjs";
 import { Refusal } from "../../app/shared/errors";
@@ -18,6 +18,7 @@ import {
   sectionReadableText,
 } from "./section-content.server";
 import type { NotificationSink } from "../notifications/notification-service.server";
+import type { Person } from "../plans/plan-access.server";
 import { SeenContent } from "./seen-content.server";
 import { currentRecordOfSide, currentRecords, planSignoffView, sectionHistoryRecords } from "./signoff-records.server";
 import { clearReturns, endAnsweredRequest, planWorkflow, standingReturns } from "./signoff-workflow-records.server";
@@ -28,6 +29,13 @@ type Tx = Pick<Db, "select" | "insert" | "update" | "transaction">;
 /** Makes the version a sign-off pins, inside the sign-off's own transaction. */
 export interface SignoffPins {
   pin(tx: Pick<Db, "insert">, plan: Plan, doc: Y.Doc, userId: string, signoffId: number, label: string): number;
+}
+
+/** What lets someone sign on a plan: their member role, and whom they stand in for as a deputy. */
+export interface SigningAccess {
+  role: Role;
+  signsOff: boolean;
+  standsInFor?: readonly Person[];
 }
 
 export interface SignoffChange {
@@ -80,25 +88,28 @@ export class SignoffService {
 
   /**
    * Signs the section off for the user's side, on the wording whose hash they read (`seenHash`):
-   * if the section has changed since, nothing is signed and the refusal carries the changes.
+   * if the section has changed since, nothing is signed and the refusal carries the changes. A
+   * deputy without a right of their own to sign it signs for the signatory they stand in for,
+   * who is told.
    */
   sign(
     plan: Plan,
     user: SessionUser,
-    member: { role: Role; signsOff: boolean },
+    access: SigningAccess,
     sectionKey: string,
     seenHash: string | undefined,
   ): SignoffRecordView {
     const section = requireSection(plan, sectionKey);
-    const seen = requireMaySign(section, user, member, seenHash);
+    const { seen, onBehalfOf } = requireMaySign(section, user, access, seenHash);
     const id = this.rooms.read(plan.id, (doc) => {
       const contentHash = this.requireUnchanged(plan.id, doc, section, seen);
       const sectionState = Buffer.from(encodeSectionState(doc, sectionKey));
       return this.db.transaction((tx) =>
-        this.storeSignoff(tx, { plan, doc, user, section, contentHash, sectionState }),
+        this.storeSignoff(tx, { plan, doc, user, onBehalfOf, section, contentHash, sectionState }),
       );
     });
     const view = this.changed(plan);
+    if (onBehalfOf) this.notifySignatory(plan, section, user, onBehalfOf, id);
     if (view.status === "final") this.notifyFinal(plan, user.id, id);
     const record = view.sections[sectionKey]!.records.find((r) => r.id === id);
     if (!record) throw new Error(`sign-off ${id} vanished after it was made`);
@@ -129,12 +140,13 @@ export class SignoffService {
       plan: Plan;
       doc: Y.Doc;
       user: SessionUser;
+      onBehalfOf: Person | null;
       section: TemplateSection;
       contentHash: string;
       sectionState: Buffer;
     },
   ): number {
-    const { plan, doc, user, section, contentHash, sectionState } = signing;
+    const { plan, doc, user, onBehalfOf, section, contentHash, sectionState } = signing;
     const sectionKey = section.key;
     const existing = currentRecordOfSide(tx, plan.id, sectionKey, user.side);
     if (existing && isFresh(existing, contentHash)) {
@@ -147,12 +159,20 @@ export class SignoffService {
     }
     const created = tx
       .insert(signoffs)
-      .values({ planId: plan.id, sectionKey, side: user.side, userId: user.id, contentHash, sectionState })
+      .values({
+        planId: plan.id,
+        sectionKey,
+        side: user.side,
+        userId: user.id,
+        onBehalfOf: onBehalfOf?.id ?? null,
+        contentHash,
+        sectionState,
+      })
       .returning({ id: signoffs.id })
       .get();
     endAnsweredRequest(tx, plan.id, sectionKey, contentHash);
-    const versionId =
-      this.pins?.pin(tx, plan, doc, user.id, created.id, `${section.title}: signed off (${user.side})`) ?? null;
+    const label = `${section.title}: signed off (${user.side})${onBehalfOf ? ` by ${user.name} for ${onBehalfOf.name}` : ""}`;
+    const versionId = this.pins?.pin(tx, plan, doc, user.id, created.id, label) ?? null;
     recordAudit(tx, {
       planId: plan.id,
       userId: user.id,
@@ -164,12 +184,13 @@ export class SignoffService {
         contentHash,
         supersedes: existing?.id ?? null,
         versionId,
+        ...(onBehalfOf ? { onBehalfOf: onBehalfOf.id } : {}),
       },
     });
     return created.id;
   }
 
-  /** Withdraws the user's own current sign-off of the section. */
+  /** Withdraws the user's own current sign-off of the section, or one a deputy made for them. */
   revoke(plan: Plan, user: SessionUser, sectionKey: string): void {
     const section = requireSection(plan, sectionKey);
     const mine = this.db
@@ -179,7 +200,7 @@ export class SignoffService {
         and(
           eq(signoffs.planId, plan.id),
           eq(signoffs.sectionKey, sectionKey),
-          eq(signoffs.userId, user.id),
+          or(eq(signoffs.userId, user.id), eq(signoffs.onBehalfOf, user.id)),
           isNull(signoffs.revokedAt),
         ),
       )
@@ -302,6 +323,23 @@ export class SignoffService {
     }
   }
 
+  /** Tells a signatory of a sign-off their deputy made for them. */
+  private notifySignatory(plan: Plan, section: TemplateSection, deputy: SessionUser, signatory: Person, id: number) {
+    this.notifications?.notify(
+      [
+        {
+          userId: signatory.id,
+          type: "signoff-by-deputy",
+          planId: plan.id,
+          text: `${deputy.name} signed off “${section.title}” in ${plan.title} for you, as your deputy`,
+          url: `/plans/${plan.id}#section-${section.key}`,
+          eventKey: `signoff-by-deputy:${id}`,
+        },
+      ],
+      deputy.id,
+    );
+  }
+
   /** Tells every member that the plan is final, once for the sign-off that made it so. */
   private notifyFinal(plan: Plan, causedBy: string, signoffId: number): void {
     if (!this.notifications) return;
@@ -373,20 +411,26 @@ export function requireSection(plan: Plan, sectionKey: string): TemplateSection 
   return section;
 }
 
-/** Refuses anyone who may not sign this section for their side, or who sends no hash of what they read. */
+/**
+ * Refuses anyone who may not sign this section for their side, or who sends no hash of what they
+ * read. Someone who may sign it in their own right signs for themselves; otherwise a deputy
+ * signs for the (first by name) signatory of the section's side they stand in for.
+ */
 function requireMaySign(
   section: TemplateSection,
   user: SessionUser,
-  member: { role: Role; signsOff: boolean },
+  access: SigningAccess,
   seenHash: string | undefined,
-): string {
-  if (!signsOffSections(member.role, member.signsOff)) {
-    throw new Refusal(
-      "forbidden",
-      `only a signatory (or an owner made one) signs off sections; your role on this plan is ${ROLE_LABEL[member.role]}`,
-    );
-  }
-  if (!canSignOff(member.role, user.side, section.signoff, member.signsOff)) {
+): { seen: string; onBehalfOf: Person | null } {
+  const ownRight = canSignOff(access.role, user.side, section.signoff, access.signsOff);
+  const standsIn = access.standsInFor?.[0];
+  if (!ownRight && !(standsIn && section.signoff.includes(user.side))) {
+    if (!standsIn && !signsOffSections(access.role, access.signsOff)) {
+      throw new Refusal(
+        "forbidden",
+        `only a signatory (or an owner made one, or a signatory's deputy) signs off sections; your role on this plan is ${ROLE_LABEL[access.role]}`,
+      );
+    }
     throw new Refusal(
       "forbidden",
       `"${section.title}" is signed off by the ${section.signoff.join(" and ")} side; you sign for the ${user.side} side`,
@@ -398,5 +442,5 @@ function requireMaySign(
       "contentHash: send the section's contentHash (from GET /api/plans/:id) to say which wording you sign off",
     );
   }
-  return seenHash;
+  return { seen: seenHash, onBehalfOf: ownRight ? null : standsIn! };
 }

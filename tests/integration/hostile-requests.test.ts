@@ -44,6 +44,7 @@ const TABLES = [
   "password_resets",
   "notifications",
   "plan_versions",
+  "deputyships",
 ];
 
 function counts(): Record<string, number> {
@@ -120,6 +121,12 @@ function routes(): Route[] {
     },
     { method: "PATCH", path: `${plan}/comments/${commentId}`, as: () => server.cookie(OWNER), fields: ["body"] },
     { method: "POST", path: `${plan}/versions`, as: () => server.cookie(OWNER), fields: ["name"] },
+    {
+      method: "PUT",
+      path: "/api/account/deputy",
+      as: () => server.cookie(SIGNATORY),
+      fields: ["email", "from", "until"],
+    },
   ];
 }
 

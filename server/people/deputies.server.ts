@@ -1,0 +1,229 @@
+import { and, asc, eq, gt, inArray, isNull, lte, or } from "drizzle-orm";
+import { alias } from "drizzle-orm/sqlite-core";
+import { Refusal } from "../../app/shared/errors";
+import type { Db } from "../../db/client.server";
+import { deputyships, planMembers, users } from "../../db/schema";
+import type { SessionUser } from "../auth/sessions.server";
+import type { Clock } from "../clock.server";
+import { recordAudit } from "../plans/audit.server";
+import type { DeputyInput } from "../../app/shared/deputy-input";
+import { londonDate, londonDayEnd, londonDayStart } from "./london-days.server";
+
+export interface DeputyshipView {
+  id: number;
+  deputy: { id: string; name: string; email: string; organisation: string };
+  signatory: { id: string; name: string; email: string; organisation: string };
+  from: string;
+  until: string;
+  /** Running now (otherwise it is yet to start). */
+  running: boolean;
+}
+
+/** Longest a timer waits before the next end is looked for again (setTimeout's range is ~24 days). */
+const MAX_TIMER_MS = 3_600_000;
+
+const deputy = alias(users, "deputy");
+const signatory = alias(users, "signatory");
+
+/**
+ * Signatories naming a deputy for a period, and ending it (decision 0041). What a running
+ * deputyship lets the deputy do is decided in `PlanAccessService`; this service tells
+ * `onEnded` of each deputy whose period ended (by time, early, or replaced) the moment it does,
+ * so their open connections are checked again at once.
+ */
+export class DeputyService {
+  private timer: ReturnType<typeof setTimeout> | undefined;
+  /** Periods ending at or before this instant have been told of. */
+  private toldUntil: number;
+
+  constructor(
+    private readonly db: Db,
+    private readonly clock: Clock,
+    private readonly onEnded: (deputyIds: string[]) => void,
+  ) {
+    this.toldUntil = clock();
+  }
+
+  /** Names (or replaces) the signatory's deputy for the days `from` to `until`, inclusive. */
+  name(user: SessionUser, { email, from, until }: DeputyInput): DeputyshipView {
+    if (until < from) throw new Refusal("invalid", `until: the period ends (${until}) before it starts (${from})`);
+    const now = this.clock();
+    if (until < londonDate(now)) throw new Refusal("invalid", `until: ${until} has passed already`);
+    if (!this.signsOffSomewhere(user.id)) {
+      throw new Refusal("forbidden", "only a signatory of a plan names a deputy, and you sign off no plan");
+    }
+    const chosen = this.db.select().from(users).where(eq(users.email, email.toLowerCase())).get();
+    if (!chosen) throw new Refusal("not-found", `no user has the email ${email}`);
+    if (chosen.id === user.id) throw new Refusal("invalid", "email: you cannot be your own deputy");
+    if (chosen.deactivatedAt) throw new Refusal("invalid", `${chosen.name}'s account is deactivated`);
+    if (chosen.side !== user.side) {
+      throw new Refusal(
+        "invalid",
+        `${chosen.name} is on the ${chosen.side} side; a deputy signs for your side (${user.side})`,
+      );
+    }
+    const startsAt = new Date(londonDayStart(from));
+    const endsAt = new Date(londonDayEnd(until));
+    const replaced = this.db.transaction((tx) => {
+      // The new period replaces every one of the signatory's that it overlaps.
+      const overlapping = tx
+        .select({ id: deputyships.id, deputyId: deputyships.deputyId })
+        .from(deputyships)
+        .where(
+          and(
+            eq(deputyships.signatoryId, user.id),
+            isNull(deputyships.endedAt),
+            gt(deputyships.endsAt, new Date(now)),
+            lte(deputyships.startsAt, endsAt),
+            gt(deputyships.endsAt, startsAt),
+          ),
+        )
+        .all();
+      if (overlapping.length > 0) {
+        tx.update(deputyships)
+          .set({ endedAt: new Date(now) })
+          .where(
+            inArray(
+              deputyships.id,
+              overlapping.map((row) => row.id),
+            ),
+          )
+          .run();
+      }
+      const created = tx
+        .insert(deputyships)
+        .values({ signatoryId: user.id, deputyId: chosen.id, fromDate: from, untilDate: until, startsAt, endsAt })
+        .returning({ id: deputyships.id })
+        .get();
+      recordAudit(tx, {
+        userId: user.id,
+        type: "deputy.named",
+        detail: { deputyshipId: created.id, deputyId: chosen.id, from, until, replaces: overlapping.map((r) => r.id) },
+      });
+      return { id: created.id, deputyIds: overlapping.map((row) => row.deputyId) };
+    });
+    this.ended(replaced.deputyIds);
+    return this.views(eq(deputyships.id, replaced.id))[0]!;
+  }
+
+  /** Ends the signatory's running and planned deputyships now; answers how many there were. */
+  end(userId: string): number {
+    const now = new Date(this.clock());
+    const open = this.db
+      .select({ id: deputyships.id, deputyId: deputyships.deputyId })
+      .from(deputyships)
+      .where(and(eq(deputyships.signatoryId, userId), isNull(deputyships.endedAt), gt(deputyships.endsAt, now)))
+      .all();
+    if (open.length === 0) throw new Refusal("not-found", "you have no deputy named to end");
+    this.db.transaction((tx) => {
+      tx.update(deputyships)
+        .set({ endedAt: now })
+        .where(
+          inArray(
+            deputyships.id,
+            open.map((row) => row.id),
+          ),
+        )
+        .run();
+      recordAudit(tx, { userId, type: "deputy.ended", detail: { deputyshipIds: open.map((row) => row.id) } });
+    });
+    this.ended(open.map((row) => row.deputyId));
+    return open.length;
+  }
+
+  /** The deputies the user has named (running or planned), and whom the user stands in for. */
+  forAccount(userId: string): { named: DeputyshipView[]; standingInFor: DeputyshipView[] } {
+    return {
+      named: this.views(eq(deputyships.signatoryId, userId)),
+      standingInFor: this.views(eq(deputyships.deputyId, userId)),
+    };
+  }
+
+  /** Today in the UK (Europe/London), by the clock deputyships are timed by. */
+  today(): string {
+    return londonDate(this.clock());
+  }
+
+  /** Starts the timer that tells of each period's end as it passes. */
+  start(): void {
+    this.schedule();
+  }
+
+  stop(): void {
+    clearTimeout(this.timer);
+    this.timer = undefined;
+  }
+
+  private views(where: ReturnType<typeof eq>): DeputyshipView[] {
+    const now = new Date(this.clock());
+    return this.db
+      .select({
+        id: deputyships.id,
+        deputy: { id: deputy.id, name: deputy.name, email: deputy.email, organisation: deputy.organisation },
+        signatory: {
+          id: signatory.id,
+          name: signatory.name,
+          email: signatory.email,
+          organisation: signatory.organisation,
+        },
+        from: deputyships.fromDate,
+        until: deputyships.untilDate,
+        startsAt: deputyships.startsAt,
+      })
+      .from(deputyships)
+      .innerJoin(deputy, eq(deputy.id, deputyships.deputyId))
+      .innerJoin(signatory, eq(signatory.id, deputyships.signatoryId))
+      .where(and(where, isNull(deputyships.endedAt), gt(deputyships.endsAt, now)))
+      .orderBy(asc(deputyships.startsAt))
+      .all()
+      .map(({ startsAt, ...view }) => ({ ...view, running: startsAt <= now }));
+  }
+
+  private signsOffSomewhere(userId: string): boolean {
+    return (
+      this.db
+        .select({ planId: planMembers.planId })
+        .from(planMembers)
+        .where(
+          and(
+            eq(planMembers.userId, userId),
+            or(eq(planMembers.role, "signatory"), and(eq(planMembers.role, "owner"), eq(planMembers.signsOff, true))),
+          ),
+        )
+        .get() !== undefined
+    );
+  }
+
+  private ended(deputyIds: string[]): void {
+    if (deputyIds.length > 0) this.onEnded([...new Set(deputyIds)]);
+    if (this.timer) this.schedule();
+  }
+
+  /** Tells of the periods that ended since the last look, then waits for the next end. */
+  private schedule(): void {
+    clearTimeout(this.timer);
+    const now = this.clock();
+    const passed = this.db
+      .select({ deputyId: deputyships.deputyId })
+      .from(deputyships)
+      .where(
+        and(
+          isNull(deputyships.endedAt),
+          gt(deputyships.endsAt, new Date(this.toldUntil)),
+          lte(deputyships.endsAt, new Date(now)),
+        ),
+      )
+      .all();
+    this.toldUntil = now;
+    if (passed.length > 0) this.onEnded([...new Set(passed.map((row) => row.deputyId))]);
+    const next = this.db
+      .select({ endsAt: deputyships.endsAt })
+      .from(deputyships)
+      .where(and(isNull(deputyships.endedAt), gt(deputyships.endsAt, new Date(now))))
+      .orderBy(asc(deputyships.endsAt))
+      .get();
+    const wait = next ? Math.min(next.endsAt.getTime() - now, MAX_TIMER_MS) : MAX_TIMER_MS;
+    this.timer = setTimeout(() => this.schedule(), Math.max(wait, 0));
+    this.timer.unref();
+  }
+}

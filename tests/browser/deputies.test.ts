@@ -1,0 +1,69 @@
+import { describe, expect, it } from "vitest";
+import { londonDate } from "../../server/people/london-days.server";
+import { addUser } from "../support/admin";
+import { openDemoPlan, screenshotPath, signedInPage, useServerAndBrowser } from "../support/browser";
+
+const running = useServerAndBrowser();
+
+const WIDE = { width: 1366, height: 900 };
+const NARROW = { width: 390, height: 844 };
+
+describe("a deputy in the browser", () => {
+  it("a signatory names a deputy on her account page; the deputy signs for her from his own account, and the record names both", async () => {
+    addUser(running.server.databasePath, "deputy@swindon.example", "Dan Deputy", "local");
+    const today = londonDate(Date.now());
+    const until = londonDate(Date.now() + 2 * 86_400_000);
+
+    const margaret = await signedInPage(running.browser, running.server.url, "signatory@swindon.example", {
+      viewport: WIDE,
+    });
+    await margaret.goto(`${running.server.url}/account`);
+    const panel = margaret.getByRole("region", { name: "Deputy while you are away" });
+    await panel.getByLabel("Deputy’s email").fill("deputy@swindon.example");
+    await panel.getByLabel("First day").fill(today);
+    await panel.getByLabel("Last day").fill(until);
+    await panel.getByRole("button", { name: "Name deputy" }).click();
+    await margaret
+      .getByRole("status")
+      .getByText(/Dan Deputy stands in for you from/)
+      .waitFor();
+    expect(await margaret.getByTestId("my-deputies").textContent()).toContain(
+      "Dan Deputy (deputy@swindon.example) stands in for you from",
+    );
+    await panel.scrollIntoViewIfNeeded();
+    await margaret.screenshot({ path: screenshotPath("deputy-account-1366") });
+    await margaret.setViewportSize(NARROW);
+    await panel.scrollIntoViewIfNeeded();
+    await margaret.screenshot({ path: screenshotPath("deputy-account-390") });
+
+    const dan = await signedInPage(running.browser, running.server.url, "deputy@swindon.example", { viewport: WIDE });
+    await openDemoPlan(dan);
+    expect(await dan.getByTestId("deputy-notice").textContent()).toContain("You stand in for Margaret Hale");
+    const section = dan.locator('[data-testid="signoff-panel"][data-section="customer-insight"]');
+    await section.getByRole("button", { name: "Sign off for the Local side, for Margaret Hale" }).click();
+    const dialog = dan.getByRole("dialog", { name: /Sign off “Customer insight/ });
+    await dialog.waitFor();
+    expect(await dialog.textContent()).toContain("as Dan Deputy (Test Org), as deputy for Margaret Hale");
+    await dialog.getByRole("button", { name: /^Sign off for the Local side/ }).click();
+    await section.getByText("Local signed off by Dan Deputy for Margaret Hale").waitFor({ timeout: 5000 });
+    await section.scrollIntoViewIfNeeded();
+    await dan.screenshot({ path: screenshotPath("deputy-signed-1366") });
+    await dan.setViewportSize(NARROW);
+    await section.scrollIntoViewIfNeeded();
+    await dan.screenshot({ path: screenshotPath("deputy-signed-390") });
+
+    // Margaret's page shows the same record live, and she is told.
+    await margaret.setViewportSize(WIDE);
+    await margaret.goto(`${running.server.url}/plans`);
+    await openDemoPlan(margaret);
+    const hers = margaret.locator('[data-testid="signoff-panel"][data-section="customer-insight"]');
+    expect(await hers.textContent()).toContain("Local signed off by Dan Deputy for Margaret Hale");
+
+    const owner = await signedInPage(running.browser, running.server.url, "owner@swindon.example", { viewport: WIDE });
+    await openDemoPlan(owner);
+    await owner.goto(`${owner.url()}/members`);
+    expect(await owner.getByTestId("stand-in").textContent()).toContain("Dan Deputy stands in for Margaret Hale until");
+    await owner.getByTestId("stand-in").scrollIntoViewIfNeeded();
+    await owner.screenshot({ path: screenshotPath("deputy-members-1366") });
+  });
+});
