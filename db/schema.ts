@@ -177,6 +177,10 @@ export const signoffs = sqliteTable(
     staleBy: text("stale_by").references(() => users.id),
     revokedAt: integer("revoked_at", { mode: "timestamp_ms" }),
     revokedBy: text("revoked_by").references(() => users.id),
+    /** The statement signed, written by the server (person, role, organisation, side, section); null before it was kept. */
+    meaning: text("meaning"),
+    /** How the signer proved it was them at signing (`password`); null before it was asked. */
+    method: text("method", { enum: ["password"] }),
   },
   (t) => [
     index("signoffs_plan_section_idx").on(t.planId, t.sectionKey),

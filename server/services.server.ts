@@ -7,6 +7,7 @@ import { plans as planTable, type Plan } from "../db/schema";
 import { COLLAB_LIMITS, SIGNOFF_REQUEST_LIMITS } from "./limits.server";
 import { auditCsv, planActivity, planAuditFacets, planAuditLog, type AuditFilter } from "./plans/audit.server";
 import { SignInThrottle } from "./auth/sign-in-throttle.server";
+import { SignerCheck } from "./signoffs/signer-check.server";
 import { AuthService } from "./auth/sessions.server";
 import { SqliteDocStore } from "./collab/doc-store.server";
 import { RoomRegistry } from "./collab/rooms.server";
@@ -95,7 +96,7 @@ export function createServices(env: Env) {
       maxIntervalMs: env.VERSION_MAX_INTERVAL_SECONDS * 1000,
     }),
   );
-  const signoffs = new SignoffService(db, rooms, notifications, {
+  const signoffs = new SignoffService(db, rooms, new SignerCheck(db, signInThrottle), notifications, {
     pin: (tx, plan, doc, userId, signoffId, name) =>
       versions.make(plan, doc, { kind: "signoff", name, userId, signoffId }, tx),
   });

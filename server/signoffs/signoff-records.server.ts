@@ -26,6 +26,8 @@ function signoffRecords(db: Pick<Db, "select">, where: SQL | undefined) {
       contentHash: signoffs.contentHash,
       staleAt: signoffs.staleAt,
       staleBy: staleByColumns,
+      meaning: signoffs.meaning,
+      method: signoffs.method,
     })
     .from(signoffs)
     .innerJoin(signer, eq(signer.id, signoffs.userId))
@@ -72,6 +74,8 @@ export function sectionHistoryRecords(db: Pick<Db, "select">, planId: string, se
       staleBy: staleByColumns,
       revokedAt: signoffs.revokedAt,
       revokedBy: revokedByColumns,
+      meaning: signoffs.meaning,
+      method: signoffs.method,
       versionId: planVersions.id,
     })
     .from(signoffs)
@@ -138,5 +142,7 @@ function recordView(record: SignoffRecord, currentHash: string): SignoffRecordVi
     fresh: isFresh(record, currentHash),
     staleAt: record.staleAt?.toISOString() ?? null,
     staleBy: record.staleBy,
+    meaning: record.meaning,
+    method: record.method,
   };
 }

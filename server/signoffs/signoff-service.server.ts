@@ -11,12 +11,17 @@ import { planMembers, plans, signoffs, users, type Plan } from "../../db/schema"
 import { recordAudit } from "../plans/audit.server";
 import type { SessionUser } from "../auth/sessions.server";
 import type { RoomRegistry } from "../collab/rooms.server";
+import { sectionIsEmpty } from "../../app/shared/section-empty";
 import {
+  contentHashOf,
   encodeSectionState,
   readableTextOfState,
+  sectionContent,
   sectionContentHash,
   sectionReadableText,
 } from "./section-content.server";
+import type { SignerCheck } from "./signer-check.server";
+import { signoffMeaning } from "./signoff-meaning.server";
 import type { NotificationSink } from "../notifications/notification-service.server";
 import { SeenContent } from "./seen-content.server";
 import { currentRecordOfSide, currentRecords, planSignoffView, sectionHistoryRecords } from "./signoff-records.server";
@@ -47,6 +52,7 @@ export class SignoffService {
   constructor(
     private readonly db: Db,
     private readonly rooms: RoomRegistry,
+    private readonly signer: SignerCheck,
     private readonly notifications?: NotificationSink,
     private readonly pins?: SignoffPins,
   ) {}
@@ -65,31 +71,45 @@ export class SignoffService {
    * The section's content hash now, for someone about to read it (and perhaps sign it): the
    * wording it stands for is remembered, so a sign-off sent with it can show what changed since.
    */
-  readSection(planId: string, doc: Y.Doc, sectionKey: string): { contentHash: string; text: string } {
-    const contentHash = sectionContentHash(doc, sectionKey);
+  readSection(planId: string, doc: Y.Doc, sectionKey: string) {
+    const content = sectionContent(doc, sectionKey);
+    const contentHash = contentHashOf(content);
     const text = sectionReadableText(doc, sectionKey);
     this.seen.remember(planId, sectionKey, contentHash, text);
-    return { contentHash, text };
+    return { contentHash, text, richText: content.text, data: content.data };
   }
 
   /**
-   * Signs the section off for the user's side, on the wording whose hash they read (`seenHash`):
-   * if the section has changed since, nothing is signed and the refusal carries the changes.
+   * Signs the section off for the user's side, on the wording whose hash they read
+   * (`contentHash`), once their `password` proves it is them (from `address`, for the
+   * throttle): if the section has changed since, nothing is signed and the refusal carries the
+   * changes. A section with nothing written is refused before the password is asked about.
    */
-  sign(
+  async sign(
     plan: Plan,
     user: SessionUser,
     member: { role: Role; signsOff: boolean },
     sectionKey: string,
-    seenHash: string | undefined,
-  ): SignoffRecordView {
+    proof: { contentHash?: string; password?: string },
+    address: string,
+  ): Promise<SignoffRecordView> {
     const section = requireSection(plan, sectionKey);
-    const seen = requireMaySign(section, user, member, seenHash);
+    const seen = requireMaySign(section, user, member, proof.contentHash);
+    this.rooms.read(plan.id, (doc) => requireWritten(section, doc));
+    await this.signer.confirm(user.id, proof.password, address);
+    const meaning = signoffMeaning({
+      name: user.name,
+      role: member.role,
+      organisation: user.organisation,
+      side: user.side,
+      sectionTitle: section.title,
+      planTitle: plan.title,
+    });
     const id = this.rooms.read(plan.id, (doc) => {
       const contentHash = this.requireUnchanged(plan.id, doc, section, seen);
       const sectionState = Buffer.from(encodeSectionState(doc, sectionKey));
       return this.db.transaction((tx) =>
-        this.storeSignoff(tx, { plan, doc, user, section, contentHash, sectionState }),
+        this.storeSignoff(tx, { plan, doc, user, section, contentHash, sectionState, meaning }),
       );
     });
     const view = this.changed(plan);
@@ -126,9 +146,10 @@ export class SignoffService {
       section: TemplateSection;
       contentHash: string;
       sectionState: Buffer;
+      meaning: string;
     },
   ): number {
-    const { plan, doc, user, section, contentHash, sectionState } = signing;
+    const { plan, doc, user, section, contentHash, sectionState, meaning } = signing;
     const sectionKey = section.key;
     const existing = currentRecordOfSide(tx, plan.id, sectionKey, user.side);
     if (existing && isFresh(existing, contentHash)) {
@@ -141,7 +162,16 @@ export class SignoffService {
     }
     const created = tx
       .insert(signoffs)
-      .values({ planId: plan.id, sectionKey, side: user.side, userId: user.id, contentHash, sectionState })
+      .values({
+        planId: plan.id,
+        sectionKey,
+        side: user.side,
+        userId: user.id,
+        contentHash,
+        sectionState,
+        meaning,
+        method: "password",
+      })
       .returning({ id: signoffs.id })
       .get();
     const versionId =
@@ -157,6 +187,8 @@ export class SignoffService {
         contentHash,
         supersedes: existing?.id ?? null,
         versionId,
+        meaning,
+        method: "password",
       },
     });
     return created.id;
@@ -205,11 +237,18 @@ export class SignoffService {
    * latest current sign-off was given on and the text now. With `since` (a content hash the
    * reader was given), also what changed since then: null when that reading is not known.
    */
-  history(plan: Plan, sectionKey: string, since?: string) {
-    requireSection(plan, sectionKey);
+  history(
+    plan: Plan,
+    sectionKey: string,
+    since?: string,
+    reader?: { user: SessionUser; role: Role; signsOff: boolean },
+  ) {
+    const section = requireSection(plan, sectionKey);
     const rows = sectionHistoryRecords(this.db, plan.id, sectionKey);
     const latestCurrent = rows.find((row) => row.revokedAt === null);
-    const { contentHash, text } = this.rooms.read(plan.id, (doc) => this.readSection(plan.id, doc, sectionKey));
+    const { contentHash, text, richText, data } = this.rooms.read(plan.id, (doc) =>
+      this.readSection(plan.id, doc, sectionKey),
+    );
     const current = { text, hash: contentHash };
     const changes = latestCurrent
       ? wordChanges(readableTextOfState(latestCurrent.sectionState, sectionKey), current.text)
@@ -225,6 +264,21 @@ export class SignoffService {
       changes,
       contentHash,
       text,
+      kind: section.kind,
+      richText,
+      ...(section.kind === "text" ? {} : { data }),
+      empty: sectionIsEmpty(section.kind, { richText, data }),
+      statement:
+        reader && canSignOff(reader.role, reader.user.side, section.signoff, reader.signsOff)
+          ? signoffMeaning({
+              name: reader.user.name,
+              role: reader.role,
+              organisation: reader.user.organisation,
+              side: reader.user.side,
+              sectionTitle: section.title,
+              planTitle: plan.title,
+            })
+          : null,
       ...(since === undefined ? {} : { changesSince: this.changesSince(plan.id, sectionKey, since, text) }),
     };
   }
@@ -354,6 +408,17 @@ function requireSection(plan: Plan, sectionKey: string): TemplateSection {
   const section = plan.template.sections.find((candidate) => candidate.key === sectionKey);
   if (!section) throw new Refusal("not-found", `section "${sectionKey}" is not in this plan`);
   return section;
+}
+
+/** Refuses a section with nothing written: there is nothing to sign off. */
+function requireWritten(section: TemplateSection, doc: Y.Doc): void {
+  const { text, data } = sectionContent(doc, section.key);
+  if (sectionIsEmpty(section.kind, { richText: text, data })) {
+    throw new Refusal(
+      "conflict",
+      `"${section.title}" has nothing written in it yet, so there is nothing to sign off; nothing was signed`,
+    );
+  }
 }
 
 /** Refuses anyone who may not sign this section for their side, or who sends no hash of what they read. */

@@ -12,6 +12,7 @@ import { getJson, requestJson, signIn } from "../support/http";
 import { RawPeer } from "../support/raw-peer";
 import { startServer, tempDatabasePath, type RunningServer } from "../support/server";
 import { waitFor } from "../support/yjs-client";
+import { DEMO_PASSWORD } from "../../server/ops/demo-seed.server";
 
 /**
  * Values a plan stored before tables were checked may hold (issue 26, cases 1-3), written
@@ -90,6 +91,7 @@ describe("values an old plan holds in its tables", () => {
       (
         await requestJson(server.url, "POST", `/api/plans/${planId}/sections/shadow-budget/signoffs`, signatory, {
           contentHash,
+          password: DEMO_PASSWORD,
         })
       ).status,
     ).toBe(201);

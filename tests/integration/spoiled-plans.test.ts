@@ -10,6 +10,7 @@ import { getJson, requestJson, signIn } from "../support/http";
 import { runSeed, seededRandom } from "../support/random";
 import { startServer, tempDatabasePath, type RunningServer } from "../support/server";
 import { connectClient, waitFor, waitForSync } from "../support/yjs-client";
+import { DEMO_PASSWORD } from "../../server/ops/demo-seed.server";
 
 /**
  * Plans stored before updates were checked, written straight to the database as an old server
@@ -83,6 +84,7 @@ describe(`plans spoiled before updates were checked (seed ${SEED})`, () => {
       (
         await requestJson(server.url, "POST", `/api/plans/${planId}/sections/${DEEP}/signoffs`, signatory, {
           contentHash,
+          password: DEMO_PASSWORD,
         })
       ).status,
     ).toBe(201);

@@ -10,6 +10,7 @@ import { runSeed } from "../support/random";
 import { RawPeer } from "../support/raw-peer";
 import { useTestServer } from "../support/test-server";
 import { waitFor } from "../support/yjs-client";
+import { DEMO_PASSWORD } from "../../server/ops/demo-seed.server";
 
 /**
  * The values property of issue 26: an editor pushes table rows holding arbitrary Yjs values
@@ -172,7 +173,7 @@ beforeAll(async () => {
       "POST",
       `/api/plans/${planId}/sections/${key}/signoffs`,
       server.cookie(SIGNATORY),
-      { contentHash },
+      { contentHash, password: DEMO_PASSWORD },
     );
     expect(signed.status).toBe(201);
   }
