@@ -1,10 +1,10 @@
 import type { SectionKind } from "./template-schema";
-import type { SectionValues } from "./section-values";
 
 /** A section's content as the sign-off reads it: rich text as ProseMirror JSON, and its structured part. */
 export interface SectionContentJson {
-  richText: { text?: unknown; content?: readonly unknown[] };
-  data?: SectionValues;
+  richText: { type?: string; text?: unknown; content?: readonly unknown[] };
+  /** As `normaliseSectionData` gives it. */
+  data?: { rows?: readonly Record<string, unknown>[] } & Record<string, unknown>;
 }
 
 /** Fields of a row that say what it is, not what anyone wrote in it. */
