@@ -71,10 +71,11 @@ export class SignoffService {
    * The section's content hash now, for someone about to read it (and perhaps sign it): the
    * wording it stands for is remembered, so a sign-off sent with it can show what changed since.
    */
-  readSection(planId: string, doc: Y.Doc, sectionKey: string) {
+  readSection(planId: string, doc: Y.Doc, section: Pick<TemplateSection, "key" | "kind">) {
+    const sectionKey = section.key;
     const content = sectionContent(doc, sectionKey);
     const contentHash = contentHashOf(content);
-    const text = sectionReadableText(doc, sectionKey);
+    const text = sectionReadableText(doc, sectionKey, section.kind);
     this.seen.remember(planId, sectionKey, contentHash, text);
     return { contentHash, text, richText: content.text, data: content.data };
   }
@@ -127,7 +128,7 @@ export class SignoffService {
       "conflict",
       `"${section.title}" has changed since you read it; check the changes, then sign off again`,
       {
-        changes: this.changesSince(planId, section.key, seenHash, sectionReadableText(doc, section.key)),
+        changes: this.changesSince(planId, section.key, seenHash, sectionReadableText(doc, section.key, section.kind)),
         contentHash,
       },
     );
@@ -247,11 +248,11 @@ export class SignoffService {
     const rows = sectionHistoryRecords(this.db, plan.id, sectionKey);
     const latestCurrent = rows.find((row) => row.revokedAt === null);
     const { contentHash, text, richText, data } = this.rooms.read(plan.id, (doc) =>
-      this.readSection(plan.id, doc, sectionKey),
+      this.readSection(plan.id, doc, section),
     );
     const current = { text, hash: contentHash };
     const changes = latestCurrent
-      ? wordChanges(readableTextOfState(latestCurrent.sectionState, sectionKey), current.text)
+      ? wordChanges(readableTextOfState(latestCurrent.sectionState, sectionKey, section.kind), current.text)
       : null;
     return {
       records: rows.map(({ sectionState: _state, ...row }) => ({
