@@ -194,6 +194,10 @@ export const signoffs = sqliteTable(
     revokedBy: text("revoked_by").references(() => users.id),
     /** The signatory a deputy signed for (`userId` is the deputy); null when people sign for themselves. */
     onBehalfOf: text("on_behalf_of").references((): AnySQLiteColumn => users.id),
+    /** The statement signed, written by the server (person, role, organisation, side, section); null before it was kept. */
+    meaning: text("meaning"),
+    /** How the signer proved it was them at signing (`password`); null before it was asked. */
+    method: text("method", { enum: ["password"] }),
   },
   (t) => [
     index("signoffs_plan_section_idx").on(t.planId, t.sectionKey),

@@ -15,6 +15,7 @@ import {
   type AuditFilter,
 } from "./plans/audit.server";
 import { SignInThrottle } from "./auth/sign-in-throttle.server";
+import { SignerCheck } from "./signoffs/signer-check.server";
 import { AuthService } from "./auth/sessions.server";
 import { SqliteDocStore } from "./collab/doc-store.server";
 import { RoomRegistry } from "./collab/rooms.server";
@@ -116,7 +117,7 @@ export function createServices(env: Env) {
       maxIntervalMs: env.VERSION_MAX_INTERVAL_SECONDS * 1000,
     }),
   );
-  const signoffs = new SignoffService(db, rooms, notifications, {
+  const signoffs = new SignoffService(db, rooms, new SignerCheck(db, signInThrottle), notifications, {
     pin: (tx, plan, doc, userId, signoffId, name) =>
       versions.make(plan, doc, { kind: "signoff", name, userId, signoffId }, tx),
   });

@@ -8,14 +8,20 @@ export function ConfirmDialog({
   open,
   title,
   confirmLabel,
+  cancelLabel = "Cancel",
   confirmDisabled = false,
+  wide = false,
   children,
   onConfirm,
   onCancel,
 }: {
   open: boolean;
   title: string;
-  confirmLabel: string;
+  /** Null when there is nothing to confirm (only to read and close). */
+  confirmLabel: string | null;
+  cancelLabel?: string;
+  /** Room for a table (a section as it reads) rather than a sentence. */
+  wide?: boolean;
   /** While the question cannot be answered yet (e.g. what it is about is still loading). */
   confirmDisabled?: boolean;
   children: ReactNode;
@@ -31,15 +37,22 @@ export function ConfirmDialog({
     if (!open && element.open) element.close();
   }, [open]);
   return (
-    <dialog ref={dialog} className="confirm-dialog" aria-labelledby={titleId} onCancel={onCancel}>
+    <dialog
+      ref={dialog}
+      className={`confirm-dialog${wide ? " confirm-dialog--wide" : ""}`}
+      aria-labelledby={titleId}
+      onCancel={onCancel}
+    >
       <h2 id={titleId}>{title}</h2>
       <div className="confirm-dialog__body">{children}</div>
       <div className="confirm-dialog__actions">
-        <button type="button" className="button primary" disabled={confirmDisabled} onClick={onConfirm}>
-          {confirmLabel}
-        </button>
+        {confirmLabel === null ? null : (
+          <button type="button" className="button primary" disabled={confirmDisabled} onClick={onConfirm}>
+            {confirmLabel}
+          </button>
+        )}
         <button type="button" className="button" onClick={onCancel}>
-          Cancel
+          {cancelLabel}
         </button>
       </div>
     </dialog>

@@ -1,15 +1,27 @@
-import { useEffect, useState } from "react";
+import { useEffect, useId, useRef, useState } from "react";
 import type * as Y from "yjs";
+import type { SectionReadingCopy } from "../../server/plans/plan-service.server";
 import { sectionDataName, sectionFragmentName } from "~/shared/doc-names";
 import { SIDE_LABEL } from "~/shared/permissions";
+import { sentence } from "~/shared/sentence";
+import { isStructuredKind } from "~/shared/structured-fields";
+import type { SectionKind } from "~/shared/template-schema";
 import { apiRequest, UNREACHABLE } from "./api-client";
 import { ChangeList, type WordChange } from "./ChangeList";
 import { ConfirmDialog } from "./ConfirmDialog";
+import { NarrativeReading, TablesReading } from "./SectionReading";
 import type { Signer } from "./SignoffPanel";
 
-interface Reading {
+/** The section as `GET .../signoffs` reads it: what a sign-off made now would cover. */
+interface Reading extends SectionReadingCopy {
   contentHash: string;
   text: string;
+  kind: SectionKind;
+  empty: boolean;
+  /** The statement the reader would make by signing, written by the server. */
+  statement: string | null;
+  /** What changed since the section's current sign-off, if it has one. */
+  changes: WordChange[] | null;
 }
 
 /** A sign-off refused because the wording moved on: what changed, and the hash it has now. */
@@ -24,9 +36,12 @@ type Outcome = { ok: true } | { ok: false; error: string };
 const REREAD_AFTER_MS = 300;
 
 /**
- * The question before a sign-off, showing the wording it will cover. The sign-off names that
- * wording by its hash; if the section changes while the dialog is open (or between reading and
- * signing), the dialog shows what changed and asks again.
+ * The question before a sign-off. It shows the section as the page and the PDF show it (the
+ * narrative with its formatting, tables with their headings, a budget with its totals) and what
+ * changed since it was last signed; then the statement the signer makes, and asks for their
+ * password (decision 0035). The sign-off names that wording by its hash; if the section changes
+ * while the dialog is open (or between reading and signing), the dialog shows what changed and
+ * asks again. A section with nothing written is not offered for signing.
  */
 export function SignoffDialog({
   open,
@@ -52,6 +67,10 @@ export function SignoffDialog({
   const [changed, setChanged] = useState<{ changes: WordChange[] | null; next: Reading } | null>(null);
   const [problem, setProblem] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
+  const [password, setPassword] = useState("");
+  const [passwordError, setPasswordError] = useState<string | null>(null);
+  const passwordInput = useRef<HTMLInputElement>(null);
+  const passwordId = useId();
 
   useEffect(() => {
     if (!open) return;
@@ -59,9 +78,11 @@ export function SignoffDialog({
     setReading(null);
     setChanged(null);
     setProblem(null);
+    setPassword("");
+    setPasswordError(null);
     void apiRequest<Reading>("GET", url).then((result) => {
       if (cancelled) return;
-      if (result.ok) setReading({ contentHash: result.body.contentHash, text: result.body.text });
+      if (result.ok) setReading(result.body);
       else setProblem("The section could not be read. Check your connection and try again.");
     });
     return () => {
@@ -84,10 +105,8 @@ export function SignoffDialog({
         );
         // The sign-off itself still checks the hash; a failed re-read only delays the warning.
         if (cancelled || !result.ok) return;
-        const { body } = result;
-        if (body.contentHash !== reading.contentHash) {
-          setChanged({ changes: body.changesSince, next: { contentHash: body.contentHash, text: body.text } });
-        }
+        const { changesSince, ...next } = result.body;
+        if (next.contentHash !== reading.contentHash) setChanged({ changes: changesSince, next });
       }, REREAD_AFTER_MS);
     };
     for (const root of roots) root.observeDeep(reread);
@@ -98,18 +117,35 @@ export function SignoffDialog({
     };
   }, [open, doc, reading, url, section.key]);
 
+  function refusePassword(error: string) {
+    setPasswordError(error);
+    // Back to the field, its text selected, so the signer types it again at once.
+    requestAnimationFrame(() => passwordInput.current?.select());
+  }
+
   async function confirm() {
     if (changed) {
       setReading(changed.next);
       setChanged(null);
       return;
     }
-    if (!reading) return;
+    if (!reading || reading.empty) return;
+    if (password === "") {
+      refusePassword("Type your password to sign.");
+      return;
+    }
     setBusy(true);
-    const result = await apiRequest("POST", url, { contentHash: reading.contentHash });
+    setPasswordError(null);
+    const result = await apiRequest("POST", url, { contentHash: reading.contentHash, password });
     if (result.ok) {
       setBusy(false);
+      setPassword("");
       onDone({ ok: true });
+      return;
+    }
+    if (result.status === 401 || result.status === 429) {
+      setBusy(false);
+      refusePassword(sentence(result.error));
       return;
     }
     // A 409 naming the section's current hash means it changed since it was read: show what moved.
@@ -121,20 +157,19 @@ export function SignoffDialog({
     }
     const next = await apiRequest<Reading>("GET", url);
     setBusy(false);
-    if (next.ok)
-      setChanged({
-        changes: moved.changes ?? null,
-        next: { contentHash: next.body.contentHash, text: next.body.text },
-      });
+    if (next.ok) setChanged({ changes: moved.changes ?? null, next: next.body });
     else onDone({ ok: false, error: UNREACHABLE });
   }
 
+  const side = SIDE_LABEL[me.side];
   return (
     <ConfirmDialog
       open={open}
       title={`Sign off “${section.title}”?`}
-      confirmLabel={changed ? "Read the new wording" : `Sign off for the ${SIDE_LABEL[me.side]} side`}
+      confirmLabel={changed ? "Read the new wording" : reading?.empty ? null : `Sign off for the ${side} side`}
+      cancelLabel={reading?.empty && !changed ? "Close" : "Cancel"}
       confirmDisabled={busy || (!reading && !changed)}
+      wide
       onConfirm={confirm}
       onCancel={onCancel}
     >
@@ -150,31 +185,86 @@ export function SignoffDialog({
             <p className="muted">The earlier wording is no longer available to compare.</p>
           )}
         </div>
+      ) : problem ? (
+        <p className="alert error" role="alert">
+          {problem}
+        </p>
+      ) : !reading ? (
+        <p className="muted">Reading the section…</p>
+      ) : reading.empty ? (
+        <p className="alert error" role="alert" data-testid="signoff-dialog-empty">
+          Nothing is written in this section yet, so there is nothing to sign off. Once it has its wording, you can sign
+          it off.
+        </p>
       ) : (
         <>
           <p>
-            You are signing off this wording for the {SIDE_LABEL[me.side]} side as {me.name} ({me.organisation})
-            {forWhom ? `, as deputy for ${forWhom.name}` : ""}. If anyone changes the section afterwards, your sign-off
-            becomes stale and must be given again.
+            You sign off this section for the {side} side{forWhom ? `, as deputy for ${forWhom.name}` : ""}, as it
+            reads below. If anyone changes it afterwards, your sign-off becomes stale and must be given again.
           </p>
-          {problem ? (
-            <p className="alert error" role="alert">
-              {problem}
+          <div
+            className="signoff-dialog__wording"
+            data-testid="signoff-dialog-wording"
+            tabIndex={0}
+            role="region"
+            aria-label="The section you sign off"
+          >
+            <SectionAsRead title={section.title} reading={reading} />
+          </div>
+          <SinceLastSigned changes={reading.changes} />
+          <div className="signoff-dialog__sign" data-testid="signoff-dialog-sign">
+            <p className="signoff-dialog__statement" data-testid="signoff-statement">
+              By signing you state: <q>{reading.statement ?? `I approve section '${section.title}'`}</q>
             </p>
-          ) : reading ? (
-            <div
-              className="signoff-dialog__wording"
-              data-testid="signoff-dialog-wording"
-              tabIndex={0}
-              aria-label="The wording you sign off"
-            >
-              {reading.text.trim() === "" ? <p className="muted">This section is empty.</p> : reading.text}
-            </div>
-          ) : (
-            <p className="muted">Reading the section…</p>
-          )}
+            <label htmlFor={passwordId}>Your password, to confirm it is you</label>
+            <input
+              ref={passwordInput}
+              id={passwordId}
+              type="password"
+              autoComplete="current-password"
+              value={password}
+              aria-invalid={passwordError ? true : undefined}
+              aria-describedby={passwordError ? `${passwordId}-error` : undefined}
+              onChange={(event) => setPassword(event.target.value)}
+              onKeyDown={(event) => {
+                if (event.key === "Enter" && !busy) {
+                  event.preventDefault();
+                  void confirm();
+                }
+              }}
+            />
+            {passwordError ? (
+              <p className="field-error" id={`${passwordId}-error`} role="alert" data-testid="signoff-password-error">
+                {passwordError}
+              </p>
+            ) : null}
+          </div>
         </>
       )}
     </ConfirmDialog>
+  );
+}
+
+/** The section as the page draws it: a structured section's tables first, then its narrative. */
+function SectionAsRead({ title, reading }: { title: string; reading: Reading }) {
+  const narrative = <NarrativeReading richText={reading.richText} title={title} editable={false} />;
+  if (!isStructuredKind(reading.kind)) return narrative;
+  return (
+    <>
+      <TablesReading kind={reading.kind} title={title} data={reading.data} />
+      <h3 className="structured__heading">Narrative</h3>
+      {narrative}
+    </>
+  );
+}
+
+/** What changed since the section's current sign-off, when it has one and anything did. */
+function SinceLastSigned({ changes }: { changes: WordChange[] | null }) {
+  if (!changes || changes.every((change) => change.kind === "same")) return null;
+  return (
+    <details className="signoff-dialog__since" data-testid="signoff-dialog-since" open>
+      <summary>What changed since it was last signed off</summary>
+      <ChangeList changes={changes} />
+    </details>
   );
 }

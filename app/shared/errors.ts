@@ -2,7 +2,7 @@
  * A request the domain refuses, with the kind of refusal; routes turn the kind into an HTTP
  * status, so services never speak HTTP and clients never see a 500 for their own mistake.
  */
-export type RefusalKind = "invalid" | "forbidden" | "not-found" | "conflict" | "too-many";
+export type RefusalKind = "invalid" | "unauthenticated" | "forbidden" | "not-found" | "conflict" | "too-many";
 
 export class Refusal extends Error {
   /** Checked instead of `instanceof`: the Remix build holds its own copy of this class. */
@@ -24,6 +24,8 @@ export function isRefusal(error: unknown): error is Refusal {
 
 export const REFUSAL_STATUS: Record<RefusalKind, number> = {
   invalid: 400,
+  /** A password asked for again (at signing) was missing or wrong. */
+  unauthenticated: 401,
   forbidden: 403,
   "not-found": 404,
   conflict: 409,

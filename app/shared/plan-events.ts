@@ -29,6 +29,10 @@ export interface SignoffRecordView {
   fresh: boolean;
   staleAt: string | null;
   staleBy: SignoffPerson | null;
+  /** The statement the signer made, written by the server; null for a record made before it was kept. */
+  meaning: string | null;
+  /** How the signer proved it was them at signing; null before it was asked. */
+  method: "password" | null;
 }
 
 export interface SectionSignoffView {

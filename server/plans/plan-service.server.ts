@@ -104,7 +104,7 @@ export class PlanService {
         requiredSides: section.signoff,
         text: sectionPlainText(doc, section.key),
         data: sectionData(doc, section.key),
-        contentHash: this.signoffs.readSection(plan.id, doc, section.key).contentHash,
+        contentHash: this.signoffs.readSection(plan.id, doc, section).contentHash,
         ...(section.kind === "budget" ? { totals: budgetTotals(sectionData(doc, section.key) as BudgetData) } : {}),
         signoff: {
           state: signoff.sections[section.key]!.state,

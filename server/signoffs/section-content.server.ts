@@ -2,6 +2,14 @@ import { createHash } from "node:crypto";
 import canonicalize from "canonicalize";
 import * as Y from "yjs";
 import { formatPounds } from "../../app/shared/budget";
+import { asText, type RowValues } from "../../app/shared/section-values";
+import {
+  BUDGET_ASSET_FIELDS,
+  BUDGET_FUNDING_FIELDS,
+  STRUCTURED_FIELDS,
+  type FieldDef,
+} from "../../app/shared/structured-fields";
+import type { SectionKind } from "../../app/shared/template-schema";
 import { sectionDataName, sectionFragmentName } from "../../app/shared/doc-names";
 import { sectionData, sectionPlainText, sectionRichTextJson } from "../plans/plan-content.server";
 
@@ -53,42 +61,56 @@ export function encodeSectionState(doc: Y.Doc, sectionKey: string): Uint8Array {
 
 /**
  * The section as lines a person can compare: its narrative, then one line per row of its
- * structured part. Used to show what changed since a sign-off.
+ * structured part, in the words the page uses ("Row 1: Funding line: Formula grant; Treatment:
+ * Pooled; 2012-13: £9,999"): column headings and option labels in the page's order, never field
+ * names. Used to show what changed since a sign-off.
  */
-export function sectionReadableText(doc: Y.Doc, sectionKey: string): string {
+export function sectionReadableText(doc: Y.Doc, sectionKey: string, kind: SectionKind): string {
   const narrative = sectionPlainText(doc, sectionKey);
   const rows = sectionData(doc, sectionKey).rows;
   if (!Array.isArray(rows) || rows.length === 0) return narrative;
-  const rowLines = rows.map((row: unknown, index: number) => `Row ${index + 1}: ${rowSummary(row)}`);
+  const rowLines = rows.map((row, index) => `Row ${index + 1}: ${rowSummary(kind, row)}`);
   return [narrative, ...rowLines].join("\n");
 }
 
 /** Reads a stored section state back, as `sectionReadableText` shows it. */
-export function readableTextOfState(state: Uint8Array, sectionKey: string): string {
+export function readableTextOfState(state: Uint8Array, sectionKey: string, kind: SectionKind): string {
   const doc = new Y.Doc();
   try {
     Y.applyUpdate(doc, state);
-    return sectionReadableText(doc, sectionKey);
+    return sectionReadableText(doc, sectionKey, kind);
   } finally {
     doc.destroy();
   }
 }
 
-function rowSummary(row: unknown): string {
-  if (typeof row !== "object" || row === null) return String(row);
-  return Object.entries(row as Record<string, unknown>)
-    .filter(([name, value]) => name !== "id" && name !== "rowType" && value !== "" && value !== null)
-    .sort(([a], [b]) => a.localeCompare(b))
-    .map(([name, value]) => `${name} ${describeValue(name, value)}`)
+function fieldsOf(kind: SectionKind, row: RowValues): FieldDef[] {
+  if (kind === "budget") return row.rowType === "asset" ? BUDGET_ASSET_FIELDS : BUDGET_FUNDING_FIELDS;
+  return kind === "text" ? [] : STRUCTURED_FIELDS[kind];
+}
+
+function rowSummary(kind: SectionKind, row: RowValues): string {
+  const fields = fieldsOf(kind, row);
+  const known = new Set(["id", "rowType", "amounts", ...fields.map((field) => field.name)]);
+  const parts = fields
+    .map((field): [string, string] => [field.label, optionLabel(field, row[field.name])])
+    // A cell the page has no column for (a stored plan may hold one) is still shown, by its name.
+    .concat(
+      Object.entries(row)
+        .filter(([name]) => !known.has(name))
+        .map(([name, value]) => [name, asText(value)]),
+    );
+  const amounts = typeof row.amounts === "object" ? row.amounts : {};
+  for (const [year, pence] of Object.entries(amounts).sort(([a], [b]) => a.localeCompare(b))) {
+    parts.push([year, typeof pence === "number" ? formatPounds(pence) : pence]);
+  }
+  return parts
+    .filter(([, value]) => value.trim() !== "")
+    .map(([label, value]) => `${label}: ${value}`)
     .join("; ");
 }
 
-function describeValue(name: string, value: unknown): string {
-  if (name === "amounts" && typeof value === "object" && value !== null) {
-    return Object.entries(value as Record<string, unknown>)
-      .sort(([a], [b]) => a.localeCompare(b))
-      .map(([year, pence]) => `${year} ${typeof pence === "number" ? formatPounds(pence) : String(pence)}`)
-      .join(", ");
-  }
-  return typeof value === "string" ? value : JSON.stringify(value);
+function optionLabel(field: FieldDef, value: unknown): string {
+  const text = asText(value);
+  return field.options?.find((option) => option.value === text)?.label ?? text;
 }

@@ -30,6 +30,8 @@ function signoffRecords(db: Pick<Db, "select">, where: SQL | undefined) {
       contentHash: signoffs.contentHash,
       staleAt: signoffs.staleAt,
       staleBy: staleByColumns,
+      meaning: signoffs.meaning,
+      method: signoffs.method,
     })
     .from(signoffs)
     .innerJoin(signer, eq(signer.id, signoffs.userId))
@@ -78,6 +80,8 @@ export function sectionHistoryRecords(db: Pick<Db, "select">, planId: string, se
       staleBy: staleByColumns,
       revokedAt: signoffs.revokedAt,
       revokedBy: revokedByColumns,
+      meaning: signoffs.meaning,
+      method: signoffs.method,
       versionId: planVersions.id,
     })
     .from(signoffs)
@@ -150,5 +154,7 @@ function recordView(record: SignoffRecord, currentHash: string): SignoffRecordVi
     fresh: isFresh(record, currentHash),
     staleAt: record.staleAt?.toISOString() ?? null,
     staleBy: record.staleBy,
+    meaning: record.meaning,
+    method: record.method,
   };
 }

@@ -11,12 +11,17 @@ import { planMembers, plans, signoffs, users, type Plan } from "../../db/schema"
 import { recordAudit } from "../plans/audit.server";
 import type { SessionUser } from "../auth/sessions.server";
 import type { RoomRegistry } from "../collab/rooms.server";
+import { sectionIsEmpty } from "../../app/shared/section-empty";
 import {
+  contentHashOf,
   encodeSectionState,
   readableTextOfState,
+  sectionContent,
   sectionContentHash,
   sectionReadableText,
 } from "./section-content.server";
+import type { SignerCheck } from "./signer-check.server";
+import { signoffMeaning } from "./signoff-meaning.server";
 import type { NotificationSink } from "../notifications/notification-service.server";
 import type { Person } from "../plans/plan-access.server";
 import { SeenContent } from "./seen-content.server";
@@ -56,6 +61,7 @@ export class SignoffService {
   constructor(
     private readonly db: Db,
     private readonly rooms: RoomRegistry,
+    private readonly signer: SignerCheck,
     private readonly notifications?: NotificationSink,
     private readonly pins?: SignoffPins,
   ) {}
@@ -79,33 +85,49 @@ export class SignoffService {
    * The section's content hash now, for someone about to read it (and perhaps sign it): the
    * wording it stands for is remembered, so a sign-off sent with it can show what changed since.
    */
-  readSection(planId: string, doc: Y.Doc, sectionKey: string): { contentHash: string; text: string } {
-    const contentHash = sectionContentHash(doc, sectionKey);
-    const text = sectionReadableText(doc, sectionKey);
+  readSection(planId: string, doc: Y.Doc, section: Pick<TemplateSection, "key" | "kind">) {
+    const sectionKey = section.key;
+    const content = sectionContent(doc, sectionKey);
+    const contentHash = contentHashOf(content);
+    const text = sectionReadableText(doc, sectionKey, section.kind);
     this.seen.remember(planId, sectionKey, contentHash, text);
-    return { contentHash, text };
+    return { contentHash, text, richText: content.text, data: content.data };
   }
 
   /**
-   * Signs the section off for the user's side, on the wording whose hash they read (`seenHash`):
-   * if the section has changed since, nothing is signed and the refusal carries the changes. A
+   * Signs the section off for the user's side, on the wording whose hash they read
+   * (`contentHash`), once their `password` proves it is them (from `address`, for the
+   * throttle): if the section has changed since, nothing is signed and the refusal carries the
+   * changes. A section with nothing written is refused before the password is asked about. A
    * deputy without a right of their own to sign it signs for the signatory they stand in for,
    * who is told.
    */
-  sign(
+  async sign(
     plan: Plan,
     user: SessionUser,
     access: SigningAccess,
     sectionKey: string,
-    seenHash: string | undefined,
-  ): SignoffRecordView {
+    proof: { contentHash?: string; password?: string },
+    address: string,
+  ): Promise<SignoffRecordView> {
     const section = requireSection(plan, sectionKey);
-    const { seen, onBehalfOf } = requireMaySign(section, user, access, seenHash);
+    const { seen, onBehalfOf } = requireMaySign(section, user, access, proof.contentHash);
+    this.rooms.read(plan.id, (doc) => requireWritten(section, doc));
+    await this.signer.confirm(user.id, proof.password, address);
+    const meaning = signoffMeaning({
+      name: user.name,
+      role: access.role,
+      organisation: user.organisation,
+      side: user.side,
+      sectionTitle: section.title,
+      planTitle: plan.title,
+      onBehalfOf: onBehalfOf?.name ?? null,
+    });
     const id = this.rooms.read(plan.id, (doc) => {
       const contentHash = this.requireUnchanged(plan.id, doc, section, seen);
       const sectionState = Buffer.from(encodeSectionState(doc, sectionKey));
       return this.db.transaction((tx) =>
-        this.storeSignoff(tx, { plan, doc, user, onBehalfOf, section, contentHash, sectionState }),
+        this.storeSignoff(tx, { plan, doc, user, onBehalfOf, section, contentHash, sectionState, meaning }),
       );
     });
     const view = this.changed(plan);
@@ -124,7 +146,7 @@ export class SignoffService {
       "conflict",
       `"${section.title}" has changed since you read it; check the changes, then sign off again`,
       {
-        changes: this.changesSince(planId, section.key, seenHash, sectionReadableText(doc, section.key)),
+        changes: this.changesSince(planId, section.key, seenHash, sectionReadableText(doc, section.key, section.kind)),
         contentHash,
       },
     );
@@ -144,9 +166,10 @@ export class SignoffService {
       section: TemplateSection;
       contentHash: string;
       sectionState: Buffer;
+      meaning: string;
     },
   ): number {
-    const { plan, doc, user, onBehalfOf, section, contentHash, sectionState } = signing;
+    const { plan, doc, user, onBehalfOf, section, contentHash, sectionState, meaning } = signing;
     const sectionKey = section.key;
     const existing = currentRecordOfSide(tx, plan.id, sectionKey, user.side);
     if (existing && isFresh(existing, contentHash)) {
@@ -167,6 +190,8 @@ export class SignoffService {
         onBehalfOf: onBehalfOf?.id ?? null,
         contentHash,
         sectionState,
+        meaning,
+        method: "password",
       })
       .returning({ id: signoffs.id })
       .get();
@@ -185,6 +210,8 @@ export class SignoffService {
         supersedes: existing?.id ?? null,
         versionId,
         ...(onBehalfOf ? { onBehalfOf: onBehalfOf.id } : {}),
+        meaning,
+        method: "password",
       },
     });
     return created.id;
@@ -233,14 +260,21 @@ export class SignoffService {
    * latest current sign-off was given on and the text now. With `since` (a content hash the
    * reader was given), also what changed since then: null when that reading is not known.
    */
-  history(plan: Plan, sectionKey: string, since?: string) {
-    requireSection(plan, sectionKey);
+  history(
+    plan: Plan,
+    sectionKey: string,
+    since?: string,
+    reader?: { user: SessionUser; role: Role; signsOff: boolean },
+  ) {
+    const section = requireSection(plan, sectionKey);
     const rows = sectionHistoryRecords(this.db, plan.id, sectionKey);
     const latestCurrent = rows.find((row) => row.revokedAt === null);
-    const { contentHash, text } = this.rooms.read(plan.id, (doc) => this.readSection(plan.id, doc, sectionKey));
+    const { contentHash, text, richText, data } = this.rooms.read(plan.id, (doc) =>
+      this.readSection(plan.id, doc, section),
+    );
     const current = { text, hash: contentHash };
     const changes = latestCurrent
-      ? wordChanges(readableTextOfState(latestCurrent.sectionState, sectionKey), current.text)
+      ? wordChanges(readableTextOfState(latestCurrent.sectionState, sectionKey, section.kind), current.text)
       : null;
     return {
       records: rows.map(({ sectionState: _state, ...row }) => ({
@@ -253,6 +287,21 @@ export class SignoffService {
       changes,
       contentHash,
       text,
+      kind: section.kind,
+      richText,
+      ...(section.kind === "text" ? {} : { data }),
+      empty: sectionIsEmpty(section.kind, { richText, data }),
+      statement:
+        reader && canSignOff(reader.role, reader.user.side, section.signoff, reader.signsOff)
+          ? signoffMeaning({
+              name: reader.user.name,
+              role: reader.role,
+              organisation: reader.user.organisation,
+              side: reader.user.side,
+              sectionTitle: section.title,
+              planTitle: plan.title,
+            })
+          : null,
       ...(since === undefined ? {} : { changesSince: this.changesSince(plan.id, sectionKey, since, text) }),
     };
   }
@@ -409,6 +458,17 @@ export function requireSection(plan: Plan, sectionKey: string): TemplateSection 
   const section = plan.template.sections.find((candidate) => candidate.key === sectionKey);
   if (!section) throw new Refusal("not-found", `section "${sectionKey}" is not in this plan`);
   return section;
+}
+
+/** Refuses a section with nothing written: there is nothing to sign off. */
+function requireWritten(section: TemplateSection, doc: Y.Doc): void {
+  const { text, data } = sectionContent(doc, section.key);
+  if (sectionIsEmpty(section.kind, { richText: text, data })) {
+    throw new Refusal(
+      "conflict",
+      `"${section.title}" has nothing written in it yet, so there is nothing to sign off; nothing was signed`,
+    );
+  }
 }
 
 /**

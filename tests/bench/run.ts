@@ -35,6 +35,7 @@ import {
 } from "./servers";
 import { measureSearchAndPortfolio } from "./search-portfolio";
 import { measureStaleBadge } from "./stale-badge";
+import { measureSignoffRequest } from "./signoff-request";
 import { measureStaleness } from "./signoff-staleness";
 import { measureSuggestions } from "./suggestions";
 import { loadTemplates } from "../../server/templates/template-files.server";
@@ -256,6 +257,17 @@ try {
     rows.push(
       latencyRow("keystroke to stale badge on another browser page, 20 rounds", COPLAN, ofSamples(badge), {
         figure: `${ratio(percentile(badge, 50), edit)} the edit (p50)`,
+      }),
+    );
+  }
+
+  if (wanted("signoff-request")) {
+    const request = await measureSignoffRequest(coplan, 100);
+    raw.signoffRequest = request;
+    rows.push(latencyRow("sign-off section read, GET (reference), 100 rounds", COPLAN, ofSamples(request.read)));
+    rows.push(
+      latencyRow("sign-off request with password (argon2id), 100 rounds", COPLAN, ofSamples(request.sign), {
+        figure: `argon2id verify alone: p50 ${round(percentile(request.verify, 50))} ms, p99 ${round(percentile(request.verify, 99))} ms`,
       }),
     );
   }

@@ -3,6 +3,7 @@ import * as Y from "yjs";
 import { sectionFragmentName } from "../../app/shared/doc-names";
 import { subscribeToPlanEvents, type PlanSignoffView } from "../../app/shared/plan-events";
 import { cookieWebSocketPolyfill } from "../support/cookie-websocket";
+import { DEMO_PASSWORD } from "../../server/ops/demo-seed.server";
 import { signIn } from "../support/http";
 import type { BenchServer } from "./servers";
 
@@ -53,7 +54,7 @@ export async function measureStaleness(server: BenchServer, rounds: number) {
       const response = await fetch(`${server.httpUrl}/api/plans/${server.room}/sections/${SECTION}/signoffs`, {
         method: "POST",
         headers: { cookie: signatory, "content-type": "application/json" },
-        body: JSON.stringify({ contentHash }),
+        body: JSON.stringify({ contentHash, password: DEMO_PASSWORD }),
       });
       if (response.status !== 201) throw new Error(`sign-off failed: ${response.status}`);
       await until(() => latest?.sections[SECTION]?.state === "signed");

@@ -1,3 +1,4 @@
+import { DEMO_PASSWORD } from "../../server/ops/demo-seed.server";
 import { launchBrowser, signedInPage } from "../support/browser";
 import type { BenchServer } from "./servers";
 
@@ -21,15 +22,18 @@ export async function measureStaleBadge(server: BenchServer, rounds: number): Pr
     }
     const samples: number[] = [];
     for (let round = 0; round < rounds; round++) {
-      const status = await signatory.evaluate(async (path) => {
-        const { contentHash } = (await (await fetch(path)).json()) as { contentHash: string };
-        const response = await fetch(path, {
-          method: "POST",
-          headers: { "content-type": "application/json" },
-          body: JSON.stringify({ contentHash }),
-        });
-        return response.status;
-      }, `/api/plans/${server.room}/sections/${SECTION}/signoffs`);
+      const status = await signatory.evaluate(
+        async ([path, password]) => {
+          const { contentHash } = (await (await fetch(path)).json()) as { contentHash: string };
+          const response = await fetch(path, {
+            method: "POST",
+            headers: { "content-type": "application/json" },
+            body: JSON.stringify({ contentHash, password }),
+          });
+          return response.status;
+        },
+        [`/api/plans/${server.room}/sections/${SECTION}/signoffs`, DEMO_PASSWORD] as const,
+      );
       if (status !== 201) throw new Error(`sign-off failed: ${status}`);
       await other.locator(`${badge}[data-state="signed"]`).waitFor();
       const staleShown = other.evaluate(

@@ -76,7 +76,7 @@ describe("accessibility", () => {
       .getByRole("button", { name: "Sign off for the Local side" });
     await signOff.click();
     const dialog = signatory.getByRole("dialog", { name: /Sign off “Customer insight/ });
-    await dialog.waitFor();
+    await dialog.getByLabel("Your password, to confirm it is you").waitFor();
     await signatory.screenshot({ path: screenshotPath("a11y-signoff-dialog") });
     expect(await violations(signatory), "sign-off dialog").toEqual([]);
     await signatory.keyboard.press("Escape");

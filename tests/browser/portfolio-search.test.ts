@@ -1,3 +1,4 @@
+import { DEMO_PASSWORD } from "../../server/ops/demo-seed.server";
 import { describe, expect, it } from "vitest";
 import { openDemoPlan, planReady, screenshotPath, signedInPage, useServerAndBrowser } from "../support/browser";
 
@@ -18,6 +19,7 @@ describe("the portfolio page", () => {
     await openDemoPlan(signatory);
     const panel = signatory.locator('[data-testid="signoff-panel"][data-section="customer-insight"]');
     await panel.getByRole("button", { name: "Sign off for the Local side" }).click();
+    await signatory.getByRole("dialog").getByLabel("Your password, to confirm it is you").fill(DEMO_PASSWORD);
     await signatory.getByRole("dialog").getByRole("button", { name: "Sign off for the Local side" }).click();
 
     await row.locator('[data-testid="local-progress"]', { hasText: /^1 \/ \d+$/ }).waitFor({ timeout: 5000 });

@@ -1,3 +1,4 @@
+import { DEMO_PASSWORD } from "../../server/ops/demo-seed.server";
 import { describe, expect, it } from "vitest";
 import { openDemoPlan, planReady, screenshotPath, signedInPage, useServerAndBrowser } from "../support/browser";
 
@@ -17,9 +18,11 @@ describe("signing off a section in the browser", () => {
     const panel = signatory.locator('[data-testid="signoff-panel"][data-section="customer-insight"]');
     await panel.getByRole("button", { name: "Sign off for the Local side" }).click();
     const dialog = signatory.getByRole("dialog", { name: /Sign off “Customer insight/ });
-    await dialog.waitFor();
-    expect(await dialog.textContent()).toContain("as Margaret Hale (Swindon Borough Council)");
+    await expect
+      .poll(() => dialog.getByTestId("signoff-statement").textContent())
+      .toContain("I, Margaret Hale, approve section 'Customer insight and visioning'");
     await signatory.screenshot({ path: screenshotPath("signoff-confirm") });
+    await dialog.getByLabel("Your password, to confirm it is you").fill(DEMO_PASSWORD);
     await dialog.getByRole("button", { name: "Sign off for the Local side" }).click();
 
     await other.locator(`${badge("customer-insight")}[data-state="signed"]`).waitFor({ timeout: 2000 });
@@ -82,6 +85,7 @@ describe("signing off a section in the browser", () => {
     await expect
       .poll(() => dialog.getByTestId("signoff-dialog-wording").textContent())
       .toContain("while the signatory reads.");
+    await dialog.getByLabel("Your password, to confirm it is you").fill(DEMO_PASSWORD);
     await dialog.getByRole("button", { name: "Sign off for the Local side" }).click();
     await signatory.locator(`${badge("governance")}[data-state="partial"]`).waitFor({ timeout: 5000 });
     await editor.context().close();

@@ -1,3 +1,4 @@
+import { DEMO_PASSWORD } from "../../server/ops/demo-seed.server";
 import { describe, expect, it } from "vitest";
 import {
   editorText,
@@ -130,9 +131,13 @@ describe("version history in the browser", () => {
   it("“What changed since sign-off” leads to the signed version compared with now", async () => {
     const signatory = await signedInPage(running.browser, running.server.url, "signatory@swindon.example");
     await openDemoPlan(signatory);
+    // A section with nothing written cannot be signed: give it its first words.
+    await signatory.locator('.rich-text[data-section="service-redesign"]').click();
+    await signatory.keyboard.type("Redesign starts at the front door.");
     const panel = signatory.locator('[data-testid="signoff-panel"][data-section="service-redesign"]');
     await panel.getByRole("button", { name: "Sign off for the Local side" }).click();
     const dialog = signatory.getByRole("dialog", { name: /Sign off/ });
+    await dialog.getByLabel("Your password, to confirm it is you").fill(DEMO_PASSWORD);
     await dialog.getByRole("button", { name: "Sign off for the Local side" }).click();
     await signatory.locator('.navigator [data-section="service-redesign"][data-state="signed"]').waitFor();
 

@@ -12,6 +12,7 @@ import { runSeed, seededRandom } from "../support/random";
 import { RawPeer } from "../support/raw-peer";
 import { useTestServer } from "../support/test-server";
 import { connectClient, waitFor, waitForSync, type TestClient } from "../support/yjs-client";
+import { DEMO_PASSWORD } from "../../server/ops/demo-seed.server";
 
 /**
  * A battery of members doing their worst through the WebSocket and the API: one case per
@@ -91,7 +92,7 @@ beforeAll(async () => {
     "POST",
     `/api/plans/${server.demoPlanId}/sections/${TARGET}/signoffs`,
     server.cookie(SIGNATORY),
-    { contentHash },
+    { contentHash, password: DEMO_PASSWORD },
   );
   expect(signed.status).toBe(201);
 }, 60_000);

@@ -3,6 +3,7 @@ import { addUser } from "../support/admin";
 import { contentHashOf, demoPlanId, getJson, signIn } from "../support/http";
 import { startServer } from "../support/server";
 import { useTestServer } from "../support/test-server";
+import { DEMO_PASSWORD } from "../../server/ops/demo-seed.server";
 
 type Who = "anonymous" | "outsider" | "viewer" | "reviewer" | "editor" | "signatory" | "owner";
 const WHO: Who[] = ["anonymous", "outsider", "viewer", "reviewer", "editor", "signatory", "owner"];
@@ -108,6 +109,7 @@ const ROUTES: {
     run: async (c) =>
       call("POST", `/api/plans/${planId}/sections/customer-insight/signoffs`, c, {
         contentHash: await contentHashOf(server.url, planId, "customer-insight", cookies.get("owner")!),
+        password: DEMO_PASSWORD,
       }),
     expected: { anonymous: 401, outsider: 404, viewer: 403, reviewer: 403, editor: 403, signatory: 201, owner: 403 },
   },

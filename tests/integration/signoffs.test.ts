@@ -3,6 +3,7 @@ import * as Y from "yjs";
 import { sectionFragmentName } from "../../app/shared/doc-names";
 import { subscribeToPlanEvents, type PlanSignoffView } from "../../app/shared/plan-events";
 import { addRow } from "../../app/shared/section-rows";
+import { DEMO_PASSWORD } from "../../server/ops/demo-seed.server";
 import { getJson, requestJson, signOff } from "../support/http";
 import { useTestServer } from "../support/test-server";
 import { connectClient, waitFor, waitForSync, type TestClient } from "../support/yjs-client";
@@ -102,7 +103,7 @@ describe("a sign-off covers exactly what the signatory read", () => {
     appendParagraph(editor.client.doc, "governance", "Its chair rotates yearly.");
     await waitFor(async () => (await read()).contentHash !== seen.contentHash, 5000, "the second edit");
     const url = `/api/plans/${planId}/sections/governance/signoffs`;
-    const refused = await send("POST", url, LOCAL, { contentHash: seen.contentHash });
+    const refused = await send("POST", url, LOCAL, { contentHash: seen.contentHash, password: DEMO_PASSWORD });
     expect(refused.status).toBe(409);
     expect(refused.body.error).toContain("changed since you read it");
     expect(refused.body.changes).toContainEqual({ kind: "added", text: expect.stringContaining("rotates yearly") });
@@ -114,7 +115,7 @@ describe("a sign-off covers exactly what the signatory read", () => {
     expect((await send("POST", url, LOCAL, { contentHash: "not a hash" })).status).toBe(400);
     expect(stateOf(await planView(planId), "governance")).toBe("unsigned");
 
-    const signed = await send("POST", url, LOCAL, { contentHash: refused.body.contentHash });
+    const signed = await send("POST", url, LOCAL, { contentHash: refused.body.contentHash, password: DEMO_PASSWORD });
     expect(signed.status).toBe(201);
     expect(signed.body.contentHash).toBe(refused.body.contentHash);
     expect(signed.body.contentHash).toBe((await read()).contentHash);
@@ -333,7 +334,7 @@ describe("section sign-off", () => {
     appendParagraph(editor.client.doc, "reform-agenda", "Reform starts with families.");
     // Once another client has the edit it is on disk; the check runs 100 ms later.
     await waitFor(
-      () => observer.client.doc.getXmlFragment(sectionFragmentName("reform-agenda")).length > 0,
+      () => observer.client.doc.getXmlFragment(sectionFragmentName("reform-agenda")).toString().includes("families"),
       1000,
       "relay",
     );

@@ -183,8 +183,10 @@ describe("versions", () => {
     await waitFor(async () => (await section(planId, "customer-insight")).text.includes("waiting"), 5000, "the text");
     const saved = (await send("POST", `/api/plans/${planId}/versions`, OWNER, { name: "Before the cut" })).body.id;
 
+    // Cut to one line: a section with nothing written cannot be signed.
     fragment(typist.doc, "customer-insight").delete(0, 1);
-    await waitFor(async () => (await section(planId, "customer-insight")).text === "", 5000, "the deletion");
+    appendParagraph(typist.doc, "customer-insight", "To follow.");
+    await waitFor(async () => (await section(planId, "customer-insight")).text === "To follow.", 5000, "the cut");
     expect((await signOff(server.url, planId, "customer-insight", server.cookie(LOCAL))).status).toBe(201);
     expect((await section(planId, "customer-insight")).signoff.state).toBe("signed");
 
@@ -223,7 +225,7 @@ describe("versions", () => {
       "customer-insight",
       `/api/plans/${planId}/versions/${restored.body.versionId}`,
     );
-    expect(before.text).toBe("");
+    expect(before.text).toBe("To follow.");
     const audit = await send("GET", `/api/plans/${planId}/audit`, OWNER);
     expect(audit.body.find((event: { type: string }) => event.type === "version.restored")?.detail).toMatchObject({
       versionId: saved,

@@ -1,4 +1,7 @@
+import * as Y from "yjs";
+import { sectionFragmentName } from "../../app/shared/doc-names";
 import { DEMO_PASSWORD } from "../../server/ops/demo-seed.server";
+import { connectClient, waitFor, waitForSync } from "./yjs-client";
 
 /** Signs in through the API and returns the Cookie header to send with later requests. */
 export async function signIn(baseUrl: string, email: string, password = DEMO_PASSWORD): Promise<string> {
@@ -66,13 +69,43 @@ export async function contentHashOf(
   return section.contentHash;
 }
 
-/** Signs a section off on its wording now, as the sign-off dialog does. */
+/**
+ * Signs a section off on its wording now, with the signer's password, as the sign-off dialog
+ * does. An empty section cannot be signed, so one the signer may sign gets a line written in
+ * first (tests sign sections of fresh plans); `password` may be wrong on purpose.
+ */
 export async function signOff(
   baseUrl: string,
   planId: string,
   sectionKey: string,
   cookie: string,
+  password = DEMO_PASSWORD,
 ): Promise<{ status: number; body: any }> {
+  await writeIfEmpty(baseUrl, planId, sectionKey, cookie);
   const contentHash = await contentHashOf(baseUrl, planId, sectionKey, cookie);
-  return requestJson(baseUrl, "POST", `/api/plans/${planId}/sections/${sectionKey}/signoffs`, cookie, { contentHash });
+  return requestJson(baseUrl, "POST", `/api/plans/${planId}/sections/${sectionKey}/signoffs`, cookie, {
+    contentHash,
+    password,
+  });
+}
+
+/** Writes a paragraph into the section, as the user of `cookie`, if it has nothing written and they may sign it. */
+export async function writeIfEmpty(baseUrl: string, planId: string, sectionKey: string, cookie: string): Promise<void> {
+  const url = `/api/plans/${planId}/sections/${sectionKey}/signoffs`;
+  const isEmpty = async () => {
+    const { status, body } = await getJson<{ empty?: boolean; statement?: string | null }>(baseUrl, url, cookie);
+    return status === 200 && body.empty === true && Boolean(body.statement);
+  };
+  if (!(await isEmpty())) return;
+  const client = connectClient(baseUrl, planId, cookie);
+  try {
+    await waitForSync(client);
+    const paragraph = new Y.XmlElement("paragraph");
+    paragraph.insert(0, [new Y.XmlText("Written so that it can be signed off.")]);
+    const fragment = client.doc.getXmlFragment(sectionFragmentName(sectionKey));
+    fragment.insert(fragment.length, [paragraph]);
+    await waitFor(async () => !(await isEmpty()), 10_000, `words in ${sectionKey}`);
+  } finally {
+    client.destroy();
+  }
 }

@@ -8,6 +8,7 @@ import {
   readableTextOfState,
   sectionContent,
   sectionContentHash,
+  sectionReadableText,
 } from "../../server/signoffs/section-content.server";
 
 const template = {
@@ -147,8 +148,26 @@ describe("the stored state of a signed section", () => {
     Y.applyUpdate(copy, state);
     expect(sectionContentHash(copy, "budget")).toBe(sectionContentHash(doc, "budget"));
     expect(copy.getXmlFragment(sectionFragmentName("story")).length).toBe(0);
-    const text = readableTextOfState(state, "budget");
+    const text = readableTextOfState(state, "budget", "budget");
     expect(text).toContain("Money we pool");
-    expect(text).toContain("Row 1: amounts 2012-13 £250,000; organisation DWP");
+    expect(text).toContain("Row 1: Organisation: DWP; 2012-13: £250,000");
+    expect(text).not.toMatch(/amounts|organisation|rowType/);
+  });
+});
+
+describe("the section as lines to compare", () => {
+  it("names each cell by its column heading and each choice by its label, in the page's order", () => {
+    const doc = new Y.Doc();
+    const funding = addRow(doc, "budget", "budget", { fundingLine: "Formula grant", treatment: "pooled" });
+    setAmount(doc, "budget", funding, "2013-14", 12_00);
+    setAmount(doc, "budget", funding, "2012-13", 9_999_00);
+    addRow(doc, "budget", "budget", { rowType: "asset", assetType: "building", description: "Civic offices" });
+    addRow(doc, "plan", "milestones", { milestone: "Board agreed", status: "at-risk" });
+    expect(sectionReadableText(doc, "budget", "budget").split("\n")).toEqual([
+      "",
+      "Row 1: Funding line: Formula grant; Treatment: Pooled; 2012-13: £9,999; 2013-14: £12",
+      "Row 2: Asset: Building; Description: Civic offices",
+    ]);
+    expect(sectionReadableText(doc, "plan", "milestones")).toBe("\nRow 1: Milestone: Board agreed; Status: At risk");
   });
 });

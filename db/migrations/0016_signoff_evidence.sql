@@ -1,0 +1,2 @@
+ALTER TABLE `signoffs` ADD `meaning` text;--> statement-breakpoint
+ALTER TABLE `signoffs` ADD `method` text;
