@@ -199,8 +199,8 @@ export function SignoffDialog({
       ) : (
         <>
           <p>
-            You sign off this section for the {side} side{forWhom ? `, as deputy for ${forWhom.name}` : ""}, as it
-            reads below. If anyone changes it afterwards, your sign-off becomes stale and must be given again.
+            You sign off this section for the {side} side{forWhom ? `, as deputy for ${forWhom.name}` : ""}, as it reads
+            below. If anyone changes it afterwards, your sign-off becomes stale and must be given again.
           </p>
           <div
             className="signoff-dialog__wording"
