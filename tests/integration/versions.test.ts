@@ -352,7 +352,7 @@ describe("activity", () => {
     expect(csv.status).toBe(200);
     expect(csv.headers.get("content-type")).toBe("text/csv; charset=utf-8");
     const lines = (await csv.text()).trimEnd().split("\r\n");
-    expect(lines[0]).toBe("id,at,type,actor,email,detail");
+    expect(lines[0]).toBe("id,at,type,actor,email,detail,prevHash,hash");
     expect(lines).toHaveLength(2);
     expect(lines[1]).toContain(`version.named,Tom Okafor,${EDITOR},`);
     expect(lines[1]).toContain('""name"":""Draft, \\""quoted\\""""');
