@@ -12,10 +12,10 @@ import { requirePlanMember } from "~/utils/plan-access.server";
  */
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const user = await requireApiUser(context, request);
-  const { plan, role, signsOff } = requirePlanMember(context, user, params.id, "api");
+  const access = requirePlanMember(context, user, params.id, "api");
   const since = new URL(request.url).searchParams.get("since") ?? undefined;
   return Response.json(
-    await refusalsAsJson(() => context.signoffs.history(plan, params.key ?? "", since, { user, role, signsOff })),
+    await refusalsAsJson(() => context.signoffs.history(access.plan, params.key ?? "", since, { user, ...access })),
   );
 }
 

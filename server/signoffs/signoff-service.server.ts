@@ -260,12 +260,7 @@ export class SignoffService {
    * latest current sign-off was given on and the text now. With `since` (a content hash the
    * reader was given), also what changed since then: null when that reading is not known.
    */
-  history(
-    plan: Plan,
-    sectionKey: string,
-    since?: string,
-    reader?: { user: SessionUser; role: Role; signsOff: boolean },
-  ) {
+  history(plan: Plan, sectionKey: string, since?: string, reader?: { user: SessionUser } & SigningAccess) {
     const section = requireSection(plan, sectionKey);
     const rows = sectionHistoryRecords(this.db, plan.id, sectionKey);
     const latestCurrent = rows.find((row) => row.revokedAt === null);
@@ -291,19 +286,24 @@ export class SignoffService {
       richText,
       ...(section.kind === "text" ? {} : { data }),
       empty: sectionIsEmpty(section.kind, { richText, data }),
-      statement:
-        reader && canSignOff(reader.role, reader.user.side, section.signoff, reader.signsOff)
-          ? signoffMeaning({
-              name: reader.user.name,
-              role: reader.role,
-              organisation: reader.user.organisation,
-              side: reader.user.side,
-              sectionTitle: section.title,
-              planTitle: plan.title,
-            })
-          : null,
+      statement: reader ? this.statementFor(plan, section, reader.user, reader) : null,
       ...(since === undefined ? {} : { changesSince: this.changesSince(plan.id, sectionKey, since, text) }),
     };
+  }
+
+  /** The statement this reader would make by signing the section now; null if they may not sign it. */
+  private statementFor(plan: Plan, section: TemplateSection, user: SessionUser, access: SigningAccess): string | null {
+    const signing = signingCapacity(section, user, access);
+    if (!signing) return null;
+    return signoffMeaning({
+      name: user.name,
+      role: access.role,
+      organisation: user.organisation,
+      side: user.side,
+      sectionTitle: section.title,
+      planTitle: plan.title,
+      onBehalfOf: signing.onBehalfOf?.name ?? null,
+    });
   }
 
   private changesSince(planId: string, sectionKey: string, hash: string, now: string): SignoffChange[] | null {
@@ -472,6 +472,20 @@ function requireWritten(section: TemplateSection, doc: Y.Doc): void {
 }
 
 /**
+ * Whether the user may sign the section for their side, and for whom: in their own right, or as
+ * a deputy for the (first by name) signatory of the section's side they stand in for.
+ */
+function signingCapacity(
+  section: TemplateSection,
+  user: SessionUser,
+  access: SigningAccess,
+): { onBehalfOf: Person | null } | null {
+  if (canSignOff(access.role, user.side, section.signoff, access.signsOff)) return { onBehalfOf: null };
+  const standsIn = access.standsInFor?.[0];
+  return standsIn && section.signoff.includes(user.side) ? { onBehalfOf: standsIn } : null;
+}
+
+/**
  * Refuses anyone who may not sign this section for their side, or who sends no hash of what they
  * read. Someone who may sign it in their own right signs for themselves; otherwise a deputy
  * signs for the (first by name) signatory of the section's side they stand in for.
@@ -482,10 +496,9 @@ function requireMaySign(
   access: SigningAccess,
   seenHash: string | undefined,
 ): { seen: string; onBehalfOf: Person | null } {
-  const ownRight = canSignOff(access.role, user.side, section.signoff, access.signsOff);
-  const standsIn = access.standsInFor?.[0];
-  if (!ownRight && !(standsIn && section.signoff.includes(user.side))) {
-    if (!standsIn && !signsOffSections(access.role, access.signsOff)) {
+  const signing = signingCapacity(section, user, access);
+  if (!signing) {
+    if (!access.standsInFor?.length && !signsOffSections(access.role, access.signsOff)) {
       throw new Refusal(
         "forbidden",
         `only a signatory (or an owner made one, or a signatory's deputy) signs off sections; your role on this plan is ${ROLE_LABEL[access.role]}`,
@@ -502,5 +515,5 @@ function requireMaySign(
       "contentHash: send the section's contentHash (from GET /api/plans/:id) to say which wording you sign off",
     );
   }
-  return { seen: seenHash, onBehalfOf: ownRight ? null : standsIn! };
+  return { seen: seenHash, onBehalfOf: signing.onBehalfOf };
 }

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { londonDate } from "../../server/people/london-days.server";
 import { addUser } from "../support/admin";
+import { DEMO_PASSWORD } from "../../server/ops/demo-seed.server";
 import { openDemoPlan, screenshotPath, signedInPage, useServerAndBrowser } from "../support/browser";
 
 const running = useServerAndBrowser();
@@ -43,7 +44,12 @@ describe("a deputy in the browser", () => {
     await section.getByRole("button", { name: "Sign off for the Local side, for Margaret Hale" }).click();
     const dialog = dan.getByRole("dialog", { name: /Sign off “Customer insight/ });
     await dialog.waitFor();
-    expect(await dialog.textContent()).toContain("as Dan Deputy (Test Org), as deputy for Margaret Hale");
+    expect(await dialog.getByTestId("signoff-statement").textContent()).toContain(
+      "I, Dan Deputy, approve section 'Customer insight and visioning'",
+    );
+    expect(await dialog.getByTestId("signoff-statement").textContent()).toContain("as deputy for Margaret Hale");
+    // The deputy proves it is them with their own password, not the signatory's.
+    await dialog.getByLabel("Your password, to confirm it is you").fill(DEMO_PASSWORD);
     await dialog.getByRole("button", { name: /^Sign off for the Local side/ }).click();
     await section.getByText("Local signed off by Dan Deputy for Margaret Hale").waitFor({ timeout: 5000 });
     await section.scrollIntoViewIfNeeded();

@@ -184,7 +184,11 @@ describe("a deputy while the period runs", () => {
       side: "local",
       signedBy: { name: "Dan Deputy" },
       onBehalfOf: { name: "Margaret Hale" },
+      method: "password",
     });
+    expect(signed.body.meaning).toMatch(
+      /^I, Dan Deputy, approve section '.+' for the local side, as deputy for Margaret Hale, /,
+    );
     const plan = (await getJson<PlanBody>(server.url, `/api/plans/${planId}`, server.cookie(OWNER))).body;
     expect(plan.sections.find((section) => section.key === "governance")!.signoff.records).toMatchObject([
       { side: "local", signedBy: { name: "Dan Deputy" }, onBehalfOf: { name: "Margaret Hale" } },
