@@ -36,7 +36,7 @@ export interface PlanOutline {
 /** What a role that cannot edit may do, said once at the top of the plan. */
 const ROLE_NOTICE: Partial<Record<Role, string>> = {
   reviewer:
-    "Reviewer: you can comment. Select words in a section and press Comment, or comment on a whole section; only the plan's editors change its text.",
+    "Reviewer: you can comment and suggest. Select words in a section and press Comment, or comment on a whole section; what you type in a narrative is a suggestion, shown underlined or struck through until an editor accepts or rejects it.",
   viewer: "You can read this plan. Ask an owner for another role to edit or comment.",
 };
 

@@ -1,0 +1,101 @@
+import type { Page } from "playwright-core";
+import { describe, expect, it } from "vitest";
+import {
+  openDemoPlan,
+  planReady,
+  screenshotPath,
+  selectWords,
+  signedInPage,
+  useServerAndBrowser,
+} from "../support/browser";
+
+const running = useServerAndBrowser();
+const KEY = "customer-insight";
+
+/** Records the close code of every WebSocket the page opens, so a refused update (4400) shows. */
+async function recordingCloses(page: Page): Promise<void> {
+  await page.context().addInitScript(() => {
+    const closes: number[] = [];
+    (window as unknown as { socketCloses: number[] }).socketCloses = closes;
+    const Native = window.WebSocket;
+    window.WebSocket = class extends Native {
+      constructor(url: string | URL, protocols?: string | string[]) {
+        super(url, protocols);
+        this.addEventListener("close", (event) => closes.push(event.code));
+      }
+    };
+  });
+}
+
+async function storedText(page: Page): Promise<string> {
+  const planId = new URL(page.url()).pathname.split("/").at(-1);
+  const response = await page.request.get(`${running.server.url}/api/plans/${planId}`);
+  const body = (await response.json()) as { sections: { key: string; text: string }[] };
+  return body.sections.find((section) => section.key === KEY)!.text;
+}
+
+function narrative(page: Page) {
+  return page.locator(`.rich-text[data-section="${KEY}"]`);
+}
+
+describe("a reviewer's changes are suggestions", () => {
+  it("typing, deleting and pasting become suggestions the editor sees live, and the text is unchanged", async () => {
+    const reviewer = await signedInPage(running.browser, running.server.url, "reviewer@dwp.example");
+    await recordingCloses(reviewer);
+    await reviewer.reload();
+    await openDemoPlan(reviewer);
+    const editor = await signedInPage(running.browser, running.server.url, "editor@swindon.example");
+    await editor.goto(reviewer.url());
+    await planReady(editor);
+    const textBefore = await storedText(editor);
+
+    expect(await narrative(reviewer).getAttribute("contenteditable")).toBe("true");
+    // Replace "twelve" with "fourteen": a deletion and an insertion.
+    await selectWords(reviewer, KEY, "twelve");
+    await reviewer.keyboard.type("fourteen");
+    // Backspace through one's own suggested words takes them out again.
+    await reviewer.keyboard.type("xx");
+    await reviewer.keyboard.press("Backspace");
+    await reviewer.keyboard.press("Backspace");
+    // Enter would split the paragraph, which a suggestion cannot yet: nothing is sent.
+    await reviewer.keyboard.press("Enter");
+    // Delete a word.
+    await selectWords(reviewer, KEY, "fragmented");
+    await reviewer.keyboard.press("Delete");
+    // Paste after "residents".
+    await selectWords(reviewer, KEY, "residents");
+    await reviewer.keyboard.press("ArrowRight");
+    await narrative(reviewer).evaluate((element) => {
+      const data = new DataTransfer();
+      data.setData("text/plain", " and carers");
+      element.dispatchEvent(new ClipboardEvent("paste", { clipboardData: data, bubbles: true, cancelable: true }));
+    });
+
+    const inserted = narrative(editor).locator("ins.suggestion");
+    await expect.poll(() => inserted.allTextContents()).toEqual(["fourteen", " and carers"]);
+    await expect
+      .poll(() => narrative(editor).locator("del.suggestion").allTextContents())
+      .toEqual(["twelve", "fragmented"]);
+    expect(await narrative(editor).locator("p").count()).toBe(await narrative(reviewer).locator("p").count());
+    const title = await inserted.first().locator("xpath=.//*[@title]").first().getAttribute("title");
+    expect(title).toMatch(/^Suggested insertion by Priya Nair, \d+ \w+ \d{4}, \d\d:\d\d UTC$/);
+    expect(await inserted.first().evaluate((element) => getComputedStyle(element).textDecorationLine)).toBe(
+      "underline",
+    );
+
+    // Nothing the reviewer sent was refused, and the plan's text is the accepted text only.
+    expect(await reviewer.evaluate(() => (window as unknown as { socketCloses: number[] }).socketCloses)).toEqual([]);
+    expect(await reviewer.locator('[data-testid="connection-status"]').getAttribute("data-synced")).toBe("true");
+    await expect.poll(() => storedText(editor)).toBe(textBefore);
+
+    // The first paint (the server's reading copy) draws them the same way, with the author's name.
+    const html = await (await editor.request.get(editor.url())).text();
+    expect(html).toMatch(
+      /<ins[^>]*class="suggestion"[^>]*title="Suggested insertion by Priya Nair[^"]*"[^>]*>fourteen<\/ins>/,
+    );
+    expect(html).toMatch(/<del[^>]*title="Suggested deletion by Priya Nair[^"]*"[^>]*>fragmented<\/del>/);
+
+    await narrative(editor).scrollIntoViewIfNeeded();
+    await editor.screenshot({ path: screenshotPath("suggestions-inline-1366") });
+  });
+});
