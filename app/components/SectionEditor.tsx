@@ -80,7 +80,7 @@ export function SectionEditor({
         CollaborationCaret.configure({ provider: connection.provider, user: me }),
         ReadCaret,
         SelectionBeforeShortcut,
-        Suggesting.configure({ authorId: me.id, initiallyOn: suggestOnly }),
+        Suggesting.configure({ authorId: me.id, initiallyOn: suggestOnly, mayToggle: editable }),
         SuggestionNames.configure({ names: () => names.current }),
         CommentHighlights.configure({
           onOpenThread: (id) => latest.current.onOpenThread(id),

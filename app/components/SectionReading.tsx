@@ -88,6 +88,9 @@ function ToolbarStandIn() {
           {tool.icon}
         </button>
       ))}
+      <button type="button" tabIndex={-1} disabled className="writing-toolbar__button writing-toolbar__button--text">
+        Suggesting
+      </button>
     </div>
   );
 }

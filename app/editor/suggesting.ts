@@ -12,6 +12,8 @@ import {
 } from "~/shared/suggestion-marks";
 
 export const suggestingKey = new PluginKey<boolean>("suggesting");
+/** Turns suggesting on and off for those who may also edit: Google Docs' own shortcut for it. */
+export const SUGGESTING_KEYS = "Mod+Alt+Shift+X";
 /** Set on the transactions this module makes, which are suggestions already. */
 const SUGGESTED = "suggesting$made";
 
@@ -28,13 +30,13 @@ const SUGGESTED = "suggesting$made";
  * wraps the view's `dispatchTransaction`, which TipTap owns, and makes numeric ids; the marks
  * written here are in its format with our ids, so its commands can read them.
  */
-export const Suggesting = Extension.create<{ authorId: string; initiallyOn: boolean }>({
+export const Suggesting = Extension.create<{ authorId: string; initiallyOn: boolean; mayToggle: boolean }>({
   name: "suggesting",
 
-  addOptions: () => ({ authorId: "", initiallyOn: false }),
+  addOptions: () => ({ authorId: "", initiallyOn: false, mayToggle: false }),
 
   addProseMirrorPlugins() {
-    const authorId = this.options.authorId;
+    const { authorId, mayToggle } = this.options;
     return [
       new Plugin<boolean>({
         key: suggestingKey,
@@ -59,6 +61,10 @@ export const Suggesting = Extension.create<{ authorId: string; initiallyOn: bool
           },
           handleDrop: (view) => on(view),
           handleKeyDown: (view, event) => {
+            if (mayToggle && isToggleKey(event)) {
+              setSuggesting(view, !on(view));
+              return true;
+            }
             if (!on(view)) return false;
             if (event.key === "Enter") return true;
             if (event.key === "Backspace" || event.key === "Delete") {
@@ -72,6 +78,10 @@ export const Suggesting = Extension.create<{ authorId: string; initiallyOn: bool
     ];
   },
 });
+
+function isToggleKey(event: KeyboardEvent): boolean {
+  return (event.ctrlKey || event.metaKey) && event.altKey && event.shiftKey && event.code === "KeyX";
+}
 
 function on(view: EditorView): boolean {
   return suggestingKey.getState(view.state) === true;

@@ -99,3 +99,39 @@ describe("a reviewer's changes are suggestions", () => {
     await editor.screenshot({ path: screenshotPath("suggestions-inline-1366") });
   });
 });
+
+describe("the Suggesting switch", () => {
+  it("is off for an editor until they turn it on, by the toolbar or its shortcut, and is in the shortcuts list", async () => {
+    const editor = await signedInPage(running.browser, running.server.url, "owner@swindon.example");
+    await openDemoPlan(editor);
+    const section = editor.locator(`#section-${KEY}`);
+    const toggle = section.getByRole("switch", { name: "Suggesting" });
+    expect(await toggle.getAttribute("aria-checked")).toBe("false");
+
+    // Off: typing is an edit.
+    await selectWords(editor, KEY, "Between");
+    await editor.keyboard.press("ArrowLeft");
+    await editor.keyboard.type("Edited. ");
+    await expect.poll(() => narrative(editor).textContent()).toContain("Edited. Between");
+    expect(await narrative(editor).locator("ins.suggestion", { hasText: "Edited" }).count()).toBe(0);
+
+    // On by the shortcut: typing is a suggestion by this person.
+    await editor.keyboard.press("Control+Alt+Shift+KeyX");
+    await expect.poll(() => toggle.getAttribute("aria-checked")).toBe("true");
+    await editor.keyboard.type("Suggested. ");
+    const suggested = narrative(editor).locator("ins.suggestion", { hasText: "Suggested." });
+    await expect.poll(() => suggested.allTextContents()).toEqual(["Suggested. "]);
+    expect(await suggested.locator("[title]").getAttribute("title")).toMatch(/^Suggested insertion by Alison Reed, /);
+    await section.locator(".writing-toolbar").screenshot({ path: screenshotPath("suggesting-switch-on") });
+
+    // Off by the button.
+    await toggle.click();
+    expect(await toggle.getAttribute("aria-checked")).toBe("false");
+    await editor.keyboard.type("Again. ");
+    await expect.poll(() => narrative(editor).textContent()).toContain("Again. ");
+    expect(await narrative(editor).locator("ins.suggestion", { hasText: "Again" }).count()).toBe(0);
+
+    await editor.getByRole("button", { name: "Keyboard shortcuts" }).click();
+    expect(await editor.locator("dialog.shortcuts").textContent()).toContain("Suggesting on / off");
+  });
+});
