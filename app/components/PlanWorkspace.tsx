@@ -18,6 +18,7 @@ import { PlanHeader } from "./PlanHeader";
 import { PlanNavigator } from "./PlanNavigator";
 import { PlanSection } from "./PlanSection";
 import { PlanSidebar } from "./PlanSidebar";
+import { SuggestionList } from "./SuggestionList";
 
 export interface PlanOutline {
   id: string;
@@ -140,6 +141,7 @@ export function PlanWorkspace({
           draft={commentUi.draft}
           onDraftDone={commentUi.endDraft}
         />
+        <SuggestionList planId={plan.id} sections={plan.sections} meId={me.id} role={role} doc={connection?.doc} />
       </PlanSidebar>
     </div>
   );

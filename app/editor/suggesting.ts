@@ -103,11 +103,13 @@ function suggest(view: EditorView, from: number, to: number, text: string, autho
   if (!$from.parent.isTextblock || !$from.sameParent(state.doc.resolve(to))) return true;
   const tr = state.tr.setMeta(SUGGESTED, true);
   const { insertion, deletion } = state.schema.marks as Record<string, MarkType>;
-  let at = markDeleted(tr, from, to, authorId, deletion!);
+  // A replacement is one suggestion: its deletion and its insertion share the id, as in the library.
+  const replacing = from < to ? newSuggestionId(authorId) : undefined;
+  let at = markDeleted(tr, from, to, authorId, deletion!, replacing);
   if (text) {
     const before =
       at > tr.doc.resolve(at).start() ? ownMark(tr.doc.resolve(at).nodeBefore, insertion!, authorId) : null;
-    const id = (before?.attrs.id as string | undefined) ?? newSuggestionId(authorId);
+    const id = replacing ?? (before?.attrs.id as string | undefined) ?? newSuggestionId(authorId);
     const marks = tr.doc
       .resolve(at)
       .marks()
@@ -142,7 +144,14 @@ function suggestDeletion(view: EditorView, direction: -1 | 1, authorId: string):
  * Marks the text in `from`..`to` as deleted: the author's own suggested insertions go, words
  * already suggested for deletion stay as they are. Returns where `to` is afterwards.
  */
-function markDeleted(tr: Transaction, from: number, to: number, authorId: string, deletion: MarkType): number {
+function markDeleted(
+  tr: Transaction,
+  from: number,
+  to: number,
+  authorId: string,
+  deletion: MarkType,
+  givenId?: string,
+): number {
   if (from >= to) return to;
   const insertion = tr.doc.type.schema.marks.insertion!;
   const own: [number, number][] = [];
@@ -159,7 +168,7 @@ function markDeleted(tr: Transaction, from: number, to: number, authorId: string
   const beside =
     ownMark(tr.doc.resolve(from).nodeBefore, deletion, authorId) ??
     ownMark(tr.doc.resolve(to).nodeAfter, deletion, authorId);
-  const id = (beside?.attrs.id as string | undefined) ?? newSuggestionId(authorId);
+  const id = givenId ?? (beside?.attrs.id as string | undefined) ?? newSuggestionId(authorId);
   for (const [start, end] of plain) tr.addMark(start, end, deletion.create({ id }));
   for (const [start, end] of own.reverse()) tr.delete(start, end);
   return tr.mapping.map(to, -1);

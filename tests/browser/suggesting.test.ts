@@ -1,3 +1,6 @@
+import { readFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import type { AxeResults, RunOptions } from "axe-core";
 import type { Page } from "playwright-core";
 import { describe, expect, it } from "vitest";
 import {
@@ -11,6 +14,22 @@ import {
 
 const running = useServerAndBrowser();
 const KEY = "customer-insight";
+const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
+
+/** axe-core's WCAG 2.2 AA violations inside `selector`, one line each. */
+async function violations(page: Page, selector: string): Promise<string[]> {
+  if (!(await page.evaluate(() => "axe" in window))) await page.addScriptTag({ content: AXE_SOURCE });
+  return page.evaluate(async (include) => {
+    const axe = (window as unknown as { axe: { run(context: unknown, options: RunOptions): Promise<AxeResults> } }).axe;
+    const result = await axe.run(
+      { include: [include] },
+      { runOnly: { type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"] } },
+    );
+    return result.violations.map(
+      (violation) => `${violation.id}: ${violation.nodes.map((node) => node.target.join(" ")).join(" | ")}`,
+    );
+  }, selector);
+}
 
 /** Records the close code of every WebSocket the page opens, so a refused update (4400) shows. */
 async function recordingCloses(page: Page): Promise<void> {
@@ -44,7 +63,9 @@ describe("a reviewer's changes are suggestions", () => {
     await recordingCloses(reviewer);
     await reviewer.reload();
     await openDemoPlan(reviewer);
-    const editor = await signedInPage(running.browser, running.server.url, "editor@swindon.example");
+    const editor = await signedInPage(running.browser, running.server.url, "editor@swindon.example", {
+      bypassCSP: true,
+    });
     await editor.goto(reviewer.url());
     await planReady(editor);
     const textBefore = await storedText(editor);
@@ -97,6 +118,42 @@ describe("a reviewer's changes are suggestions", () => {
 
     await narrative(editor).scrollIntoViewIfNeeded();
     await editor.screenshot({ path: screenshotPath("suggestions-inline-1366") });
+
+    // The side list: each open suggestion with its author and words, live.
+    const list = editor.locator(".suggestion-list");
+    const item = (words: string) => list.locator(".suggestion-list__item", { hasText: words });
+    await expect.poll(() => list.locator(".suggestion-list__item").count()).toBe(3);
+    expect(await item("fourteen").textContent()).toMatch(/Priya Nair.*Remove: twelve.*Add: fourteen/);
+    expect(await violations(editor, ".suggestion-list")).toEqual([]);
+
+    // Next moves to a suggestion in the page and selects it.
+    await list.getByRole("button", { name: "Next suggestion" }).click();
+    await expect.poll(() => editor.evaluate(() => window.getSelection()?.toString() ?? "")).not.toBe("");
+
+    // The keyboard alone: accept the replacement.
+    await item("fourteen")
+      .getByRole("button", { name: /^Accept/ })
+      .focus();
+    await editor.keyboard.press("Enter");
+    await expect.poll(() => storedText(editor)).toContain("held fourteen visioning");
+    await expect.poll(() => narrative(reviewer).locator("ins.suggestion", { hasText: "fourteen" }).count()).toBe(0);
+    expect(await narrative(reviewer).textContent()).toContain("held fourteen visioning");
+
+    // Reject one with a reason.
+    await item("fragmented")
+      .getByRole("button", { name: /^Reject/ })
+      .click();
+    await item("fragmented").getByLabel("Reason (optional)").fill("The word is theirs: keep it.");
+    await item("fragmented").getByRole("button", { name: "Reject suggestion" }).click();
+    await expect.poll(() => narrative(reviewer).locator("del.suggestion").count()).toBe(0);
+    expect(await narrative(reviewer).textContent()).toContain("feel fragmented:");
+
+    // The author withdraws their own; the editor's list follows.
+    const mine = reviewer.locator(".suggestion-list__item", { hasText: "and carers" });
+    await mine.getByRole("button", { name: /^Withdraw/ }).click();
+    await expect.poll(() => list.locator(".suggestion-list__item").count()).toBe(0);
+    expect(await storedText(editor)).not.toContain("carers");
+    expect(await reviewer.evaluate(() => (window as unknown as { socketCloses: number[] }).socketCloses)).toEqual([]);
   });
 });
 
