@@ -1,5 +1,5 @@
 import { useEffect, useId, useRef, useState } from "react";
-import { SUGGESTING_KEYS } from "~/editor/suggesting";
+import { SUGGESTING_KEYS } from "~/editor/suggesting-state";
 import { keyLabel, WRITING_TOOLS } from "./WritingToolbar";
 
 const GROUPS: { title: string; keys: [string, string][] }[] = [

@@ -1,4 +1,4 @@
-import { useEffect, useMemo, useRef } from "react";
+import { lazy, Suspense, useEffect, useMemo, useRef } from "react";
 import type { SectionReadingCopy } from "../../server/plans/plan-service.server";
 import { ROLE_LABEL, type Role, type Side } from "~/shared/permissions";
 import { canComment } from "~/shared/permissions";
@@ -18,7 +18,9 @@ import { PlanHeader } from "./PlanHeader";
 import { PlanNavigator } from "./PlanNavigator";
 import { PlanSection } from "./PlanSection";
 import { PlanSidebar } from "./PlanSidebar";
-import { SuggestionList } from "./SuggestionList";
+
+/** Fetched after the page works: it reads the API, so it has nothing to show in the first paint. */
+const SuggestionList = lazy(() => import("./SuggestionList").then((list) => ({ default: list.SuggestionList })));
 
 export interface PlanOutline {
   id: string;
@@ -141,7 +143,9 @@ export function PlanWorkspace({
           draft={commentUi.draft}
           onDraftDone={commentUi.endDraft}
         />
-        <SuggestionList planId={plan.id} sections={plan.sections} meId={me.id} role={role} doc={connection?.doc} />
+        <Suspense fallback={null}>
+          <SuggestionList planId={plan.id} sections={plan.sections} meId={me.id} role={role} doc={connection?.doc} />
+        </Suspense>
       </PlanSidebar>
     </div>
   );

@@ -1,6 +1,6 @@
 import { useEditorState, type Editor } from "@tiptap/react";
 import { lazy, Suspense, useEffect, useState } from "react";
-import { isSuggesting, setSuggesting, SUGGESTING_KEYS } from "~/editor/suggesting";
+import { isSuggesting, setSuggesting, SUGGESTING_KEYS } from "~/editor/suggesting-state";
 import { EDIT_LINK_EVENT, requestLinkEditor } from "./link-editing";
 
 /** Loaded on first use (Ctrl+K or the Link button), so it is not in the plan page's first JavaScript. */

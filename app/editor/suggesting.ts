@@ -3,6 +3,7 @@ import type { Mark, MarkType, Node as PmNode } from "@tiptap/pm/model";
 import { Plugin, PluginKey, TextSelection, type EditorState, type Transaction } from "@tiptap/pm/state";
 import { Decoration, DecorationSet, type EditorView } from "@tiptap/pm/view";
 import type { AuthorNames } from "~/components/suggestion-authors";
+import { setSuggesting, suggestingKey } from "./suggesting-state";
 import {
   isSuggestionMark,
   newSuggestionId,
@@ -11,9 +12,6 @@ import {
   type SuggestionMarkName,
 } from "~/shared/suggestion-marks";
 
-export const suggestingKey = new PluginKey<boolean>("suggesting");
-/** Turns suggesting on and off for those who may also edit: Google Docs' own shortcut for it. */
-export const SUGGESTING_KEYS = "Mod+Alt+Shift+X";
 /** Set on the transactions this module makes, which are suggestions already. */
 const SUGGESTED = "suggesting$made";
 
@@ -85,15 +83,6 @@ function isToggleKey(event: KeyboardEvent): boolean {
 
 function on(view: EditorView): boolean {
   return suggestingKey.getState(view.state) === true;
-}
-
-/** Turns suggesting on or off in an editor. */
-export function setSuggesting(view: EditorView, value: boolean): void {
-  view.dispatch(view.state.tr.setMeta(suggestingKey, value));
-}
-
-export function isSuggesting(state: EditorState): boolean {
-  return suggestingKey.getState(state) === true;
 }
 
 /** Replaces `from`..`to` with `text` as a suggestion, continuing the author's own suggestion beside it. */

@@ -125,6 +125,16 @@ describe("a reviewer's changes are suggestions", () => {
     await expect.poll(() => list.locator(".suggestion-list__item").count()).toBe(3);
     expect(await item("fourteen").textContent()).toMatch(/Priya Nair.*Remove: twelve.*Add: fourteen/);
     expect(await violations(editor, ".suggestion-list")).toEqual([]);
+    for (const width of [1366, 768, 390]) {
+      await editor.setViewportSize({ width, height: 900 });
+      if (width < 1100) {
+        await editor.locator(".sidebar-toggle").click();
+        await list.scrollIntoViewIfNeeded();
+      }
+      await editor.screenshot({ path: screenshotPath(`suggestion-list-${width}`) });
+      if (width < 1100) await editor.locator(".sidebar__close").click();
+    }
+    await editor.setViewportSize({ width: 1400, height: 900 });
 
     // Next moves to a suggestion in the page and selects it.
     await list.getByRole("button", { name: "Next suggestion" }).click();
@@ -166,8 +176,8 @@ describe("the Suggesting switch", () => {
     expect(await toggle.getAttribute("aria-checked")).toBe("false");
 
     // Off: typing is an edit.
-    await selectWords(editor, KEY, "Between");
-    await editor.keyboard.press("ArrowLeft");
+    await narrative(editor).click();
+    await editor.keyboard.press("Control+Home");
     await editor.keyboard.type("Edited. ");
     await expect.poll(() => narrative(editor).textContent()).toContain("Edited. Between");
     expect(await narrative(editor).locator("ins.suggestion", { hasText: "Edited" }).count()).toBe(0);
