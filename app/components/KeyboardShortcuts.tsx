@@ -1,4 +1,5 @@
 import { useEffect, useId, useRef, useState } from "react";
+import { SUGGESTING_KEYS } from "~/editor/suggesting-state";
 import { keyLabel, WRITING_TOOLS } from "./WritingToolbar";
 
 const GROUPS: { title: string; keys: [string, string][] }[] = [
@@ -14,7 +15,10 @@ const GROUPS: { title: string; keys: [string, string][] }[] = [
   },
   {
     title: "Narratives",
-    keys: WRITING_TOOLS.map((tool) => [tool.keys, tool.label] as [string, string]),
+    keys: [
+      ...WRITING_TOOLS.map((tool) => [tool.keys, tool.label] as [string, string]),
+      [SUGGESTING_KEYS, "Suggesting on / off: your changes become suggestions (owners, editors, signatories)"],
+    ],
   },
   {
     title: "Reading and commenting",

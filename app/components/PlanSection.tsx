@@ -127,6 +127,7 @@ export function PlanSection({
             connection={connection}
             me={me}
             editable={editable}
+            suggestOnly={role === "reviewer"}
             undoScopes={undoScopes}
             onEditor={commentUi.registerEditor}
             reading={narrative}

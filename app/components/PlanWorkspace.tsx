@@ -1,4 +1,4 @@
-import { useEffect, useMemo, useRef } from "react";
+import { lazy, Suspense, useEffect, useMemo, useRef } from "react";
 import type { SectionReadingCopy } from "../../server/plans/plan-service.server";
 import { ROLE_LABEL, type Role, type Side } from "~/shared/permissions";
 import { canComment } from "~/shared/permissions";
@@ -19,6 +19,9 @@ import { PlanNavigator } from "./PlanNavigator";
 import { PlanSection } from "./PlanSection";
 import { PlanSidebar } from "./PlanSidebar";
 
+/** Fetched after the page works: it reads the API, so it has nothing to show in the first paint. */
+const SuggestionList = lazy(() => import("./SuggestionList").then((list) => ({ default: list.SuggestionList })));
+
 export interface PlanOutline {
   id: string;
   title: string;
@@ -36,7 +39,7 @@ export interface PlanOutline {
 /** What a role that cannot edit may do, said once at the top of the plan. */
 const ROLE_NOTICE: Partial<Record<Role, string>> = {
   reviewer:
-    "Reviewer: you can comment. Select words in a section and press Comment, or comment on a whole section; only the plan's editors change its text.",
+    "Reviewer: you can comment and suggest. Select words in a section and press Comment, or comment on a whole section; what you type in a narrative is a suggestion, shown underlined or struck through until an editor accepts or rejects it.",
   viewer: "You can read this plan. Ask an owner for another role to edit or comment.",
 };
 
@@ -146,6 +149,9 @@ export function PlanWorkspace({
           draft={commentUi.draft}
           onDraftDone={commentUi.endDraft}
         />
+        <Suspense fallback={null}>
+          <SuggestionList planId={plan.id} sections={plan.sections} meId={me.id} role={role} doc={connection?.doc} />
+        </Suspense>
       </PlanSidebar>
     </div>
   );

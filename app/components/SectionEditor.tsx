@@ -3,16 +3,18 @@ import CollaborationCaret from "@tiptap/extension-collaboration-caret";
 import { Placeholder } from "@tiptap/extensions";
 import { EditorContent, useEditor, type Editor } from "@tiptap/react";
 import { BubbleMenu } from "@tiptap/react/menus";
-import { useEffect, useRef, useState, type ReactNode } from "react";
+import { useContext, useEffect, useRef, useState, type ReactNode } from "react";
 import { CommentHighlights, setHighlightedThreads, type HighlightedThread } from "~/editor/comment-highlights";
 import { fitPastedHtml } from "~/editor/pasted-html";
 import { ReadCaret } from "~/editor/read-caret";
 import { SelectionBeforeShortcut } from "~/editor/selection-sync";
+import { Suggesting, SuggestionNames, suggestionAtCaret } from "~/editor/suggesting";
 import { sectionFragmentName } from "~/shared/doc-names";
 import { richTextExtensions } from "~/shared/editor-extensions";
 import type { PlanConnection, PresenceUser } from "./usePlanConnection";
 import { narrativeUndoScope, type UndoScopes } from "./usePersonalUndo";
 import { requestLinkEditor } from "./link-editing";
+import { SuggestionAuthors } from "./suggestion-authors";
 import { WritingToolbar } from "./WritingToolbar";
 
 export interface SectionComments {
@@ -30,6 +32,7 @@ export function SectionEditor({
   connection,
   me,
   editable,
+  suggestOnly = false,
   undoScopes,
   comments,
   onEditor,
@@ -40,6 +43,8 @@ export function SectionEditor({
   connection: PlanConnection;
   me: PresenceUser;
   editable: boolean;
+  /** A reviewer: the words can be changed, and every change is a suggestion (decision 0034). */
+  suggestOnly?: boolean;
   undoScopes: UndoScopes;
   comments: SectionComments;
   onEditor: (sectionKey: string, editor: Editor | null) => void;
@@ -55,14 +60,19 @@ export function SectionEditor({
   latest.current = comments;
   const editorRef = useRef<Editor | null>(null);
   const [leftOutImages, setLeftOutImages] = useState(0);
+  const names = useRef(useContext(SuggestionAuthors));
+  names.current = useContext(SuggestionAuthors);
+  const [atSuggestion, setAtSuggestion] = useState<string | null>(null);
+  const writable = editable || suggestOnly;
   const editor = useEditor(
     {
       immediatelyRender: false,
-      editable,
+      editable: writable,
+      onSelectionUpdate: ({ editor: current }) => setAtSuggestion(suggestionAtCaret(current.state, names.current)),
       extensions: [
         ...richTextExtensions,
         Placeholder.configure({
-          placeholder: editable ? "Write this section's narrative…" : "Nothing written yet.",
+          placeholder: writable ? "Write this section's narrative…" : "Nothing written yet.",
         }),
         Collaboration.configure({ document: connection.doc, field: sectionFragmentName(sectionKey) }),
         // The caret extension publishes this as the awareness `user`, so it must be the whole
@@ -70,6 +80,8 @@ export function SectionEditor({
         CollaborationCaret.configure({ provider: connection.provider, user: me }),
         ReadCaret,
         SelectionBeforeShortcut,
+        Suggesting.configure({ authorId: me.id, initiallyOn: suggestOnly, mayToggle: editable }),
+        SuggestionNames.configure({ names: () => names.current }),
         CommentHighlights.configure({
           onOpenThread: (id) => latest.current.onOpenThread(id),
           onRemovedChange: (removed) => latest.current.onRemovedChange(sectionKey, removed),
@@ -89,7 +101,8 @@ export function SectionEditor({
           "data-section": sectionKey,
           "data-undo-scope": narrativeUndoScope(sectionKey),
           // A reader reaches the text with Tab and reads it with a caret (see ReadCaret).
-          ...(editable ? {} : { tabindex: "0", "aria-readonly": "true" }),
+          ...(writable ? {} : { tabindex: "0", "aria-readonly": "true" }),
+          ...(suggestOnly ? { "aria-description": "Your changes are suggestions for the editors." } : {}),
         },
         handleDOMEvents: {
           // A DOM handler, not handleKeyDown: ProseMirror calls that only in editable views,
@@ -116,7 +129,7 @@ export function SectionEditor({
         },
       },
     },
-    [connection, sectionKey, editable],
+    [connection, sectionKey, editable, suggestOnly],
   );
   editorRef.current = editor;
 
@@ -153,6 +166,9 @@ export function SectionEditor({
     <>
       {editable ? <WritingToolbar editor={editor} title={title} /> : null}
       <EditorContent editor={editor} className="section-editor" />
+      <p className="visually-hidden" role="status">
+        {atSuggestion ?? ""}
+      </p>
       {leftOutImages > 0 ? (
         <p className="paste-notice" role="status">
           {leftOutImages === 1 ? "The pasted image was" : `The ${leftOutImages} pasted images were`} left out: a section

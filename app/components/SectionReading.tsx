@@ -1,9 +1,11 @@
 import { getSchema } from "@tiptap/core";
 import { Node as PmDocNode, type DOMOutputSpec, type Mark } from "@tiptap/pm/model";
-import { createElement, Fragment, type CSSProperties, type ReactNode } from "react";
+import { createElement, Fragment, useContext, type CSSProperties, type ReactNode } from "react";
 import type { SectionReadingCopy } from "../../server/plans/plan-service.server";
 import { budgetTotals, formatPounds, type BudgetData, type TotalLine } from "~/shared/budget";
 import { richTextExtensions } from "~/shared/editor-extensions";
+import { isSuggestionMark, parseSuggestionId, suggestionLabel } from "~/shared/suggestion-marks";
+import { SuggestionAuthors, type AuthorNames } from "./suggestion-authors";
 import { WRITING_TOOLS } from "./WritingToolbar";
 import {
   BUDGET_ASSET_FIELDS,
@@ -38,6 +40,7 @@ export function NarrativeReading({
   editable: boolean;
 }) {
   const doc = parsedDoc(richText);
+  const authors = useContext(SuggestionAuthors);
   const empty =
     doc.childCount === 0 || (doc.childCount === 1 && doc.firstChild!.isTextblock && !doc.firstChild!.content.size);
   return (
@@ -59,7 +62,7 @@ export function NarrativeReading({
               <br className="ProseMirror-trailingBreak" />
             </p>
           ) : (
-            children(doc)
+            children(doc, authors)
           )}
         </div>
       </div>
@@ -85,6 +88,9 @@ function ToolbarStandIn() {
           {tool.icon}
         </button>
       ))}
+      <button type="button" tabIndex={-1} disabled className="writing-toolbar__button writing-toolbar__button--text">
+        Suggesting
+      </button>
     </div>
   );
 }
@@ -109,26 +115,36 @@ function parsedDoc(richText: SectionReadingCopy["richText"]): PmDocNode {
   }
 }
 
-function children(node: PmDocNode): ReactNode[] {
+function children(node: PmDocNode, authors: AuthorNames): ReactNode[] {
   const out: ReactNode[] = [];
-  node.forEach((child, _offset, index) => out.push(<Fragment key={index}>{rendered(child)}</Fragment>));
+  node.forEach((child, _offset, index) => out.push(<Fragment key={index}>{rendered(child, authors)}</Fragment>));
   return out;
 }
 
-function rendered(node: PmDocNode): ReactNode {
+function rendered(node: PmDocNode, authors: AuthorNames): ReactNode {
   if (node.isText) {
-    return node.marks.reduceRight<ReactNode>((inner, mark) => fromSpec(markSpec(mark), inner), node.text);
+    return node.marks.reduceRight<ReactNode>((inner, mark) => fromSpec(markSpec(mark, authors), inner), node.text);
   }
   const spec = node.type.spec.toDOM?.(node);
-  if (!spec) return children(node);
+  if (!spec) return children(node, authors);
   // ProseMirror puts a break in an empty text block so it keeps a line's height; so does this.
   const content =
-    node.isTextblock && node.content.size === 0 ? <br className="ProseMirror-trailingBreak" /> : children(node);
+    node.isTextblock && node.content.size === 0 ? (
+      <br className="ProseMirror-trailingBreak" />
+    ) : (
+      children(node, authors)
+    );
   return fromSpec(spec, content);
 }
 
-function markSpec(mark: Mark): DOMOutputSpec {
-  return mark.type.spec.toDOM?.(mark, true) ?? ["span", 0];
+function markSpec(mark: Mark, authors: AuthorNames): DOMOutputSpec {
+  const spec = mark.type.spec.toDOM?.(mark, true) ?? ["span", 0];
+  const kind = mark.type.name;
+  const name = isSuggestionMark(kind) ? authors[parseSuggestionId(mark.attrs.id)?.authorId ?? ""] : undefined;
+  if (!name || !isSuggestionMark(kind) || !Array.isArray(spec)) return spec;
+  // The suggestion's author by name, as the editor's hover and focus give it (suggestion-authors).
+  const [tag, attrs, ...rest] = spec as [string, Record<string, unknown>, ...unknown[]];
+  return [tag, { ...attrs, title: suggestionLabel(kind, mark.attrs.id, name) }, ...rest] as DOMOutputSpec;
 }
 
 /** A DOMOutputSpec (`[tag, attrs?, ...children]`, where `0` is where the content goes) as React elements. */

@@ -1,5 +1,6 @@
 import { useEditorState, type Editor } from "@tiptap/react";
 import { lazy, Suspense, useEffect, useState } from "react";
+import { isSuggesting, setSuggesting, SUGGESTING_KEYS } from "~/editor/suggesting-state";
 import { EDIT_LINK_EVENT, requestLinkEditor } from "./link-editing";
 
 /** Loaded on first use (Ctrl+K or the Link button), so it is not in the plan page's first JavaScript. */
@@ -107,6 +108,7 @@ export function WritingToolbar({ editor, title }: { editor: Editor; title: strin
       active: WRITING_TOOLS.map((tool) => tool.active?.(current) ?? null),
       inTable: current.isActive("table"),
       headerRow: TABLE_TOOLS.map((tool) => tool.active?.(current) ?? null),
+      suggesting: isSuggesting(current.state),
     }),
   });
   const [editingLink, setEditingLink] = useState(false);
@@ -136,6 +138,21 @@ export function WritingToolbar({ editor, title }: { editor: Editor; title: strin
             </span>
           </button>
         ))}
+        <button
+          type="button"
+          role="switch"
+          aria-checked={state.suggesting}
+          className="writing-toolbar__button writing-toolbar__button--text writing-toolbar__suggesting"
+          title={`Suggesting: your changes are suggestions for others to accept (${keyLabel(SUGGESTING_KEYS)})`}
+          aria-keyshortcuts={SUGGESTING_KEYS.replace(/Mod/g, isMac() ? "Meta" : "Control")}
+          onMouseDown={(event) => event.preventDefault()}
+          onClick={() => {
+            setSuggesting(editor.view, !state.suggesting);
+            editor.commands.focus();
+          }}
+        >
+          Suggesting
+        </button>
       </div>
       {state.inTable ? (
         <div className="writing-toolbar writing-toolbar--table" role="toolbar" aria-label={`Table: ${title}`}>

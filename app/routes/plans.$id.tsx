@@ -3,6 +3,7 @@ import { useLoaderData } from "@remix-run/react";
 import { AppHeader } from "~/components/AppHeader";
 import { FindInPlan } from "~/components/FindInPlan";
 import { PlanWorkspace } from "~/components/PlanWorkspace";
+import { SuggestionAuthors } from "~/components/suggestion-authors";
 import { canEdit } from "~/shared/permissions";
 import { userColor } from "~/shared/user-color";
 import { requireUser } from "~/utils/auth.server";
@@ -22,14 +23,16 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
     standsInFor: standsInFor.map(({ id, name }) => ({ id, name })),
     plan: context.plans.outline(plan),
     reading: context.plans.readingCopy(plan),
+    // Suggestions' ids name their authors; hover and focus name them.
+    authors: Object.fromEntries(context.members.list(plan.id).map((member) => [member.userId, member.name])),
     events: { signoffs: context.signoffs.current(plan), comments: context.comments.list(plan) },
   };
 }
 
 export default function PlanPage() {
-  const { user, role, signsOff, standsInFor, plan, reading, events } = useLoaderData<typeof loader>();
+  const { user, role, signsOff, standsInFor, plan, reading, events, authors } = useLoaderData<typeof loader>();
   return (
-    <>
+    <SuggestionAuthors.Provider value={authors}>
       <AppHeader user={user} />
       <PlanWorkspace
         plan={plan}
@@ -40,6 +43,6 @@ export default function PlanPage() {
         initialEvents={events}
       />
       <FindInPlan />
-    </>
+    </SuggestionAuthors.Provider>
   );
 }

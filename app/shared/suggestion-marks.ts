@@ -1,4 +1,5 @@
 import { Mark } from "@tiptap/core";
+import { userColor } from "./user-color";
 
 /**
  * Suggestions in a narrative are marks in the section's document, in the format of
@@ -39,21 +40,58 @@ export function parseSuggestionId(id: unknown): SuggestionIdParts | null {
   return Number.isNaN(createdAt.getTime()) ? null : { authorId, createdAt };
 }
 
-const idAttribute = {
+const KIND_WORDS: Record<SuggestionMarkName, string> = {
+  insertion: "Suggested insertion",
+  deletion: "Suggested deletion",
+  modification: "Suggested change",
+};
+
+/** "6 Dec 2026, 07:12 UTC": the same on the server's first paint and in every browser. */
+export function suggestionTime(date: Date): string {
+  const month = date.toLocaleString("en-GB", { month: "short", timeZone: "UTC" });
+  const time = date.toISOString().slice(11, 16);
+  return `${date.getUTCDate()} ${month} ${date.getUTCFullYear()}, ${time} UTC`;
+}
+
+/** What a suggestion says of itself when hovered or focused: "Suggested insertion by Ann Lee, 6 Dec…". */
+export function suggestionLabel(kind: SuggestionMarkName, id: unknown, authorName?: string): string {
+  const parts = parseSuggestionId(id);
+  if (!parts) return KIND_WORDS[kind];
+  return `${KIND_WORDS[kind]}${authorName ? ` by ${authorName}` : ""}, ${suggestionTime(parts.createdAt)}`;
+}
+
+/**
+ * The id, and, drawn from it, the author's colour (their caret's) and a title with the time; the
+ * editor and the reading copy add the author's name (see suggestion-authors).
+ */
+const idAttribute = (kind: SuggestionMarkName) => ({
   id: {
     default: null,
     parseHTML: (element: HTMLElement) => element.getAttribute("data-suggestion-id"),
-    renderHTML: (attributes: Record<string, unknown>) =>
-      typeof attributes.id === "string" ? { "data-suggestion-id": attributes.id } : {},
+    renderHTML: (attributes: Record<string, unknown>) => {
+      const parts = parseSuggestionId(attributes.id);
+      if (typeof attributes.id !== "string") return {};
+      return {
+        "data-suggestion-id": attributes.id,
+        class: "suggestion",
+        ...(parts
+          ? {
+              "data-suggestion-author": parts.authorId,
+              style: `--suggestion-colour: ${userColor(parts.authorId)}`,
+              title: suggestionLabel(kind, attributes.id),
+            }
+          : {}),
+      };
+    },
   },
-};
+});
 
 /** Words a suggestion adds: shown underlined until someone accepts or rejects them. */
 export const InsertionMark = Mark.create({
   name: "insertion",
   inclusive: false,
   excludes: "insertion deletion modification",
-  addAttributes: () => idAttribute,
+  addAttributes: () => idAttribute("insertion"),
   parseHTML: () => [{ tag: "ins[data-suggestion-id]" }],
   renderHTML: ({ HTMLAttributes }) => ["ins", HTMLAttributes, 0],
 });
@@ -63,7 +101,7 @@ export const DeletionMark = Mark.create({
   name: "deletion",
   inclusive: false,
   excludes: "insertion deletion modification",
-  addAttributes: () => idAttribute,
+  addAttributes: () => idAttribute("deletion"),
   parseHTML: () => [{ tag: "del[data-suggestion-id]" }],
   renderHTML: ({ HTMLAttributes }) => ["del", HTMLAttributes, 0],
 });
@@ -74,7 +112,7 @@ export const ModificationMark = Mark.create({
   inclusive: false,
   excludes: "insertion deletion",
   addAttributes: () => ({
-    ...idAttribute,
+    ...idAttribute("modification"),
     type: { default: null },
     attrName: { default: null },
     previousValue: { default: null },

@@ -76,7 +76,7 @@ export class PlanService {
   }
 
   /**
-   * Each section's current words, read as `view` reads them, for the plan page to show before
+   * Each section's current words with their open suggestions (as the editors show them), for the plan page to show before
    * (or without) its editors: the rich text as ProseMirror JSON, and a structured section's rows.
    */
   readingCopy(plan: Plan): Record<string, SectionReadingCopy> {
@@ -85,8 +85,8 @@ export class PlanService {
         plan.template.sections.map(({ key, kind }) => [
           key,
           kind === "text"
-            ? { richText: sectionRichTextJson(doc, key) }
-            : { richText: sectionRichTextJson(doc, key), data: sectionData(doc, key) },
+            ? { richText: sectionRichTextJson(doc, key, { withSuggestions: true }) }
+            : { richText: sectionRichTextJson(doc, key, { withSuggestions: true }), data: sectionData(doc, key) },
         ]),
       ),
     );

@@ -4,18 +4,20 @@ import { editorText, openDemoPlan, screenshotPath, signedInPage, useServerAndBro
 const running = useServerAndBrowser();
 
 describe("what each role sees", () => {
-  it("a reviewer sees a read-only editor and a notice that they can comment", async () => {
+  it("a reviewer's typing is a suggestion, and a notice says they can comment and suggest", async () => {
     const page = await signedInPage(running.browser, running.server.url, "reviewer@dwp.example");
     await openDemoPlan(page);
 
     expect(await page.getByTestId("role-notice").textContent()).toContain("Reviewer: you can comment");
     const editor = page.locator('.rich-text[data-section="customer-insight"]');
-    expect(await editor.getAttribute("contenteditable")).toBe("false");
+    expect(await page.getByTestId("role-notice").textContent()).toContain("suggestion");
     const before = await editorText(page, "customer-insight");
     await editor.click();
-    await page.keyboard.type("reviewer typing");
-    expect(await editorText(page, "customer-insight")).toBe(before);
-    await page.screenshot({ path: screenshotPath("reviewer-read-only") });
+    await page.keyboard.press("End");
+    await page.keyboard.type(" reviewer typing");
+    await expect.poll(() => editor.locator("ins.suggestion").allTextContents()).toEqual([" reviewer typing"]);
+    expect((await editorText(page, "customer-insight")).length).toBe(before.length + " reviewer typing".length);
+    await page.screenshot({ path: screenshotPath("reviewer-suggesting") });
   });
 
   it("an owner manages members; others see the list without controls", async () => {

@@ -1,0 +1,216 @@
+import { useCallback, useEffect, useRef, useState } from "react";
+import type * as Y from "yjs";
+import { canEdit, type Role } from "~/shared/permissions";
+import { suggestionTime } from "~/shared/suggestion-marks";
+import { apiRequest } from "./api-client";
+
+/** One suggestion as `GET /api/plans/:id/suggestions` gives it (the fields this list reads). */
+interface SuggestionView {
+  id: string;
+  sectionKey: string;
+  kind: "text" | "cell";
+  status: "open" | "accepted" | "rejected" | "withdrawn";
+  author: { id: string; name: string; organisation: string };
+  createdAt: string;
+  removed: string | null;
+  added: string | null;
+}
+
+/** How long the document stays quiet before the list is read again: typing is many updates. */
+const REFRESH_AFTER_MS = 600;
+
+/**
+ * The plan's open narrative suggestions, in the order of the plan, beside the comments: who
+ * suggested what and when, a way to move to each in the page, and the decision buttons the
+ * person may use (accept and reject for those who edit, withdraw for the author). Read from the
+ * API, again whenever the document has changed (decision 0034: open suggestions live in it).
+ */
+export function SuggestionList({
+  planId,
+  sections,
+  meId,
+  role,
+  doc,
+}: {
+  planId: string;
+  sections: { key: string; title: string }[];
+  meId: string;
+  role: Role;
+  doc: Y.Doc | undefined;
+}) {
+  const [suggestions, setSuggestions] = useState<SuggestionView[] | null>(null);
+  const [problem, setProblem] = useState<string | null>(null);
+  const [rejecting, setRejecting] = useState<string | null>(null);
+  const [reason, setReason] = useState("");
+  const current = useRef(0);
+
+  const refresh = useCallback(async () => {
+    const result = await apiRequest<SuggestionView[]>("GET", `/api/plans/${planId}/suggestions`);
+    if (result.ok) setSuggestions(result.body);
+  }, [planId]);
+
+  useEffect(() => {
+    void refresh();
+    if (!doc) return;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const onUpdate = () => {
+      clearTimeout(timer);
+      timer = setTimeout(() => void refresh(), REFRESH_AFTER_MS);
+    };
+    doc.on("update", onUpdate);
+    return () => {
+      clearTimeout(timer);
+      doc.off("update", onUpdate);
+    };
+  }, [doc, refresh]);
+
+  const order = new Map(sections.map((section, index) => [section.key, index]));
+  const open = (suggestions ?? [])
+    .filter((suggestion) => suggestion.status === "open" && suggestion.kind === "text")
+    .sort((a, b) => (order.get(a.sectionKey) ?? 0) - (order.get(b.sectionKey) ?? 0));
+  const mayDecide = canEdit(role);
+
+  const decide = async (id: string, verb: "accept" | "reject" | "withdraw", body?: { reason?: string }) => {
+    setProblem(null);
+    const result = await apiRequest("POST", `/api/plans/${planId}/suggestions/${encodeURIComponent(id)}/${verb}`, body);
+    if (!result.ok) setProblem(result.error);
+    setRejecting(null);
+    setReason("");
+    await refresh();
+  };
+
+  const goTo = (step: 1 | -1) => {
+    if (open.length === 0) return;
+    current.current = (current.current + step + open.length) % open.length;
+    showInPage(open[current.current]!.id);
+  };
+
+  if (suggestions === null || open.length === 0) {
+    return (
+      <section className="suggestion-list" aria-labelledby="suggestions-heading">
+        <h2 className="sidebar-heading" id="suggestions-heading">
+          Suggestions
+        </h2>
+        <p className="suggestion-list__empty">No open suggestions.</p>
+      </section>
+    );
+  }
+  return (
+    <section className="suggestion-list" aria-labelledby="suggestions-heading">
+      <h2 className="sidebar-heading" id="suggestions-heading">
+        Suggestions ({open.length})
+      </h2>
+      <div className="suggestion-list__moves">
+        <button type="button" className="button small" onClick={() => goTo(-1)}>
+          Previous<span className="visually-hidden"> suggestion</span>
+        </button>
+        <button type="button" className="button small" onClick={() => goTo(1)}>
+          Next<span className="visually-hidden"> suggestion</span>
+        </button>
+      </div>
+      {problem ? (
+        <p className="error" role="alert">
+          {problem}
+        </p>
+      ) : null}
+      <ol className="suggestion-list__items">
+        {open.map((suggestion) => {
+          const section = sections.find((candidate) => candidate.key === suggestion.sectionKey);
+          const mine = suggestion.author.id === meId;
+          return (
+            <li key={suggestion.id} className="suggestion-list__item" data-suggestion={suggestion.id}>
+              <p className="suggestion-list__who">
+                <strong>{suggestion.author.name}</strong>{" "}
+                <span className="suggestion-list__when">{suggestionTime(new Date(suggestion.createdAt))}</span>
+              </p>
+              <p className="suggestion-list__where">{section?.title}</p>
+              <p className="suggestion-list__words">
+                {suggestion.removed ? (
+                  <del>
+                    <span className="visually-hidden">Remove: </span>
+                    {suggestion.removed}
+                  </del>
+                ) : null}{" "}
+                {suggestion.added ? (
+                  <ins>
+                    <span className="visually-hidden">Add: </span>
+                    {suggestion.added}
+                  </ins>
+                ) : null}
+              </p>
+              <div className="suggestion-list__actions">
+                <button type="button" className="button link small" onClick={() => showInPage(suggestion.id)}>
+                  Show<span className="visually-hidden"> in the plan</span>
+                </button>
+                {mayDecide ? (
+                  <>
+                    <button
+                      type="button"
+                      className="button primary small"
+                      onClick={() => void decide(suggestion.id, "accept")}
+                    >
+                      Accept<span className="visually-hidden"> {suggestion.author.name}&apos;s suggestion</span>
+                    </button>
+                    <button
+                      type="button"
+                      className="button small"
+                      aria-expanded={rejecting === suggestion.id}
+                      onClick={() => setRejecting(rejecting === suggestion.id ? null : suggestion.id)}
+                    >
+                      Reject<span className="visually-hidden"> {suggestion.author.name}&apos;s suggestion</span>
+                    </button>
+                  </>
+                ) : null}
+                {mine ? (
+                  <button type="button" className="button small" onClick={() => void decide(suggestion.id, "withdraw")}>
+                    Withdraw<span className="visually-hidden"> your suggestion</span>
+                  </button>
+                ) : null}
+              </div>
+              {rejecting === suggestion.id ? (
+                <form
+                  className="suggestion-list__reject"
+                  onSubmit={(event) => {
+                    event.preventDefault();
+                    void decide(suggestion.id, "reject", reason.trim() ? { reason: reason.trim() } : {});
+                  }}
+                >
+                  <label htmlFor={`reject-${suggestion.id}`}>Reason (optional)</label>
+                  <textarea
+                    id={`reject-${suggestion.id}`}
+                    rows={2}
+                    value={reason}
+                    onChange={(event) => setReason(event.target.value)}
+                  />
+                  <button type="submit" className="button small">
+                    Reject suggestion
+                  </button>
+                </form>
+              ) : null}
+            </li>
+          );
+        })}
+      </ol>
+    </section>
+  );
+}
+
+/**
+ * Scrolls to a suggestion's words in the page and selects them, so the next key (or the
+ * screen reader's status line) is about them.
+ */
+function showInPage(id: string): void {
+  const marks = document.querySelectorAll<HTMLElement>(`.rich-text [data-suggestion-id="${CSS.escape(id)}"]`);
+  const first = marks[0];
+  const last = marks[marks.length - 1];
+  if (!first || !last) return;
+  first.scrollIntoView({ block: "center", behavior: "smooth" });
+  const editor = first.closest<HTMLElement>(".rich-text");
+  editor?.focus({ preventScroll: true });
+  const range = document.createRange();
+  range.setStartBefore(first);
+  range.setEndAfter(last);
+  const selection = window.getSelection();
+  selection?.removeAllRanges();
+  selection?.addRange(range);
+}

@@ -1,0 +1,204 @@
+import { readFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import type { AxeResults, RunOptions } from "axe-core";
+import type { Page } from "playwright-core";
+import { describe, expect, it } from "vitest";
+import {
+  openDemoPlan,
+  planReady,
+  screenshotPath,
+  selectWords,
+  signedInPage,
+  useServerAndBrowser,
+} from "../support/browser";
+
+const running = useServerAndBrowser();
+const KEY = "customer-insight";
+const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
+
+/** axe-core's WCAG 2.2 AA violations inside `selector`, one line each. */
+async function violations(page: Page, selector: string): Promise<string[]> {
+  if (!(await page.evaluate(() => "axe" in window))) await page.addScriptTag({ content: AXE_SOURCE });
+  return page.evaluate(async (include) => {
+    const axe = (window as unknown as { axe: { run(context: unknown, options: RunOptions): Promise<AxeResults> } }).axe;
+    const result = await axe.run(
+      { include: [include] },
+      { runOnly: { type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"] } },
+    );
+    return result.violations.map(
+      (violation) => `${violation.id}: ${violation.nodes.map((node) => node.target.join(" ")).join(" | ")}`,
+    );
+  }, selector);
+}
+
+/** Records the close code of every WebSocket the page opens, so a refused update (4400) shows. */
+async function recordingCloses(page: Page): Promise<void> {
+  await page.context().addInitScript(() => {
+    const closes: number[] = [];
+    (window as unknown as { socketCloses: number[] }).socketCloses = closes;
+    const Native = window.WebSocket;
+    window.WebSocket = class extends Native {
+      constructor(url: string | URL, protocols?: string | string[]) {
+        super(url, protocols);
+        this.addEventListener("close", (event) => closes.push(event.code));
+      }
+    };
+  });
+}
+
+async function storedText(page: Page): Promise<string> {
+  const planId = new URL(page.url()).pathname.split("/").at(-1);
+  const response = await page.request.get(`${running.server.url}/api/plans/${planId}`);
+  const body = (await response.json()) as { sections: { key: string; text: string }[] };
+  return body.sections.find((section) => section.key === KEY)!.text;
+}
+
+function narrative(page: Page) {
+  return page.locator(`.rich-text[data-section="${KEY}"]`);
+}
+
+describe("a reviewer's changes are suggestions", () => {
+  it("typing, deleting and pasting become suggestions the editor sees live, and the text is unchanged", async () => {
+    const reviewer = await signedInPage(running.browser, running.server.url, "reviewer@dwp.example");
+    await recordingCloses(reviewer);
+    await reviewer.reload();
+    await openDemoPlan(reviewer);
+    const editor = await signedInPage(running.browser, running.server.url, "editor@swindon.example", {
+      bypassCSP: true,
+    });
+    await editor.goto(reviewer.url());
+    await planReady(editor);
+    const textBefore = await storedText(editor);
+
+    expect(await narrative(reviewer).getAttribute("contenteditable")).toBe("true");
+    // Replace "twelve" with "fourteen": a deletion and an insertion.
+    await selectWords(reviewer, KEY, "twelve");
+    await reviewer.keyboard.type("fourteen");
+    // Backspace through one's own suggested words takes them out again.
+    await reviewer.keyboard.type("xx");
+    await reviewer.keyboard.press("Backspace");
+    await reviewer.keyboard.press("Backspace");
+    // Enter would split the paragraph, which a suggestion cannot yet: nothing is sent.
+    await reviewer.keyboard.press("Enter");
+    // Delete a word.
+    await selectWords(reviewer, KEY, "fragmented");
+    await reviewer.keyboard.press("Delete");
+    // Paste after "residents".
+    await selectWords(reviewer, KEY, "residents");
+    await reviewer.keyboard.press("ArrowRight");
+    await narrative(reviewer).evaluate((element) => {
+      const data = new DataTransfer();
+      data.setData("text/plain", " and carers");
+      element.dispatchEvent(new ClipboardEvent("paste", { clipboardData: data, bubbles: true, cancelable: true }));
+    });
+
+    const inserted = narrative(editor).locator("ins.suggestion");
+    await expect.poll(() => inserted.allTextContents()).toEqual(["fourteen", " and carers"]);
+    await expect
+      .poll(() => narrative(editor).locator("del.suggestion").allTextContents())
+      .toEqual(["twelve", "fragmented"]);
+    expect(await narrative(editor).locator("p").count()).toBe(await narrative(reviewer).locator("p").count());
+    const title = await inserted.first().locator("xpath=.//*[@title]").first().getAttribute("title");
+    expect(title).toMatch(/^Suggested insertion by Priya Nair, \d+ \w+ \d{4}, \d\d:\d\d UTC$/);
+    expect(await inserted.first().evaluate((element) => getComputedStyle(element).textDecorationLine)).toBe(
+      "underline",
+    );
+
+    // Nothing the reviewer sent was refused, and the plan's text is the accepted text only.
+    expect(await reviewer.evaluate(() => (window as unknown as { socketCloses: number[] }).socketCloses)).toEqual([]);
+    expect(await reviewer.locator('[data-testid="connection-status"]').getAttribute("data-synced")).toBe("true");
+    await expect.poll(() => storedText(editor)).toBe(textBefore);
+
+    // The first paint (the server's reading copy) draws them the same way, with the author's name.
+    const html = await (await editor.request.get(editor.url())).text();
+    expect(html).toMatch(
+      /<ins[^>]*class="suggestion"[^>]*title="Suggested insertion by Priya Nair[^"]*"[^>]*>fourteen<\/ins>/,
+    );
+    expect(html).toMatch(/<del[^>]*title="Suggested deletion by Priya Nair[^"]*"[^>]*>fragmented<\/del>/);
+
+    await narrative(editor).scrollIntoViewIfNeeded();
+    await editor.screenshot({ path: screenshotPath("suggestions-inline-1366") });
+
+    // The side list: each open suggestion with its author and words, live.
+    const list = editor.locator(".suggestion-list");
+    const item = (words: string) => list.locator(".suggestion-list__item", { hasText: words });
+    await expect.poll(() => list.locator(".suggestion-list__item").count()).toBe(3);
+    expect(await item("fourteen").textContent()).toMatch(/Priya Nair.*Remove: twelve.*Add: fourteen/);
+    expect(await violations(editor, ".suggestion-list")).toEqual([]);
+    for (const width of [1366, 768, 390]) {
+      await editor.setViewportSize({ width, height: 900 });
+      if (width < 1100) {
+        await editor.locator(".sidebar-toggle").click();
+        await list.scrollIntoViewIfNeeded();
+      }
+      await editor.screenshot({ path: screenshotPath(`suggestion-list-${width}`) });
+      if (width < 1100) await editor.locator(".sidebar__close").click();
+    }
+    await editor.setViewportSize({ width: 1400, height: 900 });
+
+    // Next moves to a suggestion in the page and selects it.
+    await list.getByRole("button", { name: "Next suggestion" }).click();
+    await expect.poll(() => editor.evaluate(() => window.getSelection()?.toString() ?? "")).not.toBe("");
+
+    // The keyboard alone: accept the replacement.
+    await item("fourteen")
+      .getByRole("button", { name: /^Accept/ })
+      .focus();
+    await editor.keyboard.press("Enter");
+    await expect.poll(() => storedText(editor)).toContain("held fourteen visioning");
+    await expect.poll(() => narrative(reviewer).locator("ins.suggestion", { hasText: "fourteen" }).count()).toBe(0);
+    expect(await narrative(reviewer).textContent()).toContain("held fourteen visioning");
+
+    // Reject one with a reason.
+    await item("fragmented")
+      .getByRole("button", { name: /^Reject/ })
+      .click();
+    await item("fragmented").getByLabel("Reason (optional)").fill("The word is theirs: keep it.");
+    await item("fragmented").getByRole("button", { name: "Reject suggestion" }).click();
+    await expect.poll(() => narrative(reviewer).locator("del.suggestion").count()).toBe(0);
+    expect(await narrative(reviewer).textContent()).toContain("feel fragmented:");
+
+    // The author withdraws their own; the editor's list follows.
+    const mine = reviewer.locator(".suggestion-list__item", { hasText: "and carers" });
+    await mine.getByRole("button", { name: /^Withdraw/ }).click();
+    await expect.poll(() => list.locator(".suggestion-list__item").count()).toBe(0);
+    expect(await storedText(editor)).not.toContain("carers");
+    expect(await reviewer.evaluate(() => (window as unknown as { socketCloses: number[] }).socketCloses)).toEqual([]);
+  });
+});
+
+describe("the Suggesting switch", () => {
+  it("is off for an editor until they turn it on, by the toolbar or its shortcut, and is in the shortcuts list", async () => {
+    const editor = await signedInPage(running.browser, running.server.url, "owner@swindon.example");
+    await openDemoPlan(editor);
+    const section = editor.locator(`#section-${KEY}`);
+    const toggle = section.getByRole("switch", { name: "Suggesting" });
+    expect(await toggle.getAttribute("aria-checked")).toBe("false");
+
+    // Off: typing is an edit.
+    await narrative(editor).click();
+    await editor.keyboard.press("Control+Home");
+    await editor.keyboard.type("Edited. ");
+    await expect.poll(() => narrative(editor).textContent()).toContain("Edited. Between");
+    expect(await narrative(editor).locator("ins.suggestion", { hasText: "Edited" }).count()).toBe(0);
+
+    // On by the shortcut: typing is a suggestion by this person.
+    await editor.keyboard.press("Control+Alt+Shift+KeyX");
+    await expect.poll(() => toggle.getAttribute("aria-checked")).toBe("true");
+    await editor.keyboard.type("Suggested. ");
+    const suggested = narrative(editor).locator("ins.suggestion", { hasText: "Suggested." });
+    await expect.poll(() => suggested.allTextContents()).toEqual(["Suggested. "]);
+    expect(await suggested.locator("[title]").getAttribute("title")).toMatch(/^Suggested insertion by Alison Reed, /);
+    await section.locator(".writing-toolbar").screenshot({ path: screenshotPath("suggesting-switch-on") });
+
+    // Off by the button.
+    await toggle.click();
+    expect(await toggle.getAttribute("aria-checked")).toBe("false");
+    await editor.keyboard.type("Again. ");
+    await expect.poll(() => narrative(editor).textContent()).toContain("Again. ");
+    expect(await narrative(editor).locator("ins.suggestion", { hasText: "Again" }).count()).toBe(0);
+
+    await editor.getByRole("button", { name: "Keyboard shortcuts" }).click();
+    expect(await editor.locator("dialog.shortcuts").textContent()).toContain("Suggesting on / off");
+  });
+});
