@@ -18,12 +18,12 @@ const KIB = 1024;
  * import preview moved into chunks of their own. 290 KiB since the editors' own code (TipTap's
  * view, collaboration and menus, the tables' cells) loads with the first section built: 288 KiB
  * (decision 0039); the sign-off workflow's return and request notices add about 0.7 KiB (its
- * forms load on first use). 292 KiB with suggestions (decision 0034): main was 296,833 bytes,
- * 127 under the budget; drawing suggestions in the reading copy with their authors, the
- * Suggesting switch and its shortcut add 1.9 KiB (the list of suggestions and the typing filter
- * load later, with the editors).
+ * forms load on first use), and a deputy's notice and "sign off for" buttons with the signer's
+ * statement about 0.5 KiB. 293 KiB with suggestions (decision 0034): drawing them in the reading
+ * copy with their authors, the Suggesting switch and its shortcut add 1.9 KiB (the list of
+ * suggestions and the typing filter load later, with the editors): 299,226 bytes in all.
  */
-const PLAN_PAGE_BUDGET = 292 * KIB;
+const PLAN_PAGE_BUDGET = 293 * KIB;
 const OTHER_PAGE_BUDGET = 100 * KIB;
 
 interface ManifestRoute {
