@@ -48,6 +48,7 @@ export function PlanSection({
   mayComment,
   connection,
   contentIn,
+  contentFromDevice,
   live,
   undoScopes,
   commentUi,
@@ -64,6 +65,8 @@ export function PlanSection({
   connection: PlanConnection | null;
   /** The plan's document holds its content (see usePlanConnection). */
   contentIn: boolean;
+  /** That content came from this device's copy (offline), not from the server since the page was served. */
+  contentFromDevice: boolean;
   live: boolean;
   undoScopes: UndoScopes;
   commentUi: SectionCommentUi;
@@ -74,6 +77,7 @@ export function PlanSection({
     section.key,
     isStructuredKind(section.kind),
     served,
+    contentFromDevice,
   );
   const narrative = <NarrativeReading richText={shown.richText} title={section.title} editable={editable} />;
   const tables = isStructuredKind(section.kind) ? (

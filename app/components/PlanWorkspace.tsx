@@ -122,6 +122,7 @@ export function PlanWorkspace({
               mayComment={mayComment}
               connection={connection}
               contentIn={contentIn}
+              contentFromDevice={contentIn && !synced}
               live={connection !== null && mounting.isShown(section.key)}
               undoScopes={undoScopes}
               commentUi={{ ...commentUi, threads: commentUi.highlightsBySection[section.key] ?? [] }}

@@ -11,6 +11,8 @@ import { readingSchema } from "./SectionReading";
  * section has no editors yet (`following`): someone else's typing shows there as it would in an
  * editor. Only changes are read, so opening the page costs nothing here; what changed between
  * the page being served and the document syncing shows when the section's editors are built.
+ * Content that came from this device's own copy (`fromDevice`: offline, so the server's copy is
+ * older than what this person typed) is read once at the start, or their own words would vanish.
  */
 export function useLiveReading(
   doc: Y.Doc | undefined,
@@ -18,6 +20,7 @@ export function useLiveReading(
   sectionKey: string,
   structured: boolean,
   served: SectionReadingCopy,
+  fromDevice = false,
 ): SectionReadingCopy {
   // Null until the document changes: till then the served copy (which the loader may read again) stands.
   const [copy, setCopy] = useState<SectionReadingCopy | null>(null);
@@ -37,12 +40,16 @@ export function useLiveReading(
     };
     const onData = () =>
       setCopy((current) => ({ ...(current ?? servedNow.current), data: normaliseSectionData(data.toJSON()) }));
+    if (fromDevice) {
+      onText();
+      if (structured) onData();
+    }
     fragment.observeDeep(onText);
     if (structured) data.observeDeep(onData);
     return () => {
       fragment.unobserveDeep(onText);
       if (structured) data.unobserveDeep(onData);
     };
-  }, [doc, following, sectionKey, structured]);
+  }, [doc, following, sectionKey, structured, fromDevice]);
   return copy ?? served;
 }

@@ -78,8 +78,15 @@ describe("offline", () => {
     await alice.context().setOffline(false);
     await alice.reload();
     await alice.locator('[data-testid="connection-status"][data-state="offline"]').waitFor();
-    await expect.poll(() => editorText(alice, "options-appraisal")).toContain("Written offline by Tom.");
-    expect(await editorText(alice, "reform-agenda")).not.toContain("Alison");
+    // Before any editor is built the section shows its reading copy, which must show what this
+    // device kept rather than the server's older words.
+    await expect.poll(() => sectionText(alice, "options-appraisal")).toContain("Written offline by Tom.");
+    expect(await sectionText(alice, "reform-agenda")).not.toContain("Alison");
+    // Offline, the editors are still built once the person is seen to be there.
+    await alice.mouse.move(2, 2);
+    await alice.mouse.move(1, 1);
+    await alice.locator('main.plan[data-sections-shown="all"]').waitFor({ state: "attached" });
+    expect(await editorText(alice, "options-appraisal")).toContain("Written offline by Tom.");
 
     network.goOnline();
     await alice
@@ -95,3 +102,12 @@ describe("offline", () => {
     expect((await editorText(bob, "options-appraisal")).split("Written offline by Tom.").length).toBe(2);
   });
 });
+
+/** A section's words as shown, from its editor or, before one is built, its reading copy. */
+function sectionText(page: Page, sectionKey: string): Promise<string> {
+  return page.locator(`#section-${sectionKey}`).evaluate((section) => {
+    const clone = section.cloneNode(true) as HTMLElement;
+    clone.querySelectorAll(".collaboration-carets__caret").forEach((caret) => caret.remove());
+    return clone.textContent ?? "";
+  });
+}

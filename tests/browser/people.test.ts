@@ -149,6 +149,8 @@ describe("people in the browser", () => {
     await openDemoPlan(tom);
     const panel = tom.locator('[data-testid="signoff-panel"][data-section="customer-insight"]');
     await panel.getByRole("button", { name: "Request sign-off" }).click();
+    // The request's form (message and due date are optional) sends it.
+    await panel.getByRole("button", { name: "Send the request" }).click();
     await expect.poll(() => panel.locator(".request-signoff").textContent()).toContain("Asked 1 signatory.");
     await shoot(tom, "request-signoff");
 
