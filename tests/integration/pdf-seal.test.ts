@@ -4,10 +4,13 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import PDFDocument from "pdfkit";
 import { beforeAll, describe, expect, it } from "vitest";
+import * as Y from "yjs";
+import { sectionFragmentName } from "../../app/shared/doc-names";
 import { runAdminInBackground } from "../support/admin";
 import { demoPlanId, getJson, requestJson, signIn, signOff } from "../support/http";
 import { startServer, tempDatabasePath } from "../support/server";
 import { useTestServer } from "../support/test-server";
+import { connectClient, waitFor, waitForSync } from "../support/yjs-client";
 
 const OWNER = "owner@swindon.example";
 const LOCAL = "signatory@swindon.example";
@@ -20,7 +23,7 @@ interface Section {
   title: string;
   text: string;
   requiredSides: string[];
-  signoff: { records: { id: number; side: string }[] };
+  signoff: { records: { id: number; side: string; signedAt: string; staleAt: string | null }[] };
 }
 
 async function exportPdf(planId: string, query = ""): Promise<Buffer> {
@@ -85,6 +88,16 @@ beforeAll(async () => {
     .find((s) => s.key === section.key)!
     .signoff.records.find((r) => r.side === "local")!.id;
 });
+
+/** The local side's current sign-off record of the section. */
+async function localRecordOf(key: string): Promise<Section["signoff"]["records"][number]> {
+  const plan = await getJson<{ sections: Section[] }>(
+    server.url,
+    `/api/plans/${server.demoPlanId}`,
+    server.cookie(OWNER),
+  );
+  return plan.body.sections.find((s) => s.key === key)!.signoff.records.find((r) => r.side === "local")!;
+}
 
 describe("the sealed PDF", () => {
   it("passes pdfsig and verify-pdf, which prints the sign-offs it embeds and matches them to the database", async () => {
@@ -162,6 +175,44 @@ describe("the sealed PDF", () => {
     const elsewhere = await verifyPdf(saved("plan.pdf", pdf), tempDatabasePath());
     expect(elsewhere.code).not.toBe(0);
     expect(elsewhere.stderr).toMatch(/sealed by another seal, not this instance's/);
+  });
+
+  it("reports a PDF whose sign-off went stale and was signed again as replaced, not revoked", async () => {
+    const other = (
+      await getJson<{ sections: Section[] }>(server.url, `/api/plans/${server.demoPlanId}`, server.cookie(OWNER))
+    ).body.sections.find(
+      (s) => s.key !== section.key && s.text.trim().length > 0 && s.requiredSides.includes("local"),
+    )!;
+    expect((await signOff(server.url, server.demoPlanId, other.key, server.cookie(LOCAL))).status).toBe(201);
+    const first = await localRecordOf(other.key);
+    const path = saved("before-resigning.pdf", await exportPdf(server.demoPlanId));
+
+    // An editor changes the section, so the sign-off goes stale; the signatory signs again.
+    const editor = connectClient(server.url, server.demoPlanId, server.cookie(OWNER));
+    try {
+      await waitForSync(editor);
+      const paragraph = new Y.XmlElement("paragraph");
+      paragraph.insert(0, [new Y.XmlText("A sentence added after signing.")]);
+      const fragment = editor.doc.getXmlFragment(sectionFragmentName(other.key));
+      fragment.insert(fragment.length, [paragraph]);
+      await waitFor(async () => (await localRecordOf(other.key)).staleAt !== null, 10_000, "the stale sign-off");
+    } finally {
+      editor.destroy();
+    }
+    expect((await signOff(server.url, server.demoPlanId, other.key, server.cookie(LOCAL))).status).toBe(201);
+    const second = await localRecordOf(other.key);
+    expect(second.id).not.toBe(first.id);
+
+    const verified = await verifyPdf(path);
+    expect(verified.code).toBe(1);
+    expect(verified.stdout).toContain(`✗ #${first.id} section "${other.title}"`);
+    expect(verified.stdout).toMatch(
+      new RegExp(
+        `no longer matches: replaced: it went stale at \\d{4}-\\d\\d-\\d\\dT[\\d:.]+Z and Margaret Hale signed again at ${second.signedAt.replace(/[.]/g, "\\.")} \\(sign-off #${second.id}\\)`,
+      ),
+    );
+    expect(verified.stdout).not.toMatch(new RegExp(`#${first.id}[^✓✗]*revoked`));
+    expect(verified.stderr).toContain("1 of its sign-offs no longer match the database");
   });
 
   it("reports a PDF whose sign-off was revoked after export as no longer matching", async () => {
