@@ -3,6 +3,7 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import PDFDocument from "pdfkit";
+import { extractText, getDocumentProxy } from "unpdf";
 import { beforeAll, describe, expect, it } from "vitest";
 import * as Y from "yjs";
 import { sectionFragmentName } from "../../app/shared/doc-names";
@@ -123,6 +124,30 @@ describe("the sealed PDF", () => {
 
     // The records are a file inside the PDF that any PDF tool lists.
     expect(execFileSync("pdfdetach", ["-list", path], { encoding: "utf8" })).toContain("signoffs.json");
+  });
+
+  it("prints every sign-off record it carries in its appendix, with the statement, method and content hash, then the audit head", async () => {
+    const record = (await localRecordOf(section.key)) as Section["signoff"]["records"][number] & {
+      meaning: string;
+      contentHash: string;
+    };
+    expect(record.meaning).toContain("Margaret Hale");
+    const audit = await getJson<{ id: number; hash: string }[]>(
+      server.url,
+      `/api/plans/${server.demoPlanId}/audit`,
+      server.cookie(OWNER),
+    );
+    const pdf = await exportPdf(server.demoPlanId);
+    const document = await getDocumentProxy(new Uint8Array(pdf));
+    const text = (await extractText(document, { mergePages: true })).text.replace(/\s+/g, " ");
+    const appendix = text.slice(text.lastIndexOf("Appendix: sign-off record"));
+    expect(appendix).toContain(`Sign-off #${record.id}: ${section.title}, Local`);
+    expect(appendix).toContain("Signed by: Margaret Hale, Swindon Borough Council");
+    expect(appendix).toContain(`Statement: ${record.meaning.replace(/\s+/g, " ")}`);
+    expect(appendix).toContain("Authenticated by: password");
+    expect(appendix).toContain(record.contentHash);
+    expect(appendix).toContain("At export: fresh");
+    expect(appendix.indexOf(audit.body[0]!.hash)).toBeGreaterThan(appendix.indexOf(record.contentHash));
   });
 
   it("a version's export is sealed too", async () => {
