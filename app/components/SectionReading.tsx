@@ -6,6 +6,7 @@ import { budgetTotals, formatPounds, type BudgetData, type TotalLine } from "~/s
 import { richTextExtensions } from "~/shared/editor-extensions";
 import { isSuggestionMark, parseSuggestionId, suggestionLabel } from "~/shared/suggestion-marks";
 import { SuggestionAuthors, type AuthorNames } from "./suggestion-authors";
+import { ScrollBox } from "./ScrollBox";
 import { WRITING_TOOLS } from "./WritingToolbar";
 import {
   BUDGET_ASSET_FIELDS,
@@ -284,14 +285,15 @@ export function TablesReading({
   );
 }
 
-/** ScrollBox's frame without its script: a wide table scrolls sideways inside it, never the page. */
+/**
+ * The page's ScrollBox: a wide table scrolls sideways inside it, never the page, and says so
+ * (a hint and a shadow) while columns are hidden, in the page and in the sign-off dialog alike.
+ */
 function ReadingScrollBox({ label, className, children }: { label: string; className?: string; children: ReactNode }) {
   return (
-    <div className={["scroll-box", className].filter(Boolean).join(" ")}>
-      <div className="scroll-box__viewport" role="region" aria-label={label} tabIndex={0}>
-        {children}
-      </div>
-    </div>
+    <ScrollBox label={label} {...(className ? { className } : {})}>
+      {children}
+    </ScrollBox>
   );
 }
 

@@ -22,7 +22,8 @@ export interface PlanExportJob extends Omit<PlanExportInput, "doc"> {
 
 /** Runs in an export worker thread (see export-queue.server.ts): the job in, the PDF or Word file out. */
 export default async function buildPlanExport(job: PlanExportJob): Promise<Uint8Array> {
-  const { state, format, evidence, seal, ...input } = job;
+  const { state, format, seal, ...input } = job;
+  const { evidence } = input;
   const doc = new Y.Doc();
   try {
     Y.applyUpdate(doc, state);

@@ -16,6 +16,7 @@ import {
 import type { SectionKind, TemplateSection } from "../../app/shared/template-schema";
 import type { Plan } from "../../db/schema";
 import { sectionData, sectionRichTextJson } from "../plans/plan-content.server";
+import type { SignoffEvidence } from "../seal/signoff-evidence.server";
 import {
   nestHeadings,
   type Block,
@@ -38,6 +39,8 @@ export interface PlanExportInput {
   version?: { title: string; createdAt: Date } | null;
   /** The last entry of the plan's audit chain at the moment of export (null: none yet). */
   auditHead?: { id: number; at: Date; hash: string } | null;
+  /** The sign-off records the export carries (a PDF embeds them too), listed in the appendix. */
+  evidence?: SignoffEvidence | null;
 }
 
 /**
@@ -57,7 +60,7 @@ export function planDocument(input: PlanExportInput): PlanDocument {
     cover: cover(input),
     sections: plan.template.sections.map((section, index) => sectionOf(input, section, index)),
     appendices: [
-      signoffAppendix(input.auditHead ?? null),
+      signoffAppendix(input.auditHead ?? null, recordsOnPaper(input)),
       ...(input.comments ? [commentsAppendix(input.comments, plan.template.sections)] : []),
     ],
   };
@@ -285,12 +288,13 @@ function signoffRecord(signoff: SectionSignoffView | undefined): Block[] {
  * The audit chain's head on paper: whoever later rewrites the log cannot make its chain end in
  * the hash printed here, so the export and the log check each other.
  */
-function signoffAppendix(head: NonNullable<PlanExportInput["auditHead"]> | null): DocumentSection {
+function signoffAppendix(head: NonNullable<PlanExportInput["auditHead"]> | null, records: Block[]): DocumentSection {
   const text = (value: string): Block => ({ type: "paragraph", style: "body", runs: [{ text: value }] });
   return {
     title: "Appendix: sign-off record",
     empty: false,
     blocks: [
+      ...records,
       { type: "heading", level: 3, text: "Audit log at export" },
       ...(head
         ? [
@@ -314,6 +318,51 @@ function signoffAppendix(head: NonNullable<PlanExportInput["auditHead"]> | null)
       },
     ],
   };
+}
+
+/**
+ * Every sign-off record the export carries, as the signer approved it: who, for whom, when, the
+ * statement and how they authenticated, and the content hash that ties it to the wording.
+ */
+function recordsOnPaper({ evidence, signoffs }: PlanExportInput): Block[] {
+  const records = evidence?.signoffs ?? [];
+  const views = new Map(
+    Object.values(signoffs.sections).flatMap((section) => section.records.map((record) => [record.id, record])),
+  );
+  const line = (label: string, value: string, code = false): Block => ({
+    type: "paragraph",
+    style: "body",
+    runs: [
+      { text: `${label}: `, bold: true },
+      { text: value, ...(code ? { code: true } : {}) },
+    ],
+  });
+  return [
+    { type: "heading", level: 3, text: "Sign-offs" },
+    ...(records.length === 0
+      ? [line("Sign-offs", "none when this copy was made")]
+      : records.flatMap((record): Block[] => {
+          const onBehalfOf = views.get(record.id)?.onBehalfOf;
+          return [
+            {
+              type: "heading",
+              level: 4,
+              text: `Sign-off #${record.id}: ${record.sectionTitle}, ${SIDE_LABEL[record.side as keyof typeof SIDE_LABEL] ?? record.side}`,
+            },
+            line(
+              "Signed by",
+              `${record.signedBy.name}, ${record.signedBy.organisation}${onBehalfOf ? `, for ${onBehalfOf.name}` : ""}, ${formatDateTime(record.signedAt)}`,
+            ),
+            line("Statement", record.meaning ?? "none recorded (signed before statements were kept)"),
+            line("Authenticated by", record.method ?? "not recorded"),
+            line("Content hash (SHA-256)", record.contentHash, true),
+            line(
+              "At export",
+              record.freshAtExport ? "fresh: the section still read as signed" : "stale: the section had changed since",
+            ),
+          ];
+        })),
+  ];
 }
 
 function commentsAppendix(comments: CommentView[], sections: TemplateSection[]): DocumentSection {

@@ -1,8 +1,8 @@
 import { createHash } from "node:crypto";
-import { eq } from "drizzle-orm";
+import { and, eq, sql } from "drizzle-orm";
 import { getDocumentProxy } from "unpdf";
 import type { Db } from "../../db/client.server";
-import { signoffs, users } from "../../db/schema";
+import { auditEvents, signoffs, users } from "../../db/schema";
 import { readCadesSignature, UnreadableSignature } from "./cades.server";
 import { DerError, readDer } from "./der.server";
 import type { InstanceSeal } from "./instance-seal.server";
@@ -150,8 +150,12 @@ function recordMismatch(db: Db, record: EvidenceRecord): string | null {
     .get();
   if (!row) return `this instance holds no sign-off #${record.id}`;
   const { signoff } = row;
-  if (signoff.revokedAt)
+  if (signoff.revokedAt) {
+    const replacement = replacementOf(db, signoff.planId, signoff.id);
+    if (replacement)
+      return `replaced: ${signoff.staleAt ? `it went stale at ${signoff.staleAt.toISOString()}` : "the section changed after it was signed"} and ${replacement.signer} signed again at ${replacement.signedAt.toISOString()} (sign-off #${replacement.id})`;
     return `revoked at ${signoff.revokedAt.toISOString()}${row.revokedBy ? ` by ${row.revokedBy}` : ""}`;
+  }
   const differences = [
     signoff.planId !== record.planId && "plan",
     signoff.sectionKey !== record.sectionKey && "section",
@@ -162,4 +166,34 @@ function recordMismatch(db: Db, record: EvidenceRecord): string | null {
     "meaning" in signoff && record.meaning !== undefined && signoff.meaning !== record.meaning && "meaning",
   ].filter((difference): difference is string => typeof difference === "string");
   return differences.length > 0 ? `the database's record differs in its ${differences.join(", ")}` : null;
+}
+
+/**
+ * The sign-off that replaced `signoffId`, if one did. Re-signing a stale section closes the
+ * stale record with the same revokedAt/revokedBy a revocation writes; what tells them apart is
+ * the new record's audit entry, which names the record it supersedes. The audit log is a hash
+ * chain nobody can edit unnoticed, so it is the record of which it was.
+ */
+function replacementOf(db: Db, planId: string, signoffId: number) {
+  const entry = db
+    .select({ detail: auditEvents.detail })
+    .from(auditEvents)
+    .where(
+      and(
+        eq(auditEvents.planId, planId),
+        eq(auditEvents.type, "signoff.signed"),
+        sql`json_extract(${auditEvents.detail}, '$.supersedes') = ${signoffId}`,
+      ),
+    )
+    .get();
+  const id = entry?.detail?.signoffId;
+  if (typeof id !== "number") return null;
+  return (
+    db
+      .select({ id: signoffs.id, signedAt: signoffs.signedAt, signer: users.name })
+      .from(signoffs)
+      .innerJoin(users, eq(users.id, signoffs.userId))
+      .where(eq(signoffs.id, id))
+      .get() ?? null
+  );
 }

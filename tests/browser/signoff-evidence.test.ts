@@ -7,6 +7,45 @@ const running = useServerAndBrowser();
 const badge = (sectionKey: string) => `.navigator [data-testid="signoff-badge"][data-section="${sectionKey}"]`;
 
 describe("the sign-off dialog shows what is signed and asks who signs", () => {
+  it("on a 1366x768 screen the password is in view, year headings keep to one line, and at 768 px wide the budget says it scrolls sideways", async () => {
+    const signatory = await signedInPage(running.browser, running.server.url, "signatory@swindon.example", {
+      viewport: { width: 1366, height: 768 },
+    });
+    await openDemoPlan(signatory);
+    const panel = signatory.locator('[data-testid="signoff-panel"][data-section="shadow-budget"]');
+    await panel.getByRole("button", { name: "Sign off for the Local side" }).click();
+    const dialog = signatory.getByRole("dialog", { name: /Sign off “Shadow budget for the place/ });
+    const wording = dialog.getByTestId("signoff-dialog-wording");
+    await wording.locator("table").first().waitFor();
+
+    const password = dialog.getByLabel("Your password, to confirm it is you");
+    const box = (await password.boundingBox())!;
+    expect(await dialog.evaluate((element) => element.scrollTop)).toBe(0);
+    expect(box.y).toBeGreaterThanOrEqual(0);
+    expect(box.y + box.height).toBeLessThanOrEqual(768);
+    await signatory.screenshot({ path: screenshotPath("signoff-dialog-fold-1366x768") });
+
+    // A year heading is one line of text: its characters all sit on one line box.
+    const lines = await wording
+      .locator("thead th.numeric", { hasText: "2014-15" })
+      .first()
+      .evaluate((th) => {
+        const range = document.createRange();
+        range.selectNodeContents(th);
+        return new Set([...range.getClientRects()].map((rect) => Math.round(rect.top))).size;
+      });
+    expect(lines).toBe(1);
+
+    await signatory.setViewportSize({ width: 768, height: 1024 });
+    await expect
+      .poll(() => wording.locator(".scroll-box__hint").first().textContent())
+      .toBe("More columns to the right: scroll sideways →");
+    await signatory.screenshot({ path: screenshotPath("signoff-dialog-budget-768") });
+    await signatory.setViewportSize({ width: 390, height: 844 });
+    await signatory.screenshot({ path: screenshotPath("signoff-dialog-budget-390-fold") });
+    await signatory.context().close();
+  });
+
   it("the budget reads as its tables with headings and totals; the password is asked for, and a wrong one refused in place", async () => {
     const signatory = await signedInPage(running.browser, running.server.url, "signatory@swindon.example", {
       viewport: { width: 1366, height: 900 },
@@ -66,7 +105,7 @@ describe("the sign-off dialog shows what is signed and asks who signs", () => {
     await signatory
       .locator(`${badge("shadow-budget")}[data-state="partial"]`)
       .waitFor({ state: "attached", timeout: 5000 });
-    expect(await dialog.isVisible()).toBe(false);
+    await expect.poll(() => dialog.isVisible()).toBe(false);
     await signatory.context().close();
   });
 

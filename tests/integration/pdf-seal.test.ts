@@ -3,11 +3,15 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import PDFDocument from "pdfkit";
+import { extractText, getDocumentProxy } from "unpdf";
 import { beforeAll, describe, expect, it } from "vitest";
+import * as Y from "yjs";
+import { sectionFragmentName } from "../../app/shared/doc-names";
 import { runAdminInBackground } from "../support/admin";
 import { demoPlanId, getJson, requestJson, signIn, signOff } from "../support/http";
 import { startServer, tempDatabasePath } from "../support/server";
 import { useTestServer } from "../support/test-server";
+import { connectClient, waitFor, waitForSync } from "../support/yjs-client";
 
 const OWNER = "owner@swindon.example";
 const LOCAL = "signatory@swindon.example";
@@ -20,7 +24,7 @@ interface Section {
   title: string;
   text: string;
   requiredSides: string[];
-  signoff: { records: { id: number; side: string }[] };
+  signoff: { records: { id: number; side: string; signedAt: string; staleAt: string | null }[] };
 }
 
 async function exportPdf(planId: string, query = ""): Promise<Buffer> {
@@ -86,6 +90,16 @@ beforeAll(async () => {
     .signoff.records.find((r) => r.side === "local")!.id;
 });
 
+/** The local side's current sign-off record of the section. */
+async function localRecordOf(key: string): Promise<Section["signoff"]["records"][number]> {
+  const plan = await getJson<{ sections: Section[] }>(
+    server.url,
+    `/api/plans/${server.demoPlanId}`,
+    server.cookie(OWNER),
+  );
+  return plan.body.sections.find((s) => s.key === key)!.signoff.records.find((r) => r.side === "local")!;
+}
+
 describe("the sealed PDF", () => {
   it("passes pdfsig and verify-pdf, which prints the sign-offs it embeds and matches them to the database", async () => {
     const path = saved("plan.pdf", await exportPdf(server.demoPlanId));
@@ -112,6 +126,30 @@ describe("the sealed PDF", () => {
     expect(execFileSync("pdfdetach", ["-list", path], { encoding: "utf8" })).toContain("signoffs.json");
   });
 
+  it("prints every sign-off record it carries in its appendix, with the statement, method and content hash, then the audit head", async () => {
+    const record = (await localRecordOf(section.key)) as Section["signoff"]["records"][number] & {
+      meaning: string;
+      contentHash: string;
+    };
+    expect(record.meaning).toContain("Margaret Hale");
+    const audit = await getJson<{ id: number; hash: string }[]>(
+      server.url,
+      `/api/plans/${server.demoPlanId}/audit`,
+      server.cookie(OWNER),
+    );
+    const pdf = await exportPdf(server.demoPlanId);
+    const document = await getDocumentProxy(new Uint8Array(pdf));
+    const text = (await extractText(document, { mergePages: true })).text.replace(/\s+/g, " ");
+    const appendix = text.slice(text.lastIndexOf("Appendix: sign-off record"));
+    expect(appendix).toContain(`Sign-off #${record.id}: ${section.title}, Local`);
+    expect(appendix).toContain("Signed by: Margaret Hale, Swindon Borough Council");
+    expect(appendix).toContain(`Statement: ${record.meaning.replace(/\s+/g, " ")}`);
+    expect(appendix).toContain("Authenticated by: password");
+    expect(appendix).toContain(record.contentHash);
+    expect(appendix).toContain("At export: fresh");
+    expect(appendix.indexOf(audit.body[0]!.hash)).toBeGreaterThan(appendix.indexOf(record.contentHash));
+  });
+
   it("a version's export is sealed too", async () => {
     const versions = await getJson<{ id: number }[]>(
       server.url,
@@ -127,7 +165,10 @@ describe("the sealed PDF", () => {
 
   it("a one-byte change anywhere the seal covers fails both pdfsig and verify-pdf", async () => {
     const pdf = await exportPdf(server.demoPlanId);
-    for (const at of [Math.floor(pdf.length / 3), pdf.length - 10]) {
+    // Inside what the seal covers: a third of the way into the bytes before the signature (a
+    // third of the whole file can fall inside the signature itself, which no seal covers).
+    const signatureStarts = Number(/\/ByteRange\s*\[\s*0\s+(\d+)/.exec(pdf.toString("latin1"))![1]);
+    for (const at of [Math.floor(signatureStarts / 3), pdf.length - 10]) {
       const changed = Buffer.from(pdf);
       changed[at] = changed[at]! ^ 0x01;
       const path = saved(`changed-${at}.pdf`, changed);
@@ -162,6 +203,44 @@ describe("the sealed PDF", () => {
     const elsewhere = await verifyPdf(saved("plan.pdf", pdf), tempDatabasePath());
     expect(elsewhere.code).not.toBe(0);
     expect(elsewhere.stderr).toMatch(/sealed by another seal, not this instance's/);
+  });
+
+  it("reports a PDF whose sign-off went stale and was signed again as replaced, not revoked", async () => {
+    const other = (
+      await getJson<{ sections: Section[] }>(server.url, `/api/plans/${server.demoPlanId}`, server.cookie(OWNER))
+    ).body.sections.find(
+      (s) => s.key !== section.key && s.text.trim().length > 0 && s.requiredSides.includes("local"),
+    )!;
+    expect((await signOff(server.url, server.demoPlanId, other.key, server.cookie(LOCAL))).status).toBe(201);
+    const first = await localRecordOf(other.key);
+    const path = saved("before-resigning.pdf", await exportPdf(server.demoPlanId));
+
+    // An editor changes the section, so the sign-off goes stale; the signatory signs again.
+    const editor = connectClient(server.url, server.demoPlanId, server.cookie(OWNER));
+    try {
+      await waitForSync(editor);
+      const paragraph = new Y.XmlElement("paragraph");
+      paragraph.insert(0, [new Y.XmlText("A sentence added after signing.")]);
+      const fragment = editor.doc.getXmlFragment(sectionFragmentName(other.key));
+      fragment.insert(fragment.length, [paragraph]);
+      await waitFor(async () => (await localRecordOf(other.key)).staleAt !== null, 10_000, "the stale sign-off");
+    } finally {
+      editor.destroy();
+    }
+    expect((await signOff(server.url, server.demoPlanId, other.key, server.cookie(LOCAL))).status).toBe(201);
+    const second = await localRecordOf(other.key);
+    expect(second.id).not.toBe(first.id);
+
+    const verified = await verifyPdf(path);
+    expect(verified.code).toBe(1);
+    expect(verified.stdout).toContain(`✗ #${first.id} section "${other.title}"`);
+    expect(verified.stdout).toMatch(
+      new RegExp(
+        `no longer matches: replaced: it went stale at \\d{4}-\\d\\d-\\d\\dT[\\d:.]+Z and Margaret Hale signed again at ${second.signedAt.replace(/[.]/g, "\\.")} \\(sign-off #${second.id}\\)`,
+      ),
+    );
+    expect(verified.stdout).not.toMatch(new RegExp(`#${first.id}[^✓✗]*revoked`));
+    expect(verified.stderr).toContain("1 of its sign-offs no longer match the database");
   });
 
   it("reports a PDF whose sign-off was revoked after export as no longer matching", async () => {
