@@ -51,6 +51,7 @@ export function PlanSection({
   live,
   undoScopes,
   commentUi,
+  closed,
 }: {
   planId: string;
   section: PlanOutline["sections"][number];
@@ -67,6 +68,8 @@ export function PlanSection({
   live: boolean;
   undoScopes: UndoScopes;
   commentUi: SectionCommentUi;
+  /** The plan is closed to this person: nothing they do would be accepted. */
+  closed: boolean;
 }) {
   const shown = useLiveReading(
     connection?.doc,
@@ -96,7 +99,15 @@ export function PlanSection({
           </button>
         ) : null}
       </header>
-      <SignoffPanel planId={planId} section={section} signoff={signoff} me={me} role={role} doc={connection?.doc} />
+      <SignoffPanel
+        planId={planId}
+        section={section}
+        signoff={signoff}
+        me={me}
+        role={role}
+        doc={connection?.doc}
+        closed={closed}
+      />
       <details className="guidance" open={index === 0}>
         <summary>Guidance</summary>
         <p>{section.guidance}</p>
