@@ -361,6 +361,7 @@ export class SignoffService {
               userId: record.signedBy.id,
               type: "signoff-stale",
               planId,
+              sectionKey: record.sectionKey,
               text: `“${section?.title ?? record.sectionKey}” in ${plan.title} has changed since you signed it off`,
               url: `/plans/${planId}#section-${record.sectionKey}`,
               eventKey: `signoff-stale:${record.id}`,
