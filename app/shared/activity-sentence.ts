@@ -110,5 +110,7 @@ const listed = (parts: string[]) =>
 
 /** The ids of people an entry names besides its actor, to look their names up. */
 export function peopleNamed(detail: Record<string, unknown> | null): string[] {
-  return ["memberId", "signedBy", "onBehalfOf"].flatMap((key) => (typeof detail?.[key] === "string" ? [detail[key] as string] : []));
+  return ["memberId", "signedBy", "onBehalfOf"].flatMap((key) =>
+    typeof detail?.[key] === "string" ? [detail[key] as string] : [],
+  );
 }
