@@ -52,6 +52,7 @@ export function PlanSection({
   live,
   undoScopes,
   commentUi,
+  closed,
 }: {
   planId: string;
   section: PlanOutline["sections"][number];
@@ -70,6 +71,8 @@ export function PlanSection({
   live: boolean;
   undoScopes: UndoScopes;
   commentUi: SectionCommentUi;
+  /** The plan is closed to this person: nothing they do would be accepted. */
+  closed: boolean;
 }) {
   const shown = useLiveReading(
     connection?.doc,
@@ -100,7 +103,15 @@ export function PlanSection({
           </button>
         ) : null}
       </header>
-      <SignoffPanel planId={planId} section={section} signoff={signoff} me={me} role={role} doc={connection?.doc} />
+      <SignoffPanel
+        planId={planId}
+        section={section}
+        signoff={signoff}
+        me={me}
+        role={role}
+        doc={connection?.doc}
+        closed={closed}
+      />
       <details className="guidance" open={index === 0}>
         <summary>Guidance</summary>
         <p>{section.guidance}</p>

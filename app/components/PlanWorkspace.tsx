@@ -1,4 +1,5 @@
 import { lazy, Suspense, useEffect, useMemo, useRef } from "react";
+import { Link } from "@remix-run/react";
 import type { SectionReadingCopy } from "../../server/plans/plan-service.server";
 import { ROLE_LABEL, type Role, type Side } from "~/shared/permissions";
 import { canComment } from "~/shared/permissions";
@@ -51,9 +52,9 @@ const ROLE_NOTICE: Partial<Record<Role, string>> = {
 export function PlanWorkspace({
   plan,
   reading,
-  me,
-  role,
-  editable,
+  me: signer,
+  role: givenRole,
+  editable: givenEditable,
   initialEvents,
 }: {
   plan: PlanOutline;
@@ -63,7 +64,14 @@ export function PlanWorkspace({
   editable: boolean;
   initialEvents: PlanEventsState;
 }) {
-  const { connection, status, synced, contentIn, problem } = usePlanConnection(plan.id, me);
+  const { connection, status, synced, contentIn, problem } = usePlanConnection(plan.id, signer);
+  // Once the server has closed the plan to this person (removed, or their time as a deputy
+  // over), what the page loaded with no longer holds: every action would be refused, so the
+  // page reads on as a viewer with no one to stand in for and offers nothing to do.
+  const closed = status === "closed";
+  const me = closed ? { ...signer, signsOff: false, standsInFor: [] } : signer;
+  const role: Role = closed ? "viewer" : givenRole;
+  const editable = closed ? false : givenEditable;
   const people = usePresence(connection?.provider);
   const { signoffs, comments } = usePlanEvents(connection?.provider, initialEvents);
   const commentUi = useCommentUi(comments);
@@ -97,13 +105,21 @@ export function PlanWorkspace({
             role={role}
             editable={editable}
           />
+          {closed ? (
+            <p className="notice-banner" role="note" data-testid="plan-closed-notice">
+              <span>
+                This plan is no longer open to you: what you see is how it was when it closed.{" "}
+                <Link to="/plans">Back to your plans</Link>
+              </span>
+            </p>
+          ) : null}
           {me.standsInFor.length > 0 ? (
             <p className="notice-banner" role="note" data-testid="deputy-notice">
               <span className="tag">Deputy</span> You stand in for{" "}
               {me.standsInFor.map((person) => person.name).join(" and ")}: you read and sign off for them.
             </p>
           ) : null}
-          {ROLE_NOTICE[role] && me.standsInFor.length === 0 ? (
+          {ROLE_NOTICE[role] && me.standsInFor.length === 0 && !closed ? (
             <p className="notice-banner" role="note" data-testid="role-notice">
               <span className="tag">{ROLE_LABEL[role]}</span> {ROLE_NOTICE[role]}
             </p>
@@ -126,6 +142,7 @@ export function PlanWorkspace({
               live={connection !== null && mounting.isShown(section.key)}
               undoScopes={undoScopes}
               commentUi={{ ...commentUi, threads: commentUi.highlightsBySection[section.key] ?? [] }}
+              closed={closed}
             />
           ))}
         </main>
@@ -137,7 +154,7 @@ export function PlanWorkspace({
           commentUi.draft ? `draft:${commentUi.draft.sectionKey}:${commentUi.draft.quote ?? ""}` : commentUi.activeId
         }
       >
-        <PresenceList people={people} meId={me.id} />
+        {closed ? null : <PresenceList people={people} meId={me.id} />}
         <CommentsSidebar
           planId={plan.id}
           sections={plan.sections}

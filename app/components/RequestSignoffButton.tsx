@@ -28,6 +28,13 @@ export function RequestSignoffButton({
   /** How many times the form was opened: each opening starts from the request's due date now. */
   const [asking, setAsking] = useState(0);
   const [open, setOpen] = useState(false);
+  // "Asked 2 signatories." is about the open request: once it ends (signed, returned), it goes.
+  const requestOpen = signoff.request !== null;
+  const [wasOpen, setWasOpen] = useState(requestOpen);
+  if (requestOpen !== wasOpen) {
+    setWasOpen(requestOpen);
+    if (!requestOpen && status?.kind === "notice") setStatus(null);
+  }
   const signed = new Set(signoff.records.filter((record) => record.fresh).map((record) => record.side));
   if ((role !== "owner" && role !== "editor") || signoff.requiredSides.every((side) => signed.has(side))) return null;
 

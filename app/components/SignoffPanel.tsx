@@ -77,6 +77,7 @@ export function SignoffPanel({
   me,
   role,
   doc,
+  closed = false,
 }: {
   planId: string;
   section: { key: string; title: string };
@@ -85,6 +86,8 @@ export function SignoffPanel({
   role: Role;
   /** The live plan, to notice the section changing while its sign-off dialog is open. */
   doc: Y.Doc | undefined;
+  /** The plan is closed to this person: show its state, offer no action. */
+  closed?: boolean;
 }) {
   const [confirming, setConfirming] = useState<"sign" | "revoke" | null>(null);
   const [askedToSign, setAskedToSign] = useState(false);
@@ -132,7 +135,7 @@ export function SignoffPanel({
       {staleRecords.length > 0 ? (
         <StaleWarning key={staleRecords.map((record) => record.id).join()} url={url} records={staleRecords} />
       ) : null}
-      {maySign || mine || mayReturn ? (
+      {!closed && (maySign || mine || mayReturn) ? (
         <div className="signoff__actions">
           {maySign ? (
             <button

@@ -17,11 +17,11 @@ export interface ActivityEntry {
 
 const text = (value: unknown) => (typeof value === "string" ? value : "");
 const role = (value: unknown) => ((value as Role) in ROLE_LABEL ? ROLE_LABEL[value as Role].toLowerCase() : "member");
-const side = (value: unknown) => ((value as Side) in SIDE_LABEL ? SIDE_LABEL[value as Side].toLowerCase() : "");
+const side = (value: unknown) => ((value as Side) in SIDE_LABEL ? SIDE_LABEL[value as Side] : "");
 
 /**
  * An audit entry as a sentence a person reads ("Margaret Hale signed off 'Business rates' for
- * the local side"); the raw detail stays available beside it, and the CSV keeps the columns.
+ * the Local side"); the raw detail stays available beside it, and the CSV keeps the columns.
  */
 export function activitySentence(entry: ActivityEntry, names: ActivityNames): string {
   const who = entry.actor ?? "Coplan";
@@ -51,7 +51,9 @@ export function activitySentence(entry: ActivityEntry, names: ActivityNames): st
         detail.format === "docx" ? "a Word document" : "PDF"
       }${detail.withComments ? ", with its comments" : ""}`;
     case "signoff.signed":
-      return `${who} signed off ${section()} for the ${side(detail.side)} side`;
+      return `${who} signed off ${section()} for the ${side(detail.side)} side${
+        typeof detail.onBehalfOf === "string" ? `, as deputy for ${person("onBehalfOf")}` : ""
+      }`;
     case "signoff.revoked":
       return `${who} withdrew their sign-off of ${section()} for the ${side(detail.side)} side`;
     case "signoff.stale":
@@ -108,5 +110,7 @@ const listed = (parts: string[]) =>
 
 /** The ids of people an entry names besides its actor, to look their names up. */
 export function peopleNamed(detail: Record<string, unknown> | null): string[] {
-  return ["memberId", "signedBy"].flatMap((key) => (typeof detail?.[key] === "string" ? [detail[key] as string] : []));
+  return ["memberId", "signedBy", "onBehalfOf"].flatMap((key) =>
+    typeof detail?.[key] === "string" ? [detail[key] as string] : [],
+  );
 }

@@ -79,15 +79,16 @@ export function digestMail(input: {
   const lines = input.items.map((item) =>
     [`• ${item.text} (${item.url})`, ...paragraphsOf(item.detail).map((p) => `  ${p}`)].join("\n"),
   );
-  const subject = `${input.items.length} new notifications in Coplan`;
+  const count = input.items.length === 1 ? "1 new notification" : `${input.items.length} new notifications`;
+  const subject = `${count} in Coplan`;
   const text = [
-    `There were ${input.items.length} new notifications for you in Coplan:`,
+    `There ${input.items.length === 1 ? "was" : "were"} ${count} for you in Coplan:`,
     lines.join("\n"),
     `You can choose which emails Coplan sends you on your account page: ${input.settingsUrl}`,
     "— Coplan",
   ].join("\n\n");
   const html = [
-    `<p>There were ${input.items.length} new notifications for you in Coplan:</p>`,
+    `<p>There ${input.items.length === 1 ? "was" : "were"} ${count} for you in Coplan:</p>`,
     `<ul>${input.items
       .map(
         (i) =>

@@ -2,7 +2,7 @@ import { and, eq, inArray, isNull, or } from "drizzle-orm";
 import { diffWords } from "diff";
 import type * as Y from "yjs";
 import { Refusal } from "../../app/shared/errors";
-import { ROLE_LABEL, canSignOff, signsOffSections, type Role } from "../../app/shared/permissions";
+import { ROLE_LABEL, SIDE_LABEL, canSignOff, signsOffSections, type Role } from "../../app/shared/permissions";
 import type { PlanSignoffView, SignoffRecordView } from "../../app/shared/plan-events";
 import { isFresh } from "../../app/shared/signoff-state";
 import type { TemplateSection } from "../../app/shared/template-schema";
@@ -196,7 +196,7 @@ export class SignoffService {
       .returning({ id: signoffs.id })
       .get();
     endAnsweredRequest(tx, plan.id, sectionKey, contentHash);
-    const label = `${section.title}: signed off (${user.side})${onBehalfOf ? ` by ${user.name} for ${onBehalfOf.name}` : ""}`;
+    const label = `${section.title}: signed off (${SIDE_LABEL[user.side]})${onBehalfOf ? ` by ${user.name} for ${onBehalfOf.name}` : ""}`;
     const versionId = this.pins?.pin(tx, plan, doc, user.id, created.id, label) ?? null;
     recordAudit(tx, {
       planId: plan.id,
@@ -361,6 +361,7 @@ export class SignoffService {
               userId: record.signedBy.id,
               type: "signoff-stale",
               planId,
+              sectionKey: record.sectionKey,
               text: `“${section?.title ?? record.sectionKey}” in ${plan.title} has changed since you signed it off`,
               url: `/plans/${planId}#section-${record.sectionKey}`,
               eventKey: `signoff-stale:${record.id}`,

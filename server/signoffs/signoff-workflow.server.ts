@@ -83,7 +83,7 @@ export class SignoffWorkflow {
     const asked = this.signatories(plan.id, waiting).filter((m) => m.id !== user.id);
     const detail = [
       message ? `${user.name} writes: “${message}”` : "",
-      dueDate ? `Please sign it off by ${formatCalendarDate(dueDate)}.` : "",
+      dueDate ? dueSentence(dueDate, ukToday(new Date())) : "",
     ].filter(Boolean);
     this.sink.notify(
       asked.map((m) => ({
@@ -212,7 +212,7 @@ export class SignoffWorkflow {
             : `Your sign-off of “${section.title}” in ${plan.title} is due ${days === 0 ? "today" : `on ${when}`}`;
         const detail = [
           `${request.requester} asked for it${request.message ? `: “${request.message}”` : "."}`,
-          `It is due ${formatCalendarDate(dueDate)}.`,
+          days < 0 ? `It was due on ${formatCalendarDate(dueDate)}.` : `It is due ${formatCalendarDate(dueDate)}.`,
         ].join("\n");
         for (const person of this.signatories(plan.id, waiting)) {
           items.push({
@@ -235,13 +235,26 @@ export class SignoffWorkflow {
   }
 
   /**
-   * Whether a notice asking someone to sign (a request or a reminder) still asks anything: not
-   * once their side has a fresh sign-off of the section. Other notices always stand.
+   * Whether a notice about signing still says something when its email is due. A request or a
+   * reminder does not once its request has ended or their side has a fresh sign-off of the
+   * section; "changed since you signed it off" does not once their side has signed it afresh.
+   * Other notices always stand.
    */
-  stillAsked(notice: Pick<Notification, "type" | "userId" | "planId" | "sectionKey">): boolean {
-    if (notice.type !== "signoff-requested" && notice.type !== "signoff-due") return true;
+  stillAsked(notice: Pick<Notification, "type" | "userId" | "planId" | "sectionKey" | "eventKey">): boolean {
+    const asking = notice.type === "signoff-requested" || notice.type === "signoff-due";
+    if (!asking && notice.type !== "signoff-stale") return true;
     if (!notice.planId || !notice.sectionKey) return true;
     const { planId, sectionKey } = notice;
+    // A request or reminder whose request has ended (answered by a return, or asked again) asks nothing.
+    const requestId = asking ? Number(notice.eventKey.split(":").at(-1)) : NaN;
+    if (Number.isInteger(requestId)) {
+      const request = this.db
+        .select({ endedAt: signoffRequests.endedAt })
+        .from(signoffRequests)
+        .where(eq(signoffRequests.id, requestId))
+        .get();
+      if (request?.endedAt) return false;
+    }
     const side = this.db.select({ side: users.side }).from(users).where(eq(users.id, notice.userId)).get()?.side;
     const plan = this.db.select().from(plans).where(eq(plans.id, planId)).get();
     if (!side || !plan) return true;
@@ -262,4 +275,11 @@ export class SignoffWorkflow {
   private signatories(planId: string, sides: readonly Side[]) {
     return this.members(planId).filter((m) => signsOffSections(m.role, m.signsOff) && sides.includes(m.side));
   }
+}
+
+/** What a request's email says of its date: a date already past is overdue, not one to meet. */
+function dueSentence(dueDate: string, today: string): string {
+  return dueDate < today
+    ? `It was due on ${formatCalendarDate(dueDate)}.`
+    : `Please sign it off by ${formatCalendarDate(dueDate)}.`;
 }

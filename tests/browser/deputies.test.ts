@@ -71,5 +71,24 @@ describe("a deputy in the browser", () => {
     expect(await owner.getByTestId("stand-in").textContent()).toContain("Dan Deputy stands in for Margaret Hale until");
     await owner.getByTestId("stand-in").scrollIntoViewIfNeeded();
     await owner.screenshot({ path: screenshotPath("deputy-members-1366") });
+
+    // Margaret ends the deputyship while Dan's page is open: his page drops every control it
+    // gave him as a deputy and says plainly that the plan is no longer his to see.
+    await dan.setViewportSize(WIDE);
+    const ended = await margaret.evaluate(
+      async () => (await fetch("/api/account/deputy", { method: "DELETE" })).status,
+    );
+    expect(ended).toBeLessThan(300);
+    await dan.getByTestId("connection-status").and(dan.locator('[data-state="closed"]')).waitFor({ timeout: 5000 });
+    const closedNotice = dan.getByTestId("plan-closed-notice");
+    await closedNotice.waitFor();
+    expect(await closedNotice.textContent()).toContain("This plan is no longer open to you");
+    expect(await closedNotice.getByRole("link", { name: "Back to your plans" }).getAttribute("href")).toBe("/plans");
+    expect(await dan.getByTestId("deputy-notice").count()).toBe(0);
+    expect(await dan.getByRole("button", { name: /for Margaret Hale/ }).count()).toBe(0);
+    expect(await dan.getByRole("button", { name: /^Request sign-off|^Return|^Revoke/ }).count()).toBe(0);
+    expect(await dan.getByRole("region", { name: "People with this plan open" }).count()).toBe(0);
+    await closedNotice.scrollIntoViewIfNeeded();
+    await dan.screenshot({ path: screenshotPath("deputy-ended-1366") });
   });
 });

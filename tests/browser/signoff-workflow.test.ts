@@ -65,6 +65,8 @@ describe("the sign-off workflow in the browser", () => {
       `Returned by Margaret Hale, ${today}: the figures do not match the MTFS`,
     );
     expect(await editorPanel.getByTestId("signoff-request").count()).toBe(0);
+    // What Tom was told when he asked is about that request, so it goes with it.
+    expect(await editorPanel.getByText("Asked 1 signatory.").count()).toBe(0);
     await editor.locator(`#section-${SECTION}`).scrollIntoViewIfNeeded();
     await editor.screenshot({ path: screenshotPath("signoff-returned-1366") });
     for (const [width, height] of [

@@ -273,6 +273,10 @@ describe("requests with a message and a due date", () => {
     });
     expect((await signoffOf(planId, "governance")).due).toBe(yesterday);
     await vi.waitFor(async () => expect((await portfolioRow(planId)).overdueSignoffs).toBe(1), { timeout: 10_000 });
+    // Its email says the date has passed, not to sign by it.
+    const asked = await mailSaying(LOCAL, "asks you to sign off “Local structures, governance and accountability”");
+    expect(asked.text).toContain("It was due on");
+    expect(asked.text).not.toContain("Please sign it off by");
   });
 
   it("carries the message and due date to the section and the email; asking again replaces the date; signing ends it", async () => {
@@ -420,5 +424,39 @@ describe("emails people can act on", () => {
     expect(mailsSaying(LOCAL, "asks you to sign off “Customer insight and visioning” in Quick signer plan")).toEqual(
       [],
     );
+  });
+
+  it("a request ended by a return before its email went is not emailed", async () => {
+    const planId = await newPlan("Returned before mail plan");
+    await write(planId, { governance: "The board meets monthly." });
+    expect((await askForSignoff(planId, "governance", EDITOR, { message: "Please look" })).status).toBe(201);
+    await waitForNotices(WHITEHALL, "signoff-requested", planId, 1);
+    expect((await returnSection(planId, "governance", LOCAL, { reason: "Not ready" })).status).toBe(201);
+    await send("POST", `/api/plans/${planId}/comments`, EDITOR, {
+      sectionKey: "customer-insight",
+      body: "@David Marsh the section went back",
+    });
+    await mailSaying(WHITEHALL, "Tom Okafor mentioned you in a comment");
+    expect(mailsSaying(WHITEHALL, "asks you to sign off “Local structures, governance and accountability”")).toEqual(
+      [],
+    );
+  });
+
+  it("'changed since you signed it off' is not emailed once the person has signed the section again", async () => {
+    const planId = await newPlan("Re-signed plan");
+    await write(planId, { "customer-insight": "Residents were asked." });
+    expect((await sign(planId, "customer-insight", LOCAL)).status).toBe(201);
+    await write(planId, { "customer-insight": "Twice." });
+    const [stale] = await waitForNotices(LOCAL, "signoff-stale", planId, 1);
+    expect((await sign(planId, "customer-insight", LOCAL)).status).toBe(201);
+    await send("POST", `/api/plans/${planId}/comments`, EDITOR, {
+      sectionKey: "governance",
+      body: "@Margaret Hale thanks for signing again",
+    });
+    await mailSaying(
+      LOCAL,
+      "Tom Okafor mentioned you in a comment on “Local structures, governance and accountability” in Re-signed plan",
+    );
+    expect(mailsSaying(LOCAL, stale!.text)).toEqual([]);
   });
 });

@@ -142,6 +142,18 @@ describe("section sign-off", () => {
     ]);
     expect(plan.signoffProgress).toEqual({ signed: 1, total: 14 });
     expect(plan.status).toBe("draft");
+    // Each sign-off names a version after the side's label, as the page does.
+    const versions = await getJson<{ name: string | null }[]>(
+      server.url,
+      `/api/plans/${planId}/versions`,
+      server.cookie(OWNER),
+    );
+    expect(versions.body.map((v) => v.name)).toEqual(
+      expect.arrayContaining([
+        "Local structures, governance and accountability: signed off (Local)",
+        "Local structures, governance and accountability: signed off (Whitehall)",
+      ]),
+    );
   });
 
   it("an editor's edit over the WebSocket turns that section stale within a second and leaves the others signed", async () => {

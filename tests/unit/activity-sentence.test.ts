@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { activitySentence } from "../../app/shared/activity-sentence";
+import { activitySentence, peopleNamed } from "../../app/shared/activity-sentence";
 
 const names = {
   people: new Map([["u-margaret", "Margaret Hale"]]),
@@ -10,7 +10,15 @@ describe("an audit entry as a sentence", () => {
   it.each([
     [
       { type: "signoff.signed", actor: "Margaret Hale", detail: { sectionKey: "business-rates", side: "local" } },
-      "Margaret Hale signed off ‘Business rates’ for the local side",
+      "Margaret Hale signed off ‘Business rates’ for the Local side",
+    ],
+    [
+      {
+        type: "signoff.signed",
+        actor: "Rachel Byrne",
+        detail: { sectionKey: "business-rates", side: "local", onBehalfOf: "u-margaret" },
+      },
+      "Rachel Byrne signed off ‘Business rates’ for the Local side, as deputy for Margaret Hale",
     ],
     [
       {
@@ -18,7 +26,7 @@ describe("an audit entry as a sentence", () => {
         actor: "Tom Okafor",
         detail: { sectionKey: "business-rates", side: "local", signedBy: "u-margaret" },
       },
-      "Tom Okafor changed ‘Business rates’ after Margaret Hale signed it off for the local side, so that sign-off no longer covers it",
+      "Tom Okafor changed ‘Business rates’ after Margaret Hale signed it off for the Local side, so that sign-off no longer covers it",
     ],
     [
       {
@@ -26,7 +34,7 @@ describe("an audit entry as a sentence", () => {
         actor: "Margaret Hale",
         detail: { sectionKey: "business-rates", side: "local", reason: "the figures do not match the MTFS" },
       },
-      "Margaret Hale returned ‘Business rates’ for the local side: the figures do not match the MTFS",
+      "Margaret Hale returned ‘Business rates’ for the Local side: the figures do not match the MTFS",
     ],
     [
       {
@@ -76,5 +84,11 @@ describe("an audit entry as a sentence", () => {
     [{ type: "something.new", actor: "Alison Reed", detail: null }, "Alison Reed: something.new"],
   ])("%j", (entry, sentence) => {
     expect(activitySentence(entry, names)).toBe(sentence);
+  });
+
+  it("looks up the signatory a deputy signed for", () => {
+    expect(peopleNamed({ sectionKey: "business-rates", side: "local", onBehalfOf: "u-margaret" })).toEqual([
+      "u-margaret",
+    ]);
   });
 });
