@@ -21,9 +21,11 @@ const KIB = 1024;
  * forms load on first use), and a deputy's notice and "sign off for" buttons with the signer's
  * statement about 0.5 KiB. 293 KiB with suggestions (decision 0034): drawing them in the reading
  * copy with their authors, the Suggesting switch and its shortcut add 1.9 KiB (the list of
- * suggestions and the typing filter load later, with the editors): 299,226 bytes in all.
+ * suggestions and the typing filter load later, with the editors): 299,226 bytes in all. 294 KiB
+ * after the new user's tryout: the page once a plan closes to someone (a deputy whose time ended),
+ * and the reading tables' sideways-scroll hint in the sign-off dialog: 300,191 bytes.
  */
-const PLAN_PAGE_BUDGET = 293 * KIB;
+const PLAN_PAGE_BUDGET = 294 * KIB;
 const OTHER_PAGE_BUDGET = 100 * KIB;
 
 interface ManifestRoute {
