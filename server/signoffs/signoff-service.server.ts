@@ -114,15 +114,7 @@ export class SignoffService {
     const { seen, onBehalfOf } = requireMaySign(section, user, access, proof.contentHash);
     this.rooms.read(plan.id, (doc) => requireWritten(section, doc));
     await this.signer.confirm(user.id, proof.password, address);
-    const meaning = signoffMeaning({
-      name: user.name,
-      role: access.role,
-      organisation: user.organisation,
-      side: user.side,
-      sectionTitle: section.title,
-      planTitle: plan.title,
-      onBehalfOf: onBehalfOf?.name ?? null,
-    });
+    const meaning = statementOf(plan, section, user, access.role, onBehalfOf);
     const id = this.rooms.read(plan.id, (doc) => {
       const contentHash = this.requireUnchanged(plan.id, doc, section, seen);
       const sectionState = Buffer.from(encodeSectionState(doc, sectionKey));
@@ -286,24 +278,9 @@ export class SignoffService {
       richText,
       ...(section.kind === "text" ? {} : { data }),
       empty: sectionIsEmpty(section.kind, { richText, data }),
-      statement: reader ? this.statementFor(plan, section, reader.user, reader) : null,
+      statement: reader ? statementIfSigning(plan, section, reader.user, reader) : null,
       ...(since === undefined ? {} : { changesSince: this.changesSince(plan.id, sectionKey, since, text) }),
     };
-  }
-
-  /** The statement this reader would make by signing the section now; null if they may not sign it. */
-  private statementFor(plan: Plan, section: TemplateSection, user: SessionUser, access: SigningAccess): string | null {
-    const signing = signingCapacity(section, user, access);
-    if (!signing) return null;
-    return signoffMeaning({
-      name: user.name,
-      role: access.role,
-      organisation: user.organisation,
-      side: user.side,
-      sectionTitle: section.title,
-      planTitle: plan.title,
-      onBehalfOf: signing.onBehalfOf?.name ?? null,
-    });
   }
 
   private changesSince(planId: string, sectionKey: string, hash: string, now: string): SignoffChange[] | null {
@@ -470,6 +447,31 @@ function requireWritten(section: TemplateSection, doc: Y.Doc): void {
       `"${section.title}" has nothing written in it yet, so there is nothing to sign off; nothing was signed`,
     );
   }
+}
+
+/** The statement a signer makes by signing the section (as a deputy, for the signatory they stand in for). */
+function statementOf(
+  plan: Plan,
+  section: TemplateSection,
+  user: SessionUser,
+  role: Role,
+  onBehalfOf: Person | null,
+): string {
+  return signoffMeaning({
+    name: user.name,
+    role,
+    organisation: user.organisation,
+    side: user.side,
+    sectionTitle: section.title,
+    planTitle: plan.title,
+    onBehalfOf: onBehalfOf?.name ?? null,
+  });
+}
+
+/** The statement this reader would make by signing the section now; null if they may not sign it. */
+function statementIfSigning(plan: Plan, section: TemplateSection, user: SessionUser, access: SigningAccess) {
+  const signing = signingCapacity(section, user, access);
+  return signing ? statementOf(plan, section, user, access.role, signing.onBehalfOf) : null;
 }
 
 /**
