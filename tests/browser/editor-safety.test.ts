@@ -153,7 +153,7 @@ describe("taking back table changes", () => {
 
     await section.getByRole("button", { name: "Delete row 2" }).click();
     await expect
-      .poll(() => section.getByRole("status").textContent())
+      .poll(() => section.locator(".table-notice").textContent())
       .toMatch(/^Row 2 \(“Shadow budget running.*”\) deleted/);
     await expect.poll(milestones).toEqual(original.slice(0, 1));
     await tom.keyboard.press("Control+z");
@@ -161,9 +161,9 @@ describe("taking back table changes", () => {
 
     await section.getByRole("button", { name: "Delete row 1" }).click();
     await expect.poll(milestones).toEqual(original.slice(1));
-    await section.getByRole("status").getByRole("button", { name: "Undo" }).click();
+    await section.locator(".table-notice").getByRole("button", { name: "Undo" }).click();
     await expect.poll(milestones).toEqual(original);
-    await expect.poll(() => section.getByRole("status").textContent()).toBe("");
+    await expect.poll(() => section.locator(".table-notice").textContent()).toBe("");
 
     const owner = section.getByLabel("Owner, row 1");
     await owner.click();
