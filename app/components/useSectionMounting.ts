@@ -195,7 +195,8 @@ function nearestUnwanted(root: HTMLElement, wanted: ReadonlySet<string>): string
 function carryOver(section: HTMLElement, pending: Carry): void {
   const active = document.activeElement;
   // A press on the copy may have focused a focusable ancestor (the main landmark): not elsewhere.
-  if (active && !active.contains(section) && !section.contains(active)) return;
+  const pressedIntoAncestor = pending.point !== undefined && active?.contains(section) === true;
+  if (active && active !== document.body && !section.contains(active) && !pressedIntoAncestor) return;
   const point = pending.point;
   const target = point ? document.elementFromPoint(point.x, point.y) : null;
   const view = (target ?? section).closest?.<HTMLElement>(".ProseMirror") ?? null;
