@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useState, type RefObject } from "react";
+import { startTransition, useCallback, useEffect, useState, type RefObject } from "react";
 import type { Editor } from "@tiptap/react";
 
 /** An idle period shorter than this is left alone: a section's editors take longer to build. */
@@ -52,11 +52,16 @@ export function useSectionMounting(
   ready: boolean,
 ): { isShown: (key: string) => boolean; show: (key: string) => void; allShown: boolean } {
   const [wanted, setWanted] = useState<ReadonlySet<string>>(() => new Set());
+  // A transition: a pointer resting where the page is drawn can ask for a section while React is
+  // still hydrating it, and only a transition may update a boundary that has not hydrated yet
+  // (otherwise React throws the server's HTML away: error 421).
   const want = useCallback((more: string[]) => {
-    setWanted((current) => {
-      const missing = more.filter((key) => !current.has(key));
-      return missing.length === 0 ? current : new Set([...current, ...missing]);
-    });
+    startTransition(() =>
+      setWanted((current) => {
+        const missing = more.filter((key) => !current.has(key));
+        return missing.length === 0 ? current : new Set([...current, ...missing]);
+      }),
+    );
   }, []);
   const [carry, setCarry] = useState<Carry | null>(null);
 
