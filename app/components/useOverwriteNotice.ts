@@ -1,6 +1,7 @@
 import { useEffect, useRef, useState } from "react";
 import type * as Y from "yjs";
 import { useCellWriter } from "./CellPresence";
+import { lastWrite } from "./recent-writes";
 
 /** How recent a write must be for a different person's write over it to be worth saying. */
 const RECENT_MS = 10_000;
@@ -24,15 +25,15 @@ export function useOverwriteNotice(
   const [notice, setNotice] = useState<string | null>(null);
   useEffect(() => {
     if (!map) return;
-    let last: { client: number; at: number; value: unknown } | null = null;
     const observe = (event: Y.YMapEvent<unknown>) => {
       if (!event.keysChanged.has(key)) return;
       const client = map._map.get(key)?.id.client;
       if (client === undefined) return;
       const value = map.get(key);
-      const now = Date.now();
+      // Kept for the whole page: this cell may have been built after the write it replaces.
+      const last = lastWrite(map, key);
       const { writer } = latest.current;
-      if (last && last.client !== client && now - last.at < RECENT_MS) {
+      if (last && last.client !== client && Date.now() - last.at < RECENT_MS) {
         const before = writer(last.client) ?? "someone";
         const after = writer(client) ?? "Someone";
         setNotice(
@@ -43,7 +44,6 @@ export function useOverwriteNotice(
               }`,
         );
       }
-      last = { client, at: now, value };
     };
     map.observe(observe);
     return () => map.unobserve(observe);

@@ -3,6 +3,7 @@ import { IndexeddbPersistence } from "y-indexeddb";
 import { WebsocketProvider } from "y-websocket";
 import * as Y from "yjs";
 import { dropUnreadablePresence } from "~/shared/presence-state";
+import { recordWrites } from "./recent-writes";
 
 export type ConnectionStatus = "connecting" | "connected" | "offline" | "refused" | "closed";
 
@@ -112,9 +113,14 @@ export function usePlanConnection(planId: string, me: PresenceUser) {
         retryMs = Math.min(retryMs * 2, TROUBLE_RETRY_MS.max);
       }
     });
-    provider.on("sync", (isSynced: boolean) => setSynced(isSynced));
+    let stopRecording: (() => void) | undefined;
+    provider.on("sync", (isSynced: boolean) => {
+      setSynced(isSynced);
+      if (isSynced) stopRecording ??= recordWrites(doc);
+    });
     setConnection({ doc, provider });
     return () => {
+      stopRecording?.();
       clearTimeout(retry);
       window.removeEventListener("offline", networkLost);
       window.removeEventListener("online", networkBack);

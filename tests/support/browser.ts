@@ -92,6 +92,8 @@ export async function planReady(page: Page): Promise<void> {
   await page.mouse.move(2, 2);
   await page.mouse.move(1, 1);
   await page.locator('main.plan[data-sections-shown="all"]').waitFor({ state: "attached" });
+  // Asked for is not yet built: the editors' code may still be on its way.
+  await page.waitForFunction(() => !document.querySelector("main.plan .section-reading"));
 }
 
 /** Selects the first occurrence of `words` in a section's narrative, as a person dragging over them would. */
