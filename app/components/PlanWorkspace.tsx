@@ -167,9 +167,13 @@ export function PlanWorkspace({
           draft={commentUi.draft}
           onDraftDone={commentUi.endDraft}
         />
-        <Suspense fallback={null}>
-          <SuggestionList planId={plan.id} sections={plan.sections} meId={me.id} role={role} doc={connection?.doc} />
-        </Suspense>
+        {/* Only once connected: drawn by the server, it would wait for its code to hydrate, and
+            the connection's arrival meanwhile would make React throw its HTML away (error 421). */}
+        {connection ? (
+          <Suspense fallback={null}>
+            <SuggestionList planId={plan.id} sections={plan.sections} meId={me.id} role={role} doc={connection.doc} />
+          </Suspense>
+        ) : null}
       </PlanSidebar>
     </div>
   );

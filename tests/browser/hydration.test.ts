@@ -34,3 +34,25 @@ describe("every page hydrates", () => {
     expect(errors).toEqual([]);
   });
 });
+
+describe("a part drawn by code that arrives late", () => {
+  it("is not thrown away when the plan's connection comes first", async () => {
+    const url = running.server.url;
+    const page = await signedInPage(running.browser, url, "owner@swindon.example", {
+      viewport: { width: 1366, height: 768 },
+    });
+    const errors: string[] = [];
+    page.on("pageerror", (error) => errors.push(error.message));
+    // The lazily loaded parts (their chunks are named after their component) arrive after the
+    // plan's document has synced, as they may on a slow connection: a part the server drew
+    // that is still waiting for its code must not be changed before it hydrates (React error 421).
+    await page.route(/\/build\/_shared\/[A-Z]\w*-\w+\.js$/, async (route) => {
+      await new Promise((resolve) => setTimeout(resolve, 1500));
+      await route.continue();
+    });
+    await page.goto(`${url}/plans/${await demoPlanId(url, await signIn(url, "owner@swindon.example"))}`);
+    await page.locator('[data-testid="connection-status"][data-synced="true"]').waitFor();
+    await page.waitForLoadState("networkidle");
+    expect(errors).toEqual([]);
+  });
+});
