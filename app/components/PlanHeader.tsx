@@ -74,9 +74,14 @@ export function PlanHeader({
         <progress max={signoffs.total} value={signoffs.signed} aria-label="Sections signed off" />
       </p>
       <div className="plan__actions">
-        <Link to={`/plans/${plan.id}/members`}>Members</Link>
-        <ExportPdfButton planId={plan.id} title={plan.title} />
-        <HistoryButton planId={plan.id} editable={editable} owner={canReadAudit(role)} />
+        {/* Once the plan is closed to this person, each of these would only be refused. */}
+        {status === "closed" ? null : (
+          <>
+            <Link to={`/plans/${plan.id}/members`}>Members</Link>
+            <ExportPdfButton planId={plan.id} title={plan.title} />
+            <HistoryButton planId={plan.id} editable={editable} owner={canReadAudit(role)} />
+          </>
+        )}
         <KeyboardShortcuts />
       </div>
     </header>

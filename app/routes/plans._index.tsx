@@ -242,6 +242,19 @@ function ImportTemplate({ result }: { result: ActionResult }) {
 
 type PlanRow = ReturnType<typeof useLoaderData<typeof loader>>["plans"][number];
 
+/** The person's role on the plan; a deputy who is not a member reads as what they are, not as a viewer. */
+function RoleTags({ plan }: { plan: PlanRow }) {
+  const deputy = plan.standsInFor.length > 0;
+  return (
+    <>
+      {deputy && plan.role === "viewer" ? null : <span className="tag">{ROLE_LABEL[plan.role]}</span>}
+      {deputy ? (
+        <span className="tag">Deputy for {plan.standsInFor.map((person) => person.name).join(" and ")}</span>
+      ) : null}
+    </>
+  );
+}
+
 function PlanCard({ plan }: { plan: PlanRow }) {
   const [confirming, setConfirming] = useState(false);
   const submit = useSubmit();
@@ -254,7 +267,7 @@ function PlanCard({ plan }: { plan: PlanRow }) {
       <span className="plan-card__tags">
         <span className={`plan-status plan-status--${plan.status}`}>{plan.status === "final" ? "Final" : "Draft"}</span>
         {plan.archived ? <span className="tag">Archived</span> : null}
-        <span className="tag">{ROLE_LABEL[plan.role]}</span>
+        <RoleTags plan={plan} />
       </span>
       <span className="plan-card__facts">
         <span>

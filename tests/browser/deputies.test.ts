@@ -38,6 +38,10 @@ describe("a deputy in the browser", () => {
     await margaret.screenshot({ path: screenshotPath("deputy-account-390") });
 
     const dan = await signedInPage(running.browser, running.server.url, "deputy@swindon.example", { viewport: WIDE });
+    // Dan is no member of the plan: the list names what he is there (it said "Viewer").
+    const card = dan.getByTestId("plan-card").filter({ hasText: "Swindon: a single budget" });
+    expect(await card.locator(".plan-card__tags").textContent()).toContain("Deputy for Margaret Hale");
+    expect(await card.locator(".plan-card__tags").textContent()).not.toContain("Viewer");
     await openDemoPlan(dan);
     expect(await dan.getByTestId("deputy-notice").textContent()).toContain("You stand in for Margaret Hale");
     const section = dan.locator('[data-testid="signoff-panel"][data-section="customer-insight"]');
@@ -88,6 +92,8 @@ describe("a deputy in the browser", () => {
     expect(await dan.getByRole("button", { name: /for Margaret Hale/ }).count()).toBe(0);
     expect(await dan.getByRole("button", { name: /^Request sign-off|^Return|^Revoke/ }).count()).toBe(0);
     expect(await dan.getByRole("region", { name: "People with this plan open" }).count()).toBe(0);
+    // Members, exports and history would each only be refused now.
+    expect(await dan.locator(".plan__actions").textContent()).not.toMatch(/Members|Export|History/);
     await closedNotice.scrollIntoViewIfNeeded();
     await dan.screenshot({ path: screenshotPath("deputy-ended-1366") });
   });
