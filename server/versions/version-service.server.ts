@@ -80,18 +80,27 @@ export class VersionService {
    */
   makeAuto(plan: Plan, doc: Y.Doc): number | null {
     const content = planContent(plan, doc);
-    const latest = this.db
-      .select({ contentHash: planVersions.contentHash })
-      .from(planVersions)
-      .where(eq(planVersions.planId, plan.id))
-      .orderBy(desc(planVersions.id))
-      .limit(1)
-      .get();
-    if (latest?.contentHash === content.contentHash) {
+    // The comparison with the latest version is made inside the write: an IMMEDIATE transaction
+    // holds SQLite's write lock from its first read, so no other writer (another request, another
+    // process) can add a version between the check and the insert.
+    const id = this.db.transaction(
+      (tx) => {
+        const latest = tx
+          .select({ contentHash: planVersions.contentHash })
+          .from(planVersions)
+          .where(eq(planVersions.planId, plan.id))
+          .orderBy(desc(planVersions.id))
+          .limit(1)
+          .get();
+        if (latest?.contentHash === content.contentHash) return null;
+        return this.store(plan, doc, content, { kind: "auto" }, tx);
+      },
+      { behavior: "immediate" },
+    );
+    if (id === null) {
       this.contributors.delete(plan.id);
       return null;
     }
-    const id = this.store(plan, doc, content, { kind: "auto" }, this.db);
     this.thin(plan.id);
     return id;
   }
