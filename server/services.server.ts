@@ -19,6 +19,7 @@ import { SignerCheck } from "./signoffs/signer-check.server";
 import { AuthService } from "./auth/sessions.server";
 import { SqliteDocStore } from "./collab/doc-store.server";
 import { RoomRegistry } from "./collab/rooms.server";
+import { InProcessEventBus } from "./events/event-bus.server";
 import { CreateLimits } from "./http/create-limits.server";
 import { EventStreams } from "./http/event-streams.server";
 import { RateLimit } from "./http/rate-limit.server";
@@ -81,32 +82,44 @@ export function createServices(env: Env) {
   });
   mail.start();
   const links = new PublicLinks(env.PUBLIC_URL);
-  const notifications = new NotificationService(db, mail, links, {
-    emailDelayMs: env.NOTIFICATION_EMAIL_DELAY_SECONDS * 1000,
-    // Asking someone to sign what their side has since signed would waste their time.
-    stillApt: (notice: Notification): boolean => signoffWorkflow.stillAsked(notice),
-  });
+  const events = new InProcessEventBus();
+  const notifications = new NotificationService(
+    db,
+    mail,
+    links,
+    {
+      emailDelayMs: env.NOTIFICATION_EMAIL_DELAY_SECONDS * 1000,
+      // Asking someone to sign what their side has since signed would waste their time.
+      stillApt: (notice: Notification): boolean => signoffWorkflow.stillAsked(notice),
+    },
+    events,
+  );
   notifications.start();
   const store = new SqliteDocStore(db);
   const clock = makeClock(env.DEPUTY_CLOCK_START);
   const access = new PlanAccessService(db, clock);
-  const rooms = new RoomRegistry(store, {
-    idleUnloadMs: env.COLLAB_IDLE_UNLOAD_SECONDS * 1000,
-    compactAfterUpdates: 500,
-    awarenessBatchMs: 50,
-    planOf: (planId): Plan | undefined => db.select().from(planTable).where(eq(planTable.id, planId)).get(),
-    maxPlanBytes: COLLAB_LIMITS.maxPlanBytes,
-    maxPresenceClients: COLLAB_LIMITS.maxPresenceClientsPerConnection,
-  });
+  const rooms = new RoomRegistry(
+    store,
+    {
+      idleUnloadMs: env.COLLAB_IDLE_UNLOAD_SECONDS * 1000,
+      compactAfterUpdates: 500,
+      awarenessBatchMs: 50,
+      planOf: (planId): Plan | undefined => db.select().from(planTable).where(eq(planTable.id, planId)).get(),
+      maxPlanBytes: COLLAB_LIMITS.maxPlanBytes,
+      maxPresenceClients: COLLAB_LIMITS.maxPresenceClientsPerConnection,
+    },
+    events,
+  );
   const eventStreams = new EventStreams();
   const signInThrottle = new SignInThrottle();
   const auth = new AuthService(db, signInThrottle, {
     secret: resolveSessionSecret(db, env.SESSION_SECRET),
     secure: servedOverHttps(env),
-    onSessionEnded: (sessionHash) => {
-      rooms.closeSession(sessionHash);
-      eventStreams.closeSession(sessionHash);
-    },
+    onSessionEnded: (sessionHash) => events.publish({ type: "session-ended", sessionHash }),
+  });
+  events.subscribe("session-ended", ({ sessionHash }) => {
+    rooms.closeSession(sessionHash);
+    eventStreams.closeSession(sessionHash);
   });
   rooms.use(new TextCellConversion());
   rooms.use(new DuplicateRowCleaner());
@@ -122,7 +135,7 @@ export function createServices(env: Env) {
       versions.make(plan, doc, { kind: "signoff", name, userId, signoffId }, tx),
   });
   rooms.use(new SignoffRoomExtension(signoffs, STALE_CHECK_DELAY_MS));
-  const search = new SearchService(db, (userId) => access.readablePlanIds(userId));
+  const search = new SearchService(db, (userId) => access.readablePlanIds(userId), events);
   rooms.use(new SearchRoomExtension(search, SEARCH_INDEX_TIMING));
   const searchBackfill = indexPlansInBackground(search, rooms, !search.wasClosedCleanly());
   search.markClosedCleanly(false);
@@ -132,7 +145,8 @@ export function createServices(env: Env) {
   rooms.use(new TableActivity((entry) => recordAudit(db, entry)));
   // A membership change is applied through the access function, so someone removed who still
   // stands in for a signatory keeps reading; the signatory's deputies follow the signatory.
-  const members = new MemberService(db, (planId, userId) => {
+  const members = new MemberService(db, (planId, userId) => events.publish({ type: "access-changed", planId, userId }));
+  events.subscribe("access-changed", ({ planId, userId }) => {
     for (const who of [userId, ...access.deputiesOf(userId)]) {
       rooms.updateAccess(planId, who, access.find(planId, who)?.role ?? null);
     }
@@ -143,18 +157,19 @@ export function createServices(env: Env) {
   const planNotices = new PlanNotices(db, rooms, signoffWorkflow, notifications);
   const suggestions = new SuggestionService(db, rooms, notifications);
   rooms.use(new CommentRoomExtension(comments));
-  const portfolio = new PortfolioService(db, access, rooms, signoffs, comments, search);
-  const portfolioFeed = new PortfolioFeed(access, rooms, search);
+  const portfolio = new PortfolioService(db, access, rooms, signoffs, comments, search, events);
+  const portfolioFeed = new PortfolioFeed(access, events);
   // A deputy whose period ends loses the plans at once: open sockets are checked again (and
   // closed where only the deputyship let them in), and their live streams start afresh.
   const deputies = new DeputyService(db, clock, (deputyIds) => {
-    for (const deputyId of deputyIds) {
-      rooms.recheckAccess(deputyId, (planId) => access.find(planId, deputyId)?.role ?? null, {
-        code: CloseCode.DeputyshipEnded,
-        reason: "your time as a deputy has ended",
-      });
-      eventStreams.closeUser(deputyId);
-    }
+    for (const userId of deputyIds) events.publish({ type: "deputyship-ended", userId });
+  });
+  events.subscribe("deputyship-ended", ({ userId }) => {
+    rooms.recheckAccess(userId, (planId) => access.find(planId, userId)?.role ?? null, {
+      code: CloseCode.DeputyshipEnded,
+      reason: "your time as a deputy has ended",
+    });
+    eventStreams.closeUser(userId);
   });
   deputies.start();
   const exports = new PlanExportService(
@@ -177,6 +192,7 @@ export function createServices(env: Env) {
   return {
     env,
     db,
+    events,
     templates,
     auth,
     rooms,

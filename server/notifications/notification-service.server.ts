@@ -5,6 +5,7 @@ import { notificationOptOuts, notifications, users, type Notification } from "..
 import type { MailQueue } from "../mail/mail-queue.server";
 import { digestMail, notificationMail } from "../mail/messages.server";
 import type { PublicLinks } from "../mail/public-links.server";
+import type { EventBus } from "../events/event-bus.server";
 
 /** One thing to tell one person; `eventKey` names the event, so it is told to them once. */
 export interface NotificationInput {
@@ -65,8 +66,10 @@ export class NotificationService implements NotificationSink {
     private readonly mail: MailQueue,
     private readonly links: PublicLinks,
     private readonly options: NotificationOptions,
+    private readonly events: EventBus,
   ) {
     this.fewPerHour = options.fewPerHour ?? 3;
+    events.subscribe("notifications-changed", ({ userId, latest }) => this.tellListeners(userId, latest));
   }
 
   /** Picks up emails an earlier process had still to send. */
@@ -152,7 +155,13 @@ export class NotificationService implements NotificationSink {
     this.emailTimers.clear();
   }
 
+  /** Tells every process with the person's streams open (this one included) that their notifications changed. */
   private push(userId: string, latest: NotificationView | null): void {
+    this.events.publish({ type: "notifications-changed", userId, latest });
+  }
+
+  /** Sends this process's open streams of the person the unread count, read once for all of them. */
+  private tellListeners(userId: string, latest: NotificationView | null): void {
     const set = this.listeners.get(userId);
     if (!set) return;
     const unread = this.unreadCount(userId);
