@@ -4,7 +4,8 @@ import { fileURLToPath } from "node:url";
 import { eq } from "drizzle-orm";
 import { closeDatabase, openDatabase } from "../db/client.server";
 import { plans as planTable, type Notification, type Plan } from "../db/schema";
-import { COLLAB_LIMITS, SIGNOFF_REQUEST_LIMITS } from "./limits.server";
+import { COLLAB_LIMITS, SIGN_IN_LIMITS, SIGNOFF_REQUEST_LIMITS } from "./limits.server";
+import { MemoryLimitStore } from "./limit-store.server";
 import {
   auditCsv,
   planActivity,
@@ -83,6 +84,7 @@ export function createServices(env: Env) {
   mail.start();
   const links = new PublicLinks(env.PUBLIC_URL);
   const events = new InProcessEventBus();
+  const limitStore = new MemoryLimitStore();
   const notifications = new NotificationService(
     db,
     mail,
@@ -111,7 +113,7 @@ export function createServices(env: Env) {
     events,
   );
   const eventStreams = new EventStreams();
-  const signInThrottle = new SignInThrottle();
+  const signInThrottle = new SignInThrottle(SIGN_IN_LIMITS, limitStore);
   const auth = new AuthService(db, signInThrottle, {
     secret: resolveSessionSecret(db, env.SESSION_SECRET),
     secure: servedOverHttps(env),
@@ -151,7 +153,14 @@ export function createServices(env: Env) {
       rooms.updateAccess(planId, who, access.find(planId, who)?.role ?? null);
     }
   });
-  const invitations = new InvitationService(db, members, mail, links, (userId) => auth.startSession(userId));
+  const invitations = new InvitationService(
+    db,
+    members,
+    mail,
+    links,
+    (userId) => auth.startSession(userId),
+    limitStore,
+  );
   const comments = new CommentService(db, rooms, members, notifications);
   const signoffWorkflow = new SignoffWorkflow(db, rooms, signoffs, notifications);
   const planNotices = new PlanNotices(db, rooms, signoffWorkflow, notifications);
@@ -220,9 +229,10 @@ export function createServices(env: Env) {
     passwordResets: new PasswordResetService(db, auth, mail, links),
     account: new AccountService(db, auth, signInThrottle),
     admin: new AdminService(db, auth, invitations),
-    createLimits: new CreateLimits(env.CREATE_RATE_LIMITS),
+    limitStore,
+    createLimits: new CreateLimits(limitStore, env.CREATE_RATE_LIMITS),
     /** Sign-off requests per person, plan and section. */
-    signoffRequestLimit: new RateLimit("signoff-requests", SIGNOFF_REQUEST_LIMITS),
+    signoffRequestLimit: new RateLimit(limitStore, "signoff-requests", SIGNOFF_REQUEST_LIMITS),
     audit: {
       forPlan: (planId: string, filter?: AuditFilter) => planAuditLog(db, planId, filter),
       activity: (plan: Parameters<typeof planActivity>[1], filter?: AuditFilter) => planActivity(db, plan, filter),
