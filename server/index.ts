@@ -35,7 +35,7 @@ if (env.SEED_DEMO && (await seedDemo(services))) {
     `Seeded a demo plan. Sign in with any of its users, password "${DEMO_PASSWORD}"`,
   );
 }
-services.planNotices.startDailyMilestoneCheck(env.MILESTONE_CHECK_DELAY_SECONDS * 1000);
+await services.jobs.start();
 
 applyNodeEnv(env);
 const build = (await import(pathToFileURL(resolve(ROOT, "build/index.js")).href)) as ServerBuild;

@@ -21,6 +21,7 @@ import { AuthService } from "./auth/sessions.server";
 import { SqliteDocStore } from "./collab/doc-store.server";
 import { RoomRegistry } from "./collab/rooms.server";
 import { InProcessEventBus } from "./events/event-bus.server";
+import { JobRunner, SingleProcessLock } from "./jobs/job-runner.server";
 import { CreateLimits } from "./http/create-limits.server";
 import { EventStreams } from "./http/event-streams.server";
 import { RateLimit } from "./http/rate-limit.server";
@@ -81,7 +82,8 @@ export function createServices(env: Env) {
   const mail = new MailQueue(db, env.SMTP_URL ? smtpTransport(env.SMTP_URL, env.MAIL_FROM) : null, {
     retryBaseMs: env.MAIL_RETRY_SECONDS * 1000,
   });
-  mail.start();
+  const jobs = new JobRunner(new SingleProcessLock());
+  jobs.add({ name: "mail", start: () => mail.start(), stop: () => mail.close() });
   const links = new PublicLinks(env.PUBLIC_URL);
   const events = new InProcessEventBus();
   const limitStore = new MemoryLimitStore();
@@ -96,7 +98,7 @@ export function createServices(env: Env) {
     },
     events,
   );
-  notifications.start();
+  jobs.add({ name: "notification emails", start: () => notifications.start(), stop: () => notifications.close() });
   const store = new SqliteDocStore(db);
   const clock = makeClock(env.DEPUTY_CLOCK_START);
   const access = new PlanAccessService(db, clock);
@@ -139,8 +141,14 @@ export function createServices(env: Env) {
   rooms.use(new SignoffRoomExtension(signoffs, STALE_CHECK_DELAY_MS));
   const search = new SearchService(db, (userId) => access.readablePlanIds(userId), events);
   rooms.use(new SearchRoomExtension(search, SEARCH_INDEX_TIMING));
-  const searchBackfill = indexPlansInBackground(search, rooms, !search.wasClosedCleanly());
+  const reindexAll = !search.wasClosedCleanly();
   search.markClosedCleanly(false);
+  let searchBackfill: { stop(): void } | undefined;
+  jobs.add({
+    name: "search backfill",
+    start: () => (searchBackfill = indexPlansInBackground(search, rooms, reindexAll)),
+    stop: () => searchBackfill?.stop(),
+  });
   const plans = new PlanService(db, store, rooms, templates, signoffs, (plan, doc) => search.indexPlan(plan, doc));
   const planList = new PlanListService(db, rooms, access, signoffs);
   rooms.use(new PlanActivity((planId, at) => planList.recordEdit(planId, at)));
@@ -164,6 +172,11 @@ export function createServices(env: Env) {
   const comments = new CommentService(db, rooms, members, notifications);
   const signoffWorkflow = new SignoffWorkflow(db, rooms, signoffs, notifications);
   const planNotices = new PlanNotices(db, rooms, signoffWorkflow, notifications);
+  jobs.add({
+    name: "daily check",
+    start: () => planNotices.startDailyMilestoneCheck(env.MILESTONE_CHECK_DELAY_SECONDS * 1000),
+    stop: () => planNotices.stop(),
+  });
   const suggestions = new SuggestionService(db, rooms, notifications);
   rooms.use(new CommentRoomExtension(comments));
   const portfolio = new PortfolioService(db, access, rooms, signoffs, comments, search, events);
@@ -180,7 +193,7 @@ export function createServices(env: Env) {
     });
     eventStreams.closeUser(userId);
   });
-  deputies.start();
+  jobs.add({ name: "deputyships' ends", start: () => deputies.start(), stop: () => deputies.stop() });
   const exports = new PlanExportService(
     db,
     rooms,
@@ -202,6 +215,8 @@ export function createServices(env: Env) {
     env,
     db,
     events,
+    /** Started by the process that serves (server/index.ts), once the demo is seeded. */
+    jobs,
     templates,
     auth,
     rooms,
@@ -242,12 +257,8 @@ export function createServices(env: Env) {
     },
     close() {
       void exports.close();
-      deputies.stop();
-      searchBackfill.stop();
+      void jobs.stop();
       eventStreams.closeAll();
-      void mail.close();
-      planNotices.stop();
-      notifications.close();
       rooms.closeAll();
       // Unloading every plan (above) indexed its last edits.
       search.markClosedCleanly(true);

@@ -59,6 +59,8 @@ type Listener = (unread: number, latest: NotificationView | null) => void;
 export class NotificationService implements NotificationSink {
   private readonly listeners = new Map<string, Set<Listener>>();
   private readonly emailTimers = new Map<string, NodeJS.Timeout>();
+  /** Whether this process sends the emails (a background job, on one process). */
+  private emailing = false;
   private readonly fewPerHour: number;
 
   constructor(
@@ -69,11 +71,16 @@ export class NotificationService implements NotificationSink {
     private readonly events: EventBus,
   ) {
     this.fewPerHour = options.fewPerHour ?? 3;
-    events.subscribe("notifications-changed", ({ userId, latest }) => this.tellListeners(userId, latest));
+    events.subscribe("notifications-changed", ({ userId, latest }) => {
+      this.tellListeners(userId, latest);
+      // A new notification, made by whichever process: the one sending emails times its email.
+      if (latest) this.scheduleEmail(userId);
+    });
   }
 
-  /** Picks up emails an earlier process had still to send. */
+  /** Starts sending emails (on the process that runs background jobs), first those an earlier process left. */
   start(): void {
+    this.emailing = true;
     const waiting = this.db
       .selectDistinct({ userId: notifications.userId })
       .from(notifications)
@@ -83,15 +90,12 @@ export class NotificationService implements NotificationSink {
   }
 
   notify(items: NotificationInput[], causedBy: string | null): void {
-    const told = new Set<string>();
     for (const item of items) {
       if (item.userId === causedBy) continue;
       const created = this.db.insert(notifications).values(item).onConflictDoNothing().returning().get();
       if (!created) continue;
-      told.add(item.userId);
       this.push(item.userId, toView(created));
     }
-    for (const userId of told) this.scheduleEmail(userId);
   }
 
   list(userId: string, limit = 100): NotificationView[] {
@@ -151,6 +155,7 @@ export class NotificationService implements NotificationSink {
   }
 
   close(): void {
+    this.emailing = false;
     for (const timer of this.emailTimers.values()) clearTimeout(timer);
     this.emailTimers.clear();
   }
@@ -169,7 +174,7 @@ export class NotificationService implements NotificationSink {
   }
 
   private scheduleEmail(userId: string): void {
-    if (this.emailTimers.has(userId)) return;
+    if (!this.emailing || this.emailTimers.has(userId)) return;
     const timer = setTimeout(() => {
       this.emailTimers.delete(userId);
       this.sendEmails(userId);
