@@ -55,6 +55,8 @@ export class SignoffService {
   private readonly watched = new Map<string, Set<string>>();
   /** What each hash handed to a reader stood for, to show a refused signatory what moved. */
   private readonly seen = new SeenContent();
+  /** The writes, each checking its condition in the statement that writes. */
+  private readonly writes: SignoffWrites;
 
   constructor(
     private readonly db: Db,
@@ -65,8 +67,6 @@ export class SignoffService {
   ) {
     this.writes = new SignoffWrites(db);
   }
-
-  private readonly writes: SignoffWrites;
 
   /** The plan's sign-off state from its records and its content in `doc`. */
   view(plan: Plan, doc: Y.Doc): PlanSignoffView {
