@@ -78,22 +78,21 @@ export const planMembers = sqliteTable(
 );
 
 /**
- * Append-only log of Yjs updates, folded into plan_snapshots by compaction. Keyed by plan and a
- * per-plan sequence number and stored WITHOUT ROWID (migration 0005; drizzle cannot declare it),
- * so storing a keystroke dirties one b-tree page instead of a table page, an index page and
- * sqlite_sequence: see docs/decisions/0009-update-log-without-rowid.md.
+ * Append-only log of Yjs updates, folded into plan_snapshots by compaction. `seq` is handed out
+ * by the database (AUTOINCREMENT: never reused, even after compaction deletes the newest rows),
+ * not computed by the writer, so a second writer can never be given the same number: see
+ * docs/decisions/0042-storage-and-events-behind-interfaces.md, which amends decision 0009.
  */
 export const planUpdates = sqliteTable(
   "plan_updates",
   {
+    seq: integer("seq").primaryKey({ autoIncrement: true }),
     planId: text("plan_id")
       .notNull()
       .references(() => plans.id, { onDelete: "cascade" }),
-    /** Counts on from the plan's latest snapshot's upToUpdateId, so it never repeats. */
-    seq: integer("seq").notNull(),
     update: blob("update", { mode: "buffer" }).notNull(),
   },
-  (t) => [primaryKey({ columns: [t.planId, t.seq] })],
+  (t) => [index("plan_updates_plan_idx").on(t.planId, t.seq)],
 );
 
 /** A plan's whole Yjs state, covering every update up to and including `upToUpdateId`. */

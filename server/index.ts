@@ -35,7 +35,7 @@ if (env.SEED_DEMO && (await seedDemo(services))) {
     `Seeded a demo plan. Sign in with any of its users, password "${DEMO_PASSWORD}"`,
   );
 }
-services.planNotices.startDailyMilestoneCheck(env.MILESTONE_CHECK_DELAY_SECONDS * 1000);
+await services.jobs.start();
 
 applyNodeEnv(env);
 const build = (await import(pathToFileURL(resolve(ROOT, "build/index.js")).href)) as ServerBuild;
@@ -46,7 +46,8 @@ app.disable("x-powered-by");
 app.set("trust proxy", env.TRUST_PROXY);
 app.use(requestLog(log));
 app.use(securityHeaders({ https: servedOverHttps(env) }));
-if (env.TRUST_PROXY > 0) app.use(limitRequestsPerAddress(limits.maxConnectionsPerAddress, env.TRUST_PROXY));
+if (env.TRUST_PROXY > 0)
+  app.use(limitRequestsPerAddress(services.limitStore, limits.maxConnectionsPerAddress, env.TRUST_PROXY));
 app.use(compressResponses());
 app.use("/build", express.static(resolve(ROOT, "public/build"), { immutable: true, maxAge: "1y" }));
 app.use(express.static(resolve(ROOT, "public"), { maxAge: "1h" }));
@@ -78,6 +79,7 @@ const collab = attachCollabServer(
     access: services.access,
     allowedOrigins: env.ALLOWED_ORIGINS,
     limits,
+    limitStore: services.limitStore,
     trustedProxies: env.TRUST_PROXY,
   }),
   COLLAB_LIMITS,

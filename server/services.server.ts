@@ -4,7 +4,8 @@ import { fileURLToPath } from "node:url";
 import { eq } from "drizzle-orm";
 import { closeDatabase, openDatabase } from "../db/client.server";
 import { plans as planTable, type Notification, type Plan } from "../db/schema";
-import { COLLAB_LIMITS, SIGNOFF_REQUEST_LIMITS } from "./limits.server";
+import { COLLAB_LIMITS, SIGN_IN_LIMITS, SIGNOFF_REQUEST_LIMITS } from "./limits.server";
+import { MemoryLimitStore } from "./limit-store.server";
 import {
   auditCsv,
   planActivity,
@@ -19,6 +20,8 @@ import { SignerCheck } from "./signoffs/signer-check.server";
 import { AuthService } from "./auth/sessions.server";
 import { SqliteDocStore } from "./collab/doc-store.server";
 import { RoomRegistry } from "./collab/rooms.server";
+import { InProcessEventBus } from "./events/event-bus.server";
+import { JobRunner, SingleProcessLock } from "./jobs/job-runner.server";
 import { CreateLimits } from "./http/create-limits.server";
 import { EventStreams } from "./http/event-streams.server";
 import { RateLimit } from "./http/rate-limit.server";
@@ -79,34 +82,48 @@ export function createServices(env: Env) {
   const mail = new MailQueue(db, env.SMTP_URL ? smtpTransport(env.SMTP_URL, env.MAIL_FROM) : null, {
     retryBaseMs: env.MAIL_RETRY_SECONDS * 1000,
   });
-  mail.start();
+  const jobs = new JobRunner(new SingleProcessLock());
+  jobs.add({ name: "mail", start: () => mail.start(), stop: () => mail.close() });
   const links = new PublicLinks(env.PUBLIC_URL);
-  const notifications = new NotificationService(db, mail, links, {
-    emailDelayMs: env.NOTIFICATION_EMAIL_DELAY_SECONDS * 1000,
-    // Asking someone to sign what their side has since signed would waste their time.
-    stillApt: (notice: Notification): boolean => signoffWorkflow.stillAsked(notice),
-  });
-  notifications.start();
+  const events = new InProcessEventBus();
+  const limitStore = new MemoryLimitStore();
+  const notifications = new NotificationService(
+    db,
+    mail,
+    links,
+    {
+      emailDelayMs: env.NOTIFICATION_EMAIL_DELAY_SECONDS * 1000,
+      // Asking someone to sign what their side has since signed would waste their time.
+      stillApt: (notice: Notification): boolean => signoffWorkflow.stillAsked(notice),
+    },
+    events,
+  );
+  jobs.add({ name: "notification emails", start: () => notifications.start(), stop: () => notifications.close() });
   const store = new SqliteDocStore(db);
   const clock = makeClock(env.DEPUTY_CLOCK_START);
   const access = new PlanAccessService(db, clock);
-  const rooms = new RoomRegistry(store, {
-    idleUnloadMs: env.COLLAB_IDLE_UNLOAD_SECONDS * 1000,
-    compactAfterUpdates: 500,
-    awarenessBatchMs: 50,
-    planOf: (planId): Plan | undefined => db.select().from(planTable).where(eq(planTable.id, planId)).get(),
-    maxPlanBytes: COLLAB_LIMITS.maxPlanBytes,
-    maxPresenceClients: COLLAB_LIMITS.maxPresenceClientsPerConnection,
-  });
+  const rooms = new RoomRegistry(
+    store,
+    {
+      idleUnloadMs: env.COLLAB_IDLE_UNLOAD_SECONDS * 1000,
+      compactAfterUpdates: 500,
+      awarenessBatchMs: 50,
+      planOf: (planId): Plan | undefined => db.select().from(planTable).where(eq(planTable.id, planId)).get(),
+      maxPlanBytes: COLLAB_LIMITS.maxPlanBytes,
+      maxPresenceClients: COLLAB_LIMITS.maxPresenceClientsPerConnection,
+    },
+    events,
+  );
   const eventStreams = new EventStreams();
-  const signInThrottle = new SignInThrottle();
+  const signInThrottle = new SignInThrottle(SIGN_IN_LIMITS, limitStore);
   const auth = new AuthService(db, signInThrottle, {
     secret: resolveSessionSecret(db, env.SESSION_SECRET),
     secure: servedOverHttps(env),
-    onSessionEnded: (sessionHash) => {
-      rooms.closeSession(sessionHash);
-      eventStreams.closeSession(sessionHash);
-    },
+    onSessionEnded: (sessionHash) => events.publish({ type: "session-ended", sessionHash }),
+  });
+  events.subscribe("session-ended", ({ sessionHash }) => {
+    rooms.closeSession(sessionHash);
+    eventStreams.closeSession(sessionHash);
   });
   rooms.use(new TextCellConversion());
   rooms.use(new DuplicateRowCleaner());
@@ -122,41 +139,61 @@ export function createServices(env: Env) {
       versions.make(plan, doc, { kind: "signoff", name, userId, signoffId }, tx),
   });
   rooms.use(new SignoffRoomExtension(signoffs, STALE_CHECK_DELAY_MS));
-  const search = new SearchService(db, (userId) => access.readablePlanIds(userId));
+  const search = new SearchService(db, (userId) => access.readablePlanIds(userId), events);
   rooms.use(new SearchRoomExtension(search, SEARCH_INDEX_TIMING));
-  const searchBackfill = indexPlansInBackground(search, rooms, !search.wasClosedCleanly());
+  const reindexAll = !search.wasClosedCleanly();
   search.markClosedCleanly(false);
+  let searchBackfill: { stop(): void } | undefined;
+  jobs.add({
+    name: "search backfill",
+    start: () => (searchBackfill = indexPlansInBackground(search, rooms, reindexAll)),
+    stop: () => searchBackfill?.stop(),
+  });
   const plans = new PlanService(db, store, rooms, templates, signoffs, (plan, doc) => search.indexPlan(plan, doc));
   const planList = new PlanListService(db, rooms, access, signoffs);
   rooms.use(new PlanActivity((planId, at) => planList.recordEdit(planId, at)));
   rooms.use(new TableActivity((entry) => recordAudit(db, entry)));
   // A membership change is applied through the access function, so someone removed who still
   // stands in for a signatory keeps reading; the signatory's deputies follow the signatory.
-  const members = new MemberService(db, (planId, userId) => {
+  const members = new MemberService(db, (planId, userId) => events.publish({ type: "access-changed", planId, userId }));
+  events.subscribe("access-changed", ({ planId, userId }) => {
     for (const who of [userId, ...access.deputiesOf(userId)]) {
       rooms.updateAccess(planId, who, access.find(planId, who)?.role ?? null);
     }
   });
-  const invitations = new InvitationService(db, members, mail, links, (userId) => auth.startSession(userId));
+  const invitations = new InvitationService(
+    db,
+    members,
+    mail,
+    links,
+    (userId) => auth.startSession(userId),
+    limitStore,
+  );
   const comments = new CommentService(db, rooms, members, notifications);
   const signoffWorkflow = new SignoffWorkflow(db, rooms, signoffs, notifications);
   const planNotices = new PlanNotices(db, rooms, signoffWorkflow, notifications);
+  jobs.add({
+    name: "daily check",
+    start: () => planNotices.startDailyMilestoneCheck(env.MILESTONE_CHECK_DELAY_SECONDS * 1000),
+    stop: () => planNotices.stop(),
+  });
   const suggestions = new SuggestionService(db, rooms, notifications);
   rooms.use(new CommentRoomExtension(comments));
-  const portfolio = new PortfolioService(db, access, rooms, signoffs, comments, search);
-  const portfolioFeed = new PortfolioFeed(access, rooms, search);
+  const portfolio = new PortfolioService(db, access, rooms, signoffs, comments, search, events);
+  const portfolioFeed = new PortfolioFeed(access, events);
   // A deputy whose period ends loses the plans at once: open sockets are checked again (and
   // closed where only the deputyship let them in), and their live streams start afresh.
   const deputies = new DeputyService(db, clock, (deputyIds) => {
-    for (const deputyId of deputyIds) {
-      rooms.recheckAccess(deputyId, (planId) => access.find(planId, deputyId)?.role ?? null, {
-        code: CloseCode.DeputyshipEnded,
-        reason: "your time as a deputy has ended",
-      });
-      eventStreams.closeUser(deputyId);
-    }
+    for (const userId of deputyIds) events.publish({ type: "deputyship-ended", userId });
   });
-  deputies.start();
+  events.subscribe("deputyship-ended", ({ userId }) => {
+    rooms.recheckAccess(userId, (planId) => access.find(planId, userId)?.role ?? null, {
+      code: CloseCode.DeputyshipEnded,
+      reason: "your time as a deputy has ended",
+    });
+    eventStreams.closeUser(userId);
+  });
+  jobs.add({ name: "deputyships' ends", start: () => deputies.start(), stop: () => deputies.stop() });
   const exports = new PlanExportService(
     db,
     rooms,
@@ -177,6 +214,9 @@ export function createServices(env: Env) {
   return {
     env,
     db,
+    events,
+    /** Started by the process that serves (server/index.ts), once the demo is seeded. */
+    jobs,
     templates,
     auth,
     rooms,
@@ -204,9 +244,10 @@ export function createServices(env: Env) {
     passwordResets: new PasswordResetService(db, auth, mail, links),
     account: new AccountService(db, auth, signInThrottle),
     admin: new AdminService(db, auth, invitations),
-    createLimits: new CreateLimits(env.CREATE_RATE_LIMITS),
+    limitStore,
+    createLimits: new CreateLimits(limitStore, env.CREATE_RATE_LIMITS),
     /** Sign-off requests per person, plan and section. */
-    signoffRequestLimit: new RateLimit("signoff-requests", SIGNOFF_REQUEST_LIMITS),
+    signoffRequestLimit: new RateLimit(limitStore, "signoff-requests", SIGNOFF_REQUEST_LIMITS),
     audit: {
       forPlan: (planId: string, filter?: AuditFilter) => planAuditLog(db, planId, filter),
       activity: (plan: Parameters<typeof planActivity>[1], filter?: AuditFilter) => planActivity(db, plan, filter),
@@ -216,12 +257,8 @@ export function createServices(env: Env) {
     },
     close() {
       void exports.close();
-      deputies.stop();
-      searchBackfill.stop();
+      void jobs.stop();
       eventStreams.closeAll();
-      void mail.close();
-      planNotices.stop();
-      notifications.close();
       rooms.closeAll();
       // Unloading every plan (above) indexed its last edits.
       search.markClosedCleanly(true);

@@ -1,4 +1,5 @@
-import { RateLimiterMemory, RateLimiterRes } from "rate-limiter-flexible";
+import { RateLimiterRes, type RateLimiterAbstract } from "rate-limiter-flexible";
+import { MemoryLimitStore, type LimitStore } from "../limit-store.server";
 import { SIGN_IN_LIMITS, type SignInLimits } from "../limits.server";
 
 /**
@@ -11,17 +12,17 @@ import { SIGN_IN_LIMITS, type SignInLimits } from "../limits.server";
  * Each entry expires after its window, so memory holds only the recent failures.
  */
 export class SignInThrottle {
-  private readonly byAccountAndAddress: RateLimiterMemory;
-  private readonly byAddress: RateLimiterMemory;
+  private readonly byAccountAndAddress: RateLimiterAbstract;
+  private readonly byAddress: RateLimiterAbstract;
 
-  constructor(limits: SignInLimits = SIGN_IN_LIMITS) {
-    this.byAccountAndAddress = new RateLimiterMemory({
+  constructor(limits: SignInLimits = SIGN_IN_LIMITS, store: LimitStore = new MemoryLimitStore()) {
+    this.byAccountAndAddress = store.rateCounter({
       keyPrefix: "sign-in-account-address",
       points: limits.failuresPerAccountAndAddress,
       duration: limits.accountAndAddressWindowSeconds,
       blockDuration: limits.accountAndAddressBlockSeconds,
     });
-    this.byAddress = new RateLimiterMemory({
+    this.byAddress = store.rateCounter({
       keyPrefix: "sign-in-address",
       points: limits.failuresPerAddress,
       duration: limits.addressWindowSeconds,

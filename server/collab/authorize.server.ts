@@ -1,7 +1,7 @@
 import type { IncomingMessage } from "node:http";
 import type { AuthService } from "../auth/sessions.server";
 import { clientAddress } from "../http/client-address.server";
-import { ConnectionCounter } from "../http/connection-caps.server";
+import type { LimitStore } from "../limit-store.server";
 import type { ConnectionLimits } from "../limits.server";
 import { isAllowedOrigin } from "../http/origins.server";
 import type { PlanAccessService } from "../plans/plan-access.server";
@@ -18,10 +18,11 @@ export function createUpgradeAuthorizer(deps: {
   access: PlanAccessService;
   allowedOrigins: readonly string[] | undefined;
   limits: ConnectionLimits;
+  limitStore: LimitStore;
   trustedProxies: number;
 }): AuthorizeUpgrade {
-  const perUser = new ConnectionCounter(deps.limits.maxWebSocketsPerUser);
-  const perAddress = deps.trustedProxies > 0 ? new ConnectionCounter(deps.limits.maxConnectionsPerAddress) : null;
+  const perUser = deps.limitStore.slots(deps.limits.maxWebSocketsPerUser);
+  const perAddress = deps.trustedProxies > 0 ? deps.limitStore.slots(deps.limits.maxConnectionsPerAddress) : null;
   return async (request: IncomingMessage, planId: string) => {
     if (!isAllowedOrigin(request.headers.origin, request.headers.host, deps.allowedOrigins)) {
       return { status: 403, reason: "Forbidden origin" };
@@ -32,8 +33,8 @@ export function createUpgradeAuthorizer(deps: {
     const membership = deps.access.find(planId, user.id);
     if (!membership) return { status: 404, reason: "Not Found" };
     const withinCaps =
-      perUser.tryTake(user.id, request.socket) &&
-      (perAddress?.tryTake(clientAddress(request, deps.trustedProxies), request.socket) ?? true);
+      (await perUser.take(user.id, request.socket)) &&
+      ((await perAddress?.take(clientAddress(request, deps.trustedProxies), request.socket)) ?? true);
     if (!withinCaps) return { status: 429, reason: "Too Many Requests" };
     return {
       identity: { id: user.id, name: user.name, organisation: user.organisation },

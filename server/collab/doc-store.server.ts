@@ -15,7 +15,10 @@ export interface DocStore {
    * logged updates it merged on top of the latest snapshot.
    */
   load(planId: string): StoredDoc;
-  /** Appends one update to the plan's log and returns its sequence number. */
+  /**
+   * Appends one update to the plan's log and returns the sequence number the database gave it:
+   * higher than every number given before, for any plan, and never reused.
+   */
   append(planId: string, update: Uint8Array): number;
   /** Replaces the log up to `upToUpdateId` by `state`, which must include all of it. */
   compact(planId: string, state: Uint8Array, upToUpdateId: number): void;
@@ -35,15 +38,10 @@ export class SqliteDocStore implements DocStore {
   private readonly appendStatement;
 
   constructor(private readonly db: Db) {
-    const planId = sql.placeholder("planId");
-    // Counting on from the snapshot too keeps a number compaction deleted from being reused.
-    const next = sql`max(
-      coalesce((select max(${planUpdates.seq}) from ${planUpdates} where ${planUpdates.planId} = ${planId}), 0),
-      coalesce((select max(${planSnapshots.upToUpdateId}) from ${planSnapshots} where ${planSnapshots.planId} = ${planId}), 0)
-    ) + 1`;
+    // The sequence number comes from the database (AUTOINCREMENT), never from the writer.
     this.appendStatement = db
       .insert(planUpdates)
-      .values({ planId, seq: next, update: sql.placeholder("update") })
+      .values({ planId: sql.placeholder("planId"), update: sql.placeholder("update") })
       .returning({ seq: planUpdates.seq })
       .prepare();
   }

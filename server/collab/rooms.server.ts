@@ -9,6 +9,7 @@ import type { PlanEvent } from "../../app/shared/plan-events";
 import { guarded } from "./guard.server";
 import { documentRules } from "./update-validation.server";
 import { moduleLog } from "../log.server";
+import { InProcessEventBus, type EventBus } from "../events/event-bus.server";
 
 const logger = moduleLog("collab");
 
@@ -41,12 +42,14 @@ export class RoomRegistry {
   private readonly extensions: RoomExtension[] = [];
   private readonly detachers = new Map<PlanRoom, (() => void)[]>();
   private readonly peersBySession = new Map<string, Set<Peer>>();
-  private readonly publishListeners = new Set<(planId: string, event: PlanEvent) => void>();
 
   constructor(
     private readonly store: DocStore,
     private readonly options: RoomRegistryOptions,
-  ) {}
+    private readonly events: EventBus = new InProcessEventBus(),
+  ) {
+    events.subscribe("plan-event", ({ planId, event }) => this.rooms.get(planId)?.publish(event));
+  }
 
   isLoaded(planId: string): boolean {
     return this.rooms.has(planId);
@@ -82,17 +85,12 @@ export class RoomRegistry {
     this.extensions.push(extension);
   }
 
-  /** Sends an event to the plan's subscribed clients, if it is loaded, and to every listener. */
+  /**
+   * Publishes a plan event on the event bus: the plan's subscribed clients are sent it (where it
+   * is loaded), and every other listener of plan events is told.
+   */
   publish(planId: string, event: PlanEvent): void {
-    this.rooms.get(planId)?.publish(event);
-    for (const listener of this.publishListeners) listener(planId, event);
-  }
-
-  /** Tells `listener` of every plan event published from now on; answers how to stop. */
-  onPublish(listener: (planId: string, event: PlanEvent) => void): () => void {
-    const guardedListener = guarded("telling a listener of a plan event", listener);
-    this.publishListeners.add(guardedListener);
-    return () => this.publishListeners.delete(guardedListener);
+    this.events.publish({ type: "plan-event", planId, event });
   }
 
   /** Applies a membership change to the plan's open connections, if it is loaded. */

@@ -1,33 +1,9 @@
-import type { EventEmitter } from "node:events";
 import type { IncomingMessage, Server } from "node:http";
 import type { Socket } from "node:net";
 import type { RequestHandler } from "express";
 import { HTTP_LIMITS } from "../limits.server";
+import { ConnectionCounter, type LimitStore } from "../limit-store.server";
 import { addressKey, clientAddress } from "./client-address.server";
-
-/**
- * Counts open connections per key (an address, a user) and refuses one past the cap. A slot is
- * taken synchronously and given back when the socket closes, so a burst of simultaneous
- * connections cannot all slip under the cap, and nothing is left behind when they end.
- */
-export class ConnectionCounter {
-  private readonly open = new Map<string, number>();
-
-  constructor(private readonly max: number) {}
-
-  /** Takes a slot for `key` until `holder` (a socket, a response) closes; false at the cap. */
-  tryTake(key: string, holder: EventEmitter): boolean {
-    const count = this.open.get(key) ?? 0;
-    if (count >= this.max) return false;
-    this.open.set(key, count + 1);
-    holder.once("close", () => {
-      const left = (this.open.get(key) ?? 1) - 1;
-      if (left <= 0) this.open.delete(key);
-      else this.open.set(key, left);
-    });
-    return true;
-  }
-}
 
 /**
  * Node's HTTP timeouts, so a client that sends its request slowly or never finishes it is cut,
@@ -42,6 +18,7 @@ export function guardConnections(server: Server, options: { maxPerAddress: numbe
   server.keepAliveTimeout = HTTP_LIMITS.keepAliveTimeoutMs;
   closeIdleConnectionsLate(server, HTTP_LIMITS.keepAliveGraceMs);
   if (!options.perSocketAddress) return;
+  // Counted in this process, synchronously: the socket is refused before a byte of it is read.
   const perAddress = new ConnectionCounter(options.maxPerAddress);
   server.on("connection", (socket: Socket) => {
     if (!perAddress.tryTake(addressKey(socket.remoteAddress ?? "unknown"), socket)) socket.destroy();
@@ -65,10 +42,14 @@ function closeIdleConnectionsLate(server: Server, graceMs: number): void {
 }
 
 /** Behind proxies: requests in flight per forwarded client address, past the cap a 429. */
-export function limitRequestsPerAddress(maxPerAddress: number, trustedProxies: number): RequestHandler {
-  const perAddress = new ConnectionCounter(maxPerAddress);
-  return (req, res, next) => {
-    if (perAddress.tryTake(clientAddress(req, trustedProxies), res)) return next();
+export function limitRequestsPerAddress(
+  store: LimitStore,
+  maxPerAddress: number,
+  trustedProxies: number,
+): RequestHandler {
+  const perAddress = store.slots(maxPerAddress);
+  return async (req, res, next) => {
+    if (await perAddress.take(clientAddress(req, trustedProxies), res)) return next();
     res
       .status(429)
       .set({ "Retry-After": "1", Connection: "close" })

@@ -1,16 +1,17 @@
-import { RateLimiterMemory, RateLimiterRes } from "rate-limiter-flexible";
+import { RateLimiterRes, type RateLimiterAbstract } from "rate-limiter-flexible";
+import type { LimitStore } from "../limit-store.server";
 import { CREATE_LIMITS, type CreateKind } from "../limits.server";
 
 /** Per-user limits on creating plans, templates and comments (values in limits.server.ts). */
 export class CreateLimits {
-  private readonly limiters = new Map<CreateKind, RateLimiterMemory>();
+  private readonly limiters = new Map<CreateKind, RateLimiterAbstract>();
 
-  constructor(enabled: boolean) {
+  constructor(store: LimitStore, enabled: boolean) {
     if (!enabled) return;
     for (const [kind, { points, durationSeconds }] of Object.entries(CREATE_LIMITS)) {
       this.limiters.set(
         kind as CreateKind,
-        new RateLimiterMemory({ keyPrefix: `create-${kind}`, points, duration: durationSeconds }),
+        store.rateCounter({ keyPrefix: `create-${kind}`, points, duration: durationSeconds }),
       );
     }
   }

@@ -1,4 +1,5 @@
-import { RateLimiterMemory, RateLimiterRes } from "rate-limiter-flexible";
+import { RateLimiterRes, type RateLimiterAbstract } from "rate-limiter-flexible";
+import type { LimitStore } from "../limit-store.server";
 
 /** At most `points` actions per key in any `durationSeconds` (values in limits.server.ts). */
 export interface RateLimitValues {
@@ -8,10 +9,10 @@ export interface RateLimitValues {
 
 /** A limit on how often one key (a user, an address, a user and a section) may do something. */
 export class RateLimit {
-  private readonly limiter: RateLimiterMemory;
+  private readonly limiter: RateLimiterAbstract;
 
-  constructor(name: string, values: RateLimitValues) {
-    this.limiter = new RateLimiterMemory({ keyPrefix: name, points: values.points, duration: values.durationSeconds });
+  constructor(store: LimitStore, name: string, values: RateLimitValues) {
+    this.limiter = store.rateCounter({ keyPrefix: name, points: values.points, duration: values.durationSeconds });
   }
 
   /** Counts one action for the key; answers the seconds to wait when over the limit, else 0. */

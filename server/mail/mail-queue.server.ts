@@ -45,6 +45,8 @@ export class MailQueue {
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<void> | undefined;
   private closed = false;
+  /** Set by `start`: the queue is sent from the process that runs background jobs. */
+  private started = false;
   private readonly maxAttempts: number;
   private readonly maxDelayMs: number;
   private readonly log: (line: string) => void;
@@ -61,6 +63,7 @@ export class MailQueue {
 
   /** Starts the worker on what is already due (messages an earlier process left unsent). */
   start(): void {
+    this.started = true;
     this.wake(0);
   }
 
@@ -106,8 +109,9 @@ export class MailQueue {
     await this.running;
   }
 
+  /** Wakes the worker, once started: a message queued before then waits for `start`. */
   private wake(delayMs: number): void {
-    if (this.closed) return;
+    if (this.closed || !this.started) return;
     clearTimeout(this.timer);
     this.timer = setTimeout(() => void this.run(), Math.max(0, delayMs));
     this.timer.unref();

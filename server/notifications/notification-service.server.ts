@@ -5,6 +5,7 @@ import { notificationOptOuts, notifications, users, type Notification } from "..
 import type { MailQueue } from "../mail/mail-queue.server";
 import { digestMail, notificationMail } from "../mail/messages.server";
 import type { PublicLinks } from "../mail/public-links.server";
+import type { EventBus } from "../events/event-bus.server";
 
 /** One thing to tell one person; `eventKey` names the event, so it is told to them once. */
 export interface NotificationInput {
@@ -58,6 +59,8 @@ type Listener = (unread: number, latest: NotificationView | null) => void;
 export class NotificationService implements NotificationSink {
   private readonly listeners = new Map<string, Set<Listener>>();
   private readonly emailTimers = new Map<string, NodeJS.Timeout>();
+  /** Whether this process sends the emails (a background job, on one process). */
+  private emailing = false;
   private readonly fewPerHour: number;
 
   constructor(
@@ -65,12 +68,19 @@ export class NotificationService implements NotificationSink {
     private readonly mail: MailQueue,
     private readonly links: PublicLinks,
     private readonly options: NotificationOptions,
+    private readonly events: EventBus,
   ) {
     this.fewPerHour = options.fewPerHour ?? 3;
+    events.subscribe("notifications-changed", ({ userId, latest }) => {
+      this.tellListeners(userId, latest);
+      // A new notification, made by whichever process: the one sending emails times its email.
+      if (latest) this.scheduleEmail(userId);
+    });
   }
 
-  /** Picks up emails an earlier process had still to send. */
+  /** Starts sending emails (on the process that runs background jobs), first those an earlier process left. */
   start(): void {
+    this.emailing = true;
     const waiting = this.db
       .selectDistinct({ userId: notifications.userId })
       .from(notifications)
@@ -80,15 +90,12 @@ export class NotificationService implements NotificationSink {
   }
 
   notify(items: NotificationInput[], causedBy: string | null): void {
-    const told = new Set<string>();
     for (const item of items) {
       if (item.userId === causedBy) continue;
       const created = this.db.insert(notifications).values(item).onConflictDoNothing().returning().get();
       if (!created) continue;
-      told.add(item.userId);
       this.push(item.userId, toView(created));
     }
-    for (const userId of told) this.scheduleEmail(userId);
   }
 
   list(userId: string, limit = 100): NotificationView[] {
@@ -148,11 +155,18 @@ export class NotificationService implements NotificationSink {
   }
 
   close(): void {
+    this.emailing = false;
     for (const timer of this.emailTimers.values()) clearTimeout(timer);
     this.emailTimers.clear();
   }
 
+  /** Tells every process with the person's streams open (this one included) that their notifications changed. */
   private push(userId: string, latest: NotificationView | null): void {
+    this.events.publish({ type: "notifications-changed", userId, latest });
+  }
+
+  /** Sends this process's open streams of the person the unread count, read once for all of them. */
+  private tellListeners(userId: string, latest: NotificationView | null): void {
     const set = this.listeners.get(userId);
     if (!set) return;
     const unread = this.unreadCount(userId);
@@ -160,7 +174,7 @@ export class NotificationService implements NotificationSink {
   }
 
   private scheduleEmail(userId: string): void {
-    if (this.emailTimers.has(userId)) return;
+    if (!this.emailing || this.emailTimers.has(userId)) return;
     const timer = setTimeout(() => {
       this.emailTimers.delete(userId);
       this.sendEmails(userId);

@@ -14,6 +14,7 @@ import type { PublicLinks } from "../mail/public-links.server";
 import type { MemberService, MemberView } from "../plans/members.server";
 import { recordAudit } from "../plans/audit.server";
 import { RateLimit } from "../http/rate-limit.server";
+import type { LimitStore } from "../limit-store.server";
 import { INVITATION_LIMITS } from "../limits.server";
 import { hashLinkToken, newLinkToken } from "./tokens.server";
 
@@ -59,8 +60,8 @@ type AddResult = { kind: "added"; member: AddedMember } | { kind: "invited" };
  * link's hash is stored.
  */
 export class InvitationService {
-  private readonly perInviter = new RateLimit("invitations-per-inviter", INVITATION_LIMITS.perInviter);
-  private readonly perAddress = new RateLimit("invitations-per-address", INVITATION_LIMITS.perAddress);
+  private readonly perInviter: RateLimit;
+  private readonly perAddress: RateLimit;
 
   constructor(
     private readonly db: Db,
@@ -68,7 +69,11 @@ export class InvitationService {
     private readonly mail: MailQueue,
     private readonly links: PublicLinks,
     private readonly onSignedUp: (userId: string) => Promise<string>,
-  ) {}
+    limits: LimitStore,
+  ) {
+    this.perInviter = new RateLimit(limits, "invitations-per-inviter", INVITATION_LIMITS.perInviter);
+    this.perAddress = new RateLimit(limits, "invitations-per-address", INVITATION_LIMITS.perAddress);
+  }
 
   /**
    * Adds the person to the plan if they have an account, or invites them if not. Inviting an

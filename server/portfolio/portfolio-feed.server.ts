@@ -1,7 +1,5 @@
-import type { RoomRegistry } from "../collab/rooms.server";
+import type { EventBus } from "../events/event-bus.server";
 import type { PlanAccessService, Viewer } from "../plans/plan-access.server";
-import type { SearchService } from "../search/search-service.server";
-import { guarded } from "../collab/guard.server";
 
 /**
  * What open portfolio pages follow (as server-sent events): each sign-off or comment change on
@@ -14,14 +12,13 @@ export class PortfolioFeed {
 
   constructor(
     private readonly access: PlanAccessService,
-    rooms: RoomRegistry,
-    search: SearchService,
+    events: EventBus,
   ) {
-    const tell = guarded("telling open portfolios of a changed plan", (planId: string) => {
+    const tell = ({ planId }: { planId: string }) => {
       for (const { viewer, listener } of this.subscribers) if (this.access.mayRead(viewer, planId)) listener(planId);
-    });
-    rooms.onPublish(tell);
-    search.onIndexed(tell);
+    };
+    events.subscribe("plan-event", tell);
+    events.subscribe("plan-indexed", tell);
   }
 
   /** Calls `listener` with each changed plan the viewer may read, until the returned function is called. */

@@ -4,6 +4,7 @@ import { isOverdueMilestone, sideProgress, ukToday, type PortfolioRow } from "..
 import type { Db } from "../../db/client.server";
 import { planSnapshots, planUpdates, plans as planTable, type Plan } from "../../db/schema";
 import type { RoomRegistry } from "../collab/rooms.server";
+import type { EventBus } from "../events/event-bus.server";
 import type { CommentService } from "../comments/comment-service.server";
 import type { PlanAccessService, Viewer } from "../plans/plan-access.server";
 import type { SearchService } from "../search/search-service.server";
@@ -29,8 +30,9 @@ export class PortfolioService {
     private readonly signoffs: SignoffService,
     private readonly comments: CommentService,
     private readonly search: SearchService,
+    events: EventBus,
   ) {
-    rooms.onPublish((planId, event) => {
+    events.subscribe("plan-event", ({ planId, event }) => {
       if (event.type === "signoffs") this.fromDocuments.delete(planId);
     });
   }

@@ -1,4 +1,5 @@
 import { and, eq, inArray, sql, type SQL } from "drizzle-orm";
+import type { EventBus } from "../events/event-bus.server";
 import type * as Y from "yjs";
 import { ftsMatchExpression, parseSearchQuery } from "../../app/shared/search-query";
 import { Refusal } from "../../app/shared/errors";
@@ -30,18 +31,13 @@ const MAX_RESULTS = 50;
  * plan takes it out of one's results at once, whatever the index holds.
  */
 export class SearchService {
-  private readonly indexedListeners = new Set<(planId: string) => void>();
-
   constructor(
     private readonly db: Db,
     /** The ids of the plans a user may read, as SQL (from `PlanAccessService`). */
     private readonly readablePlanIds: (userId: string) => SQL,
+    /** Told of each plan whose indexed words changed. */
+    private readonly events?: EventBus,
   ) {}
-
-  /** Tells `listener` of each plan whose indexed words changed. */
-  onIndexed(listener: (planId: string) => void): void {
-    this.indexedListeners.add(listener);
-  }
 
   /**
    * Brings the plan's rows up to date with `doc`: only the sections given (all by default),
@@ -86,7 +82,7 @@ export class SearchService {
       }
       return written;
     });
-    if (written > 0) for (const listener of this.indexedListeners) listener(plan.id);
+    if (written > 0) this.events?.publish({ type: "plan-indexed", planId: plan.id });
     return written;
   }
 

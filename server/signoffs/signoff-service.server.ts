@@ -1,4 +1,4 @@
-import { and, eq, inArray, isNull, or } from "drizzle-orm";
+import { eq } from "drizzle-orm";
 import { diffWords } from "diff";
 import type * as Y from "yjs";
 import { Refusal } from "../../app/shared/errors";
@@ -7,7 +7,7 @@ import type { PlanSignoffView, SignoffRecordView } from "../../app/shared/plan-e
 import { isFresh } from "../../app/shared/signoff-state";
 import type { TemplateSection } from "../../app/shared/template-schema";
 import type { Db } from "../../db/client.server";
-import { planMembers, plans, signoffs, users, type Plan } from "../../db/schema";
+import { planMembers, plans, users, type Plan } from "../../db/schema";
 import { recordAudit } from "../plans/audit.server";
 import type { SessionUser } from "../auth/sessions.server";
 import type { RoomRegistry } from "../collab/rooms.server";
@@ -25,11 +25,9 @@ import { signoffMeaning } from "./signoff-meaning.server";
 import type { NotificationSink } from "../notifications/notification-service.server";
 import type { Person } from "../plans/plan-access.server";
 import { SeenContent } from "./seen-content.server";
-import { currentRecordOfSide, currentRecords, planSignoffView, sectionHistoryRecords } from "./signoff-records.server";
-import { clearReturns, endAnsweredRequest, planWorkflow, standingReturns } from "./signoff-workflow-records.server";
-
-/** What a sign-off's transaction writes with: the database, inside the transaction. */
-type Tx = Pick<Db, "select" | "insert" | "update" | "transaction">;
+import { currentRecords, planSignoffView, sectionHistoryRecords } from "./signoff-records.server";
+import { planWorkflow, standingReturns } from "./signoff-workflow-records.server";
+import { SideAlreadySigned, SignoffWrites } from "./signoff-writes.server";
 
 /** Makes the version a sign-off pins, inside the sign-off's own transaction. */
 export interface SignoffPins {
@@ -57,6 +55,8 @@ export class SignoffService {
   private readonly watched = new Map<string, Set<string>>();
   /** What each hash handed to a reader stood for, to show a refused signatory what moved. */
   private readonly seen = new SeenContent();
+  /** The writes, each checking its condition in the statement that writes. */
+  private readonly writes: SignoffWrites;
 
   constructor(
     private readonly db: Db,
@@ -64,7 +64,9 @@ export class SignoffService {
     private readonly signer: SignerCheck,
     private readonly notifications?: NotificationSink,
     private readonly pins?: SignoffPins,
-  ) {}
+  ) {
+    this.writes = new SignoffWrites(db);
+  }
 
   /** The plan's sign-off state from its records and its content in `doc`. */
   view(plan: Plan, doc: Y.Doc): PlanSignoffView {
@@ -118,9 +120,7 @@ export class SignoffService {
     const id = this.rooms.read(plan.id, (doc) => {
       const contentHash = this.requireUnchanged(plan.id, doc, section, seen);
       const sectionState = Buffer.from(encodeSectionState(doc, sectionKey));
-      return this.db.transaction((tx) =>
-        this.storeSignoff(tx, { plan, doc, user, onBehalfOf, section, contentHash, sectionState, meaning }),
-      );
+      return this.storeSignoff({ plan, doc, user, onBehalfOf, section, contentHash, sectionState, meaning });
     });
     const view = this.changed(plan);
     if (onBehalfOf) this.notifySignatory(plan, section, user, onBehalfOf, id);
@@ -146,104 +146,66 @@ export class SignoffService {
 
   /**
    * Stores the sign-off (superseding the side's stale one), the version it pins and its audit
-   * entry, all in `tx`; refuses if the side's sign-off of this wording is already fresh.
+   * entry in one transaction; refuses if the side's sign-off of this wording is already fresh.
+   * The condition is checked by the write itself (`SignoffWrites.sign`).
    */
-  private storeSignoff(
-    tx: Tx,
-    signing: {
-      plan: Plan;
-      doc: Y.Doc;
-      user: SessionUser;
-      onBehalfOf: Person | null;
-      section: TemplateSection;
-      contentHash: string;
-      sectionState: Buffer;
-      meaning: string;
-    },
-  ): number {
+  private storeSignoff(signing: {
+    plan: Plan;
+    doc: Y.Doc;
+    user: SessionUser;
+    onBehalfOf: Person | null;
+    section: TemplateSection;
+    contentHash: string;
+    sectionState: Buffer;
+    meaning: string;
+  }): number {
     const { plan, doc, user, onBehalfOf, section, contentHash, sectionState, meaning } = signing;
     const sectionKey = section.key;
-    const existing = currentRecordOfSide(tx, plan.id, sectionKey, user.side);
-    if (existing && isFresh(existing, contentHash)) {
-      const by = existing.userId === user.id ? "you" : this.nameOf(existing.userId);
+    const label = `${section.title}: signed off (${SIDE_LABEL[user.side]})${onBehalfOf ? ` by ${user.name} for ${onBehalfOf.name}` : ""}`;
+    try {
+      return this.writes.sign(
+        {
+          planId: plan.id,
+          sectionKey,
+          side: user.side,
+          userId: user.id,
+          onBehalfOf: onBehalfOf?.id ?? null,
+          contentHash,
+          sectionState,
+          meaning,
+        },
+        (tx, id, supersedes) => {
+          const versionId = this.pins?.pin(tx, plan, doc, user.id, id, label) ?? null;
+          recordAudit(tx, {
+            planId: plan.id,
+            userId: user.id,
+            type: "signoff.signed",
+            detail: {
+              sectionKey,
+              side: user.side,
+              signoffId: id,
+              contentHash,
+              supersedes,
+              versionId,
+              ...(onBehalfOf ? { onBehalfOf: onBehalfOf.id } : {}),
+              meaning,
+              method: "password",
+            },
+          });
+        },
+      ).id;
+    } catch (error) {
+      if (!(error instanceof SideAlreadySigned)) throw error;
+      const by = error.signedBy === user.id ? "you" : this.nameOf(error.signedBy);
       throw new Refusal("conflict", `"${section.title}" is already signed off for the ${user.side} side by ${by}`);
     }
-    if (existing) {
-      // Re-signing a stale section supersedes the stale record, which stays in the history.
-      tx.update(signoffs).set({ revokedAt: new Date(), revokedBy: user.id }).where(eq(signoffs.id, existing.id)).run();
-    }
-    const created = tx
-      .insert(signoffs)
-      .values({
-        planId: plan.id,
-        sectionKey,
-        side: user.side,
-        userId: user.id,
-        onBehalfOf: onBehalfOf?.id ?? null,
-        contentHash,
-        sectionState,
-        meaning,
-        method: "password",
-      })
-      .returning({ id: signoffs.id })
-      .get();
-    endAnsweredRequest(tx, plan.id, sectionKey, contentHash);
-    const label = `${section.title}: signed off (${SIDE_LABEL[user.side]})${onBehalfOf ? ` by ${user.name} for ${onBehalfOf.name}` : ""}`;
-    const versionId = this.pins?.pin(tx, plan, doc, user.id, created.id, label) ?? null;
-    recordAudit(tx, {
-      planId: plan.id,
-      userId: user.id,
-      type: "signoff.signed",
-      detail: {
-        sectionKey,
-        side: user.side,
-        signoffId: created.id,
-        contentHash,
-        supersedes: existing?.id ?? null,
-        versionId,
-        ...(onBehalfOf ? { onBehalfOf: onBehalfOf.id } : {}),
-        meaning,
-        method: "password",
-      },
-    });
-    return created.id;
   }
 
   /** Withdraws the user's own current sign-off of the section, or one a deputy made for them. */
   revoke(plan: Plan, user: SessionUser, sectionKey: string): void {
     const section = requireSection(plan, sectionKey);
-    const mine = this.db
-      .select({ id: signoffs.id, side: signoffs.side })
-      .from(signoffs)
-      .where(
-        and(
-          eq(signoffs.planId, plan.id),
-          eq(signoffs.sectionKey, sectionKey),
-          or(eq(signoffs.userId, user.id), eq(signoffs.onBehalfOf, user.id)),
-          isNull(signoffs.revokedAt),
-        ),
-      )
-      .all();
-    if (mine.length === 0) throw new Refusal("not-found", `you have no sign-off on "${section.title}" to revoke`);
-    this.db.transaction((tx) => {
-      tx.update(signoffs)
-        .set({ revokedAt: new Date(), revokedBy: user.id })
-        .where(
-          inArray(
-            signoffs.id,
-            mine.map((record) => record.id),
-          ),
-        )
-        .run();
-      for (const record of mine) {
-        recordAudit(tx, {
-          planId: plan.id,
-          userId: user.id,
-          type: "signoff.revoked",
-          detail: { sectionKey, side: record.side, signoffId: record.id },
-        });
-      }
-    });
+    const revoked = this.writes.revoke(plan.id, sectionKey, user.id);
+    if (revoked.length === 0) throw new Refusal("not-found", `you have no sign-off on "${section.title}" to revoke`);
     this.changed(plan);
   }
 
@@ -305,18 +267,16 @@ export class SignoffService {
       (returned) => changedBy.has(returned.sectionKey) && returned.contentHash !== hashOf(returned.sectionKey),
     );
     if (turned.length === 0 && answered.length === 0) return;
-    const now = new Date();
-    this.db.transaction((tx) => {
-      clearReturns(
-        tx,
-        answered.map((returned) => returned.id),
-      );
-      for (const record of turned) {
-        const by = changedBy.get(record.sectionKey) ?? null;
-        tx.update(signoffs).set({ staleAt: now, staleBy: by }).where(eq(signoffs.id, record.id)).run();
+    const byId = new Map(turned.map((record) => [record.id, record]));
+    const staleBy = (record: (typeof turned)[number]) => changedBy.get(record.sectionKey) ?? null;
+    const marked = this.writes.markStale(
+      turned.map((record) => ({ id: record.id, staleBy: staleBy(record) })),
+      answered.map((returned) => returned.id),
+      (tx, id) => {
+        const record = byId.get(id)!;
         recordAudit(tx, {
           planId,
-          userId: by,
+          userId: staleBy(record),
           type: "signoff.stale",
           detail: {
             sectionKey: record.sectionKey,
@@ -325,12 +285,12 @@ export class SignoffService {
             signedBy: record.signedBy.id,
           },
         });
-      }
-    });
+      },
+    );
     const plan = this.db.select().from(plans).where(eq(plans.id, planId)).get();
     if (plan) {
       this.publish(plan, this.view(plan, doc));
-      for (const record of turned) {
+      for (const record of marked.map((id) => byId.get(id)!)) {
         const section = plan.template.sections.find((s) => s.key === record.sectionKey);
         this.notifications?.notify(
           [

@@ -21,6 +21,8 @@ import { ServerEdit } from "../collab/server-edit.server";
 import { comparePlans } from "./compare.server";
 import { versionTitle } from "../../app/shared/version-labels";
 
+type NewPlanVersion = typeof planVersions.$inferInsert;
+
 const EMPTY_SECTION = { richText: { type: "doc", content: [] }, text: "", data: {}, contentHash: "" };
 
 export interface VersionSummary {
@@ -80,20 +82,35 @@ export class VersionService {
    */
   makeAuto(plan: Plan, doc: Y.Doc): number | null {
     const content = planContent(plan, doc);
-    const latest = this.db
-      .select({ contentHash: planVersions.contentHash })
-      .from(planVersions)
-      .where(eq(planVersions.planId, plan.id))
-      .orderBy(desc(planVersions.id))
-      .limit(1)
-      .get();
-    if (latest?.contentHash === content.contentHash) {
-      this.contributors.delete(plan.id);
-      return null;
-    }
-    const id = this.store(plan, doc, content, { kind: "auto" }, this.db);
+    // Compressing the plan is skipped when it has not changed, which is most of the time.
+    if (this.latestHash(this.db, plan.id) === content.contentHash) return this.unchanged(plan.id);
+    const row = this.rowOf(plan, doc, content, { kind: "auto" });
+    // Checked again inside the write: an IMMEDIATE transaction holds SQLite's write lock from
+    // its first read, so no other writer (another request, another process) can add a version
+    // between the check and the insert.
+    const id = this.db.transaction(
+      (tx) => (this.latestHash(tx, plan.id) === content.contentHash ? null : this.insert(tx, plan.id, row)),
+      { behavior: "immediate" },
+    );
+    if (id === null) return this.unchanged(plan.id);
     this.thin(plan.id);
     return id;
+  }
+
+  private latestHash(db: Pick<Db, "select">, planId: string): string | undefined {
+    return db
+      .select({ contentHash: planVersions.contentHash })
+      .from(planVersions)
+      .where(eq(planVersions.planId, planId))
+      .orderBy(desc(planVersions.id))
+      .limit(1)
+      .get()?.contentHash;
+  }
+
+  /** The plan is as in its latest version: its edits since are in that version already. */
+  private unchanged(planId: string): null {
+    this.contributors.delete(planId);
+    return null;
   }
 
   /** A named version of the plan now, by someone who may edit it. */
@@ -252,23 +269,27 @@ export class VersionService {
   }
 
   private store(plan: Plan, doc: Y.Doc, content: PlanContent, what: MakeVersion, db: Pick<Db, "insert">): number {
-    const contributors = [...(this.contributors.get(plan.id) ?? [])];
-    const id = db
-      .insert(planVersions)
-      .values({
-        planId: plan.id,
-        kind: what.kind,
-        name: what.name ?? null,
-        createdBy: what.userId ?? null,
-        contributors,
-        contentHash: content.contentHash,
-        state: compress(Y.encodeStateAsUpdate(doc)),
-        content: encodeContent(content),
-        signoffId: what.signoffId ?? null,
-      })
-      .returning({ id: planVersions.id })
-      .get().id;
-    this.contributors.delete(plan.id);
+    return this.insert(db, plan.id, this.rowOf(plan, doc, content, what));
+  }
+
+  /** The version's row: the plan compressed, and who has edited since the latest version. */
+  private rowOf(plan: Plan, doc: Y.Doc, content: PlanContent, what: MakeVersion): NewPlanVersion {
+    return {
+      planId: plan.id,
+      kind: what.kind,
+      name: what.name ?? null,
+      createdBy: what.userId ?? null,
+      contributors: [...(this.contributors.get(plan.id) ?? [])],
+      contentHash: content.contentHash,
+      state: compress(Y.encodeStateAsUpdate(doc)),
+      content: encodeContent(content),
+      signoffId: what.signoffId ?? null,
+    };
+  }
+
+  private insert(db: Pick<Db, "insert">, planId: string, row: NewPlanVersion): number {
+    const id = db.insert(planVersions).values(row).returning({ id: planVersions.id }).get().id;
+    this.contributors.delete(planId);
     return id;
   }
 

@@ -96,15 +96,19 @@ describe("the SQLite document store", () => {
     expect(loaded.lastUpdateId).toBe(0);
   });
 
-  it("numbers each plan's updates on its own, as one b-tree without rowids", () => {
+  it("numbers updates by the database, for every plan, never reusing a number compaction deleted", () => {
     const store = new SqliteDocStore(db);
     const template = db.select().from(plans).get()!.template;
     db.insert(plans).values({ id: "plan-2", title: "U", area: "B", templateId: template.id, template }).run();
     const seqs = ["plan-1", "plan-2", "plan-1", "plan-1", "plan-2"].map((plan) =>
       store.append(plan, Y.encodeStateAsUpdate(new Y.Doc())),
     );
-    expect(seqs).toEqual([1, 1, 2, 3, 2]);
-    expect(db.$client.prepare("select wr from pragma_table_list where name = 'plan_updates'").get()).toEqual({ wr: 1 });
+    expect(seqs).toEqual([1, 2, 3, 4, 5]);
+    store.compact("plan-2", Y.encodeStateAsUpdate(new Y.Doc()), 5);
+    store.compact("plan-1", Y.encodeStateAsUpdate(new Y.Doc()), 4);
+    expect(db.select().from(planUpdates).all()).toHaveLength(0);
+    expect(store.append("plan-1", Y.encodeStateAsUpdate(new Y.Doc()))).toBe(6);
+    expect(store.load("plan-1")).toMatchObject({ lastUpdateId: 6, loggedUpdates: 1 });
   });
 });
 
@@ -141,7 +145,65 @@ describe("migration 0005", () => {
     const copy = new Y.Doc();
     Y.applyUpdate(copy, loaded.state);
     expect(copy.getText("t").toString()).toBe("kept across the migration");
-    expect(loaded.lastUpdateId).toBe(41);
-    expect(new SqliteDocStore(db).append(PLAN, updates[0]!)).toBe(42);
+    expect(loaded.loggedUpdates).toBe(2);
+    expect(loaded.lastUpdateId).toBe(2);
+    expect(new SqliteDocStore(db).append(PLAN, updates[0]!)).toBe(loaded.lastUpdateId + 1);
+  });
+});
+
+describe("migration 0017", () => {
+  const MIGRATIONS = join(dirname(fileURLToPath(import.meta.url)), "../../db/migrations");
+
+  it("renumbers every plan's log into one sequence and keeps what each snapshot covers", () => {
+    closeDatabase(db);
+    path = join(mkdtempSync(join(tmpdir(), "coplan-migrate-")), "old.sqlite");
+    const before0017 = mkdtempSync(join(tmpdir(), "coplan-migrations-"));
+    cpSync(MIGRATIONS, before0017, { recursive: true });
+    const journalPath = join(before0017, "meta/_journal.json");
+    const journal = JSON.parse(readFileSync(journalPath, "utf8"));
+    journal.entries = journal.entries.filter((entry: { tag: string }) => entry.tag < "0017");
+    writeFileSync(journalPath, JSON.stringify(journal));
+
+    const old = new Database(path);
+    migrate(drizzle(old, { schema }), { migrationsFolder: before0017 });
+    const template = [...loadTemplates(TEMPLATES_DIR).values()][0]!;
+    const addPlan = old.prepare(
+      "insert into plans (id, title, area, template_id, template) values (?, 'T', 'A', ?, ?)",
+    );
+    const logUpdate = old.prepare('insert into plan_updates (plan_id, seq, "update") values (?, ?, ?)');
+    const snapshot = old.prepare("insert into plan_snapshots (plan_id, state, up_to_update_id) values (?, ?, ?)");
+    const texts = new Map<string, string>();
+    // Plan a: a snapshot up to 7, then 8 and 9 logged. Plan b: only a log, 1 to 3.
+    for (const [planId, snapshotUpTo, seqs] of [
+      ["a", 7, [8, 9]],
+      ["b", 0, [1, 2, 3]],
+    ] as const) {
+      addPlan.run(planId, template.id, JSON.stringify(template));
+      const doc = new Y.Doc();
+      if (snapshotUpTo > 0) {
+        doc.getText("t").insert(0, `${planId} snapshot;`);
+        snapshot.run(planId, Buffer.from(Y.encodeStateAsUpdate(doc)), snapshotUpTo);
+      }
+      for (const seq of seqs) {
+        const before = Y.encodeStateVector(doc);
+        doc.getText("t").insert(doc.getText("t").length, ` ${seq}`);
+        logUpdate.run(planId, seq, Buffer.from(Y.encodeStateAsUpdate(doc, before)));
+      }
+      texts.set(planId, doc.getText("t").toString());
+    }
+    old.close();
+
+    db = openDatabase(path);
+    const store = new SqliteDocStore(db);
+    for (const [planId, text] of texts) {
+      const copy = new Y.Doc();
+      Y.applyUpdate(copy, store.load(planId).state);
+      expect(copy.getText("t").toString()).toBe(text);
+    }
+    expect(store.load("a")).toMatchObject({ loggedUpdates: 2 });
+    expect(store.load("b")).toMatchObject({ loggedUpdates: 3 });
+    const next = store.append("a", Y.encodeStateAsUpdate(new Y.Doc()));
+    expect(next).toBe(6);
+    expect(store.load("a")).toMatchObject({ lastUpdateId: 6, loggedUpdates: 3 });
   });
 });
