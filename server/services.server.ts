@@ -243,7 +243,10 @@ export function createServices(env: Env) {
     signoffWorkflow,
     passwordResets: new PasswordResetService(db, auth, mail, links),
     account: new AccountService(db, auth, signInThrottle),
-    admin: new AdminService(db, auth, invitations),
+    // A deactivated signatory's deputies lose at once what they had through them.
+    admin: new AdminService(db, auth, invitations, (userId) => {
+      for (const deputyId of access.deputiesOf(userId)) events.publish({ type: "deputyship-ended", userId: deputyId });
+    }),
     limitStore,
     createLimits: new CreateLimits(limitStore, env.CREATE_RATE_LIMITS),
     /** Sign-off requests per person, plan and section. */

@@ -24,6 +24,8 @@ export class AdminService {
     private readonly db: Db,
     private readonly auth: AuthService,
     private readonly invitations: InvitationService,
+    /** Called once the person is deactivated: what others had through them ends too. */
+    private readonly onDeactivated: (userId: string) => void,
   ) {}
 
   listUsers(): UserRow[] {
@@ -56,6 +58,7 @@ export class AdminService {
     if (userId === admin.id) throw new Refusal("conflict", "you cannot deactivate yourself");
     this.setDeactivated(admin, userId, new Date());
     this.auth.endSessionsOf(userId);
+    this.onDeactivated(userId);
   }
 
   reactivate(admin: SessionUser, userId: string): void {

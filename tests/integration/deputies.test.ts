@@ -273,6 +273,24 @@ describe("a deputy's access follows the signatory's", () => {
     expect((await api("GET", `/api/plans/${planId}`, dan)).status).toBe(404);
     expect((await api("DELETE", "/api/account/deputy", local)).status).toBe(204);
   });
+
+  it("deactivating the signatory closes the deputy's open socket at once and takes the plan away", async () => {
+    const dan = await deputy();
+    const email = "second-signatory@swindon.example";
+    addUser(server.databasePath, email, "Priya Shah", "local");
+    const priya = await signIn(server.url, email);
+    const planId = await planWithWords(server.url, server.cookie(OWNER), email);
+    expect(
+      (await api("PUT", "/api/account/deputy", priya, { email: DEPUTY, from: day(0), until: day(1) })).status,
+    ).toBe(200);
+    const socket = await RawPeer.connect(server.url, planId, dan);
+    peers.push(socket);
+    const users = await getJson<{ id: string; email: string }[]>(server.url, "/api/admin/users", server.cookie(OWNER));
+    const id = users.body.find((user) => user.email === email)!.id;
+    expect((await api("POST", `/api/admin/users/${id}/deactivate`, server.cookie(OWNER))).status).toBe(204);
+    expect(await socket.closed).toEqual({ code: 4410, reason: "your time as a deputy has ended" });
+    expect((await api("GET", `/api/plans/${planId}`, dan)).status).toBe(404);
+  });
 });
 
 describe("a period ends on its own", () => {
