@@ -38,6 +38,7 @@ import { TableActivity } from "./plans/table-activity.server";
 import { CommentRoomExtension } from "./comments/comment-room.server";
 import { CommentService } from "./comments/comment-service.server";
 import { SuggestionService } from "./suggestions/suggestion-service.server";
+import { SuggestionRoomExtension } from "./suggestions/suggestion-room.server";
 import { SignoffRoomExtension } from "./signoffs/signoff-room.server";
 import { SignoffService } from "./signoffs/signoff-service.server";
 import { SignoffWorkflow } from "./signoffs/signoff-workflow.server";
@@ -143,6 +144,7 @@ export function createServices(env: Env) {
   const planNotices = new PlanNotices(db, rooms, signoffWorkflow, notifications);
   const suggestions = new SuggestionService(db, rooms, notifications);
   rooms.use(new CommentRoomExtension(comments));
+  rooms.use(new SuggestionRoomExtension(suggestions));
   const portfolio = new PortfolioService(db, access, rooms, signoffs, comments, search);
   const portfolioFeed = new PortfolioFeed(access, rooms, search);
   // A deputy whose period ends loses the plans at once: open sockets are checked again (and
