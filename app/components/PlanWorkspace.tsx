@@ -73,7 +73,11 @@ export function PlanWorkspace({
   const role: Role = closed ? "viewer" : givenRole;
   const editable = closed ? false : givenEditable;
   const people = usePresence(connection?.provider);
-  const { signoffs, comments } = usePlanEvents(connection?.provider, initialEvents);
+  const { signoffs, comments, cellSuggestions } = usePlanEvents(connection?.provider, initialEvents);
+  const cells = useMemo(
+    () => ({ planId: plan.id, meId: me.id, role, open: cellSuggestions }),
+    [plan.id, me.id, role, cellSuggestions],
+  );
   const commentUi = useCommentUi(comments);
   const mayComment = canComment(role);
   const undoScopes = usePersonalUndo();
@@ -143,6 +147,7 @@ export function PlanWorkspace({
               undoScopes={undoScopes}
               commentUi={{ ...commentUi, threads: commentUi.highlightsBySection[section.key] ?? [] }}
               closed={closed}
+              cells={cells}
             />
           ))}
         </main>
@@ -168,7 +173,14 @@ export function PlanWorkspace({
           onDraftDone={commentUi.endDraft}
         />
         <Suspense fallback={null}>
-          <SuggestionList planId={plan.id} sections={plan.sections} meId={me.id} role={role} doc={connection?.doc} />
+          <SuggestionList
+            planId={plan.id}
+            sections={plan.sections}
+            meId={me.id}
+            role={role}
+            doc={connection?.doc}
+            cells={cellSuggestions}
+          />
         </Suspense>
       </PlanSidebar>
     </div>

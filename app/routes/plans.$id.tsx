@@ -25,7 +25,11 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
     reading: context.plans.readingCopy(plan),
     // Suggestions' ids name their authors; hover and focus name them.
     authors: Object.fromEntries(context.members.list(plan.id).map((member) => [member.userId, member.name])),
-    events: { signoffs: context.signoffs.current(plan), comments: context.comments.list(plan) },
+    events: {
+      signoffs: context.signoffs.current(plan),
+      comments: context.comments.list(plan),
+      cellSuggestions: context.suggestions.openCells(plan),
+    },
   };
 }
 
