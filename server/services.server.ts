@@ -145,7 +145,9 @@ export function createServices(env: Env) {
   const suggestions = new SuggestionService(db, rooms, notifications);
   rooms.use(new CommentRoomExtension(comments));
   rooms.use(new SuggestionRoomExtension(suggestions));
-  const portfolio = new PortfolioService(db, access, rooms, signoffs, comments, search);
+  const portfolio = new PortfolioService(db, access, rooms, signoffs, comments, search, (ids) =>
+    suggestions.openCellCounts(ids),
+  );
   const portfolioFeed = new PortfolioFeed(access, rooms, search);
   // A deputy whose period ends loses the plans at once: open sockets are checked again (and
   // closed where only the deputyship let them in), and their live streams start afresh.

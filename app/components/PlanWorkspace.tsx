@@ -1,4 +1,4 @@
-import { lazy, Suspense, useEffect, useMemo, useRef } from "react";
+import { lazy, Suspense, useEffect, useMemo, useRef, useState } from "react";
 import { Link } from "@remix-run/react";
 import type { SectionReadingCopy } from "../../server/plans/plan-service.server";
 import { ROLE_LABEL, type Role, type Side } from "~/shared/permissions";
@@ -56,6 +56,7 @@ export function PlanWorkspace({
   role: givenRole,
   editable: givenEditable,
   initialEvents,
+  suggestionCounts,
 }: {
   plan: PlanOutline;
   reading: Record<string, SectionReadingCopy>;
@@ -63,6 +64,8 @@ export function PlanWorkspace({
   role: Role;
   editable: boolean;
   initialEvents: PlanEventsState;
+  /** Open suggestions per section as the page was rendered; the suggestion list keeps them up to date. */
+  suggestionCounts: Record<string, number>;
 }) {
   const { connection, status, synced, contentIn, problem } = usePlanConnection(plan.id, signer);
   // Once the server has closed the plan to this person (removed, or their time as a deputy
@@ -74,6 +77,7 @@ export function PlanWorkspace({
   const editable = closed ? false : givenEditable;
   const people = usePresence(connection?.provider);
   const { signoffs, comments, cellSuggestions } = usePlanEvents(connection?.provider, initialEvents);
+  const [openSuggestions, setOpenSuggestions] = useState(suggestionCounts);
   const cells = useMemo(
     () => ({ planId: plan.id, meId: me.id, role, open: cellSuggestions }),
     [plan.id, me.id, role, cellSuggestions],
@@ -93,7 +97,12 @@ export function PlanWorkspace({
   }, [activeSection, showSection]);
   return (
     <div className="workspace">
-      <PlanNavigator plan={plan} signoffs={signoffs} openThreadsBySection={commentUi.openThreadsBySection} />
+      <PlanNavigator
+        plan={plan}
+        signoffs={signoffs}
+        openThreadsBySection={commentUi.openThreadsBySection}
+        openSuggestionsBySection={openSuggestions}
+      />
       <CellPresenceProvider provider={connection?.provider} meId={me.id}>
         <main
           className="plan"
@@ -180,6 +189,7 @@ export function PlanWorkspace({
             role={role}
             doc={connection?.doc}
             cells={cellSuggestions}
+            onCounts={setOpenSuggestions}
           />
         </Suspense>
       </PlanSidebar>

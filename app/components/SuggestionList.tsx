@@ -37,6 +37,7 @@ export function SuggestionList({
   role,
   doc,
   cells,
+  onCounts,
 }: {
   planId: string;
   sections: { key: string; title: string }[];
@@ -45,6 +46,8 @@ export function SuggestionList({
   doc: Y.Doc | undefined;
   /** The open cell proposals, as the server pushes them (they are not in the document). */
   cells: readonly SuggestionView[];
+  /** Told the open suggestions per section whenever they change. */
+  onCounts: (counts: Record<string, number>) => void;
 }) {
   const [suggestions, setSuggestions] = useState<SuggestionView[] | null>(null);
   const [problem, setProblem] = useState<string | null>(null);
@@ -79,6 +82,12 @@ export function SuggestionList({
     ...cells,
   ].sort((a, b) => (order.get(a.sectionKey) ?? 0) - (order.get(b.sectionKey) ?? 0));
   const mayDecide = canEdit(role);
+  const counts: Record<string, number> = {};
+  for (const suggestion of open) counts[suggestion.sectionKey] = (counts[suggestion.sectionKey] ?? 0) + 1;
+  const countsKey = suggestions === null ? null : JSON.stringify(counts);
+  useEffect(() => {
+    if (countsKey !== null) onCounts(JSON.parse(countsKey) as Record<string, number>);
+  }, [countsKey, onCounts]);
 
   const decide = async (id: string, verb: "accept" | "reject" | "withdraw", body?: { reason?: string }) => {
     setProblem(null);

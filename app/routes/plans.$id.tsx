@@ -25,6 +25,7 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
     reading: context.plans.readingCopy(plan),
     // Suggestions' ids name their authors; hover and focus name them.
     authors: Object.fromEntries(context.members.list(plan.id).map((member) => [member.userId, member.name])),
+    suggestionCounts: context.suggestions.openCounts(plan),
     events: {
       signoffs: context.signoffs.current(plan),
       comments: context.comments.list(plan),
@@ -34,7 +35,8 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
 }
 
 export default function PlanPage() {
-  const { user, role, signsOff, standsInFor, plan, reading, events, authors } = useLoaderData<typeof loader>();
+  const { user, role, signsOff, standsInFor, plan, reading, events, authors, suggestionCounts } =
+    useLoaderData<typeof loader>();
   return (
     <SuggestionAuthors.Provider value={authors}>
       <AppHeader user={user} />
@@ -45,6 +47,7 @@ export default function PlanPage() {
         role={role}
         editable={canEdit(role)}
         initialEvents={events}
+        suggestionCounts={suggestionCounts}
       />
       <FindInPlan />
     </SuggestionAuthors.Provider>

@@ -1,4 +1,4 @@
-import { and, eq, inArray } from "drizzle-orm";
+import { and, count, eq, inArray } from "drizzle-orm";
 import * as Y from "yjs";
 import { sectionDataName } from "../../app/shared/doc-names";
 import { isRefusal, Refusal } from "../../app/shared/errors";
@@ -382,6 +382,20 @@ export class SuggestionService {
       };
     });
     if (items.length > 0) this.notifications?.notify(items, user.id);
+  }
+
+  /** How many open cell proposals each of the plans has (for the portfolio; absent when none). */
+  openCellCounts(planIds: readonly string[]): Map<string, number> {
+    if (planIds.length === 0) return new Map();
+    const rows = this.db
+      .select({ planId: suggestions.planId, count: count() })
+      .from(suggestions)
+      .where(
+        and(inArray(suggestions.planId, [...planIds]), eq(suggestions.kind, "cell"), eq(suggestions.status, "open")),
+      )
+      .groupBy(suggestions.planId)
+      .all();
+    return new Map(rows.map((row) => [row.planId, row.count]));
   }
 
   /** Tells open pages of the plan its open cell proposals, as they are now. */

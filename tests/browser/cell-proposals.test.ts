@@ -63,7 +63,10 @@ describe("a reviewer proposes a budget amount", () => {
           .getByRole("button", { name: /^Accept/ })
           .count(),
       ).toBe(0);
-      // It is in the side list too.
+      // Counted beside the section in the list of sections, and in the side list.
+      const counted = editor.locator('[data-testid="open-suggestion-count"][data-section="shadow-budget"]');
+      await expect.poll(() => counted.count()).toBe(1);
+      expect(await counted.textContent()).toBe("✎1 open suggestion");
       await expect
         .poll(() => editor.locator(".suggestion-list__item").filter({ hasText: "2013-14 amount" }).count())
         .toBe(1);
@@ -79,6 +82,7 @@ describe("a reviewer proposes a budget amount", () => {
       await expect.poll(() => grandTotal(reviewer)).toBe(after);
       await expect.poll(() => proposal(reviewer).count()).toBe(0);
       await expect.poll(() => note(reviewer).count()).toBe(0);
+      await expect.poll(() => counted.count()).toBe(0);
       expect(await cell(reviewer).inputValue()).toBe(pounds(proposed));
       await reviewer.context().close();
       await editor.context().close();

@@ -220,3 +220,19 @@ describe("deciding many suggestions at once", () => {
     await waitFor(() => cells?.length === 0, 5000, "the rejected proposal gone");
   });
 });
+
+describe("open suggestions counted", () => {
+  it("the portfolio counts a plan's open narrative suggestions and cell proposals, and not decided ones", async () => {
+    const { planId, text, rowId, year } = await planWithContent();
+    const countOf = async () => {
+      const rows = (await send("GET", "/api/portfolio", OWNER)).body as { id: string; openSuggestions: number }[];
+      return rows.find((row) => row.id === planId)!.openSuggestions;
+    };
+    expect(await countOf()).toBe(0);
+    const ids = await threeSuggestions(planId, text, rowId, year);
+    expect(await countOf()).toBe(3);
+    await send("POST", `/api/plans/${planId}/suggestions/${ids.words}/reject`, EDITOR, {});
+    await send("POST", `/api/plans/${planId}/suggestions/${ids.name}/withdraw`, REVIEWER);
+    expect(await countOf()).toBe(1);
+  });
+});
