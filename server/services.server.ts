@@ -177,6 +177,7 @@ export function createServices(env: Env) {
     }),
     versions,
     seal,
+    (plan) => suggestions.list(plan),
   );
   return {
     env,

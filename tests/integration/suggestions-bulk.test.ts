@@ -1,4 +1,5 @@
 import { toBase64 } from "lib0/buffer";
+import { extractText, getDocumentProxy } from "unpdf";
 import { afterEach, describe, expect, it } from "vitest";
 import * as Y from "yjs";
 import { sectionFragmentName } from "../../app/shared/doc-names";
@@ -234,5 +235,48 @@ describe("open suggestions counted", () => {
     await send("POST", `/api/plans/${planId}/suggestions/${ids.words}/reject`, EDITOR, {});
     await send("POST", `/api/plans/${planId}/suggestions/${ids.name}/withdraw`, REVIEWER);
     expect(await countOf()).toBe(1);
+  });
+});
+
+describe("the PDF's appendix of open suggestions", () => {
+  async function exportText(planId: string, query: string, as = OWNER): Promise<{ status: number; text: string }> {
+    const response = await fetch(`${server.url}/api/plans/${planId}/export.pdf${query}`, {
+      headers: { cookie: server.cookie(as) },
+    });
+    if (response.status !== 200) return { status: response.status, text: await response.text() };
+    const document = await getDocumentProxy(new Uint8Array(await response.arrayBuffer()));
+    const { text } = await extractText(document, { mergePages: true });
+    return { status: 200, text: text.replace(/\s+/g, " ") };
+  }
+
+  it("lists each open suggestion (section, author, time, words or cell) with ?suggestions=1, and only then", async () => {
+    const { planId, text, rowId, year } = await planWithContent();
+    const ids = await threeSuggestions(planId, text, rowId, year);
+    await send("POST", `/api/plans/${planId}/suggestions/${ids.name}/withdraw`, REVIEWER);
+
+    const plain = await exportText(planId, "");
+    expect(plain.status).toBe(200);
+    expect(plain.text).not.toContain("Appendix: open suggestions");
+    // The plan itself shows accepted words only, with or without the appendix.
+    expect(plain.text).toContain(SENTENCE);
+    expect(plain.text).not.toContain("fourteen");
+
+    const listed = await exportText(planId, "?suggestions=1", VIEWER);
+    expect(listed.status).toBe(200);
+    const appendix = listed.text.slice(listed.text.lastIndexOf("Appendix: open suggestions"));
+    expect(appendix).toMatch(/Customer insight and visioning Priya Nair \(DWP\), .*: replace “twelve” with “fourteen”/);
+    expect(appendix).toContain(`${year} amount, row 1 (Swindon): from £1,000 to £2,500`);
+    // Withdrawn is not open.
+    expect(appendix).not.toContain("Swindon Borough Council");
+  });
+
+  it("says when there are none, and refuses suggestions=1 with a version", async () => {
+    const { planId } = await planWithContent();
+    const none = await exportText(planId, "?suggestions=1");
+    expect(none.text).toContain("Appendix: open suggestions No open suggestions.");
+    const version = await send("POST", `/api/plans/${planId}/versions`, OWNER, { name: "Before" });
+    const refused = await exportText(planId, `?suggestions=1&version=${version.body.id}`);
+    expect(refused.status).toBe(400);
+    expect(JSON.parse(refused.text).error).toContain("version");
   });
 });
