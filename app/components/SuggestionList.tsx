@@ -123,6 +123,9 @@ export function SuggestionList({
         <h2 className="sidebar-heading" id="suggestions-heading">
           Suggestions
         </h2>
+        <p className="suggestion-list__done" role="status">
+          {done}
+        </p>
         <p className="suggestion-list__empty">No open suggestions.</p>
       </section>
     );

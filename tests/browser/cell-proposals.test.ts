@@ -1,8 +1,27 @@
+import { readFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import type { AxeResults, RunOptions } from "axe-core";
 import type { Page } from "playwright-core";
 import { describe, expect, it } from "vitest";
 import { openDemoPlan, planReady, screenshotPath, signedInPage, useServerAndBrowser } from "../support/browser";
 
 const running = useServerAndBrowser();
+const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
+
+/** axe-core's WCAG 2.2 AA violations inside `selector`, one line each. */
+async function violations(page: Page, selector: string): Promise<string[]> {
+  if (!(await page.evaluate(() => "axe" in window))) await page.addScriptTag({ content: AXE_SOURCE });
+  return page.evaluate(async (include) => {
+    const axe = (window as unknown as { axe: { run(context: unknown, options: RunOptions): Promise<AxeResults> } }).axe;
+    const result = await axe.run(
+      { include: [include] },
+      { runOnly: { type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"] } },
+    );
+    return result.violations.map(
+      (violation) => `${violation.id}: ${violation.nodes.map((node) => node.target.join(" ")).join(" | ")}`,
+    );
+  }, selector);
+}
 const LABEL = "2013-14 amount, row 1";
 
 const budget = (page: Page) => page.locator("#section-shadow-budget");
@@ -88,4 +107,40 @@ describe("a reviewer proposes a budget amount", () => {
       await editor.context().close();
     },
   );
+});
+
+describe("deciding proposals from the side list", () => {
+  it("accepts all of a section's at once, by keyboard, and axe finds nothing in the cells or the list", async () => {
+    const reviewer = await signedInPage(running.browser, running.server.url, "reviewer@dwp.example");
+    await openDemoPlan(reviewer);
+    const editor = await signedInPage(running.browser, running.server.url, "editor@swindon.example", {
+      bypassCSP: true,
+    });
+    await editor.goto(reviewer.url());
+    await planReady(editor);
+    const total = (await grandTotal(editor))!;
+    const second = (page: Page) => budget(page).getByLabel("2012-13 amount, row 2").first();
+    const firstBefore = pence((await cell(reviewer).inputValue()) || "£0");
+    const secondBefore = pence((await second(reviewer).inputValue()) || "£0");
+    await cell(reviewer).fill(String((firstBefore + 100_00) / 100));
+    await cell(reviewer).press("Enter");
+    await second(reviewer).fill(String((secondBefore + 200_00) / 100));
+    await second(reviewer).press("Tab");
+    await expect.poll(() => note(editor).textContent()).toBe("Open proposals would change this by +£300");
+
+    expect(await violations(editor, "#section-shadow-budget")).toEqual([]);
+    expect(await violations(editor, ".suggestion-list")).toEqual([]);
+    const acceptAll = editor.getByRole("button", { name: "Accept all in Shadow budget for the place" });
+    await acceptAll.focus();
+    await editor.screenshot({ path: screenshotPath("cell-proposals-side-list") });
+    await editor.keyboard.press("Enter");
+
+    await expect.poll(() => editor.locator(".suggestion-list__done").textContent()).toBe("2 accepted");
+    const after = pounds(pence(total) + 300_00);
+    await expect.poll(() => grandTotal(editor)).toBe(after);
+    await expect.poll(() => grandTotal(reviewer)).toBe(after);
+    await expect.poll(() => budget(reviewer).locator(".cell-proposal").count()).toBe(0);
+    await reviewer.context().close();
+    await editor.context().close();
+  });
 });
