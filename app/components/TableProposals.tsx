@@ -248,7 +248,12 @@ export function ProposalField({
     if (element.value !== value) proposals.propose(rowId, field.name, element.value);
     element.value = value;
   };
-  const described = { ...inputProps, "aria-description": "Your change is a proposal for the editors." };
+  const described = {
+    ...inputProps,
+    // The table is not editable while proposing, but this cell takes typing.
+    readOnly: false,
+    "aria-description": "Your change is a proposal for the editors.",
+  };
   if (field.type === "select") {
     return (
       <select {...described} value={value} onChange={(event) => propose(event.currentTarget)}>

@@ -127,6 +127,16 @@ describe("deciding proposals from the side list", () => {
     await second(reviewer).fill(String((secondBefore + 200_00) / 100));
     await second(reviewer).press("Tab");
     await expect.poll(() => note(editor).textContent()).toBe("Open proposals would change this by +£300");
+    // A text cell: typed into, proposed on leaving it, and the cell shows the accepted words again.
+    const organisation = (page: Page) => budget(page).getByLabel("Organisation, row 3").first();
+    const name = await organisation(reviewer).inputValue();
+    await organisation(reviewer).fill(`${name} (probation)`);
+    await organisation(reviewer).press("Tab");
+    expect(await organisation(reviewer).inputValue()).toBe(name);
+    const named = organisation(editor).locator("xpath=ancestor::td").locator(".cell-proposal");
+    await expect.poll(() => named.count()).toBe(1);
+    expect(await named.locator("del").textContent()).toBe(`Was: ${name}`);
+    expect(await named.locator("ins").textContent()).toBe(`Proposed: ${name} (probation)`);
 
     expect(await violations(editor, "#section-shadow-budget")).toEqual([]);
     expect(await violations(editor, ".suggestion-list")).toEqual([]);
@@ -135,11 +145,12 @@ describe("deciding proposals from the side list", () => {
     await editor.screenshot({ path: screenshotPath("cell-proposals-side-list") });
     await editor.keyboard.press("Enter");
 
-    await expect.poll(() => editor.locator(".suggestion-list__done").textContent()).toBe("2 accepted");
+    await expect.poll(() => editor.locator(".suggestion-list__done").textContent()).toBe("3 accepted");
     const after = pounds(pence(total) + 300_00);
     await expect.poll(() => grandTotal(editor)).toBe(after);
     await expect.poll(() => grandTotal(reviewer)).toBe(after);
     await expect.poll(() => budget(reviewer).locator(".cell-proposal").count()).toBe(0);
+    await expect.poll(() => organisation(reviewer).inputValue()).toBe(`${name} (probation)`);
     await reviewer.context().close();
     await editor.context().close();
   });
