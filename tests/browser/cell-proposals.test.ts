@@ -138,6 +138,11 @@ describe("deciding proposals from the side list", () => {
     expect(await named.locator("del").textContent()).toBe(`Was: ${name}`);
     expect(await named.locator("ins").textContent()).toBe(`Proposed: ${name} (probation)`);
 
+    // The PDF can list them in an appendix.
+    await editor.getByLabel("with open suggestions").check();
+    const exported = editor.waitForResponse((response) => /\/export\.pdf\?suggestions=1$/.test(response.url()));
+    await editor.getByRole("button", { name: "Export PDF" }).click();
+    expect((await exported).status()).toBe(200);
     expect(await violations(editor, "#section-shadow-budget")).toEqual([]);
     expect(await violations(editor, ".suggestion-list")).toEqual([]);
     const acceptAll = editor.getByRole("button", { name: "Accept all in Shadow budget for the place" });
