@@ -41,6 +41,7 @@ import { TableActivity } from "./plans/table-activity.server";
 import { CommentRoomExtension } from "./comments/comment-room.server";
 import { CommentService } from "./comments/comment-service.server";
 import { SuggestionService } from "./suggestions/suggestion-service.server";
+import { SuggestionRoomExtension } from "./suggestions/suggestion-room.server";
 import { SignoffRoomExtension } from "./signoffs/signoff-room.server";
 import { SignoffService } from "./signoffs/signoff-service.server";
 import { SignoffWorkflow } from "./signoffs/signoff-workflow.server";
@@ -179,7 +180,10 @@ export function createServices(env: Env) {
   });
   const suggestions = new SuggestionService(db, rooms, notifications);
   rooms.use(new CommentRoomExtension(comments));
-  const portfolio = new PortfolioService(db, access, rooms, signoffs, comments, search, events);
+  rooms.use(new SuggestionRoomExtension(suggestions));
+  const portfolio = new PortfolioService(db, access, rooms, signoffs, comments, search, events, (ids) =>
+    suggestions.openCellCounts(ids),
+  );
   const portfolioFeed = new PortfolioFeed(access, events);
   // A deputy whose period ends loses the plans at once: open sockets are checked again (and
   // closed where only the deputyship let them in), and their live streams start afresh.
@@ -210,6 +214,7 @@ export function createServices(env: Env) {
     }),
     versions,
     seal,
+    (plan) => suggestions.list(plan),
   );
   return {
     env,

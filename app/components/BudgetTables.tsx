@@ -1,4 +1,4 @@
-import { useState } from "react";
+import { useContext, useState } from "react";
 import * as Y from "yjs";
 import { budgetTotals, formatPounds, parsePounds, type BudgetData, type BudgetTotals } from "~/shared/budget";
 import { nextFinancialYear } from "~/shared/section-rows";
@@ -11,6 +11,7 @@ import { ConfirmDialog } from "./ConfirmDialog";
 import { TableFiles } from "./TableFiles";
 import type { TableEdits } from "./table-edits";
 import { amountOf, rowValues } from "./table-row-values";
+import { CellProposals, TableProposals, withProposedAmounts } from "./TableProposals";
 
 export type TableActions = Pick<Parameters<typeof RowsTable>[0], "table" | "rowMaps" | "onDelete" | "onMove">;
 
@@ -41,6 +42,7 @@ export function BudgetTables({
   onRemoveYear: (year: string) => void;
 }) {
   const totals = budgetTotals(data as BudgetData);
+  const proposals = useContext(TableProposals);
   const rows = data.rows ?? [];
   const tableProps = { years: totals.years, editable, actions, edits, paster };
   return (
@@ -75,6 +77,14 @@ export function BudgetTables({
       />
       <h3 className="structured__heading">Totals</h3>
       <BudgetTotalsTable sectionKey={sectionKey} totals={totals} />
+      <ProposedChange
+        sectionKey={sectionKey}
+        by={
+          proposals && proposals.open.length > 0
+            ? budgetTotals(withProposedAmounts(data, proposals.open) as BudgetData).total - totals.total
+            : 0
+        }
+      />
     </div>
   );
 }
@@ -171,21 +181,36 @@ function BudgetRows({
     ...fields.map((field) => ({ field })),
     ...years.map((year) => ({ year, label: year })),
   ];
+  const proposals = useContext(TableProposals);
+  const proposing = !editable && proposals?.proposing === true;
   const yearColumns = years.map((year, i) => ({
     field: `amount:${year}`,
     header: year,
     cell: (row: RowJson, rowIndex: number) => (
-      <MoneyCell
-        pence={amountOf(row, year)}
-        amounts={sharedAmounts(actions.rowMaps.get(row.id))}
-        year={year}
-        editable={editable}
-        label={`${year} amount, row ${rowIndex + 1}`}
-        position={{ table: tableId, row: rowIndex, col: fields.length + i }}
-        parse={parsePounds}
-        format={formatPounds}
-        onCommit={(pence) => edits.setAmount(row.id, year, pence)}
-      />
+      <>
+        <MoneyCell
+          pence={amountOf(row, year)}
+          amounts={sharedAmounts(actions.rowMaps.get(row.id))}
+          year={year}
+          editable={editable || proposing}
+          label={`${year} amount, row ${rowIndex + 1}`}
+          position={{ table: tableId, row: rowIndex, col: fields.length + i }}
+          parse={parsePounds}
+          format={formatPounds}
+          onCommit={(pence) => {
+            // A proposal is a value: clearing the cell proposes nothing.
+            if (!proposing) edits.setAmount(row.id, year, pence);
+            else if (pence !== null && pence !== (amountOf(row, year) ?? null)) {
+              proposals!.propose(row.id, `amounts.${year}`, pence);
+            }
+          }}
+        />
+        <CellProposals
+          rowId={row.id}
+          field={`amounts.${year}`}
+          format={(value) => (typeof value === "number" ? formatPounds(value) : "empty")}
+        />
+      </>
     ),
   }));
   return (
@@ -277,6 +302,17 @@ function BudgetTotalsTable({ sectionKey, totals }: { sectionKey: string; totals:
         </tfoot>
       </table>
     </ScrollBox>
+  );
+}
+
+/** Under the totals, while amounts are proposed: how much accepting them all would move the total. */
+function ProposedChange({ sectionKey, by }: { sectionKey: string; by: number }) {
+  if (by === 0) return null;
+  return (
+    <p className="totals-note" data-testid={`proposed-change-${sectionKey}`}>
+      Open proposals would change this by {by > 0 ? "+" : "−"}
+      {formatPounds(Math.abs(by))}
+    </p>
   );
 }
 

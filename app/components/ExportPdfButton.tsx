@@ -26,6 +26,7 @@ export function ExportPdfButton({ planId, title }: { planId: string; title: stri
   const [state, setState] = useState<ExportState>({ step: "idle" });
   const [format, setFormat] = useState<Format>("pdf");
   const [withComments, setWithComments] = useState(false);
+  const [withSuggestions, setWithSuggestions] = useState(false);
   const waiting = state.step === "working" && state.received === 0;
 
   useEffect(() => {
@@ -52,9 +53,10 @@ export function ExportPdfButton({ planId, title }: { planId: string; title: stri
   async function download(chosen: Format) {
     setFormat(chosen);
     setState({ step: "working", received: 0, ahead: 0 });
+    const query = [withComments ? "comments=1" : null, withSuggestions ? "suggestions=1" : null].filter(Boolean);
     const result = await apiResponse(
       "GET",
-      `/api/plans/${planId}/export.${chosen}${withComments ? "?comments=1" : ""}`,
+      `/api/plans/${planId}/export.${chosen}${query.length > 0 ? `?${query.join("&")}` : ""}`,
     );
     if (!result.ok || !result.response.body) {
       setState({ step: "failed", error: result.ok ? serverAnswered(result.status) : result.error });
@@ -105,6 +107,14 @@ export function ExportPdfButton({ planId, title }: { planId: string; title: stri
       <label className="export-pdf__option needs-scripts">
         <input type="checkbox" checked={withComments} onChange={(event) => setWithComments(event.target.checked)} />{" "}
         with comments
+      </label>
+      <label className="export-pdf__option needs-scripts">
+        <input
+          type="checkbox"
+          checked={withSuggestions}
+          onChange={(event) => setWithSuggestions(event.target.checked)}
+        />{" "}
+        with open suggestions
       </label>
       <span role="status" className="export-pdf__status" data-testid="export-status">
         {state.step === "working"

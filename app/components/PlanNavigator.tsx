@@ -6,15 +6,20 @@ import type { PlanOutline } from "./PlanWorkspace";
 import { SignoffBadge } from "./SignoffPanel";
 import { showSection } from "./useSectionMounting";
 
-/** The list of sections beside the plan (a menu on a narrow screen), with their sign-off and open threads. */
+/**
+ * The list of sections beside the plan (a menu on a narrow screen), with their sign-off, open
+ * threads and open suggestions.
+ */
 export function PlanNavigator({
   plan,
   signoffs,
   openThreadsBySection,
+  openSuggestionsBySection,
 }: {
   plan: PlanOutline;
   signoffs: PlanSignoffView;
   openThreadsBySection: Record<string, number>;
+  openSuggestionsBySection: Record<string, number>;
 }) {
   const [menuOpen, setMenuOpen] = useState(false);
   const nav = useRef<HTMLElement>(null);
@@ -68,6 +73,7 @@ export function PlanNavigator({
               <span className="navigator__badges">
                 <SignoffBadge state={signoffs.sections[section.key]!.state} sectionKey={section.key} compact />
                 <OpenThreads count={openThreadsBySection[section.key] ?? 0} sectionKey={section.key} />
+                <OpenSuggestions count={openSuggestionsBySection[section.key] ?? 0} sectionKey={section.key} />
               </span>
             </Link>
           </li>
@@ -88,6 +94,23 @@ function OpenThreads({ count, sectionKey }: { count: number; sectionKey: string 
     >
       {count}
       <span className="visually-hidden"> open comment {count === 1 ? "thread" : "threads"}</span>
+    </span>
+  );
+}
+
+function OpenSuggestions({ count, sectionKey }: { count: number; sectionKey: string }) {
+  if (count === 0) return null;
+  const words = `open ${count === 1 ? "suggestion" : "suggestions"}`;
+  return (
+    <span
+      className="suggestion-count"
+      data-testid="open-suggestion-count"
+      data-section={sectionKey}
+      title={`${count} ${words}`}
+    >
+      <span aria-hidden>✎</span>
+      {count}
+      <span className="visually-hidden"> {words}</span>
     </span>
   );
 }

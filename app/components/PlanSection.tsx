@@ -12,13 +12,12 @@ import { useLiveReading } from "./useLiveReading";
 import type { PlanConnection, PresenceUser } from "./usePlanConnection";
 import type { UndoScopes } from "./usePersonalUndo";
 import type { PlanOutline } from "./PlanWorkspace";
+import type { PlanCellSuggestions } from "./TableProposals";
 
 // The editors' code (TipTap's view, collaboration and menus, the tables' cells) is fetched when
 // the first section is built, not with the page: the reading copy stands in until then.
 const SectionEditor = lazy(() => import("./SectionEditor").then((module) => ({ default: module.SectionEditor })));
-const StructuredSection = lazy(() =>
-  import("./StructuredSection").then((module) => ({ default: module.StructuredSection })),
-);
+const StructuredSection = lazy(() => import("./SectionTables").then((module) => ({ default: module.SectionTables })));
 
 /** What a section needs of the page's comment handling. */
 export interface SectionCommentUi {
@@ -53,6 +52,7 @@ export function PlanSection({
   undoScopes,
   commentUi,
   closed,
+  cells,
 }: {
   planId: string;
   section: PlanOutline["sections"][number];
@@ -73,6 +73,7 @@ export function PlanSection({
   commentUi: SectionCommentUi;
   /** The plan is closed to this person: nothing they do would be accepted. */
   closed: boolean;
+  cells: PlanCellSuggestions;
 }) {
   const shown = useLiveReading(
     connection?.doc,
@@ -126,6 +127,7 @@ export function PlanSection({
               title={section.title}
               editable={editable}
               undoScopes={undoScopes}
+              cells={cells}
             />
           </Suspense>
         ) : (

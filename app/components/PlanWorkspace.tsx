@@ -1,4 +1,4 @@
-import { lazy, Suspense, useEffect, useMemo, useRef } from "react";
+import { lazy, Suspense, useEffect, useMemo, useRef, useState } from "react";
 import { Link } from "@remix-run/react";
 import type { SectionReadingCopy } from "../../server/plans/plan-service.server";
 import { ROLE_LABEL, type Role, type Side } from "~/shared/permissions";
@@ -56,6 +56,7 @@ export function PlanWorkspace({
   role: givenRole,
   editable: givenEditable,
   initialEvents,
+  suggestionCounts,
 }: {
   plan: PlanOutline;
   reading: Record<string, SectionReadingCopy>;
@@ -63,6 +64,8 @@ export function PlanWorkspace({
   role: Role;
   editable: boolean;
   initialEvents: PlanEventsState;
+  /** Open suggestions per section as the page was rendered; the suggestion list keeps them up to date. */
+  suggestionCounts: Record<string, number>;
 }) {
   const { connection, status, synced, contentIn, problem } = usePlanConnection(plan.id, signer);
   // Once the server has closed the plan to this person (removed, or their time as a deputy
@@ -73,7 +76,12 @@ export function PlanWorkspace({
   const role: Role = closed ? "viewer" : givenRole;
   const editable = closed ? false : givenEditable;
   const people = usePresence(connection?.provider);
-  const { signoffs, comments } = usePlanEvents(connection?.provider, initialEvents);
+  const { signoffs, comments, cellSuggestions } = usePlanEvents(connection?.provider, initialEvents);
+  const [openSuggestions, setOpenSuggestions] = useState(suggestionCounts);
+  const cells = useMemo(
+    () => ({ planId: plan.id, meId: me.id, role, open: cellSuggestions }),
+    [plan.id, me.id, role, cellSuggestions],
+  );
   const commentUi = useCommentUi(comments);
   const mayComment = canComment(role);
   const undoScopes = usePersonalUndo();
@@ -89,7 +97,12 @@ export function PlanWorkspace({
   }, [activeSection, showSection]);
   return (
     <div className="workspace">
-      <PlanNavigator plan={plan} signoffs={signoffs} openThreadsBySection={commentUi.openThreadsBySection} />
+      <PlanNavigator
+        plan={plan}
+        signoffs={signoffs}
+        openThreadsBySection={commentUi.openThreadsBySection}
+        openSuggestionsBySection={openSuggestions}
+      />
       <CellPresenceProvider provider={connection?.provider} meId={me.id}>
         <main
           className="plan"
@@ -143,6 +156,7 @@ export function PlanWorkspace({
               undoScopes={undoScopes}
               commentUi={{ ...commentUi, threads: commentUi.highlightsBySection[section.key] ?? [] }}
               closed={closed}
+              cells={cells}
             />
           ))}
         </main>
@@ -171,7 +185,15 @@ export function PlanWorkspace({
             the connection's arrival meanwhile would make React throw its HTML away (error 421). */}
         {connection ? (
           <Suspense fallback={null}>
-            <SuggestionList planId={plan.id} sections={plan.sections} meId={me.id} role={role} doc={connection.doc} />
+            <SuggestionList
+              planId={plan.id}
+              sections={plan.sections}
+              meId={me.id}
+              role={role}
+              doc={connection.doc}
+              cells={cellSuggestions}
+              onCounts={setOpenSuggestions}
+            />
           </Suspense>
         ) : null}
       </PlanSidebar>

@@ -25,6 +25,7 @@ const COLUMNS: Column[] = [
   { key: "overdue", label: "Overdue milestones", value: (row) => row.overdueMilestones, numeric: true },
   { key: "returned", label: "Returned", value: (row) => row.returned, numeric: true },
   { key: "overdueSignoffs", label: "Overdue sign-offs", value: (row) => row.overdueSignoffs, numeric: true },
+  { key: "openSuggestions", label: "Open suggestions", value: (row) => row.openSuggestions, numeric: true },
   { key: "updated", label: "Last edit", value: (row) => row.updatedAt },
 ];
 
@@ -190,6 +191,9 @@ export function PortfolioTable({ rows }: { rows: PortfolioRow[] }) {
                     data-testid="overdue-signoffs"
                   >
                     {row.overdueSignoffs}
+                  </td>
+                  <td className="numeric" data-testid="open-suggestions">
+                    {row.openSuggestions}
                   </td>
                   <td>{formatDateTime(row.updatedAt)}</td>
                 </tr>

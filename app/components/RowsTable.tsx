@@ -1,4 +1,4 @@
-import { useState, type CSSProperties, type KeyboardEvent, type ReactNode } from "react";
+import { useContext, useState, type CSSProperties, type KeyboardEvent, type ReactNode } from "react";
 import * as Y from "yjs";
 import { setField } from "~/shared/section-rows";
 import { isCellBlock, parseTsv } from "~/shared/spreadsheet-paste";
@@ -7,6 +7,7 @@ import { cellId, useCellPresence } from "./CellPresence";
 import { initials } from "./PresenceList";
 import { ScrollBox } from "./ScrollBox";
 import { TextCell } from "./TextCell";
+import { CellProposals, cellValueText, ProposalField, TableProposals } from "./TableProposals";
 import type { SectionTable } from "./useSectionTable";
 import { useOverwriteNotice } from "./useOverwriteNotice";
 
@@ -105,6 +106,7 @@ export function RowsTable({
                     label={`${field.label}, row ${rowIndex + 1}`}
                     position={{ table: tableId, row: rowIndex, col: colIndex }}
                   />
+                  <CellProposals rowId={row.id} field={field.name} format={(value) => cellValueText(field, value)} />
                 </PresenceCell>
               ))}
               {extraColumns?.map((column, i) => (
@@ -245,6 +247,7 @@ function Cell({
   label: string;
   position: CellPosition;
 }) {
+  const proposals = useContext(TableProposals);
   const shared = {
     "aria-label": label,
     "data-cell": `${position.row}:${position.col}`,
@@ -254,6 +257,9 @@ function Cell({
   };
   const set = (next: string) => table.edit(() => setField(table.doc, table.sectionKey, rowId, field.name, next));
   const text = typeof value === "string" ? value : "";
+  if (!editable && proposals?.proposing) {
+    return <ProposalField field={field} rowId={rowId} value={text} inputProps={shared} />;
+  }
   if (field.type === "select" && !editable) {
     // A select cannot be read-only; its chosen label reads the same in a read-only input.
     const chosen = field.options?.find((option) => option.value === text)?.label ?? "";

@@ -9,6 +9,7 @@ import { fitPastedHtml } from "~/editor/pasted-html";
 import { ReadCaret } from "~/editor/read-caret";
 import { SelectionBeforeShortcut } from "~/editor/selection-sync";
 import { Suggesting, SuggestionNames, suggestionAtCaret } from "~/editor/suggesting";
+import { suggestionHistory } from "~/editor/suggestion-history";
 import { sectionFragmentName } from "~/shared/doc-names";
 import { richTextExtensions } from "~/shared/editor-extensions";
 import type { PlanConnection, PresenceUser } from "./usePlanConnection";
@@ -141,12 +142,18 @@ export function SectionEditor({
   // The Collaboration extension's undo manager tracks only this person's typing in this
   // section; the page's key handler calls it (see usePersonalUndo).
   useEffect(() => {
-    if (!editor || !editable) return;
-    return undoScopes.register(narrativeUndoScope(sectionKey), {
-      undo: () => editor.commands.undo(),
-      redo: () => editor.commands.redo(),
-    });
-  }, [editor, editable, undoScopes, sectionKey]);
+    if (!editor || !writable) return;
+    return undoScopes.register(
+      narrativeUndoScope(sectionKey),
+      editable
+        ? { undo: () => editor.commands.undo(), redo: () => editor.commands.redo() }
+        : {
+            // A reviewer's history is of suggestions only, and must stay so (suggestion-history.ts).
+            undo: () => suggestionHistory(editor.state, me.id, "undo"),
+            redo: () => suggestionHistory(editor.state, me.id, "redo"),
+          },
+    );
+  }, [editor, editable, writable, undoScopes, sectionKey, me.id]);
 
   const threadsKey = comments.threads
     .map((thread) => `${thread.id}:${thread.anchor.start}:${thread.anchor.end}`)

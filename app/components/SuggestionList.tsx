@@ -1,6 +1,7 @@
 import { useCallback, useEffect, useRef, useState } from "react";
 import type * as Y from "yjs";
 import { canEdit, type Role } from "~/shared/permissions";
+import { formatPounds } from "~/shared/budget";
 import { suggestionTime } from "~/shared/suggestion-marks";
 import { apiRequest } from "./api-client";
 
@@ -14,6 +15,10 @@ interface SuggestionView {
   createdAt: string;
   removed: string | null;
   added: string | null;
+  rowId: string | null;
+  field: string | null;
+  from: string | number | null;
+  to: string | number | null;
 }
 
 /** How long the document stays quiet before the list is read again: typing is many updates. */
@@ -31,17 +36,24 @@ export function SuggestionList({
   meId,
   role,
   doc,
+  cells,
+  onCounts,
 }: {
   planId: string;
   sections: { key: string; title: string }[];
   meId: string;
   role: Role;
   doc: Y.Doc | undefined;
+  /** The open cell proposals, as the server pushes them (they are not in the document). */
+  cells: readonly SuggestionView[];
+  /** Told the open suggestions per section whenever they change. */
+  onCounts: (counts: Record<string, number>) => void;
 }) {
   const [suggestions, setSuggestions] = useState<SuggestionView[] | null>(null);
   const [problem, setProblem] = useState<string | null>(null);
   const [rejecting, setRejecting] = useState<string | null>(null);
   const [reason, setReason] = useState("");
+  const [done, setDone] = useState<string | null>(null);
   const current = useRef(0);
 
   const refresh = useCallback(async () => {
@@ -65,10 +77,17 @@ export function SuggestionList({
   }, [doc, refresh]);
 
   const order = new Map(sections.map((section, index) => [section.key, index]));
-  const open = (suggestions ?? [])
-    .filter((suggestion) => suggestion.status === "open" && suggestion.kind === "text")
-    .sort((a, b) => (order.get(a.sectionKey) ?? 0) - (order.get(b.sectionKey) ?? 0));
+  const open = [
+    ...(suggestions ?? []).filter((suggestion) => suggestion.status === "open" && suggestion.kind === "text"),
+    ...cells,
+  ].sort((a, b) => (order.get(a.sectionKey) ?? 0) - (order.get(b.sectionKey) ?? 0));
   const mayDecide = canEdit(role);
+  const counts: Record<string, number> = {};
+  for (const suggestion of open) counts[suggestion.sectionKey] = (counts[suggestion.sectionKey] ?? 0) + 1;
+  const countsKey = suggestions === null ? null : JSON.stringify(counts);
+  useEffect(() => {
+    if (countsKey !== null) onCounts(JSON.parse(countsKey) as Record<string, number>);
+  }, [countsKey, onCounts]);
 
   const decide = async (id: string, verb: "accept" | "reject" | "withdraw", body?: { reason?: string }) => {
     setProblem(null);
@@ -76,6 +95,19 @@ export function SuggestionList({
     if (!result.ok) setProblem(result.error);
     setRejecting(null);
     setReason("");
+    await refresh();
+  };
+
+  const decideAll = async (decision: "accept" | "reject", filter: { sectionKey?: string; authorId?: string }) => {
+    setProblem(null);
+    setDone(null);
+    const result = await apiRequest<{ summary: string }>(
+      "POST",
+      `/api/plans/${planId}/suggestions/${decision}-all`,
+      filter,
+    );
+    if (result.ok) setDone(result.body.summary);
+    else setProblem(result.error);
     await refresh();
   };
 
@@ -91,6 +123,9 @@ export function SuggestionList({
         <h2 className="sidebar-heading" id="suggestions-heading">
           Suggestions
         </h2>
+        <p className="suggestion-list__done" role="status">
+          {done}
+        </p>
         <p className="suggestion-list__empty">No open suggestions.</p>
       </section>
     );
@@ -113,6 +148,12 @@ export function SuggestionList({
           {problem}
         </p>
       ) : null}
+      <p className="suggestion-list__done" role="status">
+        {done}
+      </p>
+      {mayDecide ? (
+        <AllOf open={open} sections={sections} onDecide={(decision, filter) => void decideAll(decision, filter)} />
+      ) : null}
       <ol className="suggestion-list__items">
         {open.map((suggestion) => {
           const section = sections.find((candidate) => candidate.key === suggestion.sectionKey);
@@ -124,7 +165,20 @@ export function SuggestionList({
                 <span className="suggestion-list__when">{suggestionTime(new Date(suggestion.createdAt))}</span>
               </p>
               <p className="suggestion-list__where">{section?.title}</p>
-              <p className="suggestion-list__words">
+              {suggestion.kind === "cell" ? (
+                <p className="suggestion-list__words">
+                  {cellName(suggestion)}:{" "}
+                  <del>
+                    <span className="visually-hidden">Was: </span>
+                    {cellValue(suggestion.from)}
+                  </del>{" "}
+                  <ins>
+                    <span className="visually-hidden">Proposed: </span>
+                    {cellValue(suggestion.to)}
+                  </ins>
+                </p>
+              ) : null}
+              <p className="suggestion-list__words" hidden={suggestion.kind === "cell"}>
                 {suggestion.removed ? (
                   <del>
                     <span className="visually-hidden">Remove: </span>
@@ -195,11 +249,71 @@ export function SuggestionList({
   );
 }
 
+/** Accept or reject, in one go, all the open suggestions of a section, or all of one person's. */
+function AllOf({
+  open,
+  sections,
+  onDecide,
+}: {
+  open: SuggestionView[];
+  sections: { key: string; title: string }[];
+  onDecide: (decision: "accept" | "reject", filter: { sectionKey?: string; authorId?: string }) => void;
+}) {
+  const groups = [
+    ...sections.flatMap((section) => {
+      const count = open.filter((suggestion) => suggestion.sectionKey === section.key).length;
+      return count > 1
+        ? [{ key: `s:${section.key}`, name: `in ${section.title}`, count, filter: { sectionKey: section.key } }]
+        : [];
+    }),
+    ...[...new Map(open.map((suggestion) => [suggestion.author.id, suggestion.author.name]))].flatMap(([id, name]) => {
+      const count = open.filter((suggestion) => suggestion.author.id === id).length;
+      return count > 1 ? [{ key: `a:${id}`, name: `of ${name}'s`, count, filter: { authorId: id } }] : [];
+    }),
+  ];
+  if (groups.length === 0) return null;
+  return (
+    <ul className="suggestion-list__all" aria-label="Decide many at once">
+      {groups.map((group) => (
+        <li key={group.key}>
+          <span>
+            All {group.count} {group.name}
+          </span>
+          <button type="button" className="button small" onClick={() => onDecide("accept", group.filter)}>
+            Accept all<span className="visually-hidden"> {group.name}</span>
+          </button>
+          <button type="button" className="button small" onClick={() => onDecide("reject", group.filter)}>
+            Reject all<span className="visually-hidden"> {group.name}</span>
+          </button>
+        </li>
+      ))}
+    </ul>
+  );
+}
+
+/** Where a cell proposal is: its field, or its year's amount. */
+function cellName(suggestion: SuggestionView): string {
+  const field = suggestion.field ?? "";
+  if (field.startsWith("amounts.")) return `${field.slice("amounts.".length)} amount`;
+  return field.replace(/([a-z])([A-Z])/g, "$1 $2").toLowerCase();
+}
+
+function cellValue(value: string | number | null): string {
+  if (value === null || value === "") return "empty";
+  return typeof value === "number" ? formatPounds(value) : value;
+}
+
 /**
  * Scrolls to a suggestion's words in the page and selects them, so the next key (or the
  * screen reader's status line) is about them.
  */
 function showInPage(id: string): void {
+  const proposal = document.querySelector<HTMLElement>(`[data-suggestion="${CSS.escape(id)}"] .cell-proposal__change`);
+  if (proposal) {
+    proposal.scrollIntoView({ block: "center", behavior: "smooth" });
+    proposal.focus({ preventScroll: true });
+    return;
+  }
   const marks = document.querySelectorAll<HTMLElement>(`.rich-text [data-suggestion-id="${CSS.escape(id)}"]`);
   const first = marks[0];
   const last = marks[marks.length - 1];

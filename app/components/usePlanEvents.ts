@@ -1,5 +1,6 @@
 import { useEffect, useState } from "react";
 import type { WebsocketProvider } from "y-websocket";
+import type { SuggestionView } from "../../server/suggestions/suggestion-service.server";
 import {
   applyCommentChanges,
   subscribeToPlanEvents,
@@ -10,9 +11,11 @@ import {
 export interface PlanEventsState {
   signoffs: PlanSignoffView;
   comments: CommentView[];
+  /** Open cell proposals: they are not in the document, so the server pushes them. */
+  cellSuggestions: SuggestionView[];
 }
 
-/** The plan's sign-off state and comments: as the page was rendered, then as the server pushes them. */
+/** The plan's sign-off state, comments and cell proposals: as the page was rendered, then as the server pushes them. */
 export function usePlanEvents(provider: WebsocketProvider | undefined, initial: PlanEventsState): PlanEventsState {
   const [state, setState] = useState(initial);
   useEffect(() => {
@@ -20,6 +23,9 @@ export function usePlanEvents(provider: WebsocketProvider | undefined, initial: 
     return subscribeToPlanEvents(provider, (event) => {
       if (event.type === "signoffs") setState((current) => ({ ...current, signoffs: event.signoffs }));
       if (event.type === "comments") setState((current) => ({ ...current, comments: event.comments }));
+      if (event.type === "cell-suggestions") {
+        setState((current) => ({ ...current, cellSuggestions: event.suggestions }));
+      }
       if (event.type === "comment-changes") {
         setState((current) => ({
           ...current,

@@ -25,12 +25,18 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
     reading: context.plans.readingCopy(plan),
     // Suggestions' ids name their authors; hover and focus name them.
     authors: Object.fromEntries(context.members.list(plan.id).map((member) => [member.userId, member.name])),
-    events: { signoffs: context.signoffs.current(plan), comments: context.comments.list(plan) },
+    suggestionCounts: context.suggestions.openCounts(plan),
+    events: {
+      signoffs: context.signoffs.current(plan),
+      comments: context.comments.list(plan),
+      cellSuggestions: context.suggestions.openCells(plan),
+    },
   };
 }
 
 export default function PlanPage() {
-  const { user, role, signsOff, standsInFor, plan, reading, events, authors } = useLoaderData<typeof loader>();
+  const { user, role, signsOff, standsInFor, plan, reading, events, authors, suggestionCounts } =
+    useLoaderData<typeof loader>();
   return (
     <SuggestionAuthors.Provider value={authors}>
       <AppHeader user={user} />
@@ -41,6 +47,7 @@ export default function PlanPage() {
         role={role}
         editable={canEdit(role)}
         initialEvents={events}
+        suggestionCounts={suggestionCounts}
       />
       <FindInPlan />
     </SuggestionAuthors.Provider>

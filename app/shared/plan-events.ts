@@ -1,6 +1,7 @@
 import * as decoding from "lib0/decoding";
 import * as encoding from "lib0/encoding";
 import type { WebsocketProvider } from "y-websocket";
+import type { SuggestionView } from "../../server/suggestions/suggestion-service.server";
 import type { Side } from "./permissions";
 import type { PlanStatus, SignoffState } from "./signoff-state";
 
@@ -102,7 +103,9 @@ export type PlanEvent =
   /** Every comment: sent when a client subscribes. */
   | { type: "comments"; comments: CommentView[] }
   /** After a change: the comments it changed or added, and those no longer shown. */
-  | { type: "comment-changes"; changed: CommentView[]; removed: string[] };
+  | { type: "comment-changes"; changed: CommentView[]; removed: string[] }
+  /** Every open cell proposal of the plan: sent when a client subscribes and after each change. */
+  | { type: "cell-suggestions"; suggestions: SuggestionView[] };
 
 /** The comment list after a `comment-changes` event: changed ones in place, new ones last. */
 export function applyCommentChanges(comments: CommentView[], changed: CommentView[], removed: string[]): CommentView[] {

@@ -15,6 +15,7 @@ const HEADER = [
   "Overdue milestones",
   "Returned",
   "Overdue sign-offs",
+  "Open suggestions",
   "Last edit",
 ];
 
@@ -36,6 +37,7 @@ export function portfolioCsv(rows: readonly PortfolioRow[]): string {
       row.overdueMilestones,
       row.returned,
       row.overdueSignoffs,
+      row.openSuggestions,
       row.updatedAt,
     ]),
   ]);

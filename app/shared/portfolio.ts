@@ -20,6 +20,8 @@ export interface PortfolioRow {
   returned: number;
   /** Sections whose open sign-off request's due date has passed. */
   overdueSignoffs: number;
+  /** Suggestions neither accepted, rejected nor withdrawn: narrative ones and cell proposals. */
+  openSuggestions: number;
   /** When the plan's words last changed (ISO). */
   updatedAt: string;
 }

@@ -31,3 +31,10 @@ export type NewSuggestion = z.infer<typeof newSuggestionSchema>;
 export const rejectSuggestionSchema = z.strictObject({
   reason: z.string().trim().max(2000, "reason is longer than 2000 characters").optional(),
 });
+
+/** Which open suggestions `.../suggestions/accept-all` or `.../reject-all` decides: a section's, one person's, or both. */
+export const bulkDecisionSchema = z.strictObject({
+  sectionKey: sectionKey.optional(),
+  authorId: z.string().min(1).max(200).optional(),
+  reason: z.string().trim().max(2000, "reason is longer than 2000 characters").optional(),
+});

@@ -11,7 +11,8 @@ const CONTENT_TYPE: Record<ExportFormat, string> = {
 };
 
 /**
- * The plan as a file, for any member; `?comments=1` adds the comment threads as an appendix and
+ * The plan as a file, for any member; `?comments=1` adds the comment threads as an appendix,
+ * `?suggestions=1` the open suggestions (not with a version: they are today's), and
  * `?version=<versionId>` exports that version instead of the plan now.
  * An export the queue cannot take now is a 429 with Retry-After; one that timed out or whose
  * worker died is a 503. A link from another site exports nothing (a page asks to confirm).
@@ -26,11 +27,15 @@ export async function planExportResponse(
   const { plan } = requirePlanMember(context, user, params.id, "api");
   const query = new URL(request.url).searchParams;
   const withComments = query.get("comments") === "1";
+  const withSuggestions = query.get("suggestions") === "1";
   const rawVersion = query.get("version");
   const versionId = rawVersion === null ? undefined : parseVersionId(rawVersion);
   if (versionId === null) return jsonError(404, "version not found");
+  if (withSuggestions && versionId !== undefined) {
+    return jsonError(400, "suggestions=1 lists the suggestions open now: it cannot go with version");
+  }
   const outcome = await refusalsAsJson(() =>
-    context.exports.exportPlan(plan, user, { format, withComments, versionId }),
+    context.exports.exportPlan(plan, user, { format, withComments, withSuggestions, versionId }),
   );
   if (!outcome.ok) {
     return "retryAfterSeconds" in outcome

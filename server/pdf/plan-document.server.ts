@@ -26,6 +26,8 @@ import {
   type TableRow,
 } from "./document-model.server";
 import { richTextBlocks } from "./rich-text.server";
+import type { SuggestionView } from "../suggestions/suggestion-service.server";
+import { suggestionsAppendix } from "./suggestions-appendix.server";
 
 export interface PlanExportInput {
   plan: Plan;
@@ -41,6 +43,8 @@ export interface PlanExportInput {
   auditHead?: { id: number; at: Date; hash: string } | null;
   /** The sign-off records the export carries (a PDF embeds them too), listed in the appendix. */
   evidence?: SignoffEvidence | null;
+  /** The plan's suggestions for the open-suggestions appendix, or null (or absent) to leave it out. */
+  suggestions?: SuggestionView[] | null;
 }
 
 /**
@@ -62,6 +66,7 @@ export function planDocument(input: PlanExportInput): PlanDocument {
     appendices: [
       signoffAppendix(input.auditHead ?? null, recordsOnPaper(input)),
       ...(input.comments ? [commentsAppendix(input.comments, plan.template.sections)] : []),
+      ...(input.suggestions ? [suggestionsAppendix(input.suggestions, plan.template.sections, input.doc)] : []),
     ],
   };
 }

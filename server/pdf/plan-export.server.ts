@@ -7,6 +7,7 @@ import type { SessionUser } from "../auth/sessions.server";
 import type { RoomRegistry } from "../collab/rooms.server";
 import type { CommentService } from "../comments/comment-service.server";
 import type { SignoffService } from "../signoffs/signoff-service.server";
+import type { SuggestionView } from "../suggestions/suggestion-service.server";
 import type { VersionService } from "../versions/version-service.server";
 import { sealJob, type InstanceSeal } from "../seal/instance-seal.server";
 import { signoffEvidence } from "../seal/signoff-evidence.server";
@@ -29,12 +30,14 @@ export class PlanExportService {
     private readonly queue: ExportQueue,
     private readonly versions: VersionService,
     private readonly seal: InstanceSeal,
+    /** Every suggestion of the plan, for `?suggestions=1`'s appendix. */
+    private readonly suggestionsOf: (plan: Plan) => SuggestionView[] = () => [],
   ) {}
 
   async exportPlan(
     plan: Plan,
     user: SessionUser,
-    options: { format: ExportFormat; withComments: boolean; versionId?: number },
+    options: { format: ExportFormat; withComments: boolean; versionId?: number; withSuggestions?: boolean },
   ): Promise<ExportOutcome<Uint8Array>> {
     // A version unknown to the plan is refused now, before the export waits in line.
     const version = options.versionId === undefined ? null : this.versions.forExport(plan, options.versionId);
@@ -49,6 +52,7 @@ export class PlanExportService {
           state: version?.state ?? Y.encodeStateAsUpdate(doc),
           signoffs,
           comments: options.withComments ? this.comments.list(plan) : null,
+          suggestions: options.withSuggestions ? this.suggestionsOf(plan) : null,
           exportedAt,
           exportedBy: `${user.name}, ${user.organisation}`,
           version: version?.cover ?? null,
@@ -67,6 +71,7 @@ export class PlanExportService {
         detail: {
           format: options.format,
           withComments: options.withComments,
+          ...(options.withSuggestions ? { withSuggestions: true } : {}),
           bytes: outcome.result.byteLength,
           versionId: options.versionId ?? null,
         },

@@ -9,6 +9,7 @@ import type { CommentService } from "../comments/comment-service.server";
 import type { PlanAccessService, Viewer } from "../plans/plan-access.server";
 import type { SearchService } from "../search/search-service.server";
 import type { SignoffService } from "../signoffs/signoff-service.server";
+import { openTextSuggestions } from "../suggestions/text-suggestions.server";
 
 /**
  * Every plan a person may read, with the figures a programme manager follows. Each figure comes
@@ -31,6 +32,8 @@ export class PortfolioService {
     private readonly comments: CommentService,
     private readonly search: SearchService,
     events: EventBus,
+    /** Open cell proposals per plan: they are not in the document (decision 0034). */
+    private readonly openCellCounts: (planIds: readonly string[]) => Map<string, number>,
   ) {
     events.subscribe("plan-event", ({ planId, event }) => {
       if (event.type === "signoffs") this.fromDocuments.delete(planId);
@@ -44,16 +47,21 @@ export class PortfolioService {
     const lastEdits = this.search.lastEdits(ids);
     const today = ukToday(now);
     const versions = this.documentVersions(ids);
-    return plans.map((plan) => ({
-      id: plan.id,
-      title: plan.title,
-      area: plan.area,
-      templateId: plan.templateId,
-      templateTitle: plan.template.title,
-      ...this.documentFigures(plan, versions.get(plan.id) ?? 0, today),
-      openComments: openComments.get(plan.id) ?? 0,
-      updatedAt: (lastEdits.get(plan.id) ?? plan.createdAt).toISOString(),
-    }));
+    const openCells = this.openCellCounts(ids);
+    return plans.map((plan) => {
+      const { openTextSuggestions, ...figures } = this.documentFigures(plan, versions.get(plan.id) ?? 0, today);
+      return {
+        id: plan.id,
+        title: plan.title,
+        area: plan.area,
+        templateId: plan.templateId,
+        templateTitle: plan.template.title,
+        ...figures,
+        openSuggestions: openTextSuggestions + (openCells.get(plan.id) ?? 0),
+        openComments: openComments.get(plan.id) ?? 0,
+        updatedAt: (lastEdits.get(plan.id) ?? plan.createdAt).toISOString(),
+      };
+    });
   }
 
   /**
@@ -96,6 +104,10 @@ export class PortfolioService {
         overdueMilestones: overdueMilestonesOf(plan, (key) => sectionData(doc, key), today),
         returned: sections.filter((section) => section.returned !== null).length,
         overdueSignoffs: sections.filter((section) => section.due !== null && section.due < today).length,
+        openTextSuggestions: openTextSuggestions(
+          doc,
+          plan.template.sections.map((section) => section.key),
+        ).size,
       };
     });
     this.fromDocuments.set(plan.id, { version, today, figures });
@@ -126,7 +138,7 @@ export class PortfolioService {
 type DocumentFigures = Pick<
   PortfolioRow,
   "status" | "sides" | "stale" | "overdueMilestones" | "returned" | "overdueSignoffs"
->;
+> & { openTextSuggestions: number };
 
 function overdueMilestonesOf(plan: Plan, dataOf: (key: string) => Record<string, unknown>, today: string): number {
   let count = 0;

@@ -1,7 +1,7 @@
-import { eq, inArray } from "drizzle-orm";
+import { and, count, eq, inArray } from "drizzle-orm";
 import * as Y from "yjs";
 import { sectionDataName } from "../../app/shared/doc-names";
-import { Refusal } from "../../app/shared/errors";
+import { isRefusal, Refusal } from "../../app/shared/errors";
 import { canEdit, canSuggest, type Role } from "../../app/shared/permissions";
 import { fieldText, findRow, type Row } from "../../app/shared/section-rows";
 import type { NewSuggestion } from "../../app/shared/suggestion-input";
@@ -139,6 +139,7 @@ export class SuggestionService {
           toValue: to,
         })
         .run();
+      this.publishCells(plan);
     }
     this.rooms.read(plan.id, () => undefined);
     return this.find(plan, id);
@@ -242,7 +243,164 @@ export class SuggestionService {
         user.id,
       );
     }
+    if (current.kind === "cell") this.publishCells(plan);
     return this.find(plan, id);
+  }
+
+  /** The plan's open cell proposals, oldest first, as the page draws them in their cells. */
+  openCells(plan: Plan): SuggestionView[] {
+    const rows = this.db
+      .select()
+      .from(suggestions)
+      .where(and(eq(suggestions.planId, plan.id), eq(suggestions.kind, "cell"), eq(suggestions.status, "open")))
+      .all();
+    return this.views(rows).sort((a, b) => a.createdAt.localeCompare(b.createdAt) || a.id.localeCompare(b.id));
+  }
+
+  /**
+   * Accepts or rejects, in one edit, every open suggestion of a section, of one author, or of
+   * one author in a section. One that cannot be decided (its words or its cell changed, its row
+   * is gone) is skipped and said why; the others are decided, audited one by one, and each
+   * author is told once.
+   */
+  decideAll(
+    plan: Plan,
+    user: SessionUser,
+    role: Role,
+    decision: "accept" | "reject",
+    filter: BulkFilter,
+    reason: string | null = null,
+  ): BulkDecision {
+    if (!canEdit(role)) throw new Refusal("forbidden", `only owners, editors and signatories ${decision} suggestions`);
+    if (filter.sectionKey === undefined && filter.authorId === undefined) {
+      throw new Refusal("invalid", "give sectionKey, authorId or both: which suggestions to decide");
+    }
+    if (decision === "accept" && reason) throw new Refusal("invalid", "reason: only a rejection carries a reason");
+    if (filter.sectionKey !== undefined) sectionOf(plan, filter.sectionKey, "invalid");
+    const status: "accepted" | "rejected" = decision === "accept" ? "accepted" : "rejected";
+    const open = this.list(plan).filter(
+      (view) =>
+        view.status === "open" &&
+        (filter.sectionKey === undefined || view.sectionKey === filter.sectionKey) &&
+        (filter.authorId === undefined || view.author.id === filter.authorId),
+    );
+    const storedById = new Map(
+      (open.length === 0
+        ? []
+        : this.db
+            .select()
+            .from(suggestions)
+            .where(
+              inArray(
+                suggestions.id,
+                open.map((view) => view.id),
+              ),
+            )
+            .all()
+      ).map((row) => [row.id, row]),
+    );
+    const decided: { view: SuggestionView; words: { removed: string; added: string } | null }[] = [];
+    const skipped: { id: string; error: string }[] = [];
+    this.rooms.read(plan.id, (doc) => {
+      doc.transact(
+        () => {
+          for (const view of open) {
+            try {
+              const section = sectionOf(plan, view.sectionKey, "conflict");
+              decided.push({ view, words: applyDecision(doc, section, view, storedById.get(view.id), status) });
+            } catch (error) {
+              if (!isRefusal(error) || error.kind !== "conflict") throw error;
+              skipped.push({ id: view.id, error: error.message });
+            }
+          }
+        },
+        new ServerEdit(`suggestions ${status}`, user.id),
+      );
+    });
+    // Reading the plan stores what is pending: the decisions are on disk before the answer.
+    this.rooms.read(plan.id, () => undefined);
+    const at = new Date();
+    this.db.transaction((tx) => {
+      for (const { view, words } of decided) {
+        const settled = { status, decidedBy: user.id, decidedAt: at, reason };
+        if (storedById.has(view.id)) tx.update(suggestions).set(settled).where(eq(suggestions.id, view.id)).run();
+        else {
+          tx.insert(suggestions)
+            .values({
+              ...textRow(plan.id, view.id, view.sectionKey, view.author.id, new Date(view.createdAt), words!),
+              ...settled,
+            })
+            .run();
+        }
+        recordAudit(tx, {
+          planId: plan.id,
+          userId: user.id,
+          type: `suggestion.${status}`,
+          detail: {
+            suggestionId: view.id,
+            sectionKey: view.sectionKey,
+            kind: view.kind,
+            author: view.author.id,
+            ...(view.kind === "text" ? words! : { rowId: view.rowId, field: view.field, from: view.from, to: view.to }),
+            ...(reason ? { reason } : {}),
+          },
+        });
+      }
+    });
+    this.tellAuthors(plan, user, status, decided, reason);
+    if (decided.some(({ view }) => view.kind === "cell")) this.publishCells(plan);
+    const ids = decided.map(({ view }) => view.id);
+    return {
+      accepted: status === "accepted" ? ids : [],
+      rejected: status === "rejected" ? ids : [],
+      skipped,
+      summary: bulkSummary(status, ids.length, skipped),
+    };
+  }
+
+  /** One notification per author for a bulk decision: how many of theirs, and where. */
+  private tellAuthors(
+    plan: Plan,
+    user: SessionUser,
+    status: "accepted" | "rejected",
+    decided: readonly { view: SuggestionView }[],
+    reason: string | null,
+  ): void {
+    const byAuthor = new Map<string, SuggestionView[]>();
+    for (const { view } of decided) byAuthor.set(view.author.id, [...(byAuthor.get(view.author.id) ?? []), view]);
+    const items = [...byAuthor].map(([authorId, views]) => {
+      const keys = [...new Set(views.map((view) => view.sectionKey))];
+      const titles = keys.map((key) => plan.template.sections.find((section) => section.key === key)?.title ?? key);
+      const count = views.length === 1 ? "your suggestion" : `${views.length} of your suggestions`;
+      return {
+        userId: authorId,
+        type: "suggestion-decided" as const,
+        planId: plan.id,
+        text: `${user.name} ${VERB[status]} ${count} in ${titles.map((title) => `“${title}”`).join(", ")} (${plan.title})${reason ? `: ${reason}` : ""}`,
+        url: sectionUrl(plan.id, keys[0]!),
+        eventKey: `suggestion-decided:${views[0]!.id}`,
+      };
+    });
+    if (items.length > 0) this.notifications?.notify(items, user.id);
+  }
+
+  /** How many open cell proposals each of the plans has (for the portfolio; absent when none). */
+  openCellCounts(planIds: readonly string[]): Map<string, number> {
+    if (planIds.length === 0) return new Map();
+    const rows = this.db
+      .select({ planId: suggestions.planId, count: count() })
+      .from(suggestions)
+      .where(
+        and(inArray(suggestions.planId, [...planIds]), eq(suggestions.kind, "cell"), eq(suggestions.status, "open")),
+      )
+      .groupBy(suggestions.planId)
+      .all();
+    return new Map(rows.map((row) => [row.planId, row.count]));
+  }
+
+  /** Tells open pages of the plan its open cell proposals, as they are now. */
+  private publishCells(plan: Plan): void {
+    this.rooms.publish(plan.id, { type: "cell-suggestions", suggestions: this.openCells(plan) });
   }
 
   private find(plan: Plan, id: string): SuggestionView {
@@ -288,6 +446,58 @@ export class SuggestionService {
       ];
     });
   }
+}
+
+export interface BulkFilter {
+  sectionKey?: string;
+  authorId?: string;
+}
+
+export interface BulkDecision {
+  accepted: string[];
+  rejected: string[];
+  /** The suggestions left open, each with why. */
+  skipped: { id: string; error: string }[];
+  /** "3 accepted, 1 could not be: the cell has changed since the suggestion was made". */
+  summary: string;
+}
+
+function bulkSummary(status: "accepted" | "rejected", done: number, skipped: { error: string }[]): string {
+  const decided = `${done} ${status}`;
+  if (skipped.length === 0) return decided;
+  const why = [...new Set(skipped.map((item) => item.error))].join("; ");
+  return `${decided}, ${skipped.length} could not be: ${why}`;
+}
+
+/**
+ * Makes one open suggestion's decision in the document (inside the caller's transaction), or
+ * refuses with a conflict when what it would change has changed. Answers a narrative
+ * suggestion's words (null for a cell).
+ */
+function applyDecision(
+  doc: Y.Doc,
+  section: TemplateSection,
+  view: SuggestionView,
+  stored: Suggestion | undefined,
+  status: "accepted" | "rejected",
+): { removed: string; added: string } | null {
+  const accept = status === "accepted";
+  if (view.kind === "text") {
+    const runs = suggestionRuns(doc, section.key, view.id);
+    const words = wordsOf(runs);
+    if (runs.length === 0) throw new Refusal("conflict", "the words of that suggestion are gone");
+    if (stored && (stored.removed !== words.removed || stored.added !== words.added)) {
+      throw new Refusal("conflict", "the words of that suggestion have changed since it was made");
+    }
+    decideRuns(runs, accept);
+    return words;
+  }
+  if (!accept) return null;
+  const cell = readCell(doc, section, view.rowId!, view.field!);
+  if (!cell.found) throw new Refusal("conflict", "the row of that suggestion was deleted");
+  if (cell.value !== view.from) throw new Refusal("conflict", "the cell has changed since the suggestion was made");
+  writeCell(cell.row!, view.field!, view.to);
+  return null;
 }
 
 function textRow(

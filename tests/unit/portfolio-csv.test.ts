@@ -15,6 +15,7 @@ const row = (overrides: Partial<PortfolioRow> = {}): PortfolioRow => ({
   overdueMilestones: 4,
   returned: 1,
   overdueSignoffs: 5,
+  openSuggestions: 6,
   updatedAt: "2026-11-26T10:00:00.000Z",
   ...overrides,
 });
@@ -23,7 +24,7 @@ describe("the portfolio as CSV", () => {
   it("has a header and one line per plan with every figure", () => {
     const lines = portfolioCsv([row()]).split("\r\n");
     expect(lines[0]).toMatch(/^Plan,Area,Template,Status,Local signed/);
-    expect(lines[1]).toBe("Swindon plan,Swindon,Single budget,draft,1,10,0,9,2,3,4,1,5,2026-11-26T10:00:00.000Z");
+    expect(lines[1]).toBe("Swindon plan,Swindon,Single budget,draft,1,10,0,9,2,3,4,1,5,6,2026-11-26T10:00:00.000Z");
     expect(lines[2]).toBe("");
   });
 

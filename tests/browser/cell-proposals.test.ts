@@ -1,0 +1,162 @@
+import { readFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import type { AxeResults, RunOptions } from "axe-core";
+import type { Page } from "playwright-core";
+import { describe, expect, it } from "vitest";
+import { openDemoPlan, planReady, screenshotPath, signedInPage, useServerAndBrowser } from "../support/browser";
+
+const running = useServerAndBrowser();
+const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
+
+/** axe-core's WCAG 2.2 AA violations inside `selector`, one line each. */
+async function violations(page: Page, selector: string): Promise<string[]> {
+  if (!(await page.evaluate(() => "axe" in window))) await page.addScriptTag({ content: AXE_SOURCE });
+  return page.evaluate(async (include) => {
+    const axe = (window as unknown as { axe: { run(context: unknown, options: RunOptions): Promise<AxeResults> } }).axe;
+    const result = await axe.run(
+      { include: [include] },
+      { runOnly: { type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"] } },
+    );
+    return result.violations.map(
+      (violation) => `${violation.id}: ${violation.nodes.map((node) => node.target.join(" ")).join(" | ")}`,
+    );
+  }, selector);
+}
+const LABEL = "2013-14 amount, row 1";
+
+const budget = (page: Page) => page.locator("#section-shadow-budget");
+const cell = (page: Page) => budget(page).getByLabel(LABEL).first();
+const proposal = (page: Page) => cell(page).locator("xpath=ancestor::td").locator(".cell-proposal");
+const grandTotal = (page: Page) => page.getByTestId("totals-shadow-budget").getByTestId("grand-total").textContent();
+const note = (page: Page) => page.getByTestId("proposed-change-shadow-budget");
+
+/** "£1,234,567" as pence. */
+function pence(pounds: string): number {
+  return Math.round(Number(pounds.replace(/[£,]/g, "")) * 100);
+}
+
+function pounds(value: number): string {
+  return `£${(value / 100).toLocaleString("en-GB", { maximumFractionDigits: 2 })}`;
+}
+
+describe("a reviewer proposes a budget amount", () => {
+  it.each([
+    { width: 1366, height: 900 },
+    { width: 768, height: 1000 },
+    { width: 390, height: 844 },
+  ])(
+    "at $width px: the editor sees it struck and beside, live, with the totals note; accepting moves both pages' totals",
+    async (viewport) => {
+      const reviewer = await signedInPage(running.browser, running.server.url, "reviewer@dwp.example", { viewport });
+      await openDemoPlan(reviewer);
+      const editor = await signedInPage(running.browser, running.server.url, "editor@swindon.example", { viewport });
+      await editor.goto(reviewer.url());
+      await planReady(editor);
+
+      const before = (await cell(reviewer).inputValue()) || "£0";
+      const total = (await grandTotal(reviewer))!;
+      await expect.poll(() => grandTotal(editor)).toBe(total);
+      const proposed = pence(before) + 1_500_00;
+
+      // The reviewer's cell takes typing, but what is typed is a proposal, not an edit.
+      expect(await cell(reviewer).getAttribute("readonly")).toBeNull();
+      await cell(reviewer).fill(String(proposed / 100));
+      await cell(reviewer).press("Enter");
+
+      await expect.poll(() => proposal(editor).count()).toBe(1);
+      expect(await proposal(editor).locator("del").textContent()).toContain(before);
+      expect(await proposal(editor).locator("ins").textContent()).toContain(pounds(proposed));
+      await expect.poll(() => note(editor).textContent()).toBe("Open proposals would change this by +£1,500");
+      await expect.poll(() => note(reviewer).textContent()).toBe("Open proposals would change this by +£1,500");
+      // The totals are those of accepted values, and the cell still holds the accepted amount.
+      expect(await grandTotal(editor)).toBe(total);
+      expect(await grandTotal(reviewer)).toBe(total);
+      expect(await cell(editor).inputValue()).toBe(before === "£0" ? "" : before);
+      // Who proposed it and when, on focus; the reviewer withdraws, the editor accepts or rejects.
+      await proposal(editor).locator(".cell-proposal__change").focus();
+      await expect.poll(() => proposal(editor).locator(".cell-proposal__who").isVisible()).toBe(true);
+      expect(await proposal(editor).locator(".cell-proposal__who").textContent()).toContain("Proposed by Priya Nair");
+      expect(await proposal(reviewer).getByRole("button", { name: "Withdraw your proposal" }).count()).toBe(1);
+      expect(
+        await proposal(reviewer)
+          .getByRole("button", { name: /^Accept/ })
+          .count(),
+      ).toBe(0);
+      // Counted beside the section in the list of sections, and in the side list.
+      const counted = editor.locator('[data-testid="open-suggestion-count"][data-section="shadow-budget"]');
+      await expect.poll(() => counted.count()).toBe(1);
+      expect(await counted.textContent()).toBe("✎1 open suggestion");
+      await expect
+        .poll(() => editor.locator(".suggestion-list__item").filter({ hasText: "2013-14 amount" }).count())
+        .toBe(1);
+
+      await proposal(editor).locator(".cell-proposal__change").scrollIntoViewIfNeeded();
+      await budget(editor).screenshot({ path: screenshotPath(`cell-proposal-${viewport.width}`) });
+      await note(editor).scrollIntoViewIfNeeded();
+      await editor.screenshot({ path: screenshotPath(`cell-proposal-totals-${viewport.width}`) });
+
+      await proposal(editor).getByRole("button", { name: "Accept Priya Nair's proposal" }).click();
+      const after = pounds(pence(total) + 1_500_00);
+      await expect.poll(() => grandTotal(editor)).toBe(after);
+      await expect.poll(() => grandTotal(reviewer)).toBe(after);
+      await expect.poll(() => proposal(reviewer).count()).toBe(0);
+      await expect.poll(() => note(reviewer).count()).toBe(0);
+      await expect.poll(() => counted.count()).toBe(0);
+      expect(await cell(reviewer).inputValue()).toBe(pounds(proposed));
+      await reviewer.context().close();
+      await editor.context().close();
+    },
+  );
+});
+
+describe("deciding proposals from the side list", () => {
+  it("accepts all of a section's at once, by keyboard, and axe finds nothing in the cells or the list", async () => {
+    const reviewer = await signedInPage(running.browser, running.server.url, "reviewer@dwp.example");
+    await openDemoPlan(reviewer);
+    const editor = await signedInPage(running.browser, running.server.url, "editor@swindon.example", {
+      bypassCSP: true,
+    });
+    await editor.goto(reviewer.url());
+    await planReady(editor);
+    const total = (await grandTotal(editor))!;
+    const second = (page: Page) => budget(page).getByLabel("2012-13 amount, row 2").first();
+    const firstBefore = pence((await cell(reviewer).inputValue()) || "£0");
+    const secondBefore = pence((await second(reviewer).inputValue()) || "£0");
+    await cell(reviewer).fill(String((firstBefore + 100_00) / 100));
+    await cell(reviewer).press("Enter");
+    await second(reviewer).fill(String((secondBefore + 200_00) / 100));
+    await second(reviewer).press("Tab");
+    await expect.poll(() => note(editor).textContent()).toBe("Open proposals would change this by +£300");
+    // A text cell: typed into, proposed on leaving it, and the cell shows the accepted words again.
+    const organisation = (page: Page) => budget(page).getByLabel("Organisation, row 3").first();
+    const name = await organisation(reviewer).inputValue();
+    await organisation(reviewer).fill(`${name} (probation)`);
+    await organisation(reviewer).press("Tab");
+    expect(await organisation(reviewer).inputValue()).toBe(name);
+    const named = organisation(editor).locator("xpath=ancestor::td").locator(".cell-proposal");
+    await expect.poll(() => named.count()).toBe(1);
+    expect(await named.locator("del").textContent()).toBe(`Was: ${name}`);
+    expect(await named.locator("ins").textContent()).toBe(`Proposed: ${name} (probation)`);
+
+    // The PDF can list them in an appendix.
+    await editor.getByLabel("with open suggestions").check();
+    const exported = editor.waitForResponse((response) => /\/export\.pdf\?suggestions=1$/.test(response.url()));
+    await editor.getByRole("button", { name: "Export PDF" }).click();
+    expect((await exported).status()).toBe(200);
+    expect(await violations(editor, "#section-shadow-budget")).toEqual([]);
+    expect(await violations(editor, ".suggestion-list")).toEqual([]);
+    const acceptAll = editor.getByRole("button", { name: "Accept all in Shadow budget for the place" });
+    await acceptAll.focus();
+    await editor.screenshot({ path: screenshotPath("cell-proposals-side-list") });
+    await editor.keyboard.press("Enter");
+
+    await expect.poll(() => editor.locator(".suggestion-list__done").textContent()).toBe("3 accepted");
+    const after = pounds(pence(total) + 300_00);
+    await expect.poll(() => grandTotal(editor)).toBe(after);
+    await expect.poll(() => grandTotal(reviewer)).toBe(after);
+    await expect.poll(() => budget(reviewer).locator(".cell-proposal").count()).toBe(0);
+    await expect.poll(() => organisation(reviewer).inputValue()).toBe(`${name} (probation)`);
+    await reviewer.context().close();
+    await editor.context().close();
+  });
+});
