@@ -1,4 +1,4 @@
-import { lazy, Suspense, useEffect, useMemo, useRef } from "react";
+import { useEffect, useMemo, useRef } from "react";
 import { Link } from "@remix-run/react";
 import type { SectionReadingCopy } from "../../server/plans/plan-service.server";
 import { ROLE_LABEL, type Role, type Side } from "~/shared/permissions";
@@ -19,9 +19,9 @@ import { PlanHeader } from "./PlanHeader";
 import { PlanNavigator } from "./PlanNavigator";
 import { PlanSection } from "./PlanSection";
 import { PlanSidebar } from "./PlanSidebar";
-
-/** Fetched after the page works: it reads the API, so it has nothing to show in the first paint. */
-const SuggestionList = lazy(() => import("./SuggestionList").then((list) => ({ default: list.SuggestionList })));
+// Not a lazy chunk: a Suspense boundary still waiting for its code while the page hydrates is
+// drawn again from scratch by React (error 421) on any update to the page before the code comes.
+import { SuggestionList } from "./SuggestionList";
 
 export interface PlanOutline {
   id: string;
@@ -167,9 +167,7 @@ export function PlanWorkspace({
           draft={commentUi.draft}
           onDraftDone={commentUi.endDraft}
         />
-        <Suspense fallback={null}>
-          <SuggestionList planId={plan.id} sections={plan.sections} meId={me.id} role={role} doc={connection?.doc} />
-        </Suspense>
+        <SuggestionList planId={plan.id} sections={plan.sections} meId={me.id} role={role} doc={connection?.doc} />
       </PlanSidebar>
     </div>
   );
