@@ -19,6 +19,7 @@ import { PlanHeader } from "./PlanHeader";
 import { PlanNavigator } from "./PlanNavigator";
 import { PlanSection } from "./PlanSection";
 import { PlanSidebar } from "./PlanSidebar";
+import type { HighlightedThread } from "~/editor/comment-highlights";
 // Not a lazy chunk: a Suspense boundary still waiting for its code while the page hydrates is
 // drawn again from scratch by React (error 421) on any update to the page before the code comes.
 import { SuggestionList } from "./SuggestionList";
@@ -36,6 +37,8 @@ export interface PlanOutline {
     requiredSides: Side[];
   }[];
 }
+
+const NO_THREADS: HighlightedThread[] = [];
 
 /** What a role that cannot edit may do, said once at the top of the plan. */
 const ROLE_NOTICE: Partial<Record<Role, string>> = {
@@ -69,12 +72,18 @@ export function PlanWorkspace({
   // over), what the page loaded with no longer holds: every action would be refused, so the
   // page reads on as a viewer with no one to stand in for and offers nothing to do.
   const closed = status === "closed";
-  const me = closed ? { ...signer, signsOff: false, standsInFor: [] } : signer;
+  const me = useMemo(() => (closed ? { ...signer, signsOff: false, standsInFor: [] } : signer), [closed, signer]);
   const role: Role = closed ? "viewer" : givenRole;
   const editable = closed ? false : givenEditable;
   const people = usePresence(connection?.provider);
   const { signoffs, comments } = usePlanEvents(connection?.provider, initialEvents);
   const commentUi = useCommentUi(comments);
+  const { activeId, setActiveId, commentOn, registerEditor, onRemovedChange } = commentUi;
+  // One object for every section, the same from one drawing to the next (PlanSection is memoised).
+  const sectionCommentUi = useMemo(
+    () => ({ activeId, setActiveId, commentOn, registerEditor, onRemovedChange }),
+    [activeId, setActiveId, commentOn, registerEditor, onRemovedChange],
+  );
   const mayComment = canComment(role);
   const undoScopes = usePersonalUndo();
   const main = useRef<HTMLElement>(null);
@@ -141,7 +150,8 @@ export function PlanWorkspace({
               contentFromDevice={contentIn && !synced}
               live={connection !== null && mounting.isShown(section.key)}
               undoScopes={undoScopes}
-              commentUi={{ ...commentUi, threads: commentUi.highlightsBySection[section.key] ?? [] }}
+              commentUi={sectionCommentUi}
+              threads={commentUi.highlightsBySection[section.key] ?? NO_THREADS}
               closed={closed}
             />
           ))}
