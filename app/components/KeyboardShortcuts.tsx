@@ -1,6 +1,5 @@
 import { useEffect, useId, useRef, useState } from "react";
-import { SUGGESTING_KEYS } from "~/editor/suggesting-state";
-import { keyLabel, WRITING_TOOLS } from "./WritingToolbar";
+import { keyLabel, SUGGESTING_KEYS, WRITING_TOOLS } from "./writing-tools";
 
 const GROUPS: { title: string; keys: [string, string][] }[] = [
   {

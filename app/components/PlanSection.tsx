@@ -1,5 +1,5 @@
 import type { Editor } from "@tiptap/react";
-import { lazy, Suspense } from "react";
+import { lazy, memo, Suspense } from "react";
 import type { SectionReadingCopy } from "../../server/plans/plan-service.server";
 import type { SectionSignoffView } from "~/shared/plan-events";
 import { signerName } from "~/shared/signer-name";
@@ -19,9 +19,8 @@ import type { PlanCellSuggestions } from "./TableProposals";
 const SectionEditor = lazy(() => import("./SectionEditor").then((module) => ({ default: module.SectionEditor })));
 const StructuredSection = lazy(() => import("./SectionTables").then((module) => ({ default: module.SectionTables })));
 
-/** What a section needs of the page's comment handling. */
+/** What a section needs of the page's comment handling; its threads come apart, as they change alone. */
 export interface SectionCommentUi {
-  threads: HighlightedThread[];
   activeId: string | null;
   setActiveId: (id: string) => void;
   commentOn: (sectionKey: string, editor?: Editor) => void;
@@ -33,9 +32,10 @@ export interface SectionCommentUi {
  * One section of the plan: its heading, sign-off and guidance, then its words. Until its editors
  * are on the page (`live`, see useSectionMounting) the words are the server's reading copy, drawn
  * as the editors draw them and redrawn as the document changes, and each editor replaces its copy
- * in the same frame it appears.
+ * in the same frame it appears. Memoised: the page redraws on every change of connection,
+ * presence or events, and most of them leave most sections as they were.
  */
-export function PlanSection({
+export const PlanSection = memo(function PlanSection({
   planId,
   section,
   index,
@@ -51,6 +51,7 @@ export function PlanSection({
   live,
   undoScopes,
   commentUi,
+  threads,
   closed,
   cells,
 }: {
@@ -71,6 +72,8 @@ export function PlanSection({
   live: boolean;
   undoScopes: UndoScopes;
   commentUi: SectionCommentUi;
+  /** The comment threads anchored in this section's words. */
+  threads: HighlightedThread[];
   /** The plan is closed to this person: nothing they do would be accepted. */
   closed: boolean;
   cells: PlanCellSuggestions;
@@ -149,7 +152,7 @@ export function PlanSection({
             onEditor={commentUi.registerEditor}
             reading={narrative}
             comments={{
-              threads: commentUi.threads,
+              threads,
               activeId: commentUi.activeId,
               onComment: mayComment ? (editor) => commentUi.commentOn(section.key, editor) : undefined,
               onOpenThread: commentUi.setActiveId,
@@ -162,7 +165,7 @@ export function PlanSection({
       )}
     </section>
   );
-}
+});
 
 /** Editing a signed section is allowed, but nobody should do it without knowing. */
 function SignedEditWarning({ signoff }: { signoff: SectionSignoffView }) {

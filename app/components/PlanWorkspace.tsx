@@ -1,4 +1,4 @@
-import { lazy, Suspense, useEffect, useMemo, useRef, useState } from "react";
+import { useEffect, useMemo, useRef, useState } from "react";
 import { Link } from "@remix-run/react";
 import type { SectionReadingCopy } from "../../server/plans/plan-service.server";
 import { ROLE_LABEL, type Role, type Side } from "~/shared/permissions";
@@ -19,9 +19,10 @@ import { PlanHeader } from "./PlanHeader";
 import { PlanNavigator } from "./PlanNavigator";
 import { PlanSection } from "./PlanSection";
 import { PlanSidebar } from "./PlanSidebar";
-
-/** Fetched after the page works: it reads the API, so it has nothing to show in the first paint. */
-const SuggestionList = lazy(() => import("./SuggestionList").then((list) => ({ default: list.SuggestionList })));
+import type { HighlightedThread } from "~/editor/comment-highlights";
+// Not a lazy chunk: a Suspense boundary still waiting for its code while the page hydrates is
+// drawn again from scratch by React (error 421) on any update to the page before the code comes.
+import { SuggestionList } from "./SuggestionList";
 
 export interface PlanOutline {
   id: string;
@@ -36,6 +37,8 @@ export interface PlanOutline {
     requiredSides: Side[];
   }[];
 }
+
+const NO_THREADS: HighlightedThread[] = [];
 
 /** What a role that cannot edit may do, said once at the top of the plan. */
 const ROLE_NOTICE: Partial<Record<Role, string>> = {
@@ -72,7 +75,7 @@ export function PlanWorkspace({
   // over), what the page loaded with no longer holds: every action would be refused, so the
   // page reads on as a viewer with no one to stand in for and offers nothing to do.
   const closed = status === "closed";
-  const me = closed ? { ...signer, signsOff: false, standsInFor: [] } : signer;
+  const me = useMemo(() => (closed ? { ...signer, signsOff: false, standsInFor: [] } : signer), [closed, signer]);
   const role: Role = closed ? "viewer" : givenRole;
   const editable = closed ? false : givenEditable;
   const people = usePresence(connection?.provider);
@@ -83,6 +86,12 @@ export function PlanWorkspace({
     [plan.id, me.id, role, cellSuggestions],
   );
   const commentUi = useCommentUi(comments);
+  const { activeId, setActiveId, commentOn, registerEditor, onRemovedChange } = commentUi;
+  // One object for every section, the same from one drawing to the next (PlanSection is memoised).
+  const sectionCommentUi = useMemo(
+    () => ({ activeId, setActiveId, commentOn, registerEditor, onRemovedChange }),
+    [activeId, setActiveId, commentOn, registerEditor, onRemovedChange],
+  );
   const mayComment = canComment(role);
   const undoScopes = usePersonalUndo();
   const main = useRef<HTMLElement>(null);
@@ -154,7 +163,8 @@ export function PlanWorkspace({
               contentFromDevice={contentIn && !synced}
               live={connection !== null && mounting.isShown(section.key)}
               undoScopes={undoScopes}
-              commentUi={{ ...commentUi, threads: commentUi.highlightsBySection[section.key] ?? [] }}
+              commentUi={sectionCommentUi}
+              threads={commentUi.highlightsBySection[section.key] ?? NO_THREADS}
               closed={closed}
               cells={cells}
             />
@@ -181,21 +191,15 @@ export function PlanWorkspace({
           draft={commentUi.draft}
           onDraftDone={commentUi.endDraft}
         />
-        {/* Only once connected: drawn by the server, it would wait for its code to hydrate, and
-            the connection's arrival meanwhile would make React throw its HTML away (error 421). */}
-        {connection ? (
-          <Suspense fallback={null}>
-            <SuggestionList
-              planId={plan.id}
-              sections={plan.sections}
-              meId={me.id}
-              role={role}
-              doc={connection.doc}
-              cells={cellSuggestions}
-              onCounts={setOpenSuggestions}
-            />
-          </Suspense>
-        ) : null}
+        <SuggestionList
+          planId={plan.id}
+          sections={plan.sections}
+          meId={me.id}
+          role={role}
+          doc={connection?.doc}
+          cells={cellSuggestions}
+          onCounts={setOpenSuggestions}
+        />
       </PlanSidebar>
     </div>
   );

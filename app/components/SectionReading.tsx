@@ -1,13 +1,20 @@
-import { getSchema } from "@tiptap/core";
-import { Node as PmDocNode, type DOMOutputSpec, type Mark } from "@tiptap/pm/model";
-import { createElement, Fragment, useContext, type CSSProperties, type ReactNode } from "react";
+import { createElement, Fragment, memo, useContext, useRef, type CSSProperties, type ReactNode } from "react";
 import type { SectionReadingCopy } from "../../server/plans/plan-service.server";
 import { budgetTotals, formatPounds, type BudgetData, type TotalLine } from "~/shared/budget";
-import { richTextExtensions } from "~/shared/editor-extensions";
-import { isSuggestionMark, parseSuggestionId, suggestionLabel } from "~/shared/suggestion-marks";
+import {
+  isTextblock,
+  markSpec as drawnMark,
+  nodeSpec,
+  readDoc,
+  type ReadingMark,
+  type ReadingNode,
+  type Spec,
+} from "~/shared/reading-doc";
+import { isSuggestionMark, parseSuggestionId, suggestionLabel } from "~/shared/suggestion-ids";
 import { SuggestionAuthors, type AuthorNames } from "./suggestion-authors";
 import { ScrollBox } from "./ScrollBox";
-import { WRITING_TOOLS } from "./WritingToolbar";
+import { useServedMarkup } from "./served-markup";
+import { WRITING_TOOLS } from "./writing-tools";
 import {
   BUDGET_ASSET_FIELDS,
   BUDGET_FUNDING_FIELDS,
@@ -22,16 +29,13 @@ import {
  * Decision 0033.
  */
 
-const schema = getSchema(richTextExtensions);
-/** The editor's schema, for reading the plan's document into a reading copy. */
-export const readingSchema = schema;
-
 /**
- * The narrative, rendered through the editor's own schema (each node's and mark's `toDOM`), so
- * the markup, and with it the layout, is the editor's. React writes every text and attribute, so
- * nothing in a plan is ever read as HTML; links keep the editor's own check of their address.
+ * The narrative, drawn as the editor's schema draws it (each node's and mark's `toDOM`, see
+ * reading-doc.ts), so the markup, and with it the layout, is the editor's. React writes every
+ * text and attribute, so nothing in a plan is ever read as HTML; links keep the editor's own
+ * check of their address.
  */
-export function NarrativeReading({
+export const NarrativeReading = memo(function NarrativeReading({
   richText,
   title,
   editable,
@@ -40,34 +44,47 @@ export function NarrativeReading({
   title: string;
   editable: boolean;
 }) {
-  const doc = parsedDoc(richText);
   const authors = useContext(SuggestionAuthors);
-  const empty =
-    doc.childCount === 0 || (doc.childCount === 1 && doc.firstChild!.isTextblock && !doc.firstChild!.content.size);
+  const text = useRef<HTMLDivElement>(null);
+  const words = useServedMarkup(text, [richText, editable, authors], () =>
+    narrativeContent(richText, editable, authors),
+  );
   return (
     <>
       {editable ? <ToolbarStandIn /> : null}
       <div className="section-editor section-reading" data-testid="section-reading">
         <div
+          ref={text}
           className={`tiptap reading-text${editable ? "" : " reading-text--read-only"}`}
           aria-label={`${title}: narrative`}
           role="document"
           // Tab reaches the words as it reaches an editor; focus here builds the editor and moves into it.
           tabIndex={0}
-        >
-          {empty ? (
-            <p
-              className="is-editor-empty"
-              data-placeholder={editable ? "Write this section's narrative…" : "Nothing written yet."}
-            >
-              <br className="ProseMirror-trailingBreak" />
-            </p>
-          ) : (
-            children(doc, authors)
-          )}
-        </div>
+          {...words}
+        />
       </div>
     </>
+  );
+});
+
+/** What the narrative's text box holds: its blocks, or the editor's placeholder when it is empty. */
+export function narrativeContent(
+  richText: SectionReadingCopy["richText"],
+  editable: boolean,
+  authors: AuthorNames,
+): ReactNode {
+  const doc = parsedDoc(richText);
+  const first = doc.content[0];
+  const empty = doc.content.length === 0 || (doc.content.length === 1 && isTextblock(first!) && !first!.content.length);
+  return empty ? (
+    <p
+      className="is-editor-empty"
+      data-placeholder={editable ? "Write this section's narrative…" : "Nothing written yet."}
+    >
+      <br className="ProseMirror-trailingBreak" />
+    </p>
+  ) : (
+    children(doc, authors)
   );
 }
 
@@ -97,9 +114,9 @@ function ToolbarStandIn() {
 }
 
 /** A stored section the schema cannot read (an unknown node) is still shown, as its plain text. */
-function parsedDoc(richText: SectionReadingCopy["richText"]): PmDocNode {
+function parsedDoc(richText: SectionReadingCopy["richText"]): ReadingNode {
   try {
-    return PmDocNode.fromJSON(schema, richText);
+    return readDoc(richText);
   } catch {
     const lines: string[] = [];
     const stack = [richText];
@@ -108,29 +125,29 @@ function parsedDoc(richText: SectionReadingCopy["richText"]): PmDocNode {
       if ("text" in node && typeof node.text === "string") lines.push(node.text);
       for (const child of [...(node.content ?? [])].reverse()) stack.push(child as typeof richText);
     }
-    return schema.node(
-      "doc",
-      null,
-      lines.map((line) => schema.node("paragraph", null, line ? [schema.text(line)] : [])),
-    );
+    const paragraph = (line: string): ReadingNode => ({
+      type: "paragraph",
+      attrs: {},
+      marks: [],
+      content: line ? [{ type: "text", attrs: {}, marks: [], content: [], text: line }] : [],
+    });
+    return { type: "doc", attrs: {}, marks: [], content: lines.map(paragraph) };
   }
 }
 
-function children(node: PmDocNode, authors: AuthorNames): ReactNode[] {
-  const out: ReactNode[] = [];
-  node.forEach((child, _offset, index) => out.push(<Fragment key={index}>{rendered(child, authors)}</Fragment>));
-  return out;
+function children(node: ReadingNode, authors: AuthorNames): ReactNode[] {
+  return node.content.map((child, index) => <Fragment key={index}>{rendered(child, authors)}</Fragment>);
 }
 
-function rendered(node: PmDocNode, authors: AuthorNames): ReactNode {
-  if (node.isText) {
+function rendered(node: ReadingNode, authors: AuthorNames): ReactNode {
+  if (node.text !== undefined) {
     return node.marks.reduceRight<ReactNode>((inner, mark) => fromSpec(markSpec(mark, authors), inner), node.text);
   }
-  const spec = node.type.spec.toDOM?.(node);
+  const spec = nodeSpec(node);
   if (!spec) return children(node, authors);
   // ProseMirror puts a break in an empty text block so it keeps a line's height; so does this.
   const content =
-    node.isTextblock && node.content.size === 0 ? (
+    isTextblock(node) && node.content.length === 0 ? (
       <br className="ProseMirror-trailingBreak" />
     ) : (
       children(node, authors)
@@ -138,18 +155,18 @@ function rendered(node: PmDocNode, authors: AuthorNames): ReactNode {
   return fromSpec(spec, content);
 }
 
-function markSpec(mark: Mark, authors: AuthorNames): DOMOutputSpec {
-  const spec = mark.type.spec.toDOM?.(mark, true) ?? ["span", 0];
-  const kind = mark.type.name;
+function markSpec(mark: ReadingMark, authors: AuthorNames): Spec {
+  const spec = drawnMark(mark);
+  const kind = mark.type;
   const name = isSuggestionMark(kind) ? authors[parseSuggestionId(mark.attrs.id)?.authorId ?? ""] : undefined;
   if (!name || !isSuggestionMark(kind) || !Array.isArray(spec)) return spec;
   // The suggestion's author by name, as the editor's hover and focus give it (suggestion-authors).
   const [tag, attrs, ...rest] = spec as [string, Record<string, unknown>, ...unknown[]];
-  return [tag, { ...attrs, title: suggestionLabel(kind, mark.attrs.id, name) }, ...rest] as DOMOutputSpec;
+  return [tag, { ...attrs, title: suggestionLabel(kind, mark.attrs.id, name) }, ...rest];
 }
 
 /** A DOMOutputSpec (`[tag, attrs?, ...children]`, where `0` is where the content goes) as React elements. */
-function fromSpec(spec: DOMOutputSpec, content: ReactNode): ReactNode {
+export function fromSpec(spec: Spec, content: ReactNode): ReactNode {
   if (typeof spec === "string") return spec;
   if (!Array.isArray(spec)) return content;
   const [tag, ...rest] = spec as readonly unknown[];
@@ -159,7 +176,7 @@ function fromSpec(spec: DOMOutputSpec, content: ReactNode): ReactNode {
     child === 0 ? (
       <Fragment key={index}>{content}</Fragment>
     ) : (
-      <Fragment key={index}>{fromSpec(child as DOMOutputSpec, content)}</Fragment>
+      <Fragment key={index}>{fromSpec(child as Spec, content)}</Fragment>
     ),
   );
   const name = String(tag).split(" ").pop()!;
@@ -199,7 +216,7 @@ type Row = Record<string, unknown>;
  * A structured section's tables as text, with their headings and, for a budget, its totals.
  * `headingLevel` places its headings under the one that names the section (the page's h2).
  */
-export function TablesReading({
+export const TablesReading = memo(function TablesReading({
   kind,
   title,
   data,
@@ -217,7 +234,7 @@ export function TablesReading({
   if (kind !== "budget") {
     return (
       <div className="structured section-reading" data-kind={kind}>
-        <ReadingTable caption={title} fields={STRUCTURED_FIELDS[kind]} rows={rows} years={[]} />
+        <ReadingTable caption={title} fields={STRUCTURED_FIELDS[kind]} rows={rows} years={[]} data={data} />
       </div>
     );
   }
@@ -231,6 +248,7 @@ export function TablesReading({
         fields={BUDGET_FUNDING_FIELDS}
         rows={rows.filter((row) => row.rowType !== "asset")}
         years={totals.years}
+        data={data}
       />
       <Heading className="structured__heading">Assets</Heading>
       <ReadingTable
@@ -238,6 +256,7 @@ export function TablesReading({
         fields={BUDGET_ASSET_FIELDS}
         rows={rows.filter((row) => row.rowType === "asset")}
         years={totals.years}
+        data={data}
       />
       <Heading className="structured__heading">Totals</Heading>
       <ReadingScrollBox label="Totals">
@@ -255,19 +274,23 @@ export function TablesReading({
               </th>
             </tr>
           </thead>
-          <tbody>
-            {totals.byTreatment.map((line) => (
-              <TotalLineRow key={`t-${line.label}`} line={line} years={totals.years} />
-            ))}
-            <tr className="totals__subhead">
-              <th scope="rowgroup" colSpan={totals.years.length + 2}>
-                By organisation
-              </th>
-            </tr>
-            {totals.byOrganisation.map((line) => (
-              <TotalLineRow key={`o-${line.label}`} line={line} years={totals.years} />
-            ))}
-          </tbody>
+          <ServedBody data={data}>
+            {() => (
+              <>
+                {totals.byTreatment.map((line) => (
+                  <TotalLineRow key={`t-${line.label}`} line={line} years={totals.years} />
+                ))}
+                <tr className="totals__subhead">
+                  <th scope="rowgroup" colSpan={totals.years.length + 2}>
+                    By organisation
+                  </th>
+                </tr>
+                {totals.byOrganisation.map((line) => (
+                  <TotalLineRow key={`o-${line.label}`} line={line} years={totals.years} />
+                ))}
+              </>
+            )}
+          </ServedBody>
           <tfoot>
             <TotalLineRow
               line={{ label: "All resources mapped", perYear: totals.byYear, total: totals.total }}
@@ -283,7 +306,7 @@ export function TablesReading({
       </ReadingScrollBox>
     </div>
   );
-}
+});
 
 /**
  * The page's ScrollBox: a wide table scrolls sideways inside it, never the page, and says so
@@ -311,16 +334,25 @@ function TotalLineRow({ line, years }: { line: TotalLine; years: string[] }) {
   );
 }
 
+/** A table's body drawn from a section's `data`, kept as the server drew it while the page hydrates. */
+function ServedBody({ data, children }: { data: SectionReadingCopy["data"]; children: () => ReactNode }) {
+  const body = useRef<HTMLTableSectionElement>(null);
+  return <tbody ref={body} {...useServedMarkup(body, [data], children)} />;
+}
+
 function ReadingTable({
   caption,
   fields,
   rows,
   years,
+  data,
 }: {
   caption: string;
   fields: FieldDef[];
   rows: Row[];
   years: string[];
+  /** The section's data the rows came from. */
+  data: SectionReadingCopy["data"];
 }) {
   return (
     <ReadingScrollBox label={caption} className="rows-table-wrap">
@@ -340,27 +372,31 @@ function ReadingTable({
             ))}
           </tr>
         </thead>
-        <tbody>
-          {rows.length === 0 ? (
-            <tr>
-              <td colSpan={fields.length + years.length} className="muted empty-row">
-                No rows yet.
-              </td>
-            </tr>
-          ) : null}
-          {rows.map((row, index) => (
-            <tr key={typeof row.id === "string" ? row.id : index}>
-              {fields.map((field) => (
-                <td key={field.name}>{fieldValue(field, row[field.name])}</td>
+        <ServedBody data={data}>
+          {() => (
+            <>
+              {rows.length === 0 ? (
+                <tr>
+                  <td colSpan={fields.length + years.length} className="muted empty-row">
+                    No rows yet.
+                  </td>
+                </tr>
+              ) : null}
+              {rows.map((row, index) => (
+                <tr key={typeof row.id === "string" ? row.id : index}>
+                  {fields.map((field) => (
+                    <td key={field.name}>{fieldValue(field, row[field.name])}</td>
+                  ))}
+                  {years.map((year) => (
+                    <td key={year} className="numeric">
+                      {amountText(row.amounts, year)}
+                    </td>
+                  ))}
+                </tr>
               ))}
-              {years.map((year) => (
-                <td key={year} className="numeric">
-                  {amountText(row.amounts, year)}
-                </td>
-              ))}
-            </tr>
-          ))}
-        </tbody>
+            </>
+          )}
+        </ServedBody>
       </table>
     </ReadingScrollBox>
   );

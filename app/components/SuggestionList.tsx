@@ -2,7 +2,7 @@ import { useCallback, useEffect, useRef, useState } from "react";
 import type * as Y from "yjs";
 import { canEdit, type Role } from "~/shared/permissions";
 import { formatPounds } from "~/shared/budget";
-import { suggestionTime } from "~/shared/suggestion-marks";
+import { suggestionTime } from "~/shared/suggestion-ids";
 import { apiRequest } from "./api-client";
 
 /** One suggestion as `GET /api/plans/:id/suggestions` gives it (the fields this list reads). */

@@ -11,8 +11,8 @@ import {
 import type { SuggestionView } from "../../server/suggestions/suggestion-service.server";
 import { canEdit, canSuggest, type Role } from "~/shared/permissions";
 import type { FieldDef } from "~/shared/structured-fields";
-import { suggestionTime } from "~/shared/suggestion-marks";
-import { SUGGESTING_KEYS } from "~/editor/suggesting-state";
+import { suggestionTime } from "~/shared/suggestion-ids";
+import { keyLabel, SUGGESTING_KEYS } from "./writing-tools";
 import { apiRequest } from "./api-client";
 
 type CellValue = string | number | null;
@@ -109,7 +109,7 @@ export function useTableProposals(page: PlanCellSuggestions, sectionKey: string,
         role="switch"
         aria-checked={switchedOn}
         className="button small table-suggesting__switch"
-        title={`Suggesting: your changes to these tables are proposals for others to accept (${SUGGESTING_KEYS.replace("Mod", "Ctrl")})`}
+        title={`Suggesting: your changes to these tables are proposals for others to accept (${keyLabel(SUGGESTING_KEYS)})`}
         onClick={toggle}
       >
         Suggesting<span className="visually-hidden"> in the tables</span>

@@ -1,84 +1,11 @@
 import { useEditorState, type Editor } from "@tiptap/react";
 import { lazy, Suspense, useEffect, useState } from "react";
-import { isSuggesting, setSuggesting, SUGGESTING_KEYS } from "~/editor/suggesting-state";
-import { EDIT_LINK_EVENT, requestLinkEditor } from "./link-editing";
+import { isSuggesting, setSuggesting } from "~/editor/suggesting-state";
+import { EDIT_LINK_EVENT } from "./link-editing";
+import { isMac, keyLabel, SUGGESTING_KEYS, WRITING_TOOLS } from "./writing-tools";
 
 /** Loaded on first use (Ctrl+K or the Link button), so it is not in the plan page's first JavaScript. */
 const LinkEditor = lazy(() => import("./LinkEditor").then((module) => ({ default: module.LinkEditor })));
-
-/** How a shortcut is written for people on a Mac and everyone else. */
-const isMac = () => typeof navigator !== "undefined" && /Mac|iPhone|iPad/.test(navigator.platform);
-export const keyLabel = (keys: string) => keys.replace(/Mod/g, isMac() ? "⌘" : "Ctrl");
-
-interface Tool {
-  label: string;
-  icon: string;
-  /** As ProseMirror spells it ("Mod" is Ctrl, or ⌘ on a Mac); shown and announced. */
-  keys: string;
-  active?: (editor: Editor) => boolean;
-  run: (editor: Editor) => void;
-}
-
-export const WRITING_TOOLS: Tool[] = [
-  {
-    label: "Heading",
-    icon: "H2",
-    keys: "Mod+Alt+2",
-    active: (e) => e.isActive("heading", { level: 2 }),
-    run: (e) => e.chain().focus().toggleHeading({ level: 2 }).run(),
-  },
-  {
-    label: "Subheading",
-    icon: "H3",
-    keys: "Mod+Alt+3",
-    active: (e) => e.isActive("heading", { level: 3 }),
-    run: (e) => e.chain().focus().toggleHeading({ level: 3 }).run(),
-  },
-  {
-    label: "Bold",
-    icon: "B",
-    keys: "Mod+B",
-    active: (e) => e.isActive("bold"),
-    run: (e) => e.chain().focus().toggleBold().run(),
-  },
-  {
-    label: "Italic",
-    icon: "I",
-    keys: "Mod+I",
-    active: (e) => e.isActive("italic"),
-    run: (e) => e.chain().focus().toggleItalic().run(),
-  },
-  {
-    label: "Bulleted list",
-    icon: "•",
-    keys: "Mod+Shift+8",
-    active: (e) => e.isActive("bulletList"),
-    run: (e) => e.chain().focus().toggleBulletList().run(),
-  },
-  {
-    label: "Numbered list",
-    icon: "1.",
-    keys: "Mod+Shift+7",
-    active: (e) => e.isActive("orderedList"),
-    run: (e) => e.chain().focus().toggleOrderedList().run(),
-  },
-  {
-    label: "Link",
-    icon: "Link",
-    keys: "Mod+K",
-    active: (e) => e.isActive("link"),
-    run: (e) => requestLinkEditor(e),
-  },
-  {
-    label: "Table",
-    icon: "▦",
-    keys: "Mod+Alt+T",
-    active: (e) => e.isActive("table"),
-    run: (e) => e.chain().focus().insertTable({ rows: 3, cols: 3, withHeaderRow: true }).run(),
-  },
-  { label: "Undo", icon: "↶", keys: "Mod+Z", run: (e) => e.chain().focus().undo().run() },
-  { label: "Redo", icon: "↷", keys: "Mod+Shift+Z", run: (e) => e.chain().focus().redo().run() },
-];
 
 /** What can be done to the table the caret is in; shown while it is in one. */
 const TABLE_TOOLS: { label: string; run: (editor: Editor) => void; active?: (editor: Editor) => boolean }[] = [

@@ -1,6 +1,5 @@
 import type { Editor } from "@tiptap/react";
 import { useCallback, useMemo, useRef, useState } from "react";
-import { anchorForSelection } from "~/editor/comment-anchors";
 import type { HighlightedThread } from "~/editor/comment-highlights";
 import type { CommentView } from "~/shared/plan-events";
 import type { CommentDraft } from "./CommentsSidebar";
@@ -25,10 +24,19 @@ export function useCommentUi(comments: CommentView[]) {
     setRemovedBySection((current) => ({ ...current, [sectionKey]: removed }));
   }, []);
 
-  /** Starts a comment on the section's selected words, or on the whole section if none. */
+  /**
+   * Starts a comment on the section's selected words, or on the whole section if none. Reading
+   * a selection needs the editors' code, which is there once an editor is (decision 0044).
+   */
   const commentOn = useCallback((sectionKey: string, editor = editors.current.get(sectionKey)) => {
-    const selected = editor ? anchorForSelection(editor.state) : null;
-    setDraft({ sectionKey, anchor: selected?.anchor ?? null, quote: selected?.quote ?? null });
+    if (!editor) {
+      setDraft({ sectionKey, anchor: null, quote: null });
+      return;
+    }
+    void import("~/editor/comment-anchors").then(({ anchorForSelection }) => {
+      const selected = anchorForSelection(editor.state);
+      setDraft({ sectionKey, anchor: selected?.anchor ?? null, quote: selected?.quote ?? null });
+    });
   }, []);
 
   const openThreadsBySection = useMemo(() => {

@@ -1,10 +1,8 @@
-import { yXmlFragmentToProseMirrorRootNode } from "@tiptap/y-tiptap";
 import { useEffect, useRef, useState } from "react";
 import type * as Y from "yjs";
 import type { SectionReadingCopy } from "../../server/plans/plan-service.server";
 import { sectionDataName, sectionFragmentName } from "~/shared/doc-names";
 import { normaliseSectionData } from "~/shared/section-values";
-import { readingSchema } from "./SectionReading";
 
 /**
  * A section's reading copy, redrawn from the plan's document whenever it changes while the
@@ -13,6 +11,7 @@ import { readingSchema } from "./SectionReading";
  * the page being served and the document syncing shows when the section's editors are built.
  * Content that came from this device's own copy (`fromDevice`: offline, so the server's copy is
  * older than what this person typed) is read once at the start, or their own words would vanish.
+ * The narrative is read through the editor's schema, whose code is fetched with the first change.
  */
 export function useLiveReading(
   doc: Y.Doc | undefined,
@@ -30,14 +29,18 @@ export function useLiveReading(
     if (!doc || !following) return;
     const fragment = doc.getXmlFragment(sectionFragmentName(sectionKey));
     const data = doc.getMap(sectionDataName(sectionKey));
-    const onText = () => {
-      try {
-        const richText = yXmlFragmentToProseMirrorRootNode(fragment, readingSchema).toJSON();
-        setCopy((current) => ({ ...(current ?? servedNow.current), richText }));
-      } catch {
-        // A node this page's schema cannot read: its editor will show what it can.
-      }
-    };
+    let listening = true;
+    // Each read takes the fragment as it is when the code is there, so the last one shows the last change.
+    const onText = () =>
+      void import("./live-reading-text").then(({ fragmentJson }) => {
+        if (!listening) return;
+        try {
+          const richText = fragmentJson(fragment);
+          setCopy((current) => ({ ...(current ?? servedNow.current), richText }));
+        } catch {
+          // A node this page's schema cannot read: its editor will show what it can.
+        }
+      });
     const onData = () =>
       setCopy((current) => ({ ...(current ?? servedNow.current), data: normaliseSectionData(data.toJSON()) }));
     if (fromDevice) {
@@ -47,6 +50,7 @@ export function useLiveReading(
     fragment.observeDeep(onText);
     if (structured) data.observeDeep(onData);
     return () => {
+      listening = false;
       fragment.unobserveDeep(onText);
       if (structured) data.unobserveDeep(onData);
     };

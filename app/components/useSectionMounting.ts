@@ -5,8 +5,12 @@ import type { Editor } from "@tiptap/react";
 const IDLE_ENOUGH_MS = 8;
 /** However busy the page, the next section is built at the latest this long after the last. */
 const IDLE_TIMEOUT_MS = 2000;
-/** How many frames a press or focus on a section's reading copy waits for its editor to take it over. */
-const CARRY_FRAMES = 120;
+/**
+ * How long a press or focus on a section's reading copy waits for its editor to take it over: the
+ * first build fetches the editors' code, TipTap's included (decision 0044), which on a slow
+ * phone and connection takes seconds. A press elsewhere in the meantime replaces it.
+ */
+const CARRY_MS = 15_000;
 const SHOW_ALL = "coplan:show-all-sections";
 const SHOW_ONE = "coplan:show-section";
 
@@ -125,13 +129,13 @@ export function useSectionMounting(
   useEffect(() => {
     if (!ready || !carry) return;
     let frame = 0;
-    let framesLeft = CARRY_FRAMES;
+    const until = performance.now() + CARRY_MS;
     const attempt = () => {
       const section = document.querySelector<HTMLElement>(`[data-section-key="${CSS.escape(carry.key)}"]`);
       if (section && !section.querySelector(".section-reading")) {
         setCarry(null);
         carryOver(section, carry);
-      } else if (framesLeft-- > 0) frame = requestAnimationFrame(attempt);
+      } else if (performance.now() < until) frame = requestAnimationFrame(attempt);
       else setCarry(null);
     };
     frame = requestAnimationFrame(attempt);

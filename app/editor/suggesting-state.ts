@@ -7,9 +7,6 @@ import type { EditorView } from "@tiptap/pm/view";
  */
 export const suggestingKey = new PluginKey<boolean>("suggesting");
 
-/** Turns suggesting on and off for those who may also edit: Google Docs' own shortcut for it. */
-export const SUGGESTING_KEYS = "Mod+Alt+Shift+X";
-
 /** Turns suggesting on or off in an editor. */
 export function setSuggesting(view: EditorView, value: boolean): void {
   view.dispatch(view.state.tr.setMeta(suggestingKey, value));

@@ -1,5 +1,6 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { useLoaderData } from "@remix-run/react";
+import { useMemo } from "react";
 import { AppHeader } from "~/components/AppHeader";
 import { FindInPlan } from "~/components/FindInPlan";
 import { PlanWorkspace } from "~/components/PlanWorkspace";
@@ -37,13 +38,15 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
 export default function PlanPage() {
   const { user, role, signsOff, standsInFor, plan, reading, events, authors, suggestionCounts } =
     useLoaderData<typeof loader>();
+  // The same object from one drawing to the next, as the plan's sections are memoised.
+  const me = useMemo(() => ({ ...user, signsOff, standsInFor }), [user, signsOff, standsInFor]);
   return (
     <SuggestionAuthors.Provider value={authors}>
       <AppHeader user={user} />
       <PlanWorkspace
         plan={plan}
         reading={reading}
-        me={{ ...user, signsOff, standsInFor }}
+        me={me}
         role={role}
         editable={canEdit(role)}
         initialEvents={events}

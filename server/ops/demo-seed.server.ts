@@ -51,7 +51,7 @@ export const DEMO_USERS: {
   },
 ];
 
-const STARTER_TEXT: Record<string, string[]> = {
+export const STARTER_TEXT: Record<string, string[]> = {
   "customer-insight": [
     "Between May and July we held twelve visioning sessions across Swindon with residents, the voluntary sector and front-line staff.",
     "People told us services feel fragmented: a family with multiple problems can deal with ten or more agencies, each with its own assessment.",

@@ -80,8 +80,11 @@ describe("a section before its editor is built", () => {
     }, word);
     await page.mouse.click(point.x, point.y);
     release();
+    // The first build fetches the editors' code, TipTap's with it (decision 0044): seconds under load.
     await expect
-      .poll(() => page.evaluate(() => document.activeElement?.closest<HTMLElement>(".rich-text")?.dataset.section))
+      .poll(() => page.evaluate(() => document.activeElement?.closest<HTMLElement>(".rich-text")?.dataset.section), {
+        timeout: 10_000,
+      })
       .toBe(key);
     await page.keyboard.type("Zq-");
     expect(await editorText(page, key)).toContain(`Zq-${word}`);
