@@ -30,7 +30,11 @@ export function showSection(key: string): void {
 /** A press or focus on a section's reading copy, to be given to its editor once that is built. */
 interface Carry {
   key: string;
-  /** Where the press was; none for focus from the keyboard. */
+  /**
+   * Where the press was, from the section's top left corner: sections above may be built (and
+   * change height) before this one, so the point on the screen may no longer be on the words.
+   * None for focus from the keyboard.
+   */
   point?: { x: number; y: number };
 }
 
@@ -74,10 +78,13 @@ export function useSectionMounting(
     if (!root) return;
     const onIntent = (event: Event) => {
       const target = event.target instanceof Element ? event.target : null;
-      const key = target?.closest<HTMLElement>("[data-section-key]")?.dataset.sectionKey;
+      const sectionElement = target?.closest<HTMLElement>("[data-section-key]");
+      const key = sectionElement?.dataset.sectionKey;
       if (!key) return;
       if (event.type !== "pointerover" && target!.closest(".section-reading")) {
-        const point = event instanceof PointerEvent ? { x: event.clientX, y: event.clientY } : undefined;
+        const corner = sectionElement!.getBoundingClientRect();
+        const point =
+          event instanceof PointerEvent ? { x: event.clientX - corner.left, y: event.clientY - corner.top } : undefined;
         // A press focuses what it presses: its point is kept, not replaced by the focus.
         setCarry((current) => (!point && current?.key === key && current.point ? current : { key, point }));
       }
@@ -197,16 +204,17 @@ function nearestUnwanted(root: HTMLElement, wanted: ReadonlySet<string>): string
 }
 
 /**
- * The editor now stands where the reading copy was, drawn the same, so the press's point is the
- * same place in its text: the caret goes there. Focus that came from the keyboard goes to the
- * editor. Either only if the person has not since moved on to something else.
+ * The editor now stands where the reading copy was, drawn the same, so the press's point in the
+ * section is the same place in its text: the caret goes there. Focus that came from the keyboard
+ * goes to the editor. Either only if the person has not since moved on to something else.
  */
 function carryOver(section: HTMLElement, pending: Carry): void {
   const active = document.activeElement;
   // A press on the copy may have focused a focusable ancestor (the main landmark): not elsewhere.
   const pressedIntoAncestor = pending.point !== undefined && active?.contains(section) === true;
   if (active && active !== document.body && !section.contains(active) && !pressedIntoAncestor) return;
-  const point = pending.point;
+  const corner = section.getBoundingClientRect();
+  const point = pending.point && { x: corner.left + pending.point.x, y: corner.top + pending.point.y };
   const target = point ? document.elementFromPoint(point.x, point.y) : null;
   const view = (target ?? section).closest?.<HTMLElement>(".ProseMirror") ?? null;
   if (point && target && !view) {
