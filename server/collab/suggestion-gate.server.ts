@@ -144,10 +144,19 @@ export function readSection(doc: Y.Doc, sectionKey: string, userId: string): Sec
     }
   }
   return {
-    accepted: canonicalize(sectionRichTextJson(doc, sectionKey)) ?? "",
+    accepted: canonicalize(asShown(sectionRichTextJson(doc, sectionKey))) ?? "",
     others: canonicalize(others) ?? "",
     fault,
   };
+}
+
+/**
+ * A narrative with nothing in it is shown by its editor as one empty paragraph, and the first
+ * words typed there are written into one: both read the same, or a reviewer's first suggestion in
+ * an empty narrative would read as a new paragraph, a plain edit.
+ */
+function asShown(doc: PmNode): PmNode {
+  return doc.content && doc.content.length > 0 ? doc : { ...doc, content: [{ type: "paragraph" }] };
 }
 
 type DeltaOp = { insert: unknown; attributes?: Record<string, unknown> };

@@ -58,6 +58,31 @@ function narrative(page: Page) {
 }
 
 describe("a reviewer's changes are suggestions", () => {
+  it("a reviewer's first words in an empty narrative are a suggestion, not a refused edit", async () => {
+    const reviewer = await signedInPage(running.browser, running.server.url, "reviewer@dwp.example");
+    await recordingCloses(reviewer);
+    await reviewer.reload();
+    await openDemoPlan(reviewer);
+    const planId = new URL(reviewer.url()).pathname.split("/").at(-1);
+    const plan = (await (await reviewer.request.get(`${running.server.url}/api/plans/${planId}`)).json()) as {
+      sections: { key: string; kind: string; text: string }[];
+    };
+    const key = plan.sections.find((section) => section.kind === "text" && section.text.trim() === "")!.key;
+    const empty = reviewer.locator(`.rich-text[data-section="${key}"]`);
+    await empty.click();
+    await reviewer.keyboard.type("Fourteen families");
+    await expect.poll(() => empty.locator("ins.suggestion").allTextContents()).toEqual(["Fourteen families"]);
+    const suggested = async () => {
+      const response = await reviewer.request.get(`${running.server.url}/api/plans/${planId}/suggestions`);
+      return ((await response.json()) as { sectionKey: string; added: string | null }[])
+        .filter((suggestion) => suggestion.sectionKey === key)
+        .map((suggestion) => suggestion.added);
+    };
+    await expect.poll(suggested).toEqual(["Fourteen families"]);
+    // It used to close the connection (4400, "an edit that is not a suggestion") and lose the words.
+    expect(await reviewer.evaluate(() => (window as unknown as { socketCloses: number[] }).socketCloses)).toEqual([]);
+  });
+
   it("typing, deleting and pasting become suggestions the editor sees live, and the text is unchanged", async () => {
     const reviewer = await signedInPage(running.browser, running.server.url, "reviewer@dwp.example");
     await recordingCloses(reviewer);

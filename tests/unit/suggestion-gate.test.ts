@@ -211,4 +211,23 @@ describe("the reviewer line", () => {
     });
     expect(verdict(fresh.server, fresh.gate, added)).toBe("change refused: an edit that is not a suggestion");
   });
+
+  it("takes a reviewer's first words in an empty narrative, written into the paragraph its editor shows, but not a plain word there", () => {
+    const typed = (text: string, marks: Record<string, unknown>) => {
+      const { server, client, gate } = setup();
+      server.getXmlFragment(sectionFragmentName("blank"));
+      const withBlank = new SuggestionGate(server, new Set(["intro", "other", "blank", "budget"]));
+      gate.drop();
+      const update = edit(server, client, () => {
+        const paragraph = new Y.XmlElement("paragraph");
+        client.getXmlFragment(sectionFragmentName("blank")).insert(0, [paragraph]);
+        const words = new Y.XmlText();
+        paragraph.insert(0, [words]);
+        words.insert(0, text, marks);
+      });
+      return verdict(server, withBlank, update);
+    };
+    expect(typed("Fourteen families.", { insertion: { id: newSuggestionId(REVIEWER) } })).toBeNull();
+    expect(typed("Fourteen families.", {})).toBe("change refused: an edit that is not a suggestion");
+  });
 });
