@@ -109,6 +109,38 @@ describe("a reviewer proposes a budget amount", () => {
   );
 });
 
+describe("deciding a proposal in its cell", () => {
+  it("by keyboard leaves focus in that cell, not on the page", async () => {
+    const reviewer = await signedInPage(running.browser, running.server.url, "reviewer@dwp.example");
+    await openDemoPlan(reviewer);
+    const editor = await signedInPage(running.browser, running.server.url, "editor@swindon.example");
+    await editor.goto(reviewer.url());
+    await planReady(editor);
+    const notes = (page: Page) => budget(page).getByLabel("Notes, row 2").first();
+    const proposed = notes(editor).locator("xpath=ancestor::td").locator(".cell-proposal");
+    const focused = () =>
+      editor.evaluate(() => document.activeElement?.getAttribute("aria-label") ?? document.activeElement?.tagName);
+
+    await notes(reviewer).fill("Ring-fenced until 2014");
+    await notes(reviewer).press("Tab");
+    await expect.poll(() => proposed.count()).toBe(1);
+    await proposed.getByRole("button", { name: "Reject Priya Nair's proposal" }).focus();
+    await editor.keyboard.press("Enter");
+    await expect.poll(() => proposed.count()).toBe(0);
+    await expect.poll(focused).toBe("Notes, row 2");
+
+    await notes(reviewer).fill("Ring-fenced until 2015");
+    await notes(reviewer).press("Tab");
+    await expect.poll(() => proposed.count()).toBe(1);
+    await proposed.getByRole("button", { name: "Accept Priya Nair's proposal" }).focus();
+    await editor.keyboard.press("Enter");
+    await expect.poll(() => notes(editor).inputValue()).toBe("Ring-fenced until 2015");
+    await expect.poll(focused).toBe("Notes, row 2");
+    await reviewer.context().close();
+    await editor.context().close();
+  });
+});
+
 describe("deciding proposals from the side list", () => {
   it("accepts all of a section's at once, by keyboard, and axe finds nothing in the cells or the list", async () => {
     const reviewer = await signedInPage(running.browser, running.server.url, "reviewer@dwp.example");
