@@ -54,6 +54,10 @@ export function SuggestionList({
   const [rejecting, setRejecting] = useState<string | null>(null);
   const [reason, setReason] = useState("");
   const [done, setDone] = useState<string | null>(null);
+  /** After one decision: the item gone from the list, and the one whose first button takes focus. */
+  const [focusAfter, setFocusAfter] = useState<{ gone: string; next: string | null } | null>(null);
+  const heading = useRef<HTMLHeadingElement>(null);
+  const items = useRef<HTMLOListElement>(null);
   const current = useRef(0);
 
   const refresh = useCallback(async () => {
@@ -89,10 +93,23 @@ export function SuggestionList({
     if (countsKey !== null) onCounts(JSON.parse(countsKey) as Record<string, number>);
   }, [countsKey, onCounts]);
 
-  const decide = async (id: string, verb: "accept" | "reject" | "withdraw", body?: { reason?: string }) => {
+  const decide = async (
+    suggestion: SuggestionView,
+    verb: "accept" | "reject" | "withdraw",
+    body?: { reason?: string },
+  ) => {
     setProblem(null);
+    setDone(null);
+    const { id } = suggestion;
+    // The decided item leaves the list, and the button that was pressed with it: keep a keyboard
+    // user in the list, on the item that took its place (or the heading once none is left).
+    const at = open.findIndex((candidate) => candidate.id === id);
+    const next = open[at + 1] ?? open[at - 1] ?? null;
     const result = await apiRequest("POST", `/api/plans/${planId}/suggestions/${encodeURIComponent(id)}/${verb}`, body);
-    if (!result.ok) setProblem(result.error);
+    if (result.ok) {
+      setDone(decidedSummary(suggestion, verb));
+      setFocusAfter({ gone: id, next: next?.id ?? null });
+    } else setProblem(result.error);
     setRejecting(null);
     setReason("");
     await refresh();
@@ -111,6 +128,16 @@ export function SuggestionList({
     await refresh();
   };
 
+  const openIds = open.map((suggestion) => suggestion.id).join(" ");
+  useEffect(() => {
+    if (!focusAfter || openIds.split(" ").includes(focusAfter.gone)) return;
+    const next = focusAfter.next
+      ? items.current?.querySelector<HTMLElement>(`[data-suggestion="${CSS.escape(focusAfter.next)}"] button`)
+      : null;
+    (next ?? heading.current)?.focus();
+    setFocusAfter(null);
+  }, [focusAfter, openIds]);
+
   const goTo = (step: 1 | -1) => {
     if (open.length === 0) return;
     current.current = (current.current + step + open.length) % open.length;
@@ -120,7 +147,7 @@ export function SuggestionList({
   if (suggestions === null || open.length === 0) {
     return (
       <section className="suggestion-list" aria-labelledby="suggestions-heading">
-        <h2 className="sidebar-heading" id="suggestions-heading">
+        <h2 className="sidebar-heading" id="suggestions-heading" ref={heading} tabIndex={-1}>
           Suggestions
         </h2>
         <p className="suggestion-list__done" role="status">
@@ -132,7 +159,7 @@ export function SuggestionList({
   }
   return (
     <section className="suggestion-list" aria-labelledby="suggestions-heading">
-      <h2 className="sidebar-heading" id="suggestions-heading">
+      <h2 className="sidebar-heading" id="suggestions-heading" ref={heading} tabIndex={-1}>
         Suggestions ({open.length})
       </h2>
       <div className="suggestion-list__moves">
@@ -154,7 +181,7 @@ export function SuggestionList({
       {mayDecide ? (
         <AllOf open={open} sections={sections} onDecide={(decision, filter) => void decideAll(decision, filter)} />
       ) : null}
-      <ol className="suggestion-list__items">
+      <ol className="suggestion-list__items" ref={items}>
         {open.map((suggestion) => {
           const section = sections.find((candidate) => candidate.key === suggestion.sectionKey);
           const mine = suggestion.author.id === meId;
@@ -201,7 +228,7 @@ export function SuggestionList({
                     <button
                       type="button"
                       className="button primary small"
-                      onClick={() => void decide(suggestion.id, "accept")}
+                      onClick={() => void decide(suggestion, "accept")}
                     >
                       Accept<span className="visually-hidden"> {suggestion.author.name}&apos;s suggestion</span>
                     </button>
@@ -216,7 +243,7 @@ export function SuggestionList({
                   </>
                 ) : null}
                 {mine ? (
-                  <button type="button" className="button small" onClick={() => void decide(suggestion.id, "withdraw")}>
+                  <button type="button" className="button small" onClick={() => void decide(suggestion, "withdraw")}>
                     Withdraw<span className="visually-hidden"> your suggestion</span>
                   </button>
                 ) : null}
@@ -226,7 +253,7 @@ export function SuggestionList({
                   className="suggestion-list__reject"
                   onSubmit={(event) => {
                     event.preventDefault();
-                    void decide(suggestion.id, "reject", reason.trim() ? { reason: reason.trim() } : {});
+                    void decide(suggestion, "reject", reason.trim() ? { reason: reason.trim() } : {});
                   }}
                 >
                   <label htmlFor={`reject-${suggestion.id}`}>Reason (optional)</label>
@@ -291,11 +318,18 @@ function AllOf({
   );
 }
 
-/** Where a cell proposal is: its field, or its year's amount. */
+/** What the status line says once one suggestion is decided: the list item has gone with it. */
+function decidedSummary(suggestion: SuggestionView, verb: "accept" | "reject" | "withdraw"): string {
+  if (verb === "withdraw") return "Withdrew your suggestion";
+  return `${verb === "accept" ? "Accepted" : "Rejected"} ${suggestion.author.name}'s suggestion`;
+}
+
+/** Where a cell proposal is: its field, or its year's amount, named as the table's heading reads. */
 function cellName(suggestion: SuggestionView): string {
   const field = suggestion.field ?? "";
   if (field.startsWith("amounts.")) return `${field.slice("amounts.".length)} amount`;
-  return field.replace(/([a-z])([A-Z])/g, "$1 $2").toLowerCase();
+  const words = field.replace(/([a-z])([A-Z])/g, "$1 $2").toLowerCase();
+  return words.charAt(0).toUpperCase() + words.slice(1);
 }
 
 function cellValue(value: string | number | null): string {

@@ -2,10 +2,12 @@ import {
   createContext,
   useCallback,
   useContext,
+  useEffect,
   useMemo,
   useRef,
   useState,
   type KeyboardEvent,
+  type MouseEvent,
   type ReactNode,
 } from "react";
 import type { SuggestionView } from "../../server/suggestions/suggestion-service.server";
@@ -137,8 +139,25 @@ export function CellProposals({
   format: (value: CellValue) => string;
 }) {
   const proposals = useContext(TableProposals);
+  // The decided proposal leaves the cell with the button that was pressed: focus goes back to the
+  // cell's own field rather than to the page, so a keyboard user goes on from where they were.
+  const decided = useRef<{ id: string; cell: HTMLElement } | null>(null);
+  const hereIds = (proposals?.open ?? [])
+    .filter((proposal) => proposal.rowId === rowId && proposal.field === field)
+    .map((proposal) => proposal.id)
+    .join(" ");
+  useEffect(() => {
+    if (!decided.current || hereIds.split(" ").includes(decided.current.id)) return;
+    decided.current.cell.querySelector<HTMLElement>("input, textarea, select")?.focus();
+    decided.current = null;
+  }, [hereIds]);
   if (!proposals) return null;
   const here = proposals.open.filter((proposal) => proposal.rowId === rowId && proposal.field === field);
+  const decide = (event: MouseEvent<HTMLElement>, proposal: SuggestionView, verb: "accept" | "reject" | "withdraw") => {
+    const cell = event.currentTarget.closest("td");
+    decided.current = cell ? { id: proposal.id, cell } : null;
+    proposals.decide(proposal, verb);
+  };
   const problem = proposals.problemFor(rowId, field);
   if (here.length === 0 && !problem) return null;
   return (
@@ -168,17 +187,25 @@ export function CellProposals({
                     <button
                       type="button"
                       className="button primary small"
-                      onClick={() => proposals.decide(proposal, "accept")}
+                      onClick={(event) => decide(event, proposal, "accept")}
                     >
                       Accept<span className="visually-hidden"> {proposal.author.name}&apos;s proposal</span>
                     </button>
-                    <button type="button" className="button small" onClick={() => proposals.decide(proposal, "reject")}>
+                    <button
+                      type="button"
+                      className="button small"
+                      onClick={(event) => decide(event, proposal, "reject")}
+                    >
                       Reject<span className="visually-hidden"> {proposal.author.name}&apos;s proposal</span>
                     </button>
                   </>
                 ) : null}
                 {proposal.author.id === proposals.meId ? (
-                  <button type="button" className="button small" onClick={() => proposals.decide(proposal, "withdraw")}>
+                  <button
+                    type="button"
+                    className="button small"
+                    onClick={(event) => decide(event, proposal, "withdraw")}
+                  >
                     Withdraw<span className="visually-hidden"> your proposal</span>
                   </button>
                 ) : null}

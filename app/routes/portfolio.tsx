@@ -19,9 +19,9 @@ export default function Portfolio() {
       <main id="main" tabIndex={-1} className="page portfolio">
         <h1>Portfolio</h1>
         <p className="lede">
-          Every plan you belong to, with its sign-off, stale and returned sections, open comments, overdue milestones
-          and overdue sign-offs. Open a row to see each section&rsquo;s sign-off by side. Changes made on a plan show
-          here as they happen.
+          Every plan you belong to, with its sign-off, stale and returned sections, open comments, overdue milestones,
+          overdue sign-offs and open suggestions. Open a row to see each section&rsquo;s sign-off by side. Changes made
+          on a plan show here as they happen.
         </p>
         <PortfolioTable rows={rows} />
       </main>

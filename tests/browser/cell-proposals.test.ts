@@ -109,6 +109,38 @@ describe("a reviewer proposes a budget amount", () => {
   );
 });
 
+describe("deciding a proposal in its cell", () => {
+  it("by keyboard leaves focus in that cell, not on the page", async () => {
+    const reviewer = await signedInPage(running.browser, running.server.url, "reviewer@dwp.example");
+    await openDemoPlan(reviewer);
+    const editor = await signedInPage(running.browser, running.server.url, "editor@swindon.example");
+    await editor.goto(reviewer.url());
+    await planReady(editor);
+    const notes = (page: Page) => budget(page).getByLabel("Notes, row 2").first();
+    const proposed = notes(editor).locator("xpath=ancestor::td").locator(".cell-proposal");
+    const focused = () =>
+      editor.evaluate(() => document.activeElement?.getAttribute("aria-label") ?? document.activeElement?.tagName);
+
+    await notes(reviewer).fill("Ring-fenced until 2014");
+    await notes(reviewer).press("Tab");
+    await expect.poll(() => proposed.count()).toBe(1);
+    await proposed.getByRole("button", { name: "Reject Priya Nair's proposal" }).focus();
+    await editor.keyboard.press("Enter");
+    await expect.poll(() => proposed.count()).toBe(0);
+    await expect.poll(focused).toBe("Notes, row 2");
+
+    await notes(reviewer).fill("Ring-fenced until 2015");
+    await notes(reviewer).press("Tab");
+    await expect.poll(() => proposed.count()).toBe(1);
+    await proposed.getByRole("button", { name: "Accept Priya Nair's proposal" }).focus();
+    await editor.keyboard.press("Enter");
+    await expect.poll(() => notes(editor).inputValue()).toBe("Ring-fenced until 2015");
+    await expect.poll(focused).toBe("Notes, row 2");
+    await reviewer.context().close();
+    await editor.context().close();
+  });
+});
+
 describe("deciding proposals from the side list", () => {
   it("accepts all of a section's at once, by keyboard, and axe finds nothing in the cells or the list", async () => {
     const reviewer = await signedInPage(running.browser, running.server.url, "reviewer@dwp.example");
@@ -156,6 +188,66 @@ describe("deciding proposals from the side list", () => {
     await expect.poll(() => grandTotal(reviewer)).toBe(after);
     await expect.poll(() => budget(reviewer).locator(".cell-proposal").count()).toBe(0);
     await expect.poll(() => organisation(reviewer).inputValue()).toBe(`${name} (probation)`);
+    await reviewer.context().close();
+    await editor.context().close();
+  });
+
+  it("decides one at a time by keyboard: the cell named as its column, what was done said, focus kept in the list", async () => {
+    const reviewer = await signedInPage(running.browser, running.server.url, "reviewer@dwp.example");
+    await openDemoPlan(reviewer);
+    const editor = await signedInPage(running.browser, running.server.url, "editor@swindon.example");
+    await editor.goto(reviewer.url());
+    await planReady(editor);
+    const notes = budget(reviewer).getByLabel("Notes, row 4").first();
+    await notes.fill("Pooled from April");
+    await notes.press("Tab");
+    const amount = budget(reviewer).getByLabel("2014-15 amount, row 4").first();
+    await amount.fill("1900000");
+    await amount.press("Enter");
+
+    const list = editor.locator(".suggestion-list");
+    const item = (words: string) => list.locator(".suggestion-list__item").filter({ hasText: words });
+    await expect.poll(() => item("Pooled from April").count()).toBe(1);
+    await expect.poll(() => item("2014-15 amount").count()).toBe(1);
+    // Named as the table's column heading reads, not as the field is stored.
+    expect(await item("Pooled from April").locator(".suggestion-list__words").first().textContent()).toBe(
+      "Notes: Was: empty Proposed: Pooled from April",
+    );
+    const focusedInList = () =>
+      editor.evaluate(() => {
+        const active = document.activeElement;
+        return active?.closest(".suggestion-list") ? (active.textContent ?? "") : `outside: ${active?.tagName}`;
+      });
+
+    await item("Pooled from April").getByRole("button", { name: "Accept Priya Nair's suggestion" }).focus();
+    await editor.keyboard.press("Enter");
+    await expect
+      .poll(() => list.locator(".suggestion-list__done").textContent())
+      .toBe("Accepted Priya Nair's suggestion");
+    await expect.poll(() => item("Pooled from April").count()).toBe(0);
+    // The pressed button went with its item; focus moves to the item that took its place.
+    await expect.poll(focusedInList).toBe("Show in the plan");
+    expect(
+      await item("2014-15 amount")
+        .locator("button")
+        .first()
+        .evaluate((button) => button === document.activeElement),
+    ).toBe(true);
+
+    await editor.keyboard.press("Tab");
+    await editor.keyboard.press("Tab");
+    expect(await focusedInList()).toBe("Reject Priya Nair's suggestion");
+    await editor.keyboard.press("Enter");
+    await editor.keyboard.press("Tab");
+    await editor.keyboard.type("Not agreed for 2014-15");
+    await editor.keyboard.press("Tab");
+    await editor.keyboard.press("Enter");
+    await expect
+      .poll(() => list.locator(".suggestion-list__done").textContent())
+      .toBe("Rejected Priya Nair's suggestion");
+    await expect.poll(() => item("2014-15 amount").count()).toBe(0);
+    await expect.poll(focusedInList).toMatch(/^Suggestions/);
+    await editor.screenshot({ path: screenshotPath("cell-proposals-decided-one") });
     await reviewer.context().close();
     await editor.context().close();
   });

@@ -226,4 +226,38 @@ describe("the Suggesting switch", () => {
     await editor.getByRole("button", { name: "Keyboard shortcuts" }).click();
     expect(await editor.locator("dialog.shortcuts").textContent()).toContain("Suggesting on / off");
   });
+
+  it("at 390 px stays on one line with undo and redo, in the served toolbar and in the editor's", async () => {
+    const editor = await signedInPage(running.browser, running.server.url, "owner@swindon.example", {
+      viewport: { width: 390, height: 844 },
+    });
+    // Opened without planReady's pointer moves, so the served toolbar is still there to measure.
+    await Promise.all([
+      editor.waitForURL(/\/plans\/[\w-]+$/),
+      editor.getByRole("link", { name: /Swindon: a single budget/ }).click(),
+    ]);
+    const section = editor.locator(`#section-${KEY}`);
+    /** Where each of the toolbar's last three buttons (undo, redo, the switch) stands in it: [left, top]. */
+    const tops = (toolbar: string) =>
+      section
+        .locator(toolbar)
+        .first()
+        .evaluate((bar) => {
+          const box = bar.getBoundingClientRect();
+          return [...bar.querySelectorAll("button")].slice(-3).map((button) => {
+            const at = button.getBoundingClientRect();
+            return [Math.round(at.left - box.left), Math.round(at.top - box.top)];
+          });
+        });
+    const sameLine = (places: number[][]) => places.length === 3 && new Set(places.map(([, top]) => top)).size === 1;
+    const served = await tops(".writing-toolbar--stand-in");
+    expect(sameLine(served), `undo, redo, switch: ${JSON.stringify(served)}`).toBe(true);
+    await planReady(editor);
+    const live = await tops('[role="toolbar"]');
+    expect(sameLine(live), `undo, redo, switch: ${JSON.stringify(live)}`).toBe(true);
+    // Drawn as served: the words below do not move when the editor takes over.
+    expect(live).toEqual(served);
+    await section.screenshot({ path: screenshotPath("suggesting-toolbar-390") });
+    await editor.context().close();
+  });
 });

@@ -236,6 +236,13 @@ describe("open suggestions counted", () => {
     await send("POST", `/api/plans/${planId}/suggestions/${ids.name}/withdraw`, REVIEWER);
     expect(await countOf()).toBe(1);
   });
+
+  it("the portfolio page's introduction names the open suggestions among what it counts", async () => {
+    const response = await fetch(`${server.url}/portfolio`, { headers: { cookie: server.cookie(OWNER) } });
+    expect(response.status).toBe(200);
+    const lede = /<p class="lede">([\s\S]*?)<\/p>/.exec(await response.text())?.[1];
+    expect(lede).toContain("overdue milestones, overdue sign-offs and open suggestions.");
+  });
 });
 
 describe("the PDF's appendix of open suggestions", () => {
