@@ -485,6 +485,11 @@ try {
       ),
     );
     rows.push({
+      benchmark: "the first reviewer update of the loaded 200-page plan, which makes the gate's shadow copy",
+      server: COPLAN,
+      figure: `${round(s.firstReviewerCheck)} ms`,
+    });
+    rows.push({
       benchmark: "accepting each of 100 suggestions in one section",
       server: COPLAN,
       figure: `${round(s.acceptHundred)} ms in all`,
