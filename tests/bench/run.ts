@@ -38,6 +38,7 @@ import { measureStaleBadge } from "./stale-badge";
 import { measureSignoffRequest } from "./signoff-request";
 import { measureStaleness } from "./signoff-staleness";
 import { measureSuggestions } from "./suggestions";
+import { measureSuggestionTyping } from "./suggestion-typing";
 import { loadTemplates } from "../../server/templates/template-files.server";
 import { measureVersions } from "./versions";
 import { percentile, ratio, round } from "./stats";
@@ -484,9 +485,37 @@ try {
       ),
     );
     rows.push({
+      benchmark: "the first reviewer update of the loaded 200-page plan, which makes the gate's shadow copy",
+      server: COPLAN,
+      figure: `${round(s.firstReviewerCheck)} ms`,
+    });
+    rows.push({
       benchmark: "accepting each of 100 suggestions in one section",
       server: COPLAN,
       figure: `${round(s.acceptHundred)} ms in all`,
+    });
+    const typing = await measureSuggestionTyping(coplan, 200);
+    raw.suggestionTyping = typing;
+    const typed = ofSamples(typing.plain);
+    rows.push(
+      latencyRow(
+        `editor keystroke to another client, demo plan, real server and WebSockets (reference), ${typing.plain.length} keys`,
+        COPLAN,
+        typed,
+      ),
+    );
+    rows.push(
+      latencyRow(
+        `reviewer keystroke in their suggestion to another client, the same, taking turns with the editor`,
+        COPLAN,
+        ofSamples(typing.suggested),
+        { figure: `${ratio(percentile(typing.suggested, 99), typed.p99)} the reference (p99)` },
+      ),
+    );
+    rows.push({
+      benchmark: "accept-all route: 100 suggestions in one section, one request",
+      server: COPLAN,
+      figure: `${round(typing.acceptAll)} ms (${typing.acceptedCount} accepted)`,
     });
   }
 

@@ -9,7 +9,7 @@ import { decideRuns, suggestionRuns } from "../../server/suggestions/text-sugges
 import { writePlanContent } from "./generated-plan";
 
 export interface SuggestionFigures {
-  /** The ordinary update check of an editor's keystroke, in ms. */
+  /** The ordinary update check of an editor's keystroke, taking turns with the reviewer's, in ms. */
   plainCheck: number[];
   /** The same check plus the reviewer line, for a reviewer's suggested keystroke, in ms. */
   reviewerCheck: number[];
@@ -35,16 +35,14 @@ export function measureSuggestions(template: PlanTemplate, pages: number, keystr
   writePlanContent(plan, sections, pages, 29);
   const key = sections.find((section) => section.kind === "text")!.key;
   const firstChecks: number[] = [];
-  const plainCheck = keystrokeChecks(plan, key, rules, keystrokes, false, []);
-  const reviewerCheck = keystrokeChecks(plan, key, rules, keystrokes, true, firstChecks);
+  const { plain: plainCheck, suggested: reviewerCheck } = keystrokeChecks(plan, key, rules, keystrokes, firstChecks);
   const alone = new Y.Doc();
   writePlanContent(alone, [{ key, kind: "text" }], pages / sections.length, 29);
-  const reviewerCheckSectionOnly = keystrokeChecks(
+  const { suggested: reviewerCheckSectionOnly } = keystrokeChecks(
     alone,
     key,
     documentRules([{ key, kind: "text" }]),
     keystrokes,
-    true,
     [],
   );
   const sectionChars = plan.getXmlFragment(sectionFragmentName(key)).toString().length;
@@ -58,15 +56,22 @@ export function measureSuggestions(template: PlanTemplate, pages: number, keystr
   };
 }
 
-/** Checks `count` keystrokes typed into the section's first paragraph, each applied after its check. */
+/** Untimed rounds before the timed ones, so that neither kind is timed while it is compiled. */
+const WARM_UP = 50;
+
+/**
+ * Checks `count` rounds of two keystrokes typed into the section's first paragraph, each
+ * applied after its check: an editor's plain one (the ordinary update check) and a reviewer's
+ * inside their suggestion (that check and the reviewer line). Taking turns puts both under the
+ * same machine load and the same heap, which the gate's shadow copy makes larger for both.
+ */
 function keystrokeChecks(
   server: Y.Doc,
   key: string,
   rules: ReturnType<typeof documentRules>,
   count: number,
-  asReviewer: boolean,
   firstChecks: number[],
-): number[] {
+): { plain: number[]; suggested: number[] } {
   const client = new Y.Doc();
   Y.applyUpdate(client, Y.encodeStateAsUpdate(server));
   const text = firstText(client, key);
@@ -74,27 +79,51 @@ function keystrokeChecks(
   const follow = (update: Uint8Array) => gate.follow(update);
   server.on("update", follow);
   const id = newSuggestionId("reviewer");
-  const samples: number[] = [];
+  const plain: number[] = [];
+  const suggested: number[] = [];
+  // The update a client sends for a keystroke: its transaction's, not a diff of states (which
+  // would carry the whole document's deletions).
+  const keystroke = (change: () => void): Uint8Array => {
+    let update: Uint8Array = new Uint8Array();
+    client.once("update", (made: Uint8Array) => (update = made));
+    client.transact(change);
+    return update;
+  };
+  const timed = (update: Uint8Array, asReviewer: boolean): number => {
+    const start = performance.now();
+    checkUpdate(server, update, rules);
+    if (asReviewer) gate.check(update, "reviewer");
+    const took = performance.now() - start;
+    Y.applyUpdate(server, update);
+    return took;
+  };
   try {
     // The first reviewer update of a loaded plan also makes the shadow copy: measured apart.
-    for (let i = -1; i < count; i++) {
-      // The update a client sends for a keystroke: its transaction's, not a diff of states
-      // (which would carry the whole document's deletions).
-      let update: Uint8Array = new Uint8Array();
-      client.once("update", (made: Uint8Array) => (update = made));
-      client.transact(() => text.insert(11 + i, "x", asReviewer ? { insertion: { id } } : undefined));
-      const start = performance.now();
-      checkUpdate(server, update, rules);
-      if (asReviewer) gate.check(update, "reviewer");
-      if (i >= 0) samples.push(performance.now() - start);
-      else firstChecks.push(performance.now() - start);
-      Y.applyUpdate(server, update);
+    let at = 11;
+    firstChecks.push(
+      timed(
+        keystroke(() => text.insert(at++, "x", { insertion: { id } })),
+        true,
+      ),
+    );
+    for (let i = -WARM_UP; i < count; i++) {
+      const editor = timed(
+        keystroke(() => text.insert(text.length, "z")),
+        false,
+      );
+      const reviewer = timed(
+        keystroke(() => text.insert(at++, "x", { insertion: { id } })),
+        true,
+      );
+      if (i < 0) continue;
+      plain.push(editor);
+      suggested.push(reviewer);
     }
   } finally {
     server.off("update", follow);
     gate.drop();
   }
-  return samples;
+  return { plain, suggested };
 }
 
 /** Makes 100 one-word suggestions in the section, then accepts them all; answers how long the accepting took. */
