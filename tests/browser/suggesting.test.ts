@@ -74,13 +74,22 @@ describe("a reviewer's changes are suggestions", () => {
     await expect.poll(() => empty.locator("ins.suggestion").allTextContents()).toEqual(["Fourteen families"]);
     const suggested = async () => {
       const response = await reviewer.request.get(`${running.server.url}/api/plans/${planId}/suggestions`);
-      return ((await response.json()) as { sectionKey: string; added: string | null }[])
-        .filter((suggestion) => suggestion.sectionKey === key)
-        .map((suggestion) => suggestion.added);
+      return (
+        (await response.json()) as { id: string; sectionKey: string; status: string; added: string | null }[]
+      ).filter((suggestion) => suggestion.sectionKey === key && suggestion.status === "open");
     };
-    await expect.poll(suggested).toEqual(["Fourteen families"]);
+    await expect
+      .poll(async () => (await suggested()).map((suggestion) => suggestion.added))
+      .toEqual(["Fourteen families"]);
     // It used to close the connection (4400, "an edit that is not a suggestion") and lose the words.
     expect(await reviewer.evaluate(() => (window as unknown as { socketCloses: number[] }).socketCloses)).toEqual([]);
+    // The other tests count the plan's open suggestions.
+    const [mine] = await suggested();
+    const withdrawn = await reviewer.request.post(
+      `${running.server.url}/api/plans/${planId}/suggestions/${mine!.id}/withdraw`,
+    );
+    expect(withdrawn.status()).toBe(200);
+    await expect.poll(async () => (await suggested()).length).toBe(0);
   });
 
   it("typing, deleting and pasting become suggestions the editor sees live, and the text is unchanged", async () => {
