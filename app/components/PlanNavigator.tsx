@@ -122,7 +122,11 @@ function OpenSuggestions({ count, sectionKey }: { count: number; sectionKey: str
  */
 function focusSection(sectionKey: string, framesLeft = 120): void {
   const section = document.getElementById(`section-${sectionKey}`);
-  const editor = section?.querySelector<HTMLElement>(".ProseMirror");
+  // The section's first place to type, in page order: a structured section's first cell comes
+  // before its narrative, and focusing a narrative below the screen made the editor scroll to it.
+  const editor = section?.querySelector<HTMLElement>(
+    ".structured input:not([readonly]), .structured select, .structured textarea, .ProseMirror",
+  );
   if (editor) editor.focus({ preventScroll: true });
   else if (framesLeft > 0) requestAnimationFrame(() => focusSection(sectionKey, framesLeft - 1));
   else section?.focus({ preventScroll: true });
