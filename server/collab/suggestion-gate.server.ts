@@ -7,17 +7,21 @@ import { sectionRichTextJson, type PmNode, type PmText } from "../plans/plan-con
 import { CloseCode } from "./close-codes.server";
 import { rootOf } from "./doc-roots.server";
 import { ProtocolError, ProtocolRefusal } from "./errors.server";
+import { copyOfRoots, rootsWritten } from "./section-copy.server";
 
 /**
  * Holds the reviewer line (decision 0034): an update from someone who may only suggest is
- * applied to a shadow copy of the plan first, and taken only when every section it touched
- * has the same accepted content and the same suggestions of everyone else as before, and the
- * suggestions it leaves are that person's own insertions and deletions. The shadow is made on
- * the first such update, follows every update the live document takes, and is dropped when it
- * took one that was refused, so the cost of a check is the update and the sections it touched.
+ * applied to a shadow copy first, and taken only when every section it touched has the same
+ * accepted content and the same suggestions of everyone else as before, and the suggestions it
+ * leaves are that person's own insertions and deletions. The shadow holds only the sections
+ * reviewers have written into (decision 0045), so making it costs those sections, not the plan;
+ * it follows every update the live document takes, is made again with one more section when an
+ * update writes into a section it lacks, and is dropped when it took one that was refused.
  */
 export class SuggestionGate {
   private shadow: Y.Doc | null = null;
+  /** The sections the shadow holds; it holds no other content. */
+  private readonly copied = new Set<string>();
 
   constructor(
     private readonly live: Y.Doc,
@@ -26,7 +30,7 @@ export class SuggestionGate {
 
   /** Throws `ProtocolRefusal` unless the update only adds, changes or withdraws `userId`'s suggestions. */
   check(update: Uint8Array, userId: string): void {
-    const shadow = (this.shadow ??= copyOf(this.live));
+    const shadow = this.shadowFor(this.sectionsWritten(update));
     const touched = new Set<SharedType>();
     const note = (transaction: Y.Transaction) => {
       for (const type of transaction.changed.keys()) touched.add(type);
@@ -77,6 +81,40 @@ export class SuggestionGate {
   drop(): void {
     this.shadow?.destroy();
     this.shadow = null;
+    this.copied.clear();
+  }
+
+  /** The sections an update writes into; refused if it writes anywhere else. */
+  private sectionsWritten(update: Uint8Array): Set<string> {
+    let written;
+    try {
+      written = rootsWritten(this.live, update);
+    } catch {
+      throw new ProtocolError("malformed document update");
+    }
+    const keys = new Set<string>();
+    for (const root of written.roots) {
+      const key = this.sectionOf(this.live, root);
+      if (key === null) throw refused("a suggestion outside any section's narrative");
+      keys.add(key);
+    }
+    for (const name of written.newRootNames) {
+      const key = [...this.sectionKeys].find((candidate) => sectionFragmentName(candidate) === name);
+      if (key === undefined) throw refused("a suggestion outside any section's narrative");
+      keys.add(key);
+    }
+    return keys;
+  }
+
+  /** The shadow, made again if it lacks one of `keys`. */
+  private shadowFor(keys: Set<string>): Y.Doc {
+    if (this.shadow && [...keys].every((key) => this.copied.has(key))) return this.shadow;
+    const wanted = new Set([...this.copied, ...keys]);
+    this.drop();
+    const roots = [...wanted].flatMap((key) => this.live.share.get(sectionFragmentName(key)) ?? []);
+    this.shadow = copyOfRoots(this.live, roots);
+    for (const key of wanted) this.copied.add(key);
+    return this.shadow;
   }
 
   /** The live document's copy of a text of the shadow, if the live document has it. */
@@ -98,12 +136,6 @@ export class SuggestionGate {
     }
     return null;
   }
-}
-
-function copyOf(doc: Y.Doc): Y.Doc {
-  const copy = new Y.Doc({ gc: true });
-  Y.applyUpdate(copy, Y.encodeStateAsUpdate(doc));
-  return copy;
 }
 
 interface SectionReading {

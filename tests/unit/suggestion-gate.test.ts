@@ -141,6 +141,27 @@ describe("the reviewer line", () => {
     ).toBe("change refused: a change to someone else's suggestion");
   });
 
+  it("checks a section it has not read before as closely as the first: its copy holds only the sections written into", () => {
+    const { server, client, gate, clientText } = setup();
+    const otherParagraph = client.getXmlFragment(sectionFragmentName("other")).get(0) as Y.XmlElement;
+    const first = edit(server, client, () =>
+      clientText.insert(3, "kindly ", { insertion: { id: newSuggestionId(REVIEWER) } }),
+    );
+    expect(verdict(server, gate, first)).toBeNull();
+    const plain = edit(server, client, () => otherParagraph.insert(0, [new Y.XmlText("Plainly.")]));
+    expect(verdict(server, gate, plain)).toBe("change refused: an edit that is not a suggestion");
+    (server.getXmlFragment(sectionFragmentName("other")).get(0) as Y.XmlElement).insert(0, [new Y.XmlText("Agreed.")]);
+    const fresh = new Y.Doc();
+    Y.applyUpdate(fresh, Y.encodeStateAsUpdate(server));
+    const freshIntro = (fresh.getXmlFragment(sectionFragmentName("intro")).get(0) as Y.XmlElement).get(0) as Y.XmlText;
+    const sweeping = edit(server, fresh, () => {
+      freshIntro.insert(0, "Now ", { insertion: { id: newSuggestionId(REVIEWER) } });
+      fresh.getXmlFragment(sectionFragmentName("other")).delete(0, 1);
+    });
+    expect(verdict(server, gate, sweeping)).toBe("change refused: an edit that is not a suggestion");
+    expect(server.getXmlFragment(sectionFragmentName("other")).length).toBe(1);
+  });
+
   it("refuses a suggestion outside any section's narrative, and a suggested change of structure", () => {
     const table = setup();
     const row = edit(table.server, table.client, () =>
