@@ -141,7 +141,7 @@ export class SuggestionGate {
 interface SectionReading {
   /** The accepted content, canonical. */
   accepted: string;
-  /** Everyone else's suggestions in document order: [mark, id, words], canonical. */
+  /** Everyone else's suggestions (`Others`), canonical. */
   others: string;
   /** What is wrong with the reader's own suggestion marks, if anything. */
   fault: string | null;
@@ -149,7 +149,7 @@ interface SectionReading {
 
 /** A section as the gate compares it, for the person `userId`. */
 export function readSection(doc: Y.Doc, sectionKey: string, userId: string): SectionReading {
-  const others: [string, string, string][] = [];
+  const others: Others = [];
   let fault: string | null = null;
   const stack: (PmNode | PmText)[] = [sectionRichTextJson(doc, sectionKey, { withSuggestions: true })];
   while (stack.length > 0) {
@@ -160,6 +160,8 @@ export function readSection(doc: Y.Doc, sectionKey: string, userId: string): Sec
       continue;
     }
     const { text, marks = [] } = node as PmText;
+    const styles = marks.filter((mark) => !isSuggestionMark(mark.type)).sort((a, b) => a.type.localeCompare(b.type));
+    const formatting = canonicalize(styles) ?? "";
     for (const mark of marks) {
       if (!isSuggestionMark(mark.type)) continue;
       const id = mark.attrs?.id;
@@ -169,10 +171,7 @@ export function readSection(doc: Y.Doc, sectionKey: string, userId: string): Sec
         else if (Object.keys(mark.attrs ?? {}).some((name) => name !== "id")) fault ??= "a suggestion mark with extras";
         continue;
       }
-      const last = others.at(-1);
-      const idText = typeof id === "string" ? id : (canonicalize(id ?? null) ?? "");
-      if (last && last[0] === mark.type && last[1] === idText) last[2] += text;
-      else others.push([mark.type, idText, text]);
+      addOther(others, mark.type, id, formatting, text);
     }
   }
   return {
@@ -205,18 +204,16 @@ function compare(before: SectionReading, after: SectionReading): void {
  */
 export function readRuns(delta: DeltaOp[], userId: string): SectionReading {
   const accepted: [unknown, string][] = [];
-  const others: [string, string, string][] = [];
+  const others: Others = [];
   let fault: string | null = null;
   for (const { insert, attributes = {} } of delta) {
-    const kept: Record<string, unknown> = {};
+    const present = Object.entries(attributes).filter(([, value]) => value !== null && value !== undefined);
+    const kept = Object.fromEntries(present.filter(([key]) => !isSuggestionMark(key.split("--")[0]!)));
+    const formatting = canonicalize(kept) ?? "";
     let inserted = false;
-    for (const [key, value] of Object.entries(attributes)) {
+    for (const [key, value] of present) {
       const mark = key.split("--")[0]!;
-      if (value === null || value === undefined) continue;
-      if (!isSuggestionMark(mark)) {
-        kept[key] = value;
-        continue;
-      }
+      if (!isSuggestionMark(mark)) continue;
       if (mark === "insertion") inserted = true;
       const id = (value as { id?: unknown }).id;
       if (parseSuggestionId(id)?.authorId === userId) {
@@ -224,19 +221,28 @@ export function readRuns(delta: DeltaOp[], userId: string): SectionReading {
         else if (Object.keys(value as object).some((name) => name !== "id")) fault ??= "a suggestion mark with extras";
         continue;
       }
-      const idText = typeof id === "string" ? id : (canonicalize(id ?? null) ?? "");
       const words = typeof insert === "string" ? insert : (canonicalize(insert) ?? "");
-      const last = others.at(-1);
-      if (last && last[0] === mark && last[1] === idText) last[2] += words;
-      else others.push([mark, idText, words]);
+      addOther(others, mark, id, formatting, words);
     }
     if (inserted) continue;
-    const marks = canonicalize(kept) ?? "";
     const last = accepted.at(-1);
-    if (last && typeof insert === "string" && typeof last[0] === "string" && last[1] === marks) last[0] += insert;
-    else accepted.push([insert instanceof Y.AbstractType ? insert.toJSON() : insert, marks]);
+    if (last && typeof insert === "string" && typeof last[0] === "string" && last[1] === formatting) last[0] += insert;
+    else accepted.push([insert instanceof Y.AbstractType ? insert.toJSON() : insert, formatting]);
   }
   return { accepted: canonicalize(accepted) ?? "", others: canonicalize(others) ?? "", fault };
+}
+
+/**
+ * Everyone else's suggestions in document order: [mark, id, formatting, words], neighbours with
+ * all three equal merged. The formatting is kept so that no one restyles another's suggested words.
+ */
+type Others = [string, string, string, string][];
+
+function addOther(others: Others, mark: string, id: unknown, formatting: string, words: string): void {
+  const idText = typeof id === "string" ? id : (canonicalize(id ?? null) ?? "");
+  const last = others.at(-1);
+  if (last && last[0] === mark && last[1] === idText && last[2] === formatting) last[3] += words;
+  else others.push([mark, idText, formatting, words]);
 }
 
 function refused(reason: string): ProtocolRefusal {

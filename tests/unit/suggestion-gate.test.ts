@@ -4,7 +4,7 @@ import { sectionDataName, sectionFragmentName } from "../../app/shared/doc-names
 import { addRow } from "../../app/shared/section-rows";
 import { newSuggestionId } from "../../app/shared/suggestion-marks";
 import { ProtocolRefusal } from "../../server/collab/errors.server";
-import { SuggestionGate } from "../../server/collab/suggestion-gate.server";
+import { readSection, SuggestionGate } from "../../server/collab/suggestion-gate.server";
 
 const REVIEWER = "user-reviewer";
 const OTHER = "user-other";
@@ -160,6 +160,20 @@ describe("the reviewer line", () => {
     });
     expect(verdict(server, gate, sweeping)).toBe("change refused: an edit that is not a suggestion");
     expect(server.getXmlFragment(sectionFragmentName("other")).length).toBe(1);
+  });
+
+  it("refuses restyling someone else's suggested words, read in a text alone or in its whole section", () => {
+    const alone = setup();
+    const bolded = edit(alone.server, alone.client, () => alone.clientText.format(24, 6, { bold: true }));
+    expect(verdict(alone.server, alone.gate, bolded)).toBe("change refused: a change to someone else's suggestion");
+    const whole = setup();
+    const before = readSection(whole.server, "intro", REVIEWER);
+    const serverText = (whole.server.getXmlFragment(sectionFragmentName("intro")).get(0) as Y.XmlElement).get(
+      0,
+    ) as Y.XmlText;
+    serverText.format(0, 2, { italic: true });
+    expect(readSection(whole.server, "intro", REVIEWER).others).not.toBe(before.others);
+    expect(readSection(whole.server, "intro", REVIEWER).accepted).not.toBe(before.accepted);
   });
 
   it("refuses a suggestion outside any section's narrative, and a suggested change of structure", () => {
