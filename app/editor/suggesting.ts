@@ -1,7 +1,7 @@
 import { Extension } from "@tiptap/core";
 import type { Mark, MarkType, Node as PmNode } from "@tiptap/pm/model";
 import { Plugin, PluginKey, TextSelection, type EditorState, type Transaction } from "@tiptap/pm/state";
-import { AddMarkStep, RemoveMarkStep } from "@tiptap/pm/transform";
+import { AddMarkStep, RemoveMarkStep, ReplaceStep } from "@tiptap/pm/transform";
 import { Decoration, DecorationSet, type EditorView } from "@tiptap/pm/view";
 import type { AuthorNames } from "~/components/suggestion-authors";
 import { setSuggesting, suggestingKey } from "./suggesting-state";
@@ -59,7 +59,7 @@ export const Suggesting = Extension.create<{
     const made =
       transaction.getMeta("uiEvent") === "cut"
         ? deletionAsSuggestion(state, state.selection.from, state.selection.to, authorId)
-        : formattingAsSuggestion(state, transaction, authorId);
+        : (formattingAsSuggestion(state, transaction, authorId) ?? wordsAsSuggestion(state, transaction, authorId));
     if (made) next(made);
     else {
       onRefused(transaction.getMeta("uiEvent") === "drop" ? CANNOT_SUGGEST.drop : CANNOT_SUGGEST.structure);
@@ -142,8 +142,8 @@ function suggest(view: EditorView, from: number, to: number, text: string, autho
 
 /**
  * Replaces `from`..`to` with `text` as a suggestion, continuing the author's own suggestion
- * beside it; the text takes the marks set for the next typing (Ctrl+B with nothing selected) or
- * else those of the words before it. Null across paragraphs.
+ * beside it; the text takes `marks` if given, else the marks set for the next typing (Ctrl+B
+ * with nothing selected) or those of the words before it. Null across paragraphs.
  */
 export function textAsSuggestion(
   state: EditorState,
@@ -151,6 +151,7 @@ export function textAsSuggestion(
   to: number,
   text: string,
   authorId: string,
+  marks?: readonly Mark[],
 ): Transaction | null {
   const $from = state.doc.resolve(from);
   if (!$from.parent.isTextblock || !$from.sameParent(state.doc.resolve(to))) return null;
@@ -163,12 +164,25 @@ export function textAsSuggestion(
     const before =
       at > tr.doc.resolve(at).start() ? ownMark(tr.doc.resolve(at).nodeBefore, insertion!, authorId) : null;
     const id = replacing ?? (before?.attrs.id as string | undefined) ?? newSuggestionId(authorId);
-    const marks = formattingOf(state.storedMarks ?? tr.doc.resolve(at).marks());
-    tr.insert(at, state.schema.text(text, insertion!.create({ id }).addToSet(marks)));
+    const formatting = formattingOf(marks ?? state.storedMarks ?? tr.doc.resolve(at).marks());
+    tr.insert(at, state.schema.text(text, insertion!.create({ id }).addToSet(formatting)));
     at += text.length;
   }
   tr.setSelection(TextSelection.create(tr.doc, at)).scrollIntoView();
   return tr;
+}
+
+/**
+ * A command that puts formatted words in place of others within a paragraph (the link editor's
+ * new words for a link) made a suggestion of those words. Null for anything else.
+ */
+export function wordsAsSuggestion(state: EditorState, tr: Transaction, authorId: string): Transaction | null {
+  const [step] = tr.steps;
+  if (tr.steps.length !== 1 || !(step instanceof ReplaceStep) || !tr.before.eq(state.doc)) return null;
+  const { content, openStart, openEnd } = step.slice;
+  const words = content.firstChild;
+  if (content.childCount !== 1 || !words?.isText || openStart > 0 || openEnd > 0) return null;
+  return textAsSuggestion(state, step.from, step.to, words.text!, authorId, words.marks);
 }
 
 /**

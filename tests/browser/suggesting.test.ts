@@ -306,6 +306,13 @@ describe("the Suggesting switch", () => {
     const suggested = narrative(editor).locator("ins.suggestion", { hasText: "Suggested." });
     await expect.poll(() => suggested.allTextContents()).toEqual(["Suggested. "]);
     expect(await suggested.locator("[title]").getAttribute("title")).toMatch(/^Suggested insertion by Alison Reed, /);
+    // The toolbar's Bold on their own suggested words formats them in place.
+    await selectWords(editor, KEY, "Suggested.");
+    await section.getByRole("button", { name: /^Bold/ }).click();
+    await expect
+      .poll(() => narrative(editor).locator("strong ins.suggestion").allTextContents())
+      .toEqual(["Suggested."]);
+    await editor.keyboard.press("End");
     await section.locator(".writing-toolbar").screenshot({ path: screenshotPath("suggesting-switch-on") });
 
     // Off by the button.

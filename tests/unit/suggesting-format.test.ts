@@ -4,7 +4,7 @@ import { EditorState, TextSelection } from "@tiptap/pm/state";
 import { prosemirrorToYXmlFragment, updateYFragment } from "@tiptap/y-tiptap";
 import { describe, expect, it } from "vitest";
 import * as Y from "yjs";
-import { formattingAsSuggestion, textAsSuggestion } from "../../app/editor/suggesting";
+import { formattingAsSuggestion, textAsSuggestion, wordsAsSuggestion } from "../../app/editor/suggesting";
 import { sectionFragmentName } from "../../app/shared/doc-names";
 import { richTextExtensions } from "../../app/shared/editor-extensions";
 import { newSuggestionId, parseSuggestionId } from "../../app/shared/suggestion-marks";
@@ -147,8 +147,15 @@ describe("formatting while suggesting", () => {
       ["families", ["link", "insertion"]],
       [".", []],
     ]);
+    // The link editor's new words for a link are a replacement, the words' link and all.
+    const words = state.tr.replaceWith(state.selection.from, state.selection.to, schema.text("the families", [link]));
+    const replaced = state.apply(wordsAsSuggestion(state, words, REVIEWER)!);
+    const [, deleted, inserted] = runs(replaced.doc);
+    expect(deleted).toEqual(["families", [expect.stringMatching(/^deletion:user-reviewer:/)]]);
+    expect(inserted).toEqual(["the families", ["link", deleted![1][0]!.replace("deletion", "insertion")]]);
     const heading = state.tr.setBlockType(1, 1, schema.nodes.heading!, { level: 2 });
     expect(formattingAsSuggestion(state, heading, REVIEWER)).toBeNull();
+    expect(wordsAsSuggestion(state, heading, REVIEWER)).toBeNull();
     const plainTyping = state.tr.insertText("x", 3);
     expect(formattingAsSuggestion(state, plainTyping, REVIEWER)).toBeNull();
   });
