@@ -220,6 +220,13 @@ describe("a reviewer's formatting is a suggestion", () => {
 
     await selectWords(reviewer, KEY, "assessment");
     await reviewer.keyboard.press("Control+B");
+    // Their undo takes the whole suggestion back, and redo puts it again.
+    const struck = narrative(reviewer).locator("del.suggestion");
+    await expect.poll(() => struck.allTextContents()).toEqual(["assessment"]);
+    await reviewer.keyboard.press("Control+Z");
+    await expect.poll(() => narrative(reviewer).locator("[data-suggestion-id]").count()).toBe(0);
+    await reviewer.keyboard.press("Control+Shift+Z");
+    await expect.poll(() => struck.allTextContents()).toEqual(["assessment"]);
     // With nothing selected, Ctrl+I sets italic for the words typed next, which are a suggestion too.
     await selectWords(reviewer, KEY, "staff");
     await reviewer.keyboard.press("ArrowRight");
