@@ -4,7 +4,7 @@ import { Plugin, PluginKey, TextSelection, type EditorState, type Transaction } 
 import { AddMarkStep, RemoveMarkStep, ReplaceStep } from "@tiptap/pm/transform";
 import { Decoration, DecorationSet, type EditorView } from "@tiptap/pm/view";
 import type { AuthorNames } from "~/components/suggestion-authors";
-import { setSuggesting, suggestingKey } from "./suggesting-state";
+import { isSuggesting, setSuggesting, suggestingKey } from "./suggesting-state";
 import {
   isSuggestionMark,
   newSuggestionId,
@@ -51,7 +51,7 @@ export const Suggesting = Extension.create<{
 
   dispatchTransaction({ transaction, next }) {
     const state = this.editor.state;
-    if (!transaction.docChanged || !isOn(state) || transaction.getMeta(SUGGESTED) || fromOthers(transaction)) {
+    if (!transaction.docChanged || !isSuggesting(state) || transaction.getMeta(SUGGESTED) || fromOthers(transaction)) {
       next(transaction);
       return;
     }
@@ -78,7 +78,7 @@ export const Suggesting = Extension.create<{
           apply: (tr, on) => (tr.getMeta(suggestingKey) as boolean | undefined) ?? on,
         },
         filterTransaction: (tr, state) =>
-          !tr.docChanged || !isOn(state) || Boolean(tr.getMeta(SUGGESTED)) || fromOthers(tr),
+          !tr.docChanged || !isSuggesting(state) || Boolean(tr.getMeta(SUGGESTED)) || fromOthers(tr),
         props: {
           handleTextInput: (view, from, to, text) => on(view) && suggest(view, from, to, text, authorId),
           handlePaste: (view, _event, slice) => {
@@ -121,11 +121,7 @@ function isToggleKey(event: KeyboardEvent): boolean {
 }
 
 function on(view: EditorView): boolean {
-  return isOn(view.state);
-}
-
-function isOn(state: EditorState): boolean {
-  return suggestingKey.getState(state) === true;
+  return isSuggesting(view.state);
 }
 
 /** Others' edits and this person's undo, which reach the editor from the shared document. */
