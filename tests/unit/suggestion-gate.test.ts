@@ -68,6 +68,32 @@ describe("the reviewer line", () => {
     expect(server.getXmlFragment(sectionFragmentName("intro")).toString()).toContain("fifteen");
   });
 
+  it("takes a reviewer's formatting as the editor sends it: the words marked deleted and a formatted copy inserted, one id", () => {
+    const { server, client, gate, clientText } = setup();
+    const id = newSuggestionId(REVIEWER);
+    const bolded = edit(server, client, () => {
+      clientText.format(8, 6, { deletion: { id } });
+      clientText.insert(14, "twelve", { bold: {}, insertion: { id } });
+    });
+    expect(verdict(server, gate, bolded)).toBeNull();
+    // Formatting their own suggested words is formatting them in place.
+    const own = newSuggestionId(REVIEWER);
+    const typed = edit(server, client, () => clientText.insert(3, "gladly ", { insertion: { id: own } }));
+    expect(verdict(server, gate, typed)).toBeNull();
+    const italic = edit(server, client, () => clientText.format(3, 6, { italic: {} }));
+    expect(verdict(server, gate, italic)).toBeNull();
+    expect(server.getXmlFragment(sectionFragmentName("intro")).toString()).toContain(
+      `<deletion id="${id}">twelve</deletion><bold><insertion id="${id}">twelve</insertion></bold>`,
+    );
+    // The copy without its insertion mark is a plain bold word added: refused.
+    const fresh = setup();
+    const unmarked = edit(fresh.server, fresh.client, () => {
+      fresh.clientText.format(8, 6, { deletion: { id } });
+      fresh.clientText.insert(14, "twelve", { bold: {} });
+    });
+    expect(verdict(fresh.server, fresh.gate, unmarked)).toBe("change refused: an edit that is not a suggestion");
+  });
+
   it("refuses a plain insertion, a plain deletion and a plain bold", () => {
     const cases: ((text: Y.XmlText) => void)[] = [
       (text) => text.insert(3, "really "),
