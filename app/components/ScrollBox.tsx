@@ -24,7 +24,8 @@ export function ScrollBox({ label, className, children }: { label: string; class
       const frozen = element.querySelector("tr > :first-child")?.getBoundingClientRect().width ?? 0;
       element.style.setProperty("--frozen-width", `${Math.round(frozen)}px`);
     };
-    measure();
+    // The observer measures once the box is laid out, in the browser's next frame: measuring
+    // here would force the whole page's layout in the middle of hydration.
     const resize = new ResizeObserver(measure);
     resize.observe(element);
     if (element.firstElementChild) resize.observe(element.firstElementChild);
