@@ -1,4 +1,4 @@
-import { useEffect, useState, useSyncExternalStore } from "react";
+import { startTransition, useEffect, useState, useSyncExternalStore } from "react";
 import { IndexeddbPersistence } from "y-indexeddb";
 import { WebsocketProvider } from "y-websocket";
 import * as Y from "yjs";
@@ -81,7 +81,10 @@ export function usePlanConnection(
   me: PresenceUser,
 ): PlanConnectionState & { source: PlanConnectionSource } {
   const [source] = useState(createSource);
-  const state = useSyncExternalStore(source.subscribe, source.current, notYet);
+  // A transition, so that React draws the page again in slices between which the browser can
+  // answer input, not in one task (a store's update would be drawn at once).
+  const [state, setState] = useState(NOT_YET);
+  useEffect(() => source.subscribe(() => startTransition(() => setState(source.current()))), [source]);
 
   useEffect(() => {
     let close: (() => void) | undefined;
@@ -100,8 +103,6 @@ export function usePlanConnection(
 
   return { ...state, source };
 }
-
-const notYet = () => NOT_YET;
 
 /** What the connection knows, some of which the page is not shown (`storedLocally`, an open socket not yet synced). */
 interface Known {
@@ -271,7 +272,8 @@ export function usePresence(provider: WebsocketProvider | undefined): PresenceUs
           });
         }
       }
-      setPeople([...byId.values()].sort((a, b) => a.name.localeCompare(b.name)));
+      const next = [...byId.values()].sort((a, b) => a.name.localeCompare(b.name));
+      startTransition(() => setPeople(next));
     };
     update();
     provider.awareness.on("change", update);

@@ -1,4 +1,4 @@
-import { useEffect, useState } from "react";
+import { startTransition, useEffect, useState } from "react";
 import type { WebsocketProvider } from "y-websocket";
 import type { SuggestionView } from "../../server/suggestions/suggestion-service.server";
 import {
@@ -25,21 +25,24 @@ export function usePlanEvents(provider: WebsocketProvider | undefined, initial: 
   const [state, setState] = useState(initial);
   useEffect(() => {
     if (!provider) return;
-    return subscribeToPlanEvents(provider, (event) => {
-      if (event.type === "signoffs")
-        setState((current) => shareUnchanged(current, { ...current, signoffs: event.signoffs }));
-      if (event.type === "comments")
-        setState((current) => shareUnchanged(current, { ...current, comments: event.comments }));
-      if (event.type === "cell-suggestions") {
-        setState((current) => shareUnchanged(current, { ...current, cellSuggestions: event.suggestions }));
-      }
-      if (event.type === "comment-changes") {
-        setState((current) => ({
-          ...current,
-          comments: applyCommentChanges(current.comments, event.changed, event.removed),
-        }));
-      }
-    });
+    // Transitions: the page is drawn again in slices, between which the browser answers input.
+    return subscribeToPlanEvents(provider, (event) =>
+      startTransition(() => {
+        if (event.type === "signoffs")
+          setState((current) => shareUnchanged(current, { ...current, signoffs: event.signoffs }));
+        if (event.type === "comments")
+          setState((current) => shareUnchanged(current, { ...current, comments: event.comments }));
+        if (event.type === "cell-suggestions") {
+          setState((current) => shareUnchanged(current, { ...current, cellSuggestions: event.suggestions }));
+        }
+        if (event.type === "comment-changes") {
+          setState((current) => ({
+            ...current,
+            comments: applyCommentChanges(current.comments, event.changed, event.removed),
+          }));
+        }
+      }),
+    );
   }, [provider]);
   return state;
 }
