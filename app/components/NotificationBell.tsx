@@ -1,8 +1,12 @@
 import { Link } from "@remix-run/react";
 import { useEffect, useState } from "react";
+import { whenPageIdle } from "./page-idle";
 
 /** Fired on the window whenever the unread count arrives, so an open inbox can refresh. */
 export const NOTIFICATIONS_CHANGED = "coplan:notifications";
+
+/** How long after the load event the stream may wait for the page to be idle. */
+const STREAM_WITHIN_MS = 2000;
 
 /**
  * The header's bell: the unread count, kept live by the server's event stream (the browser's
@@ -10,14 +14,21 @@ export const NOTIFICATIONS_CHANGED = "coplan:notifications";
  */
 export function NotificationBell() {
   const [unread, setUnread] = useState<number | null>(null);
+  // Opened once the page has loaded, in idle time: the count can wait for the page's own work.
   useEffect(() => {
-    const source = new EventSource("/api/notifications/stream");
-    source.onmessage = (message: MessageEvent<string>) => {
-      const { unread: count } = JSON.parse(message.data) as { unread: number };
-      setUnread(count);
-      window.dispatchEvent(new CustomEvent(NOTIFICATIONS_CHANGED, { detail: count }));
+    let source: EventSource | undefined;
+    const cancel = whenPageIdle(() => {
+      source = new EventSource("/api/notifications/stream");
+      source.onmessage = (message: MessageEvent<string>) => {
+        const { unread: count } = JSON.parse(message.data) as { unread: number };
+        setUnread(count);
+        window.dispatchEvent(new CustomEvent(NOTIFICATIONS_CHANGED, { detail: count }));
+      };
+    }, STREAM_WITHIN_MS);
+    return () => {
+      cancel();
+      source?.close();
     };
-    return () => source.close();
   }, []);
   const label = unread ? `Notifications, ${unread} unread` : "Notifications";
   return (

@@ -9,7 +9,7 @@ import type { HighlightedThread } from "~/editor/comment-highlights";
 import { NarrativeReading, TablesReading } from "./SectionReading";
 import { SignoffPanel, type Signer } from "./SignoffPanel";
 import { useLiveReading } from "./useLiveReading";
-import type { PlanConnection, PresenceUser } from "./usePlanConnection";
+import { useConnectionWhile, type PlanConnectionSource, type PresenceUser } from "./usePlanConnection";
 import type { UndoScopes } from "./usePersonalUndo";
 import type { PlanOutline } from "./PlanWorkspace";
 import type { PlanCellSuggestions } from "./TableProposals";
@@ -33,7 +33,8 @@ export interface SectionCommentUi {
  * are on the page (`live`, see useSectionMounting) the words are the server's reading copy, drawn
  * as the editors draw them and redrawn as the document changes, and each editor replaces its copy
  * in the same frame it appears. Memoised: the page redraws on every change of connection,
- * presence or events, and most of them leave most sections as they were.
+ * presence or events, and most of them leave most sections as they were. The connection is read
+ * from its source only once the section's editors are wanted, so its coming redraws no section.
  */
 export const PlanSection = memo(function PlanSection({
   planId,
@@ -45,9 +46,7 @@ export const PlanSection = memo(function PlanSection({
   role,
   editable,
   mayComment,
-  connection,
-  contentIn,
-  contentFromDevice,
+  connection: source,
   live,
   undoScopes,
   commentUi,
@@ -64,11 +63,8 @@ export const PlanSection = memo(function PlanSection({
   role: Role;
   editable: boolean;
   mayComment: boolean;
-  connection: PlanConnection | null;
-  /** The plan's document holds its content (see usePlanConnection). */
-  contentIn: boolean;
-  /** That content came from this device's copy (offline), not from the server since the page was served. */
-  contentFromDevice: boolean;
+  /** Read, not drawn from: the section is not redrawn as the connection comes and changes. */
+  connection: PlanConnectionSource;
   live: boolean;
   undoScopes: UndoScopes;
   commentUi: SectionCommentUi;
@@ -78,14 +74,8 @@ export const PlanSection = memo(function PlanSection({
   closed: boolean;
   cells: PlanCellSuggestions;
 }) {
-  const shown = useLiveReading(
-    connection?.doc,
-    contentIn && !live,
-    section.key,
-    isStructuredKind(section.kind),
-    served,
-    contentFromDevice,
-  );
+  const connection = useConnectionWhile(source, live);
+  const shown = useLiveReading(source, !live, section.key, isStructuredKind(section.kind), served);
   const narrative = <NarrativeReading richText={shown.richText} title={section.title} editable={editable} />;
   const tables = isStructuredKind(section.kind) ? (
     <TablesReading kind={section.kind} title={section.title} data={shown.data} />
@@ -113,7 +103,7 @@ export const PlanSection = memo(function PlanSection({
         signoff={signoff}
         me={me}
         role={role}
-        doc={connection?.doc}
+        connection={source}
         closed={closed}
       />
       <details className="guidance" open={index === 0}>

@@ -70,7 +70,7 @@ export function PlanWorkspace({
   /** Open suggestions per section as the page was rendered; the suggestion list keeps them up to date. */
   suggestionCounts: Record<string, number>;
 }) {
-  const { connection, status, synced, contentIn, problem } = usePlanConnection(plan.id, signer);
+  const { connection, status, synced, contentIn, problem, source } = usePlanConnection(plan.id, signer);
   // Once the server has closed the plan to this person (removed, or their time as a deputy
   // over), what the page loaded with no longer holds: every action would be refused, so the
   // page reads on as a viewer with no one to stand in for and offers nothing to do.
@@ -158,9 +158,7 @@ export function PlanWorkspace({
               role={role}
               editable={editable}
               mayComment={mayComment}
-              connection={connection}
-              contentIn={contentIn}
-              contentFromDevice={contentIn && !synced}
+              connection={source}
               live={connection !== null && mounting.isShown(section.key)}
               undoScopes={undoScopes}
               commentUi={sectionCommentUi}

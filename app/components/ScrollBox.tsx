@@ -21,10 +21,12 @@ export function ScrollBox({ label, className, children }: { label: string; class
       setOverflow((old) => (old.left === left && old.right === right ? old : { left, right }));
       // Scrolling stops at a column's edge just right of the frozen first column, never
       // leaving a column half under it ("DCLG" read "LG").
-      const frozen = element.querySelector("tr > :first-child")?.getBoundingClientRect().width ?? 0;
-      element.style.setProperty("--frozen-width", `${Math.round(frozen)}px`);
+      const frozen = `${Math.round(element.querySelector("tr > :first-child")?.getBoundingClientRect().width ?? 0)}px`;
+      if (element.style.getPropertyValue("--frozen-width") !== frozen)
+        element.style.setProperty("--frozen-width", frozen);
     };
-    measure();
+    // The observer measures once the box is laid out, in the browser's next frame: measuring
+    // here would force the whole page's layout in the middle of hydration.
     const resize = new ResizeObserver(measure);
     resize.observe(element);
     if (element.firstElementChild) resize.observe(element.firstElementChild);

@@ -1,5 +1,4 @@
 import { lazy, Suspense, useState } from "react";
-import type * as Y from "yjs";
 import { formatDateTime } from "~/shared/dates";
 import { SIDE_LABEL, canSignOff, type Role, type Side } from "~/shared/permissions";
 import type { SectionSignoffView, SignoffRecordView } from "~/shared/plan-events";
@@ -11,6 +10,7 @@ import { RequestSignoffButton } from "./RequestSignoffButton";
 import { RequestNotice, ReturnButton, ReturnedNotice } from "./SignoffWorkflow";
 import { openComparison } from "./history-events";
 import { ChangeList, type WordChange } from "./ChangeList";
+import { useConnectionWhile, type PlanConnectionSource } from "./usePlanConnection";
 
 export interface Signer {
   id: string;
@@ -76,7 +76,7 @@ export function SignoffPanel({
   signoff,
   me,
   role,
-  doc,
+  connection,
   closed = false,
 }: {
   planId: string;
@@ -85,12 +85,13 @@ export function SignoffPanel({
   me: Signer;
   role: Role;
   /** The live plan, to notice the section changing while its sign-off dialog is open. */
-  doc: Y.Doc | undefined;
+  connection: PlanConnectionSource;
   /** The plan is closed to this person: show its state, offer no action. */
   closed?: boolean;
 }) {
   const [confirming, setConfirming] = useState<"sign" | "revoke" | null>(null);
   const [askedToSign, setAskedToSign] = useState(false);
+  const doc = useConnectionWhile(connection, askedToSign)?.doc;
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const url = `/api/plans/${planId}/sections/${section.key}/signoffs`;

@@ -65,9 +65,11 @@ export function SuggestionList({
     if (result.ok) setSuggestions(result.body);
   }, [planId]);
 
+  // Read once the plan's connection is there (after the page's load, in idle time), not while
+  // the page hydrates; then again after each change to the document.
   useEffect(() => {
-    void refresh();
     if (!doc) return;
+    void refresh();
     let timer: ReturnType<typeof setTimeout> | undefined;
     const onUpdate = () => {
       clearTimeout(timer);

@@ -154,15 +154,18 @@ export function useSectionMounting(
   return { isShown, show, allShown: ready && allWanted };
 }
 
-/** True once the page's load event has passed: idle building waits for the page's own loading. */
+/**
+ * True once the page's load event has passed: idle building waits for the page's own loading.
+ * Told in a transition: the plan page is drawn again in slices, not in one long task.
+ */
 function useLoaded(): boolean {
   const [loaded, setLoaded] = useState(false);
   useEffect(() => {
+    const onLoad = () => startTransition(() => setLoaded(true));
     if (document.readyState === "complete") {
-      setLoaded(true);
+      onLoad();
       return;
     }
-    const onLoad = () => setLoaded(true);
     window.addEventListener("load", onLoad);
     return () => window.removeEventListener("load", onLoad);
   }, []);

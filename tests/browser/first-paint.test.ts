@@ -133,3 +133,62 @@ describe("the plan's words come with the page", () => {
     }
   });
 });
+
+describe("the plan's connection waits for the page", () => {
+  it("opens its WebSocket and this device's copy in idle time, after the page has loaded and painted", async () => {
+    const { planId } = await planSections();
+    const page = await signedInPage(running.browser, running.server.url, EDITOR, {
+      viewport: { width: 1366, height: 768 },
+    });
+    // When, by the page's clock, the plan's socket and its IndexedDB copy were asked for, and
+    // whether the browser had handed the page an idle period (hydration, the router's start and
+    // the first paint are done) or the page asked for them in the middle of its own work.
+    await page.addInitScript(() => {
+      const opened: { what: string; at: number; idle: boolean }[] = [];
+      (window as unknown as { __opened: typeof opened }).__opened = opened;
+      let idle = false;
+      const requestIdle = window.requestIdleCallback.bind(window);
+      window.requestIdleCallback = (callback, options) =>
+        requestIdle((deadline) => {
+          idle = true;
+          try {
+            callback(deadline);
+          } finally {
+            idle = false;
+          }
+        }, options);
+      const PageSocket = window.WebSocket;
+      window.WebSocket = class extends PageSocket {
+        constructor(...args: ConstructorParameters<typeof WebSocket>) {
+          super(...args);
+          opened.push({ what: `socket ${String(args[0])}`, at: performance.now(), idle });
+        }
+      };
+      const open = indexedDB.open.bind(indexedDB);
+      indexedDB.open = (name: string, version?: number) => {
+        opened.push({ what: `indexeddb ${name}`, at: performance.now(), idle });
+        return open(name, version);
+      };
+    });
+    await page.goto(`${running.server.url}/plans/${planId}`);
+    await page.locator('[data-testid="connection-status"][data-synced="true"]').waitFor();
+    const { opened, loaded, painted } = await page.evaluate(() => {
+      const navigation = performance.getEntriesByType("navigation")[0] as PerformanceNavigationTiming;
+      const paint = performance.getEntriesByName("first-contentful-paint")[0];
+      return {
+        opened: (window as unknown as { __opened: { what: string; at: number; idle: boolean }[] }).__opened,
+        loaded: navigation.loadEventEnd,
+        painted: paint?.startTime ?? Number.NaN,
+      };
+    });
+    const plans = opened.filter((one) => one.what.includes("/collab") || one.what.includes(`coplan:${planId}`));
+    expect(plans.map((one) => one.what.split(" ")[0]).sort()).toEqual(["indexeddb", "socket"]);
+    expect(loaded).toBeGreaterThan(0);
+    for (const one of plans) {
+      expect(one.idle, one.what).toBe(true);
+      expect(one.at, one.what).toBeGreaterThan(loaded);
+      expect(one.at, one.what).toBeGreaterThan(painted);
+    }
+    await page.context().close();
+  });
+});
