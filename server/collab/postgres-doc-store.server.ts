@@ -1,0 +1,65 @@
+import { and, asc, desc, eq, gt, lt, lte } from "drizzle-orm";
+import * as Y from "yjs";
+import type { PgDb } from "../../db/postgres/client.server";
+import { planSnapshots, planUpdates } from "../../db/postgres/schema";
+import type { StoredDoc } from "./doc-store.server";
+
+/**
+ * The document store on PostgreSQL: the same log and snapshots as the SQLite store, with the
+ * same promises. The sequence is an identity column; numbers are handed out at insert, not at
+ * commit, so two writers of one plan could commit out of order: one process owns a plan and
+ * appends its batches one at a time, which keeps a plan's numbers in commit order.
+ */
+export class PostgresDocStore {
+  constructor(private readonly db: PgDb) {}
+
+  /** Read in one snapshot of the database, so a compaction committing meanwhile is seen whole or not at all. */
+  load(planId: string): Promise<StoredDoc> {
+    return this.db.transaction(
+      async (tx) => {
+        const [snapshot] = await tx
+          .select({ state: planSnapshots.state, upTo: planSnapshots.upToUpdateId })
+          .from(planSnapshots)
+          .where(eq(planSnapshots.planId, planId))
+          .orderBy(desc(planSnapshots.id))
+          .limit(1);
+        const upTo = snapshot?.upTo ?? 0;
+        const updates = await tx
+          .select({ seq: planUpdates.seq, update: planUpdates.update })
+          .from(planUpdates)
+          .where(and(eq(planUpdates.planId, planId), gt(planUpdates.seq, upTo)))
+          .orderBy(asc(planUpdates.seq));
+        const parts: Uint8Array[] = [];
+        if (snapshot) parts.push(snapshot.state);
+        for (const row of updates) parts.push(row.update);
+        const state = parts.length === 1 ? parts[0]! : Y.mergeUpdates(parts);
+        return { state, lastUpdateId: updates.at(-1)?.seq ?? upTo, loggedUpdates: updates.length };
+      },
+      { isolationLevel: "repeatable read", accessMode: "read only" },
+    );
+  }
+
+  async append(planId: string, update: Uint8Array): Promise<number> {
+    const [row] = await this.db
+      .insert(planUpdates)
+      .values({ planId, update: toBuffer(update) })
+      .returning({ seq: planUpdates.seq });
+    return row!.seq;
+  }
+
+  compact(planId: string, state: Uint8Array, upToUpdateId: number): Promise<void> {
+    return this.db.transaction(async (tx) => {
+      const [snapshot] = await tx
+        .insert(planSnapshots)
+        .values({ planId, state: toBuffer(state), upToUpdateId })
+        .returning({ id: planSnapshots.id });
+      await tx.delete(planUpdates).where(and(eq(planUpdates.planId, planId), lte(planUpdates.seq, upToUpdateId)));
+      await tx.delete(planSnapshots).where(and(eq(planSnapshots.planId, planId), lt(planSnapshots.id, snapshot!.id)));
+    });
+  }
+}
+
+/** A Buffer view of the same bytes, without copying. */
+function toBuffer(bytes: Uint8Array): Buffer {
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+}
