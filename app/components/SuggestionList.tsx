@@ -367,7 +367,7 @@ function AllOf({
       <ConfirmDialog
         open={asking !== null}
         title={`${verb} ${asking?.group.which ?? "these suggestions"}?`}
-        confirmLabel={`${verb} ${asking?.group.count ?? ""}`}
+        confirmLabel={`${verb} all ${asking?.group.count ?? ""}`}
         onCancel={() => setAsking(null)}
         onConfirm={() => {
           if (asking) onDecide(asking.decision, asking.group.filter, reason.trim());
@@ -380,7 +380,7 @@ function AllOf({
             : "Each one becomes an edit by you, as if you had typed it, and each author is told."}
         </p>
         {asking?.decision === "reject" ? (
-          <>
+          <p className="suggestion-list__all-reason">
             <label htmlFor="reject-all-reason">Reason (optional)</label>
             <textarea
               id="reject-all-reason"
@@ -388,7 +388,7 @@ function AllOf({
               value={reason}
               onChange={(event) => setReason(event.target.value)}
             />
-          </>
+          </p>
         ) : null}
       </ConfirmDialog>
     </>
