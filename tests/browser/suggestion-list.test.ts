@@ -1,5 +1,5 @@
 import type { Locator, Page } from "playwright-core";
-import { describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it } from "vitest";
 import {
   openDemoPlan,
   planReady,
@@ -24,6 +24,26 @@ const list = (page: Page) => page.locator(".suggestion-list");
 const items = (page: Page) => list(page).locator(".suggestion-list__item");
 const item = (page: Page, words: string) => items(page).filter({ hasText: words });
 
+/** The pages a test opened: its editor's first, to clear the plan with. */
+const opened: Page[] = [];
+
+/**
+ * After each test, whether it passed or not: the open suggestions rejected (the demo plan's
+ * words and amounts as they were), and the pages closed.
+ */
+afterEach(async () => {
+  const [editor, ...others] = opened.splice(0);
+  if (!editor) return;
+  const planId = new URL(editor.url()).pathname.split("/").at(-1);
+  for (const sectionKey of [KEY, "shadow-budget"]) {
+    const answer = await editor.request.post(`${running.server.url}/api/plans/${planId}/suggestions/reject-all`, {
+      data: { sectionKey },
+    });
+    expect(answer.status()).toBe(200);
+  }
+  for (const page of [editor, ...others]) await page.context().close();
+});
+
 /** A reviewer's page and an editor's on the demo plan, at `viewport`. */
 async function reviewerAndEditor(viewport = { width: 1366, height: 900 }) {
   const reviewer = await signedInPage(running.browser, running.server.url, "reviewer@dwp.example", { viewport });
@@ -32,6 +52,7 @@ async function reviewerAndEditor(viewport = { width: 1366, height: 900 }) {
     viewport,
     bypassCSP: true,
   });
+  opened.push(editor, reviewer);
   await editor.goto(reviewer.url());
   await planReady(editor);
   return { reviewer, editor };
@@ -71,18 +92,6 @@ function seenAtItsMiddle(target: Locator): Promise<boolean> {
     const top = document.elementFromPoint(x, y);
     return top !== null && (element === top || element.contains(top));
   });
-}
-
-/** Rejects the open suggestions left, so the next test starts from the demo plan as it was. */
-async function clearAll(editor: Page) {
-  const planId = new URL(editor.url()).pathname.split("/").at(-1);
-  for (const sectionKey of [KEY, "shadow-budget"]) {
-    const answer = await editor.request.post(`${running.server.url}/api/plans/${planId}/suggestions/reject-all`, {
-      data: { sectionKey },
-    });
-    expect(answer.status()).toBe(200);
-  }
-  await expect.poll(() => items(editor).count()).toBe(0);
 }
 
 /** The texts of the author's `suggestion-decided` notices. */
@@ -131,9 +140,6 @@ describe("the suggestion list", () => {
       }
     }
     await editor.setViewportSize({ width: 1366, height: 900 });
-    await clearAll(editor);
-    await reviewer.context().close();
-    await editor.context().close();
   });
 
   it.each([
@@ -171,9 +177,6 @@ describe("the suggestion list", () => {
 
       await toggle.click();
       await expect.poll(() => sheet.getAttribute("data-open")).toBe("true");
-      await clearAll(editor);
-      await reviewer.context().close();
-      await editor.context().close();
     },
   );
 
@@ -203,8 +206,6 @@ describe("the suggestion list", () => {
     const told = (await decisionNotices(reviewer)).filter((text) => text.includes("Not in this round"));
     expect(told).toHaveLength(1);
     expect(told[0]).toMatch(/rejected 4 of your suggestions .*\. Reason: Not in this round\.$/);
-    await reviewer.context().close();
-    await editor.context().close();
   });
 
   it("rejecting a cell's proposal in the cell takes an optional reason, which the author is told", async () => {
@@ -227,8 +228,6 @@ describe("the suggestion list", () => {
     expect(notice).toMatch(
       /^Tom Okafor rejected your suggestion in “Shadow budget for the place” \(.+\): Funding lines, row 1 \(“[^”]+”\), 2013-14 amount: £[\d,]+ → £[\d,]+\. Reason: The uplift is not agreed\.$/,
     );
-    await reviewer.context().close();
-    await editor.context().close();
   });
 });
 
