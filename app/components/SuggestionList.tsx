@@ -8,6 +8,7 @@ import type { SectionKind } from "~/shared/template-schema";
 import { apiRequest } from "./api-client";
 import { ConfirmDialog } from "./ConfirmDialog";
 import { PlanSidebarSheet } from "./PlanSidebar";
+import { RejectReasonForm } from "./RejectReasonForm";
 
 /** One suggestion as `GET /api/plans/:id/suggestions` gives it (the fields this list reads). */
 interface SuggestionView {
@@ -56,7 +57,6 @@ export function SuggestionList({
   const [suggestions, setSuggestions] = useState<SuggestionView[] | null>(null);
   const [problem, setProblem] = useState<string | null>(null);
   const [rejecting, setRejecting] = useState<string | null>(null);
-  const [reason, setReason] = useState("");
   const [done, setDone] = useState<string | null>(null);
   /** After one decision: the item gone from the list, and the one whose first button takes focus. */
   const [focusAfter, setFocusAfter] = useState<{ gone: string; next: string | null } | null>(null);
@@ -119,7 +119,6 @@ export function SuggestionList({
       setFocusAfter({ gone: id, next: next?.id ?? null });
     } else setProblem(result.error);
     setRejecting(null);
-    setReason("");
     await refresh();
   };
 
@@ -267,24 +266,12 @@ export function SuggestionList({
                 ) : null}
               </div>
               {rejecting === suggestion.id ? (
-                <form
+                <RejectReasonForm
+                  id={`reject-${suggestion.id}`}
                   className="suggestion-list__reject"
-                  onSubmit={(event) => {
-                    event.preventDefault();
-                    void decide(suggestion, "reject", reason.trim() ? { reason: reason.trim() } : {});
-                  }}
-                >
-                  <label htmlFor={`reject-${suggestion.id}`}>Reason (optional)</label>
-                  <textarea
-                    id={`reject-${suggestion.id}`}
-                    rows={2}
-                    value={reason}
-                    onChange={(event) => setReason(event.target.value)}
-                  />
-                  <button type="submit" className="button small">
-                    Reject suggestion
-                  </button>
-                </form>
+                  submitLabel="Reject suggestion"
+                  onReject={(reason) => void decide(suggestion, "reject", reason ? { reason } : {})}
+                />
               ) : null}
             </li>
           );

@@ -15,6 +15,7 @@ import type { FieldDef } from "~/shared/structured-fields";
 import { suggestionTime } from "~/shared/suggestion-ids";
 import { keyLabel, SUGGESTING_KEYS } from "./writing-tools";
 import { apiRequest } from "./api-client";
+import { RejectReasonForm } from "./RejectReasonForm";
 
 type CellValue = string | number | null;
 
@@ -142,7 +143,6 @@ export function CellProposals({
 }) {
   const proposals = useContext(TableProposals);
   const [rejecting, setRejecting] = useState<string | null>(null);
-  const [reason, setReason] = useState("");
   // The decided proposal leaves the cell with the button that was pressed: focus goes back to the
   // cell's own field rather than to the page, so a keyboard user goes on from where they were.
   const decided = useRef<{ id: string; cell: HTMLElement } | null>(null);
@@ -167,7 +167,6 @@ export function CellProposals({
     decided.current = cell ? { id: proposal.id, cell } : null;
     proposals.decide(proposal, verb, why);
     setRejecting(null);
-    setReason("");
   };
   const problem = proposals.problemFor(rowId, field);
   if (here.length === 0 && !problem) return null;
@@ -212,10 +211,7 @@ export function CellProposals({
                       type="button"
                       className="button small"
                       aria-expanded={rejecting === proposal.id}
-                      onClick={() => {
-                        setReason("");
-                        setRejecting(rejecting === proposal.id ? null : proposal.id);
-                      }}
+                      onClick={() => setRejecting(rejecting === proposal.id ? null : proposal.id)}
                     >
                       Reject
                       <span className="visually-hidden">
@@ -237,25 +233,12 @@ export function CellProposals({
               </span>
             ) : null}
             {rejecting === proposal.id ? (
-              <form
+              <RejectReasonForm
+                id={`reject-${whoId}`}
                 className="cell-proposal__reject"
-                onSubmit={(event) => {
-                  event.preventDefault();
-                  decide(event, proposal, "reject", reason.trim() || undefined);
-                }}
-              >
-                <label htmlFor={`reject-${whoId}`}>Reason (optional)</label>
-                <textarea
-                  id={`reject-${whoId}`}
-                  rows={2}
-                  maxLength={2000}
-                  value={reason}
-                  onChange={(event) => setReason(event.target.value)}
-                />
-                <button type="submit" className="button small">
-                  Reject proposal
-                </button>
-              </form>
+                submitLabel="Reject proposal"
+                onReject={(reason, event) => decide(event, proposal, "reject", reason)}
+              />
             ) : null}
           </div>
         );
