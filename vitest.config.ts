@@ -11,6 +11,8 @@ export default defineConfig({
     environment: "node",
     reporters: ["default", "./tests/support/summary-reporter.ts"],
     pool: "forks",
+    // A PostgreSQL for the tests that need one: the machine's, or a throwaway one it starts.
+    globalSetup: ["./tests/support/postgres-server.ts"],
     maxWorkers: 2,
     testTimeout: 60_000,
     hookTimeout: 60_000,

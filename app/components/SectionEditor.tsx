@@ -61,6 +61,7 @@ export function SectionEditor({
   latest.current = comments;
   const editorRef = useRef<Editor | null>(null);
   const [leftOutImages, setLeftOutImages] = useState(0);
+  const [cannotSuggest, setCannotSuggest] = useState<string | null>(null);
   const names = useRef(useContext(SuggestionAuthors));
   names.current = useContext(SuggestionAuthors);
   const [atSuggestion, setAtSuggestion] = useState<string | null>(null);
@@ -81,7 +82,12 @@ export function SectionEditor({
         CollaborationCaret.configure({ provider: connection.provider, user: me }),
         ReadCaret,
         SelectionBeforeShortcut,
-        Suggesting.configure({ authorId: me.id, initiallyOn: suggestOnly, mayToggle: editable }),
+        Suggesting.configure({
+          authorId: me.id,
+          initiallyOn: suggestOnly,
+          mayToggle: editable,
+          onRefused: setCannotSuggest,
+        }),
         SuggestionNames.configure({ names: () => names.current }),
         CommentHighlights.configure({
           onOpenThread: (id) => latest.current.onOpenThread(id),
@@ -181,6 +187,14 @@ export function SectionEditor({
           {leftOutImages === 1 ? "The pasted image was" : `The ${leftOutImages} pasted images were`} left out: a section
           holds words and tables. Put images in a document of their own and link to it.{" "}
           <button type="button" className="button link small" onClick={() => setLeftOutImages(0)}>
+            Dismiss
+          </button>
+        </p>
+      ) : null}
+      {cannotSuggest ? (
+        <p className="paste-notice" role="status" data-testid="cannot-suggest">
+          {cannotSuggest}{" "}
+          <button type="button" className="button link small" onClick={() => setCannotSuggest(null)}>
             Dismiss
           </button>
         </p>

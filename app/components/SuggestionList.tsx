@@ -223,18 +223,7 @@ export function SuggestionList({
                 </p>
               ) : null}
               <p className="suggestion-list__words" hidden={suggestion.kind === "cell"}>
-                {suggestion.removed ? (
-                  <del>
-                    <span className="visually-hidden">Remove: </span>
-                    {suggestion.removed}
-                  </del>
-                ) : null}{" "}
-                {suggestion.added ? (
-                  <ins>
-                    <span className="visually-hidden">Add: </span>
-                    {suggestion.added}
-                  </ins>
-                ) : null}
+                <SuggestedWords removed={suggestion.removed} added={suggestion.added} />
               </p>
               <div className="suggestion-list__actions">
                 <button type="button" className="button link small" onClick={() => show(suggestion.id)}>
@@ -419,6 +408,30 @@ function buttonNames(
     names.set(suggestion.id, { theirs: `${theirs}${apart}`, yours: `your suggestion: ${words}${apart}` });
   }
   return names;
+}
+
+/**
+ * The words a narrative suggestion takes out and puts in. The same words out and in are a change
+ * of their formatting (decision 0034: the old run deleted, the formatted one inserted).
+ */
+function SuggestedWords({ removed, added }: { removed: string | null; added: string | null }) {
+  if (removed && removed === added) return <>Reformat: {added}</>;
+  return (
+    <>
+      {removed ? (
+        <del>
+          <span className="visually-hidden">Remove: </span>
+          {removed}
+        </del>
+      ) : null}{" "}
+      {added ? (
+        <ins>
+          <span className="visually-hidden">Add: </span>
+          {added}
+        </ins>
+      ) : null}
+    </>
+  );
 }
 
 /**

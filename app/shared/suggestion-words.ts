@@ -14,13 +14,15 @@ export const EXCERPT_CHARS = 60;
 
 /**
  * A suggestion's words as one short phrase, for a notice or a button's name: what it puts in
- * for what it takes out ("“fourteen” for “twelve”"), or a cell's old and new value
- * ("£1,000 → £2,500"). Long words are cut at a word's end, with an ellipsis.
+ * for what it takes out ("“fourteen” for “twelve”", "reformat “twelve”"), or a cell's old and
+ * new value ("£1,000 → £2,500"). Long words are cut at a word's end, with an ellipsis.
  */
 export function changeExcerpt(change: SuggestedChange, max = EXCERPT_CHARS): string {
   if (change.kind === "cell") return `${cellValue(change.from)} → ${cellValue(change.to)}`;
   const added = excerpt(change.added ?? "", max);
   const removed = excerpt(change.removed ?? "", max);
+  // The same words out and in are a change of their formatting (decision 0034).
+  if (added && added === removed) return `reformat “${added}”`;
   if (added && removed) return `“${added}” for “${removed}”`;
   if (added) return `add “${added}”`;
   if (removed) return `remove “${removed}”`;

@@ -7,17 +7,21 @@ import { sectionRichTextJson, type PmNode, type PmText } from "../plans/plan-con
 import { CloseCode } from "./close-codes.server";
 import { rootOf } from "./doc-roots.server";
 import { ProtocolError, ProtocolRefusal } from "./errors.server";
+import { copyOfRoots, rootsWritten } from "./section-copy.server";
 
 /**
  * Holds the reviewer line (decision 0034): an update from someone who may only suggest is
- * applied to a shadow copy of the plan first, and taken only when every section it touched
- * has the same accepted content and the same suggestions of everyone else as before, and the
- * suggestions it leaves are that person's own insertions and deletions. The shadow is made on
- * the first such update, follows every update the live document takes, and is dropped when it
- * took one that was refused, so the cost of a check is the update and the sections it touched.
+ * applied to a shadow copy first, and taken only when every section it touched has the same
+ * accepted content and the same suggestions of everyone else as before, and the suggestions it
+ * leaves are that person's own insertions and deletions. The shadow holds only the sections
+ * reviewers have written into (decision 0045), so making it costs those sections, not the plan;
+ * it follows every update the live document takes, is made again with one more section when an
+ * update writes into a section it lacks, and is dropped when it took one that was refused.
  */
 export class SuggestionGate {
   private shadow: Y.Doc | null = null;
+  /** The sections the shadow holds; it holds no other content. */
+  private readonly copied = new Set<string>();
 
   constructor(
     private readonly live: Y.Doc,
@@ -26,7 +30,7 @@ export class SuggestionGate {
 
   /** Throws `ProtocolRefusal` unless the update only adds, changes or withdraws `userId`'s suggestions. */
   check(update: Uint8Array, userId: string): void {
-    const shadow = (this.shadow ??= copyOf(this.live));
+    const shadow = this.shadowFor(this.sectionsWritten(update));
     const touched = new Set<SharedType>();
     const note = (transaction: Y.Transaction) => {
       for (const type of transaction.changed.keys()) touched.add(type);
@@ -77,6 +81,40 @@ export class SuggestionGate {
   drop(): void {
     this.shadow?.destroy();
     this.shadow = null;
+    this.copied.clear();
+  }
+
+  /** The sections an update writes into; refused if it writes anywhere else. */
+  private sectionsWritten(update: Uint8Array): Set<string> {
+    let written;
+    try {
+      written = rootsWritten(this.live, update);
+    } catch {
+      throw new ProtocolError("malformed document update");
+    }
+    const keys = new Set<string>();
+    for (const root of written.roots) {
+      const key = this.sectionOf(this.live, root);
+      if (key === null) throw refused("a suggestion outside any section's narrative");
+      keys.add(key);
+    }
+    for (const name of written.newRootNames) {
+      const key = [...this.sectionKeys].find((candidate) => sectionFragmentName(candidate) === name);
+      if (key === undefined) throw refused("a suggestion outside any section's narrative");
+      keys.add(key);
+    }
+    return keys;
+  }
+
+  /** The shadow, made again if it lacks one of `keys`. */
+  private shadowFor(keys: Set<string>): Y.Doc {
+    if (this.shadow && [...keys].every((key) => this.copied.has(key))) return this.shadow;
+    const wanted = new Set([...this.copied, ...keys]);
+    this.drop();
+    const roots = [...wanted].flatMap((key) => this.live.share.get(sectionFragmentName(key)) ?? []);
+    this.shadow = copyOfRoots(this.live, roots);
+    for (const key of wanted) this.copied.add(key);
+    return this.shadow;
   }
 
   /** The live document's copy of a text of the shadow, if the live document has it. */
@@ -100,16 +138,10 @@ export class SuggestionGate {
   }
 }
 
-function copyOf(doc: Y.Doc): Y.Doc {
-  const copy = new Y.Doc({ gc: true });
-  Y.applyUpdate(copy, Y.encodeStateAsUpdate(doc));
-  return copy;
-}
-
 interface SectionReading {
   /** The accepted content, canonical. */
   accepted: string;
-  /** Everyone else's suggestions in document order: [mark, id, words], canonical. */
+  /** Everyone else's suggestions (`Others`), canonical. */
   others: string;
   /** What is wrong with the reader's own suggestion marks, if anything. */
   fault: string | null;
@@ -117,7 +149,7 @@ interface SectionReading {
 
 /** A section as the gate compares it, for the person `userId`. */
 export function readSection(doc: Y.Doc, sectionKey: string, userId: string): SectionReading {
-  const others: [string, string, string][] = [];
+  const others: Others = [];
   let fault: string | null = null;
   const stack: (PmNode | PmText)[] = [sectionRichTextJson(doc, sectionKey, { withSuggestions: true })];
   while (stack.length > 0) {
@@ -128,6 +160,8 @@ export function readSection(doc: Y.Doc, sectionKey: string, userId: string): Sec
       continue;
     }
     const { text, marks = [] } = node as PmText;
+    const styles = marks.filter((mark) => !isSuggestionMark(mark.type)).sort((a, b) => a.type.localeCompare(b.type));
+    const formatting = canonicalize(styles) ?? "";
     for (const mark of marks) {
       if (!isSuggestionMark(mark.type)) continue;
       const id = mark.attrs?.id;
@@ -137,10 +171,7 @@ export function readSection(doc: Y.Doc, sectionKey: string, userId: string): Sec
         else if (Object.keys(mark.attrs ?? {}).some((name) => name !== "id")) fault ??= "a suggestion mark with extras";
         continue;
       }
-      const last = others.at(-1);
-      const idText = typeof id === "string" ? id : (canonicalize(id ?? null) ?? "");
-      if (last && last[0] === mark.type && last[1] === idText) last[2] += text;
-      else others.push([mark.type, idText, text]);
+      addOther(others, mark.type, id, formatting, text);
     }
   }
   return {
@@ -173,18 +204,16 @@ function compare(before: SectionReading, after: SectionReading): void {
  */
 export function readRuns(delta: DeltaOp[], userId: string): SectionReading {
   const accepted: [unknown, string][] = [];
-  const others: [string, string, string][] = [];
+  const others: Others = [];
   let fault: string | null = null;
   for (const { insert, attributes = {} } of delta) {
-    const kept: Record<string, unknown> = {};
+    const present = Object.entries(attributes).filter(([, value]) => value !== null && value !== undefined);
+    const kept = Object.fromEntries(present.filter(([key]) => !isSuggestionMark(key.split("--")[0]!)));
+    const formatting = canonicalize(kept) ?? "";
     let inserted = false;
-    for (const [key, value] of Object.entries(attributes)) {
+    for (const [key, value] of present) {
       const mark = key.split("--")[0]!;
-      if (value === null || value === undefined) continue;
-      if (!isSuggestionMark(mark)) {
-        kept[key] = value;
-        continue;
-      }
+      if (!isSuggestionMark(mark)) continue;
       if (mark === "insertion") inserted = true;
       const id = (value as { id?: unknown }).id;
       if (parseSuggestionId(id)?.authorId === userId) {
@@ -192,19 +221,28 @@ export function readRuns(delta: DeltaOp[], userId: string): SectionReading {
         else if (Object.keys(value as object).some((name) => name !== "id")) fault ??= "a suggestion mark with extras";
         continue;
       }
-      const idText = typeof id === "string" ? id : (canonicalize(id ?? null) ?? "");
       const words = typeof insert === "string" ? insert : (canonicalize(insert) ?? "");
-      const last = others.at(-1);
-      if (last && last[0] === mark && last[1] === idText) last[2] += words;
-      else others.push([mark, idText, words]);
+      addOther(others, mark, id, formatting, words);
     }
     if (inserted) continue;
-    const marks = canonicalize(kept) ?? "";
     const last = accepted.at(-1);
-    if (last && typeof insert === "string" && typeof last[0] === "string" && last[1] === marks) last[0] += insert;
-    else accepted.push([insert instanceof Y.AbstractType ? insert.toJSON() : insert, marks]);
+    if (last && typeof insert === "string" && typeof last[0] === "string" && last[1] === formatting) last[0] += insert;
+    else accepted.push([insert instanceof Y.AbstractType ? insert.toJSON() : insert, formatting]);
   }
   return { accepted: canonicalize(accepted) ?? "", others: canonicalize(others) ?? "", fault };
+}
+
+/**
+ * Everyone else's suggestions in document order: [mark, id, formatting, words], neighbours with
+ * all three equal merged. The formatting is kept so that no one restyles another's suggested words.
+ */
+type Others = [string, string, string, string][];
+
+function addOther(others: Others, mark: string, id: unknown, formatting: string, words: string): void {
+  const idText = typeof id === "string" ? id : (canonicalize(id ?? null) ?? "");
+  const last = others.at(-1);
+  if (last && last[0] === mark && last[1] === idText && last[2] === formatting) last[3] += words;
+  else others.push([mark, idText, formatting, words]);
 }
 
 function refused(reason: string): ProtocolRefusal {

@@ -168,6 +168,96 @@ describe("a reviewer's changes are suggestions", () => {
   });
 });
 
+describe("a reviewer's formatting is a suggestion", () => {
+  it("Ctrl+B on a word: the editor sees it with its author, the content is unchanged until accepted, then both pages show it bold", async () => {
+    const reviewer = await signedInPage(running.browser, running.server.url, "reviewer@dwp.example");
+    await recordingCloses(reviewer);
+    await reviewer.reload();
+    await openDemoPlan(reviewer);
+    const editor = await signedInPage(running.browser, running.server.url, "editor@swindon.example");
+    await editor.goto(reviewer.url());
+    await planReady(editor);
+    const planId = new URL(editor.url()).pathname.split("/").at(-1);
+    const section = async () => {
+      const response = await editor.request.get(`${running.server.url}/api/plans/${planId}`);
+      const body = (await response.json()) as { sections: { key: string; text: string; contentHash: string }[] };
+      return body.sections.find((candidate) => candidate.key === KEY)!;
+    };
+    const before = await section();
+
+    await selectWords(reviewer, KEY, "assessment");
+    await reviewer.keyboard.press("Control+B");
+    // Their undo takes the whole suggestion back, and redo puts it again.
+    const struck = narrative(reviewer).locator("del.suggestion");
+    await expect.poll(() => struck.allTextContents()).toEqual(["assessment"]);
+    await reviewer.keyboard.press("Control+Z");
+    await expect.poll(() => narrative(reviewer).locator("[data-suggestion-id]").count()).toBe(0);
+    await reviewer.keyboard.press("Control+Shift+Z");
+    await expect.poll(() => struck.allTextContents()).toEqual(["assessment"]);
+    // With nothing selected, Ctrl+I sets italic for the words typed next, which are a suggestion too.
+    await selectWords(reviewer, KEY, "staff");
+    await reviewer.keyboard.press("ArrowRight");
+    await reviewer.keyboard.press("Control+I");
+    await reviewer.keyboard.type(" too");
+
+    const copy = narrative(editor).locator("strong ins.suggestion", { hasText: "assessment" });
+    await expect.poll(() => copy.count()).toBe(1);
+    await expect.poll(() => narrative(editor).locator("del.suggestion").allTextContents()).toEqual(["assessment"]);
+    expect(await narrative(editor).locator("del.suggestion strong").count()).toBe(0);
+    expect(await copy.locator("xpath=.//*[@title]").first().getAttribute("title")).toMatch(
+      /^Suggested insertion by Priya Nair, /,
+    );
+    await expect.poll(() => narrative(editor).locator("em ins.suggestion").allTextContents()).toEqual([" too"]);
+
+    const list = editor.locator(".suggestion-list");
+    const item = list.locator(".suggestion-list__item", { hasText: "Reformat: assessment" });
+    await expect.poll(() => item.count()).toBe(1);
+    expect(await item.textContent()).toContain("Priya Nair");
+    // Pending: the plan's text and its sign-off hash are as they were.
+    expect(await section()).toEqual(before);
+    expect(await reviewer.evaluate(() => (window as unknown as { socketCloses: number[] }).socketCloses)).toEqual([]);
+
+    // A change that cannot be a suggestion says so, politely, instead of doing nothing.
+    await reviewer.keyboard.press("Enter");
+    const notice = reviewer.locator(`#section-${KEY} [data-testid="cannot-suggest"]`);
+    await expect.poll(() => notice.textContent()).toMatch(/^While suggesting, .* add a comment instead\./);
+    expect(await notice.getAttribute("role")).toBe("status");
+
+    await narrative(editor).scrollIntoViewIfNeeded();
+    for (const width of [1366, 390]) {
+      await editor.setViewportSize({ width, height: 900 });
+      await narrative(editor).locator("del.suggestion").scrollIntoViewIfNeeded();
+      await editor.screenshot({ path: screenshotPath(`suggestion-format-${width}`) });
+    }
+    await reviewer.setViewportSize({ width: 390, height: 844 });
+    await notice.scrollIntoViewIfNeeded();
+    await reviewer.screenshot({ path: screenshotPath("suggestion-cannot-390") });
+    await reviewer.setViewportSize({ width: 1400, height: 900 });
+    await editor.setViewportSize({ width: 1400, height: 900 });
+
+    await item.getByRole("button", { name: /^Accept/ }).click();
+    for (const page of [editor, reviewer]) {
+      await expect.poll(() => narrative(page).locator("strong", { hasText: "assessment" }).count()).toBe(1);
+      await expect
+        .poll(() => narrative(page).locator("[data-suggestion-id]", { hasText: "assessment" }).count())
+        .toBe(0);
+    }
+    expect(await narrative(reviewer).textContent()).toContain("its own assessment.");
+    const accepted = await section();
+    expect(accepted.text).toBe(before.text);
+    expect(accepted.contentHash).not.toBe(before.contentHash);
+
+    // The other tests count the plan's open suggestions.
+    await reviewer
+      .locator(".suggestion-list__item", { hasText: "too" })
+      .getByRole("button", { name: /^Withdraw/ })
+      .click();
+    await expect.poll(() => list.locator(".suggestion-list__item").count()).toBe(0);
+    expect(await reviewer.evaluate(() => (window as unknown as { socketCloses: number[] }).socketCloses)).toEqual([]);
+    await Promise.all([reviewer.context().close(), editor.context().close()]);
+  });
+});
+
 describe("the Suggesting switch", () => {
   it("is off for an editor until they turn it on, by the toolbar or its shortcut, and is in the shortcuts list", async () => {
     const editor = await signedInPage(running.browser, running.server.url, "owner@swindon.example");
@@ -190,6 +280,13 @@ describe("the Suggesting switch", () => {
     const suggested = narrative(editor).locator("ins.suggestion", { hasText: "Suggested." });
     await expect.poll(() => suggested.allTextContents()).toEqual(["Suggested. "]);
     expect(await suggested.locator("[title]").getAttribute("title")).toMatch(/^Suggested insertion by Alison Reed, /);
+    // The toolbar's Bold on their own suggested words formats them in place.
+    await selectWords(editor, KEY, "Suggested.");
+    await section.getByRole("button", { name: /^Bold/ }).click();
+    await expect
+      .poll(() => narrative(editor).locator("strong ins.suggestion").allTextContents())
+      .toEqual(["Suggested."]);
+    await editor.keyboard.press("End");
     await section.locator(".writing-toolbar").screenshot({ path: screenshotPath("suggesting-switch-on") });
 
     // Off by the button.

@@ -4,7 +4,7 @@ import { sectionDataName, sectionFragmentName } from "../../app/shared/doc-names
 import { addRow } from "../../app/shared/section-rows";
 import { newSuggestionId } from "../../app/shared/suggestion-marks";
 import { ProtocolRefusal } from "../../server/collab/errors.server";
-import { SuggestionGate } from "../../server/collab/suggestion-gate.server";
+import { readSection, SuggestionGate } from "../../server/collab/suggestion-gate.server";
 
 const REVIEWER = "user-reviewer";
 const OTHER = "user-other";
@@ -66,6 +66,32 @@ describe("the reviewer line", () => {
     const withdraw = edit(server, client, () => clientText.delete(15 + 6, 13));
     expect(verdict(server, gate, withdraw)).toBeNull();
     expect(server.getXmlFragment(sectionFragmentName("intro")).toString()).toContain("fifteen");
+  });
+
+  it("takes a reviewer's formatting as the editor sends it: the words marked deleted and a formatted copy inserted, one id", () => {
+    const { server, client, gate, clientText } = setup();
+    const id = newSuggestionId(REVIEWER);
+    const bolded = edit(server, client, () => {
+      clientText.format(8, 6, { deletion: { id } });
+      clientText.insert(14, "twelve", { bold: {}, insertion: { id } });
+    });
+    expect(verdict(server, gate, bolded)).toBeNull();
+    // Formatting their own suggested words is formatting them in place.
+    const own = newSuggestionId(REVIEWER);
+    const typed = edit(server, client, () => clientText.insert(3, "gladly ", { insertion: { id: own } }));
+    expect(verdict(server, gate, typed)).toBeNull();
+    const italic = edit(server, client, () => clientText.format(3, 6, { italic: {} }));
+    expect(verdict(server, gate, italic)).toBeNull();
+    expect(server.getXmlFragment(sectionFragmentName("intro")).toString()).toContain(
+      `<deletion id="${id}">twelve</deletion><bold><insertion id="${id}">twelve</insertion></bold>`,
+    );
+    // The copy without its insertion mark is a plain bold word added: refused.
+    const fresh = setup();
+    const unmarked = edit(fresh.server, fresh.client, () => {
+      fresh.clientText.format(8, 6, { deletion: { id } });
+      fresh.clientText.insert(14, "twelve", { bold: {} });
+    });
+    expect(verdict(fresh.server, fresh.gate, unmarked)).toBe("change refused: an edit that is not a suggestion");
   });
 
   it("refuses a plain insertion, a plain deletion and a plain bold", () => {
@@ -139,6 +165,41 @@ describe("the reviewer line", () => {
         ),
       ),
     ).toBe("change refused: a change to someone else's suggestion");
+  });
+
+  it("checks a section it has not read before as closely as the first: its copy holds only the sections written into", () => {
+    const { server, client, gate, clientText } = setup();
+    const otherParagraph = client.getXmlFragment(sectionFragmentName("other")).get(0) as Y.XmlElement;
+    const first = edit(server, client, () =>
+      clientText.insert(3, "kindly ", { insertion: { id: newSuggestionId(REVIEWER) } }),
+    );
+    expect(verdict(server, gate, first)).toBeNull();
+    const plain = edit(server, client, () => otherParagraph.insert(0, [new Y.XmlText("Plainly.")]));
+    expect(verdict(server, gate, plain)).toBe("change refused: an edit that is not a suggestion");
+    (server.getXmlFragment(sectionFragmentName("other")).get(0) as Y.XmlElement).insert(0, [new Y.XmlText("Agreed.")]);
+    const fresh = new Y.Doc();
+    Y.applyUpdate(fresh, Y.encodeStateAsUpdate(server));
+    const freshIntro = (fresh.getXmlFragment(sectionFragmentName("intro")).get(0) as Y.XmlElement).get(0) as Y.XmlText;
+    const sweeping = edit(server, fresh, () => {
+      freshIntro.insert(0, "Now ", { insertion: { id: newSuggestionId(REVIEWER) } });
+      fresh.getXmlFragment(sectionFragmentName("other")).delete(0, 1);
+    });
+    expect(verdict(server, gate, sweeping)).toBe("change refused: an edit that is not a suggestion");
+    expect(server.getXmlFragment(sectionFragmentName("other")).length).toBe(1);
+  });
+
+  it("refuses restyling someone else's suggested words, read in a text alone or in its whole section", () => {
+    const alone = setup();
+    const bolded = edit(alone.server, alone.client, () => alone.clientText.format(24, 6, { bold: true }));
+    expect(verdict(alone.server, alone.gate, bolded)).toBe("change refused: a change to someone else's suggestion");
+    const whole = setup();
+    const before = readSection(whole.server, "intro", REVIEWER);
+    const serverText = (whole.server.getXmlFragment(sectionFragmentName("intro")).get(0) as Y.XmlElement).get(
+      0,
+    ) as Y.XmlText;
+    serverText.format(0, 2, { italic: true });
+    expect(readSection(whole.server, "intro", REVIEWER).others).not.toBe(before.others);
+    expect(readSection(whole.server, "intro", REVIEWER).accepted).not.toBe(before.accepted);
   });
 
   it("refuses a suggestion outside any section's narrative, and a suggested change of structure", () => {

@@ -89,6 +89,7 @@ describe("a suggestion's words in a notice or a button's name", () => {
     const change = { kind: "text" as const, from: null, to: null };
     expect(changeExcerpt({ ...change, removed: "twelve", added: "fourteen" })).toBe("“fourteen” for “twelve”");
     expect(changeExcerpt({ ...change, removed: "fragmented", added: "" })).toBe("remove “fragmented”");
+    expect(changeExcerpt({ ...change, removed: "twelve", added: "twelve" })).toBe("reformat “twelve”");
     expect(changeExcerpt({ ...change, removed: null, added: " and carers" })).toBe("add “and carers”");
     expect(changeExcerpt({ kind: "cell", removed: null, added: null, from: 100_000, to: 250_050 })).toBe(
       "£1,000 → £2,500.50",

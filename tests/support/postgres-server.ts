@@ -1,0 +1,97 @@
+import { execFileSync, spawnSync } from "node:child_process";
+import { existsSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
+import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import pg from "pg";
+import type { TestProject } from "vitest/node";
+
+declare module "vitest" {
+  export interface ProvidedContext {
+    /** A PostgreSQL server's address, with a role that may create databases. */
+    postgresUrl: string;
+  }
+}
+
+/** The machine's PostgreSQL unless `TEST_POSTGRES_URL` names another. */
+const CONFIGURED = process.env.TEST_POSTGRES_URL ?? "postgres://postgres@127.0.0.1:5432/postgres";
+
+/**
+ * Finds a PostgreSQL for the tests: the configured one when it answers, or else a throwaway one
+ * started from the installed binaries into a temporary folder, on a free port, and stopped after
+ * the run. Without the binaries it fails naming the package: a skipped test is no test.
+ */
+export default async function setup(project: TestProject): Promise<() => void> {
+  if (await answers(CONFIGURED)) {
+    project.provide("postgresUrl", CONFIGURED);
+    return () => {};
+  }
+  const bin = postgresBinaries();
+  const dir = mkdtempSync(join(tmpdir(), "coplan-postgres-"));
+  const port = await freePort();
+  const run = serverCommand(dir);
+  run(join(bin, "initdb"), ["-D", join(dir, "data"), "-U", "postgres", "-A", "trust"]);
+  run(join(bin, "pg_ctl"), [
+    ...["-D", join(dir, "data"), "-l", join(dir, "log"), "-w", "start"],
+    ...["-o", `-p ${port} -k ${dir} -h 127.0.0.1 -F`],
+  ]);
+  const url = `postgres://postgres@127.0.0.1:${port}/postgres`;
+  project.provide("postgresUrl", url);
+  return () => {
+    run(join(bin, "pg_ctl"), ["-D", join(dir, "data"), "-m", "immediate", "-w", "stop"], false);
+    rmSync(dir, { recursive: true, force: true });
+  };
+}
+
+/**
+ * Runs the server's programs, which refuse to run as root: as root (CI), as the `postgres` user
+ * the package makes, with the folder given to it.
+ */
+function serverCommand(dir: string) {
+  const asRoot = process.getuid?.() === 0;
+  if (asRoot) execFileSync("chown", ["postgres:postgres", dir]);
+  return (command: string, args: string[], check = true) => {
+    const [file, argv] = asRoot ? ["runuser", ["-u", "postgres", "--", command, ...args]] : [command, args];
+    const result = spawnSync(file, argv, { encoding: "utf8" });
+    if (check && result.status !== 0) {
+      throw new Error(`${command} failed (${result.status}): ${result.stderr || result.stdout}`);
+    }
+  };
+}
+
+async function answers(url: string): Promise<boolean> {
+  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 2000 });
+  try {
+    await client.connect();
+    await client.query("select 1");
+    return true;
+  } catch {
+    return false;
+  } finally {
+    await client.end().catch(() => {});
+  }
+}
+
+/** Debian installs the server's programs under /usr/lib/postgresql/<version>/bin, off the PATH. */
+function postgresBinaries(): string {
+  const root = "/usr/lib/postgresql";
+  const versions = existsSync(root) ? readdirSync(root).sort((a, b) => Number(b) - Number(a)) : [];
+  const bin = versions.map((version) => join(root, version, "bin")).find((dir) => existsSync(join(dir, "initdb")));
+  if (!bin) {
+    throw new Error(
+      `No PostgreSQL answers at ${CONFIGURED} and none is installed to start: apt-get install postgresql (or set TEST_POSTGRES_URL)`,
+    );
+  }
+  return bin;
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}
