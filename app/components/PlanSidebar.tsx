@@ -1,4 +1,11 @@
-import { useEffect, useLayoutEffect, useRef, useState, type ReactNode } from "react";
+import { createContext, useEffect, useLayoutEffect, useMemo, useRef, useState, type ReactNode } from "react";
+
+/**
+ * What the sidebar's contents may ask of it. `moveAside` slides the sheet away (on narrow
+ * screens, where it covers the lower part of the page) so what they show in the page is seen;
+ * its toggle brings it back. Beside the plan it does nothing.
+ */
+export const PlanSidebarSheet = createContext<{ moveAside(): void }>({ moveAside: () => undefined });
 
 /**
  * Who is here and the comments: a column beside the plan on wide screens; below 1100 px a sheet
@@ -50,6 +57,14 @@ export function PlanSidebar({
     window.addEventListener("keydown", onKey);
     return () => window.removeEventListener("keydown", onKey);
   }, []);
+  const sheet = useMemo(
+    () => ({
+      moveAside: () => {
+        if (aside.current && getComputedStyle(aside.current).position === "fixed") setOpen(false);
+      },
+    }),
+    [],
+  );
   const close = () => {
     setOpen(false);
     toggle.current?.focus();
@@ -80,7 +95,7 @@ export function PlanSidebar({
         <button type="button" className="button small sidebar__close" onClick={close}>
           Close<span className="visually-hidden"> comments and people</span>
         </button>
-        {children}
+        <PlanSidebarSheet.Provider value={sheet}>{children}</PlanSidebarSheet.Provider>
       </aside>
     </>
   );

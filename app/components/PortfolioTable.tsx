@@ -29,6 +29,9 @@ const COLUMNS: Column[] = [
   { key: "updated", label: "Last edit", value: (row) => row.updatedAt },
 ];
 
+/** Each column's heading by key: a cell names its column when a phone shows the row as a card. */
+const LABELS = Object.fromEntries(COLUMNS.map((column) => [column.key, column.label])) as Record<string, string>;
+
 function ratio({ signed, total }: { signed: number; total: number }): number {
   return total === 0 ? 1 : signed / total;
 }
@@ -167,35 +170,46 @@ export function PortfolioTable({ rows }: { rows: PortfolioRow[] }) {
                     </button>
                     <Link to={`/plans/${row.id}`}>{row.title}</Link>
                   </th>
-                  <td>{row.area}</td>
-                  <td>{row.templateTitle}</td>
-                  <td>
+                  <td data-label={LABELS.area}>{row.area}</td>
+                  <td data-label={LABELS.template}>{row.templateTitle}</td>
+                  <td data-label={LABELS.status}>
                     <span className={`plan-status plan-status--${row.status}`}>
                       {row.status === "final" ? "Final" : "Draft"}
                     </span>
                   </td>
-                  <td className="numeric" data-testid="local-progress">
+                  <td data-label={LABELS.local} className="numeric" data-testid="local-progress">
                     {row.sides.local.signed} / {row.sides.local.total}
                   </td>
-                  <td className="numeric" data-testid="whitehall-progress">
+                  <td data-label={LABELS.whitehall} className="numeric" data-testid="whitehall-progress">
                     {row.sides.whitehall.signed} / {row.sides.whitehall.total}
                   </td>
-                  <td className={`numeric${row.stale > 0 ? " attention" : ""}`}>{row.stale}</td>
-                  <td className="numeric">{row.openComments}</td>
-                  <td className={`numeric${row.overdueMilestones > 0 ? " attention" : ""}`}>{row.overdueMilestones}</td>
-                  <td className={`numeric${row.returned > 0 ? " attention" : ""}`} data-testid="returned-count">
+                  <td data-label={LABELS.stale} className={`numeric${row.stale > 0 ? " attention" : ""}`}>
+                    {row.stale}
+                  </td>
+                  <td data-label={LABELS.comments} className="numeric">
+                    {row.openComments}
+                  </td>
+                  <td data-label={LABELS.overdue} className={`numeric${row.overdueMilestones > 0 ? " attention" : ""}`}>
+                    {row.overdueMilestones}
+                  </td>
+                  <td
+                    data-label={LABELS.returned}
+                    className={`numeric${row.returned > 0 ? " attention" : ""}`}
+                    data-testid="returned-count"
+                  >
                     {row.returned}
                   </td>
                   <td
+                    data-label={LABELS.overdueSignoffs}
                     className={`numeric${row.overdueSignoffs > 0 ? " attention" : ""}`}
                     data-testid="overdue-signoffs"
                   >
                     {row.overdueSignoffs}
                   </td>
-                  <td className="numeric" data-testid="open-suggestions">
+                  <td data-label={LABELS.openSuggestions} className="numeric" data-testid="open-suggestions">
                     {row.openSuggestions}
                   </td>
-                  <td>{formatDateTime(row.updatedAt)}</td>
+                  <td data-label={LABELS.updated}>{formatDateTime(row.updatedAt)}</td>
                 </tr>
                 {open === row.id && (
                   <tr className="matrix-row" id={`matrix-${row.id}`}>

@@ -1,9 +1,14 @@
-import { useCallback, useEffect, useRef, useState } from "react";
+import { useCallback, useContext, useEffect, useRef, useState } from "react";
 import type * as Y from "yjs";
 import { canEdit, type Role } from "~/shared/permissions";
-import { formatPounds } from "~/shared/budget";
 import { suggestionTime } from "~/shared/suggestion-ids";
+import { inPlanOrder, suggestionPlaces } from "~/shared/suggestion-places";
+import { cellValue, changeExcerpt } from "~/shared/suggestion-words";
+import type { SectionKind } from "~/shared/template-schema";
 import { apiRequest } from "./api-client";
+import { ConfirmDialog } from "./ConfirmDialog";
+import { PlanSidebarSheet } from "./PlanSidebar";
+import { RejectReasonForm } from "./RejectReasonForm";
 
 /** One suggestion as `GET /api/plans/:id/suggestions` gives it (the fields this list reads). */
 interface SuggestionView {
@@ -40,7 +45,7 @@ export function SuggestionList({
   onCounts,
 }: {
   planId: string;
-  sections: { key: string; title: string }[];
+  sections: { key: string; title: string; kind: SectionKind }[];
   meId: string;
   role: Role;
   doc: Y.Doc | undefined;
@@ -52,7 +57,6 @@ export function SuggestionList({
   const [suggestions, setSuggestions] = useState<SuggestionView[] | null>(null);
   const [problem, setProblem] = useState<string | null>(null);
   const [rejecting, setRejecting] = useState<string | null>(null);
-  const [reason, setReason] = useState("");
   const [done, setDone] = useState<string | null>(null);
   /** After one decision: the item gone from the list, and the one whose first button takes focus. */
   const [focusAfter, setFocusAfter] = useState<{ gone: string; next: string | null } | null>(null);
@@ -82,11 +86,15 @@ export function SuggestionList({
     };
   }, [doc, refresh]);
 
-  const order = new Map(sections.map((section, index) => [section.key, index]));
-  const open = [
+  const sheet = useContext(PlanSidebarSheet);
+  const unordered = [
     ...(suggestions ?? []).filter((suggestion) => suggestion.status === "open" && suggestion.kind === "text"),
     ...cells,
-  ].sort((a, b) => (order.get(a.sectionKey) ?? 0) - (order.get(b.sectionKey) ?? 0));
+  ];
+  // Read from the document on each render: the list is read again whenever it changes.
+  const places = suggestionPlaces(doc, sections, unordered);
+  const open = inPlanOrder(unordered, places);
+  const names = buttonNames(open, (suggestion) => places.get(suggestion.id)?.cellName ?? null);
   const mayDecide = canEdit(role);
   const counts: Record<string, number> = {};
   for (const suggestion of open) counts[suggestion.sectionKey] = (counts[suggestion.sectionKey] ?? 0) + 1;
@@ -113,17 +121,16 @@ export function SuggestionList({
       setFocusAfter({ gone: id, next: next?.id ?? null });
     } else setProblem(result.error);
     setRejecting(null);
-    setReason("");
     await refresh();
   };
 
-  const decideAll = async (decision: "accept" | "reject", filter: { sectionKey?: string; authorId?: string }) => {
+  const decideAll = async (decision: "accept" | "reject", filter: BulkFilter, why: string) => {
     setProblem(null);
     setDone(null);
     const result = await apiRequest<{ summary: string }>(
       "POST",
       `/api/plans/${planId}/suggestions/${decision}-all`,
-      filter,
+      decision === "reject" && why ? { ...filter, reason: why } : filter,
     );
     if (result.ok) setDone(result.body.summary);
     else setProblem(result.error);
@@ -140,10 +147,15 @@ export function SuggestionList({
     setFocusAfter(null);
   }, [focusAfter, openIds]);
 
+  // On a narrow screen the list is in a sheet over the page: it moves aside for what it shows.
+  const show = (id: string) => {
+    sheet.moveAside();
+    showInPage(id);
+  };
   const goTo = (step: 1 | -1) => {
     if (open.length === 0) return;
     current.current = (current.current + step + open.length) % open.length;
-    showInPage(open[current.current]!.id);
+    show(open[current.current]!.id);
   };
 
   if (suggestions === null || open.length === 0) {
@@ -181,12 +193,17 @@ export function SuggestionList({
         {done}
       </p>
       {mayDecide ? (
-        <AllOf open={open} sections={sections} onDecide={(decision, filter) => void decideAll(decision, filter)} />
+        <AllOf
+          open={open}
+          sections={sections}
+          onDecide={(decision, filter, why) => void decideAll(decision, filter, why)}
+        />
       ) : null}
       <ol className="suggestion-list__items" ref={items}>
         {open.map((suggestion) => {
           const section = sections.find((candidate) => candidate.key === suggestion.sectionKey);
           const mine = suggestion.author.id === meId;
+          const name = names.get(suggestion.id)!;
           return (
             <li key={suggestion.id} className="suggestion-list__item" data-suggestion={suggestion.id}>
               <p className="suggestion-list__who">
@@ -196,7 +213,7 @@ export function SuggestionList({
               <p className="suggestion-list__where">{section?.title}</p>
               {suggestion.kind === "cell" ? (
                 <p className="suggestion-list__words">
-                  {cellName(suggestion)}:{" "}
+                  <span className="suggestion-list__cell">{places.get(suggestion.id)?.cellName}</span>:{" "}
                   <del>
                     <span className="visually-hidden">Was: </span>
                     {cellValue(suggestion.from)}
@@ -211,8 +228,8 @@ export function SuggestionList({
                 <SuggestedWords removed={suggestion.removed} added={suggestion.added} />
               </p>
               <div className="suggestion-list__actions">
-                <button type="button" className="button link small" onClick={() => showInPage(suggestion.id)}>
-                  Show<span className="visually-hidden"> in the plan</span>
+                <button type="button" className="button link small" onClick={() => show(suggestion.id)}>
+                  Show<span className="visually-hidden"> {name.theirs} in the plan</span>
                 </button>
                 {mayDecide ? (
                   <>
@@ -221,7 +238,7 @@ export function SuggestionList({
                       className="button primary small"
                       onClick={() => void decide(suggestion, "accept")}
                     >
-                      Accept<span className="visually-hidden"> {suggestion.author.name}&apos;s suggestion</span>
+                      Accept<span className="visually-hidden"> {name.theirs}</span>
                     </button>
                     <button
                       type="button"
@@ -229,35 +246,23 @@ export function SuggestionList({
                       aria-expanded={rejecting === suggestion.id}
                       onClick={() => setRejecting(rejecting === suggestion.id ? null : suggestion.id)}
                     >
-                      Reject<span className="visually-hidden"> {suggestion.author.name}&apos;s suggestion</span>
+                      Reject<span className="visually-hidden"> {name.theirs}</span>
                     </button>
                   </>
                 ) : null}
                 {mine ? (
                   <button type="button" className="button small" onClick={() => void decide(suggestion, "withdraw")}>
-                    Withdraw<span className="visually-hidden"> your suggestion</span>
+                    Withdraw<span className="visually-hidden"> {name.yours}</span>
                   </button>
                 ) : null}
               </div>
               {rejecting === suggestion.id ? (
-                <form
+                <RejectReasonForm
+                  id={`reject-${suggestion.id}`}
                   className="suggestion-list__reject"
-                  onSubmit={(event) => {
-                    event.preventDefault();
-                    void decide(suggestion, "reject", reason.trim() ? { reason: reason.trim() } : {});
-                  }}
-                >
-                  <label htmlFor={`reject-${suggestion.id}`}>Reason (optional)</label>
-                  <textarea
-                    id={`reject-${suggestion.id}`}
-                    rows={2}
-                    value={reason}
-                    onChange={(event) => setReason(event.target.value)}
-                  />
-                  <button type="submit" className="button small">
-                    Reject suggestion
-                  </button>
-                </form>
+                  submitLabel="Reject suggestion"
+                  onReject={(reason) => void decide(suggestion, "reject", reason ? { reason } : {})}
+                />
               ) : null}
             </li>
           );
@@ -267,7 +272,12 @@ export function SuggestionList({
   );
 }
 
-/** Accept or reject, in one go, all the open suggestions of a section, or all of one person's. */
+type BulkFilter = { sectionKey?: string; authorId?: string };
+
+/**
+ * Accept or reject, in one go, all the open suggestions of a section, or all of one person's:
+ * asked first, with how many and which, since many decisions at once are many edits at once.
+ */
 function AllOf({
   open,
   sections,
@@ -275,38 +285,102 @@ function AllOf({
 }: {
   open: SuggestionView[];
   sections: { key: string; title: string }[];
-  onDecide: (decision: "accept" | "reject", filter: { sectionKey?: string; authorId?: string }) => void;
+  onDecide: (decision: "accept" | "reject", filter: BulkFilter, reason: string) => void;
 }) {
-  const groups = [
+  const [asking, setAsking] = useState<{ decision: "accept" | "reject"; group: Group } | null>(null);
+  const [reason, setReason] = useState("");
+  const groups: Group[] = [
     ...sections.flatMap((section) => {
       const count = open.filter((suggestion) => suggestion.sectionKey === section.key).length;
       return count > 1
-        ? [{ key: `s:${section.key}`, name: `in ${section.title}`, count, filter: { sectionKey: section.key } }]
+        ? [
+            {
+              key: `s:${section.key}`,
+              name: `in ${section.title}`,
+              which: `all ${count} suggestions in ${section.title}`,
+              count,
+              filter: { sectionKey: section.key },
+            },
+          ]
         : [];
     }),
     ...[...new Map(open.map((suggestion) => [suggestion.author.id, suggestion.author.name]))].flatMap(([id, name]) => {
       const count = open.filter((suggestion) => suggestion.author.id === id).length;
-      return count > 1 ? [{ key: `a:${id}`, name: `of ${name}'s`, count, filter: { authorId: id } }] : [];
+      return count > 1
+        ? [
+            {
+              key: `a:${id}`,
+              name: `of ${name}'s`,
+              which: `all ${count} of ${name}'s suggestions`,
+              count,
+              filter: { authorId: id },
+            },
+          ]
+        : [];
     }),
   ];
-  if (groups.length === 0) return null;
+  if (groups.length === 0 && !asking) return null;
+  const ask = (decision: "accept" | "reject", group: Group) => {
+    setReason("");
+    setAsking({ decision, group });
+  };
+  const verb = asking?.decision === "reject" ? "Reject" : "Accept";
   return (
-    <ul className="suggestion-list__all" aria-label="Decide many at once">
-      {groups.map((group) => (
-        <li key={group.key}>
-          <span>
-            All {group.count} {group.name}
-          </span>
-          <button type="button" className="button small" onClick={() => onDecide("accept", group.filter)}>
-            Accept all<span className="visually-hidden"> {group.name}</span>
-          </button>
-          <button type="button" className="button small" onClick={() => onDecide("reject", group.filter)}>
-            Reject all<span className="visually-hidden"> {group.name}</span>
-          </button>
-        </li>
-      ))}
-    </ul>
+    <>
+      <ul className="suggestion-list__all" aria-label="Decide many at once">
+        {groups.map((group) => (
+          <li key={group.key}>
+            <span>
+              All {group.count} {group.name}
+            </span>
+            <button type="button" className="button small" onClick={() => ask("accept", group)}>
+              Accept all<span className="visually-hidden"> {group.name}</span>
+            </button>
+            <button type="button" className="button small" onClick={() => ask("reject", group)}>
+              Reject all<span className="visually-hidden"> {group.name}</span>
+            </button>
+          </li>
+        ))}
+      </ul>
+      <ConfirmDialog
+        open={asking !== null}
+        title={`${verb} ${asking?.group.which ?? "these suggestions"}?`}
+        confirmLabel={`${verb} all ${asking?.group.count ?? ""}`}
+        onCancel={() => setAsking(null)}
+        onConfirm={() => {
+          if (asking) onDecide(asking.decision, asking.group.filter, reason.trim());
+          setAsking(null);
+        }}
+      >
+        <p>
+          {asking?.decision === "reject"
+            ? "Their words are taken out of the plan and each author is told."
+            : "Each one becomes an edit by you, as if you had typed it, and each author is told."}
+        </p>
+        {asking?.decision === "reject" ? (
+          <p className="suggestion-list__all-reason">
+            <label htmlFor="reject-all-reason">Reason (optional)</label>
+            <textarea
+              id="reject-all-reason"
+              rows={2}
+              value={reason}
+              onChange={(event) => setReason(event.target.value)}
+            />
+          </p>
+        ) : null}
+      </ConfirmDialog>
+    </>
   );
+}
+
+interface Group {
+  key: string;
+  /** After "All n": "in Governance", "of Priya Nair's". */
+  name: string;
+  /** In the question: "all 12 suggestions in Governance". */
+  which: string;
+  count: number;
+  filter: BulkFilter;
 }
 
 /** What the status line says once one suggestion is decided: the list item has gone with it. */
@@ -315,12 +389,27 @@ function decidedSummary(suggestion: SuggestionView, verb: "accept" | "reject" | 
   return `${verb === "accept" ? "Accepted" : "Rejected"} ${suggestion.author.name}'s suggestion`;
 }
 
-/** Where a cell proposal is: its field, or its year's amount, named as the table's heading reads. */
-function cellName(suggestion: SuggestionView): string {
-  const field = suggestion.field ?? "";
-  if (field.startsWith("amounts.")) return `${field.slice("amounts.".length)} amount`;
-  const words = field.replace(/([a-z])([A-Z])/g, "$1 $2").toLowerCase();
-  return words.charAt(0).toUpperCase() + words.slice(1);
+/**
+ * What each suggestion's buttons name it, so no two buttons of the list read the same: whose it
+ * is and its words ("Priya Nair's suggestion: “fourteen” for “twelve”"), a cell's with its
+ * place; two alike are told apart by a number.
+ */
+function buttonNames(
+  open: readonly SuggestionView[],
+  cellName: (suggestion: SuggestionView) => string | null,
+): Map<string, { theirs: string; yours: string }> {
+  const seen = new Map<string, number>();
+  const names = new Map<string, { theirs: string; yours: string }>();
+  for (const suggestion of open) {
+    const place = suggestion.kind === "cell" ? `${cellName(suggestion) ?? ""}, ` : "";
+    const words = `${place}${changeExcerpt(suggestion, 40)}`;
+    const theirs = `${suggestion.author.name}'s suggestion: ${words}`;
+    const times = (seen.get(theirs) ?? 0) + 1;
+    seen.set(theirs, times);
+    const apart = times > 1 ? ` (${times})` : "";
+    names.set(suggestion.id, { theirs: `${theirs}${apart}`, yours: `your suggestion: ${words}${apart}` });
+  }
+  return names;
 }
 
 /**
@@ -345,11 +434,6 @@ function SuggestedWords({ removed, added }: { removed: string | null; added: str
       ) : null}
     </>
   );
-}
-
-function cellValue(value: string | number | null): string {
-  if (value === null || value === "") return "empty";
-  return typeof value === "number" ? formatPounds(value) : value;
 }
 
 /**

@@ -7,7 +7,6 @@ import {
   useRef,
   useState,
   type KeyboardEvent,
-  type MouseEvent,
   type ReactNode,
 } from "react";
 import type { SuggestionView } from "../../server/suggestions/suggestion-service.server";
@@ -16,6 +15,7 @@ import type { FieldDef } from "~/shared/structured-fields";
 import { suggestionTime } from "~/shared/suggestion-ids";
 import { keyLabel, SUGGESTING_KEYS } from "./writing-tools";
 import { apiRequest } from "./api-client";
+import { RejectReasonForm } from "./RejectReasonForm";
 
 type CellValue = string | number | null;
 
@@ -39,7 +39,8 @@ export interface TableProposalsValue {
   /** The section's open cell proposals, oldest first. */
   open: readonly SuggestionView[];
   propose(rowId: string, field: string, value: string | number): void;
-  decide(proposal: SuggestionView, verb: "accept" | "reject" | "withdraw"): void;
+  /** `reason` only with a rejection: it reaches the author's notification. */
+  decide(proposal: SuggestionView, verb: "accept" | "reject" | "withdraw", reason?: string): void;
   problemFor(rowId: string, field: string): string | null;
 }
 
@@ -85,10 +86,12 @@ export function useTableProposals(page: PlanCellSuggestions, sectionKey: string,
           },
         );
       },
-      decide: (proposal, verb) => {
-        void apiRequest("POST", `/api/plans/${planId}/suggestions/${encodeURIComponent(proposal.id)}/${verb}`).then(
-          (result) => note(proposal.rowId ?? "", proposal.field ?? "", result.ok ? null : result.error),
-        );
+      decide: (proposal, verb, reason) => {
+        void apiRequest(
+          "POST",
+          `/api/plans/${planId}/suggestions/${encodeURIComponent(proposal.id)}/${verb}`,
+          reason ? { reason } : undefined,
+        ).then((result) => note(proposal.rowId ?? "", proposal.field ?? "", result.ok ? null : result.error));
       },
       problemFor: (rowId, field) => problems[`${rowId}\n${field}`] ?? null,
     }),
@@ -139,6 +142,7 @@ export function CellProposals({
   format: (value: CellValue) => string;
 }) {
   const proposals = useContext(TableProposals);
+  const [rejecting, setRejecting] = useState<string | null>(null);
   // The decided proposal leaves the cell with the button that was pressed: focus goes back to the
   // cell's own field rather than to the page, so a keyboard user goes on from where they were.
   const decided = useRef<{ id: string; cell: HTMLElement } | null>(null);
@@ -153,10 +157,16 @@ export function CellProposals({
   }, [hereIds]);
   if (!proposals) return null;
   const here = proposals.open.filter((proposal) => proposal.rowId === rowId && proposal.field === field);
-  const decide = (event: MouseEvent<HTMLElement>, proposal: SuggestionView, verb: "accept" | "reject" | "withdraw") => {
+  const decide = (
+    event: { currentTarget: HTMLElement },
+    proposal: SuggestionView,
+    verb: "accept" | "reject" | "withdraw",
+    why?: string,
+  ) => {
     const cell = event.currentTarget.closest("td");
     decided.current = cell ? { id: proposal.id, cell } : null;
-    proposals.decide(proposal, verb);
+    proposals.decide(proposal, verb, why);
+    setRejecting(null);
   };
   const problem = proposals.problemFor(rowId, field);
   if (here.length === 0 && !problem) return null;
@@ -165,6 +175,8 @@ export function CellProposals({
       {here.map((proposal) => {
         const who = `Proposed by ${proposal.author.name}, ${suggestionTime(new Date(proposal.createdAt))}`;
         const whoId = `proposal-${proposal.id.replace(/\W+/g, "-")}`;
+        // Named by its values: two proposals for one cell have buttons that read apart.
+        const which = `proposal: ${format(proposal.from)} to ${format(proposal.to)}`;
         return (
           <div key={proposal.id} className="cell-proposal" data-suggestion={proposal.id} title={who}>
             <span className="cell-proposal__change" tabIndex={0} aria-describedby={whoId}>
@@ -189,14 +201,23 @@ export function CellProposals({
                       className="button primary small"
                       onClick={(event) => decide(event, proposal, "accept")}
                     >
-                      Accept<span className="visually-hidden"> {proposal.author.name}&apos;s proposal</span>
+                      Accept
+                      <span className="visually-hidden">
+                        {" "}
+                        {proposal.author.name}&apos;s {which}
+                      </span>
                     </button>
                     <button
                       type="button"
                       className="button small"
-                      onClick={(event) => decide(event, proposal, "reject")}
+                      aria-expanded={rejecting === proposal.id}
+                      onClick={() => setRejecting(rejecting === proposal.id ? null : proposal.id)}
                     >
-                      Reject<span className="visually-hidden"> {proposal.author.name}&apos;s proposal</span>
+                      Reject
+                      <span className="visually-hidden">
+                        {" "}
+                        {proposal.author.name}&apos;s {which}
+                      </span>
                     </button>
                   </>
                 ) : null}
@@ -206,10 +227,18 @@ export function CellProposals({
                     className="button small"
                     onClick={(event) => decide(event, proposal, "withdraw")}
                   >
-                    Withdraw<span className="visually-hidden"> your proposal</span>
+                    Withdraw<span className="visually-hidden"> your {which}</span>
                   </button>
                 ) : null}
               </span>
+            ) : null}
+            {rejecting === proposal.id ? (
+              <RejectReasonForm
+                id={`reject-${whoId}`}
+                className="cell-proposal__reject"
+                submitLabel="Reject proposal"
+                onReject={(reason, event) => decide(event, proposal, "reject", reason)}
+              />
             ) : null}
           </div>
         );

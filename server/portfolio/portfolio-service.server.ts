@@ -9,7 +9,7 @@ import type { CommentService } from "../comments/comment-service.server";
 import type { PlanAccessService, Viewer } from "../plans/plan-access.server";
 import type { SearchService } from "../search/search-service.server";
 import type { SignoffService } from "../signoffs/signoff-service.server";
-import { openTextSuggestions } from "../suggestions/text-suggestions.server";
+import { openTextSuggestions } from "../../app/shared/suggestion-runs";
 
 /**
  * Every plan a person may read, with the figures a programme manager follows. Each figure comes

@@ -6,6 +6,9 @@ import { canEdit, canSuggest, type Role } from "../../app/shared/permissions";
 import { fieldText, findRow, type Row } from "../../app/shared/section-rows";
 import type { NewSuggestion } from "../../app/shared/suggestion-input";
 import { newSuggestionId, parseSuggestionId } from "../../app/shared/suggestion-marks";
+import { suggestionPlaces } from "../../app/shared/suggestion-places";
+import { openTextSuggestions } from "../../app/shared/suggestion-runs";
+import { changeExcerpt, excerpt } from "../../app/shared/suggestion-words";
 import { amountSchema, dateSchema, rowFieldSpecs, selectSchema } from "../../app/shared/table-values";
 import { isStructuredKind } from "../../app/shared/structured-fields";
 import type { TemplateSection } from "../../app/shared/template-schema";
@@ -19,13 +22,7 @@ import { TABLE_LIMITS } from "../limits.server";
 import type { NotificationSink } from "../notifications/notification-service.server";
 import { sectionUrl } from "../notifications/plan-notices.server";
 import { recordAudit } from "../plans/audit.server";
-import {
-  decideRuns,
-  openTextSuggestions,
-  suggestReplacement,
-  suggestionRuns,
-  wordsOf,
-} from "./text-suggestions.server";
+import { decideRuns, suggestReplacement, suggestionRuns, wordsOf } from "./text-suggestions.server";
 
 type CellValue = string | number | null;
 type Status = Suggestion["status"];
@@ -47,6 +44,9 @@ export interface SuggestionView {
   decidedAt: string | null;
   reason: string | null;
 }
+
+/** How much of a rejection's reason the notice itself quotes: the email has all of it. */
+const REASON_CHARS = 200;
 
 const VERB = { accepted: "accepted", rejected: "rejected", withdrawn: "withdrew" } as const;
 
@@ -228,21 +228,9 @@ export class SuggestionService {
         },
       });
     });
-    if (status !== "withdrawn" && current.author.id !== user.id) {
-      this.notifications?.notify(
-        [
-          {
-            userId: current.author.id,
-            type: "suggestion-decided",
-            planId: plan.id,
-            text: `${user.name} ${VERB[status]} your suggestion in “${section.title}” (${plan.title})${reason ? `: ${reason}` : ""}`,
-            url: sectionUrl(plan.id, section.key),
-            eventKey: `suggestion-decided:${id}`,
-          },
-        ],
-        user.id,
-      );
-    }
+    // Who decides is never told of it (the sink leaves them out): an editor withdrawing or
+    // deciding their own suggestion hears nothing.
+    if (status !== "withdrawn") this.tellAuthors(plan, user, status, [{ view: current }], reason);
     if (current.kind === "cell") this.publishCells(plan);
     return this.find(plan, id);
   }
@@ -358,7 +346,10 @@ export class SuggestionService {
     };
   }
 
-  /** One notification per author for a bulk decision: how many of theirs, and where. */
+  /**
+   * One notification per author for a decision: which of their words (or cells) and where,
+   * or, for many at once, how many and where, each one's words in the email.
+   */
   private tellAuthors(
     plan: Plan,
     user: SessionUser,
@@ -368,20 +359,33 @@ export class SuggestionService {
   ): void {
     const byAuthor = new Map<string, SuggestionView[]>();
     for (const { view } of decided) byAuthor.set(view.author.id, [...(byAuthor.get(view.author.id) ?? []), view]);
-    const items = [...byAuthor].map(([authorId, views]) => {
-      const keys = [...new Set(views.map((view) => view.sectionKey))];
+    if (byAuthor.size === 0) return;
+    const views = decided.map(({ view }) => view);
+    const places = this.rooms.read(plan.id, (doc) => suggestionPlaces(doc, plan.template.sections, views));
+    const words = (view: SuggestionView) => {
+      const change = changeExcerpt(view);
+      const cell = places.get(view.id)?.cellName;
+      return view.kind === "cell" && cell ? `${cell}: ${change}` : change;
+    };
+    const items = [...byAuthor].map(([authorId, theirs]) => {
+      const keys = [...new Set(theirs.map((view) => view.sectionKey))];
       const titles = keys.map((key) => plan.template.sections.find((section) => section.key === key)?.title ?? key);
-      const count = views.length === 1 ? "your suggestion" : `${views.length} of your suggestions`;
+      const which = theirs.length === 1 ? "your suggestion" : `${theirs.length} of your suggestions`;
+      const what = theirs.length === 1 ? `: ${words(theirs[0]!)}` : "";
+      const why = reason ? `. Reason: ${excerpt(reason, REASON_CHARS)}` : "";
       return {
         userId: authorId,
         type: "suggestion-decided" as const,
         planId: plan.id,
-        text: `${user.name} ${VERB[status]} ${count} in ${titles.map((title) => `“${title}”`).join(", ")} (${plan.title})${reason ? `: ${reason}` : ""}`,
+        text: `${user.name} ${VERB[status]} ${which} in ${titles.map((title) => `“${title}”`).join(", ")} (${plan.title})${what}${why}`,
         url: sectionUrl(plan.id, keys[0]!),
-        eventKey: `suggestion-decided:${views[0]!.id}`,
+        eventKey: `suggestion-decided:${theirs[0]!.id}`,
+        detail:
+          [...(theirs.length > 1 ? theirs.map(words) : []), ...(reason ? [`Reason: ${reason}`] : [])].join("\n") ||
+          null,
       };
     });
-    if (items.length > 0) this.notifications?.notify(items, user.id);
+    this.notifications?.notify(items, user.id);
   }
 
   /** How many open cell proposals each of the plans has (for the portfolio; absent when none). */

@@ -1,35 +1,12 @@
 import * as Y from "yjs";
-import { sectionFragmentName } from "../../app/shared/doc-names";
 import { Refusal } from "../../app/shared/errors";
+import { forEachRun, suggestionKind, suggestionOf, type SuggestionRun } from "../../app/shared/suggestion-runs";
 
 /**
  * Narrative suggestions as they are in the document (decision 0034): runs of a section's text
  * marked `insertion` or `deletion` with the suggestion's id, read, applied and reverted with
  * plain Yjs edits, so the server can decide one without an editor.
  */
-
-type SuggestionRun = { text: Y.XmlText; index: number; length: number; mark: "insertion" | "deletion"; words: string };
-
-export interface OpenTextSuggestion {
-  id: string;
-  sectionKey: string;
-  removed: string;
-  added: string;
-}
-
-/** Every open narrative suggestion of the sections, by id, with its words. */
-export function openTextSuggestions(doc: Y.Doc, sectionKeys: readonly string[]): Map<string, OpenTextSuggestion> {
-  const found = new Map<string, OpenTextSuggestion>();
-  for (const sectionKey of sectionKeys) {
-    forEachRun(doc, sectionKey, (run, id) => {
-      const entry = found.get(id) ?? { id, sectionKey, removed: "", added: "" };
-      if (run.mark === "insertion") entry.added += run.words;
-      else entry.removed += run.words;
-      found.set(id, entry);
-    });
-  }
-  return found;
-}
 
 /** The suggestion's runs in the section, in document order. */
 export function suggestionRuns(doc: Y.Doc, sectionKey: string, id: string): SuggestionRun[] {
@@ -110,47 +87,4 @@ function withoutSuggestions(attributes: Record<string, unknown> | undefined): Re
     if (!suggestionKind(key)) kept[key] = value;
   }
   return kept;
-}
-
-function suggestionKind(key: string): "insertion" | "deletion" | "modification" | null {
-  const name = key.split("--")[0];
-  return name === "insertion" || name === "deletion" || name === "modification" ? name : null;
-}
-
-function suggestionOf(attributes: Record<string, unknown> | undefined): { mark: string; id: string } | null {
-  for (const [key, value] of Object.entries(attributes ?? {})) {
-    const mark = suggestionKind(key);
-    if (!mark || value === null || typeof value !== "object") continue;
-    const id = (value as { id?: unknown }).id;
-    if (typeof id === "string") return { mark, id };
-  }
-  return null;
-}
-
-/** Calls `visit` for every run of the section's narrative marked as a suggestion's insertion or deletion. */
-function forEachRun(doc: Y.Doc, sectionKey: string, visit: (run: SuggestionRun, id: string) => void): void {
-  const stack: (Y.XmlElement | Y.XmlText | Y.XmlHook)[] = doc
-    .getXmlFragment(sectionFragmentName(sectionKey))
-    .toArray()
-    .reverse();
-  while (stack.length > 0) {
-    const node = stack.pop()!;
-    if (node instanceof Y.XmlElement) {
-      stack.push(...node.toArray().reverse());
-      continue;
-    }
-    if (!(node instanceof Y.XmlText)) continue;
-    let index = 0;
-    for (const op of node.toDelta() as { insert: unknown; attributes?: Record<string, unknown> }[]) {
-      const length = typeof op.insert === "string" ? op.insert.length : 1;
-      const suggestion = suggestionOf(op.attributes);
-      if (suggestion && suggestion.mark !== "modification" && typeof op.insert === "string") {
-        visit(
-          { text: node, index, length, mark: suggestion.mark as "insertion" | "deletion", words: op.insert },
-          suggestion.id,
-        );
-      }
-      index += length;
-    }
-  }
 }

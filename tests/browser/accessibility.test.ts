@@ -1,7 +1,3 @@
-import { readFileSync } from "node:fs";
-import { createRequire } from "node:module";
-import type { AxeResults, RunOptions } from "axe-core";
-import type { Page } from "playwright-core";
 import { describe, expect, it } from "vitest";
 import {
   editorText,
@@ -11,23 +7,9 @@ import {
   signedInPage,
   useServerAndBrowser,
 } from "../support/browser";
+import { violations } from "../support/page-checks";
 
 const running = useServerAndBrowser();
-const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
-const WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"];
-
-/** axe-core's WCAG 2.2 AA violations on the page as it is now, one line each. */
-async function violations(page: Page): Promise<string[]> {
-  if (!(await page.evaluate(() => "axe" in window))) await page.addScriptTag({ content: AXE_SOURCE });
-  return page.evaluate(async (tags) => {
-    const axe = (window as unknown as { axe: { run(context: Document, options: RunOptions): Promise<AxeResults> } })
-      .axe;
-    const result = await axe.run(document, { runOnly: { type: "tag", values: tags } });
-    return result.violations.map(
-      (violation) => `${violation.id}: ${violation.nodes.map((node) => node.target.join(" ")).join(" | ")}`,
-    );
-  }, WCAG_TAGS);
-}
 
 const asUser = (email: string) =>
   signedInPage(running.browser, running.server.url, email, { viewport: { width: 1366, height: 768 }, bypassCSP: true });

@@ -1,27 +1,10 @@
-import { readFileSync } from "node:fs";
-import { createRequire } from "node:module";
-import type { AxeResults, RunOptions } from "axe-core";
 import type { Page } from "playwright-core";
 import { describe, expect, it } from "vitest";
 import { openDemoPlan, planReady, screenshotPath, signedInPage, useServerAndBrowser } from "../support/browser";
+import { violations } from "../support/page-checks";
 
 const running = useServerAndBrowser();
-const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
 
-/** axe-core's WCAG 2.2 AA violations inside `selector`, one line each. */
-async function violations(page: Page, selector: string): Promise<string[]> {
-  if (!(await page.evaluate(() => "axe" in window))) await page.addScriptTag({ content: AXE_SOURCE });
-  return page.evaluate(async (include) => {
-    const axe = (window as unknown as { axe: { run(context: unknown, options: RunOptions): Promise<AxeResults> } }).axe;
-    const result = await axe.run(
-      { include: [include] },
-      { runOnly: { type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"] } },
-    );
-    return result.violations.map(
-      (violation) => `${violation.id}: ${violation.nodes.map((node) => node.target.join(" ")).join(" | ")}`,
-    );
-  }, selector);
-}
 const LABEL = "2013-14 amount, row 1";
 
 const budget = (page: Page) => page.locator("#section-shadow-budget");
@@ -76,7 +59,11 @@ describe("a reviewer proposes a budget amount", () => {
       await proposal(editor).locator(".cell-proposal__change").focus();
       await expect.poll(() => proposal(editor).locator(".cell-proposal__who").isVisible()).toBe(true);
       expect(await proposal(editor).locator(".cell-proposal__who").textContent()).toContain("Proposed by Priya Nair");
-      expect(await proposal(reviewer).getByRole("button", { name: "Withdraw your proposal" }).count()).toBe(1);
+      expect(
+        await proposal(reviewer)
+          .getByRole("button", { name: /^Withdraw your proposal: / })
+          .count(),
+      ).toBe(1);
       expect(
         await proposal(reviewer)
           .getByRole("button", { name: /^Accept/ })
@@ -95,7 +82,9 @@ describe("a reviewer proposes a budget amount", () => {
       await note(editor).scrollIntoViewIfNeeded();
       await editor.screenshot({ path: screenshotPath(`cell-proposal-totals-${viewport.width}`) });
 
-      await proposal(editor).getByRole("button", { name: "Accept Priya Nair's proposal" }).click();
+      await proposal(editor)
+        .getByRole("button", { name: /^Accept Priya Nair's proposal: / })
+        .click();
       const after = pounds(pence(total) + 1_500_00);
       await expect.poll(() => grandTotal(editor)).toBe(after);
       await expect.poll(() => grandTotal(reviewer)).toBe(after);
@@ -124,7 +113,11 @@ describe("deciding a proposal in its cell", () => {
     await notes(reviewer).fill("Ring-fenced until 2014");
     await notes(reviewer).press("Tab");
     await expect.poll(() => proposed.count()).toBe(1);
-    await proposed.getByRole("button", { name: "Reject Priya Nair's proposal" }).focus();
+    await proposed.getByRole("button", { name: /^Reject Priya Nair's proposal: / }).focus();
+    // Reject asks for an optional reason: Tab past it to the button that rejects.
+    await editor.keyboard.press("Enter");
+    await editor.keyboard.press("Tab");
+    await editor.keyboard.press("Tab");
     await editor.keyboard.press("Enter");
     await expect.poll(() => proposed.count()).toBe(0);
     await expect.poll(focused).toBe("Notes, row 2");
@@ -132,7 +125,7 @@ describe("deciding a proposal in its cell", () => {
     await notes(reviewer).fill("Ring-fenced until 2015");
     await notes(reviewer).press("Tab");
     await expect.poll(() => proposed.count()).toBe(1);
-    await proposed.getByRole("button", { name: "Accept Priya Nair's proposal" }).focus();
+    await proposed.getByRole("button", { name: /^Accept Priya Nair's proposal: / }).focus();
     await editor.keyboard.press("Enter");
     await expect.poll(() => notes(editor).inputValue()).toBe("Ring-fenced until 2015");
     await expect.poll(focused).toBe("Notes, row 2");
@@ -181,6 +174,14 @@ describe("deciding proposals from the side list", () => {
     await acceptAll.focus();
     await editor.screenshot({ path: screenshotPath("cell-proposals-side-list") });
     await editor.keyboard.press("Enter");
+    // Asked first, with how many; the dialog's first button accepts them.
+    const asked = editor.getByRole("dialog");
+    await expect.poll(() => asked.isVisible()).toBe(true);
+    expect(await asked.getByRole("heading").textContent()).toBe(
+      "Accept all 3 suggestions in Shadow budget for the place?",
+    );
+    await asked.getByRole("button", { name: "Accept all 3" }).focus();
+    await editor.keyboard.press("Enter");
 
     await expect.poll(() => editor.locator(".suggestion-list__done").textContent()).toBe("3 accepted");
     const after = pounds(pence(total) + 300_00);
@@ -210,8 +211,8 @@ describe("deciding proposals from the side list", () => {
     await expect.poll(() => item("Pooled from April").count()).toBe(1);
     await expect.poll(() => item("2014-15 amount").count()).toBe(1);
     // Named as the table's column heading reads, not as the field is stored.
-    expect(await item("Pooled from April").locator(".suggestion-list__words").first().textContent()).toBe(
-      "Notes: Was: empty Proposed: Pooled from April",
+    expect(await item("Pooled from April").locator(".suggestion-list__words").first().textContent()).toMatch(
+      /^Funding lines, row 4 \(“[^”]+”\), Notes: Was: empty Proposed: Pooled from April$/,
     );
     const focusedInList = () =>
       editor.evaluate(() => {
@@ -219,14 +220,16 @@ describe("deciding proposals from the side list", () => {
         return active?.closest(".suggestion-list") ? (active.textContent ?? "") : `outside: ${active?.tagName}`;
       });
 
-    await item("Pooled from April").getByRole("button", { name: "Accept Priya Nair's suggestion" }).focus();
+    await item("Pooled from April")
+      .getByRole("button", { name: /^Accept Priya Nair's suggestion: / })
+      .focus();
     await editor.keyboard.press("Enter");
     await expect
       .poll(() => list.locator(".suggestion-list__done").textContent())
       .toBe("Accepted Priya Nair's suggestion");
     await expect.poll(() => item("Pooled from April").count()).toBe(0);
     // The pressed button went with its item; focus moves to the item that took its place.
-    await expect.poll(focusedInList).toBe("Show in the plan");
+    await expect.poll(focusedInList).toMatch(/^Show Priya Nair's suggestion: Funding lines, row 4 .* in the plan$/);
     expect(
       await item("2014-15 amount")
         .locator("button")
@@ -236,7 +239,7 @@ describe("deciding proposals from the side list", () => {
 
     await editor.keyboard.press("Tab");
     await editor.keyboard.press("Tab");
-    expect(await focusedInList()).toBe("Reject Priya Nair's suggestion");
+    expect(await focusedInList()).toMatch(/^Reject Priya Nair's suggestion: Funding lines, row 4 /);
     await editor.keyboard.press("Enter");
     await editor.keyboard.press("Tab");
     await editor.keyboard.type("Not agreed for 2014-15");

@@ -1,6 +1,3 @@
-import { readFileSync } from "node:fs";
-import { createRequire } from "node:module";
-import type { AxeResults, RunOptions } from "axe-core";
 import type { Page } from "playwright-core";
 import { describe, expect, it } from "vitest";
 import {
@@ -11,40 +8,10 @@ import {
   signedInPage,
   useServerAndBrowser,
 } from "../support/browser";
+import { recordingCloses, socketCloses, violations } from "../support/page-checks";
 
 const running = useServerAndBrowser();
 const KEY = "customer-insight";
-const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
-
-/** axe-core's WCAG 2.2 AA violations inside `selector`, one line each. */
-async function violations(page: Page, selector: string): Promise<string[]> {
-  if (!(await page.evaluate(() => "axe" in window))) await page.addScriptTag({ content: AXE_SOURCE });
-  return page.evaluate(async (include) => {
-    const axe = (window as unknown as { axe: { run(context: unknown, options: RunOptions): Promise<AxeResults> } }).axe;
-    const result = await axe.run(
-      { include: [include] },
-      { runOnly: { type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"] } },
-    );
-    return result.violations.map(
-      (violation) => `${violation.id}: ${violation.nodes.map((node) => node.target.join(" ")).join(" | ")}`,
-    );
-  }, selector);
-}
-
-/** Records the close code of every WebSocket the page opens, so a refused update (4400) shows. */
-async function recordingCloses(page: Page): Promise<void> {
-  await page.context().addInitScript(() => {
-    const closes: number[] = [];
-    (window as unknown as { socketCloses: number[] }).socketCloses = closes;
-    const Native = window.WebSocket;
-    window.WebSocket = class extends Native {
-      constructor(url: string | URL, protocols?: string | string[]) {
-        super(url, protocols);
-        this.addEventListener("close", (event) => closes.push(event.code));
-      }
-    };
-  });
-}
 
 async function storedText(page: Page): Promise<string> {
   const planId = new URL(page.url()).pathname.split("/").at(-1);
@@ -82,7 +49,7 @@ describe("a reviewer's changes are suggestions", () => {
       .poll(async () => (await suggested()).map((suggestion) => suggestion.added))
       .toEqual(["Fourteen families"]);
     // It used to close the connection (4400, "an edit that is not a suggestion") and lose the words.
-    expect(await reviewer.evaluate(() => (window as unknown as { socketCloses: number[] }).socketCloses)).toEqual([]);
+    expect(await socketCloses(reviewer)).toEqual([]);
     // The other tests count the plan's open suggestions.
     const [mine] = await suggested();
     const withdrawn = await reviewer.request.post(
@@ -139,7 +106,7 @@ describe("a reviewer's changes are suggestions", () => {
     );
 
     // Nothing the reviewer sent was refused, and the plan's text is the accepted text only.
-    expect(await reviewer.evaluate(() => (window as unknown as { socketCloses: number[] }).socketCloses)).toEqual([]);
+    expect(await socketCloses(reviewer)).toEqual([]);
     expect(await reviewer.locator('[data-testid="connection-status"]').getAttribute("data-synced")).toBe("true");
     await expect.poll(() => storedText(editor)).toBe(textBefore);
 
@@ -197,7 +164,7 @@ describe("a reviewer's changes are suggestions", () => {
     await mine.getByRole("button", { name: /^Withdraw/ }).click();
     await expect.poll(() => list.locator(".suggestion-list__item").count()).toBe(0);
     expect(await storedText(editor)).not.toContain("carers");
-    expect(await reviewer.evaluate(() => (window as unknown as { socketCloses: number[] }).socketCloses)).toEqual([]);
+    expect(await socketCloses(reviewer)).toEqual([]);
   });
 });
 

@@ -8,6 +8,7 @@ import {
   signedInPage,
   useServerAndBrowser,
 } from "../support/browser";
+import { recordingCloses, socketCloses } from "../support/page-checks";
 
 const running = useServerAndBrowser();
 const KEY = "customer-insight";
@@ -26,21 +27,6 @@ const marked = (page: Page, tag: "ins" | "del") =>
     );
 const inserted = (page: Page) => marked(page, "ins");
 const deleted = (page: Page) => marked(page, "del");
-
-/** Records the close code of every WebSocket the page opens, so a refused update (4400) shows. */
-async function recordingCloses(page: Page): Promise<void> {
-  await page.context().addInitScript(() => {
-    const closes: number[] = [];
-    (window as unknown as { socketCloses: number[] }).socketCloses = closes;
-    const Native = window.WebSocket;
-    window.WebSocket = class extends Native {
-      constructor(url: string | URL, protocols?: string | string[]) {
-        super(url, protocols);
-        this.addEventListener("close", (event) => closes.push(event.code));
-      }
-    };
-  });
-}
 
 describe("a reviewer's undo", () => {
   it("takes back and puts again their own suggestion, and does nothing once it has been accepted", async () => {
@@ -74,7 +60,7 @@ describe("a reviewer's undo", () => {
     const words = await editorText(editor, KEY);
     expect(words).toContain("fourteen");
     expect(words).not.toContain("twelve");
-    expect(await reviewer.evaluate(() => (window as unknown as { socketCloses: number[] }).socketCloses)).toEqual([]);
+    expect(await socketCloses(reviewer)).toEqual([]);
     await reviewer.context().close();
     await editor.context().close();
   });

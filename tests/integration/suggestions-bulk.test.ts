@@ -1,80 +1,28 @@
-import { toBase64 } from "lib0/buffer";
 import { extractText, getDocumentProxy } from "unpdf";
-import { afterEach, describe, expect, it } from "vitest";
-import * as Y from "yjs";
-import { sectionFragmentName } from "../../app/shared/doc-names";
+import { describe, expect, it } from "vitest";
+import type * as Y from "yjs";
 import { subscribeToPlanEvents, type PlanEvent } from "../../app/shared/plan-events";
-import { addRow, setAmount, yearsOf } from "../../app/shared/section-rows";
 import { requestJson } from "../support/http";
+import { anchorIn, EDITOR, OWNER, SENTENCE, useSuggestionPlans } from "../support/suggestion-plan";
 import { useTestServer } from "../support/test-server";
-import { connectClient, waitFor, waitForSync, type TestClient } from "../support/yjs-client";
+import { waitFor } from "../support/yjs-client";
 
-const OWNER = "owner@swindon.example";
-const EDITOR = "editor@swindon.example";
 const REVIEWER = "reviewer@dwp.example";
 const VIEWER = "viewer@police.example";
-const SENTENCE = "We fund twelve families this year.";
 
 const server = useTestServer({ users: [OWNER, EDITOR, REVIEWER, VIEWER] });
-const clients: TestClient[] = [];
-
-afterEach(() => {
-  for (const client of clients.splice(0)) client.destroy();
-});
-
-const send = (method: string, path: string, as: string, body?: unknown) =>
-  requestJson(server.url, method, path, server.cookie(as), body);
+const { send, section, planWithContent: planWith } = useSuggestionPlans(server);
 
 type CellEvent = Extract<PlanEvent, { type: "cell-suggestions" }>["suggestions"];
 
-interface SectionBody {
-  key: string;
-  text: string;
-  contentHash: string;
-  data?: { rows?: { id: string; organisation?: string; amounts?: Record<string, number> }[] };
-}
+const MEMBERS = [
+  [EDITOR, "editor"],
+  [REVIEWER, "reviewer"],
+  [VIEWER, "viewer"],
+] as const;
 
-/** A plan with a sentence in "customer-insight" and one budget row (Swindon, £1,000 in its first year). */
-async function planWithContent() {
-  const created = await send("POST", "/api/plans", OWNER, {
-    templateId: "single-budget-for-a-place",
-    title: "Many suggestions",
-    area: "York",
-  });
-  const planId = created.body.id as string;
-  for (const [email, role] of [
-    [EDITOR, "editor"],
-    [REVIEWER, "reviewer"],
-    [VIEWER, "viewer"],
-  ]) {
-    expect((await send("POST", `/api/plans/${planId}/members`, OWNER, { email, role })).status).toBe(201);
-  }
-  const editor = connectClient(server.url, planId, server.cookie(EDITOR));
-  clients.push(editor);
-  await waitForSync(editor);
-  const paragraph = new Y.XmlElement("paragraph");
-  const text = new Y.XmlText(SENTENCE);
-  paragraph.insert(0, [text]);
-  editor.doc.getXmlFragment(sectionFragmentName("customer-insight")).insert(0, [paragraph]);
-  const year = yearsOf(editor.doc, "shadow-budget").get(0);
-  const rowId = addRow(editor.doc, "shadow-budget", "budget", { organisation: "Swindon" });
-  setAmount(editor.doc, "shadow-budget", rowId, year, 100_000);
-  await waitFor(async () => (await section(planId, "shadow-budget")).data?.rows?.length === 1, 5000, "the row");
-  await waitFor(async () => (await section(planId, "customer-insight")).text === SENTENCE, 5000, "the sentence");
-  return { planId, editor, text, rowId, year };
-}
-
-async function section(planId: string, key: string): Promise<SectionBody> {
-  const plan = await send("GET", `/api/plans/${planId}`, OWNER);
-  return (plan.body.sections as SectionBody[]).find((s) => s.key === key)!;
-}
-
-function anchorIn(text: Y.XmlText, index: number, length: number) {
-  return {
-    start: toBase64(Y.encodeRelativePosition(Y.createRelativePositionFromTypeIndex(text, index, 0))),
-    end: toBase64(Y.encodeRelativePosition(Y.createRelativePositionFromTypeIndex(text, index + length, -1))),
-  };
-}
+/** A plan with SENTENCE in "customer-insight" and one budget row (Swindon, £1,000 in its first year). */
+const planWithContent = () => planWith("Many suggestions", MEMBERS);
 
 /** The reviewer's three: "twelve" to "fourteen", the amount to £2,500, the organisation renamed. */
 async function threeSuggestions(planId: string, text: Y.XmlText, rowId: string, year: string) {
@@ -204,9 +152,9 @@ describe("deciding many suggestions at once", () => {
   });
 
   it("open cell proposals reach subscribed pages live, and leave them once decided", async () => {
-    const { planId, text, rowId, year } = await planWithContent();
+    const { planId, editor, text, rowId, year } = await planWithContent();
     let cells: CellEvent | null = null;
-    subscribeToPlanEvents(clients[0]!.provider, (event) => {
+    subscribeToPlanEvents(editor.provider, (event) => {
       if (event.type === "cell-suggestions") cells = event.suggestions;
     });
     await waitFor(() => cells !== null, 5000, "the open proposals on subscribing");

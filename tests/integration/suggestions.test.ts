@@ -1,79 +1,28 @@
-import { toBase64 } from "lib0/buffer";
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import * as Y from "yjs";
 import { sectionFragmentName } from "../../app/shared/doc-names";
-import { addRow, setAmount, yearsOf } from "../../app/shared/section-rows";
-import { requestJson, signOff } from "../support/http";
+import { setAmount } from "../../app/shared/section-rows";
+import { signOff } from "../support/http";
+import { anchorIn, EDITOR, OWNER, SENTENCE, useSuggestionPlans } from "../support/suggestion-plan";
 import { useTestServer } from "../support/test-server";
-import { connectClient, waitFor, waitForSync, type TestClient } from "../support/yjs-client";
+import { waitFor } from "../support/yjs-client";
 
-const OWNER = "owner@swindon.example";
-const EDITOR = "editor@swindon.example";
 const LOCAL = "signatory@swindon.example";
 const REVIEWER = "reviewer@dwp.example";
 const VIEWER = "viewer@police.example";
-const SENTENCE = "We fund twelve families this year.";
 
 const server = useTestServer({ users: [OWNER, EDITOR, LOCAL, REVIEWER, VIEWER] });
-const clients: TestClient[] = [];
+const { send, section, planWithContent: planWith } = useSuggestionPlans(server);
 
-afterEach(() => {
-  for (const client of clients.splice(0)) client.destroy();
-});
+const MEMBERS = [
+  [EDITOR, "editor"],
+  [LOCAL, "signatory"],
+  [REVIEWER, "reviewer"],
+  [VIEWER, "viewer"],
+] as const;
 
-const send = (method: string, path: string, as: string, body?: unknown) =>
-  requestJson(server.url, method, path, server.cookie(as), body);
-
-interface SectionBody {
-  key: string;
-  text: string;
-  contentHash: string;
-  data?: { rows?: { id: string; amounts?: Record<string, number> }[] };
-  signoff: { state: string };
-}
-
-/** A plan with a sentence in "customer-insight" and one budget row of £1,000 in its first year. */
-async function planWithContent() {
-  const created = await send("POST", "/api/plans", OWNER, {
-    templateId: "single-budget-for-a-place",
-    title: "Suggestions",
-    area: "York",
-  });
-  const planId = created.body.id as string;
-  for (const [email, role] of [
-    [EDITOR, "editor"],
-    [LOCAL, "signatory"],
-    [REVIEWER, "reviewer"],
-    [VIEWER, "viewer"],
-  ]) {
-    expect((await send("POST", `/api/plans/${planId}/members`, OWNER, { email, role })).status).toBe(201);
-  }
-  const editor = connectClient(server.url, planId, server.cookie(EDITOR));
-  clients.push(editor);
-  await waitForSync(editor);
-  const paragraph = new Y.XmlElement("paragraph");
-  const text = new Y.XmlText(SENTENCE);
-  paragraph.insert(0, [text]);
-  editor.doc.getXmlFragment(sectionFragmentName("customer-insight")).insert(0, [paragraph]);
-  const year = yearsOf(editor.doc, "shadow-budget").get(0);
-  const rowId = addRow(editor.doc, "shadow-budget", "budget", { organisation: "Swindon" });
-  setAmount(editor.doc, "shadow-budget", rowId, year, 100_000);
-  await waitFor(async () => (await section(planId, "shadow-budget")).data?.rows?.length === 1, 5000, "the row");
-  await waitFor(async () => (await section(planId, "customer-insight")).text === SENTENCE, 5000, "the sentence");
-  return { planId, editor, text, rowId, year };
-}
-
-async function section(planId: string, key: string): Promise<SectionBody> {
-  const plan = await send("GET", `/api/plans/${planId}`, OWNER);
-  return (plan.body.sections as SectionBody[]).find((s) => s.key === key)!;
-}
-
-function anchorIn(text: Y.XmlText, index: number, length: number) {
-  return {
-    start: toBase64(Y.encodeRelativePosition(Y.createRelativePositionFromTypeIndex(text, index, 0))),
-    end: toBase64(Y.encodeRelativePosition(Y.createRelativePositionFromTypeIndex(text, index + length, -1))),
-  };
-}
+/** A plan with SENTENCE in "customer-insight" and one budget row (Swindon, £1,000 in its first year). */
+const planWithContent = () => planWith("Suggestions", MEMBERS);
 
 const TWELVE = SENTENCE.indexOf("twelve");
 
@@ -239,5 +188,57 @@ describe("suggestions through the API", () => {
     unsent.getXmlFragment(sectionFragmentName("customer-insight")).insert(0, [stray]);
     expect((await send("POST", base, REVIEWER, { ...textBody, anchor: anchorIn(stray, 0, 3) })).status).toBe(409);
     expect((await send("POST", base, REVIEWER, {})).status).toBe(400);
+  });
+});
+
+describe("the author's notice of a decision", () => {
+  const decided = async (planId: string) =>
+    (
+      (await send("GET", "/api/notifications", REVIEWER)).body as { type: string; planId: string; text: string }[]
+    ).filter((notice) => notice.type === "suggestion-decided" && notice.planId === planId);
+
+  it("quotes the words or the cell's old and new values, the section, and a rejection's reason, cut to a sensible length", async () => {
+    const { planId, text, rowId, year } = await planWithContent();
+    const base = `/api/plans/${planId}/suggestions`;
+    const long = await send("POST", base, REVIEWER, {
+      sectionKey: "customer-insight",
+      anchor: anchorIn(text, SENTENCE.indexOf("year"), "year".length),
+      text: "and the families of carers who are not yet known to the council ".repeat(4).trim(),
+    });
+    // After the words above, which the narrative's indices of "twelve" do not see.
+    const words = await send("POST", base, REVIEWER, {
+      sectionKey: "customer-insight",
+      anchor: anchorIn(text, TWELVE, "twelve".length),
+      text: "fourteen",
+    });
+    const cell = await send("POST", base, REVIEWER, {
+      sectionKey: "shadow-budget",
+      rowId,
+      field: `amounts.${year}`,
+      value: 250_000,
+    });
+    for (const made of [words, long, cell]) expect(made.status).toBe(201);
+
+    expect((await send("POST", `${base}/${words.body.id}/accept`, EDITOR)).status).toBe(200);
+    expect(
+      (await send("POST", `${base}/${cell.body.id}/reject`, EDITOR, { reason: "The line is already counted." })).status,
+    ).toBe(200);
+    const reason = `Too long: ${"we say this once. ".repeat(30)}`;
+    expect((await send("POST", `${base}/${long.body.id}/reject`, EDITOR, { reason })).status).toBe(200);
+
+    const notices = (await decided(planId)).map((notice) => notice.text);
+    expect(notices).toHaveLength(3);
+    expect(notices).toContain(
+      "Tom Okafor accepted your suggestion in “Customer insight and visioning” (Suggestions): “fourteen” for “twelve”",
+    );
+    expect(notices).toContain(
+      `Tom Okafor rejected your suggestion in “Shadow budget for the place” (Suggestions): Funding lines, row 1 (“Swindon”), ${year} amount: £1,000 → £2,500. Reason: The line is already counted.`,
+    );
+    const cut = notices.find((notice) => notice.includes("carers"))!;
+    expect(cut).toMatch(
+      /: “and the families of carers who are not yet known to the…” for “year”\. Reason: Too long: we say/,
+    );
+    expect(cut.length).toBeLessThan(400);
+    expect(cut).toMatch(/…$/);
   });
 });

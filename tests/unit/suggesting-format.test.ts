@@ -8,9 +8,10 @@ import { formattingAsSuggestion, textAsSuggestion, wordsAsSuggestion } from "../
 import { sectionFragmentName } from "../../app/shared/doc-names";
 import { richTextExtensions } from "../../app/shared/editor-extensions";
 import { newSuggestionId, parseSuggestionId } from "../../app/shared/suggestion-marks";
+import { openTextSuggestions } from "../../app/shared/suggestion-runs";
 import { SuggestionGate } from "../../server/collab/suggestion-gate.server";
 import { sectionRichTextJson } from "../../server/plans/plan-content.server";
-import { decideRuns, openTextSuggestions, suggestionRuns } from "../../server/suggestions/text-suggestions.server";
+import { decideRuns, suggestionRuns } from "../../server/suggestions/text-suggestions.server";
 
 const schema = getSchema(richTextExtensions);
 const REVIEWER = "user-reviewer";
