@@ -474,3 +474,19 @@ export const deputyships = pgTable(
   ],
 );
 export type Deputyship = typeof deputyships.$inferSelect;
+
+/**
+ * PostgreSQL only (several processes need it; one process on SQLite owns every plan): which
+ * process owns an open plan, until when by the database's clock, and the epoch that fences its
+ * writes (server/cluster/plan-leases.server.ts).
+ */
+export const planLeases = pgTable("plan_leases", {
+  planId: text("plan_id")
+    .primaryKey()
+    .references(() => plans.id, { onDelete: "cascade" }),
+  owner: text("owner").notNull(),
+  /** Where other processes reach the owner to forward a plan's frames. */
+  address: text("address").notNull(),
+  epoch: serialRef("epoch").notNull(),
+  expiresAt: instant("expires_at").notNull(),
+});

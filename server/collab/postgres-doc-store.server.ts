@@ -1,7 +1,8 @@
-import { and, asc, desc, eq, gt, lt, lte } from "drizzle-orm";
+import { and, asc, desc, eq, gt, lt, lte, sql } from "drizzle-orm";
 import * as Y from "yjs";
 import type { PgDb } from "../../db/postgres/client.server";
 import { planSnapshots, planUpdates } from "../../db/postgres/schema";
+import type { Lease } from "../cluster/plan-leases.server";
 import type { StoredDoc } from "./doc-store.server";
 
 /**
@@ -45,6 +46,24 @@ export class PostgresDocStore {
       .values({ planId, update: toBuffer(update) })
       .returning({ seq: planUpdates.seq });
     return row!.seq;
+  }
+
+  /**
+   * Appends only while `lease` is the plan's current one, in one statement; null when it is not
+   * (the lease ran out and another process took the plan), and then nothing was stored. The
+   * lease row is read `for share`: a takeover's update of the row waits for this insert to
+   * commit, and an insert waiting on a takeover reads the row again after it and finds a new
+   * epoch, so no update of an old owner can commit after a new owner has the plan.
+   */
+  async appendAsOwner(planId: string, update: Uint8Array, lease: Lease): Promise<number | null> {
+    const inserted = await this.db.execute<{ seq: string }>(sql`
+      insert into plan_updates (plan_id, update)
+      select ${planId}, ${toBuffer(update)} from plan_leases
+      where plan_id = ${planId} and owner = ${lease.owner} and epoch = ${lease.epoch} and expires_at > now()
+      for share
+      returning seq`);
+    const row = inserted.rows[0];
+    return row ? Number(row.seq) : null;
   }
 
   compact(planId: string, state: Uint8Array, upToUpdateId: number): Promise<void> {

@@ -42,7 +42,7 @@ describe("the PostgreSQL store's migrations", () => {
     const expected = Object.values(sqlite as Record<string, unknown>)
       .filter((value): value is SQLiteTable => is(value, SQLiteTable))
       .map((table) => getTableConfig(table).name);
-    expect(rows.map((row) => row.name).sort()).toEqual(expected.sort());
+    expect(rows.map((row) => row.name).sort()).toEqual([...expected, "plan_leases"].sort());
   });
 
   it("keep the audit log append-only and its chains unforked, as the SQLite triggers do", async () => {

@@ -87,6 +87,8 @@ describe("the two stores' schemas", () => {
   it("have the same tables, with the same columns, keys, indexes and references", () => {
     const inSqlite = tables(sqlite, (value): value is SQLiteTable => is(value, SQLiteTable), sqliteTableConfig);
     const inPostgres = tables(postgres, (value): value is PgTable => is(value, PgTable), pgTableConfig);
+    // Leases decide which of several processes owns a plan: one process on SQLite owns them all.
+    delete inPostgres.plan_leases;
     expect(Object.keys(inSqlite).length).toBeGreaterThan(20);
     expect(Object.keys(inPostgres).sort()).toEqual(Object.keys(inSqlite).sort());
     for (const name of Object.keys(inSqlite)) {
