@@ -32,7 +32,7 @@ export class CommentService {
   ) {}
 
   /** Every thread of the plan, oldest first, with where each anchor is now. */
-  list(plan: Plan): CommentView[] {
+  list(plan: Plan): Promise<CommentView[]> {
     return this.rooms.read(plan.id, (doc) => this.view(plan, doc));
   }
 
@@ -58,7 +58,7 @@ export class CommentService {
     return new Map(rows.map((row) => [row.planId, row.count]));
   }
 
-  create(plan: Plan, user: SessionUser, role: Role, input: NewComment): CommentView {
+  async create(plan: Plan, user: SessionUser, role: Role, input: NewComment): Promise<CommentView> {
     if (!canComment(role)) throw new Refusal("forbidden", "viewers cannot comment; ask an owner for another role");
     const section = plan.template.sections.find((candidate) => candidate.key === input.sectionKey);
     if (!section) throw new Refusal("invalid", `sectionKey: section "${input.sectionKey}" is not in this plan`);
@@ -74,7 +74,7 @@ export class CommentService {
       if (input.anchor) throw new Refusal("invalid", "anchor: a reply has no anchor of its own");
     }
     const anchored = input.anchor
-      ? this.rooms.read(plan.id, (doc) => validateAnchor(doc, input.sectionKey, input.anchor!))
+      ? await this.rooms.read(plan.id, (doc) => validateAnchor(doc, input.sectionKey, input.anchor!))
       : null;
     const id = randomUUID();
     this.db
@@ -95,26 +95,26 @@ export class CommentService {
         mentions: this.mentionedMembers(plan.id, input.body),
       })
       .run();
-    const view = this.changed(plan, [id])[0]!;
+    const view = (await this.changed(plan, [id]))[0]!;
     this.notifyAbout(plan, id, user);
     return view;
   }
 
-  edit(plan: Plan, user: SessionUser, role: Role, commentId: string, body: string): CommentView {
+  async edit(plan: Plan, user: SessionUser, role: Role, commentId: string, body: string): Promise<CommentView> {
     const comment = this.requireOwn(plan, user, role, commentId, "edit");
     this.db
       .update(comments)
       .set({ body, editedAt: new Date(), mentions: this.mentionedMembers(plan.id, body) })
       .where(eq(comments.id, comment.id))
       .run();
-    const view = this.changed(plan, [comment.id])[0]!;
+    const view = (await this.changed(plan, [comment.id]))[0]!;
     // Someone mentioned by the edit is told; those told before are not told again.
     this.notifyAbout(plan, comment.id, user);
     return view;
   }
 
   /** Deleting keeps the row, so a thread's replies keep their place; its text is dropped. */
-  remove(plan: Plan, user: SessionUser, role: Role, commentId: string): void {
+  async remove(plan: Plan, user: SessionUser, role: Role, commentId: string): Promise<void> {
     const comment = this.requireOwn(plan, user, role, commentId, "delete");
     this.db
       .update(comments)
@@ -122,10 +122,16 @@ export class CommentService {
       .where(eq(comments.id, comment.id))
       .run();
     // A deleted first comment is shown only while it has replies: its last one going hides it.
-    this.changed(plan, comment.parentId ? [comment.id, comment.parentId] : [comment.id]);
+    await this.changed(plan, comment.parentId ? [comment.id, comment.parentId] : [comment.id]);
   }
 
-  setResolved(plan: Plan, user: SessionUser, role: Role, commentId: string, resolved: boolean): CommentView {
+  async setResolved(
+    plan: Plan,
+    user: SessionUser,
+    role: Role,
+    commentId: string,
+    resolved: boolean,
+  ): Promise<CommentView> {
     const comment = this.find(plan.id, commentId);
     if (!comment || comment.deletedAt) throw new Refusal("not-found", "comment not found");
     if (comment.parentId !== null)
@@ -144,14 +150,14 @@ export class CommentService {
       .set(resolved ? { resolvedAt: new Date(), resolvedBy: user.id } : { resolvedAt: null, resolvedBy: null })
       .where(eq(comments.id, comment.id))
       .run();
-    return this.changed(plan, [comment.id])[0]!;
+    return (await this.changed(plan, [comment.id]))[0]!;
   }
 
   /**
    * The comments as clients see them, oldest first; with `only`, just those of them (a
    * comment's anchor is resolved against its section's text, so that is what is spared).
    */
-  private view(plan: Plan, doc: Y.Doc, only?: ReadonlySet<string>): CommentView[] {
+  view(plan: Plan, doc: Y.Doc, only?: ReadonlySet<string>): CommentView[] {
     const rows = this.db
       .select({
         comment: comments,
@@ -200,8 +206,8 @@ export class CommentService {
    * Tells the plan's open clients what became of these comments: one change is one small
    * message, whatever the number of comments on the plan. Answers their views, in order.
    */
-  private changed(plan: Plan, ids: string[]): CommentView[] {
-    const views = this.rooms.read(plan.id, (doc) => this.view(plan, doc, new Set(ids)));
+  private async changed(plan: Plan, ids: string[]): Promise<CommentView[]> {
+    const views = await this.rooms.read(plan.id, (doc) => this.view(plan, doc, new Set(ids)));
     const shown = new Set(views.map((view) => view.id));
     this.rooms.publish(plan.id, {
       type: "comment-changes",

@@ -31,7 +31,7 @@ export class PlanExportService {
     private readonly versions: VersionService,
     private readonly seal: InstanceSeal,
     /** Every suggestion of the plan, for `?suggestions=1`'s appendix. */
-    private readonly suggestionsOf: (plan: Plan) => SuggestionView[] = () => [],
+    private readonly suggestionsOf: (plan: Plan, doc: Y.Doc) => SuggestionView[] = () => [],
   ) {}
 
   async exportPlan(
@@ -51,8 +51,8 @@ export class PlanExportService {
           plan,
           state: version?.state ?? Y.encodeStateAsUpdate(doc),
           signoffs,
-          comments: options.withComments ? this.comments.list(plan) : null,
-          suggestions: options.withSuggestions ? this.suggestionsOf(plan) : null,
+          comments: options.withComments ? this.comments.view(plan, doc) : null,
+          suggestions: options.withSuggestions ? this.suggestionsOf(plan, doc) : null,
           exportedAt,
           exportedBy: `${user.name}, ${user.organisation}`,
           version: version?.cover ?? null,
