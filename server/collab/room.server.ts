@@ -401,28 +401,26 @@ export class PlanRoom {
       if (this.readers.length > 0) this.cut();
       return;
     }
-    this.storing = this.storeBatch(batch, settle);
+    let merged: Uint8Array;
+    try {
+      merged = batch.length === 1 ? batch[0]!.update : Y.mergeUpdates(batch.map((entry) => entry.update));
+    } catch (error) {
+      return this.breakOn(error, settle);
+    }
+    this.storing = this.storeBatch(batch, merged, settle);
   }
 
   /** Stores one batch, then relays it; a batch that cannot be stored breaks the room. */
   private async storeBatch(
     batch: { update: Uint8Array; origin: unknown }[],
+    merged: Uint8Array,
     settle: (failure?: unknown) => void,
   ): Promise<void> {
-    let merged: Uint8Array;
     try {
-      merged = batch.length === 1 ? batch[0]!.update : Y.mergeUpdates(batch.map((entry) => entry.update));
       this.lastUpdateId = await this.store.append(this.planId, merged);
     } catch (error) {
-      // The document now holds updates the disk does not: drop every connection so that
-      // clients resend their state to a room reloaded from what was really stored.
-      logger.error({ err: error, planId: this.planId }, `could not store an update of plan ${this.planId}`);
-      this.broken = true;
       this.storing = undefined;
-      settle(new Error("storage failure"));
-      this.cut();
-      queueMicrotask(() => this.destroy(CloseCode.InternalError, "storage failure"));
-      return;
+      return this.breakOn(error, settle);
     }
     this.loggedUpdates += 1;
     this.storedBytes += merged.byteLength;
@@ -435,6 +433,18 @@ export class PlanRoom {
     settle();
     if (this.loggedUpdates >= this.options.compactAfterUpdates) this.scheduleCompaction();
     if (this.pending.length > 0 || this.readers.length > 0) this.cut();
+  }
+
+  /**
+   * The document now holds updates the disk does not: refuses every reader and drops every
+   * connection, so that clients resend their state to a room reloaded from what was stored.
+   */
+  private breakOn(error: unknown, settle: (failure?: unknown) => void): void {
+    logger.error({ err: error, planId: this.planId }, `could not store an update of plan ${this.planId}`);
+    this.broken = true;
+    settle(new Error("storage failure"));
+    this.cut();
+    queueMicrotask(() => this.destroy(CloseCode.InternalError, "storage failure"));
   }
 
   private readonly onDocUpdate = (update: Uint8Array, origin: unknown): void => {
