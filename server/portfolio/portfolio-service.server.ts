@@ -43,7 +43,7 @@ export class PortfolioService {
   async list(viewer: Viewer, now = new Date()): Promise<PortfolioRow[]> {
     const plans = this.access.visiblePlans(viewer);
     const ids = plans.map((plan) => plan.id);
-    const openComments = this.comments.openThreadCounts(ids);
+    const openComments = await this.comments.openThreadCounts(ids);
     const lastEdits = this.search.lastEdits(ids);
     const today = ukToday(now);
     const versions = this.documentVersions(ids);
