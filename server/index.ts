@@ -100,7 +100,7 @@ async function shutdown(signal: string) {
   // The WebSocket server only reports closed once every socket is; the rooms close theirs
   // (1012, "server restarting") as they store their plans, so wait after, not before.
   const socketsClosed = collab.close();
-  services.close();
+  await services.close();
   await socketsClosed;
   server.closeAllConnections();
   process.exit(0);

@@ -95,7 +95,7 @@ export function createServices(env: Env) {
     {
       emailDelayMs: env.NOTIFICATION_EMAIL_DELAY_SECONDS * 1000,
       // Asking someone to sign what their side has since signed would waste their time.
-      stillApt: (notice: Notification): boolean => signoffWorkflow.stillAsked(notice),
+      stillApt: (notice: Notification): Promise<boolean> => signoffWorkflow.stillAsked(notice),
     },
     events,
   );
@@ -150,7 +150,7 @@ export function createServices(env: Env) {
     start: () => (searchBackfill = indexPlansInBackground(search, rooms, reindexAll)),
     stop: () => searchBackfill?.stop(),
   });
-  const plans = new PlanService(db, store, rooms, templates, signoffs, (plan, doc) => search.indexPlan(plan, doc));
+  const plans = new PlanService(db, rooms, templates, signoffs, (plan, doc) => search.indexPlan(plan, doc));
   const planList = new PlanListService(db, rooms, access, signoffs);
   rooms.use(new PlanActivity((planId, at) => planList.recordEdit(planId, at)));
   rooms.use(new TableActivity((entry) => recordAudit(db, entry)));
@@ -214,7 +214,7 @@ export function createServices(env: Env) {
     }),
     versions,
     seal,
-    (plan) => suggestions.list(plan),
+    (plan, doc) => suggestions.listIn(plan, doc),
   );
   return {
     env,
@@ -263,11 +263,12 @@ export function createServices(env: Env) {
       chain: (planId: string) => planChainStatus(db, planId),
       csv: (planId: string, filter?: AuditFilter) => auditCsv(planAuditLog(db, planId, { ...filter, limit: 100_000 })),
     },
-    close() {
+    /** Stores every loaded plan, then closes the database; resolves once it is closed. */
+    async close() {
       void exports.close();
       void jobs.stop();
       eventStreams.closeAll();
-      rooms.closeAll();
+      await rooms.closeAll();
       // Unloading every plan (above) indexed its last edits.
       search.markClosedCleanly(true);
       closeDatabase(db);

@@ -8,7 +8,7 @@ import { requirePlanMember } from "~/utils/plan-access.server";
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const user = await requireApiUser(context, request);
   const { plan } = requirePlanMember(context, user, params.id, "api");
-  return Response.json(context.comments.list(plan));
+  return Response.json(await context.comments.list(plan));
 }
 
 /** POST `{sectionKey, body, quote?, anchor?, parentId?}` starts a thread or replies to one. */

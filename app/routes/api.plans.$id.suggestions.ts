@@ -8,7 +8,7 @@ import { requirePlanMember } from "~/utils/plan-access.server";
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const user = await requireApiUser(context, request);
   const { plan } = requirePlanMember(context, user, params.id, "api");
-  return Response.json(context.suggestions.list(plan));
+  return Response.json(await context.suggestions.list(plan));
 }
 
 /** POST `{sectionKey, anchor, text}` (narrative) or `{sectionKey, rowId, field, value}` (a cell). */

@@ -7,7 +7,7 @@ import { jsonError, readJson, refusalsAsJson } from "~/utils/http.server";
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const user = await requireApiUser(context, request);
   const { plan } = requirePlanMember(context, user, params.id, "api");
-  return Response.json(context.plans.view(plan));
+  return Response.json(await context.plans.view(plan));
 }
 
 /** PATCH renames or (un)archives the plan, DELETE deletes it: owners only. */

@@ -20,5 +20,5 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   requireAllowed(canEdit(role), "only owners, editors and signatories save versions");
   await requireWithinCreateLimit(context, "version", user.id);
   const { name } = await readJson(request, namedVersionSchema);
-  return Response.json({ id: context.versions.makeNamed(plan, user.id, name) }, { status: 201 });
+  return Response.json({ id: await context.versions.makeNamed(plan, user.id, name) }, { status: 201 });
 }

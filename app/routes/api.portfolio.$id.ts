@@ -4,7 +4,7 @@ import { jsonError, methodNotAllowed } from "~/utils/http.server";
 
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const user = await requireApiUser(context, request);
-  const sections = context.portfolio.sections(user, params.id ?? "");
+  const sections = await context.portfolio.sections(user, params.id ?? "");
   if (!sections) throw jsonError(404, "plan not found");
   return Response.json(sections);
 }

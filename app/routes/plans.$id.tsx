@@ -17,21 +17,24 @@ export const meta: MetaFunction<typeof loader> = ({ data }) => [
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const user = await requireUser(context, request);
   const { plan, role, signsOff, standsInFor } = requirePlanMember(context, user, params.id, "page");
+  // Each reads the plan as stored at one of its room's cuts; read together, they share one.
+  const [reading, suggestionCounts, signoffs, comments] = await Promise.all([
+    context.plans.readingCopy(plan),
+    context.suggestions.openCounts(plan),
+    context.signoffs.current(plan),
+    context.comments.list(plan),
+  ]);
   return {
     user: { ...user, color: userColor(user.id) },
     role,
     signsOff,
     standsInFor: standsInFor.map(({ id, name }) => ({ id, name })),
     plan: context.plans.outline(plan),
-    reading: context.plans.readingCopy(plan),
+    reading,
     // Suggestions' ids name their authors; hover and focus name them.
     authors: Object.fromEntries(context.members.list(plan.id).map((member) => [member.userId, member.name])),
-    suggestionCounts: context.suggestions.openCounts(plan),
-    events: {
-      signoffs: context.signoffs.current(plan),
-      comments: context.comments.list(plan),
-      cellSuggestions: context.suggestions.openCells(plan),
-    },
+    suggestionCounts,
+    events: { signoffs, comments, cellSuggestions: context.suggestions.openCells(plan) },
   };
 }
 

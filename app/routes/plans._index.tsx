@@ -30,7 +30,7 @@ export const meta: MetaFunction = () => [{ title: "Your plans · Coplan" }];
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const user = await requireUser(context, request);
   const query = planListQuerySchema.parse(Object.fromEntries(new URL(request.url).searchParams));
-  const plans = context.planList.list(user.id, query);
+  const plans = await context.planList.list(user.id, query);
   return {
     user,
     query,

@@ -8,7 +8,7 @@ export const meta: MetaFunction = () => [{ title: "Portfolio · Coplan" }];
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const user = await requireUser(context, request);
-  return { user, rows: context.portfolio.list(user) };
+  return { user, rows: await context.portfolio.list(user) };
 }
 
 export default function Portfolio() {

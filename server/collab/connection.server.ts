@@ -49,16 +49,25 @@ export interface ConnectionOptions {
 export function serveConnection(options: ConnectionOptions): void {
   const { ws, planId, decision, rooms, log } = options;
   const { peer, dropQueued } = socketPeer(options);
-  let room: PlanRoom;
-  try {
-    room = rooms.join(planId, peer);
-  } catch (error) {
-    log.error({ err: error }, "could not open the plan");
-    return peer.close(CloseCode.InternalError, "the server could not open this plan");
-  }
+  // Frames that arrive while the plan is being loaded wait for it, in order.
+  let room: PlanRoom | undefined;
+  const queued: WebSocket.RawData[] = [];
+  const joining = rooms.join(planId, peer).then(
+    (joined) => {
+      room = joined;
+      for (const frame of queued.splice(0)) handleFrame(joined, peer, decision.identity, frame, log);
+      return joined;
+    },
+    (error: unknown) => {
+      log.error({ err: error }, "could not open the plan");
+      peer.close(CloseCode.InternalError, "the server could not open this plan");
+      return undefined;
+    },
+  );
   ws.on("message", (data, isBinary) => {
     if (!isBinary) return peer.close(CloseCode.UnsupportedData, "binary frames only");
-    handleFrame(room, peer, decision.identity, data, log);
+    if (room) handleFrame(room, peer, decision.identity, data, log);
+    else queued.push(data);
   });
   ws.on("pong", options.onPong);
   // ws has already sent the fitting close frame (1009 for an oversized one); the listener
@@ -67,19 +76,20 @@ export function serveConnection(options: ConnectionOptions): void {
   ws.on("close", () => {
     // Whatever it still had queued is dropped with the socket.
     dropQueued();
-    try {
-      rooms.leave(room, peer);
-    } catch (error) {
-      log.error({ err: error }, "failed to remove a connection");
-    }
+    queued.length = 0;
+    void joining.then((joined) => {
+      try {
+        if (joined) rooms.leave(joined, peer);
+      } catch (error) {
+        log.error({ err: error }, "failed to remove a connection");
+      }
+    });
   });
 }
 
 /** Handles one binary frame; a refused or malformed one closes the connection with its code. */
 function handleFrame(room: PlanRoom, peer: Peer, identity: PeerIdentity, frame: WebSocket.RawData, log: Logger) {
-  try {
-    handleMessage(room, peer, identity, toUint8Array(frame));
-  } catch (error) {
+  const refuse = (error: unknown) => {
     if (error instanceof ProtocolRefusal) {
       log.warn({ reason: error.reason, closeCode: error.closeCode }, `refused a message: ${error.reason}`);
       return peer.close(error.closeCode, error.reason);
@@ -88,8 +98,15 @@ function handleFrame(room: PlanRoom, peer: Peer, identity: PeerIdentity, frame: 
       log.warn({ reason: error.message }, `malformed message: ${error.message}`);
       return peer.close(CloseCode.InvalidPayload, "malformed message");
     }
+    // A plan closed while a reply was being prepared has closed this connection already.
+    if (room.isBroken() || !room.isOpen()) return;
     log.error({ err: error }, "failed to handle a message");
     peer.close(CloseCode.InternalError, "server error");
+  };
+  try {
+    handleMessage(room, peer, identity, toUint8Array(frame))?.catch(refuse);
+  } catch (error) {
+    refuse(error);
   }
 }
 

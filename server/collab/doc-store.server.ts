@@ -4,24 +4,23 @@ import type { Db } from "../../db/client.server";
 import { planSnapshots, planUpdates } from "../../db/schema";
 
 /**
- * Where a plan's Yjs document lives between updates. Every call is synchronous and durable on
- * return, so the sync layer can store an update and only then relay it in the same turn. A store
- * across the network would make these calls asynchronous, and the update path with them
- * (docs/design.md, "Growing past one machine").
+ * Where a plan's Yjs document lives between updates. Every call is durable once its promise
+ * settles: the room relays a batch only after its append has resolved (decision 0042). A store
+ * across the network (PostgreSQL) answers later; SQLite answers at once.
  */
 export interface DocStore {
   /**
    * The stored state as one Yjs update, the id of the newest update it includes, and how many
    * logged updates it merged on top of the latest snapshot.
    */
-  load(planId: string): StoredDoc;
+  load(planId: string): Promise<StoredDoc>;
   /**
    * Appends one update to the plan's log and returns the sequence number the database gave it:
    * higher than every number given before, for any plan, and never reused.
    */
-  append(planId: string, update: Uint8Array): number;
+  append(planId: string, update: Uint8Array): Promise<number>;
   /** Replaces the log up to `upToUpdateId` by `state`, which must include all of it. */
-  compact(planId: string, state: Uint8Array, upToUpdateId: number): void;
+  compact(planId: string, state: Uint8Array, upToUpdateId: number): Promise<void>;
 }
 
 export interface StoredDoc {
@@ -46,7 +45,7 @@ export class SqliteDocStore implements DocStore {
       .prepare();
   }
 
-  load(planId: string): StoredDoc {
+  async load(planId: string): Promise<StoredDoc> {
     return this.db.transaction((tx) => {
       const snapshot = tx
         .select({ state: planSnapshots.state, upTo: planSnapshots.upToUpdateId })
@@ -70,11 +69,11 @@ export class SqliteDocStore implements DocStore {
     });
   }
 
-  append(planId: string, update: Uint8Array): number {
+  async append(planId: string, update: Uint8Array): Promise<number> {
     return this.appendStatement.get({ planId, update: toBuffer(update) })!.seq;
   }
 
-  compact(planId: string, state: Uint8Array, upToUpdateId: number): void {
+  async compact(planId: string, state: Uint8Array, upToUpdateId: number): Promise<void> {
     this.db.transaction((tx) => {
       const snapshot = tx
         .insert(planSnapshots)

@@ -1,4 +1,5 @@
 import * as awarenessProtocol from "y-protocols/awareness";
+import * as Y from "yjs";
 import { dropUnreadablePresence } from "../../app/shared/presence-state";
 import { COLLAB_LIMITS } from "../limits.server";
 import { CloseCode } from "./close-codes.server";
@@ -22,18 +23,25 @@ export interface PeerIdentity {
 
 /**
  * Handles one binary frame from a peer: decoded in full first, so a truncated or corrupt one
- * changes nothing. A read-only peer's updates are dropped; everything else is the room's.
+ * changes nothing. A read-only peer's updates are dropped; everything else is the room's. A sync
+ * reply is sent once the state it carries is stored: the promise returned settles then.
  */
-export function handleMessage(room: PlanRoom, peer: Peer, identity: PeerIdentity, frame: Uint8Array): void {
+export function handleMessage(
+  room: PlanRoom,
+  peer: Peer,
+  identity: PeerIdentity,
+  frame: Uint8Array,
+): Promise<void> | undefined {
   const message = decodeClientMessage(frame);
   switch (message.type) {
     case "sync-step-1":
-      return peer.send(syncReply(room, message.stateVector));
+      return syncReply(room, message.stateVector).then((reply) => peer.send(reply));
     case "update":
       if (!peer.readOnly) room.applyUpdate(peer, message.update);
       return;
     case "presence":
-      return handlePresence(room, peer, identity, message.entries);
+      handlePresence(room, peer, identity, message.entries);
+      return;
     case "query-presence":
       return;
     case "subscribe-plan-events":
@@ -45,13 +53,14 @@ export function handleMessage(room: PlanRoom, peer: Peer, identity: PeerIdentity
  * What the peer lacks. A client with nothing yet (an empty state vector is one zero byte) gets
  * the message every such client shares, so many of them queue one copy of a large plan.
  */
-function syncReply(room: PlanRoom, stateVector: Uint8Array): Uint8Array {
+function syncReply(room: PlanRoom, stateVector: Uint8Array): Promise<Uint8Array> {
   if (stateVector.length === 1 && stateVector[0] === 0) return room.fullStateMessage();
   try {
-    return syncStep2Message(room.stateAsUpdate(stateVector));
+    Y.decodeStateVector(stateVector);
   } catch {
     throw new ProtocolError("malformed state vector");
   }
+  return room.stateAsUpdate(stateVector).then(syncStep2Message);
 }
 
 /**

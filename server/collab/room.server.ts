@@ -53,7 +53,7 @@ export interface RoomOptions {
    */
   awarenessBatchMs: number;
   /** The events a peer that subscribes to the plan's events is sent first. */
-  currentEvents(): PlanEvent[];
+  currentEvents(): Promise<PlanEvent[]>;
   /** What a peer's update may contain; checked before it touches the document. */
   rules: DocumentRules;
   /** Stored size past which only updates that delete are taken. */
@@ -62,11 +62,26 @@ export interface RoomOptions {
   maxPresenceClients: number;
 }
 
+/** A function waiting to be run on the document at the next cut, and told once that batch is stored. */
+interface Reader {
+  run(doc: Y.Doc): unknown;
+  settle(outcome: { ok: true; value: unknown; at: CommitPoint } | { ok: false; error: unknown }): void;
+}
+
+/** Where the log stood once a cut's batch was stored. */
+interface CommitPoint {
+  /** The number of the newest stored update: the batch the cut closed, or the one before it. */
+  lastUpdateId: number;
+  loggedUpdates: number;
+  storedBytes: number;
+}
+
 /**
  * A loaded plan: its Yjs document, who is connected, and their presence. The updates that reach
- * the document in one turn of the event loop are stored as one commit and only then relayed, as
- * one message per peer: under load a turn holds many edits, so fan-out and fsyncs shrink with
- * it, and an edit is still on disk before any peer is sent it.
+ * the document in one turn of the event loop are cut into one batch, stored as one commit and
+ * only then relayed, as one message per peer: under load a turn holds many edits, so fan-out and
+ * fsyncs shrink with it, and an edit is still on disk before any peer is sent it. One batch is
+ * stored at a time; updates that arrive meanwhile make the next (decision 0042).
  */
 export class PlanRoom {
   readonly doc = new Y.Doc({ gc: true });
@@ -77,16 +92,27 @@ export class PlanRoom {
   private readonly clientOwners = new Map<number, Peer>();
   /** Peers that asked for plan events (sign-off state and the like). */
   private readonly subscribers = new Set<Peer>();
+  /** Peers whose current events are being read. */
+  private readonly subscribing = new Set<Peer>();
   private lastUpdateId: number;
   private loggedUpdates: number;
   private compactionScheduled = false;
+  /** The compactions asked for, one after another. */
+  private compacting: Promise<void> = Promise.resolve();
   /** Presence changes not yet sent, and the timer that will send them. */
   private readonly awarenessChanged = new Set<number>();
   private awarenessFlush: NodeJS.Timeout | undefined;
-  /** Document updates applied this turn, not yet stored or relayed, with who sent each. */
+  /** Document updates applied since the last cut, not yet stored or relayed, with who sent each. */
   private pending: { update: Uint8Array; origin: unknown }[] = [];
   private pendingFlush: NodeJS.Immediate | undefined;
+  /** Functions to run on the document at the next cut. */
+  private readers: Reader[] = [];
+  /** The batch being stored, until its append settles and it is relayed. */
+  private storing: Promise<void> | undefined;
+  /** True while a cut runs its readers, whose own reads wait for the next cut. */
+  private cutting = false;
   private broken = false;
+  private destroyed = false;
   /** The stored snapshot and log, in bytes, as it grows and is compacted. */
   private storedBytes: number;
   private readonly guardedFlush: () => void;
@@ -106,7 +132,7 @@ export class PlanRoom {
     this.lastUpdateId = stored.lastUpdateId;
     this.loggedUpdates = stored.loggedUpdates;
     this.storedBytes = stored.state.byteLength;
-    this.guardedFlush = guarded(`storing an update of plan ${planId}`, () => this.flush());
+    this.guardedFlush = guarded(`storing an update of plan ${planId}`, () => this.cut());
     this.guardedFlushAwareness = guarded(`sending presence of plan ${planId}`, () => this.flushAwareness());
     this.suggestionGate = new SuggestionGate(this.doc, options.rules.sectionKeys);
     this.awareness.setLocalState(null);
@@ -162,11 +188,23 @@ export class PlanRoom {
     return false;
   }
 
-  /** Sends the peer the plan's current events, then every event published after. */
-  subscribe(peer: Peer): void {
-    if (!this.peers.has(peer) || this.subscribers.has(peer)) return;
-    this.subscribers.add(peer);
-    for (const event of this.options.currentEvents()) peer.send(planEventMessage(event));
+  /**
+   * Sends the peer the plan's current events, then every event published after. The current
+   * events are read from stored state, which can take a store's round trip: the peer is
+   * subscribed when they are sent, so no older event can follow them. An event published
+   * during that wait is not sent; the next one of its kind carries its change.
+   */
+  async subscribe(peer: Peer): Promise<void> {
+    if (!this.peers.has(peer) || this.subscribers.has(peer) || this.subscribing.has(peer)) return;
+    this.subscribing.add(peer);
+    try {
+      const events = await this.options.currentEvents();
+      if (!this.peers.has(peer)) return;
+      this.subscribers.add(peer);
+      for (const event of events) peer.send(planEventMessage(event));
+    } finally {
+      this.subscribing.delete(peer);
+    }
   }
 
   publish(event: PlanEvent): void {
@@ -176,11 +214,11 @@ export class PlanRoom {
   }
 
   /**
-   * Applies a peer's document update, once it has passed the plan's rules; the update event
-   * stores it and relays it. Throws `ProtocolRefusal` for an update the plan will not take.
+   * Applies a peer's document update, once it has passed the plan's rules; the next cut stores
+   * it and relays it. Throws `ProtocolRefusal` for an update the plan will not take.
    */
   applyUpdate(peer: Peer, update: Uint8Array): void {
-    if (peer.readOnly) return;
+    if (peer.readOnly || this.destroyed) return;
     const { adds, complete } = checkUpdate(this.doc, update, this.options.rules);
     if (!complete) return;
     if (peer.suggestOnly) this.suggestionGate.check(update, peer.userId);
@@ -198,10 +236,7 @@ export class PlanRoom {
       throw new ProtocolError("malformed document update");
     }
     // Deleted content is only freed from the stored size by folding the log into a snapshot.
-    if (!adds && this.storedBytes > this.options.maxPlanBytes && !this.compactionScheduled) {
-      this.compactionScheduled = true;
-      setImmediate(guarded(`compacting plan ${this.planId}`, () => this.compact()));
-    }
+    if (!adds && this.storedBytes > this.options.maxPlanBytes) this.scheduleCompaction();
   }
 
   /** Refuses presence for more client ids than one connection may speak for. */
@@ -223,72 +258,193 @@ export class PlanRoom {
   }
 
   /**
-   * The document as an update, minus what `stateVector` already has, for a peer's sync step 1.
-   * Pending updates are stored first: a peer must never be sent what the disk does not hold.
+   * Runs `read` on the document at the next cut and gives its result once that cut's batch is
+   * stored, so nothing read from it is ever ahead of the disk. What `read` writes to the
+   * document joins that batch. It throws if the batch cannot be stored.
    */
-  stateAsUpdate(stateVector?: Uint8Array): Uint8Array {
-    this.flush();
-    return Y.encodeStateAsUpdate(this.doc, stateVector);
+  async read<T>(read: (doc: Y.Doc) => T): Promise<T> {
+    return (await this.readAtCut(read)).value;
+  }
+
+  /** The document as an update, minus what `stateVector` already has, for a peer's sync step 1. */
+  stateAsUpdate(stateVector?: Uint8Array): Promise<Uint8Array> {
+    return this.read((doc) => Y.encodeStateAsUpdate(doc, stateVector));
   }
 
   /** Sync step 2 with the whole document, built once per version of it. */
-  fullStateMessage(): Uint8Array {
-    this.flush();
-    this.fullState ??= syncStep2Message(Y.encodeStateAsUpdate(this.doc));
-    return this.fullState;
+  fullStateMessage(): Promise<Uint8Array> {
+    return this.read((doc) => (this.fullState ??= syncStep2Message(Y.encodeStateAsUpdate(doc))));
   }
 
-  /** Stores the updates applied since the last flush as one commit, then relays them. */
-  flush(): void {
-    clearImmediate(this.pendingFlush);
-    this.pendingFlush = undefined;
-    if (this.pending.length === 0 || this.broken) return;
-    const batch = this.pending;
-    this.pending = [];
-    const merged = batch.length === 1 ? batch[0]!.update : Y.mergeUpdates(batch.map((entry) => entry.update));
-    try {
-      this.lastUpdateId = this.store.append(this.planId, merged);
-    } catch (error) {
-      // The document now holds updates the disk does not: drop every connection so that
-      // clients resend their state to a room reloaded from what was really stored.
-      logger.error({ err: error, planId: this.planId }, `could not store an update of plan ${this.planId}`);
-      this.broken = true;
-      queueMicrotask(() => this.destroy(CloseCode.InternalError, "storage failure"));
-      return;
-    }
-    this.loggedUpdates += 1;
-    this.storedBytes += merged.byteLength;
-    this.relay(batch, merged);
-    if (this.loggedUpdates >= this.options.compactAfterUpdates && !this.compactionScheduled) {
-      this.compactionScheduled = true;
-      setImmediate(guarded(`compacting plan ${this.planId}`, () => this.compact()));
-    }
-  }
-
-  /** Folds the update log into one snapshot; cheap to call when there is nothing to fold. */
-  compact(): void {
+  /**
+   * Folds the update log into one snapshot; cheap to call when there is nothing to fold. The
+   * state is encoded at a cut and covers the log up to the batch that cut closed: a batch stored
+   * while the snapshot is written is not in it, so its number is not the snapshot's. Failures
+   * are logged; the log stays as it was.
+   */
+  compact(): Promise<void> {
     this.compactionScheduled = false;
-    this.flush();
-    if (this.loggedUpdates === 0 || this.broken) return;
-    const state = Y.encodeStateAsUpdate(this.doc);
-    this.store.compact(this.planId, state, this.lastUpdateId);
-    this.loggedUpdates = 0;
-    this.storedBytes = state.byteLength;
+    this.compacting = this.compacting.then(() => this.compactOnce());
+    return this.compacting;
   }
 
-  /** Closes every connection and releases the document. */
+  /** Resolves once no batch is being stored. */
+  async settled(): Promise<void> {
+    while (this.storing) await this.storing;
+  }
+
+  /**
+   * Closes every connection and releases the document. Updates not yet cut are dropped: no
+   * peer was sent them, and their senders send them again when they reconnect.
+   */
   destroy(code: number = CloseCode.GoingAway, reason = "plan unloaded"): void {
+    if (this.destroyed) return;
+    this.destroyed = true;
     for (const peer of [...this.peers.keys()]) peer.close(code, reason);
     this.peers.clear();
     this.subscribers.clear();
     clearTimeout(this.awarenessFlush);
     clearImmediate(this.pendingFlush);
     this.pending = [];
+    const readers = this.readers;
+    this.readers = [];
+    for (const reader of readers) reader.settle({ ok: false, error: new Error(`plan ${this.planId} was unloaded`) });
     this.doc.off("update", this.onDocUpdate);
     this.awareness.off("update", this.onAwarenessUpdate);
     this.awareness.destroy();
     this.suggestionGate.drop();
     this.doc.destroy();
+  }
+
+  isBroken(): boolean {
+    return this.broken;
+  }
+
+  /** False once the room has been destroyed. */
+  isOpen(): boolean {
+    return !this.destroyed;
+  }
+
+  private readAtCut<T>(read: (doc: Y.Doc) => T): Promise<{ value: T; at: CommitPoint }> {
+    if (this.destroyed) return Promise.reject(new Error(`plan ${this.planId} was unloaded`));
+    return new Promise((resolve, reject) => {
+      this.readers.push({
+        run: read,
+        settle: (outcome) =>
+          outcome.ok ? resolve({ value: outcome.value as T, at: outcome.at }) : reject(outcome.error),
+      });
+      this.cut();
+    });
+  }
+
+  private async compactOnce(): Promise<void> {
+    if (this.destroyed || this.broken) return;
+    try {
+      const { value: state, at } = await this.readAtCut((doc) => Y.encodeStateAsUpdate(doc));
+      if (at.loggedUpdates === 0) return;
+      await this.store.compact(this.planId, state, at.lastUpdateId);
+      // Batches stored since the cut are still in the log, after the snapshot.
+      this.loggedUpdates -= at.loggedUpdates;
+      this.storedBytes = state.byteLength + (this.storedBytes - at.storedBytes);
+    } catch (error) {
+      if (this.destroyed || this.broken) return;
+      logger.error({ err: error, planId: this.planId }, `could not compact plan ${this.planId}`);
+    }
+  }
+
+  private scheduleCompaction(): void {
+    if (this.compactionScheduled) return;
+    this.compactionScheduled = true;
+    setImmediate(() => void this.compact());
+  }
+
+  /**
+   * Cuts a batch: runs the waiting readers on the document, takes the updates applied since the
+   * last cut, stores them as one commit, then relays them and gives the readers their results.
+   * While a batch is being stored nothing is cut; the next cut follows when it is done.
+   */
+  private cut(): void {
+    clearImmediate(this.pendingFlush);
+    this.pendingFlush = undefined;
+    if (this.storing || this.cutting || this.destroyed) return;
+    const readers = this.readers;
+    this.readers = [];
+    if (this.broken) {
+      for (const reader of readers) reader.settle({ ok: false, error: new Error("storage failure") });
+      return;
+    }
+    this.cutting = true;
+    let results: ({ ok: true; value: unknown } | { ok: false; error: unknown })[];
+    try {
+      results = readers.map((reader) => {
+        try {
+          return { ok: true, value: reader.run(this.doc) };
+        } catch (error) {
+          return { ok: false, error };
+        }
+      });
+    } finally {
+      this.cutting = false;
+    }
+    const settle = (failure?: unknown) => {
+      const at = { lastUpdateId: this.lastUpdateId, loggedUpdates: this.loggedUpdates, storedBytes: this.storedBytes };
+      readers.forEach((reader, i) => {
+        const result = results[i]!;
+        if (failure !== undefined) reader.settle({ ok: false, error: failure });
+        else reader.settle(result.ok ? { ...result, at } : result);
+      });
+    };
+    const batch = this.pending;
+    this.pending = [];
+    if (batch.length === 0) {
+      settle();
+      if (this.readers.length > 0) this.cut();
+      return;
+    }
+    let merged: Uint8Array;
+    try {
+      merged = batch.length === 1 ? batch[0]!.update : Y.mergeUpdates(batch.map((entry) => entry.update));
+    } catch (error) {
+      return this.breakOn(error, settle);
+    }
+    this.storing = this.storeBatch(batch, merged, settle);
+  }
+
+  /** Stores one batch, then relays it; a batch that cannot be stored breaks the room. */
+  private async storeBatch(
+    batch: { update: Uint8Array; origin: unknown }[],
+    merged: Uint8Array,
+    settle: (failure?: unknown) => void,
+  ): Promise<void> {
+    try {
+      this.lastUpdateId = await this.store.append(this.planId, merged);
+    } catch (error) {
+      this.storing = undefined;
+      return this.breakOn(error, settle);
+    }
+    this.loggedUpdates += 1;
+    this.storedBytes += merged.byteLength;
+    try {
+      this.relay(batch, merged);
+    } catch (error) {
+      logger.error({ err: error, planId: this.planId }, `failed while relaying an update of plan ${this.planId}`);
+    }
+    this.storing = undefined;
+    settle();
+    if (this.loggedUpdates >= this.options.compactAfterUpdates) this.scheduleCompaction();
+    if (this.pending.length > 0 || this.readers.length > 0) this.cut();
+  }
+
+  /**
+   * The document now holds updates the disk does not: refuses every reader and drops every
+   * connection, so that clients resend their state to a room reloaded from what was stored.
+   */
+  private breakOn(error: unknown, settle: (failure?: unknown) => void): void {
+    logger.error({ err: error, planId: this.planId }, `could not store an update of plan ${this.planId}`);
+    this.broken = true;
+    settle(new Error("storage failure"));
+    this.cut();
+    queueMicrotask(() => this.destroy(CloseCode.InternalError, "storage failure"));
   }
 
   private readonly onDocUpdate = (update: Uint8Array, origin: unknown): void => {
@@ -356,8 +512,4 @@ export class PlanRoom {
     this.awarenessChanged.clear();
     for (const peer of this.peers.keys()) peer.send(message);
   };
-
-  isBroken(): boolean {
-    return this.broken;
-  }
 }

@@ -21,7 +21,7 @@ export interface RoomExtension {
   /** Called when a plan is loaded; may return what to do when it is unloaded. */
   attach?(room: PlanRoom, plan: Plan): (() => void) | void;
   /** What a client that subscribes to the plan's events is sent first. */
-  currentEvents?(plan: Plan): PlanEvent[];
+  currentEvents?(plan: Plan): PlanEvent[] | Promise<PlanEvent[]>;
 }
 
 export interface RoomRegistryOptions {
@@ -38,6 +38,9 @@ export interface RoomRegistryOptions {
 /** The plans loaded in this process; a plan nobody has open is unloaded after a while. */
 export class RoomRegistry {
   private readonly rooms = new Map<string, PlanRoom>();
+  /** Plans being read from the store: everyone who asks for one meanwhile waits on one load. */
+  private readonly loading = new Map<string, Promise<PlanRoom>>();
+  private stopping = false;
   private readonly unloadTimers = new Map<string, NodeJS.Timeout>();
   private readonly extensions: RoomExtension[] = [];
   private readonly detachers = new Map<PlanRoom, (() => void)[]>();
@@ -60,8 +63,8 @@ export class RoomRegistry {
    * is sent the stored state as it comes off the disk, before the document is built from it:
    * building a large plan takes hundreds of milliseconds, reading it a few.
    */
-  join(planId: string, peer: Peer): PlanRoom {
-    const room = this.load(planId, (stored) => peer.send(syncUpdateMessage(stored.state)));
+  async join(planId: string, peer: Peer): Promise<PlanRoom> {
+    const room = await this.load(planId, (stored) => peer.send(syncUpdateMessage(stored.state)));
     this.cancelUnload(planId);
     room.join(peer);
     if (peer.sessionHash) {
@@ -114,15 +117,15 @@ export class RoomRegistry {
   }
 
   /**
-   * Calls `read` with the plan's current document, loading the plan if it is not loaded: whoever
+   * Calls `read` with the plan's document at its room's next cut, and gives its result once
+   * that cut's batch is stored (`PlanRoom.read`), loading the plan if it is not loaded: whoever
    * reads a plan (its page, an export) is usually about to open it, and a plan nobody joins is
    * unloaded after the idle delay like one everybody left.
    */
-  read<T>(planId: string, read: (doc: Y.Doc) => T): T {
-    const room = this.load(planId);
+  async read<T>(planId: string, read: (doc: Y.Doc) => T): Promise<T> {
+    const room = await this.load(planId);
     if (room.peerCount === 0) this.scheduleUnload(room);
-    room.flush();
-    return read(room.doc);
+    return room.read(read);
   }
 
   /**
@@ -130,15 +133,13 @@ export class RoomRegistry {
    * document of its own, thrown away after. For views across many plans, where loading each
    * one (with its features) would cost more than reading it.
    */
-  peek<T>(planId: string, read: (doc: Y.Doc) => T): T {
+  async peek<T>(planId: string, read: (doc: Y.Doc) => T): Promise<T> {
     const room = this.rooms.get(planId);
-    if (room && !room.isBroken()) {
-      room.flush();
-      return read(room.doc);
-    }
+    if (room && !room.isBroken()) return room.read(read);
+    const stored = await this.store.load(planId);
     const doc = new Y.Doc({ gc: true });
     try {
-      Y.applyUpdate(doc, this.store.load(planId).state);
+      Y.applyUpdate(doc, stored.state);
       return read(doc);
     } finally {
       doc.destroy();
@@ -148,32 +149,62 @@ export class RoomRegistry {
   /** Closes a deleted plan's connections and drops its document without storing anything. */
   discard(planId: string): void {
     this.cancelUnload(planId);
+    this.loading.delete(planId);
     const room = this.rooms.get(planId);
     if (!room) return;
     this.forget(room);
     room.destroy(CloseCode.AccessRevoked, "plan deleted");
   }
 
-  /** Stores a snapshot of every loaded plan and closes all their connections. */
-  closeAll(): void {
+  /**
+   * Stores a snapshot of every loaded plan and closes all their connections; resolves once every
+   * snapshot is stored and no batch is being written, so the database can be closed after.
+   */
+  async closeAll(): Promise<void> {
+    this.stopping = true;
     for (const timer of this.unloadTimers.values()) clearTimeout(timer);
     this.unloadTimers.clear();
-    for (const room of this.rooms.values()) this.unload(room, CloseCode.ServiceRestart, "server restarting");
+    await Promise.allSettled([...this.loading.values()]);
+    await Promise.all(
+      [...this.rooms.values()].map((room) => this.unload(room, CloseCode.ServiceRestart, "server restarting")),
+    );
   }
 
-  private load(planId: string, onStored?: (stored: StoredDoc) => void): PlanRoom {
+  /** The plan's room, loading it (once, however many ask meanwhile) if it is not loaded. */
+  private load(planId: string, onStored?: (stored: StoredDoc) => void): Promise<PlanRoom> {
     const existing = this.rooms.get(planId);
-    if (existing && !existing.isBroken()) return existing;
+    if (existing && !existing.isBroken()) return Promise.resolve(existing);
     if (existing) this.forget(existing);
-    const stored = this.store.load(planId);
+    const loading = this.loading.get(planId);
+    if (loading) return loading;
+    const opening: Promise<PlanRoom> = this.open(planId, () => this.loading.get(planId) === opening, onStored).finally(
+      () => {
+        if (this.loading.get(planId) === opening) this.loading.delete(planId);
+      },
+    );
+    this.loading.set(planId, opening);
+    return opening;
+  }
+
+  private async open(
+    planId: string,
+    stillWanted: () => boolean,
+    onStored?: (stored: StoredDoc) => void,
+  ): Promise<PlanRoom> {
+    if (this.stopping) throw new Error("the server is stopping");
+    const stored = await this.store.load(planId);
+    if (this.stopping) throw new Error("the server is stopping");
+    if (!stillWanted()) throw new Error(`plan ${planId} was deleted while it was being opened`);
     onStored?.(stored);
     const plan = this.options.planOf(planId);
     const room = new PlanRoom(planId, stored, this.store, {
       compactAfterUpdates: this.options.compactAfterUpdates,
       awarenessBatchMs: this.options.awarenessBatchMs,
-      currentEvents: () => {
+      currentEvents: async () => {
         const current = this.options.planOf(planId);
-        return current ? this.extensions.flatMap((extension) => extension.currentEvents?.(current) ?? []) : [];
+        if (!current) return [];
+        const events = await Promise.all(this.extensions.map((extension) => extension.currentEvents?.(current) ?? []));
+        return events.flat();
       },
       rules: documentRules(plan?.template.sections ?? []),
       maxPlanBytes: this.options.maxPlanBytes,
@@ -200,10 +231,16 @@ export class RoomRegistry {
       guarded(`unloading plan ${room.planId}`, () => {
         this.unloadTimers.delete(room.planId);
         if (room.peerCount > 0) return;
-        this.unload(room, CloseCode.GoingAway, "plan unloaded");
-        logger.info(
-          { planId: room.planId },
-          `plan ${room.planId} unloaded after ${this.options.idleUnloadMs / 1000} s with no connection`,
+        void this.unload(room, CloseCode.GoingAway, "plan unloaded", true).then(
+          (unloaded) => {
+            if (!unloaded) return;
+            logger.info(
+              { planId: room.planId },
+              `plan ${room.planId} unloaded after ${this.options.idleUnloadMs / 1000} s with no connection`,
+            );
+          },
+          (error: unknown) =>
+            logger.error({ err: error, planId: room.planId }, `failed while unloading plan ${room.planId}`),
         );
       }),
       this.options.idleUnloadMs,
@@ -218,13 +255,17 @@ export class RoomRegistry {
     this.unloadTimers.delete(planId);
   }
 
-  private unload(room: PlanRoom, code: number, reason: string): void {
-    try {
-      room.compact();
-    } finally {
-      this.forget(room);
-      room.destroy(code, reason);
-    }
+  /**
+   * Compacts the plan, then closes it and waits for any batch still being stored. When `ifIdle`,
+   * a plan someone joined or read while it was compacting stays loaded (false).
+   */
+  private async unload(room: PlanRoom, code: number, reason: string, ifIdle = false): Promise<boolean> {
+    await room.compact();
+    if (ifIdle && (room.peerCount > 0 || this.unloadTimers.has(room.planId))) return false;
+    this.forget(room);
+    room.destroy(code, reason);
+    await room.settled();
+    return true;
   }
 
   private forget(room: PlanRoom): void {

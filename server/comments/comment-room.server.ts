@@ -7,7 +7,7 @@ import type { CommentService } from "./comment-service.server";
 export class CommentRoomExtension implements RoomExtension {
   constructor(private readonly comments: CommentService) {}
 
-  currentEvents(plan: Plan): PlanEvent[] {
-    return [{ type: "comments", comments: this.comments.list(plan) }];
+  async currentEvents(plan: Plan): Promise<PlanEvent[]> {
+    return [{ type: "comments", comments: await this.comments.list(plan) }];
   }
 }

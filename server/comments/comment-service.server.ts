@@ -1,22 +1,18 @@
 import { randomUUID } from "node:crypto";
-import { and, eq, inArray, isNull, sql } from "drizzle-orm";
-import { alias } from "drizzle-orm/sqlite-core";
 import type * as Y from "yjs";
 import type { NewComment } from "../../app/shared/comment-input";
 import { Refusal } from "../../app/shared/errors";
 import { canComment, canEdit, type Role } from "../../app/shared/permissions";
 import type { CommentView } from "../../app/shared/plan-events";
 import type { Db } from "../../db/client.server";
-import { comments, type Plan, users } from "../../db/schema";
+import type { Plan } from "../../db/schema";
 import type { SessionUser } from "../auth/sessions.server";
 import type { RoomRegistry } from "../collab/rooms.server";
 import type { MemberService } from "../plans/members.server";
 import { commentNotices } from "../notifications/comment-notices.server";
 import type { NotificationSink } from "../notifications/notification-service.server";
 import { encodeAnchor, resolveAnchor, validateAnchor } from "./anchors.server";
-
-const author = alias(users, "author");
-const resolver = alias(users, "resolver");
+import { SqliteCommentStore, type CommentRow, type CommentStore } from "./comment-store.server";
 
 /**
  * Comment threads on a plan's sections. Anyone who may comment starts threads and replies; the
@@ -29,40 +25,27 @@ export class CommentService {
     private readonly rooms: RoomRegistry,
     private readonly members: MemberService,
     private readonly notifications?: NotificationSink,
+    private readonly store: CommentStore = new SqliteCommentStore(db),
   ) {}
 
   /** Every thread of the plan, oldest first, with where each anchor is now. */
-  list(plan: Plan): CommentView[] {
-    return this.rooms.read(plan.id, (doc) => this.view(plan, doc));
+  async list(plan: Plan): Promise<CommentView[]> {
+    return this.rooms.read(plan.id, await this.viewer(plan));
   }
 
   /**
    * Per plan, its open threads: first comments neither resolved nor deleted (those `list`
    * shows with `parentId` null, `deleted` false and no `resolvedAt`).
    */
-  openThreadCounts(planIds: readonly string[]): Map<string, number> {
-    if (planIds.length === 0) return new Map();
-    const rows = this.db
-      .select({ planId: comments.planId, count: sql<number>`count(*)` })
-      .from(comments)
-      .where(
-        and(
-          inArray(comments.planId, [...planIds]),
-          isNull(comments.parentId),
-          isNull(comments.deletedAt),
-          isNull(comments.resolvedAt),
-        ),
-      )
-      .groupBy(comments.planId)
-      .all();
-    return new Map(rows.map((row) => [row.planId, row.count]));
+  openThreadCounts(planIds: readonly string[]): Promise<Map<string, number>> {
+    return this.store.openThreadCounts(planIds);
   }
 
-  create(plan: Plan, user: SessionUser, role: Role, input: NewComment): CommentView {
+  async create(plan: Plan, user: SessionUser, role: Role, input: NewComment): Promise<CommentView> {
     if (!canComment(role)) throw new Refusal("forbidden", "viewers cannot comment; ask an owner for another role");
     const section = plan.template.sections.find((candidate) => candidate.key === input.sectionKey);
     if (!section) throw new Refusal("invalid", `sectionKey: section "${input.sectionKey}" is not in this plan`);
-    const parent = input.parentId ? this.find(plan.id, input.parentId) : null;
+    const parent = input.parentId ? await this.store.find(plan.id, input.parentId) : null;
     if (input.parentId && !parent)
       throw new Refusal("invalid", `parentId: no comment "${input.parentId}" in this plan`);
     if (parent) {
@@ -74,59 +57,54 @@ export class CommentService {
       if (input.anchor) throw new Refusal("invalid", "anchor: a reply has no anchor of its own");
     }
     const anchored = input.anchor
-      ? this.rooms.read(plan.id, (doc) => validateAnchor(doc, input.sectionKey, input.anchor!))
+      ? await this.rooms.read(plan.id, (doc) => validateAnchor(doc, input.sectionKey, input.anchor!))
       : null;
     const id = randomUUID();
-    this.db
-      .insert(comments)
-      .values({
-        id,
-        planId: plan.id,
-        sectionKey: input.sectionKey,
-        parentId: parent?.id ?? null,
-        authorId: user.id,
-        body: input.body,
-        // The server's reading of the anchor wins over what the client says it covered.
-        // A quote is only ever the server's reading of an anchor: one a client sent alone
-        // would be shown as the plan's words without being them.
-        quote: anchored ? anchored.text : null,
-        anchorStart: anchored ? Buffer.from(anchored.stored.start) : null,
-        anchorEnd: anchored ? Buffer.from(anchored.stored.end) : null,
-        mentions: this.mentionedMembers(plan.id, input.body),
-      })
-      .run();
-    const view = this.changed(plan, [id])[0]!;
-    this.notifyAbout(plan, id, user);
+    await this.store.insert({
+      id,
+      planId: plan.id,
+      sectionKey: input.sectionKey,
+      parentId: parent?.id ?? null,
+      authorId: user.id,
+      body: input.body,
+      // The server's reading of the anchor wins over what the client says it covered.
+      // A quote is only ever the server's reading of an anchor: one a client sent alone
+      // would be shown as the plan's words without being them.
+      quote: anchored ? anchored.text : null,
+      anchorStart: anchored ? Buffer.from(anchored.stored.start) : null,
+      anchorEnd: anchored ? Buffer.from(anchored.stored.end) : null,
+      mentions: this.mentionedMembers(plan.id, input.body),
+    });
+    const view = (await this.changed(plan, [id]))[0]!;
+    await this.notifyAbout(plan, id, user);
     return view;
   }
 
-  edit(plan: Plan, user: SessionUser, role: Role, commentId: string, body: string): CommentView {
-    const comment = this.requireOwn(plan, user, role, commentId, "edit");
-    this.db
-      .update(comments)
-      .set({ body, editedAt: new Date(), mentions: this.mentionedMembers(plan.id, body) })
-      .where(eq(comments.id, comment.id))
-      .run();
-    const view = this.changed(plan, [comment.id])[0]!;
+  async edit(plan: Plan, user: SessionUser, role: Role, commentId: string, body: string): Promise<CommentView> {
+    const comment = await this.requireOwn(plan, user, role, commentId, "edit");
+    await this.store.update(comment.id, { body, editedAt: new Date(), mentions: this.mentionedMembers(plan.id, body) });
+    const view = (await this.changed(plan, [comment.id]))[0]!;
     // Someone mentioned by the edit is told; those told before are not told again.
-    this.notifyAbout(plan, comment.id, user);
+    await this.notifyAbout(plan, comment.id, user);
     return view;
   }
 
   /** Deleting keeps the row, so a thread's replies keep their place; its text is dropped. */
-  remove(plan: Plan, user: SessionUser, role: Role, commentId: string): void {
-    const comment = this.requireOwn(plan, user, role, commentId, "delete");
-    this.db
-      .update(comments)
-      .set({ body: "", mentions: [], deletedAt: new Date() })
-      .where(eq(comments.id, comment.id))
-      .run();
+  async remove(plan: Plan, user: SessionUser, role: Role, commentId: string): Promise<void> {
+    const comment = await this.requireOwn(plan, user, role, commentId, "delete");
+    await this.store.update(comment.id, { body: "", mentions: [], deletedAt: new Date() });
     // A deleted first comment is shown only while it has replies: its last one going hides it.
-    this.changed(plan, comment.parentId ? [comment.id, comment.parentId] : [comment.id]);
+    await this.changed(plan, comment.parentId ? [comment.id, comment.parentId] : [comment.id]);
   }
 
-  setResolved(plan: Plan, user: SessionUser, role: Role, commentId: string, resolved: boolean): CommentView {
-    const comment = this.find(plan.id, commentId);
+  async setResolved(
+    plan: Plan,
+    user: SessionUser,
+    role: Role,
+    commentId: string,
+    resolved: boolean,
+  ): Promise<CommentView> {
+    const comment = await this.store.find(plan.id, commentId);
     if (!comment || comment.deletedAt) throw new Refusal("not-found", "comment not found");
     if (comment.parentId !== null)
       throw new Refusal("invalid", "only a thread's first comment is resolved or reopened");
@@ -139,31 +117,25 @@ export class CommentService {
     if ((comment.resolvedAt !== null) === resolved) {
       throw new Refusal("conflict", resolved ? "the thread is already resolved" : "the thread is already open");
     }
-    this.db
-      .update(comments)
-      .set(resolved ? { resolvedAt: new Date(), resolvedBy: user.id } : { resolvedAt: null, resolvedBy: null })
-      .where(eq(comments.id, comment.id))
-      .run();
-    return this.changed(plan, [comment.id])[0]!;
+    await this.store.update(
+      comment.id,
+      resolved ? { resolvedAt: new Date(), resolvedBy: user.id } : { resolvedAt: null, resolvedBy: null },
+    );
+    return (await this.changed(plan, [comment.id]))[0]!;
   }
 
   /**
-   * The comments as clients see them, oldest first; with `only`, just those of them (a
-   * comment's anchor is resolved against its section's text, so that is what is spared).
+   * Reads the plan's comments, and answers the function that shows them as clients see them,
+   * oldest first, against a document (run at a room's cut: `rooms.read`); with `only`, just
+   * those of them (a comment's anchor is resolved against its section's text, so that is what
+   * is spared). The comments are read first, as a store's reads cannot wait inside a cut.
    */
-  private view(plan: Plan, doc: Y.Doc, only?: ReadonlySet<string>): CommentView[] {
-    const rows = this.db
-      .select({
-        comment: comments,
-        author: { id: author.id, name: author.name, organisation: author.organisation },
-        resolvedBy: { id: resolver.id, name: resolver.name, organisation: resolver.organisation },
-      })
-      .from(comments)
-      .innerJoin(author, eq(author.id, comments.authorId))
-      .leftJoin(resolver, eq(resolver.id, comments.resolvedBy))
-      .where(eq(comments.planId, plan.id))
-      .orderBy(sql`${comments}.rowid`)
-      .all();
+  async viewer(plan: Plan, only?: ReadonlySet<string>): Promise<(doc: Y.Doc) => CommentView[]> {
+    const rows = await this.store.rows(plan.id);
+    return (doc) => this.view(plan, doc, rows, only);
+  }
+
+  private view(plan: Plan, doc: Y.Doc, rows: CommentRow[], only?: ReadonlySet<string>): CommentView[] {
     const liveReplies = new Set(
       rows.filter((r) => r.comment.parentId && !r.comment.deletedAt).map((r) => r.comment.parentId),
     );
@@ -200,8 +172,8 @@ export class CommentService {
    * Tells the plan's open clients what became of these comments: one change is one small
    * message, whatever the number of comments on the plan. Answers their views, in order.
    */
-  private changed(plan: Plan, ids: string[]): CommentView[] {
-    const views = this.rooms.read(plan.id, (doc) => this.view(plan, doc, new Set(ids)));
+  private async changed(plan: Plan, ids: string[]): Promise<CommentView[]> {
+    const views = await this.rooms.read(plan.id, await this.viewer(plan, new Set(ids)));
     const shown = new Set(views.map((view) => view.id));
     this.rooms.publish(plan.id, {
       type: "comment-changes",
@@ -211,27 +183,19 @@ export class CommentService {
     return views;
   }
 
-  private find(planId: string, commentId: string) {
-    return this.db
-      .select()
-      .from(comments)
-      .where(and(eq(comments.planId, planId), eq(comments.id, commentId)))
-      .get();
-  }
-
-  private requireOwn(plan: Plan, user: SessionUser, role: Role, commentId: string, action: "edit" | "delete") {
+  private async requireOwn(plan: Plan, user: SessionUser, role: Role, commentId: string, action: "edit" | "delete") {
     if (!canComment(role))
       throw new Refusal("forbidden", `viewers cannot ${action} comments; ask an owner for another role`);
-    const comment = this.find(plan.id, commentId);
+    const comment = await this.store.find(plan.id, commentId);
     if (!comment || comment.deletedAt) throw new Refusal("not-found", "comment not found");
     if (comment.authorId !== user.id) throw new Refusal("forbidden", `you can only ${action} your own comments`);
     return comment;
   }
 
   /** Members named as `@Full Name` in the body. */
-  private notifyAbout(plan: Plan, commentId: string, author: SessionUser): void {
+  private async notifyAbout(plan: Plan, commentId: string, author: SessionUser): Promise<void> {
     if (!this.notifications) return;
-    const comment = this.find(plan.id, commentId);
+    const comment = await this.store.find(plan.id, commentId);
     if (comment) this.notifications.notify(commentNotices(this.db, plan, comment, author), author.id);
   }
 

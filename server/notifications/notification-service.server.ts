@@ -43,7 +43,7 @@ export interface NotificationOptions {
   /** Emails one person gets one by one in an hour; past that they come as one digest. */
   fewPerHour?: number;
   /** Whether a notification still says something when its email is due (false: no email). */
-  stillApt?: (notification: Notification) => boolean;
+  stillApt?: (notification: Notification) => boolean | Promise<boolean>;
 }
 
 const HOUR_MS = 60 * 60 * 1000;
@@ -177,7 +177,9 @@ export class NotificationService implements NotificationSink {
     if (!this.emailing || this.emailTimers.has(userId)) return;
     const timer = setTimeout(() => {
       this.emailTimers.delete(userId);
-      this.sendEmails(userId);
+      this.sendEmails(userId).catch((error: unknown) =>
+        console.error(`notification emails: could not send those of user ${userId}:`, error),
+      );
     }, this.options.emailDelayMs);
     timer.unref();
     this.emailTimers.set(userId, timer);
@@ -187,7 +189,7 @@ export class NotificationService implements NotificationSink {
    * Emails what the person has not read and not been emailed about: one by one while they have
    * had only a few this hour, else all of it in one digest.
    */
-  private sendEmails(userId: string): void {
+  private async sendEmails(userId: string): Promise<void> {
     const user = this.db.select().from(users).where(eq(users.id, userId)).get();
     const waiting = this.db
       .select()
@@ -204,8 +206,10 @@ export class NotificationService implements NotificationSink {
         .all()
         .map((row) => row.type),
     );
-    const toSend =
-      user && !user.deactivatedAt ? waiting.filter((n) => !n.readAt && !optedOut.has(n.type) && this.stillApt(n)) : [];
+    const toSend: Notification[] = [];
+    if (user && !user.deactivatedAt) {
+      for (const n of waiting) if (!n.readAt && !optedOut.has(n.type) && (await this.stillApt(n))) toSend.push(n);
+    }
     const now = new Date();
     const mailedThisHour =
       this.db
@@ -245,9 +249,9 @@ export class NotificationService implements NotificationSink {
     });
   }
 
-  private stillApt(notification: Notification): boolean {
+  private async stillApt(notification: Notification): Promise<boolean> {
     try {
-      return this.options.stillApt?.(notification) ?? true;
+      return (await this.options.stillApt?.(notification)) ?? true;
     } catch (error) {
       // Unsure whether it still applies: telling too much beats telling nothing.
       console.error(`notification ${notification.id}: could not check whether it still applies:`, error);

@@ -30,8 +30,9 @@ export class PlanNotices {
   /** Checks after `firstDelayMs` (it reads every plan, so not in the middle of starting), then once a day. */
   startDailyMilestoneCheck(firstDelayMs: number): void {
     const check = () => {
-      this.checkMilestones();
-      this.workflow.remindDue();
+      void this.checkMilestones()
+        .then(() => this.workflow.remindDue())
+        .catch((error: unknown) => console.error("daily check failed:", error));
     };
     this.timer = setTimeout(() => {
       check();
@@ -50,12 +51,12 @@ export class PlanNotices {
    * Tells each milestone's owner (the plan member whose name the row's owner field holds) when
    * it is due within 7 days or overdue and not done: once per milestone and due date.
    */
-  checkMilestones(today = new Date()): number {
+  async checkMilestones(today = new Date()): Promise<number> {
     const items: NotificationInput[] = [];
     for (const plan of this.db.select().from(plans).all()) {
       // One plan's content (or a fault reading it) never stops the check for the others.
       try {
-        items.push(...this.milestonesDue(plan, today));
+        items.push(...(await this.milestonesDue(plan, today)));
       } catch (error) {
         console.error(`milestone check: skipped plan ${plan.id}:`, error);
       }
@@ -64,7 +65,7 @@ export class PlanNotices {
     return items.length;
   }
 
-  private milestonesDue(plan: Plan, today: Date): NotificationInput[] {
+  private async milestonesDue(plan: Plan, today: Date): Promise<NotificationInput[]> {
     const sections = plan.template.sections.filter((s) => s.kind === "milestones");
     if (sections.length === 0) return [];
     const members = this.db
@@ -74,7 +75,7 @@ export class PlanNotices {
       .where(eq(planMembers.planId, plan.id))
       .all();
     const byName = new Map(members.map((m) => [m.name.trim().toLowerCase(), m.id]));
-    const rows = this.rooms.read(plan.id, (doc) =>
+    const rows = await this.rooms.read(plan.id, (doc) =>
       sections.flatMap((section) => (sectionData(doc, section.key).rows ?? []).map((row) => ({ section, row }))),
     );
     const items: NotificationInput[] = [];

@@ -81,10 +81,10 @@ export async function seedDemo(services: Services): Promise<boolean> {
   }
   const store = new SqliteDocStore(db);
   const doc = new Y.Doc();
-  Y.applyUpdate(doc, store.load(plan.id).state);
+  Y.applyUpdate(doc, (await store.load(plan.id)).state);
   const before = Y.encodeStateVector(doc);
   writeStarterContent(doc);
-  store.append(plan.id, Y.encodeStateAsUpdate(doc, before));
+  await store.append(plan.id, Y.encodeStateAsUpdate(doc, before));
   search.indexPlan(plan, doc);
   return true;
 }

@@ -40,7 +40,8 @@ export interface ExportQueueStatus {
 interface Entry {
   userId: string;
   planId: string;
-  job: unknown;
+  /** Being read from the plan while the entry waits its turn. */
+  job: Promise<unknown>;
   settle: (outcome: ExportOutcome<unknown>) => void;
 }
 
@@ -85,12 +86,16 @@ export class ExportQueue {
 
   /**
    * Takes an export for `userId` if the limits allow, then calls `prepare` for the job sent to
-   * the worker (so a refused export costs nothing) and resolves once the worker is done.
+   * the worker (so a refused export costs nothing) and resolves once the worker is done. The
+   * entry holds its place while `prepare` reads the plan; if that fails, so does the export.
    */
-  run<Job, Result>(userId: string, planId: string, prepare: () => Job): Promise<ExportOutcome<Result>> {
+  run<Job, Result>(userId: string, planId: string, prepare: () => Job | Promise<Job>): Promise<ExportOutcome<Result>> {
     const refused = this.admit(userId);
     if (refused) return Promise.resolve(refused);
-    const entry: Entry = { userId, planId, job: prepare(), settle: () => {} };
+    const job = (async () => prepare())();
+    // Rejections are handled where the job is awaited; this only keeps one waiting in line quiet.
+    job.catch(() => undefined);
+    const entry: Entry = { userId, planId, job, settle: () => {} };
     const outcome = new Promise<ExportOutcome<Result>>((resolve) => {
       entry.settle = resolve as (outcome: ExportOutcome<unknown>) => void;
     });
@@ -181,7 +186,7 @@ export class ExportQueue {
     const timeout = new AbortController();
     const timer = setTimeout(() => timeout.abort(), this.options.timeoutMs);
     try {
-      const result = await this.pool.run(entry.job, { signal: timeout.signal });
+      const result = await this.pool.run(await entry.job, { signal: timeout.signal });
       const took = this.now() - startedAt;
       this.estimateMs = this.estimateMs * (1 - ESTIMATE_WEIGHT) + took * ESTIMATE_WEIGHT;
       entry.settle({ ok: true, result });

@@ -31,7 +31,7 @@ export class PlanExportService {
     private readonly versions: VersionService,
     private readonly seal: InstanceSeal,
     /** Every suggestion of the plan, for `?suggestions=1`'s appendix. */
-    private readonly suggestionsOf: (plan: Plan) => SuggestionView[] = () => [],
+    private readonly suggestionsOf: (plan: Plan, doc: Y.Doc) => SuggestionView[] = () => [],
   ) {}
 
   async exportPlan(
@@ -42,8 +42,9 @@ export class PlanExportService {
     // A version unknown to the plan is refused now, before the export waits in line.
     const version = options.versionId === undefined ? null : this.versions.forExport(plan, options.versionId);
     // Only the quick reads happen here, at the moment of asking; the worker lays out the document.
-    const outcome = await this.queue.run<PlanExportJob, Uint8Array>(user.id, plan.id, () =>
-      this.rooms.read(plan.id, (doc) => {
+    const outcome = await this.queue.run<PlanExportJob, Uint8Array>(user.id, plan.id, async () => {
+      const commentsIn = options.withComments ? await this.comments.viewer(plan) : null;
+      return this.rooms.read(plan.id, (doc) => {
         const signoffs = version?.signoffs ?? this.signoffs.view(plan, doc);
         const exportedAt = new Date();
         return {
@@ -51,8 +52,8 @@ export class PlanExportService {
           plan,
           state: version?.state ?? Y.encodeStateAsUpdate(doc),
           signoffs,
-          comments: options.withComments ? this.comments.list(plan) : null,
-          suggestions: options.withSuggestions ? this.suggestionsOf(plan) : null,
+          comments: commentsIn ? commentsIn(doc) : null,
+          suggestions: options.withSuggestions ? this.suggestionsOf(plan, doc) : null,
           exportedAt,
           exportedBy: `${user.name}, ${user.organisation}`,
           version: version?.cover ?? null,
@@ -61,8 +62,8 @@ export class PlanExportService {
           // The Word copy is not sealed, so its worker is never handed the key.
           seal: options.format === "pdf" ? sealJob(this.seal, exportedAt) : null,
         };
-      }),
-    );
+      });
+    });
     if (outcome.ok) {
       recordAudit(this.db, {
         planId: plan.id,

@@ -38,7 +38,7 @@ export class PlanListService {
     private readonly signoffs: SignoffService,
   ) {}
 
-  list(userId: string, { show, sort }: { show: PlanShow; sort: PlanSort }): PlanListRow[] {
+  async list(userId: string, { show, sort }: { show: PlanShow; sort: PlanSort }): Promise<PlanListRow[]> {
     const mine = this.access.listForUser(userId);
     const states = new Map(
       mine.length === 0
@@ -55,15 +55,15 @@ export class PlanListService {
             .all()
             .map((state) => [state.planId, state]),
     );
-    const rows = mine
+    const listed = mine
       .map((summary) => {
         const state = states.get(summary.id);
         return { summary, archived: Boolean(state?.archivedAt), editedAt: state?.editedAt ?? summary.createdAt };
       })
       .filter(({ archived }) => show === "all" || archived === (show === "archived"))
-      .map(({ summary, archived, editedAt }): PlanListRow => {
+      .map(async ({ summary, archived, editedAt }): Promise<PlanListRow> => {
         const plan = this.db.select().from(plans).where(eq(plans.id, summary.id)).get()!;
-        const view = this.signoffs.current(plan);
+        const view = await this.signoffs.current(plan);
         const stale = Object.values(view.sections).filter((section) => section.state === "stale").length;
         const { id, title, area, role, standsInFor } = summary;
         return {
@@ -80,7 +80,7 @@ export class PlanListService {
           archived,
         };
       });
-    return rows.sort(COMPARE[sort]);
+    return (await Promise.all(listed)).sort(COMPARE[sort]);
   }
 
   change(plan: Plan, userId: string, change: PlanChange): void {

@@ -5,10 +5,9 @@ import { initialiseStructuredSections } from "../../app/shared/section-rows";
 import type { NewPlanInput } from "../../app/shared/plan-input";
 import { Refusal } from "../../app/shared/errors";
 import type { Db } from "../../db/client.server";
-import { planMembers, plans, type Plan } from "../../db/schema";
+import { planMembers, planUpdates, plans, type Plan } from "../../db/schema";
 import { recordAudit } from "./audit.server";
 import type { RoomRegistry } from "../collab/rooms.server";
-import type { DocStore } from "../collab/doc-store.server";
 import { sectionData, sectionPlainText, sectionRichTextJson, type PmNode } from "./plan-content.server";
 import type { SignoffService } from "../signoffs/signoff-service.server";
 import type { TemplateCatalog } from "../templates/template-catalog.server";
@@ -17,7 +16,6 @@ import type { TemplateCatalog } from "../templates/template-catalog.server";
 export class PlanService {
   constructor(
     private readonly db: Db,
-    private readonly store: DocStore,
     private readonly rooms: RoomRegistry,
     private readonly templates: TemplateCatalog,
     private readonly signoffs: SignoffService,
@@ -51,7 +49,11 @@ export class PlanService {
         detail: { templateId: template.id, templateVersion: template.version },
       });
       initialiseStructuredSections(doc, template);
-      this.store.append(plan.id, Y.encodeStateAsUpdate(doc));
+      // The first state is written in the plan's own transaction, not through the document
+      // store, so that no plan is ever stored without it.
+      tx.insert(planUpdates)
+        .values({ planId: plan.id, update: Buffer.from(Y.encodeStateAsUpdate(doc)) })
+        .run();
       return plan;
     });
     this.onCreated(created, doc);
@@ -79,7 +81,7 @@ export class PlanService {
    * Each section's current words with their open suggestions (as the editors show them), for the plan page to show before
    * (or without) its editors: the rich text as ProseMirror JSON, and a structured section's rows.
    */
-  readingCopy(plan: Plan): Record<string, SectionReadingCopy> {
+  readingCopy(plan: Plan): Promise<Record<string, SectionReadingCopy>> {
     return this.rooms.read(plan.id, (doc) =>
       Object.fromEntries(
         plan.template.sections.map(({ key, kind }) => [
@@ -93,8 +95,8 @@ export class PlanService {
   }
 
   /** The plan with each section's current plain text, structured data and sign-off. */
-  view(plan: Plan) {
-    const { sections, signoff } = this.rooms.read(plan.id, (doc) => {
+  async view(plan: Plan) {
+    const { sections, signoff } = await this.rooms.read(plan.id, (doc) => {
       const signoff = this.signoffs.view(plan, doc);
       const sections = plan.template.sections.map((section) => ({
         key: section.key,
@@ -129,7 +131,7 @@ export class PlanService {
   }
 }
 
-export type PlanView = ReturnType<PlanService["view"]>;
+export type PlanView = Awaited<ReturnType<PlanService["view"]>>;
 
 export interface SectionReadingCopy {
   richText: PmNode;

@@ -40,17 +40,20 @@ export class PortfolioService {
     });
   }
 
-  list(viewer: Viewer, now = new Date()): PortfolioRow[] {
+  async list(viewer: Viewer, now = new Date()): Promise<PortfolioRow[]> {
     const plans = this.access.visiblePlans(viewer);
     const ids = plans.map((plan) => plan.id);
-    const openComments = this.comments.openThreadCounts(ids);
+    const openComments = await this.comments.openThreadCounts(ids);
     const lastEdits = this.search.lastEdits(ids);
     const today = ukToday(now);
     const versions = this.documentVersions(ids);
     const openCells = this.openCellCounts(ids);
-    return plans.map((plan) => {
-      const { openTextSuggestions, ...figures } = this.documentFigures(plan, versions.get(plan.id) ?? 0, today);
-      return {
+    const rows: PortfolioRow[] = [];
+    // One plan after another: a plan that is not loaded is read into a document of its own, and
+    // reading them all at once would hold every one in memory together.
+    for (const plan of plans) {
+      const { openTextSuggestions, ...figures } = await this.documentFigures(plan, versions.get(plan.id) ?? 0, today);
+      rows.push({
         id: plan.id,
         title: plan.title,
         area: plan.area,
@@ -60,8 +63,9 @@ export class PortfolioService {
         openSuggestions: openTextSuggestions + (openCells.get(plan.id) ?? 0),
         openComments: openComments.get(plan.id) ?? 0,
         updatedAt: (lastEdits.get(plan.id) ?? plan.createdAt).toISOString(),
-      };
-    });
+      });
+    }
+    return rows;
   }
 
   /**
@@ -69,10 +73,10 @@ export class PortfolioService {
    * per side (the plan API's `signoff`), or null when they may not read it. Administrators see
    * plans they are not members of, which the plan API would not show them.
    */
-  sections(viewer: Viewer, planId: string) {
+  async sections(viewer: Viewer, planId: string) {
     const plan = this.access.visiblePlan(viewer, planId);
     if (!plan) return null;
-    const signoff = this.signoffs.current(plan);
+    const signoff = await this.signoffs.current(plan);
     return {
       id: plan.id,
       title: plan.title,
@@ -91,10 +95,10 @@ export class PortfolioService {
     };
   }
 
-  private documentFigures(plan: Plan, version: number, today: string): DocumentFigures {
+  private async documentFigures(plan: Plan, version: number, today: string): Promise<DocumentFigures> {
     const cached = this.fromDocuments.get(plan.id);
     if (cached && cached.version === version && cached.today === today) return cached.figures;
-    const figures = this.rooms.peek(plan.id, (doc) => {
+    const figures = await this.rooms.peek(plan.id, (doc) => {
       const signoff = this.signoffs.view(plan, doc);
       const sections = Object.values(signoff.sections);
       return {

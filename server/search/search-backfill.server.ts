@@ -1,5 +1,4 @@
 import type { RoomRegistry } from "../collab/rooms.server";
-import { guarded } from "../collab/guard.server";
 import type { SearchService } from "./search-service.server";
 import { moduleLog } from "../log.server";
 
@@ -16,21 +15,29 @@ const BATCH = 20;
 export function indexPlansInBackground(search: SearchService, rooms: RoomRegistry, all: boolean): { stop(): void } {
   let after = 0;
   let timer: NodeJS.Immediate | null = null;
-  const step = guarded("bringing the search index up to date", () => {
+  let stopped = false;
+  const step = async () => {
+    timer = null;
     const batch = search.plansToIndex(after, BATCH, all);
     for (const { rowid, plan } of batch) {
       after = rowid;
       try {
-        rooms.peek(plan.id, (doc) => search.indexPlan(plan, doc, undefined, all ? new Date() : plan.createdAt));
+        await rooms.peek(plan.id, (doc) => search.indexPlan(plan, doc, undefined, all ? new Date() : plan.createdAt));
       } catch (error) {
         logger.error({ err: error, planId: plan.id }, `could not index plan ${plan.id}`);
       }
+      if (stopped) return;
     }
-    timer = batch.length === BATCH ? setImmediate(step) : null;
-  });
-  timer = setImmediate(step);
+    if (batch.length === BATCH) timer = setImmediate(run);
+  };
+  const run = () =>
+    void step().catch((error: unknown) =>
+      logger.error({ err: error }, "failed while bringing the search index up to date"),
+    );
+  timer = setImmediate(run);
   return {
     stop() {
+      stopped = true;
       if (timer) clearImmediate(timer);
     },
   };

@@ -64,7 +64,7 @@ export class SignoffRoomExtension implements RoomExtension {
     };
   }
 
-  currentEvents(plan: Plan): PlanEvent[] {
-    return [{ type: "signoffs", signoffs: this.signoffs.current(plan) }];
+  async currentEvents(plan: Plan): Promise<PlanEvent[]> {
+    return [{ type: "signoffs", signoffs: await this.signoffs.current(plan) }];
   }
 }

@@ -79,7 +79,7 @@ export class SignoffService {
   }
 
   /** The plan's sign-off state now, read from its live document. */
-  current(plan: Plan): PlanSignoffView {
+  current(plan: Plan): Promise<PlanSignoffView> {
     return this.rooms.read(plan.id, (doc) => this.view(plan, doc));
   }
 
@@ -114,15 +114,15 @@ export class SignoffService {
   ): Promise<SignoffRecordView> {
     const section = requireSection(plan, sectionKey);
     const { seen, onBehalfOf } = requireMaySign(section, user, access, proof.contentHash);
-    this.rooms.read(plan.id, (doc) => requireWritten(section, doc));
+    await this.rooms.read(plan.id, (doc) => requireWritten(section, doc));
     await this.signer.confirm(user.id, proof.password, address);
     const meaning = statementOf(plan, section, user, access.role, onBehalfOf);
-    const id = this.rooms.read(plan.id, (doc) => {
+    const id = await this.rooms.read(plan.id, (doc) => {
       const contentHash = this.requireUnchanged(plan.id, doc, section, seen);
       const sectionState = Buffer.from(encodeSectionState(doc, sectionKey));
       return this.storeSignoff({ plan, doc, user, onBehalfOf, section, contentHash, sectionState, meaning });
     });
-    const view = this.changed(plan);
+    const view = await this.changed(plan);
     if (onBehalfOf) this.notifySignatory(plan, section, user, onBehalfOf, id);
     if (view.status === "final") this.notifyFinal(plan, user.id, id);
     const record = view.sections[sectionKey]!.records.find((r) => r.id === id);
@@ -202,11 +202,11 @@ export class SignoffService {
   }
 
   /** Withdraws the user's own current sign-off of the section, or one a deputy made for them. */
-  revoke(plan: Plan, user: SessionUser, sectionKey: string): void {
+  async revoke(plan: Plan, user: SessionUser, sectionKey: string): Promise<void> {
     const section = requireSection(plan, sectionKey);
     const revoked = this.writes.revoke(plan.id, sectionKey, user.id);
     if (revoked.length === 0) throw new Refusal("not-found", `you have no sign-off on "${section.title}" to revoke`);
-    this.changed(plan);
+    await this.changed(plan);
   }
 
   /**
@@ -214,11 +214,11 @@ export class SignoffService {
    * latest current sign-off was given on and the text now. With `since` (a content hash the
    * reader was given), also what changed since then: null when that reading is not known.
    */
-  history(plan: Plan, sectionKey: string, since?: string, reader?: { user: SessionUser } & SigningAccess) {
+  async history(plan: Plan, sectionKey: string, since?: string, reader?: { user: SessionUser } & SigningAccess) {
     const section = requireSection(plan, sectionKey);
     const rows = sectionHistoryRecords(this.db, plan.id, sectionKey);
     const latestCurrent = rows.find((row) => row.revokedAt === null);
-    const { contentHash, text, richText, data } = this.rooms.read(plan.id, (doc) =>
+    const { contentHash, text, richText, data } = await this.rooms.read(plan.id, (doc) =>
       this.readSection(plan.id, doc, section),
     );
     const current = { text, hash: contentHash };
@@ -368,8 +368,8 @@ export class SignoffService {
   }
 
   /** Publishes the plan's sign-off state now (after a request or a return changed it). */
-  changed(plan: Plan): PlanSignoffView {
-    const view = this.current(plan);
+  async changed(plan: Plan): Promise<PlanSignoffView> {
+    const view = await this.current(plan);
     this.publish(plan, view);
     return view;
   }

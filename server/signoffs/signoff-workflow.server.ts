@@ -47,18 +47,18 @@ export class SignoffWorkflow {
    * ask). The request replaces the section's open one; without a due date it keeps the open
    * one's. Answers how many people were told.
    */
-  request(
+  async request(
     plan: Plan,
     user: { id: string; name: string },
     role: Role,
     sectionKey: string,
     ask: { message?: string; dueDate?: string },
-  ): { notified: number } {
+  ): Promise<{ notified: number }> {
     if (role !== "owner" && role !== "editor") {
       throw new Refusal("forbidden", "only the plan's owners and editors ask for sign-off");
     }
     const section = requireSection(plan, sectionKey);
-    const state = this.signoffs.current(plan).sections[sectionKey]!;
+    const state = (await this.signoffs.current(plan)).sections[sectionKey]!;
     const signed = new Set(state.records.filter((r) => r.fresh).map((r) => r.side));
     const waiting = section.signoff.filter((side) => !signed.has(side));
     if (waiting.length === 0) throw new Refusal("conflict", `"${section.title}" is already signed off by every side`);
@@ -79,7 +79,7 @@ export class SignoffWorkflow {
       });
       return created.id;
     });
-    this.signoffs.changed(plan);
+    await this.signoffs.changed(plan);
     const asked = this.signatories(plan.id, waiting).filter((m) => m.id !== user.id);
     const detail = [
       message ? `${user.name} writes: “${message}”` : "",
@@ -106,13 +106,13 @@ export class SignoffWorkflow {
    * until the section next changes, ends the open request, and tells the plan's owners and
    * editors and whoever asked for the sign-off.
    */
-  returnSection(
+  async returnSection(
     plan: Plan,
     user: SessionUser,
     member: { role: Role; signsOff: boolean },
     sectionKey: string,
     reason: string,
-  ): SignoffReturnView {
+  ): Promise<SignoffReturnView> {
     const section = requireSection(plan, sectionKey);
     if (!signsOffSections(member.role, member.signsOff)) {
       throw new Refusal(
@@ -126,8 +126,8 @@ export class SignoffWorkflow {
         `"${section.title}" is signed off by the ${section.signoff.join(" and ")} side; you sign for the ${user.side} side`,
       );
     }
-    const requester = this.signoffs.current(plan).sections[sectionKey]!.request?.by.id ?? null;
-    const contentHash = this.rooms.read(plan.id, (doc) => sectionContentHash(doc, sectionKey));
+    const requester = (await this.signoffs.current(plan)).sections[sectionKey]!.request?.by.id ?? null;
+    const contentHash = await this.rooms.read(plan.id, (doc) => sectionContentHash(doc, sectionKey));
     const returned = this.db.transaction((tx) => {
       const endedRequest = endOpenRequest(tx, plan.id, sectionKey);
       const created = tx
@@ -143,7 +143,7 @@ export class SignoffWorkflow {
       });
       return created;
     });
-    this.signoffs.changed(plan);
+    await this.signoffs.changed(plan);
     const told = new Set([
       ...this.members(plan.id)
         .filter((m) => m.role === "owner" || m.role === "editor")
@@ -176,7 +176,7 @@ export class SignoffWorkflow {
    * (two days before the date, and once it has passed): once each per request. Answers how many
    * were told.
    */
-  remindDue(now = new Date()): NotificationInput[] {
+  async remindDue(now = new Date()): Promise<NotificationInput[]> {
     const today = ukToday(now);
     const due = this.db
       .select({
@@ -202,7 +202,7 @@ export class SignoffWorkflow {
       if (!plan || !section) continue;
       // One plan's content (or a fault reading it) never stops the reminders of the others.
       try {
-        const hash = this.rooms.read(plan.id, (doc) => sectionContentHash(doc, section.key));
+        const hash = await this.rooms.read(plan.id, (doc) => sectionContentHash(doc, section.key));
         const signed = freshSides(this.db, plan.id, section.key, hash);
         const waiting = request.sides.filter((side) => !signed.has(side));
         const when = formatDayMonth(dueDate);
@@ -240,7 +240,9 @@ export class SignoffWorkflow {
    * section; "changed since you signed it off" does not once their side has signed it afresh.
    * Other notices always stand.
    */
-  stillAsked(notice: Pick<Notification, "type" | "userId" | "planId" | "sectionKey" | "eventKey">): boolean {
+  async stillAsked(
+    notice: Pick<Notification, "type" | "userId" | "planId" | "sectionKey" | "eventKey">,
+  ): Promise<boolean> {
     const asking = notice.type === "signoff-requested" || notice.type === "signoff-due";
     if (!asking && notice.type !== "signoff-stale") return true;
     if (!notice.planId || !notice.sectionKey) return true;
@@ -258,7 +260,7 @@ export class SignoffWorkflow {
     const side = this.db.select({ side: users.side }).from(users).where(eq(users.id, notice.userId)).get()?.side;
     const plan = this.db.select().from(plans).where(eq(plans.id, planId)).get();
     if (!side || !plan) return true;
-    const hash = this.rooms.read(plan.id, (doc) => sectionContentHash(doc, sectionKey));
+    const hash = await this.rooms.read(plan.id, (doc) => sectionContentHash(doc, sectionKey));
     return !freshSides(this.db, planId, sectionKey, hash).has(side);
   }
 

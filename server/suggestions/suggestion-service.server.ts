@@ -64,9 +64,14 @@ export class SuggestionService {
   ) {}
 
   /** Every suggestion of the plan, newest first: open narrative ones read from the document. */
-  list(plan: Plan): SuggestionView[] {
+  list(plan: Plan): Promise<SuggestionView[]> {
+    return this.rooms.read(plan.id, (doc) => this.listIn(plan, doc));
+  }
+
+  /** `list`, with the open narrative suggestions read from `doc`. */
+  listIn(plan: Plan, doc: Y.Doc): SuggestionView[] {
     const keys = plan.template.sections.map((section) => section.key);
-    const live = this.rooms.read(plan.id, (doc) => openTextSuggestions(doc, keys));
+    const live = openTextSuggestions(doc, keys);
     const rows = this.db.select().from(suggestions).where(eq(suggestions.planId, plan.id)).all();
     const known = new Set(rows.map((row) => row.id));
     const all: Suggestion[] = [];
@@ -88,20 +93,20 @@ export class SuggestionService {
   }
 
   /** Open suggestions per section, for the page and the portfolio. */
-  openCounts(plan: Plan): Record<string, number> {
+  async openCounts(plan: Plan): Promise<Record<string, number>> {
     const counts: Record<string, number> = {};
-    for (const view of this.list(plan)) {
+    for (const view of await this.list(plan)) {
       if (view.status === "open") counts[view.sectionKey] = (counts[view.sectionKey] ?? 0) + 1;
     }
     return counts;
   }
 
-  create(plan: Plan, user: SessionUser, role: Role, input: NewSuggestion): SuggestionView {
+  async create(plan: Plan, user: SessionUser, role: Role, input: NewSuggestion): Promise<SuggestionView> {
     if (!canSuggest(role)) throw new Refusal("forbidden", "viewers cannot suggest; ask an owner for another role");
     const section = sectionOf(plan, input.sectionKey, "invalid");
     const id = newSuggestionId(user.id);
     if ("anchor" in input) {
-      const words = this.rooms.read(plan.id, (doc) => {
+      const words = await this.rooms.read(plan.id, (doc) => {
         validateAnchor(doc, section.key, input.anchor);
         const [start, end] = [input.anchor.start, input.anchor.end].map((position) =>
           Y.createAbsolutePositionFromRelativePosition(Y.decodeRelativePosition(Buffer.from(position, "base64")), doc),
@@ -120,7 +125,7 @@ export class SuggestionService {
         .values(textRow(plan.id, id, section.key, user.id, new Date(), words))
         .run();
     } else {
-      const { from, to } = this.rooms.read(plan.id, (doc) => {
+      const { from, to } = await this.rooms.read(plan.id, (doc) => {
         const cell = readCell(doc, section, input.rowId, input.field);
         if (!cell.found) throw new Refusal("invalid", `rowId: no row "${input.rowId}" in "${section.title}"`);
         return { from: cell.value, to: checkCellValue(doc, section, input.field, input.value) };
@@ -141,42 +146,42 @@ export class SuggestionService {
         .run();
       this.publishCells(plan);
     }
-    this.rooms.read(plan.id, () => undefined);
-    return this.find(plan, id);
+    await this.rooms.read(plan.id, () => undefined);
+    return await this.find(plan, id);
   }
 
-  accept(plan: Plan, user: SessionUser, role: Role, id: string): SuggestionView {
+  async accept(plan: Plan, user: SessionUser, role: Role, id: string): Promise<SuggestionView> {
     if (!canEdit(role)) throw new Refusal("forbidden", "only owners, editors and signatories accept suggestions");
     return this.decide(plan, user, id, "accepted");
   }
 
-  reject(plan: Plan, user: SessionUser, role: Role, id: string, reason?: string): SuggestionView {
+  async reject(plan: Plan, user: SessionUser, role: Role, id: string, reason?: string): Promise<SuggestionView> {
     if (!canEdit(role)) throw new Refusal("forbidden", "only owners, editors and signatories reject suggestions");
     return this.decide(plan, user, id, "rejected", reason || null);
   }
 
-  withdraw(plan: Plan, user: SessionUser, role: Role, id: string): SuggestionView {
-    const current = this.find(plan, id);
+  async withdraw(plan: Plan, user: SessionUser, role: Role, id: string): Promise<SuggestionView> {
+    const current = await this.find(plan, id);
     if (current.author.id !== user.id || !canSuggest(role)) {
       throw new Refusal("forbidden", "only its author withdraws a suggestion");
     }
     return this.decide(plan, user, id, "withdrawn");
   }
 
-  private decide(
+  private async decide(
     plan: Plan,
     user: SessionUser,
     id: string,
     status: Exclude<Status, "open">,
     reason: string | null = null,
-  ): SuggestionView {
-    const current = this.find(plan, id);
+  ): Promise<SuggestionView> {
+    const current = await this.find(plan, id);
     if (current.status !== "open") throw new Refusal("conflict", `that suggestion was already ${current.status}`);
     const section = sectionOf(plan, current.sectionKey, "conflict");
     const accept = status === "accepted";
     const stored = this.db.select().from(suggestions).where(eq(suggestions.id, id)).get();
     let words: { removed: string; added: string } | null = null;
-    this.rooms.read(plan.id, (doc) => {
+    await this.rooms.read(plan.id, (doc) => {
       if (current.kind === "text") {
         const runs = suggestionRuns(doc, section.key, id);
         words = wordsOf(runs);
@@ -200,7 +205,7 @@ export class SuggestionService {
       );
     });
     // Reading the plan stores what is pending: the decision is on disk before the answer.
-    this.rooms.read(plan.id, () => undefined);
+    await this.rooms.read(plan.id, () => undefined);
     const decided = { status, decidedBy: user.id, decidedAt: new Date(), reason };
     this.db.transaction((tx) => {
       if (stored) tx.update(suggestions).set(decided).where(eq(suggestions.id, id)).run();
@@ -232,7 +237,7 @@ export class SuggestionService {
     // deciding their own suggestion hears nothing.
     if (status !== "withdrawn") this.tellAuthors(plan, user, status, [{ view: current }], reason);
     if (current.kind === "cell") this.publishCells(plan);
-    return this.find(plan, id);
+    return await this.find(plan, id);
   }
 
   /** The plan's open cell proposals, oldest first, as the page draws them in their cells. */
@@ -251,14 +256,14 @@ export class SuggestionService {
    * is gone) is skipped and said why; the others are decided, audited one by one, and each
    * author is told once.
    */
-  decideAll(
+  async decideAll(
     plan: Plan,
     user: SessionUser,
     role: Role,
     decision: "accept" | "reject",
     filter: BulkFilter,
     reason: string | null = null,
-  ): BulkDecision {
+  ): Promise<BulkDecision> {
     if (!canEdit(role)) throw new Refusal("forbidden", `only owners, editors and signatories ${decision} suggestions`);
     if (filter.sectionKey === undefined && filter.authorId === undefined) {
       throw new Refusal("invalid", "give sectionKey, authorId or both: which suggestions to decide");
@@ -266,7 +271,7 @@ export class SuggestionService {
     if (decision === "accept" && reason) throw new Refusal("invalid", "reason: only a rejection carries a reason");
     if (filter.sectionKey !== undefined) sectionOf(plan, filter.sectionKey, "invalid");
     const status: "accepted" | "rejected" = decision === "accept" ? "accepted" : "rejected";
-    const open = this.list(plan).filter(
+    const open = (await this.list(plan)).filter(
       (view) =>
         view.status === "open" &&
         (filter.sectionKey === undefined || view.sectionKey === filter.sectionKey) &&
@@ -289,7 +294,7 @@ export class SuggestionService {
     );
     const decided: { view: SuggestionView; words: { removed: string; added: string } | null }[] = [];
     const skipped: { id: string; error: string }[] = [];
-    this.rooms.read(plan.id, (doc) => {
+    await this.rooms.read(plan.id, (doc) => {
       doc.transact(
         () => {
           for (const view of open) {
@@ -306,7 +311,7 @@ export class SuggestionService {
       );
     });
     // Reading the plan stores what is pending: the decisions are on disk before the answer.
-    this.rooms.read(plan.id, () => undefined);
+    await this.rooms.read(plan.id, () => undefined);
     const at = new Date();
     this.db.transaction((tx) => {
       for (const { view, words } of decided) {
@@ -407,8 +412,8 @@ export class SuggestionService {
     this.rooms.publish(plan.id, { type: "cell-suggestions", suggestions: this.openCells(plan) });
   }
 
-  private find(plan: Plan, id: string): SuggestionView {
-    const found = this.list(plan).find((view) => view.id === id);
+  private async find(plan: Plan, id: string): Promise<SuggestionView> {
+    const found = (await this.list(plan)).find((view) => view.id === id);
     if (!found) throw new Refusal("not-found", "no such suggestion in this plan");
     return found;
   }

@@ -114,7 +114,7 @@ export class VersionService {
   }
 
   /** A named version of the plan now, by someone who may edit it. */
-  makeNamed(plan: Plan, userId: string, name: string): number {
+  makeNamed(plan: Plan, userId: string, name: string): Promise<number> {
     return this.rooms.read(plan.id, (doc) => {
       const id = this.make(plan, doc, { kind: "named", name, userId });
       recordAudit(this.db, { planId: plan.id, userId, type: "version.named", detail: { versionId: id, name } });
@@ -227,10 +227,10 @@ export class VersionService {
   /**
    * Two readings of the plan compared section by section; `to` may be "current" (the plan now).
    */
-  compare(plan: Plan, from: number, to: number | "current") {
+  async compare(plan: Plan, from: number, to: number | "current") {
     const before = this.content(plan.id, from);
     const after =
-      to === "current" ? this.rooms.read(plan.id, (doc) => planContent(plan, doc)) : this.content(plan.id, to);
+      to === "current" ? await this.rooms.read(plan.id, (doc) => planContent(plan, doc)) : this.content(plan.id, to);
     return comparePlans(plan.template.sections, before, after);
   }
 
@@ -240,7 +240,7 @@ export class VersionService {
    * and relayed like anyone's, so nobody's concurrent typing elsewhere is lost. Returns the id
    * of the version saved just before.
    */
-  restore(plan: Plan, userId: string, versionId: number, sectionKeys?: string[]): number {
+  async restore(plan: Plan, userId: string, versionId: number, sectionKeys?: string[]): Promise<number> {
     const version = this.find(plan.id, versionId);
     const content = decodeContent(version.content);
     const unknown = sectionKeys?.filter((key) => !plan.template.sections.some((section) => section.key === key));
@@ -252,7 +252,7 @@ export class VersionService {
       chosen.map((section) => ({ section, from: content.sections[section.key] ?? EMPTY_SECTION })),
     );
     const label = version.name ?? `${version.kind} version of ${version.createdAt.toISOString()}`;
-    const beforeId = this.rooms.read(plan.id, (doc) => {
+    const beforeId = await this.rooms.read(plan.id, (doc) => {
       const id = this.make(plan, doc, { kind: "restore", userId, name: `Before restoring ${label}` });
       doc.transact(() => edit(doc), new ServerEdit("restore", userId));
       recordAudit(this.db, {
@@ -264,7 +264,7 @@ export class VersionService {
       return id;
     });
     // Reading the plan stores what is pending: the restore is on disk before the answer.
-    this.rooms.read(plan.id, () => undefined);
+    await this.rooms.read(plan.id, () => undefined);
     return beforeId;
   }
 

@@ -11,7 +11,7 @@ import { TEMPLATES_DIR } from "../../server/services.server";
  * Wall time of storing one keystroke-sized update the way the server does (its own store,
  * synchronous=FULL, on the disk the benchmark servers use): the price of "stored before relayed".
  */
-export function measureCommitLatency(appends: number): number[] {
+export async function measureCommitLatency(appends: number): Promise<number[]> {
   const db = openDatabase(join(mkdtempSync(join(tmpdir(), "coplan-commit-")), "commit.sqlite"));
   try {
     const template = [...loadTemplates(TEMPLATES_DIR).values()][0]!;
@@ -23,7 +23,7 @@ export function measureCommitLatency(appends: number): number[] {
     const samples: number[] = [];
     for (let i = 0; i < appends; i++) {
       const start = process.hrtime.bigint();
-      store.append("plan", update);
+      await store.append("plan", update);
       samples.push(Number(process.hrtime.bigint() - start) / 1e6);
     }
     return samples;

@@ -124,7 +124,7 @@ try {
       const stock = results.find((r) => r.server === STOCK);
       const coplanResult = results.find((r) => r.server === COPLAN);
       if (stock && coplanResult) {
-        const commit = percentile(measureCommitLatency(500), 50);
+        const commit = percentile(await measureCommitLatency(500), 50);
         rows.push({
           benchmark: `propagation, ${clients} clients: the floor for a server that stores before it relays`,
           server: COPLAN,

@@ -31,6 +31,12 @@ function timed(work: () => unknown): number {
   return performance.now() - start;
 }
 
+async function timedAsync(work: () => Promise<unknown>): Promise<number> {
+  const start = performance.now();
+  await work();
+  return performance.now() - start;
+}
+
 /**
  * In-process, on a fresh database: `plans` generated plans (narratives in four sections, three
  * milestone rows and a budget row each), then search latency for a member of 10 plans and for
@@ -63,7 +69,7 @@ export async function measureSearchAndPortfolio(plans: number, queries: number, 
       ids.push(plan.id);
       if (index % Math.ceil(plans / 10) === 0)
         services.members.add(owner.id, plan.id, { email: member.email, role: "viewer" });
-      const stored = services.rooms.peek(plan.id, (doc) => Y.encodeStateAsUpdate(doc));
+      const stored = await services.rooms.peek(plan.id, (doc) => Y.encodeStateAsUpdate(doc));
       const doc = new Y.Doc();
       Y.applyUpdate(doc, stored);
       const before = Y.encodeStateVector(doc);
@@ -86,7 +92,7 @@ export async function measureSearchAndPortfolio(plans: number, queries: number, 
         });
       }
       addRow(doc, "shadow-budget", "budget", { organisation: paragraph(random, 3), notes: paragraph(random, 8) });
-      store.append(plan.id, Y.encodeStateAsUpdate(doc, before));
+      await store.append(plan.id, Y.encodeStateAsUpdate(doc, before));
       services.search.indexPlan(plan, doc);
     }
 
@@ -110,14 +116,14 @@ export async function measureSearchAndPortfolio(plans: number, queries: number, 
     // The first read builds the figures from every document; later ones reuse those unchanged.
     const admin = { id: owner.id, isAdmin: true };
     let rows = 0;
-    const portfolioCold = timed(() => (rows = services.portfolio.list(admin).length));
+    const portfolioCold = await timedAsync(async () => (rows = (await services.portfolio.list(admin)).length));
     const portfolio: number[] = [];
     const readAll: number[] = [];
     for (let run = 0; run < 5; run++) {
-      portfolio.push(timed(() => services.portfolio.list(admin)));
+      portfolio.push(await timedAsync(() => services.portfolio.list(admin)));
       readAll.push(
-        timed(() => {
-          for (const id of ids) services.rooms.peek(id, () => undefined);
+        await timedAsync(async () => {
+          for (const id of ids) await services.rooms.peek(id, () => undefined);
         }),
       );
     }
@@ -126,7 +132,7 @@ export async function measureSearchAndPortfolio(plans: number, queries: number, 
     const planId = ids[0]!;
     const plan = services.db.select().from(planTable).where(eq(planTable.id, planId)).get()!;
     const doc = new Y.Doc();
-    services.rooms.peek(planId, (stored) => Y.applyUpdate(doc, Y.encodeStateAsUpdate(stored)));
+    await services.rooms.peek(planId, (stored) => Y.applyUpdate(doc, Y.encodeStateAsUpdate(stored)));
     const text = (doc.getXmlFragment(sectionFragmentName("governance")).get(0) as Y.XmlElement).get(0) as Y.XmlText;
     const append: number[] = [];
     const index: number[] = [];
@@ -134,7 +140,7 @@ export async function measureSearchAndPortfolio(plans: number, queries: number, 
       const before = Y.encodeStateVector(doc);
       text.insert(0, "x");
       const bytes = Y.encodeStateAsUpdate(doc, before);
-      append.push(timed(() => store.append(planId, bytes)));
+      append.push(await timedAsync(() => store.append(planId, bytes)));
       index.push(timed(() => services.search.indexPlan(plan, doc, new Set(["governance"]))));
     }
     return {
@@ -152,7 +158,7 @@ export async function measureSearchAndPortfolio(plans: number, queries: number, 
       index,
     };
   } finally {
-    services.close();
+    await services.close();
     rmSync(dir, { recursive: true, force: true });
   }
 }

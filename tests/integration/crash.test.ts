@@ -77,7 +77,7 @@ describe("crash", () => {
       await server.stop("SIGKILL");
       // What is on disk now, before any client can reconnect and send its edits again, must
       // hold every edit the observer was sent: each was stored before it was relayed.
-      const onDisk = new Set(tokensIn(storedDocument(databasePath, planId)));
+      const onDisk = new Set(tokensIn(await storedDocument(databasePath, planId)));
       seenAtKills += seenBeforeKill.length;
       lostAtKills.push(...seenBeforeKill.filter((token) => !onDisk.has(token)));
       await new Promise((r) => setTimeout(r, 100 + random.int(400)));
@@ -101,7 +101,7 @@ describe("crash", () => {
     clients.push(fresh);
     await waitForSync(fresh);
     expect(sectionsOf(fresh.doc)).toEqual(expected);
-    const stored = storedDocument(databasePath, planId);
+    const stored = await storedDocument(databasePath, planId);
     expect(sectionsOf(stored)).toEqual(expected);
 
     const storedTokens = new Set(tokensIn(stored));

@@ -39,13 +39,13 @@ let bigPlan: string;
 let deepPlan: string;
 
 /** Appends an update to a plan's stored log while no server has the file open. */
-function storeUpdate(databasePath: string, planId: string, write: (doc: Y.Doc) => void): void {
-  const doc = storedDocument(databasePath, planId);
+async function storeUpdate(databasePath: string, planId: string, write: (doc: Y.Doc) => void): Promise<void> {
+  const doc = await storedDocument(databasePath, planId);
   const before = Y.encodeStateVector(doc);
   write(doc);
   const connection = new Database(databasePath);
   try {
-    new SqliteDocStore(drizzle(connection, { schema }) as Db).append(planId, Y.encodeStateAsUpdate(doc, before));
+    await new SqliteDocStore(drizzle(connection, { schema }) as Db).append(planId, Y.encodeStateAsUpdate(doc, before));
   } finally {
     connection.close();
     doc.destroy();
@@ -94,8 +94,8 @@ beforeAll(async () => {
   );
   await setup.stop();
 
-  storeUpdate(setup.databasePath, bigPlan, (doc) => writePlanContent(doc, body.sections, PAGES, 16));
-  storeUpdate(setup.databasePath, deepPlan, (doc) => nestQuotes(doc, "service-redesign", NESTING));
+  await storeUpdate(setup.databasePath, bigPlan, (doc) => writePlanContent(doc, body.sections, PAGES, 16));
+  await storeUpdate(setup.databasePath, deepPlan, (doc) => nestQuotes(doc, "service-redesign", NESTING));
   server = await startServer({ databasePath: setup.databasePath, env: ENV });
 }, 180_000);
 

@@ -54,7 +54,7 @@ describe("graceful stop", () => {
 
     await new Promise((r) => setTimeout(r, 800));
     await server.stop("SIGTERM");
-    const storedAtStop = tokensOf(storedDocument(databasePath, planId)).length;
+    const storedAtStop = tokensOf(await storedDocument(databasePath, planId)).length;
     server = await startServer({ databasePath, port });
     await new Promise((r) => setTimeout(r, 800));
     typing = false;
@@ -72,7 +72,7 @@ describe("graceful stop", () => {
     expect(tokens.length).toBe(typed);
     expect(new Set(tokens).size).toBe(typed);
     expect(fresh.doc.getXmlFragment(sectionFragmentName(SECTION)).length).toBe(5);
-    expect(tokensOf(storedDocument(databasePath, planId))).toEqual(tokens);
+    expect(tokensOf(await storedDocument(databasePath, planId))).toEqual(tokens);
     expect(closeCodes.filter((code) => code === 1012)).toHaveLength(writers.length);
     expect(storedAtStop).toBeGreaterThan(0);
     console.log(

@@ -35,15 +35,15 @@ afterAll(async () => {
 });
 
 /** Stores `change` (made on a copy of the plan) as an old server would have: in the update log, unchecked. */
-function storeUnchecked(databasePath: string, planId: string, change: (doc: Y.Doc) => void): void {
+async function storeUnchecked(databasePath: string, planId: string, change: (doc: Y.Doc) => void): Promise<void> {
   const connection = new Database(databasePath);
   try {
     const store = new SqliteDocStore(drizzle(connection, { schema }) as Db);
     const doc = new Y.Doc();
-    Y.applyUpdate(doc, store.load(planId).state);
+    Y.applyUpdate(doc, (await store.load(planId)).state);
     const before = Y.encodeStateVector(doc);
     doc.transact(() => change(doc));
-    store.append(planId, Y.encodeStateAsUpdate(doc, before));
+    await store.append(planId, Y.encodeStateAsUpdate(doc, before));
   } finally {
     connection.close();
   }
@@ -84,7 +84,7 @@ describe("values an old plan holds in its tables", () => {
     expect((await signOff(server.url, planId, "shadow-budget", signatory)).status).toBe(201);
     await server.stop();
 
-    storeUnchecked(databasePath, planId, (doc) => {
+    await storeUnchecked(databasePath, planId, (doc) => {
       const milestones = doc.getMap(sectionDataName("timescales")).get("rows") as Y.Array<unknown>;
       // The null row first: the old check stopped at it, with the honest row still to come.
       milestones.push([null, rowMap({ id: "m1", milestone: "Board signs", owner: "Alison Reed", due: ukToday() })]);
@@ -150,7 +150,7 @@ describe("values an old plan holds in its tables", () => {
     server = await startServer({ databasePath });
     const { planId, owner } = await newPlan("Repetitions");
     await server.stop();
-    storeUnchecked(databasePath, planId, (doc) => {
+    await storeUnchecked(databasePath, planId, (doc) => {
       const paragraph = (text: string) => {
         const element = new Y.XmlElement("paragraph");
         element.insert(0, [new Y.XmlText(text)]);

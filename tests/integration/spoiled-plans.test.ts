@@ -83,7 +83,7 @@ describe(`plans spoiled before updates were checked (seed ${SEED})`, () => {
     const depth = 1500 + random.int(1000);
     const connection = new Database(databasePath);
     try {
-      new SqliteDocStore(drizzle(connection, { schema }) as Db).append(
+      await new SqliteDocStore(drizzle(connection, { schema }) as Db).append(
         planId,
         spoiledUpdate(depth, 3000 + random.int(3000), 6000 + random.int(3000), 50_000),
       );

@@ -107,7 +107,7 @@ describe("a plan stored with plain-string cells", () => {
     await server.stop();
 
     let stringCells = 0;
-    rewriteStoredDocument(databasePath, planId, (doc) => {
+    await rewriteStoredDocument(databasePath, planId, (doc) => {
       for (const [key, kind] of [
         ["shadow-budget", "budget"],
         ["timescales", "milestones"],

@@ -20,11 +20,11 @@ export function countRows(path: string, table: "plan_updates" | "plan_snapshots"
 }
 
 /** The plan's document as stored on disk (snapshot and log), read beside the running server. */
-export function storedDocument(path: string, planId: string): Y.Doc {
+export async function storedDocument(path: string, planId: string): Promise<Y.Doc> {
   const connection = new Database(path, { readonly: true, fileMustExist: true });
   try {
     const doc = new Y.Doc();
-    Y.applyUpdate(doc, new SqliteDocStore(drizzle(connection, { schema }) as Db).load(planId).state);
+    Y.applyUpdate(doc, (await new SqliteDocStore(drizzle(connection, { schema }) as Db).load(planId)).state);
     return doc;
   } finally {
     connection.close();
@@ -35,15 +35,15 @@ export function storedDocument(path: string, planId: string): Y.Doc {
  * Changes the plan's stored document from outside the server, as an older server would have
  * written it: `change` edits a copy, and the difference is appended to the plan's update log.
  */
-export function rewriteStoredDocument(path: string, planId: string, change: (doc: Y.Doc) => void): void {
+export async function rewriteStoredDocument(path: string, planId: string, change: (doc: Y.Doc) => void): Promise<void> {
   const connection = new Database(path, { fileMustExist: true });
   try {
     const store = new SqliteDocStore(drizzle(connection, { schema }) as Db);
     const doc = new Y.Doc();
-    Y.applyUpdate(doc, store.load(planId).state);
+    Y.applyUpdate(doc, (await store.load(planId)).state);
     const before = Y.encodeStateVector(doc);
     change(doc);
-    store.append(planId, Y.encodeStateAsUpdate(doc, before));
+    await store.append(planId, Y.encodeStateAsUpdate(doc, before));
   } finally {
     connection.close();
   }

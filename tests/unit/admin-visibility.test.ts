@@ -4,7 +4,7 @@ import { loadEnv } from "../../server/env.server";
 import { createServices, type Services } from "../../server/services.server";
 
 let services: Services | undefined;
-afterEach(() => services?.close());
+afterEach(async () => await services?.close());
 
 async function setUp() {
   services = createServices(loadEnv({ NODE_ENV: "test", DATABASE_PATH: ":memory:", SEED_DEMO: "0" }));
@@ -27,15 +27,15 @@ describe("what an administrator sees across plans", () => {
   it("every plan, in the portfolio, its sections and search, though not a member", async () => {
     const { services, other, plan } = await setUp();
     const admin = { id: other.id, isAdmin: true };
-    expect(services.portfolio.list(admin).map((row) => row.id)).toEqual([plan.id]);
-    expect(services.portfolio.sections(admin, plan.id)?.sections.length).toBe(plan.template.sections.length);
+    expect((await services.portfolio.list(admin)).map((row) => row.id)).toEqual([plan.id]);
+    expect((await services.portfolio.sections(admin, plan.id))?.sections.length).toBe(plan.template.sections.length);
     expect(services.search.search(admin, "zephyr").map((result) => result.planId)).toEqual([plan.id]);
   });
 
   it("nothing of a plan they are not in, without the flag", async () => {
     const { services, other, plan } = await setUp();
-    expect(services.portfolio.list({ id: other.id })).toEqual([]);
-    expect(services.portfolio.sections({ id: other.id }, plan.id)).toBeNull();
+    expect(await services.portfolio.list({ id: other.id })).toEqual([]);
+    expect(await services.portfolio.sections({ id: other.id }, plan.id)).toBeNull();
     expect(services.search.search({ id: other.id }, "zephyr")).toEqual([]);
   });
 });

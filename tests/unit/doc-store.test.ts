@@ -26,19 +26,29 @@ beforeEach(() => {
 });
 afterEach(() => closeDatabase(db));
 
-/** Makes edits on a doc and appends each update to the store, as the sync server does. */
-function editAndStore(store: SqliteDocStore, doc: Y.Doc, edits: number) {
-  doc.on("update", (update: Uint8Array) => store.append(PLAN, update));
+/** Makes edits on a doc and appends each update to the store, one after another, as the sync server does. */
+async function editAndStore(store: SqliteDocStore, doc: Y.Doc, edits: number) {
   const text = doc.getText("t");
-  for (let i = 0; i < edits; i++) text.insert(text.length, `${i},`);
+  for (let i = 0; i < edits; i++) {
+    const before = Y.encodeStateVector(doc);
+    text.insert(text.length, `${i},`);
+    await store.append(PLAN, Y.encodeStateAsUpdate(doc, before));
+  }
+}
+
+/** One more edit of `doc`, stored. */
+async function editOnce(store: SqliteDocStore, doc: Y.Doc, edit: (doc: Y.Doc) => void) {
+  const before = Y.encodeStateVector(doc);
+  edit(doc);
+  await store.append(PLAN, Y.encodeStateAsUpdate(doc, before));
 }
 
 describe("the SQLite document store", () => {
-  it("appends updates and loads them back as the same document", () => {
+  it("appends updates and loads them back as the same document", async () => {
     const store = new SqliteDocStore(db);
     const doc = new Y.Doc();
-    editAndStore(store, doc, 25);
-    const loaded = store.load(PLAN);
+    await editAndStore(store, doc, 25);
+    const loaded = await store.load(PLAN);
     const copy = new Y.Doc();
     Y.applyUpdate(copy, loaded.state);
     expect(copy.getText("t").toString()).toBe(doc.getText("t").toString());
@@ -46,76 +56,77 @@ describe("the SQLite document store", () => {
     expect(db.$client.prepare("select count(*) as n from plan_updates").get()).toEqual({ n: 25 });
   });
 
-  it("compaction replaces the log by one snapshot and keeps later updates", () => {
+  it("compaction replaces the log by one snapshot and keeps later updates", async () => {
     const store = new SqliteDocStore(db);
     const doc = new Y.Doc();
-    editAndStore(store, doc, 10);
-    const before = store.load(PLAN);
-    store.compact(PLAN, Y.encodeStateAsUpdate(doc), before.lastUpdateId);
+    await editAndStore(store, doc, 10);
+    const before = await store.load(PLAN);
+    await store.compact(PLAN, Y.encodeStateAsUpdate(doc), before.lastUpdateId);
     expect(db.select().from(planUpdates).all()).toHaveLength(0);
     expect(db.select().from(planSnapshots).all()).toHaveLength(1);
 
-    doc.getText("t").insert(0, "after:");
-    const after = store.load(PLAN);
+    await editOnce(store, doc, (edited) => edited.getText("t").insert(0, "after:"));
+    const after = await store.load(PLAN);
     expect(after.loggedUpdates).toBe(1);
     const copy = new Y.Doc();
     Y.applyUpdate(copy, after.state);
     expect(copy.getText("t").toString()).toBe(doc.getText("t").toString());
   });
 
-  it("a second compaction leaves only the newest snapshot", () => {
+  it("a second compaction leaves only the newest snapshot", async () => {
     const store = new SqliteDocStore(db);
     const doc = new Y.Doc();
-    editAndStore(store, doc, 3);
-    store.compact(PLAN, Y.encodeStateAsUpdate(doc), store.load(PLAN).lastUpdateId);
-    doc.getText("t").insert(0, "x");
-    store.compact(PLAN, Y.encodeStateAsUpdate(doc), store.load(PLAN).lastUpdateId);
+    await editAndStore(store, doc, 3);
+    await store.compact(PLAN, Y.encodeStateAsUpdate(doc), (await store.load(PLAN)).lastUpdateId);
+    await editOnce(store, doc, (edited) => edited.getText("t").insert(0, "x"));
+    await store.compact(PLAN, Y.encodeStateAsUpdate(doc), (await store.load(PLAN)).lastUpdateId);
     const snapshots = db.select().from(planSnapshots).all();
     expect(snapshots).toHaveLength(1);
     const copy = new Y.Doc();
-    Y.applyUpdate(copy, store.load(PLAN).state);
+    Y.applyUpdate(copy, (await store.load(PLAN)).state);
     expect(copy.getText("t").toString()).toBe(doc.getText("t").toString());
   });
 
-  it("survives closing and reopening the database file", () => {
+  it("survives closing and reopening the database file", async () => {
     const store = new SqliteDocStore(db);
     const doc = new Y.Doc();
-    editAndStore(store, doc, 5);
+    await editAndStore(store, doc, 5);
     closeDatabase(db);
     db = openDatabase(path);
     const copy = new Y.Doc();
-    Y.applyUpdate(copy, new SqliteDocStore(db).load(PLAN).state);
+    Y.applyUpdate(copy, (await new SqliteDocStore(db).load(PLAN)).state);
     expect(copy.getText("t").toString()).toBe("0,1,2,3,4,");
   });
 
-  it("an unknown plan loads as an empty document", () => {
-    const loaded = new SqliteDocStore(db).load("no-such-plan");
+  it("an unknown plan loads as an empty document", async () => {
+    const loaded = await new SqliteDocStore(db).load("no-such-plan");
     const copy = new Y.Doc();
     Y.applyUpdate(copy, loaded.state);
     expect(copy.share.size).toBe(0);
     expect(loaded.lastUpdateId).toBe(0);
   });
 
-  it("numbers updates by the database, for every plan, never reusing a number compaction deleted", () => {
+  it("numbers updates by the database, for every plan, never reusing a number compaction deleted", async () => {
     const store = new SqliteDocStore(db);
     const template = db.select().from(plans).get()!.template;
     db.insert(plans).values({ id: "plan-2", title: "U", area: "B", templateId: template.id, template }).run();
-    const seqs = ["plan-1", "plan-2", "plan-1", "plan-1", "plan-2"].map((plan) =>
-      store.append(plan, Y.encodeStateAsUpdate(new Y.Doc())),
-    );
+    const seqs: number[] = [];
+    for (const plan of ["plan-1", "plan-2", "plan-1", "plan-1", "plan-2"]) {
+      seqs.push(await store.append(plan, Y.encodeStateAsUpdate(new Y.Doc())));
+    }
     expect(seqs).toEqual([1, 2, 3, 4, 5]);
-    store.compact("plan-2", Y.encodeStateAsUpdate(new Y.Doc()), 5);
-    store.compact("plan-1", Y.encodeStateAsUpdate(new Y.Doc()), 4);
+    await store.compact("plan-2", Y.encodeStateAsUpdate(new Y.Doc()), 5);
+    await store.compact("plan-1", Y.encodeStateAsUpdate(new Y.Doc()), 4);
     expect(db.select().from(planUpdates).all()).toHaveLength(0);
-    expect(store.append("plan-1", Y.encodeStateAsUpdate(new Y.Doc()))).toBe(6);
-    expect(store.load("plan-1")).toMatchObject({ lastUpdateId: 6, loggedUpdates: 1 });
+    expect(await store.append("plan-1", Y.encodeStateAsUpdate(new Y.Doc()))).toBe(6);
+    expect(await store.load("plan-1")).toMatchObject({ lastUpdateId: 6, loggedUpdates: 1 });
   });
 });
 
 describe("migration 0005", () => {
   const MIGRATIONS = join(dirname(fileURLToPath(import.meta.url)), "../../db/migrations");
 
-  it("keeps a database's logged updates, their ids becoming sequence numbers", () => {
+  it("keeps a database's logged updates, their ids becoming sequence numbers", async () => {
     closeDatabase(db);
     path = join(mkdtempSync(join(tmpdir(), "coplan-migrate-")), "old.sqlite");
     const before0005 = mkdtempSync(join(tmpdir(), "coplan-migrations-"));
@@ -141,20 +152,20 @@ describe("migration 0005", () => {
     old.close();
 
     db = openDatabase(path);
-    const loaded = new SqliteDocStore(db).load(PLAN);
+    const loaded = await new SqliteDocStore(db).load(PLAN);
     const copy = new Y.Doc();
     Y.applyUpdate(copy, loaded.state);
     expect(copy.getText("t").toString()).toBe("kept across the migration");
     expect(loaded.loggedUpdates).toBe(2);
     expect(loaded.lastUpdateId).toBe(2);
-    expect(new SqliteDocStore(db).append(PLAN, updates[0]!)).toBe(loaded.lastUpdateId + 1);
+    expect(await new SqliteDocStore(db).append(PLAN, updates[0]!)).toBe(loaded.lastUpdateId + 1);
   });
 });
 
 describe("migration 0017", () => {
   const MIGRATIONS = join(dirname(fileURLToPath(import.meta.url)), "../../db/migrations");
 
-  it("renumbers every plan's log into one sequence and keeps what each snapshot covers", () => {
+  it("renumbers every plan's log into one sequence and keeps what each snapshot covers", async () => {
     closeDatabase(db);
     path = join(mkdtempSync(join(tmpdir(), "coplan-migrate-")), "old.sqlite");
     const before0017 = mkdtempSync(join(tmpdir(), "coplan-migrations-"));
@@ -197,13 +208,13 @@ describe("migration 0017", () => {
     const store = new SqliteDocStore(db);
     for (const [planId, text] of texts) {
       const copy = new Y.Doc();
-      Y.applyUpdate(copy, store.load(planId).state);
+      Y.applyUpdate(copy, (await store.load(planId)).state);
       expect(copy.getText("t").toString()).toBe(text);
     }
-    expect(store.load("a")).toMatchObject({ loggedUpdates: 2 });
-    expect(store.load("b")).toMatchObject({ loggedUpdates: 3 });
-    const next = store.append("a", Y.encodeStateAsUpdate(new Y.Doc()));
+    expect(await store.load("a")).toMatchObject({ loggedUpdates: 2 });
+    expect(await store.load("b")).toMatchObject({ loggedUpdates: 3 });
+    const next = await store.append("a", Y.encodeStateAsUpdate(new Y.Doc()));
     expect(next).toBe(6);
-    expect(store.load("a")).toMatchObject({ lastUpdateId: 6, loggedUpdates: 3 });
+    expect(await store.load("a")).toMatchObject({ lastUpdateId: 6, loggedUpdates: 3 });
   });
 });

@@ -22,15 +22,15 @@ const turn = () => new Promise((resolve) => setImmediate(resolve));
 class MemoryStore implements DocStore {
   readonly appended: Uint8Array[] = [];
   failing = false;
-  load(): StoredDoc {
+  async load(): Promise<StoredDoc> {
     return { state: Y.encodeStateAsUpdate(new Y.Doc()), lastUpdateId: 0, loggedUpdates: 0 };
   }
-  append(_planId: string, update: Uint8Array): number {
+  async append(_planId: string, update: Uint8Array): Promise<number> {
     if (this.failing) throw new Error("disk full");
     this.appended.push(update);
     return this.appended.length;
   }
-  compact(): void {}
+  async compact(): Promise<void> {}
 }
 
 interface FakePeer extends Peer {
@@ -49,14 +49,19 @@ afterEach(() => {
 
 function setUp() {
   const store = new MemoryStore();
-  const room = new PlanRoom("plan-1", store.load(), store, {
-    compactAfterUpdates: 1000,
-    awarenessBatchMs: 5,
-    currentEvents: () => [],
-    rules: documentRules([{ key: SECTION, kind: "text" }]),
-    maxPlanBytes: 16 * 1024 * 1024,
-    maxPresenceClients: 4,
-  });
+  const room = new PlanRoom(
+    "plan-1",
+    { state: Y.encodeStateAsUpdate(new Y.Doc()), lastUpdateId: 0, loggedUpdates: 0 },
+    store,
+    {
+      compactAfterUpdates: 1000,
+      awarenessBatchMs: 5,
+      currentEvents: async () => [],
+      rules: documentRules([{ key: SECTION, kind: "text" }]),
+      maxPlanBytes: 16 * 1024 * 1024,
+      maxPresenceClients: 4,
+    },
+  );
   rooms.push(room);
   const peer = (name: string, readOnly = false): FakePeer => {
     const fake: FakePeer = {

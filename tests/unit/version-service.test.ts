@@ -96,14 +96,14 @@ describe("automatic versions", () => {
     expect(versions.list(plan.id)[0]!.contributors.map((person) => person.name)).toEqual(["Bo Chan"]);
   });
 
-  it("come after a quiet spell, at least every interval while editing goes on, and when the plan unloads", () => {
+  it("come after a quiet spell, at least every interval while editing goes on, and when the plan unloads", async () => {
     vi.useFakeTimers();
     try {
       rooms.use(new VersionRoomExtension(versions, { quietMs: 60_000, maxIntervalMs: 300_000 }));
       const kinds = () => versions.list(plan.id).map((version) => version.kind);
       const edit = (words: string) => rooms.read(plan.id, (doc) => write(doc, words));
 
-      edit("One.");
+      await edit("One.");
       vi.advanceTimersByTime(59_000);
       expect(kinds()).toEqual([]);
       vi.advanceTimersByTime(1_000);
@@ -111,13 +111,13 @@ describe("automatic versions", () => {
 
       // An edit every 30 s never leaves a quiet minute: the interval makes one anyway.
       for (let second = 0; second < 300; second += 30) {
-        edit(`At ${second}.`);
+        await edit(`At ${second}.`);
         vi.advanceTimersByTime(30_000);
       }
       expect(kinds()).toEqual(["auto", "auto"]);
 
-      edit("Last words.");
-      rooms.closeAll();
+      await edit("Last words.");
+      await rooms.closeAll();
       expect(kinds()).toEqual(["auto", "auto", "auto"]);
     } finally {
       vi.useRealTimers();
