@@ -235,7 +235,7 @@ export class SuggestionService {
     });
     // Who decides is never told of it (the sink leaves them out): an editor withdrawing or
     // deciding their own suggestion hears nothing.
-    if (status !== "withdrawn") this.tellAuthors(plan, user, status, [{ view: current }], reason);
+    if (status !== "withdrawn") await this.tellAuthors(plan, user, status, [{ view: current }], reason);
     if (current.kind === "cell") this.publishCells(plan);
     return await this.find(plan, id);
   }
@@ -340,7 +340,7 @@ export class SuggestionService {
         });
       }
     });
-    this.tellAuthors(plan, user, status, decided, reason);
+    await this.tellAuthors(plan, user, status, decided, reason);
     if (decided.some(({ view }) => view.kind === "cell")) this.publishCells(plan);
     const ids = decided.map(({ view }) => view.id);
     return {
@@ -355,18 +355,18 @@ export class SuggestionService {
    * One notification per author for a decision: which of their words (or cells) and where,
    * or, for many at once, how many and where, each one's words in the email.
    */
-  private tellAuthors(
+  private async tellAuthors(
     plan: Plan,
     user: SessionUser,
     status: "accepted" | "rejected",
     decided: readonly { view: SuggestionView }[],
     reason: string | null,
-  ): void {
+  ): Promise<void> {
     const byAuthor = new Map<string, SuggestionView[]>();
     for (const { view } of decided) byAuthor.set(view.author.id, [...(byAuthor.get(view.author.id) ?? []), view]);
     if (byAuthor.size === 0) return;
     const views = decided.map(({ view }) => view);
-    const places = this.rooms.read(plan.id, (doc) => suggestionPlaces(doc, plan.template.sections, views));
+    const places = await this.rooms.read(plan.id, (doc) => suggestionPlaces(doc, plan.template.sections, views));
     const words = (view: SuggestionView) => {
       const change = changeExcerpt(view);
       const cell = places.get(view.id)?.cellName;
