@@ -215,9 +215,15 @@ describe("the suggestion list", () => {
     await expect.poll(() => proposal.count()).toBe(1);
 
     const reject = proposal.getByRole("button", { name: /^Reject Priya Nair's proposal: / });
-    await reject.click();
+    // By keyboard: Enter opens the reason box with the focus in it, so the reason is typed there.
+    await reject.focus();
+    await editor.keyboard.press("Enter");
     expect(await reject.getAttribute("aria-expanded")).toBe("true");
-    await proposal.getByLabel("Reason (optional)").fill("The uplift is not agreed.");
+    await expect
+      .poll(() => editor.evaluate(() => document.activeElement?.getAttribute("id") ?? null))
+      .toMatch(/^reject-proposal-/);
+    await editor.keyboard.type("The uplift is not agreed.");
+    expect(await proposal.getByLabel("Reason (optional)").inputValue()).toBe("The uplift is not agreed.");
     expect(await violations(editor, "#section-shadow-budget")).toEqual([]);
     await proposal.scrollIntoViewIfNeeded();
     await budget(editor).screenshot({ path: screenshotPath("cell-proposal-reject-reason") });
