@@ -180,6 +180,49 @@ describe("the suggestion list", () => {
     },
   );
 
+  it("at 1366 px, Next from a fresh page goes to each suggestion in the list's order, marking the current one", async () => {
+    const { reviewer, editor } = await reviewerAndEditor();
+    await fourSuggestions(reviewer, editor);
+    const next = list(editor).getByRole("button", { name: "Next suggestion" });
+    const ids = await items(editor).evaluateAll((all) => all.map((li) => li.getAttribute("data-suggestion")));
+    const marked = list(editor).locator('.suggestion-list__item[aria-current="true"]');
+    /** The suggestion the page's focus or selection is in. */
+    const shown = () =>
+      editor.evaluate(() => {
+        const proposal = document.activeElement?.closest(".cell-proposal");
+        if (proposal) return proposal.getAttribute("data-suggestion");
+        const node = window.getSelection()?.anchorNode;
+        const element = node instanceof Element ? node : node?.parentElement;
+        const mark = element?.closest("[data-suggestion-id]") ?? element?.querySelector("[data-suggestion-id]");
+        return mark?.getAttribute("data-suggestion-id") ?? null;
+      });
+
+    expect(await marked.count()).toBe(0);
+    for (const expected of [...ids, ids[0]]) {
+      await next.focus();
+      await editor.keyboard.press("Enter");
+      await expect.poll(shown).toBe(expected);
+      expect(await marked.count()).toBe(1);
+      expect(await marked.getAttribute("data-suggestion")).toBe(expected);
+    }
+    // Marked for the eye too, not only for a screen reader.
+    const border = (locator: Locator) => locator.evaluate((li) => getComputedStyle(li).boxShadow);
+    expect(await border(marked)).not.toBe(await border(items(editor).nth(1)));
+    await list(editor).scrollIntoViewIfNeeded();
+    await editor.screenshot({ path: screenshotPath("suggestion-list-current-1366") });
+
+    // Reject by keyboard: the reason box opens with the focus in it.
+    const reject = item(editor, "fourteen").getByRole("button", { name: /^Reject Priya/ });
+    await reject.focus();
+    await editor.keyboard.press("Enter");
+    expect(await reject.getAttribute("aria-expanded")).toBe("true");
+    await expect
+      .poll(() => editor.evaluate(() => document.activeElement?.getAttribute("id") ?? null))
+      .toMatch(/^reject-/);
+    await editor.keyboard.type("Too strong.");
+    expect(await item(editor, "fourteen").getByLabel("Reason (optional)").inputValue()).toBe("Too strong.");
+  });
+
   it("asks before accepting or rejecting all, with how many and which, and a rejection's reason reaches the author", async () => {
     const { reviewer, editor } = await reviewerAndEditor();
     await fourSuggestions(reviewer, editor);
