@@ -237,7 +237,15 @@ export function SuggestionList({
                 <SuggestedWords removed={suggestion.removed} added={suggestion.added} />
               </p>
               <div className="suggestion-list__actions">
-                <button type="button" className="button link small" onClick={() => show(suggestion.id)}>
+                <button
+                  type="button"
+                  className="button link small"
+                  onClick={() => {
+                    // Next and Previous go on from the one shown.
+                    setCurrent(suggestion.id);
+                    show(suggestion.id);
+                  }}
+                >
                   Show<span className="visually-hidden"> {name.theirs} in the plan</span>
                 </button>
                 {mayDecide ? (

@@ -221,6 +221,16 @@ describe("the suggestion list", () => {
       .toMatch(/^reject-/);
     await editor.keyboard.type("Too strong.");
     expect(await item(editor, "fourteen").getByLabel("Reason (optional)").inputValue()).toBe("Too strong.");
+
+    // Show marks the one shown, and Next goes on from it.
+    await items(editor)
+      .nth(1)
+      .getByRole("button", { name: /^Show / })
+      .click();
+    expect(await marked.getAttribute("data-suggestion")).toBe(ids[1]);
+    await next.click();
+    await expect.poll(shown).toBe(ids[2]);
+    expect(await marked.getAttribute("data-suggestion")).toBe(ids[2]);
   });
 
   it("asks before accepting or rejecting all, with how many and which, and a rejection's reason reaches the author", async () => {
