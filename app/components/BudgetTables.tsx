@@ -202,7 +202,7 @@ function BudgetRows({
             if (!proposing) edits.setAmount(row.id, year, pence);
             else if (pence !== null && pence !== (amountOf(row, year) ?? null)) {
               proposals!.propose(row.id, `amounts.${year}`, pence);
-            }
+            } else if (pence !== null) proposals!.unchanged(row.id, `amounts.${year}`);
           }}
         />
         <CellProposals

@@ -1,4 +1,4 @@
-import { useState, type FormEvent } from "react";
+import { useEffect, useRef, useState, type FormEvent } from "react";
 
 /**
  * The optional reason a rejection carries (it reaches the author's notification), and the
@@ -18,6 +18,9 @@ export function RejectReasonForm({
   onReject: (reason: string | undefined, event: FormEvent<HTMLFormElement>) => void;
 }) {
   const [reason, setReason] = useState("");
+  const box = useRef<HTMLTextAreaElement>(null);
+  // It opens from its Reject button: a keyboard user goes on by typing the reason, into it.
+  useEffect(() => box.current?.focus(), []);
   return (
     <form
       className={className}
@@ -27,7 +30,14 @@ export function RejectReasonForm({
       }}
     >
       <label htmlFor={id}>Reason (optional)</label>
-      <textarea id={id} rows={2} maxLength={2000} value={reason} onChange={(event) => setReason(event.target.value)} />
+      <textarea
+        ref={box}
+        id={id}
+        rows={2}
+        maxLength={2000}
+        value={reason}
+        onChange={(event) => setReason(event.target.value)}
+      />
       <button type="submit" className="button small">
         {submitLabel}
       </button>

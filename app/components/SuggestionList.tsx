@@ -62,7 +62,8 @@ export function SuggestionList({
   const [focusAfter, setFocusAfter] = useState<{ gone: string; next: string | null } | null>(null);
   const heading = useRef<HTMLHeadingElement>(null);
   const items = useRef<HTMLOListElement>(null);
-  const current = useRef(0);
+  /** The suggestion Next and Previous last went to: none on a fresh page, so Next starts at the first. */
+  const [current, setCurrent] = useState<string | null>(null);
 
   const refresh = useCallback(async () => {
     const result = await apiRequest<SuggestionView[]>("GET", `/api/plans/${planId}/suggestions`);
@@ -154,8 +155,11 @@ export function SuggestionList({
   };
   const goTo = (step: 1 | -1) => {
     if (open.length === 0) return;
-    current.current = (current.current + step + open.length) % open.length;
-    show(open[current.current]!.id);
+    // By id, not by position: the list changes as others suggest and decide.
+    const at = open.findIndex((suggestion) => suggestion.id === current);
+    const target = open[at === -1 ? (step === 1 ? 0 : open.length - 1) : (at + step + open.length) % open.length]!;
+    setCurrent(target.id);
+    show(target.id);
   };
 
   if (suggestions === null || open.length === 0) {
@@ -205,7 +209,12 @@ export function SuggestionList({
           const mine = suggestion.author.id === meId;
           const name = names.get(suggestion.id)!;
           return (
-            <li key={suggestion.id} className="suggestion-list__item" data-suggestion={suggestion.id}>
+            <li
+              key={suggestion.id}
+              className="suggestion-list__item"
+              data-suggestion={suggestion.id}
+              aria-current={current === suggestion.id ? "true" : undefined}
+            >
               <p className="suggestion-list__who">
                 <strong>{suggestion.author.name}</strong>{" "}
                 <span className="suggestion-list__when">{suggestionTime(new Date(suggestion.createdAt))}</span>
@@ -228,7 +237,15 @@ export function SuggestionList({
                 <SuggestedWords removed={suggestion.removed} added={suggestion.added} />
               </p>
               <div className="suggestion-list__actions">
-                <button type="button" className="button link small" onClick={() => show(suggestion.id)}>
+                <button
+                  type="button"
+                  className="button link small"
+                  onClick={() => {
+                    // Next and Previous go on from the one shown.
+                    setCurrent(suggestion.id);
+                    show(suggestion.id);
+                  }}
+                >
                   Show<span className="visually-hidden"> {name.theirs} in the plan</span>
                 </button>
                 {mayDecide ? (

@@ -39,10 +39,16 @@ export interface TableProposalsValue {
   /** The section's open cell proposals, oldest first. */
   open: readonly SuggestionView[];
   propose(rowId: string, field: string, value: string | number): void;
+  /** The person typed the value the cell already holds: nothing is proposed, and they are told. */
+  unchanged(rowId: string, field: string): void;
   /** `reason` only with a rejection: it reaches the author's notification. */
   decide(proposal: SuggestionView, verb: "accept" | "reject" | "withdraw", reason?: string): void;
   problemFor(rowId: string, field: string): string | null;
+  noticeFor(rowId: string, field: string): string | null;
 }
+
+/** What a cell says when its own value is typed again while proposing. */
+export const UNCHANGED_NOTICE = "That is already the value; nothing proposed";
 
 export const TableProposals = createContext<TableProposalsValue | null>(null);
 
@@ -55,6 +61,7 @@ export const TableProposals = createContext<TableProposalsValue | null>(null);
 export function useTableProposals(page: PlanCellSuggestions, sectionKey: string, editable: boolean) {
   const [switchedOn, setSwitchedOn] = useState(false);
   const [problems, setProblems] = useState<Record<string, string>>({});
+  const [notices, setNotices] = useState<Record<string, string>>({});
   const sending = useRef(new Set<string>());
   const { planId, role } = page;
   const proposing = canSuggest(role) && (!editable || switchedOn);
@@ -63,6 +70,14 @@ export function useTableProposals(page: PlanCellSuggestions, sectionKey: string,
     setProblems((current) => {
       const next = { ...current };
       if (problem) next[`${rowId}\n${field}`] = problem;
+      else delete next[`${rowId}\n${field}`];
+      return next;
+    });
+  }, []);
+  const tell = useCallback((rowId: string, field: string, notice: string | null) => {
+    setNotices((current) => {
+      const next = { ...current };
+      if (notice) next[`${rowId}\n${field}`] = notice;
       else delete next[`${rowId}\n${field}`];
       return next;
     });
@@ -77,6 +92,7 @@ export function useTableProposals(page: PlanCellSuggestions, sectionKey: string,
       propose: (rowId, field, proposed) => {
         // Enter commits a cell and moves on, and leaving it commits again: one proposal.
         const key = `${rowId}\n${field}\n${proposed}`;
+        tell(rowId, field, null);
         if (sending.current.has(key)) return;
         sending.current.add(key);
         void apiRequest("POST", `/api/plans/${planId}/suggestions`, { sectionKey, rowId, field, value: proposed }).then(
@@ -93,9 +109,11 @@ export function useTableProposals(page: PlanCellSuggestions, sectionKey: string,
           reason ? { reason } : undefined,
         ).then((result) => note(proposal.rowId ?? "", proposal.field ?? "", result.ok ? null : result.error));
       },
+      unchanged: (rowId, field) => tell(rowId, field, UNCHANGED_NOTICE),
       problemFor: (rowId, field) => problems[`${rowId}\n${field}`] ?? null,
+      noticeFor: (rowId, field) => notices[`${rowId}\n${field}`] ?? null,
     }),
-    [proposing, role, page.meId, all, sectionKey, planId, note, problems],
+    [proposing, role, page.meId, all, sectionKey, planId, note, tell, problems, notices],
   );
 
   const mayToggle = editable;
@@ -169,7 +187,8 @@ export function CellProposals({
     setRejecting(null);
   };
   const problem = proposals.problemFor(rowId, field);
-  if (here.length === 0 && !problem) return null;
+  const notice = proposals.noticeFor(rowId, field);
+  if (here.length === 0 && !problem && !notice) return null;
   return (
     <div className="cell-proposals">
       {here.map((proposal) => {
@@ -243,6 +262,11 @@ export function CellProposals({
           </div>
         );
       })}
+      {notice ? (
+        <span className="cell-notice" role="status">
+          {notice}
+        </span>
+      ) : null}
       {problem ? (
         <span className="cell-error" role="alert">
           {problem}
@@ -300,8 +324,12 @@ export function ProposalField({
   };
 }) {
   const proposals = useContext(TableProposals)!;
+  /** Typed into since it was last proposed: leaving a cell one only passed through says nothing. */
+  const typed = useRef(false);
   const propose = (element: HTMLInputElement | HTMLTextAreaElement | HTMLSelectElement) => {
     if (element.value !== value) proposals.propose(rowId, field.name, element.value);
+    else if (typed.current) proposals.unchanged(rowId, field.name);
+    typed.current = false;
     element.value = value;
   };
   const described = {
@@ -327,6 +355,9 @@ export function ProposalField({
     // Keyed by the accepted value: when it changes, the cell starts again from it.
     key: value,
     defaultValue: value,
+    onChange: () => {
+      typed.current = true;
+    },
     onBlur: (event: { currentTarget: HTMLInputElement | HTMLTextAreaElement }) => propose(event.currentTarget),
     onKeyDown: (event: KeyboardEvent<HTMLInputElement | HTMLTextAreaElement>) => {
       if (event.key === "Enter") {

@@ -101,7 +101,16 @@ export class SuggestionService {
     return counts;
   }
 
-  async create(plan: Plan, user: SessionUser, role: Role, input: NewSuggestion): Promise<SuggestionView> {
+  /**
+   * A new suggestion, 201; for a cell, the author's own open proposal of the same value is
+   * answered instead (`created` false, 200), and one of another value is withdrawn for it.
+   */
+  async create(
+    plan: Plan,
+    user: SessionUser,
+    role: Role,
+    input: NewSuggestion,
+  ): Promise<{ suggestion: SuggestionView; created: boolean }> {
     if (!canSuggest(role)) throw new Refusal("forbidden", "viewers cannot suggest; ask an owner for another role");
     const section = sectionOf(plan, input.sectionKey, "invalid");
     const id = newSuggestionId(user.id);
@@ -130,6 +139,26 @@ export class SuggestionService {
         if (!cell.found) throw new Refusal("invalid", `rowId: no row "${input.rowId}" in "${section.title}"`);
         return { from: cell.value, to: checkCellValue(doc, section, input.field, input.value) };
       });
+      // Entering a cell again (Enter, then leaving it) or changing one's mind is one proposal
+      // per author and cell, not a pile of cards for the editor to clear.
+      const earlier = this.db
+        .select()
+        .from(suggestions)
+        .where(
+          and(
+            eq(suggestions.planId, plan.id),
+            eq(suggestions.sectionKey, section.key),
+            eq(suggestions.kind, "cell"),
+            eq(suggestions.status, "open"),
+            eq(suggestions.authorId, user.id),
+            eq(suggestions.rowId, input.rowId),
+            eq(suggestions.field, input.field),
+          ),
+        )
+        .all();
+      const same = earlier.find((row) => row.toValue === to && row.fromValue === from);
+      if (same) return { suggestion: await this.find(plan, same.id), created: false };
+      for (const row of earlier) await this.decide(plan, user, row.id, "withdrawn");
       this.db
         .insert(suggestions)
         .values({
@@ -147,7 +176,7 @@ export class SuggestionService {
       this.publishCells(plan);
     }
     await this.rooms.read(plan.id, () => undefined);
-    return await this.find(plan, id);
+    return { suggestion: await this.find(plan, id), created: true };
   }
 
   async accept(plan: Plan, user: SessionUser, role: Role, id: string): Promise<SuggestionView> {

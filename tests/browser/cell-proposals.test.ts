@@ -98,6 +98,49 @@ describe("a reviewer proposes a budget amount", () => {
   );
 });
 
+describe("a reviewer typing a cell's own value", () => {
+  it("proposes nothing and is told so, politely, in the cell", async () => {
+    const reviewer = await signedInPage(running.browser, running.server.url, "reviewer@dwp.example", {
+      bypassCSP: true,
+    });
+    await openDemoPlan(reviewer);
+    const notes = budget(reviewer).getByLabel("Notes, row 2").first();
+    const said = (field: ReturnType<typeof cell>) =>
+      field.locator("xpath=ancestor::td").locator('.cell-proposals [role="status"]').allTextContents();
+
+    // Passing through a cell says nothing.
+    await notes.focus();
+    await notes.press("Tab");
+    expect(await notes.locator("xpath=ancestor::td").locator('[role="status"]').count()).toBe(0);
+
+    const amount = await cell(reviewer).inputValue();
+    await cell(reviewer).fill(String(pence(amount || "0") / 100));
+    await cell(reviewer).press("Enter");
+    await expect.poll(() => said(cell(reviewer))).toEqual(["That is already the value; nothing proposed"]);
+
+    // A text cell with words in it, typed over with the same words as a person retyping them would.
+    const named = await budget(reviewer)
+      .locator("textarea")
+      .evaluateAll((all) => all.find((box) => (box as HTMLTextAreaElement).value)?.getAttribute("aria-label"));
+    const words = budget(reviewer).getByLabel(named!).first();
+    const before = await words.inputValue();
+    await words.fill("");
+    await words.fill(before);
+    await words.press("Tab");
+    await expect.poll(() => said(words)).toEqual(["That is already the value; nothing proposed"]);
+    await budget(reviewer).screenshot({ path: screenshotPath("cell-proposal-unchanged") });
+
+    const planId = new URL(reviewer.url()).pathname.split("/").at(-1);
+    const listed = await reviewer.request.get(`${running.server.url}/api/plans/${planId}/suggestions`);
+    const open = ((await listed.json()) as { kind: string; status: string }[]).filter(
+      (suggestion) => suggestion.kind === "cell" && suggestion.status === "open",
+    );
+    expect(open).toEqual([]);
+    expect(await violations(reviewer, "#section-shadow-budget")).toEqual([]);
+    await reviewer.context().close();
+  });
+});
+
 describe("deciding a proposal in its cell", () => {
   it("by keyboard leaves focus in that cell, not on the page", async () => {
     const reviewer = await signedInPage(running.browser, running.server.url, "reviewer@dwp.example");
@@ -114,9 +157,8 @@ describe("deciding a proposal in its cell", () => {
     await notes(reviewer).press("Tab");
     await expect.poll(() => proposed.count()).toBe(1);
     await proposed.getByRole("button", { name: /^Reject Priya Nair's proposal: / }).focus();
-    // Reject asks for an optional reason: Tab past it to the button that rejects.
+    // Reject asks for an optional reason, with the focus in it: Tab on to the button that rejects.
     await editor.keyboard.press("Enter");
-    await editor.keyboard.press("Tab");
     await editor.keyboard.press("Tab");
     await editor.keyboard.press("Enter");
     await expect.poll(() => proposed.count()).toBe(0);
@@ -241,7 +283,6 @@ describe("deciding proposals from the side list", () => {
     await editor.keyboard.press("Tab");
     expect(await focusedInList()).toMatch(/^Reject Priya Nair's suggestion: Funding lines, row 4 /);
     await editor.keyboard.press("Enter");
-    await editor.keyboard.press("Tab");
     await editor.keyboard.type("Not agreed for 2014-15");
     await editor.keyboard.press("Tab");
     await editor.keyboard.press("Enter");

@@ -180,6 +180,59 @@ describe("the suggestion list", () => {
     },
   );
 
+  it("at 1366 px, Next from a fresh page goes to each suggestion in the list's order, marking the current one", async () => {
+    const { reviewer, editor } = await reviewerAndEditor();
+    await fourSuggestions(reviewer, editor);
+    const next = list(editor).getByRole("button", { name: "Next suggestion" });
+    const ids = await items(editor).evaluateAll((all) => all.map((li) => li.getAttribute("data-suggestion")));
+    const marked = list(editor).locator('.suggestion-list__item[aria-current="true"]');
+    /** The suggestion the page's focus or selection is in. */
+    const shown = () =>
+      editor.evaluate(() => {
+        const proposal = document.activeElement?.closest(".cell-proposal");
+        if (proposal) return proposal.getAttribute("data-suggestion");
+        const node = window.getSelection()?.anchorNode;
+        const element = node instanceof Element ? node : node?.parentElement;
+        const mark = element?.closest("[data-suggestion-id]") ?? element?.querySelector("[data-suggestion-id]");
+        return mark?.getAttribute("data-suggestion-id") ?? null;
+      });
+
+    expect(await marked.count()).toBe(0);
+    for (const expected of [...ids, ids[0]]) {
+      await next.focus();
+      await editor.keyboard.press("Enter");
+      await expect.poll(shown).toBe(expected);
+      expect(await marked.count()).toBe(1);
+      expect(await marked.getAttribute("data-suggestion")).toBe(expected);
+    }
+    // Marked for the eye too, not only for a screen reader.
+    const border = (locator: Locator) => locator.evaluate((li) => getComputedStyle(li).boxShadow);
+    expect(await border(marked)).not.toBe(await border(items(editor).nth(1)));
+    await list(editor).scrollIntoViewIfNeeded();
+    await editor.screenshot({ path: screenshotPath("suggestion-list-current-1366") });
+
+    // Reject by keyboard: the reason box opens with the focus in it.
+    const reject = item(editor, "fourteen").getByRole("button", { name: /^Reject Priya/ });
+    await reject.focus();
+    await editor.keyboard.press("Enter");
+    expect(await reject.getAttribute("aria-expanded")).toBe("true");
+    await expect
+      .poll(() => editor.evaluate(() => document.activeElement?.getAttribute("id") ?? null))
+      .toMatch(/^reject-/);
+    await editor.keyboard.type("Too strong.");
+    expect(await item(editor, "fourteen").getByLabel("Reason (optional)").inputValue()).toBe("Too strong.");
+
+    // Show marks the one shown, and Next goes on from it.
+    await items(editor)
+      .nth(1)
+      .getByRole("button", { name: /^Show / })
+      .click();
+    expect(await marked.getAttribute("data-suggestion")).toBe(ids[1]);
+    await next.click();
+    await expect.poll(shown).toBe(ids[2]);
+    expect(await marked.getAttribute("data-suggestion")).toBe(ids[2]);
+  });
+
   it("asks before accepting or rejecting all, with how many and which, and a rejection's reason reaches the author", async () => {
     const { reviewer, editor } = await reviewerAndEditor();
     await fourSuggestions(reviewer, editor);
@@ -215,9 +268,15 @@ describe("the suggestion list", () => {
     await expect.poll(() => proposal.count()).toBe(1);
 
     const reject = proposal.getByRole("button", { name: /^Reject Priya Nair's proposal: / });
-    await reject.click();
+    // By keyboard: Enter opens the reason box with the focus in it, so the reason is typed there.
+    await reject.focus();
+    await editor.keyboard.press("Enter");
     expect(await reject.getAttribute("aria-expanded")).toBe("true");
-    await proposal.getByLabel("Reason (optional)").fill("The uplift is not agreed.");
+    await expect
+      .poll(() => editor.evaluate(() => document.activeElement?.getAttribute("id") ?? null))
+      .toMatch(/^reject-proposal-/);
+    await editor.keyboard.type("The uplift is not agreed.");
+    expect(await proposal.getByLabel("Reason (optional)").inputValue()).toBe("The uplift is not agreed.");
     expect(await violations(editor, "#section-shadow-budget")).toEqual([]);
     await proposal.scrollIntoViewIfNeeded();
     await budget(editor).screenshot({ path: screenshotPath("cell-proposal-reject-reason") });

@@ -191,6 +191,39 @@ describe("suggestions through the API", () => {
   });
 });
 
+describe("one author's proposals for one cell", () => {
+  it("the same value again is the open proposal (200), not a second; another value withdraws the older one", async () => {
+    const { planId, rowId, year } = await planWithContent();
+    const base = `/api/plans/${planId}/suggestions`;
+    const propose = (as: string, value: number) =>
+      send("POST", base, as, { sectionKey: "shadow-budget", rowId, field: `amounts.${year}`, value });
+    const openCells = async () =>
+      ((await send("GET", base, OWNER)).body as { id: string; kind: string; status: string }[])
+        .filter((suggestion) => suggestion.kind === "cell" && suggestion.status === "open")
+        .map((suggestion) => suggestion.id);
+
+    const first = await propose(REVIEWER, 250_000);
+    expect(first.status).toBe(201);
+    const again = await propose(REVIEWER, 250_000);
+    expect(again.status).toBe(200);
+    expect(again.body).toMatchObject({ id: first.body.id, status: "open", to: 250_000 });
+    expect(await openCells()).toEqual([first.body.id]);
+
+    // Another person's identical proposal is theirs: both stay open.
+    const editors = await propose(EDITOR, 250_000);
+    expect(editors.status).toBe(201);
+
+    const changed = await propose(REVIEWER, 300_000);
+    expect(changed.status).toBe(201);
+    expect(changed.body).toMatchObject({ status: "open", from: 100_000, to: 300_000 });
+    expect((await openCells()).sort()).toEqual([editors.body.id, changed.body.id].sort());
+    const older = ((await send("GET", base, OWNER)).body as { id: string; status: string }[]).find(
+      (suggestion) => suggestion.id === first.body.id,
+    );
+    expect(older).toMatchObject({ status: "withdrawn" });
+  });
+});
+
 describe("the author's notice of a decision", () => {
   const decided = async (planId: string) =>
     (
