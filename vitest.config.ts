@@ -15,6 +15,10 @@ export default defineConfig({
     globalSetup: ["./tests/support/postgres-server.ts"],
     maxWorkers: 2,
     testTimeout: 60_000,
+    // What a page shows after another's edit comes through a debounce, a request and a render:
+    // about a second on a quiet machine, more with two browsers and servers on two busy cores.
+    // A poll waits up to 10 s for it; a poll that never succeeds still fails.
+    expect: { poll: { timeout: 10_000 } },
     hookTimeout: 60_000,
     projects: [
       // In-process tests log nothing (LOG_LEVEL); spawned servers keep the default, and their

@@ -24,9 +24,12 @@ const KIB = 1024;
  * suggestions and the typing filter load later, with the editors): 299,226 bytes in all. 294 KiB
  * after the new user's tryout: the page once a plan closes to someone (a deputy whose time ended),
  * and the reading tables' sideways-scroll hint in the sign-off dialog: 300,191 bytes. 150 KiB once
- * the reading copy is drawn without TipTap and ProseMirror (decision 0044): 150,344 bytes.
+ * the reading copy is drawn without TipTap and ProseMirror (decision 0044): 150,344 bytes. 152 KiB
+ * with the suggestion list in the plan's order with each cell named (its places are read from the
+ * document), one accessible name per button, the shared reason form, confirmations before
+ * deciding all, the current item marked, and opening the connection in idle time: 154,740 bytes.
  */
-const PLAN_PAGE_BUDGET = 150 * KIB;
+const PLAN_PAGE_BUDGET = 152 * KIB;
 const OTHER_PAGE_BUDGET = 100 * KIB;
 
 interface ManifestRoute {
