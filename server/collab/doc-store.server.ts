@@ -61,11 +61,7 @@ export class SqliteDocStore implements DocStore {
         .where(and(eq(planUpdates.planId, planId), gt(planUpdates.seq, upTo)))
         .orderBy(asc(planUpdates.seq))
         .all();
-      const parts: Uint8Array[] = [];
-      if (snapshot) parts.push(snapshot.state);
-      for (const row of updates) parts.push(row.update);
-      const state = parts.length === 1 ? parts[0]! : Y.mergeUpdates(parts);
-      return { state, lastUpdateId: updates.at(-1)?.seq ?? upTo, loggedUpdates: updates.length };
+      return storedDoc(snapshot, updates);
     });
   }
 
@@ -90,7 +86,19 @@ export class SqliteDocStore implements DocStore {
   }
 }
 
+/** A plan's latest snapshot (if any) and the logged updates after it, as one stored document. */
+export function storedDoc(
+  snapshot: { state: Uint8Array; upTo: number } | undefined,
+  updates: readonly { seq: number; update: Uint8Array }[],
+): StoredDoc {
+  const parts: Uint8Array[] = [];
+  if (snapshot) parts.push(snapshot.state);
+  for (const row of updates) parts.push(row.update);
+  const state = parts.length === 1 ? parts[0]! : Y.mergeUpdates(parts);
+  return { state, lastUpdateId: updates.at(-1)?.seq ?? snapshot?.upTo ?? 0, loggedUpdates: updates.length };
+}
+
 /** A Buffer view of the same bytes, without copying. */
-function toBuffer(bytes: Uint8Array): Buffer {
+export function toBuffer(bytes: Uint8Array): Buffer {
   return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
 }

@@ -1,9 +1,8 @@
 import { and, asc, desc, eq, gt, lt, lte, sql } from "drizzle-orm";
-import * as Y from "yjs";
 import type { PgDb } from "../../db/postgres/client.server";
 import { planSnapshots, planUpdates } from "../../db/postgres/schema";
 import type { Lease } from "../cluster/plan-leases.server";
-import type { StoredDoc } from "./doc-store.server";
+import { storedDoc, toBuffer, type DocStore, type StoredDoc } from "./doc-store.server";
 
 /**
  * The document store on PostgreSQL: the same log and snapshots as the SQLite store, with the
@@ -11,7 +10,7 @@ import type { StoredDoc } from "./doc-store.server";
  * commit, so two writers of one plan could commit out of order: one process owns a plan and
  * appends its batches one at a time, which keeps a plan's numbers in commit order.
  */
-export class PostgresDocStore {
+export class PostgresDocStore implements DocStore {
   constructor(private readonly db: PgDb) {}
 
   /** Read in one snapshot of the database, so a compaction committing meanwhile is seen whole or not at all. */
@@ -30,11 +29,7 @@ export class PostgresDocStore {
           .from(planUpdates)
           .where(and(eq(planUpdates.planId, planId), gt(planUpdates.seq, upTo)))
           .orderBy(asc(planUpdates.seq));
-        const parts: Uint8Array[] = [];
-        if (snapshot) parts.push(snapshot.state);
-        for (const row of updates) parts.push(row.update);
-        const state = parts.length === 1 ? parts[0]! : Y.mergeUpdates(parts);
-        return { state, lastUpdateId: updates.at(-1)?.seq ?? upTo, loggedUpdates: updates.length };
+        return storedDoc(snapshot, updates);
       },
       { isolationLevel: "repeatable read", accessMode: "read only" },
     );
@@ -76,9 +71,4 @@ export class PostgresDocStore {
       await tx.delete(planSnapshots).where(and(eq(planSnapshots.planId, planId), lt(planSnapshots.id, snapshot!.id)));
     });
   }
-}
-
-/** A Buffer view of the same bytes, without copying. */
-function toBuffer(bytes: Uint8Array): Buffer {
-  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
 }
