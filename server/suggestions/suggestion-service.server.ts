@@ -139,6 +139,7 @@ export class SuggestionService {
         if (!cell.found) throw new Refusal("invalid", `rowId: no row "${input.rowId}" in "${section.title}"`);
         return { from: cell.value, to: checkCellValue(doc, section, input.field, input.value) };
       });
+      if (to === from) throw new Refusal("invalid", "value: that is already the cell's value; nothing to propose");
       // Entering a cell again (Enter, then leaving it) or changing one's mind is one proposal
       // per author and cell, not a pile of cards for the editor to clear.
       const earlier = this.db

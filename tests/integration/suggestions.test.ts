@@ -221,6 +221,12 @@ describe("one author's proposals for one cell", () => {
       (suggestion) => suggestion.id === first.body.id,
     );
     expect(older).toMatchObject({ status: "withdrawn" });
+
+    // The value the cell already holds proposes nothing, and says so.
+    const unchanged = await propose(REVIEWER, 100_000);
+    expect(unchanged.status).toBe(400);
+    expect(JSON.stringify(unchanged.body)).toContain("already the cell's value");
+    expect((await openCells()).sort()).toEqual([editors.body.id, changed.body.id].sort());
   });
 });
 
