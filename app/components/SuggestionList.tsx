@@ -136,6 +136,8 @@ export function SuggestionList({
     if (result.ok) setDone(result.body.summary);
     else setProblem(result.error);
     await refresh();
+    // The button pressed may have gone with what it decided: keep a keyboard user in the list.
+    if (result.ok) heading.current?.focus();
   };
 
   const openIds = open.map((suggestion) => suggestion.id).join(" ");

@@ -256,6 +256,8 @@ describe("the suggestion list", () => {
     await dialog.getByRole("button", { name: "Reject all 4" }).click();
     await expect.poll(() => items(editor).count()).toBe(0);
     await expect.poll(() => list(editor).locator(".suggestion-list__done").textContent()).toBe("4 rejected");
+    // The buttons pressed are gone with what they decided: the keyboard stays in the list.
+    await expect.poll(() => editor.evaluate(() => document.activeElement?.id ?? null)).toBe("suggestions-heading");
     const told = (await decisionNotices(reviewer)).filter((text) => text.includes("Not in this round"));
     expect(told).toHaveLength(1);
     expect(told[0]).toMatch(/rejected 4 of your suggestions .*\. Reason: Not in this round\.$/);
