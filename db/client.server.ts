@@ -7,7 +7,7 @@ import { migrate } from "drizzle-orm/better-sqlite3/migrator";
 import { linkUnchainedEntries } from "../server/plans/audit-chain.server";
 import * as schema from "./schema";
 
-export type Db = BetterSQLite3Database<typeof schema> & { $client: Database.Database };
+export type SqliteDb = BetterSQLite3Database<typeof schema> & { $client: Database.Database };
 
 const MIGRATIONS = resolve(dirname(fileURLToPath(import.meta.url)), "migrations");
 
@@ -17,7 +17,7 @@ const MIGRATIONS = resolve(dirname(fileURLToPath(import.meta.url)), "migrations"
  * WAL lets readers run beside the one writer; synchronous=FULL makes every commit reach the
  * disk before the call returns, which is what "stored before relayed" relies on.
  */
-export function openDatabase(path: string): Db {
+export function openDatabase(path: string): SqliteDb {
   if (path !== ":memory:") mkdirSync(dirname(resolve(path)), { recursive: true });
   const sqlite = new Database(path);
   sqlite.pragma("journal_mode = WAL");
@@ -30,7 +30,7 @@ export function openDatabase(path: string): Db {
   return db;
 }
 
-export function closeDatabase(db: Db): void {
+export function closeDatabase(db: SqliteDb): void {
   if (!db.$client.open) return;
   db.$client.pragma("wal_checkpoint(TRUNCATE)");
   db.$client.close();

@@ -25,7 +25,7 @@ const ROOT = resolve(import.meta.dirname, "..");
 
 stopOnUncaughtFaults(log);
 const env = loadEnv();
-const services = startOrExplain(log, () => createServices(env));
+const services = await startOrExplain(log, () => createServices(env));
 if (env.SEED_DEMO && (await seedDemo(services))) {
   log.info(
     {

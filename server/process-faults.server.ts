@@ -24,9 +24,13 @@ export function stopOnUncaughtFaults(logger: Logger, exit: (code: number) => voi
  * its own configuration (a template that fails validation, say) is for the person starting it
  * to read, not a stack in a log line.
  */
-export function startOrExplain<T>(logger: Logger, start: () => T, exit: (code: number) => never = process.exit): T {
+export async function startOrExplain<T>(
+  logger: Logger,
+  start: () => Promise<T>,
+  exit: (code: number) => never = process.exit,
+): Promise<T> {
   try {
-    return start();
+    return await start();
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error);
     process.stderr.write(`Coplan cannot start: ${reason}\n`);

@@ -2,7 +2,7 @@ import { availableParallelism } from "node:os";
 import { dirname, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { eq } from "drizzle-orm";
-import { closeDatabase, openDatabase } from "../db/client.server";
+import { openStore } from "../db/store.server";
 import { plans as planTable, type Notification, type Plan } from "../db/schema";
 import { COLLAB_LIMITS, SIGN_IN_LIMITS, SIGNOFF_REQUEST_LIMITS } from "./limits.server";
 import { MemoryLimitStore } from "./limit-store.server";
@@ -75,9 +75,11 @@ const STALE_CHECK_DELAY_MS = 100;
 const SEARCH_INDEX_TIMING = { debounceMs: 500, maxWaitMs: 2000 };
 
 /** Everything the routes and the sync server share, built once per process. */
-export function createServices(env: Env) {
+export async function createServices(env: Env) {
   const builtInTemplates = loadTemplates(env.PLAN_TEMPLATES_DIR ?? TEMPLATES_DIR);
-  const db = openDatabase(env.DATABASE_PATH);
+  const store = await openStore({ databasePath: env.DATABASE_PATH });
+  // The services not yet written against the store share its SQLite connection.
+  const db = store.sync;
   const seal = resolveSeal(db, env);
   const templates = new TemplateCatalog(db, builtInTemplates);
   const mail = new MailQueue(db, env.SMTP_URL ? smtpTransport(env.SMTP_URL, env.MAIL_FROM) : null, {
@@ -100,11 +102,11 @@ export function createServices(env: Env) {
     events,
   );
   jobs.add({ name: "notification emails", start: () => notifications.start(), stop: () => notifications.close() });
-  const store = new SqliteDocStore(db);
+  const docStore = new SqliteDocStore(db, store.gate);
   const clock = makeClock(env.DEPUTY_CLOCK_START);
   const access = new PlanAccessService(db, clock);
   const rooms = new RoomRegistry(
-    store,
+    docStore,
     {
       idleUnloadMs: env.COLLAB_IDLE_UNLOAD_SECONDS * 1000,
       compactAfterUpdates: 500,
@@ -218,6 +220,7 @@ export function createServices(env: Env) {
   );
   return {
     env,
+    store,
     db,
     events,
     /** Started by the process that serves (server/index.ts), once the demo is seeded. */
@@ -271,7 +274,7 @@ export function createServices(env: Env) {
       await rooms.closeAll();
       // Unloading every plan (above) indexed its last edits.
       search.markClosedCleanly(true);
-      closeDatabase(db);
+      await store.close();
     },
   };
 }
@@ -281,4 +284,4 @@ export function servedOverHttps(env: Env): boolean {
   return env.ALLOWED_ORIGINS?.some((origin) => origin.startsWith("https:")) ?? false;
 }
 
-export type Services = ReturnType<typeof createServices>;
+export type Services = Awaited<ReturnType<typeof createServices>>;

@@ -1,13 +1,13 @@
 import { randomBytes } from "node:crypto";
 import { eq } from "drizzle-orm";
-import type { Db } from "../../db/client.server";
+import type { SqliteDb } from "../../db/client.server";
 import { settings } from "../../db/schema";
 
 /**
  * SESSION_SECRET when given; otherwise a random secret made once and kept in the database, so
  * a fresh `npm start` needs no configuration and sign-ins survive a restart.
  */
-export function resolveSessionSecret(db: Db, configured: string | undefined): string {
+export function resolveSessionSecret(db: SqliteDb, configured: string | undefined): string {
   if (configured) return configured;
   const stored = db.select().from(settings).where(eq(settings.key, "session_secret")).get();
   if (stored) return stored.value;

@@ -1,7 +1,7 @@
 import { createHash, randomBytes } from "node:crypto";
 import { createCookie, type Cookie } from "@remix-run/node";
 import { and, eq, gt, isNull, lt, ne } from "drizzle-orm";
-import type { Db } from "../../db/client.server";
+import type { SqliteDb } from "../../db/client.server";
 import { sessions, users, type User } from "../../db/schema";
 import { recordAudit } from "../plans/audit.server";
 import type { SignInThrottle } from "./sign-in-throttle.server";
@@ -33,7 +33,7 @@ export class AuthService {
   private readonly onSessionEnded: (sessionHash: string) => void;
 
   constructor(
-    private readonly db: Db,
+    private readonly db: SqliteDb,
     private readonly throttle: SignInThrottle,
     options: { secret: string; secure: boolean; onSessionEnded?: (sessionHash: string) => void },
   ) {

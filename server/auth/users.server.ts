@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import { eq } from "drizzle-orm";
 import { z } from "zod";
 import { SIDES } from "../../app/shared/permissions";
-import type { Db } from "../../db/client.server";
+import type { SqliteDb } from "../../db/client.server";
 import { users, type User } from "../../db/schema";
 import { hashPassword } from "./passwords.server";
 
@@ -18,7 +18,7 @@ export type NewUserInput = z.output<typeof newUserSchema>;
 
 export class UserExistsError extends Error {}
 
-export async function createUser(db: Db, data: NewUserInput, options: { isAdmin?: boolean } = {}): Promise<User> {
+export async function createUser(db: SqliteDb, data: NewUserInput, options: { isAdmin?: boolean } = {}): Promise<User> {
   if (findUserByEmail(db, data.email)) {
     throw new UserExistsError(`a user with email ${data.email} already exists`);
   }
@@ -38,6 +38,6 @@ export async function createUser(db: Db, data: NewUserInput, options: { isAdmin?
     .get();
 }
 
-export function findUserByEmail(db: Db, email: string): User | undefined {
+export function findUserByEmail(db: SqliteDb, email: string): User | undefined {
   return db.select().from(users).where(eq(users.email, email.trim().toLowerCase())).get();
 }

@@ -1,6 +1,7 @@
 import { and, asc, desc, eq, gt, lt, lte, sql } from "drizzle-orm";
 import * as Y from "yjs";
-import type { Db } from "../../db/client.server";
+import type { SqliteDb } from "../../db/client.server";
+import { ConnectionGate } from "../../db/store.server";
 import { planSnapshots, planUpdates } from "../../db/schema";
 
 /**
@@ -36,7 +37,14 @@ export class SqliteDocStore implements DocStore {
    */
   private readonly appendStatement;
 
-  constructor(private readonly db: Db) {
+  /**
+   * `gate` is the connection's: the store's other users may hold it for a transaction across
+   * awaits, and a statement of ours run meanwhile would join that transaction.
+   */
+  constructor(
+    private readonly db: SqliteDb,
+    private readonly gate = new ConnectionGate(),
+  ) {
     // The sequence number comes from the database (AUTOINCREMENT), never from the writer.
     this.appendStatement = db
       .insert(planUpdates)
@@ -45,7 +53,11 @@ export class SqliteDocStore implements DocStore {
       .prepare();
   }
 
-  async load(planId: string): Promise<StoredDoc> {
+  load(planId: string): Promise<StoredDoc> {
+    return this.gate.exclusive(() => this.loadNow(planId));
+  }
+
+  private loadNow(planId: string): StoredDoc {
     return this.db.transaction((tx) => {
       const snapshot = tx
         .select({ state: planSnapshots.state, upTo: planSnapshots.upToUpdateId })
@@ -65,11 +77,15 @@ export class SqliteDocStore implements DocStore {
     });
   }
 
-  async append(planId: string, update: Uint8Array): Promise<number> {
-    return this.appendStatement.get({ planId, update: toBuffer(update) })!.seq;
+  append(planId: string, update: Uint8Array): Promise<number> {
+    return this.gate.exclusive(() => this.appendStatement.get({ planId, update: toBuffer(update) })!.seq);
   }
 
-  async compact(planId: string, state: Uint8Array, upToUpdateId: number): Promise<void> {
+  compact(planId: string, state: Uint8Array, upToUpdateId: number): Promise<void> {
+    return this.gate.exclusive(() => this.compactNow(planId, state, upToUpdateId));
+  }
+
+  private compactNow(planId: string, state: Uint8Array, upToUpdateId: number): void {
     this.db.transaction((tx) => {
       const snapshot = tx
         .insert(planSnapshots)

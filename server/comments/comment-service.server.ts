@@ -4,7 +4,7 @@ import type { NewComment } from "../../app/shared/comment-input";
 import { Refusal } from "../../app/shared/errors";
 import { canComment, canEdit, type Role } from "../../app/shared/permissions";
 import type { CommentView } from "../../app/shared/plan-events";
-import type { Db } from "../../db/client.server";
+import type { SqliteDb } from "../../db/client.server";
 import type { Plan } from "../../db/schema";
 import type { SessionUser } from "../auth/sessions.server";
 import type { RoomRegistry } from "../collab/rooms.server";
@@ -21,7 +21,7 @@ import { SqliteCommentStore, type CommentRow, type CommentStore } from "./commen
  */
 export class CommentService {
   constructor(
-    private readonly db: Db,
+    private readonly db: SqliteDb,
     private readonly rooms: RoomRegistry,
     private readonly members: MemberService,
     private readonly notifications?: NotificationSink,

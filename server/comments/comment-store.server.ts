@@ -1,6 +1,6 @@
 import { and, eq, inArray, isNull, sql } from "drizzle-orm";
 import { alias } from "drizzle-orm/sqlite-core";
-import type { Db } from "../../db/client.server";
+import type { SqliteDb } from "../../db/client.server";
 import { comments, users, type Comment } from "../../db/schema";
 
 const author = alias(users, "author");
@@ -30,7 +30,7 @@ export interface CommentStore {
 }
 
 export class SqliteCommentStore implements CommentStore {
-  constructor(private readonly db: Db) {}
+  constructor(private readonly db: SqliteDb) {}
 
   async rows(planId: string): Promise<CommentRow[]> {
     return this.db

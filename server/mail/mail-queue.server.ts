@@ -1,5 +1,5 @@
 import { and, asc, desc, eq, inArray, isNull, lte, min } from "drizzle-orm";
-import type { Db } from "../../db/client.server";
+import type { SqliteDb } from "../../db/client.server";
 import { mailMessages, notifications, type MailMessage } from "../../db/schema";
 import { withoutLinkTokens, withoutResetTokens } from "./link-redaction.server";
 import type { MailTransport } from "./transport.server";
@@ -52,7 +52,7 @@ export class MailQueue {
   private readonly log: (line: string) => void;
 
   constructor(
-    private readonly db: Db,
+    private readonly db: SqliteDb,
     private readonly transport: MailTransport | null,
     private readonly options: MailQueueOptions,
   ) {

@@ -1,5 +1,5 @@
 import { and, eq, isNull, or } from "drizzle-orm";
-import type { Db } from "../../db/client.server";
+import type { SqliteDb } from "../../db/client.server";
 import { comments, type Plan } from "../../db/schema";
 import type { NotificationInput } from "./notification-service.server";
 import { sectionUrl } from "./plan-notices.server";
@@ -10,7 +10,7 @@ import { sectionUrl } from "./plan-notices.server";
  * (as mentioned).
  */
 export function commentNotices(
-  db: Db,
+  db: SqliteDb,
   plan: Plan,
   comment: { id: string; sectionKey: string; parentId: string | null; mentions: string[]; body: string },
   author: { id: string; name: string },

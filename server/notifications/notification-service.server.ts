@@ -1,6 +1,6 @@
 import { and, count, desc, eq, gt, isNull } from "drizzle-orm";
 import type { NotificationType } from "../../app/shared/notification-types";
-import type { Db } from "../../db/client.server";
+import type { SqliteDb } from "../../db/client.server";
 import { notificationOptOuts, notifications, users, type Notification } from "../../db/schema";
 import type { MailQueue } from "../mail/mail-queue.server";
 import { digestMail, notificationMail } from "../mail/messages.server";
@@ -64,7 +64,7 @@ export class NotificationService implements NotificationSink {
   private readonly fewPerHour: number;
 
   constructor(
-    private readonly db: Db,
+    private readonly db: SqliteDb,
     private readonly mail: MailQueue,
     private readonly links: PublicLinks,
     private readonly options: NotificationOptions,

@@ -1,7 +1,7 @@
 import { eq } from "drizzle-orm";
 import { fieldText } from "../../app/shared/section-rows";
 import { sectionData } from "../plans/plan-content.server";
-import type { Db } from "../../db/client.server";
+import type { SqliteDb } from "../../db/client.server";
 import { planMembers, plans, users, type Plan } from "../../db/schema";
 import type { RoomRegistry } from "../collab/rooms.server";
 import type { SignoffWorkflow } from "../signoffs/signoff-workflow.server";
@@ -21,7 +21,7 @@ export class PlanNotices {
   private timer: NodeJS.Timeout | undefined;
 
   constructor(
-    private readonly db: Db,
+    private readonly db: SqliteDb,
     private readonly rooms: RoomRegistry,
     private readonly workflow: SignoffWorkflow,
     private readonly sink: NotificationSink,

@@ -1,6 +1,6 @@
 import { fileURLToPath } from "node:url";
 import * as Y from "yjs";
-import type { Db } from "../../db/client.server";
+import type { SqliteDb } from "../../db/client.server";
 import type { Plan } from "../../db/schema";
 import { planAuditHead, recordAudit } from "../plans/audit.server";
 import type { SessionUser } from "../auth/sessions.server";
@@ -23,7 +23,7 @@ export const PDF_WORKER_FILE = fileURLToPath(new URL("./pdf-worker.server.ts", i
  */
 export class PlanExportService {
   constructor(
-    private readonly db: Db,
+    private readonly db: SqliteDb,
     private readonly rooms: RoomRegistry,
     private readonly signoffs: SignoffService,
     private readonly comments: CommentService,

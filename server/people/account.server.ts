@@ -1,7 +1,7 @@
 import { eq } from "drizzle-orm";
 import { z } from "zod";
 import { Refusal, tooMany } from "../../app/shared/errors";
-import type { Db } from "../../db/client.server";
+import type { SqliteDb } from "../../db/client.server";
 import { NOTIFICATION_TYPES, type NotificationType } from "../../app/shared/notification-types";
 import { notificationOptOuts, users } from "../../db/schema";
 import type { AuthService } from "../auth/sessions.server";
@@ -18,7 +18,7 @@ export const changePasswordSchema = z.object({
 /** A person's own account: their name, their password and which notifications they get by email. */
 export class AccountService {
   constructor(
-    private readonly db: Db,
+    private readonly db: SqliteDb,
     private readonly auth: AuthService,
     private readonly throttle: SignInThrottle,
   ) {}

@@ -1,7 +1,7 @@
 import { asc, eq } from "drizzle-orm";
 import { Refusal } from "../../app/shared/errors";
 import type { Side } from "../../app/shared/permissions";
-import type { Db } from "../../db/client.server";
+import type { SqliteDb } from "../../db/client.server";
 import { users } from "../../db/schema";
 import type { AuthService, SessionUser } from "../auth/sessions.server";
 import { recordAudit } from "../plans/audit.server";
@@ -21,7 +21,7 @@ export interface UserRow {
 /** What instance administrators do at /admin: list, invite, deactivate and reactivate users. */
 export class AdminService {
   constructor(
-    private readonly db: Db,
+    private readonly db: SqliteDb,
     private readonly auth: AuthService,
     private readonly invitations: InvitationService,
     /** Called once the person is deactivated: what others had through them ends too. */

@@ -1,7 +1,7 @@
 import { and, asc, eq, gt, inArray, isNull, lte, or } from "drizzle-orm";
 import { alias } from "drizzle-orm/sqlite-core";
 import { Refusal } from "../../app/shared/errors";
-import type { Db } from "../../db/client.server";
+import type { SqliteDb } from "../../db/client.server";
 import { deputyships, planMembers, users } from "../../db/schema";
 import type { SessionUser } from "../auth/sessions.server";
 import type { Clock } from "../clock.server";
@@ -37,7 +37,7 @@ export class DeputyService {
   private toldUntil: number;
 
   constructor(
-    private readonly db: Db,
+    private readonly db: SqliteDb,
     private readonly clock: Clock,
     private readonly onEnded: (deputyIds: string[]) => void,
   ) {

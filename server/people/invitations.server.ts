@@ -3,7 +3,7 @@ import { and, asc, eq, gt, isNull } from "drizzle-orm";
 import { z } from "zod";
 import { Refusal, tooMany } from "../../app/shared/errors";
 import type { Role, Side } from "../../app/shared/permissions";
-import type { Db } from "../../db/client.server";
+import type { SqliteDb } from "../../db/client.server";
 import { invitations, planMembers, plans, users, type Invitation } from "../../db/schema";
 import type { SessionUser } from "../auth/sessions.server";
 import { hashPassword } from "../auth/passwords.server";
@@ -64,7 +64,7 @@ export class InvitationService {
   private readonly perAddress: RateLimit;
 
   constructor(
-    private readonly db: Db,
+    private readonly db: SqliteDb,
     private readonly members: MemberService,
     private readonly mail: MailQueue,
     private readonly links: PublicLinks,
@@ -258,7 +258,11 @@ export class InvitationService {
     if (wait > 0) throw tooMany("too many invitation emails sent lately", wait);
   }
 
-  private useUp(tx: Pick<Db, "select" | "insert" | "update" | "transaction">, row: Invitation, userId: string): void {
+  private useUp(
+    tx: Pick<SqliteDb, "select" | "insert" | "update" | "transaction">,
+    row: Invitation,
+    userId: string,
+  ): void {
     tx.update(invitations).set({ acceptedAt: new Date() }).where(eq(invitations.id, row.id)).run();
     if (row.planId && row.role) {
       const already = tx
@@ -357,7 +361,7 @@ export class InvitationService {
     return row;
   }
 
-  private usable(token: string, tx: Pick<Db, "select"> = this.db): Invitation | undefined {
+  private usable(token: string, tx: Pick<SqliteDb, "select"> = this.db): Invitation | undefined {
     if (typeof token !== "string" || token.length < 20 || token.length > 100) return undefined;
     return tx
       .select()

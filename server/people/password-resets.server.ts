@@ -1,6 +1,6 @@
 import { and, count, eq, gt, isNull } from "drizzle-orm";
 import { Refusal } from "../../app/shared/errors";
-import type { Db } from "../../db/client.server";
+import type { SqliteDb } from "../../db/client.server";
 import { passwordResets, users } from "../../db/schema";
 import type { AuthService } from "../auth/sessions.server";
 import { hashPassword } from "../auth/passwords.server";
@@ -24,7 +24,7 @@ export const newPasswordSchema = newUserSchema.shape.password;
  */
 export class PasswordResetService {
   constructor(
-    private readonly db: Db,
+    private readonly db: SqliteDb,
     private readonly auth: AuthService,
     private readonly mail: MailQueue,
     private readonly links: PublicLinks,
@@ -85,7 +85,7 @@ export class PasswordResetService {
     });
   }
 
-  private usable(token: string, tx: Pick<Db, "select"> = this.db) {
+  private usable(token: string, tx: Pick<SqliteDb, "select"> = this.db) {
     if (typeof token !== "string" || token.length < 20 || token.length > 100) return undefined;
     return tx
       .select({ tokenHash: passwordResets.tokenHash, userId: passwordResets.userId })

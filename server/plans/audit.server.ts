@@ -1,5 +1,5 @@
 import { and, desc, eq, inArray, isNull } from "drizzle-orm";
-import type { Db } from "../../db/client.server";
+import type { SqliteDb } from "../../db/client.server";
 import { auditEvents, users } from "../../db/schema";
 import { toCsv } from "../../app/shared/csv";
 import { activitySentence, peopleNamed } from "../../app/shared/activity-sentence";
@@ -14,7 +14,7 @@ export type AuditEntry = Pick<typeof auditEvents.$inferInsert, "planId" | "userI
  * entry written in one transaction (a savepoint inside the caller's), and the unique index on
  * (chain, prevHash) refuses a second entry on the same head, so two writers never fork a chain.
  */
-export function recordAudit(db: Pick<Db, "transaction">, entry: AuditEntry): void {
+export function recordAudit(db: Pick<SqliteDb, "transaction">, entry: AuditEntry): void {
   db.transaction((tx) => {
     const planId = entry.planId ?? null;
     const head = tx
@@ -39,7 +39,7 @@ export function recordAudit(db: Pick<Db, "transaction">, entry: AuditEntry): voi
 }
 
 /** The plan's chain head (null before its first entry), for an export to print. */
-export function planAuditHead(db: Db, planId: string) {
+export function planAuditHead(db: SqliteDb, planId: string) {
   return (
     db
       .select({ id: auditEvents.id, at: auditEvents.createdAt, hash: auditEvents.hash })
@@ -52,7 +52,7 @@ export function planAuditHead(db: Db, planId: string) {
 }
 
 /** Whether the plan's chain holds, and if not the first entry that does not. */
-export function planChainStatus(db: Db, planId: string) {
+export function planChainStatus(db: SqliteDb, planId: string) {
   const report = verifyPlanChain(db.$client, planId);
   return { entries: report.entries, head: report.heads[0] ?? null, broken: report.broken };
 }
@@ -66,7 +66,7 @@ export interface AuditFilter {
 }
 
 /** The plan's audit log, newest first, with each actor's name and email. */
-export function planAuditLog(db: Db, planId: string, filter: AuditFilter = {}) {
+export function planAuditLog(db: SqliteDb, planId: string, filter: AuditFilter = {}) {
   return db
     .select({
       id: auditEvents.id,
@@ -95,7 +95,7 @@ export function planAuditLog(db: Db, planId: string, filter: AuditFilter = {}) {
  * The log as a person reads it: each entry with a sentence naming the people and sections it
  * concerns (members who have since left included), and its raw detail beside it.
  */
-export function planActivity(db: Db, plan: { id: string; template: PlanTemplate }, filter: AuditFilter = {}) {
+export function planActivity(db: SqliteDb, plan: { id: string; template: PlanTemplate }, filter: AuditFilter = {}) {
   const entries = planAuditLog(db, plan.id, filter);
   const ids = [...new Set(entries.flatMap((entry) => peopleNamed(entry.detail)))];
   const people = new Map(
@@ -122,7 +122,7 @@ export function planActivity(db: Db, plan: { id: string; template: PlanTemplate 
 }
 
 /** The people and event types in the plan's log, to filter it by. */
-export function planAuditFacets(db: Db, planId: string) {
+export function planAuditFacets(db: SqliteDb, planId: string) {
   const people = db
     .selectDistinct({ id: users.id, name: users.name })
     .from(auditEvents)

@@ -1,7 +1,7 @@
 import { and, asc, eq } from "drizzle-orm";
 import { Refusal } from "../../app/shared/errors";
 import type { Role } from "../../app/shared/permissions";
-import type { Db } from "../../db/client.server";
+import type { SqliteDb } from "../../db/client.server";
 import { planMembers, users } from "../../db/schema";
 import { recordAudit } from "./audit.server";
 
@@ -21,7 +21,7 @@ export interface MemberView {
 /** Who belongs to a plan and with which role. Every change is audited. */
 export class MemberService {
   constructor(
-    private readonly db: Db,
+    private readonly db: SqliteDb,
     private readonly onAccessChange: AccessListener,
   ) {}
 
@@ -144,7 +144,7 @@ export class MemberService {
     this.onAccessChange(planId, userId, null);
   }
 
-  private roleIn(tx: Pick<Db, "select">, planId: string, userId: string): Role | undefined {
+  private roleIn(tx: Pick<SqliteDb, "select">, planId: string, userId: string): Role | undefined {
     return tx
       .select({ role: planMembers.role })
       .from(planMembers)
@@ -152,7 +152,7 @@ export class MemberService {
       .get()?.role;
   }
 
-  private assertAnotherOwner(tx: Pick<Db, "select">, planId: string, verb: string): void {
+  private assertAnotherOwner(tx: Pick<SqliteDb, "select">, planId: string, verb: string): void {
     const owners = tx
       .select({ userId: planMembers.userId })
       .from(planMembers)

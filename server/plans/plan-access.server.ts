@@ -1,7 +1,7 @@
 import { and, asc, desc, eq, gt, inArray, isNull, lte, or, sql, type SQL } from "drizzle-orm";
 import { alias } from "drizzle-orm/sqlite-core";
 import type { Role } from "../../app/shared/permissions";
-import type { Db } from "../../db/client.server";
+import type { SqliteDb } from "../../db/client.server";
 import { deputyships, planMembers, plans, users, type Plan } from "../../db/schema";
 import type { Clock } from "../clock.server";
 
@@ -66,7 +66,7 @@ const signsOffMember = or(
  */
 export class PlanAccessService {
   constructor(
-    private readonly db: Db,
+    private readonly db: SqliteDb,
     private readonly clock: Clock,
   ) {}
 

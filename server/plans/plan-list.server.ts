@@ -1,5 +1,5 @@
 import { eq, inArray } from "drizzle-orm";
-import type { Db } from "../../db/client.server";
+import type { SqliteDb } from "../../db/client.server";
 import { planListStates, plans, type Plan } from "../../db/schema";
 import type { PlanChange } from "../../app/shared/plan-input";
 import type { PlanShow, PlanSort } from "../../app/shared/plan-list";
@@ -32,7 +32,7 @@ const EDITED_WRITE_MS = 60_000;
 /** The plans list: each plan's progress and when it last changed; renaming, archiving, deleting. */
 export class PlanListService {
   constructor(
-    private readonly db: Db,
+    private readonly db: SqliteDb,
     private readonly rooms: RoomRegistry,
     private readonly access: PlanAccessService,
     private readonly signoffs: SignoffService,

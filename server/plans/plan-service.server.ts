@@ -4,7 +4,7 @@ import { budgetTotals, type BudgetData } from "../../app/shared/budget";
 import { initialiseStructuredSections } from "../../app/shared/section-rows";
 import type { NewPlanInput } from "../../app/shared/plan-input";
 import { Refusal } from "../../app/shared/errors";
-import type { Db } from "../../db/client.server";
+import type { SqliteDb } from "../../db/client.server";
 import { planMembers, planUpdates, plans, type Plan } from "../../db/schema";
 import { recordAudit } from "./audit.server";
 import type { RoomRegistry } from "../collab/rooms.server";
@@ -15,7 +15,7 @@ import type { TemplateCatalog } from "../templates/template-catalog.server";
 /** Plans, who belongs to them, and the plan as the API and the plan page show it. */
 export class PlanService {
   constructor(
-    private readonly db: Db,
+    private readonly db: SqliteDb,
     private readonly rooms: RoomRegistry,
     private readonly templates: TemplateCatalog,
     private readonly signoffs: SignoffService,

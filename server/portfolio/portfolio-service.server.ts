@@ -1,7 +1,7 @@
 import { inArray, sql } from "drizzle-orm";
 import { sectionData } from "../plans/plan-content.server";
 import { isOverdueMilestone, sideProgress, ukToday, type PortfolioRow } from "../../app/shared/portfolio";
-import type { Db } from "../../db/client.server";
+import type { SqliteDb } from "../../db/client.server";
 import { planSnapshots, planUpdates, plans as planTable, type Plan } from "../../db/schema";
 import type { RoomRegistry } from "../collab/rooms.server";
 import type { EventBus } from "../events/event-bus.server";
@@ -25,7 +25,7 @@ export class PortfolioService {
   private readonly fromDocuments = new Map<string, { version: number; today: string; figures: DocumentFigures }>();
 
   constructor(
-    private readonly db: Db,
+    private readonly db: SqliteDb,
     private readonly access: PlanAccessService,
     private readonly rooms: RoomRegistry,
     private readonly signoffs: SignoffService,

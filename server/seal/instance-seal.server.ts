@@ -3,7 +3,7 @@ import { readFileSync } from "node:fs";
 import { hostname } from "node:os";
 import { eq } from "drizzle-orm";
 import forge from "node-forge";
-import type { Db } from "../../db/client.server";
+import type { SqliteDb } from "../../db/client.server";
 import { instanceSeals } from "../../db/schema";
 import type { Env } from "../env.server";
 import { cadesSignatureLength, type SealMaterial } from "./cades.server";
@@ -39,7 +39,7 @@ const BAG = {
  * SEAL_P12_PASSWORD) when given, otherwise the self-signed one made on first start and kept in
  * the database. A P12 that cannot be used stops the start with the reason (startOrExplain).
  */
-export function resolveSeal(db: Db, env: SealEnv): InstanceSeal {
+export function resolveSeal(db: SqliteDb, env: SealEnv): InstanceSeal {
   if (env.SEAL_P12_PATH) return describeSeal(sealFromP12(env.SEAL_P12_PATH, env.SEAL_P12_PASSWORD ?? ""), "p12");
   if (env.SEAL_P12_PASSWORD !== undefined)
     throw new Error("SEAL_P12_PASSWORD is set but SEAL_P12_PATH is not: give the path of the seal's .p12 file too");
@@ -51,7 +51,7 @@ export function sealJob(seal: InstanceSeal, signedAt: Date): SealJob {
   return { ...seal.material, signatureLength: seal.signatureLength, name: seal.commonName, signedAt };
 }
 
-function storedSeal(db: Db, env: SealEnv): SealMaterial {
+function storedSeal(db: SqliteDb, env: SealEnv): SealMaterial {
   let row = db.select().from(instanceSeals).where(eq(instanceSeals.id, SEAL_ROW)).get();
   if (!row) {
     const made = generateSeal(env.PUBLIC_URL ? new URL(env.PUBLIC_URL).host : hostname());

@@ -1,7 +1,7 @@
 import { inArray } from "drizzle-orm";
 import { z } from "zod";
 import type { PlanSignoffView } from "../../app/shared/plan-events";
-import type { Db } from "../../db/client.server";
+import type { SqliteDb } from "../../db/client.server";
 import { signoffs, type Plan } from "../../db/schema";
 
 /** The name of the file embedded in every exported PDF that lists its sign-offs. */
@@ -43,7 +43,7 @@ export type EvidenceRecord = z.infer<typeof evidenceRecordSchema>;
  * (read by id, so whatever a record states, such as its meaning and method, comes with it).
  */
 export function signoffEvidence(
-  db: Db,
+  db: SqliteDb,
   plan: Plan,
   view: PlanSignoffView,
   exportedAt: Date,

@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import { and, eq, sql } from "drizzle-orm";
 import { getDocumentProxy } from "unpdf";
-import type { Db } from "../../db/client.server";
+import type { SqliteDb } from "../../db/client.server";
 import { auditEvents, signoffs, users } from "../../db/schema";
 import { readCadesSignature, UnreadableSignature } from "./cades.server";
 import { DerError, readDer } from "./der.server";
@@ -35,7 +35,7 @@ export interface PdfVerification {
  * one the database still holds, as it was. Throws PdfNotVerified for a file that fails before
  * its records can be read; the records' own mismatches are in the answer.
  */
-export async function verifySealedPdf(file: Buffer, seal: InstanceSeal, db: Db): Promise<PdfVerification> {
+export async function verifySealedPdf(file: Buffer, seal: InstanceSeal, db: SqliteDb): Promise<PdfVerification> {
   const signed = checkSeal(file, seal);
   const evidence = await embeddedEvidence(file);
   return {
@@ -141,7 +141,7 @@ async function embeddedEvidence(file: Buffer): Promise<SignoffEvidence> {
 }
 
 /** What differs between the record as the PDF states it and as the database holds it now. */
-function recordMismatch(db: Db, record: EvidenceRecord): string | null {
+function recordMismatch(db: SqliteDb, record: EvidenceRecord): string | null {
   const row = db
     .select({ signoff: signoffs, revokedBy: users.name })
     .from(signoffs)
@@ -174,7 +174,7 @@ function recordMismatch(db: Db, record: EvidenceRecord): string | null {
  * the new record's audit entry, which names the record it supersedes. The audit log is a hash
  * chain nobody can edit unnoticed, so it is the record of which it was.
  */
-function replacementOf(db: Db, planId: string, signoffId: number) {
+function replacementOf(db: SqliteDb, planId: string, signoffId: number) {
   const entry = db
     .select({ detail: auditEvents.detail })
     .from(auditEvents)

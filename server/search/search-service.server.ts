@@ -3,7 +3,7 @@ import type { EventBus } from "../events/event-bus.server";
 import type * as Y from "yjs";
 import { ftsMatchExpression, parseSearchQuery } from "../../app/shared/search-query";
 import { Refusal } from "../../app/shared/errors";
-import type { Db } from "../../db/client.server";
+import type { SqliteDb } from "../../db/client.server";
 import { plans, searchDocuments, settings, type Plan } from "../../db/schema";
 import type { Viewer } from "../plans/plan-access.server";
 import { sectionSearchText } from "./search-text.server";
@@ -32,7 +32,7 @@ const MAX_RESULTS = 50;
  */
 export class SearchService {
   constructor(
-    private readonly db: Db,
+    private readonly db: SqliteDb,
     /** The ids of the plans a user may read, as SQL (from `PlanAccessService`). */
     private readonly readablePlanIds: (userId: string) => SQL,
     /** Told of each plan whose indexed words changed. */

@@ -1,6 +1,6 @@
 import { eq } from "drizzle-orm";
 import { Refusal, tooMany } from "../../app/shared/errors";
-import type { Db } from "../../db/client.server";
+import type { SqliteDb } from "../../db/client.server";
 import { users } from "../../db/schema";
 import { verifyPassword } from "../auth/passwords.server";
 import type { SignInThrottle } from "../auth/sign-in-throttle.server";
@@ -12,7 +12,7 @@ import type { SignInThrottle } from "../auth/sign-in-throttle.server";
  */
 export class SignerCheck {
   constructor(
-    private readonly db: Pick<Db, "select">,
+    private readonly db: Pick<SqliteDb, "select">,
     private readonly throttle: SignInThrottle,
   ) {}
 

@@ -3,7 +3,7 @@ import { alias } from "drizzle-orm/sqlite-core";
 import type { Side } from "../../app/shared/permissions";
 import type { PlanSignoffView, SectionSignoffView, SignoffRecordView } from "../../app/shared/plan-events";
 import { isFresh, planSignoffProgress, sectionSignoffState } from "../../app/shared/signoff-state";
-import type { Db } from "../../db/client.server";
+import type { SqliteDb } from "../../db/client.server";
 import { planVersions, signoffs, users, type Plan } from "../../db/schema";
 import { workflowView, type SectionWorkflow } from "./signoff-workflow-records.server";
 
@@ -18,7 +18,7 @@ const revokedByColumns = { id: revoker.id, name: revoker.name, organisation: rev
 const onBehalfOfColumns = { id: signatory.id, name: signatory.name, organisation: signatory.organisation };
 
 /** Sign-off records matching `where`, oldest first, with who signed them and who made them stale. */
-function signoffRecords(db: Pick<Db, "select">, where: SQL | undefined) {
+function signoffRecords(db: Pick<SqliteDb, "select">, where: SQL | undefined) {
   return db
     .select({
       id: signoffs.id,
@@ -45,12 +45,12 @@ function signoffRecords(db: Pick<Db, "select">, where: SQL | undefined) {
 export type SignoffRecord = ReturnType<typeof signoffRecords>[number];
 
 /** The plan's sign-offs not revoked, oldest first. */
-export function currentRecords(db: Pick<Db, "select">, planId: string): SignoffRecord[] {
+export function currentRecords(db: Pick<SqliteDb, "select">, planId: string): SignoffRecord[] {
   return signoffRecords(db, and(eq(signoffs.planId, planId), isNull(signoffs.revokedAt)));
 }
 
 /** The side's sign-off of the section not revoked, if any (stale or fresh). */
-export function currentRecordOfSide(db: Pick<Db, "select">, planId: string, sectionKey: string, side: Side) {
+export function currentRecordOfSide(db: Pick<SqliteDb, "select">, planId: string, sectionKey: string, side: Side) {
   return db
     .select()
     .from(signoffs)
@@ -66,7 +66,7 @@ export function currentRecordOfSide(db: Pick<Db, "select">, planId: string, sect
 }
 
 /** Every sign-off the section ever had, newest first, with the version each one pinned. */
-export function sectionHistoryRecords(db: Pick<Db, "select">, planId: string, sectionKey: string) {
+export function sectionHistoryRecords(db: Pick<SqliteDb, "select">, planId: string, sectionKey: string) {
   return db
     .select({
       id: signoffs.id,
@@ -131,7 +131,7 @@ export function planSignoffView(
  * The plan's sign-off state at a past moment, for the content it had then (`hashes`, by
  * section): the records current at that moment, stale only if they had turned by then.
  */
-export function signoffViewAt(db: Db, plan: Plan, at: Date, hashes: Record<string, string>): PlanSignoffView {
+export function signoffViewAt(db: SqliteDb, plan: Plan, at: Date, hashes: Record<string, string>): PlanSignoffView {
   const records = signoffRecords(
     db,
     and(

@@ -6,7 +6,7 @@ import { ROLE_LABEL, SIDE_LABEL, canSignOff, signsOffSections, type Role } from 
 import type { PlanSignoffView, SignoffRecordView } from "../../app/shared/plan-events";
 import { isFresh } from "../../app/shared/signoff-state";
 import type { TemplateSection } from "../../app/shared/template-schema";
-import type { Db } from "../../db/client.server";
+import type { SqliteDb } from "../../db/client.server";
 import { planMembers, plans, users, type Plan } from "../../db/schema";
 import { recordAudit } from "../plans/audit.server";
 import type { SessionUser } from "../auth/sessions.server";
@@ -31,7 +31,7 @@ import { SideAlreadySigned, SignoffWrites } from "./signoff-writes.server";
 
 /** Makes the version a sign-off pins, inside the sign-off's own transaction. */
 export interface SignoffPins {
-  pin(tx: Pick<Db, "insert">, plan: Plan, doc: Y.Doc, userId: string, signoffId: number, label: string): number;
+  pin(tx: Pick<SqliteDb, "insert">, plan: Plan, doc: Y.Doc, userId: string, signoffId: number, label: string): number;
 }
 
 /** What lets someone sign on a plan: their member role, and whom they stand in for as a deputy. */
@@ -59,7 +59,7 @@ export class SignoffService {
   private readonly writes: SignoffWrites;
 
   constructor(
-    private readonly db: Db,
+    private readonly db: SqliteDb,
     private readonly rooms: RoomRegistry,
     private readonly signer: SignerCheck,
     private readonly notifications?: NotificationSink,

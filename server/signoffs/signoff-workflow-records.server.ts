@@ -3,11 +3,11 @@ import { alias } from "drizzle-orm/sqlite-core";
 import type { Side } from "../../app/shared/permissions";
 import type { SignoffRequestView, SignoffReturnView } from "../../app/shared/plan-events";
 import { isFresh } from "../../app/shared/signoff-state";
-import type { Db } from "../../db/client.server";
+import type { SqliteDb } from "../../db/client.server";
 import { signoffRequests, signoffReturns, signoffs, users } from "../../db/schema";
 
-type Reader = Pick<Db, "select">;
-type Writer = Pick<Db, "select" | "update">;
+type Reader = Pick<SqliteDb, "select">;
+type Writer = Pick<SqliteDb, "select" | "update">;
 
 const requester = alias(users, "requester");
 const returner = alias(users, "returner");
@@ -133,7 +133,7 @@ export function endOpenRequest(db: Writer, planId: string, sectionKey: string): 
 }
 
 /** Marks cleared the given returns (their section changed since). */
-export function clearReturns(db: Pick<Db, "update">, ids: readonly number[]): void {
+export function clearReturns(db: Pick<SqliteDb, "update">, ids: readonly number[]): void {
   if (ids.length === 0) return;
   db.update(signoffReturns)
     .set({ clearedAt: new Date() })

@@ -4,7 +4,7 @@ import { Refusal } from "../../app/shared/errors";
 import { ROLE_LABEL, canSignOff, signsOffSections, type Role, type Side } from "../../app/shared/permissions";
 import type { SignoffReturnView } from "../../app/shared/plan-events";
 import { ukToday } from "../../app/shared/portfolio";
-import type { Db } from "../../db/client.server";
+import type { SqliteDb } from "../../db/client.server";
 import {
   planMembers,
   plans,
@@ -36,7 +36,7 @@ const REASON_IN_LINE = 140;
  */
 export class SignoffWorkflow {
   constructor(
-    private readonly db: Db,
+    private readonly db: SqliteDb,
     private readonly rooms: RoomRegistry,
     private readonly signoffs: SignoffService,
     private readonly sink: NotificationSink,

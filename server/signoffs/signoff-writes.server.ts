@@ -1,12 +1,12 @@
 import { and, eq, isNotNull, isNull, ne, or } from "drizzle-orm";
 import type { Side } from "../../app/shared/permissions";
-import type { Db } from "../../db/client.server";
+import type { SqliteDb } from "../../db/client.server";
 import { signoffs } from "../../db/schema";
 import { recordAudit } from "../plans/audit.server";
 import { clearReturns, endAnsweredRequest } from "./signoff-workflow-records.server";
 
 /** What a sign-off's transaction writes with: the database, inside the transaction. */
-export type SignoffTx = Pick<Db, "select" | "insert" | "update" | "delete" | "transaction">;
+export type SignoffTx = Pick<SqliteDb, "select" | "insert" | "update" | "delete" | "transaction">;
 
 /** A new sign-off, as the signing person's request and the server's reading of the section make it. */
 export interface NewSignoff {
@@ -38,7 +38,7 @@ export class SideAlreadySigned extends Error {
  * what it reads and what it writes.
  */
 export class SignoffWrites {
-  constructor(private readonly db: Db) {}
+  constructor(private readonly db: SqliteDb) {}
 
   /**
    * Stores the sign-off, superseding the side's stale one, with whatever `alongside` writes in

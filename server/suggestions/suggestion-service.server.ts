@@ -12,7 +12,7 @@ import { changeExcerpt, excerpt } from "../../app/shared/suggestion-words";
 import { amountSchema, dateSchema, rowFieldSpecs, selectSchema } from "../../app/shared/table-values";
 import { isStructuredKind } from "../../app/shared/structured-fields";
 import type { TemplateSection } from "../../app/shared/template-schema";
-import type { Db } from "../../db/client.server";
+import type { SqliteDb } from "../../db/client.server";
 import { suggestions, users, type Plan, type Suggestion } from "../../db/schema";
 import type { SessionUser } from "../auth/sessions.server";
 import type { RoomRegistry } from "../collab/rooms.server";
@@ -58,7 +58,7 @@ const VERB = { accepted: "accepted", rejected: "rejected", withdrawn: "withdrew"
  */
 export class SuggestionService {
   constructor(
-    private readonly db: Db,
+    private readonly db: SqliteDb,
     private readonly rooms: RoomRegistry,
     private readonly notifications?: NotificationSink,
   ) {}

@@ -1,7 +1,7 @@
 import { and, eq } from "drizzle-orm";
 import { Refusal } from "../../app/shared/errors";
 import type { PlanTemplate } from "../../app/shared/template-schema";
-import type { Db } from "../../db/client.server";
+import type { SqliteDb } from "../../db/client.server";
 import { importedTemplates } from "../../db/schema";
 import { parseTemplate, TemplateError } from "./template-files.server";
 import { HTTP_LIMITS } from "../limits.server";
@@ -9,7 +9,7 @@ import { HTTP_LIMITS } from "../limits.server";
 /** The templates a user may start a plan from: the built-in files, and those they imported. */
 export class TemplateCatalog {
   constructor(
-    private readonly db: Db,
+    private readonly db: SqliteDb,
     private readonly builtIn: ReadonlyMap<string, PlanTemplate>,
   ) {}
 

@@ -2,7 +2,7 @@ import { and, desc, eq, inArray } from "drizzle-orm";
 import * as Y from "yjs";
 import { budgetTotals, type BudgetData } from "../../app/shared/budget";
 import { Refusal } from "../../app/shared/errors";
-import type { Db } from "../../db/client.server";
+import type { SqliteDb } from "../../db/client.server";
 import { planVersions, users, type Plan, type PlanVersion, type VersionKind } from "../../db/schema";
 import { recordAudit } from "../plans/audit.server";
 import type { RoomRegistry } from "../collab/rooms.server";
@@ -51,7 +51,7 @@ export class VersionService {
   private readonly contributors = new Map<string, Set<string>>();
 
   constructor(
-    private readonly db: Db,
+    private readonly db: SqliteDb,
     private readonly rooms: RoomRegistry,
   ) {}
 
@@ -71,7 +71,7 @@ export class VersionService {
    * Stores the plan in `doc` as a version; `db` may be a transaction, so a sign-off and the
    * version it pins commit together.
    */
-  make(plan: Plan, doc: Y.Doc, what: MakeVersion, db: Pick<Db, "insert"> = this.db): number {
+  make(plan: Plan, doc: Y.Doc, what: MakeVersion, db: Pick<SqliteDb, "insert"> = this.db): number {
     const content = planContent(plan, doc);
     return this.store(plan, doc, content, what, db);
   }
@@ -97,7 +97,7 @@ export class VersionService {
     return id;
   }
 
-  private latestHash(db: Pick<Db, "select">, planId: string): string | undefined {
+  private latestHash(db: Pick<SqliteDb, "select">, planId: string): string | undefined {
     return db
       .select({ contentHash: planVersions.contentHash })
       .from(planVersions)
@@ -268,7 +268,7 @@ export class VersionService {
     return beforeId;
   }
 
-  private store(plan: Plan, doc: Y.Doc, content: PlanContent, what: MakeVersion, db: Pick<Db, "insert">): number {
+  private store(plan: Plan, doc: Y.Doc, content: PlanContent, what: MakeVersion, db: Pick<SqliteDb, "insert">): number {
     return this.insert(db, plan.id, this.rowOf(plan, doc, content, what));
   }
 
@@ -287,7 +287,7 @@ export class VersionService {
     };
   }
 
-  private insert(db: Pick<Db, "insert">, planId: string, row: NewPlanVersion): number {
+  private insert(db: Pick<SqliteDb, "insert">, planId: string, row: NewPlanVersion): number {
     const id = db.insert(planVersions).values(row).returning({ id: planVersions.id }).get().id;
     this.contributors.delete(planId);
     return id;

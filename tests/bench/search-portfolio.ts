@@ -46,7 +46,7 @@ async function timedAsync(work: () => Promise<unknown>): Promise<number> {
  */
 export async function measureSearchAndPortfolio(plans: number, queries: number, seed = 7) {
   const dir = mkdtempSync(join(tmpdir(), "coplan-bench-search-"));
-  const services = createServices(
+  const services = await createServices(
     loadEnv({ NODE_ENV: "production", DATABASE_PATH: join(dir, "bench.sqlite"), SEED_DEMO: "0" }),
   );
   const store = new SqliteDocStore(services.db);

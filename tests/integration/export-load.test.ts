@@ -3,7 +3,7 @@ import { drizzle } from "drizzle-orm/better-sqlite3";
 import { getDocumentProxy, extractText } from "unpdf";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import * as Y from "yjs";
-import type { Db } from "../../db/client.server";
+import type { SqliteDb } from "../../db/client.server";
 import * as schema from "../../db/schema";
 import { sectionFragmentName } from "../../app/shared/doc-names";
 import { SqliteDocStore } from "../../server/collab/doc-store.server";
@@ -45,7 +45,7 @@ async function storeUpdate(databasePath: string, planId: string, write: (doc: Y.
   write(doc);
   const connection = new Database(databasePath);
   try {
-    await new SqliteDocStore(drizzle(connection, { schema }) as Db).append(planId, Y.encodeStateAsUpdate(doc, before));
+    await new SqliteDocStore(drizzle(connection, { schema }) as SqliteDb).append(planId, Y.encodeStateAsUpdate(doc, before));
   } finally {
     connection.close();
     doc.destroy();

@@ -1,6 +1,6 @@
 import { eq } from "drizzle-orm";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { closeDatabase, openDatabase, type Db } from "../../db/client.server";
+import { closeDatabase, openDatabase, type SqliteDb } from "../../db/client.server";
 import { mailMessages } from "../../db/schema";
 import { MailQueue, retryDelayMs } from "../../server/mail/mail-queue.server";
 import { smtpTransport } from "../../server/mail/transport.server";
@@ -13,7 +13,7 @@ const mail = (to: string) => ({ to, subject: `For ${to}`, text: `Hello ${to}`, h
 describe("the mail queue, against a real SMTP server", () => {
   let mailbox: TestMailbox;
   let path: string;
-  const open: { db: Db; queue: MailQueue }[] = [];
+  const open: { db: SqliteDb; queue: MailQueue }[] = [];
 
   function startQueue(transportUrl: string | null, log?: (line: string) => void) {
     const db = openDatabase(path);
@@ -26,7 +26,7 @@ describe("the mail queue, against a real SMTP server", () => {
     return { db, queue };
   }
 
-  async function stop(entry: { db: Db; queue: MailQueue }) {
+  async function stop(entry: { db: SqliteDb; queue: MailQueue }) {
     await entry.queue.close();
     closeDatabase(entry.db);
     open.splice(open.indexOf(entry), 1);

@@ -4,7 +4,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import * as Y from "yjs";
 import { ukToday } from "../../app/shared/portfolio";
 import { sectionDataName, sectionFragmentName } from "../../app/shared/doc-names";
-import type { Db } from "../../db/client.server";
+import type { SqliteDb } from "../../db/client.server";
 import * as schema from "../../db/schema";
 import { SqliteDocStore } from "../../server/collab/doc-store.server";
 import { healthBoundMs, watchHealth } from "../support/health-watch";
@@ -38,7 +38,7 @@ afterAll(async () => {
 async function storeUnchecked(databasePath: string, planId: string, change: (doc: Y.Doc) => void): Promise<void> {
   const connection = new Database(databasePath);
   try {
-    const store = new SqliteDocStore(drizzle(connection, { schema }) as Db);
+    const store = new SqliteDocStore(drizzle(connection, { schema }) as SqliteDb);
     const doc = new Y.Doc();
     Y.applyUpdate(doc, (await store.load(planId)).state);
     const before = Y.encodeStateVector(doc);

@@ -3,7 +3,7 @@ import { drizzle } from "drizzle-orm/better-sqlite3";
 import { afterAll, describe, expect, it } from "vitest";
 import * as Y from "yjs";
 import { sectionDataName, sectionFragmentName } from "../../app/shared/doc-names";
-import type { Db } from "../../db/client.server";
+import type { SqliteDb } from "../../db/client.server";
 import * as schema from "../../db/schema";
 import { SqliteDocStore } from "../../server/collab/doc-store.server";
 import { getJson, requestJson, signIn, signOff } from "../support/http";
@@ -83,7 +83,7 @@ describe(`plans spoiled before updates were checked (seed ${SEED})`, () => {
     const depth = 1500 + random.int(1000);
     const connection = new Database(databasePath);
     try {
-      await new SqliteDocStore(drizzle(connection, { schema }) as Db).append(
+      await new SqliteDocStore(drizzle(connection, { schema }) as SqliteDb).append(
         planId,
         spoiledUpdate(depth, 3000 + random.int(3000), 6000 + random.int(3000), 50_000),
       );

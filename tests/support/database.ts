@@ -1,7 +1,7 @@
 import Database from "better-sqlite3";
 import { drizzle } from "drizzle-orm/better-sqlite3";
 import * as Y from "yjs";
-import type { Db } from "../../db/client.server";
+import type { SqliteDb } from "../../db/client.server";
 import * as schema from "../../db/schema";
 import { SqliteDocStore } from "../../server/collab/doc-store.server";
 
@@ -24,7 +24,7 @@ export async function storedDocument(path: string, planId: string): Promise<Y.Do
   const connection = new Database(path, { readonly: true, fileMustExist: true });
   try {
     const doc = new Y.Doc();
-    Y.applyUpdate(doc, (await new SqliteDocStore(drizzle(connection, { schema }) as Db).load(planId)).state);
+    Y.applyUpdate(doc, (await new SqliteDocStore(drizzle(connection, { schema }) as SqliteDb).load(planId)).state);
     return doc;
   } finally {
     connection.close();
@@ -38,7 +38,7 @@ export async function storedDocument(path: string, planId: string): Promise<Y.Do
 export async function rewriteStoredDocument(path: string, planId: string, change: (doc: Y.Doc) => void): Promise<void> {
   const connection = new Database(path, { fileMustExist: true });
   try {
-    const store = new SqliteDocStore(drizzle(connection, { schema }) as Db);
+    const store = new SqliteDocStore(drizzle(connection, { schema }) as SqliteDb);
     const doc = new Y.Doc();
     Y.applyUpdate(doc, (await store.load(planId)).state);
     const before = Y.encodeStateVector(doc);

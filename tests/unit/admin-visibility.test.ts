@@ -7,7 +7,7 @@ let services: Services | undefined;
 afterEach(async () => await services?.close());
 
 async function setUp() {
-  services = createServices(loadEnv({ NODE_ENV: "test", DATABASE_PATH: ":memory:", SEED_DEMO: "0" }));
+  services = await createServices(loadEnv({ NODE_ENV: "test", DATABASE_PATH: ":memory:", SEED_DEMO: "0" }));
   const user = (email: string) =>
     createUser(
       services!.db,

@@ -7,7 +7,7 @@ import { drizzle } from "drizzle-orm/better-sqlite3";
 import { migrate } from "drizzle-orm/better-sqlite3/migrator";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import * as Y from "yjs";
-import { closeDatabase, openDatabase, type Db } from "../../db/client.server";
+import { closeDatabase, openDatabase, type SqliteDb } from "../../db/client.server";
 import * as schema from "../../db/schema";
 import { planSnapshots, planUpdates, plans } from "../../db/schema";
 import { SqliteDocStore } from "../../server/collab/doc-store.server";
@@ -16,7 +16,7 @@ import { TEMPLATES_DIR } from "../../server/services.server";
 
 const PLAN = "plan-1";
 let path: string;
-let db: Db;
+let db: SqliteDb;
 
 beforeEach(() => {
   path = join(mkdtempSync(join(tmpdir(), "coplan-store-")), "store.sqlite");

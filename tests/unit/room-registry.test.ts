@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import * as Y from "yjs";
 import * as decoding from "lib0/decoding";
-import { closeDatabase, openDatabase, type Db } from "../../db/client.server";
+import { closeDatabase, openDatabase, type SqliteDb } from "../../db/client.server";
 import { and, desc, eq, gt } from "drizzle-orm";
 import { planSnapshots, planUpdates, plans } from "../../db/schema";
 import { SqliteDocStore, type DocStore, type StoredDoc } from "../../server/collab/doc-store.server";
@@ -59,7 +59,7 @@ class HeldStore implements DocStore {
   }
 }
 
-let db: Db;
+let db: SqliteDb;
 let store: HeldStore;
 let rooms: RoomRegistry;
 

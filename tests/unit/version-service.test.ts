@@ -5,7 +5,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import * as Y from "yjs";
 import { sectionFragmentName } from "../../app/shared/doc-names";
 import { initialiseStructuredSections } from "../../app/shared/section-rows";
-import { closeDatabase, openDatabase, type Db } from "../../db/client.server";
+import { closeDatabase, openDatabase, type SqliteDb } from "../../db/client.server";
 import { plans, users, type Plan } from "../../db/schema";
 import { SqliteDocStore } from "../../server/collab/doc-store.server";
 import { RoomRegistry } from "../../server/collab/rooms.server";
@@ -14,7 +14,7 @@ import { loadTemplates } from "../../server/templates/template-files.server";
 import { VersionService } from "../../server/versions/version-service.server";
 import { VersionRoomExtension } from "../../server/versions/version-room.server";
 
-let db: Db;
+let db: SqliteDb;
 let plan: Plan;
 let versions: VersionService;
 let rooms: RoomRegistry;
