@@ -30,12 +30,13 @@ export interface Store {
   /** Runs `fn` in one transaction; it commits when `fn` resolves and rolls back if it throws. */
   transaction<T>(fn: (tx: Db) => Promise<T>): Promise<T>;
   /**
-   * Inside a transaction, waits for any other transaction writing for the plan to finish, and
-   * holds the plan until this one ends: on PostgreSQL the plan's row is locked (`for update`),
-   * because an `insert ... where not exists` under read committed lets two writers both see
-   * nothing; SQLite runs one transaction at a time already.
+   * Inside a transaction, waits for any other transaction holding `key` to end, and holds it
+   * until this one ends. Check-then-write for one thing (a plan's automatic version, a chain's
+   * next hash) takes its key first: on PostgreSQL an `insert ... where not exists` under read
+   * committed lets two writers both see nothing. PostgreSQL takes an advisory lock on the key's
+   * hash; SQLite runs one transaction at a time already.
    */
-  lockPlan(tx: Db, planId: string): Promise<void>;
+  lock(tx: Db, key: string): Promise<void>;
   /** The rows of a statement written in SQL, for the few queries the builders cannot write. */
   rows<T>(db: Db, query: SQL): Promise<T[]>;
   close(): Promise<void>;
@@ -134,10 +135,12 @@ export class SqliteStore implements Store {
     return this.gate.hold(() => this.db.transaction(fn, { behavior: "immediate" }));
   }
 
-  async lockPlan(): Promise<void> {}
+  async lock(): Promise<void> {}
 
-  rows<T>(db: Db, query: SQL): Promise<T[]> {
-    return db.all<T>(query);
+  rows<T>(_db: Db, query: SQL): Promise<T[]> {
+    // Through the synchronous client, which reads rows as objects (the proxy reads arrays for
+    // the builders to map); inside a transaction the gate lets its holder through.
+    return this.gate.exclusive(() => this.sync.all<T>(query));
   }
 
   async close(): Promise<void> {
@@ -167,8 +170,8 @@ export class PostgresStore implements Store {
     return this.postgres.transaction((tx) => fn(tx as unknown as Db));
   }
 
-  async lockPlan(tx: Db, planId: string): Promise<void> {
-    await this.rows(tx, sql`select 1 from plans where id = ${planId} for update`);
+  async lock(tx: Db, key: string): Promise<void> {
+    await this.rows(tx, sql`select pg_advisory_xact_lock(hashtextextended(${key}, 0))`);
   }
 
   async rows<T>(db: Db, query: SQL): Promise<T[]> {

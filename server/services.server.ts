@@ -11,7 +11,7 @@ import {
   planActivity,
   planAuditFacets,
   planAuditLog,
-  recordAudit,
+  recordAuditSync,
   planChainStatus,
   type AuditFilter,
 } from "./plans/audit.server";
@@ -155,7 +155,7 @@ export async function createServices(env: Env) {
   const plans = new PlanService(db, rooms, templates, signoffs, (plan, doc) => search.indexPlan(plan, doc));
   const planList = new PlanListService(db, rooms, access, signoffs);
   rooms.use(new PlanActivity((planId, at) => planList.recordEdit(planId, at)));
-  rooms.use(new TableActivity((entry) => recordAudit(db, entry)));
+  rooms.use(new TableActivity((entry) => recordAuditSync(db, entry)));
   // A membership change is applied through the access function, so someone removed who still
   // stands in for a signatory keeps reading; the signatory's deputies follow the signatory.
   const members = new MemberService(db, (planId, userId) => events.publish({ type: "access-changed", planId, userId }));

@@ -3,7 +3,7 @@ import { createCookie, type Cookie } from "@remix-run/node";
 import { and, eq, gt, isNull, lt, ne } from "drizzle-orm";
 import type { SqliteDb } from "../../db/client.server";
 import { sessions, users, type User } from "../../db/schema";
-import { recordAudit } from "../plans/audit.server";
+import { recordAuditSync } from "../plans/audit.server";
 import type { SignInThrottle } from "./sign-in-throttle.server";
 import { decoyPasswordHash, verifyPassword } from "./passwords.server";
 
@@ -59,11 +59,11 @@ export class AuthService {
     const user = await this.checkCredentials(account, password);
     if (!user) {
       await this.throttle.recordFailure(account, address);
-      recordAudit(this.db, { type: "session.sign-in-failed", detail: { email: account, address } });
+      recordAuditSync(this.db, { type: "session.sign-in-failed", detail: { email: account, address } });
       return { status: "wrong-credentials" };
     }
     await this.throttle.recordSuccess(account, address);
-    recordAudit(this.db, { userId: user.id, type: "session.signed-in", detail: { address } });
+    recordAuditSync(this.db, { userId: user.id, type: "session.signed-in", detail: { address } });
     return { status: "signed-in", user, setCookie: await this.startSession(user.id) };
   }
 

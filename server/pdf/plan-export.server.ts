@@ -2,7 +2,7 @@ import { fileURLToPath } from "node:url";
 import * as Y from "yjs";
 import type { SqliteDb } from "../../db/client.server";
 import type { Plan } from "../../db/schema";
-import { planAuditHead, recordAudit } from "../plans/audit.server";
+import { planAuditHead, recordAuditSync } from "../plans/audit.server";
 import type { SessionUser } from "../auth/sessions.server";
 import type { RoomRegistry } from "../collab/rooms.server";
 import type { CommentService } from "../comments/comment-service.server";
@@ -65,7 +65,7 @@ export class PlanExportService {
       });
     });
     if (outcome.ok) {
-      recordAudit(this.db, {
+      recordAuditSync(this.db, {
         planId: plan.id,
         userId: user.id,
         type: "plan.exported",

@@ -8,7 +8,7 @@ import type { AuthService } from "../auth/sessions.server";
 import type { SignInThrottle } from "../auth/sign-in-throttle.server";
 import { hashPassword, verifyPassword } from "../auth/passwords.server";
 import { newUserSchema } from "../auth/users.server";
-import { recordAudit } from "../plans/audit.server";
+import { recordAuditSync } from "../plans/audit.server";
 
 export const changePasswordSchema = z.object({
   current: z.string().min(1, "enter your current password").max(1000),
@@ -54,7 +54,7 @@ export class AccountService {
     await this.throttle.recordSuccess(user.email, address);
     const passwordHash = await hashPassword(parsed.data.password);
     this.db.update(users).set({ passwordHash }).where(eq(users.id, userId)).run();
-    recordAudit(this.db, { userId, type: "user.password-changed" });
+    recordAuditSync(this.db, { userId, type: "user.password-changed" });
     this.auth.endSessionsOf(userId, sessionHash);
   }
 

@@ -4,7 +4,7 @@ import type { Side } from "../../app/shared/permissions";
 import type { SqliteDb } from "../../db/client.server";
 import { users } from "../../db/schema";
 import type { AuthService, SessionUser } from "../auth/sessions.server";
-import { recordAudit } from "../plans/audit.server";
+import { recordAuditSync } from "../plans/audit.server";
 import type { InvitationService } from "./invitations.server";
 
 export interface UserRow {
@@ -73,7 +73,7 @@ export class AdminService {
       .returning({ id: users.id })
       .get();
     if (!changed) throw new Refusal("not-found", "no user has that id");
-    recordAudit(this.db, {
+    recordAuditSync(this.db, {
       userId: admin.id,
       type: at ? "user.deactivated" : "user.reactivated",
       detail: { targetId: userId },

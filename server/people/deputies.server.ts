@@ -5,7 +5,7 @@ import type { SqliteDb } from "../../db/client.server";
 import { deputyships, planMembers, users } from "../../db/schema";
 import type { SessionUser } from "../auth/sessions.server";
 import type { Clock } from "../clock.server";
-import { recordAudit } from "../plans/audit.server";
+import { recordAuditSync } from "../plans/audit.server";
 import type { DeputyInput } from "../../app/shared/deputy-input";
 import { londonDate, londonDayEnd, londonDayStart } from "./london-days.server";
 
@@ -95,7 +95,7 @@ export class DeputyService {
         .values({ signatoryId: user.id, deputyId: chosen.id, fromDate: from, untilDate: until, startsAt, endsAt })
         .returning({ id: deputyships.id })
         .get();
-      recordAudit(tx, {
+      recordAuditSync(tx, {
         userId: user.id,
         type: "deputy.named",
         detail: { deputyshipId: created.id, deputyId: chosen.id, from, until, replaces: overlapping.map((r) => r.id) },
@@ -125,7 +125,7 @@ export class DeputyService {
           ),
         )
         .run();
-      recordAudit(tx, { userId, type: "deputy.ended", detail: { deputyshipIds: open.map((row) => row.id) } });
+      recordAuditSync(tx, { userId, type: "deputy.ended", detail: { deputyshipIds: open.map((row) => row.id) } });
     });
     this.ended(open.map((row) => row.deputyId));
     return open.length;

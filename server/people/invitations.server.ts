@@ -12,7 +12,7 @@ import type { MailQueue } from "../mail/mail-queue.server";
 import { invitationMail } from "../mail/messages.server";
 import type { PublicLinks } from "../mail/public-links.server";
 import type { MemberService, MemberView } from "../plans/members.server";
-import { recordAudit } from "../plans/audit.server";
+import { recordAuditSync } from "../plans/audit.server";
 import { RateLimit } from "../http/rate-limit.server";
 import type { LimitStore } from "../limit-store.server";
 import { INVITATION_LIMITS } from "../limits.server";
@@ -166,7 +166,7 @@ export class InvitationService {
       .set({ tokenHash: hash, expiresAt: new Date(Date.now() + INVITATION_DAYS * DAY_MS) })
       .where(eq(invitations.id, invitation.id))
       .run();
-    recordAudit(this.db, {
+    recordAuditSync(this.db, {
       planId,
       userId: actor.id,
       type: "invitation.resent",
@@ -178,7 +178,7 @@ export class InvitationService {
   withdraw(actor: SessionUser, planId: string | null, invitationId: string): void {
     const invitation = this.openInvitation(planId, invitationId);
     this.db.update(invitations).set({ withdrawnAt: new Date() }).where(eq(invitations.id, invitation.id)).run();
-    recordAudit(this.db, {
+    recordAuditSync(this.db, {
       planId,
       userId: actor.id,
       type: "invitation.withdrawn",
@@ -272,7 +272,7 @@ export class InvitationService {
         .get();
       if (!already) tx.insert(planMembers).values({ planId: row.planId, userId, role: row.role }).run();
     }
-    recordAudit(tx, {
+    recordAuditSync(tx, {
       planId: row.planId,
       userId,
       type: "invitation.accepted",
@@ -299,7 +299,7 @@ export class InvitationService {
           expiresAt: new Date(Date.now() + INVITATION_DAYS * DAY_MS),
         })
         .run();
-      recordAudit(tx, {
+      recordAuditSync(tx, {
         planId: input.planId,
         userId: actor.id,
         type: "invitation.sent",

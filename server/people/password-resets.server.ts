@@ -8,7 +8,7 @@ import { newUserSchema } from "../auth/users.server";
 import type { MailQueue } from "../mail/mail-queue.server";
 import { passwordResetMail } from "../mail/messages.server";
 import type { PublicLinks } from "../mail/public-links.server";
-import { recordAudit } from "../plans/audit.server";
+import { recordAuditSync } from "../plans/audit.server";
 import { hashLinkToken, newLinkToken } from "./tokens.server";
 import { PASSWORD_RESET_LIMITS } from "../limits.server";
 
@@ -58,7 +58,7 @@ export class PasswordResetService {
         .where(and(eq(passwordResets.userId, row.userId), isNull(passwordResets.usedAt)))
         .run();
       tx.update(users).set({ passwordHash }).where(eq(users.id, row.userId)).run();
-      recordAudit(tx, { userId: row.userId, type: "user.password-reset" });
+      recordAuditSync(tx, { userId: row.userId, type: "user.password-reset" });
       return row.userId;
     });
     this.auth.endSessionsOf(userId);

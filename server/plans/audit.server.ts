@@ -1,5 +1,6 @@
 import { and, desc, eq, inArray, isNull } from "drizzle-orm";
 import type { SqliteDb } from "../../db/client.server";
+import type { Db, Store } from "../../db/store.server";
 import { auditEvents, users } from "../../db/schema";
 import { toCsv } from "../../app/shared/csv";
 import { activitySentence, peopleNamed } from "../../app/shared/activity-sentence";
@@ -9,12 +10,38 @@ import { entryHash, GENESIS_HASH, storedDetail, verifyPlanChain } from "./audit-
 export type AuditEntry = Pick<typeof auditEvents.$inferInsert, "planId" | "userId" | "type" | "detail">;
 
 /**
- * Appends to the entry's chain (the plan's, or the instance's). Takes the database or a
- * transaction, so an event commits with the change it records. The chain's head is read and the
- * entry written in one transaction (a savepoint inside the caller's), and the unique index on
- * (chain, prevHash) refuses a second entry on the same head, so two writers never fork a chain.
+ * Appends to the entry's chain (the plan's, or the instance's), in the caller's transaction
+ * `tx` when given, so that an event commits with the change it records. The chain's head is
+ * read and the entry written under a lock on the chain, and the unique index on (chain,
+ * prevHash) refuses a second entry on the same head, so two writers never fork a chain.
  */
-export function recordAudit(db: Pick<SqliteDb, "transaction">, entry: AuditEntry): void {
+export async function recordAudit(store: Store, entry: AuditEntry, tx?: Db): Promise<void> {
+  const write = async (tx: Db) => {
+    const { auditEvents } = store.tables;
+    const planId = entry.planId ?? null;
+    // Two transactions reading one head would both link to it; the second would then be refused.
+    await store.lock(tx, `audit:${planId ?? ""}`);
+    const [head] = await tx
+      .select({ hash: auditEvents.hash })
+      .from(auditEvents)
+      .where(planId === null ? isNull(auditEvents.planId) : eq(auditEvents.planId, planId))
+      .orderBy(desc(auditEvents.id))
+      .limit(1);
+    const prevHash = head?.hash ?? GENESIS_HASH;
+    const chained = {
+      planId,
+      userId: entry.userId ?? null,
+      type: entry.type,
+      detail: storedDetail(entry.detail),
+      createdAt: new Date(),
+    };
+    await tx.insert(auditEvents).values({ ...chained, prevHash, hash: entryHash(chained, prevHash) });
+  };
+  await (tx ? write(tx) : store.transaction(write));
+}
+
+/** As `recordAudit`, for the callers still on SQLite's synchronous connection. */
+export function recordAuditSync(db: Pick<SqliteDb, "transaction">, entry: AuditEntry): void {
   db.transaction((tx) => {
     const planId = entry.planId ?? null;
     const head = tx

@@ -3,7 +3,7 @@ import { Refusal } from "../../app/shared/errors";
 import type { Role } from "../../app/shared/permissions";
 import type { SqliteDb } from "../../db/client.server";
 import { planMembers, users } from "../../db/schema";
-import { recordAudit } from "./audit.server";
+import { recordAuditSync } from "./audit.server";
 
 /** Told of every change of who may open a plan, so open connections follow at once. */
 export type AccessListener = (planId: string, userId: string, role: Role | null) => void;
@@ -54,7 +54,7 @@ export class MemberService {
         throw new Refusal("conflict", `${user.name} is already a member of this plan`);
       }
       tx.insert(planMembers).values({ planId, userId: user.id, role: input.role }).run();
-      recordAudit(tx, {
+      recordAuditSync(tx, {
         planId,
         userId: actorId,
         type: "member.added",
@@ -89,7 +89,7 @@ export class MemberService {
         .set({ role, signsOff: false })
         .where(and(eq(planMembers.planId, planId), eq(planMembers.userId, userId)))
         .run();
-      recordAudit(tx, {
+      recordAuditSync(tx, {
         planId,
         userId: actorId,
         type: "member.role-changed",
@@ -120,7 +120,7 @@ export class MemberService {
         .set({ signsOff })
         .where(and(eq(planMembers.planId, planId), eq(planMembers.userId, userId)))
         .run();
-      recordAudit(tx, {
+      recordAuditSync(tx, {
         planId,
         userId: actorId,
         type: "member.signs-off-changed",
@@ -139,7 +139,12 @@ export class MemberService {
       tx.delete(planMembers)
         .where(and(eq(planMembers.planId, planId), eq(planMembers.userId, userId)))
         .run();
-      recordAudit(tx, { planId, userId: actorId, type: "member.removed", detail: { memberId: userId, role: current } });
+      recordAuditSync(tx, {
+        planId,
+        userId: actorId,
+        type: "member.removed",
+        detail: { memberId: userId, role: current },
+      });
     });
     this.onAccessChange(planId, userId, null);
   }

@@ -8,7 +8,7 @@ import type { Role } from "../../app/shared/permissions";
 import type { PlanRoom } from "../collab/room.server";
 import type { RoomExtension, RoomRegistry } from "../collab/rooms.server";
 import type { SignoffService } from "../signoffs/signoff-service.server";
-import { recordAudit } from "./audit.server";
+import { recordAuditSync } from "./audit.server";
 import type { PlanAccessService, Person } from "./plan-access.server";
 
 export interface PlanListRow {
@@ -98,7 +98,7 @@ export class PlanListService {
           .onConflictDoUpdate({ target: planListStates.planId, set: { archivedAt } })
           .run();
       }
-      recordAudit(tx, { planId: plan.id, userId, type: "plan.changed", detail: change });
+      recordAuditSync(tx, { planId: plan.id, userId, type: "plan.changed", detail: change });
     });
   }
 
@@ -108,7 +108,7 @@ export class PlanListService {
    */
   remove(plan: Plan, userId: string): void {
     this.db.transaction((tx) => {
-      recordAudit(tx, {
+      recordAuditSync(tx, {
         planId: plan.id,
         userId,
         type: "plan.deleted",

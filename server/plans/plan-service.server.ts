@@ -6,7 +6,7 @@ import type { NewPlanInput } from "../../app/shared/plan-input";
 import { Refusal } from "../../app/shared/errors";
 import type { SqliteDb } from "../../db/client.server";
 import { planMembers, planUpdates, plans, type Plan } from "../../db/schema";
-import { recordAudit } from "./audit.server";
+import { recordAuditSync } from "./audit.server";
 import type { RoomRegistry } from "../collab/rooms.server";
 import { sectionData, sectionPlainText, sectionRichTextJson, type PmNode } from "./plan-content.server";
 import type { SignoffService } from "../signoffs/signoff-service.server";
@@ -42,7 +42,7 @@ export class PlanService {
         .returning()
         .get();
       tx.insert(planMembers).values({ planId: plan.id, userId: ownerId, role: "owner" }).run();
-      recordAudit(tx, {
+      recordAuditSync(tx, {
         planId: plan.id,
         userId: ownerId,
         type: "plan.created",

@@ -8,7 +8,7 @@ import { isFresh } from "../../app/shared/signoff-state";
 import type { TemplateSection } from "../../app/shared/template-schema";
 import type { SqliteDb } from "../../db/client.server";
 import { planMembers, plans, users, type Plan } from "../../db/schema";
-import { recordAudit } from "../plans/audit.server";
+import { recordAuditSync } from "../plans/audit.server";
 import type { SessionUser } from "../auth/sessions.server";
 import type { RoomRegistry } from "../collab/rooms.server";
 import { sectionIsEmpty } from "../../app/shared/section-empty";
@@ -176,7 +176,7 @@ export class SignoffService {
         },
         (tx, id, supersedes) => {
           const versionId = this.pins?.pin(tx, plan, doc, user.id, id, label) ?? null;
-          recordAudit(tx, {
+          recordAuditSync(tx, {
             planId: plan.id,
             userId: user.id,
             type: "signoff.signed",
@@ -274,7 +274,7 @@ export class SignoffService {
       answered.map((returned) => returned.id),
       (tx, id) => {
         const record = byId.get(id)!;
-        recordAudit(tx, {
+        recordAuditSync(tx, {
           planId,
           userId: staleBy(record),
           type: "signoff.stale",

@@ -18,7 +18,7 @@ import type { SessionUser } from "../auth/sessions.server";
 import type { RoomRegistry } from "../collab/rooms.server";
 import type { NotificationInput, NotificationSink } from "../notifications/notification-service.server";
 import { sectionUrl } from "../notifications/plan-notices.server";
-import { recordAudit } from "../plans/audit.server";
+import { recordAuditSync } from "../plans/audit.server";
 import { sectionContentHash } from "./section-content.server";
 import { requireSection, type SignoffService } from "./signoff-service.server";
 import { endOpenRequest, freshSides } from "./signoff-workflow-records.server";
@@ -71,7 +71,7 @@ export class SignoffWorkflow {
         .values({ planId: plan.id, sectionKey, requestedBy: user.id, sides: waiting, message, dueDate })
         .returning({ id: signoffRequests.id })
         .get();
-      recordAudit(tx, {
+      recordAuditSync(tx, {
         planId: plan.id,
         userId: user.id,
         type: "signoff.requested",
@@ -135,7 +135,7 @@ export class SignoffWorkflow {
         .values({ planId: plan.id, sectionKey, userId: user.id, side: user.side, reason, contentHash })
         .returning()
         .get();
-      recordAudit(tx, {
+      recordAuditSync(tx, {
         planId: plan.id,
         userId: user.id,
         type: "signoff.returned",

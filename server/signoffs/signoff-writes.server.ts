@@ -2,7 +2,7 @@ import { and, eq, isNotNull, isNull, ne, or } from "drizzle-orm";
 import type { Side } from "../../app/shared/permissions";
 import type { SqliteDb } from "../../db/client.server";
 import { signoffs } from "../../db/schema";
-import { recordAudit } from "../plans/audit.server";
+import { recordAuditSync } from "../plans/audit.server";
 import { clearReturns, endAnsweredRequest } from "./signoff-workflow-records.server";
 
 /** What a sign-off's transaction writes with: the database, inside the transaction. */
@@ -107,7 +107,7 @@ export class SignoffWrites {
           .returning({ id: signoffs.id, side: signoffs.side })
           .all();
         for (const record of revoked) {
-          recordAudit(tx, {
+          recordAuditSync(tx, {
             planId,
             userId,
             type: "signoff.revoked",

@@ -21,7 +21,7 @@ import { validateAnchor } from "../comments/anchors.server";
 import { TABLE_LIMITS } from "../limits.server";
 import type { NotificationSink } from "../notifications/notification-service.server";
 import { sectionUrl } from "../notifications/plan-notices.server";
-import { recordAudit } from "../plans/audit.server";
+import { recordAuditSync } from "../plans/audit.server";
 import { decideRuns, suggestReplacement, suggestionRuns, wordsOf } from "./text-suggestions.server";
 
 type CellValue = string | number | null;
@@ -247,7 +247,7 @@ export class SuggestionService {
           })
           .run();
       }
-      recordAudit(tx, {
+      recordAuditSync(tx, {
         planId: plan.id,
         userId: user.id,
         type: `suggestion.${status}`,
@@ -355,7 +355,7 @@ export class SuggestionService {
             })
             .run();
         }
-        recordAudit(tx, {
+        recordAuditSync(tx, {
           planId: plan.id,
           userId: user.id,
           type: `suggestion.${status}`,

@@ -4,7 +4,7 @@ import { budgetTotals, type BudgetData } from "../../app/shared/budget";
 import { Refusal } from "../../app/shared/errors";
 import type { SqliteDb } from "../../db/client.server";
 import { planVersions, users, type Plan, type PlanVersion, type VersionKind } from "../../db/schema";
-import { recordAudit } from "../plans/audit.server";
+import { recordAuditSync } from "../plans/audit.server";
 import type { RoomRegistry } from "../collab/rooms.server";
 import { signoffViewAt } from "../signoffs/signoff-records.server";
 import {
@@ -117,7 +117,7 @@ export class VersionService {
   makeNamed(plan: Plan, userId: string, name: string): Promise<number> {
     return this.rooms.read(plan.id, (doc) => {
       const id = this.make(plan, doc, { kind: "named", name, userId });
-      recordAudit(this.db, { planId: plan.id, userId, type: "version.named", detail: { versionId: id, name } });
+      recordAuditSync(this.db, { planId: plan.id, userId, type: "version.named", detail: { versionId: id, name } });
       return id;
     });
   }
@@ -255,7 +255,7 @@ export class VersionService {
     const beforeId = await this.rooms.read(plan.id, (doc) => {
       const id = this.make(plan, doc, { kind: "restore", userId, name: `Before restoring ${label}` });
       doc.transact(() => edit(doc), new ServerEdit("restore", userId));
-      recordAudit(this.db, {
+      recordAuditSync(this.db, {
         planId: plan.id,
         userId,
         type: "version.restored",

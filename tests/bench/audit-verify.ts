@@ -64,7 +64,7 @@ export function measureAuditVerify(entries: number, plans: number, runs: number,
       return id;
     });
     const planIds = Array.from({ length: plans }, () => randomUUID());
-    // Written the way recordAudit writes (same hashes, same stored detail), with one prepared
+    // Written the way recordAuditSync writes (same hashes, same stored detail), with one prepared
     // statement in one transaction, so that making 100,000 entries takes seconds, not minutes.
     const sqlite = db.$client;
     const insert = sqlite.prepare(

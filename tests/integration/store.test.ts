@@ -72,15 +72,13 @@ describe.each(STORE_KINDS)("the %s store", (kind) => {
     expect(ids).not.toContain("carol");
   });
 
-  it("lets one transaction at a time write for a plan that it locks", async () => {
+  it("lets one transaction at a time hold a lock's key", async () => {
     const { users } = store.tables;
     const order: string[] = [];
     await store.db.insert(users).values(person("erin"));
-    const { plans } = store.tables;
-    await store.db.insert(plans).values({ id: "p1", title: "T", area: "A", templateId: "t", template: {} as never });
     const writer = (name: string) =>
       store.transaction(async (tx) => {
-        await store.lockPlan(tx, "p1");
+        await store.lock(tx, "plan:p1");
         const [row] = await tx.select({ name: users.name }).from(users).where(eq(users.id, "erin"));
         order.push(`${name} read ${row!.name}`);
         await new Promise((resolve) => setTimeout(resolve, 50));

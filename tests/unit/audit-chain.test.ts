@@ -7,7 +7,7 @@ import { migrate } from "drizzle-orm/better-sqlite3/migrator";
 import { describe, expect, it } from "vitest";
 import { closeDatabase, openDatabase } from "../../db/client.server";
 import { canonicalEntry, canonicalJson, storedDetail, verifyAuditChains } from "../../server/plans/audit-chain.server";
-import { recordAudit } from "../../server/plans/audit.server";
+import { recordAuditSync } from "../../server/plans/audit.server";
 
 const MIGRATIONS = resolve(import.meta.dirname, "../../db/migrations");
 
@@ -86,7 +86,7 @@ describe("a database from before the chain", () => {
         [null, 2, 1],
         ["p1", 3, 2],
       ]);
-      recordAudit(db, { planId: "p1", userId: "u1", type: "plan.changed", detail: { title: "Renamed" } });
+      recordAuditSync(db, { planId: "p1", userId: "u1", type: "plan.changed", detail: { title: "Renamed" } });
       const after = verifyAuditChains(db.$client);
       expect(after.broken).toBeNull();
       expect(after.heads.find((head) => head.planId === "p1")?.entries).toBe(3);
