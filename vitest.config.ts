@@ -11,8 +11,8 @@ export default defineConfig({
     environment: "node",
     reporters: ["default", "./tests/support/summary-reporter.ts"],
     pool: "forks",
-    // A PostgreSQL for the tests that need one: the machine's, or a throwaway one it starts.
-    globalSetup: ["./tests/support/postgres-server.ts"],
+    // A PostgreSQL and a Redis for the tests that need them: the machine's, or throwaway ones.
+    globalSetup: ["./tests/support/postgres-server.ts", "./tests/support/redis-server.ts"],
     maxWorkers: 2,
     testTimeout: 60_000,
     // What a page shows after another's edit comes through a debounce, a request and a render:

@@ -1,5 +1,11 @@
 import type { EventEmitter } from "node:events";
-import { RateLimiterMemory, type IRateLimiterOptions, type RateLimiterAbstract } from "rate-limiter-flexible";
+import {
+  RateLimiterMemory,
+  RateLimiterRedis,
+  type IRateLimiterOptions,
+  type RateLimiterAbstract,
+} from "rate-limiter-flexible";
+import type { Redis } from "./cluster/redis.server";
 
 /** How many of something one key (a user, an address) holds open now, up to a cap. */
 export interface SlotCounter {
@@ -11,9 +17,8 @@ export interface SlotCounter {
 }
 
 /**
- * Where rate limits and connection caps keep their counts. In memory they hold for this process;
- * a shared store (rate-limiter-flexible's Redis limiter, a Redis counter per key) would hold them
- * for every process serving the same plans, with the callers unchanged.
+ * Where rate limits and connection caps keep their counts: in memory for one process, in Redis
+ * for several serving the same plans, with the callers unchanged.
  */
 export interface LimitStore {
   /** A counter of actions per key over a window (rate-limiter-flexible, which has shared stores too). */
@@ -54,5 +59,35 @@ export class ConnectionCounter {
       else this.open.set(key, left);
     });
     return true;
+  }
+}
+
+/**
+ * Rate limits shared by every process, in Redis; while Redis is down each process counts for
+ * itself (an insurance limiter in memory), so limits hold, per process, rather than lapse.
+ * Connection caps stay per process: a count of open sockets in Redis would outlive a process
+ * that dies holding them.
+ */
+export class RedisLimitStore implements LimitStore {
+  private readonly memory = new MemoryLimitStore();
+
+  constructor(
+    private readonly client: Redis,
+    private readonly prefix: string,
+  ) {}
+
+  rateCounter(options: IRateLimiterOptions): RateLimiterAbstract {
+    return new RateLimiterRedis({
+      ...options,
+      keyPrefix: `${this.prefix}${options.keyPrefix ?? "limit"}`,
+      storeClient: this.client,
+      useRedisPackage: true,
+      rejectIfRedisNotReady: true,
+      insuranceLimiter: new RateLimiterMemory(options),
+    });
+  }
+
+  slots(max: number): SlotCounter {
+    return this.memory.slots(max);
   }
 }

@@ -45,7 +45,10 @@ async function storeUpdate(databasePath: string, planId: string, write: (doc: Y.
   write(doc);
   const connection = new Database(databasePath);
   try {
-    await new SqliteDocStore(drizzle(connection, { schema }) as SqliteDb).append(planId, Y.encodeStateAsUpdate(doc, before));
+    await new SqliteDocStore(drizzle(connection, { schema }) as SqliteDb).append(
+      planId,
+      Y.encodeStateAsUpdate(doc, before),
+    );
   } finally {
     connection.close();
     doc.destroy();
