@@ -80,7 +80,8 @@ export class DeputyService {
             lte(deputyships.startsAt, endsAt),
             gt(deputyships.endsAt, startsAt),
           ),
-        );
+        )
+        .orderBy(asc(deputyships.id));
       if (overlapping.length > 0) {
         await tx
           .update(deputyships)
