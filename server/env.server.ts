@@ -8,6 +8,8 @@ const envSchema = z.object({
   NODE_ENV: z.enum(["development", "production", "test"]).default("production"),
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   DATABASE_PATH: z.string().min(1).default("data/coplan.sqlite"),
+  /** A PostgreSQL database to keep everything in instead of DATABASE_PATH's SQLite file. */
+  DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/, error: "must be a postgres:// or postgresql:// URL" }).optional(),
   SESSION_SECRET: z.string().min(16, "must be at least 16 characters").optional(),
   SEED_DEMO: z
     .enum(["0", "1", "true", "false"])

@@ -2,7 +2,7 @@ import { availableParallelism } from "node:os";
 import { dirname, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { eq } from "drizzle-orm";
-import { openStore } from "../db/store.server";
+import { openStore, SqliteStore } from "../db/store.server";
 import { plans as planTable, type Notification, type Plan } from "../db/schema";
 import { COLLAB_LIMITS, SIGN_IN_LIMITS, SIGNOFF_REQUEST_LIMITS } from "./limits.server";
 import { MemoryLimitStore } from "./limit-store.server";
@@ -77,12 +77,16 @@ const SEARCH_INDEX_TIMING = { debounceMs: 500, maxWaitMs: 2000 };
 /** Everything the routes and the sync server share, built once per process. */
 export async function createServices(env: Env) {
   const builtInTemplates = loadTemplates(env.PLAN_TEMPLATES_DIR ?? TEMPLATES_DIR);
-  const store = await openStore({ databasePath: env.DATABASE_PATH });
+  const store = await openStore({ databaseUrl: env.DATABASE_URL, databasePath: env.DATABASE_PATH });
+  if (!(store instanceof SqliteStore)) {
+    await store.close();
+    throw new Error("DATABASE_URL: not every service runs on PostgreSQL yet; unset it to use DATABASE_PATH");
+  }
   // The services not yet written against the store share its SQLite connection.
   const db = store.sync;
-  const seal = resolveSeal(db, env);
-  const templates = new TemplateCatalog(db, builtInTemplates);
-  const mail = new MailQueue(db, env.SMTP_URL ? smtpTransport(env.SMTP_URL, env.MAIL_FROM) : null, {
+  const seal = await resolveSeal(store, env);
+  const templates = new TemplateCatalog(store, builtInTemplates);
+  const mail = new MailQueue(store, env.SMTP_URL ? smtpTransport(env.SMTP_URL, env.MAIL_FROM) : null, {
     retryBaseMs: env.MAIL_RETRY_SECONDS * 1000,
   });
   const jobs = new JobRunner(new SingleProcessLock());
@@ -119,8 +123,8 @@ export async function createServices(env: Env) {
   );
   const eventStreams = new EventStreams();
   const signInThrottle = new SignInThrottle(SIGN_IN_LIMITS, limitStore);
-  const auth = new AuthService(db, signInThrottle, {
-    secret: resolveSessionSecret(db, env.SESSION_SECRET),
+  const auth = new AuthService(store, signInThrottle, {
+    secret: await resolveSessionSecret(store, env.SESSION_SECRET),
     secure: servedOverHttps(env),
     onSessionEnded: (sessionHash) => events.publish({ type: "session-ended", sessionHash }),
   });
@@ -165,7 +169,7 @@ export async function createServices(env: Env) {
     }
   });
   const invitations = new InvitationService(
-    db,
+    store,
     members,
     mail,
     links,
@@ -189,7 +193,7 @@ export async function createServices(env: Env) {
   const portfolioFeed = new PortfolioFeed(access, events);
   // A deputy whose period ends loses the plans at once: open sockets are checked again (and
   // closed where only the deputyship let them in), and their live streams start afresh.
-  const deputies = new DeputyService(db, clock, (deputyIds) => {
+  const deputies = new DeputyService(store, clock, (deputyIds) => {
     for (const userId of deputyIds) events.publish({ type: "deputyship-ended", userId });
   });
   events.subscribe("deputyship-ended", ({ userId }) => {
@@ -249,10 +253,10 @@ export async function createServices(env: Env) {
     notifications,
     planNotices,
     signoffWorkflow,
-    passwordResets: new PasswordResetService(db, auth, mail, links),
-    account: new AccountService(db, auth, signInThrottle),
+    passwordResets: new PasswordResetService(store, auth, mail, links),
+    account: new AccountService(store, auth, signInThrottle),
     // A deactivated signatory's deputies lose at once what they had through them.
-    admin: new AdminService(db, auth, invitations, (userId) => {
+    admin: new AdminService(store, auth, invitations, (userId) => {
       for (const deputyId of access.deputiesOf(userId)) events.publish({ type: "deputyship-ended", userId: deputyId });
     }),
     limitStore,

@@ -19,8 +19,8 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   const user = await requireUser(context, request);
   return {
     user,
-    optOuts: context.account.emailOptOuts(user.id),
-    deputies: context.deputies.forAccount(user.id),
+    optOuts: await context.account.emailOptOuts(user.id),
+    deputies: await context.deputies.forAccount(user.id),
     today: context.deputies.today(),
   };
 }
@@ -31,7 +31,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
   try {
     switch (form.get("intent")) {
       case "rename":
-        context.account.rename(user.id, String(form.get("name") ?? ""));
+        await context.account.rename(user.id, String(form.get("name") ?? ""));
         return { notice: "Your name is changed." };
       case "password": {
         const session = await context.auth.sessionFromCookie(request.headers.get("Cookie"));
@@ -43,7 +43,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
       }
       case "emails": {
         const wanted = new Set(form.getAll("email"));
-        context.account.setEmailOptOuts(
+        await context.account.setEmailOptOuts(
           user.id,
           NOTIFICATION_TYPES.filter((type) => !wanted.has(type)),
         );
@@ -55,13 +55,13 @@ export async function action({ request, context }: ActionFunctionArgs) {
           const issue = input.error.issues[0]!;
           return data({ error: sentence(`${issue.path.join(".")}: ${issue.message}`) }, { status: 400 });
         }
-        const named = context.deputies.name(user, input.data);
+        const named = await context.deputies.name(user, input.data);
         return {
           notice: `${named.deputy.name} stands in for you from ${formatCalendarDate(named.from)} to ${formatCalendarDate(named.until)}.`,
         };
       }
       case "end-deputy":
-        context.deputies.end(user.id);
+        await context.deputies.end(user.id);
         return { notice: "Your deputy no longer stands in for you." };
       default:
         return data({ error: "Unknown action." }, { status: 400 });

@@ -19,7 +19,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
     fingerprint: context.seal.fingerprint,
     ownCertificate: context.seal.source === "p12",
   };
-  return { user, users: context.admin.listUsers(), invitations: context.admin.pendingInvitations(), seal };
+  return { user, users: await context.admin.listUsers(), invitations: await context.admin.pendingInvitations(), seal };
 }
 
 export async function action({ request, context }: ActionFunctionArgs) {
@@ -34,10 +34,10 @@ export async function action({ request, context }: ActionFunctionArgs) {
         return { notice: `Invitation sent to ${input.data.email}.` };
       }
       case "deactivate":
-        context.admin.deactivate(admin, String(form.userId));
+        await context.admin.deactivate(admin, String(form.userId));
         return { notice: "Deactivated: they are signed out and cannot sign in." };
       case "reactivate":
-        context.admin.reactivate(admin, String(form.userId));
+        await context.admin.reactivate(admin, String(form.userId));
         return { notice: "Reactivated: they can sign in again." };
       default:
         return data({ error: "Unknown action." }, { status: 400 });

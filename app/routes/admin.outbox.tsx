@@ -15,7 +15,7 @@ const STATUS_LABEL = {
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const user = await requireAdmin(context, request, "page");
-  return { user, messages: context.mail.list(), smtp: Boolean(context.env.SMTP_URL) };
+  return { user, messages: await context.mail.list(), smtp: Boolean(context.env.SMTP_URL) };
 }
 
 export default function Outbox() {

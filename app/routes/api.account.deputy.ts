@@ -6,7 +6,7 @@ import { jsonError, readJson, refusalsAsJson } from "~/utils/http.server";
 /** The deputies you have named (running or yet to start) and whom you stand in for. */
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const user = await requireApiUser(context, request);
-  return Response.json(context.deputies.forAccount(user.id));
+  return Response.json(await context.deputies.forAccount(user.id));
 }
 
 /** PUT names your deputy for a period (replacing any it overlaps); DELETE ends yours now. */

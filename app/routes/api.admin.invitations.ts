@@ -6,7 +6,7 @@ import { jsonError, readJson, refusalsAsJson } from "~/utils/http.server";
 /** Pending invitations to Coplan itself (not to a plan). */
 export async function loader({ request, context }: LoaderFunctionArgs) {
   await requireAdmin(context, request, "api");
-  return Response.json(context.admin.pendingInvitations());
+  return Response.json(await context.admin.pendingInvitations());
 }
 
 /** Invites someone to Coplan: 202, or 409 if the email already has an account. */

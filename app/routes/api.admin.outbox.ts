@@ -6,7 +6,7 @@ import { methodNotAllowed } from "~/utils/http.server";
 export async function loader({ request, context }: LoaderFunctionArgs) {
   await requireAdmin(context, request, "api");
   return Response.json(
-    context.mail.list().map((m) => ({
+    (await context.mail.list()).map((m) => ({
       id: m.id,
       to: m.to,
       subject: m.subject,

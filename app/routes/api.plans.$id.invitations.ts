@@ -9,7 +9,7 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const user = await requireApiUser(context, request);
   const { plan, role } = requirePlanMember(context, user, params.id, "api");
   requireAllowed(canManageMembers(role), "only the plan's owners see its invitations");
-  return Response.json(context.invitations.pendingForPlan(plan.id));
+  return Response.json(await context.invitations.pendingForPlan(plan.id));
 }
 
 export const action = methodNotAllowed("invite people with POST /api/plans/:id/members");

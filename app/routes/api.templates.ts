@@ -5,7 +5,7 @@ import { jsonError, readText, refusalsAsJson, requireWithinCreateLimit } from "~
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const user = await requireApiUser(context, request);
   return Response.json(
-    context.templates.forUser(user.id).map((template) => ({
+    (await context.templates.forUser(user.id)).map((template) => ({
       id: template.id,
       title: template.title,
       version: template.version,

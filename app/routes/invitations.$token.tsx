@@ -9,7 +9,7 @@ import { sentence } from "~/shared/sentence";
 export const meta: MetaFunction = () => [{ title: "Accept your invitation · Coplan" }];
 
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
-  const invitation = context.invitations.describe(params.token ?? "");
+  const invitation = await context.invitations.describe(params.token ?? "");
   if (!invitation) return data({ invitation: null, signedInAs: null }, { status: 410 });
   const user = await getUser(context, request);
   return { invitation, signedInAs: user?.email ?? null };
@@ -22,7 +22,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
     if (form.get("intent") === "join") {
       const user = await getUser(context, request);
       if (!user) throw redirect(`/login?${new URLSearchParams({ redirectTo: `/invitations/${token}` })}`);
-      throw redirect(context.invitations.acceptAsUser(token, user).to);
+      throw redirect((await context.invitations.acceptAsUser(token, user)).to);
     }
     const result = await context.invitations.accept(token, {
       name: String(form.get("name") ?? ""),

@@ -6,8 +6,8 @@ import { sentence } from "~/shared/sentence";
 
 export const meta: MetaFunction = () => [{ title: "Choose a new password · Coplan" }];
 
-export function loader({ params, context }: LoaderFunctionArgs) {
-  const usable = context.passwordResets.isUsable(params.token ?? "");
+export async function loader({ params, context }: LoaderFunctionArgs) {
+  const usable = await context.passwordResets.isUsable(params.token ?? "");
   return data({ usable }, { status: usable ? 200 : 410 });
 }
 

@@ -26,7 +26,7 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
     plan: { id: plan.id, title: plan.title, area: plan.area },
     members: context.members.list(plan.id),
     canManage: canManageMembers(role),
-    invitations: canManageMembers(role) ? context.invitations.pendingForPlan(plan.id) : [],
+    invitations: canManageMembers(role) ? await context.invitations.pendingForPlan(plan.id) : [],
     standIns: canManageMembers(role) ? context.access.standIns(plan.id) : [],
   };
 }
@@ -53,7 +53,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
         await context.invitations.resend(user, plan.id, String(form.invitationId));
         return { notice: "Invitation sent again, with a new link." };
       case "withdraw-invitation":
-        context.invitations.withdraw(user, plan.id, String(form.invitationId));
+        await context.invitations.withdraw(user, plan.id, String(form.invitationId));
         return { notice: "Invitation withdrawn: its link no longer works." };
       case "change-role": {
         const input = changeRoleSchema.safeParse(form);

@@ -35,7 +35,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
     user,
     query,
     plans: query.status === "any" ? plans : plans.filter((plan) => plan.status === query.status),
-    templates: context.templates.forUser(user.id).map(({ id, title, sections }) => ({
+    templates: (await context.templates.forUser(user.id)).map(({ id, title, sections }) => ({
       id,
       title,
       sectionCount: sections.length,
@@ -64,12 +64,12 @@ export async function action({ request, context }: ActionFunctionArgs) {
       if (!(file instanceof File) || file.size === 0) {
         return data({ form: "import", error: "Choose a template file (.json) to import." }, { status: 400 });
       }
-      const template = context.templates.import(user.id, file.name, await file.text());
+      const template = await context.templates.import(user.id, file.name, await file.text());
       return { form: "import", notice: `Imported "${template.title}". You can start a plan from it below.` };
     }
     const parsed = newPlanSchema.safeParse(Object.fromEntries(form));
     if (!parsed.success) return data({ form: "create", error: parsed.error.issues[0]!.message }, { status: 400 });
-    const plan = context.plans.create(user.id, parsed.data);
+    const plan = await context.plans.create(user.id, parsed.data);
     throw redirect(`/plans/${plan.id}`);
   } catch (error) {
     if (isRefusal(error)) {

@@ -1,9 +1,9 @@
 import { createHash, randomBytes } from "node:crypto";
 import { createCookie, type Cookie } from "@remix-run/node";
 import { and, eq, gt, isNull, lt, ne } from "drizzle-orm";
-import type { SqliteDb } from "../../db/client.server";
-import { sessions, users, type User } from "../../db/schema";
-import { recordAuditSync } from "../plans/audit.server";
+import type { Store } from "../../db/store.server";
+import type { User } from "../../db/schema";
+import { recordAudit } from "../plans/audit.server";
 import type { SignInThrottle } from "./sign-in-throttle.server";
 import { decoyPasswordHash, verifyPassword } from "./passwords.server";
 
@@ -33,7 +33,7 @@ export class AuthService {
   private readonly onSessionEnded: (sessionHash: string) => void;
 
   constructor(
-    private readonly db: SqliteDb,
+    private readonly store: Store,
     private readonly throttle: SignInThrottle,
     options: { secret: string; secure: boolean; onSessionEnded?: (sessionHash: string) => void },
   ) {
@@ -59,17 +59,18 @@ export class AuthService {
     const user = await this.checkCredentials(account, password);
     if (!user) {
       await this.throttle.recordFailure(account, address);
-      recordAuditSync(this.db, { type: "session.sign-in-failed", detail: { email: account, address } });
+      await recordAudit(this.store, { type: "session.sign-in-failed", detail: { email: account, address } });
       return { status: "wrong-credentials" };
     }
     await this.throttle.recordSuccess(account, address);
-    recordAuditSync(this.db, { userId: user.id, type: "session.signed-in", detail: { address } });
+    await recordAudit(this.store, { userId: user.id, type: "session.signed-in", detail: { address } });
     return { status: "signed-in", user, setCookie: await this.startSession(user.id) };
   }
 
   /** The user for these credentials, or null; takes as long whether or not the email exists. */
   private async checkCredentials(email: string, password: string): Promise<SessionUser | null> {
-    const user = this.db.select().from(users).where(eq(users.email, email.trim().toLowerCase())).get();
+    const { users } = this.store.tables;
+    const [user] = await this.store.db.select().from(users).where(eq(users.email, email.trim().toLowerCase()));
     const ok = await verifyPassword(user?.passwordHash ?? (await decoyPasswordHash()), password);
     if (!user || !ok || user.deactivatedAt) return null;
     return toSessionUser(user);
@@ -79,14 +80,11 @@ export class AuthService {
   async startSession(userId: string): Promise<string> {
     const id = randomBytes(32).toString("base64url");
     const now = Date.now();
-    this.db
-      .delete(sessions)
-      .where(lt(sessions.expiresAt, new Date(now)))
-      .run();
-    this.db
+    const { sessions } = this.store.tables;
+    await this.store.db.delete(sessions).where(lt(sessions.expiresAt, new Date(now)));
+    await this.store.db
       .insert(sessions)
-      .values({ idHash: hashSessionId(id), userId, expiresAt: new Date(now + SESSION_DAYS * DAY_MS) })
-      .run();
+      .values({ idHash: hashSessionId(id), userId, expiresAt: new Date(now + SESSION_DAYS * DAY_MS) });
     return this.cookie.serialize(id);
   }
 
@@ -97,7 +95,8 @@ export class AuthService {
   async endSession(cookieHeader: string | null | undefined): Promise<string> {
     const sessionHash = await this.sessionHash(cookieHeader);
     if (sessionHash) {
-      this.db.delete(sessions).where(eq(sessions.idHash, sessionHash)).run();
+      const { sessions } = this.store.tables;
+      await this.store.db.delete(sessions).where(eq(sessions.idHash, sessionHash));
       this.onSessionEnded(sessionHash);
     }
     return this.cookie.serialize("", { maxAge: 0 });
@@ -107,12 +106,12 @@ export class AuthService {
    * Ends every session of the user but the one named (a password change keeps the session it
    * was made in), closing their open WebSockets at once.
    */
-  endSessionsOf(userId: string, keep?: string): void {
-    const ended = this.db
+  async endSessionsOf(userId: string, keep?: string): Promise<void> {
+    const { sessions } = this.store.tables;
+    const ended = await this.store.db
       .delete(sessions)
       .where(and(eq(sessions.userId, userId), keep ? ne(sessions.idHash, keep) : undefined))
-      .returning({ idHash: sessions.idHash })
-      .all();
+      .returning({ idHash: sessions.idHash });
     for (const { idHash } of ended) this.onSessionEnded(idHash);
   }
 
@@ -125,12 +124,12 @@ export class AuthService {
   async sessionFromCookie(cookieHeader: string | null | undefined): Promise<CurrentSession | null> {
     const sessionHash = await this.sessionHash(cookieHeader);
     if (!sessionHash) return null;
-    const row = this.db
+    const { sessions, users } = this.store.tables;
+    const [row] = await this.store.db
       .select({ user: users })
       .from(sessions)
       .innerJoin(users, eq(users.id, sessions.userId))
-      .where(and(eq(sessions.idHash, sessionHash), gt(sessions.expiresAt, new Date()), isNull(users.deactivatedAt)))
-      .get();
+      .where(and(eq(sessions.idHash, sessionHash), gt(sessions.expiresAt, new Date()), isNull(users.deactivatedAt)));
     return row ? { user: toSessionUser(row.user), sessionHash } : null;
   }
 

@@ -2,8 +2,8 @@ import { randomUUID } from "node:crypto";
 import { eq } from "drizzle-orm";
 import { z } from "zod";
 import { SIDES } from "../../app/shared/permissions";
-import type { SqliteDb } from "../../db/client.server";
-import { users, type User } from "../../db/schema";
+import type { Store } from "../../db/store.server";
+import type { User } from "../../db/schema";
 import { hashPassword } from "./passwords.server";
 
 export const newUserSchema = z.object({
@@ -18,12 +18,14 @@ export type NewUserInput = z.output<typeof newUserSchema>;
 
 export class UserExistsError extends Error {}
 
-export async function createUser(db: SqliteDb, data: NewUserInput, options: { isAdmin?: boolean } = {}): Promise<User> {
-  if (findUserByEmail(db, data.email)) {
+export async function createUser(store: Store, data: NewUserInput, options: { isAdmin?: boolean } = {}): Promise<User> {
+  if (await findUserByEmail(store, data.email)) {
     throw new UserExistsError(`a user with email ${data.email} already exists`);
   }
   const passwordHash = await hashPassword(data.password);
-  return db
+  const { users } = store.tables;
+  // The unique email refuses a second account made meanwhile by another process.
+  const [created] = await store.db
     .insert(users)
     .values({
       id: randomUUID(),
@@ -34,10 +36,14 @@ export async function createUser(db: SqliteDb, data: NewUserInput, options: { is
       passwordHash,
       isAdmin: options.isAdmin ?? false,
     })
-    .returning()
-    .get();
+    .onConflictDoNothing({ target: users.email })
+    .returning();
+  if (!created) throw new UserExistsError(`a user with email ${data.email} already exists`);
+  return created;
 }
 
-export function findUserByEmail(db: SqliteDb, email: string): User | undefined {
-  return db.select().from(users).where(eq(users.email, email.trim().toLowerCase())).get();
+export async function findUserByEmail(store: Store, email: string): Promise<User | undefined> {
+  const { users } = store.tables;
+  const [user] = await store.db.select().from(users).where(eq(users.email, email.trim().toLowerCase()));
+  return user;
 }

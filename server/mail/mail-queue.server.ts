@@ -1,6 +1,6 @@
 import { and, asc, desc, eq, inArray, isNull, lte, min } from "drizzle-orm";
-import type { SqliteDb } from "../../db/client.server";
-import { mailMessages, notifications, type MailMessage } from "../../db/schema";
+import type { Store } from "../../db/store.server";
+import type { MailMessage } from "../../db/schema";
 import { withoutLinkTokens, withoutResetTokens } from "./link-redaction.server";
 import type { MailTransport } from "./transport.server";
 import { moduleLog } from "../log.server";
@@ -52,7 +52,7 @@ export class MailQueue {
   private readonly log: (line: string) => void;
 
   constructor(
-    private readonly db: SqliteDb,
+    private readonly store: Store,
     private readonly transport: MailTransport | null,
     private readonly options: MailQueueOptions,
   ) {
@@ -67,8 +67,9 @@ export class MailQueue {
     this.wake(0);
   }
 
-  enqueue(mail: OutgoingMail): number {
-    const { id } = this.db
+  async enqueue(mail: OutgoingMail): Promise<number> {
+    const { mailMessages } = this.store.tables;
+    const [queued] = await this.store.db
       .insert(mailMessages)
       .values({
         to: mail.to,
@@ -78,28 +79,22 @@ export class MailQueue {
         notificationIds: mail.notificationIds ?? [],
         nextAttemptAt: mail.notBefore ?? new Date(),
       })
-      .returning({ id: mailMessages.id })
-      .get();
+      .returning({ id: mailMessages.id });
     this.wake(mail.notBefore ? mail.notBefore.getTime() - Date.now() : 0);
-    return id;
+    return queued!.id;
   }
 
   /**
    * The newest messages first, for the administrators' outbox, with no link that still works
    * for someone else: reset links never, invitation links only while not yet delivered.
    */
-  list(limit = 200): MailMessage[] {
-    return this.db
-      .select()
-      .from(mailMessages)
-      .orderBy(desc(mailMessages.id))
-      .limit(limit)
-      .all()
-      .map((message) => {
-        const redact =
-          message.status === "sent" || message.status === "skipped" ? withoutLinkTokens : withoutResetTokens;
-        return { ...message, text: redact(message.text), html: redact(message.html) };
-      });
+  async list(limit = 200): Promise<MailMessage[]> {
+    const { mailMessages } = this.store.tables;
+    const messages = await this.store.db.select().from(mailMessages).orderBy(desc(mailMessages.id)).limit(limit);
+    return messages.map((message) => {
+      const redact = message.status === "sent" || message.status === "skipped" ? withoutLinkTokens : withoutResetTokens;
+      return { ...message, text: redact(message.text), html: redact(message.html) };
+    });
   }
 
   /** Stops the worker; an unsent message stays in the queue for the next start. */
@@ -119,23 +114,27 @@ export class MailQueue {
 
   private async run(): Promise<void> {
     if (this.running) return;
-    this.running = this.sendDue().finally(() => {
-      this.running = undefined;
-      this.scheduleNext();
-    });
+    this.running = this.sendDue()
+      .catch((error: unknown) => logger.error({ err: error }, "could not send the mail due"))
+      .finally(() => {
+        this.running = undefined;
+        void this.scheduleNext().catch((error: unknown) =>
+          logger.error({ err: error }, "could not look for the next mail due"),
+        );
+      });
     await this.running;
   }
 
   private async sendDue(): Promise<void> {
     for (;;) {
       if (this.closed) return;
-      const due = this.db
+      const { mailMessages } = this.store.tables;
+      const due = await this.store.db
         .select()
         .from(mailMessages)
         .where(and(eq(mailMessages.status, "pending"), lte(mailMessages.nextAttemptAt, new Date())))
         .orderBy(asc(mailMessages.nextAttemptAt), asc(mailMessages.id))
-        .limit(BATCH)
-        .all();
+        .limit(BATCH);
       if (due.length === 0) return;
       for (const message of due) {
         if (this.closed) return;
@@ -145,23 +144,24 @@ export class MailQueue {
   }
 
   private async deliver(message: MailMessage): Promise<void> {
-    if (this.allRead(message.notificationIds)) {
-      this.finish(message, "skipped");
+    if (await this.allRead(message.notificationIds)) {
+      await this.finish(message, "skipped");
       return;
     }
     if (!this.transport) {
-      this.finish(message, "kept");
+      await this.finish(message, "kept");
       this.log(`mail #${message.id} kept in the outbox (no SMTP_URL): to ${message.to}: ${message.subject}`);
       return;
     }
     try {
       await this.transport.send(message);
-      this.finish(message, "sent");
+      await this.finish(message, "sent");
     } catch (error) {
       const attempts = message.attempts + 1;
       const reason = (error as Error).message.slice(0, 500);
       const givenUp = attempts >= this.maxAttempts;
-      this.db
+      const { mailMessages } = this.store.tables;
+      await this.store.db
         .update(mailMessages)
         .set({
           attempts,
@@ -169,45 +169,44 @@ export class MailQueue {
           status: givenUp ? "failed" : "pending",
           nextAttemptAt: new Date(Date.now() + retryDelayMs(attempts, this.options.retryBaseMs, this.maxDelayMs)),
         })
-        .where(eq(mailMessages.id, message.id))
-        .run();
+        .where(eq(mailMessages.id, message.id));
       this.log(
         `mail #${message.id} to ${message.to} not sent (attempt ${attempts}${givenUp ? ", giving up" : ""}): ${reason}`,
       );
     }
   }
 
-  private allRead(ids: number[]): boolean {
+  private async allRead(ids: number[]): Promise<boolean> {
     if (ids.length === 0) return false;
-    const unread = this.db
+    const { notifications } = this.store.tables;
+    const [unread] = await this.store.db
       .select({ id: notifications.id })
       .from(notifications)
       .where(and(inArray(notifications.id, ids), isNull(notifications.readAt)))
-      .limit(1)
-      .get();
+      .limit(1);
     return !unread;
   }
 
   /** A message sent (or not needed) no longer keeps its links' tokens, in the outbox or a backup. */
-  private finish(message: MailMessage, status: "sent" | "kept" | "skipped"): void {
+  private async finish(message: MailMessage, status: "sent" | "kept" | "skipped"): Promise<void> {
     const delivered = status !== "kept";
-    this.db
+    const { mailMessages } = this.store.tables;
+    await this.store.db
       .update(mailMessages)
       .set({
         status,
         sentAt: status === "skipped" ? null : new Date(),
         ...(delivered ? { text: withoutLinkTokens(message.text), html: withoutLinkTokens(message.html) } : {}),
       })
-      .where(eq(mailMessages.id, message.id))
-      .run();
+      .where(eq(mailMessages.id, message.id));
   }
 
-  private scheduleNext(): void {
-    const next = this.db
+  private async scheduleNext(): Promise<void> {
+    const { mailMessages } = this.store.tables;
+    const [next] = await this.store.db
       .select({ at: min(mailMessages.nextAttemptAt) })
       .from(mailMessages)
-      .where(eq(mailMessages.status, "pending"))
-      .get()?.at;
-    if (next) this.wake(next.getTime() - Date.now());
+      .where(eq(mailMessages.status, "pending"));
+    if (next?.at) this.wake(next.at.getTime() - Date.now());
   }
 }

@@ -231,7 +231,7 @@ export class NotificationService implements NotificationSink {
     const emails = sameEmailsAsOne(toSend);
     if (mailedThisHour + emails.length <= this.fewPerHour) {
       for (const { first, ids } of emails) {
-        this.mail.enqueue({
+        await this.mail.enqueue({
           to: user.email,
           notificationIds: ids,
           ...notificationMail({ text: first.text, detail: first.detail, url: this.links.url(first.url), settingsUrl }),
@@ -239,7 +239,7 @@ export class NotificationService implements NotificationSink {
       }
       return;
     }
-    this.mail.enqueue({
+    await this.mail.enqueue({
       to: user.email,
       notificationIds: toSend.map((n) => n.id),
       ...digestMail({

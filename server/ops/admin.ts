@@ -2,8 +2,8 @@
 import { readFileSync } from "node:fs";
 import { parseArgs } from "node:util";
 import { z } from "zod";
-import { closeDatabase, openDatabase } from "../../db/client.server";
-import { loadEnv } from "../env.server";
+import { openStore, SqliteStore, type Store } from "../../db/store.server";
+import { loadEnv, type Env } from "../env.server";
 import { BackupError, backupDatabase } from "./backup.server";
 import { createUser, newUserSchema, UserExistsError } from "../auth/users.server";
 import { resolveSeal } from "../seal/instance-seal.server";
@@ -20,6 +20,24 @@ const USAGE = `Usage:
   npm run admin -- verify-pdf FILE    checks an exported PDF's seal and its sign-offs against the database
   npm run admin -- verify-audit       checks every audit chain; prints each chain's head, or the first entry that breaks`;
 
+/** Runs `run` on the store the environment names (DATABASE_URL's PostgreSQL, else DATABASE_PATH's file), then closes it. */
+async function withStore(run: (store: Store, env: Env) => Promise<void>): Promise<void> {
+  const env = loadEnv();
+  const store = await openStore({ databaseUrl: env.DATABASE_URL, databasePath: env.DATABASE_PATH });
+  try {
+    await run(store, env);
+  } finally {
+    await store.close();
+  }
+}
+
+/** The SQLite connection a command not yet written for PostgreSQL reads; a clear refusal on PostgreSQL. */
+function sqliteOnly(store: Store, command: string) {
+  if (!(store instanceof SqliteStore))
+    throw new Error(`${command} does not yet read a PostgreSQL database (DATABASE_URL)`);
+  return store.sync;
+}
+
 async function addUser(args: string[]): Promise<void> {
   const { values } = parseArgs({
     args,
@@ -33,8 +51,7 @@ async function addUser(args: string[]): Promise<void> {
     },
     strict: true,
   });
-  const db = openDatabase(loadEnv().DATABASE_PATH);
-  try {
+  await withStore(async (store) => {
     const input = newUserSchema.parse({
       email: values.email,
       name: values.name,
@@ -42,42 +59,33 @@ async function addUser(args: string[]): Promise<void> {
       organisation: values.org,
       side: values.side,
     });
-    const user = await createUser(db, input, { isAdmin: values.admin ?? false });
+    const user = await createUser(store, input, { isAdmin: values.admin ?? false });
     console.log(
       `Created ${user.email} (${user.name}, ${user.organisation}, ${user.side})${user.isAdmin ? ", an administrator," : ""} id ${user.id}`,
     );
-  } finally {
-    closeDatabase(db);
-  }
+  });
 }
 
 async function backup(args: string[]): Promise<void> {
   const { positionals } = parseArgs({ args, allowPositionals: true, strict: true });
   if (positionals.length !== 1) throw new UsageError("backup takes the path of the copy to make");
-  const db = openDatabase(loadEnv().DATABASE_PATH);
-  try {
-    const { pages } = await backupDatabase(db, positionals[0]!);
+  await withStore(async (store) => {
+    const { pages } = await backupDatabase(store, positionals[0]!);
     console.log(`Backed up ${pages} pages to ${positionals[0]}; integrity check ok`);
-  } finally {
-    closeDatabase(db);
-  }
+  });
 }
 
-function sealInfo(args: string[]): void {
+async function sealInfo(args: string[]): Promise<void> {
   parseArgs({ args, strict: true });
-  const env = loadEnv();
-  const db = openDatabase(env.DATABASE_PATH);
-  try {
-    const seal = resolveSeal(db, env);
+  await withStore(async (store, env) => {
+    const seal = await resolveSeal(store, env);
     console.log(`Subject: ${seal.subject.split("\n").join(", ")}`);
     console.log(`SHA-256 fingerprint: ${seal.fingerprint}`);
     console.log(
       `Source: ${seal.source === "p12" ? `SEAL_P12_PATH (${env.SEAL_P12_PATH})` : "self-signed, made on first start and kept in the database"}`,
     );
     console.log(`Valid until: ${seal.validTo}`);
-  } finally {
-    closeDatabase(db);
-  }
+  });
 }
 
 /** Exit status 0 only when the seal holds, it is this instance's, and every sign-off still matches. */
@@ -93,10 +101,9 @@ async function verifyPdf(args: string[]): Promise<void> {
       cause: error,
     });
   }
-  const env = loadEnv();
-  const db = openDatabase(env.DATABASE_PATH);
-  try {
-    const result = await verifySealedPdf(file, resolveSeal(db, env), db).catch((error: unknown) => {
+  await withStore(async (store, env) => {
+    const db = sqliteOnly(store, "verify-pdf");
+    const result = await verifySealedPdf(file, await resolveSeal(store, env), db).catch((error: unknown) => {
       if (error instanceof PdfNotVerified) throw new PdfNotVerified(`${path} does not verify: ${error.message}`);
       throw error;
     });
@@ -119,16 +126,14 @@ async function verifyPdf(args: string[]): Promise<void> {
       console.error(`admin: ${path}: ${failed} of its sign-offs no longer match the database`);
       process.exitCode = 1;
     }
-  } finally {
-    closeDatabase(db);
-  }
+  });
 }
 
 /** Exit 0 with every chain's head, or 2 naming the first entry that does not hold. */
-function verifyAudit(args: string[]): void {
+async function verifyAudit(args: string[]): Promise<void> {
   parseArgs({ args, strict: true });
-  const db = openDatabase(loadEnv().DATABASE_PATH);
-  try {
+  await withStore(async (store) => {
+    const db = sqliteOnly(store, "verify-audit");
     const started = performance.now();
     const report = verifyAuditChains(db.$client);
     const ms = Math.round(performance.now() - started);
@@ -148,18 +153,16 @@ function verifyAudit(args: string[]): void {
         `${head.planId ? `plan ${head.planId}` : "instance"}: ${head.entries} entries, head entry ${head.id} (${head.at.toISOString()}) ${head.hash}`,
       );
     }
-  } finally {
-    closeDatabase(db);
-  }
+  });
 }
 
 const [command, ...rest] = process.argv.slice(2);
 try {
   if (command === "add-user") await addUser(rest);
   else if (command === "backup") await backup(rest);
-  else if (command === "seal-info") sealInfo(rest);
+  else if (command === "seal-info") await sealInfo(rest);
   else if (command === "verify-pdf") await verifyPdf(rest);
-  else if (command === "verify-audit") verifyAudit(rest);
+  else if (command === "verify-audit") await verifyAudit(rest);
   else throw new UsageError(command ? `unknown command "${command}"` : "no command given");
 } catch (error) {
   console.error(`admin: ${describe(error)}`);

@@ -2,7 +2,6 @@ import * as Y from "yjs";
 import type { Role, Side } from "../../app/shared/permissions";
 import { sectionFragmentName } from "../../app/shared/doc-names";
 import { addRow, setAmount } from "../../app/shared/section-rows";
-import { users } from "../../db/schema";
 import { SqliteDocStore } from "../collab/doc-store.server";
 import type { Services } from "../services.server";
 import { createUser, newUserSchema } from "../auth/users.server";
@@ -61,17 +60,18 @@ export const STARTER_TEXT: Record<string, string[]> = {
 
 /** Demo users of every role and one plan, made only on an empty database. */
 export async function seedDemo(services: Services): Promise<boolean> {
-  const { db, plans, members, search } = services;
-  if (db.select({ id: users.id }).from(users).limit(1).get()) return false;
+  const { store, db, plans, members, search } = services;
+  const { users } = store.tables;
+  if ((await store.db.select({ id: users.id }).from(users).limit(1)).length > 0) return false;
   const created = [];
   for (const demo of DEMO_USERS) {
     created.push({
-      user: await createUser(db, newUserSchema.parse({ ...demo, password: DEMO_PASSWORD }), { isAdmin: demo.admin }),
+      user: await createUser(store, newUserSchema.parse({ ...demo, password: DEMO_PASSWORD }), { isAdmin: demo.admin }),
       role: demo.role,
     });
   }
   const owner = created.find((c) => c.role === "owner")!.user;
-  const plan = plans.create(owner.id, {
+  const plan = await plans.create(owner.id, {
     templateId: "single-budget-for-a-place",
     title: "Swindon: a single budget for the place",
     area: "Swindon",
@@ -79,12 +79,12 @@ export async function seedDemo(services: Services): Promise<boolean> {
   for (const { user, role } of created) {
     if (user.id !== owner.id) members.add(owner.id, plan.id, { email: user.email, role });
   }
-  const store = new SqliteDocStore(db);
+  const docStore = new SqliteDocStore(db);
   const doc = new Y.Doc();
-  Y.applyUpdate(doc, (await store.load(plan.id)).state);
+  Y.applyUpdate(doc, (await docStore.load(plan.id)).state);
   const before = Y.encodeStateVector(doc);
   writeStarterContent(doc);
-  await store.append(plan.id, Y.encodeStateAsUpdate(doc, before));
+  await docStore.append(plan.id, Y.encodeStateAsUpdate(doc, before));
   search.indexPlan(plan, doc);
   return true;
 }

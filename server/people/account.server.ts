@@ -1,14 +1,13 @@
 import { eq } from "drizzle-orm";
 import { z } from "zod";
 import { Refusal, tooMany } from "../../app/shared/errors";
-import type { SqliteDb } from "../../db/client.server";
+import type { Store } from "../../db/store.server";
 import { NOTIFICATION_TYPES, type NotificationType } from "../../app/shared/notification-types";
-import { notificationOptOuts, users } from "../../db/schema";
 import type { AuthService } from "../auth/sessions.server";
 import type { SignInThrottle } from "../auth/sign-in-throttle.server";
 import { hashPassword, verifyPassword } from "../auth/passwords.server";
 import { newUserSchema } from "../auth/users.server";
-import { recordAuditSync } from "../plans/audit.server";
+import { recordAudit } from "../plans/audit.server";
 
 export const changePasswordSchema = z.object({
   current: z.string().min(1, "enter your current password").max(1000),
@@ -18,15 +17,16 @@ export const changePasswordSchema = z.object({
 /** A person's own account: their name, their password and which notifications they get by email. */
 export class AccountService {
   constructor(
-    private readonly db: SqliteDb,
+    private readonly store: Store,
     private readonly auth: AuthService,
     private readonly throttle: SignInThrottle,
   ) {}
 
-  rename(userId: string, name: string): void {
+  async rename(userId: string, name: string): Promise<void> {
     const parsed = newUserSchema.shape.name.safeParse(name);
     if (!parsed.success) throw new Refusal("invalid", parsed.error.issues[0]!.message);
-    this.db.update(users).set({ name: parsed.data }).where(eq(users.id, userId)).run();
+    const { users } = this.store.tables;
+    await this.store.db.update(users).set({ name: parsed.data }).where(eq(users.id, userId));
   }
 
   /**
@@ -43,7 +43,8 @@ export class AccountService {
   ) {
     const parsed = changePasswordSchema.safeParse(input);
     if (!parsed.success) throw new Refusal("invalid", parsed.error.issues[0]!.message);
-    const user = this.db.select().from(users).where(eq(users.id, userId)).get();
+    const { users } = this.store.tables;
+    const [user] = await this.store.db.select().from(users).where(eq(users.id, userId));
     if (!user) throw new Refusal("not-found", "no such account");
     const retryAfterSeconds = await this.throttle.retryAfterSeconds(user.email, address);
     if (retryAfterSeconds > 0) throw tooMany("too many wrong passwords", retryAfterSeconds);
@@ -53,29 +54,32 @@ export class AccountService {
     }
     await this.throttle.recordSuccess(user.email, address);
     const passwordHash = await hashPassword(parsed.data.password);
-    this.db.update(users).set({ passwordHash }).where(eq(users.id, userId)).run();
-    recordAuditSync(this.db, { userId, type: "user.password-changed" });
-    this.auth.endSessionsOf(userId, sessionHash);
+    await this.store.transaction(async (tx) => {
+      await tx.update(users).set({ passwordHash }).where(eq(users.id, userId));
+      await recordAudit(this.store, { userId, type: "user.password-changed" }, tx);
+    });
+    await this.auth.endSessionsOf(userId, sessionHash);
   }
 
   /** The notification types the person gets no email for. */
-  emailOptOuts(userId: string): NotificationType[] {
-    return this.db
+  async emailOptOuts(userId: string): Promise<NotificationType[]> {
+    const { notificationOptOuts } = this.store.tables;
+    const rows = await this.store.db
       .select({ type: notificationOptOuts.type })
       .from(notificationOptOuts)
-      .where(eq(notificationOptOuts.userId, userId))
-      .all()
-      .map((row) => row.type);
+      .where(eq(notificationOptOuts.userId, userId));
+    return rows.map((row) => row.type);
   }
 
-  setEmailOptOuts(userId: string, types: readonly NotificationType[]): void {
-    this.db.transaction((tx) => {
-      tx.delete(notificationOptOuts).where(eq(notificationOptOuts.userId, userId)).run();
+  async setEmailOptOuts(userId: string, types: readonly NotificationType[]): Promise<void> {
+    const { notificationOptOuts } = this.store.tables;
+    await this.store.transaction(async (tx) => {
+      // Two saves at once would otherwise both delete, then both insert: the last saved wins.
+      await this.store.lock(tx, `opt-outs:${userId}`);
+      await tx.delete(notificationOptOuts).where(eq(notificationOptOuts.userId, userId));
       const known = types.filter((type) => NOTIFICATION_TYPES.includes(type));
       if (known.length > 0) {
-        tx.insert(notificationOptOuts)
-          .values(known.map((type) => ({ userId, type })))
-          .run();
+        await tx.insert(notificationOptOuts).values(known.map((type) => ({ userId, type })));
       }
     });
   }

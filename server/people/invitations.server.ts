@@ -3,8 +3,8 @@ import { and, asc, eq, gt, isNull } from "drizzle-orm";
 import { z } from "zod";
 import { Refusal, tooMany } from "../../app/shared/errors";
 import type { Role, Side } from "../../app/shared/permissions";
-import type { SqliteDb } from "../../db/client.server";
-import { invitations, planMembers, plans, users, type Invitation } from "../../db/schema";
+import type { Db, Store } from "../../db/store.server";
+import type { Invitation } from "../../db/schema";
 import type { SessionUser } from "../auth/sessions.server";
 import { hashPassword } from "../auth/passwords.server";
 import { newUserSchema } from "../auth/users.server";
@@ -12,7 +12,7 @@ import type { MailQueue } from "../mail/mail-queue.server";
 import { invitationMail } from "../mail/messages.server";
 import type { PublicLinks } from "../mail/public-links.server";
 import type { MemberService, MemberView } from "../plans/members.server";
-import { recordAuditSync } from "../plans/audit.server";
+import { recordAudit } from "../plans/audit.server";
 import { RateLimit } from "../http/rate-limit.server";
 import type { LimitStore } from "../limit-store.server";
 import { INVITATION_LIMITS } from "../limits.server";
@@ -64,7 +64,7 @@ export class InvitationService {
   private readonly perAddress: RateLimit;
 
   constructor(
-    private readonly db: SqliteDb,
+    private readonly store: Store,
     private readonly members: MemberService,
     private readonly mail: MailQueue,
     private readonly links: PublicLinks,
@@ -86,48 +86,53 @@ export class InvitationService {
   ): Promise<AddResult> {
     const email = input.email.trim().toLowerCase();
     if (!z.email().safeParse(email).success) throw new Refusal("invalid", "email: enter a valid email address");
-    const existing = this.db.select({ id: users.id }).from(users).where(eq(users.email, email)).get();
-    if (existing) {
+    if (await this.accountOf(email)) {
       const member = this.members.add(actor.id, planId, { email, role: input.role });
       return { kind: "added", member: asAddedBy(actor, member) };
     }
     await this.withinLimits(actor, email);
-    const pending = this.pendingRow(email, planId);
-    if (pending) {
-      this.db
+    const { invitations } = this.store.tables;
+    const { invitation, token } = await this.store.transaction(async (tx) => {
+      // Two invitations of one email to one plan at once would each find none pending, and make two.
+      await this.store.lock(tx, `invitations:${planId}:${email}`);
+      const pending = await this.pendingRow(tx, email, planId);
+      if (!pending) {
+        return this.insert(tx, actor, {
+          email,
+          planId,
+          role: input.role,
+          organisation: input.organisation ?? actor.organisation,
+          side: input.side ?? actor.side,
+        });
+      }
+      await tx
         .update(invitations)
         .set({
           role: input.role,
           organisation: input.organisation ?? pending.organisation,
           side: input.side ?? pending.side,
         })
-        .where(eq(invitations.id, pending.id))
-        .run();
-      this.sendAgain(actor, planId, pending.id);
-      return { kind: "invited" };
-    }
-    this.create(actor, {
-      email,
-      planId,
-      role: input.role,
-      organisation: input.organisation ?? actor.organisation,
-      side: input.side ?? actor.side,
+        .where(eq(invitations.id, pending.id));
+      return this.renew(tx, actor, planId, pending.id);
     });
+    await this.send(actor, invitation, token);
     return { kind: "invited" };
   }
 
   /** An administrator's invitation to Coplan itself, with no plan. */
   async inviteToInstance(actor: SessionUser, input: { email: string; organisation: string; side: Side }) {
     const email = input.email.trim().toLowerCase();
-    if (this.db.select({ id: users.id }).from(users).where(eq(users.email, email)).get()) {
-      throw new Refusal("conflict", `${email} already has an account`);
-    }
+    if (await this.accountOf(email)) throw new Refusal("conflict", `${email} already has an account`);
     await this.withinLimits(actor, email);
-    this.create(actor, { ...input, email, planId: null, role: null });
+    const { invitation, token } = await this.store.transaction((tx) =>
+      this.insert(tx, actor, { ...input, email, planId: null, role: null }),
+    );
+    await this.send(actor, invitation, token);
   }
 
-  pendingForPlan(planId: string | null): PendingInvitation[] {
-    return this.db
+  pendingForPlan(planId: string | null): Promise<PendingInvitation[]> {
+    const { invitations, users } = this.store.tables;
+    return this.store.db
       .select({
         id: invitations.id,
         email: invitations.email,
@@ -147,56 +152,69 @@ export class InvitationService {
           isNull(invitations.withdrawnAt),
         ),
       )
-      .orderBy(asc(invitations.email))
-      .all();
+      .orderBy(asc(invitations.email), asc(invitations.id));
   }
 
   /** Sends the invitation again with a new link (the old one stops working) valid 7 more days. */
   async resend(actor: SessionUser, planId: string | null, invitationId: string): Promise<void> {
-    await this.withinLimits(actor, this.openInvitation(planId, invitationId).email);
-    this.sendAgain(actor, planId, invitationId);
+    await this.withinLimits(actor, (await this.openInvitation(planId, invitationId)).email);
+    // Read again in the transaction: it may have been withdrawn while the limits were checked.
+    const { invitation, token } = await this.store.transaction((tx) => this.renew(tx, actor, planId, invitationId));
+    await this.send(actor, invitation, token);
   }
 
-  private sendAgain(actor: SessionUser, planId: string | null, invitationId: string): void {
-    // Read (again) now: it may have been withdrawn while the limits were checked, or just changed.
-    const invitation = this.openInvitation(planId, invitationId);
+  /** A new link for the open invitation, valid 7 more days; the old one stops working. */
+  private async renew(
+    tx: Db,
+    actor: SessionUser,
+    planId: string | null,
+    invitationId: string,
+  ): Promise<{ invitation: Invitation; token: string }> {
+    const { invitations } = this.store.tables;
     const { token, hash } = newLinkToken();
-    this.db
+    const [invitation] = await tx
       .update(invitations)
       .set({ tokenHash: hash, expiresAt: new Date(Date.now() + INVITATION_DAYS * DAY_MS) })
-      .where(eq(invitations.id, invitation.id))
-      .run();
-    recordAuditSync(this.db, {
-      planId,
-      userId: actor.id,
-      type: "invitation.resent",
-      detail: { email: invitation.email },
-    });
-    this.send(actor, { ...invitation }, token);
+      .where(this.open(planId, invitationId))
+      .returning();
+    if (!invitation) throw noPendingInvitation();
+    await recordAudit(
+      this.store,
+      { planId, userId: actor.id, type: "invitation.resent", detail: { email: invitation.email } },
+      tx,
+    );
+    return { invitation, token };
   }
 
-  withdraw(actor: SessionUser, planId: string | null, invitationId: string): void {
-    const invitation = this.openInvitation(planId, invitationId);
-    this.db.update(invitations).set({ withdrawnAt: new Date() }).where(eq(invitations.id, invitation.id)).run();
-    recordAuditSync(this.db, {
-      planId,
-      userId: actor.id,
-      type: "invitation.withdrawn",
-      detail: { email: invitation.email },
+  async withdraw(actor: SessionUser, planId: string | null, invitationId: string): Promise<void> {
+    const { invitations } = this.store.tables;
+    await this.store.transaction(async (tx) => {
+      const [invitation] = await tx
+        .update(invitations)
+        .set({ withdrawnAt: new Date() })
+        .where(this.open(planId, invitationId))
+        .returning({ email: invitations.email });
+      if (!invitation) throw noPendingInvitation();
+      await recordAudit(
+        this.store,
+        { planId, userId: actor.id, type: "invitation.withdrawn", detail: { email: invitation.email } },
+        tx,
+      );
     });
   }
 
   /** The invitation a link stands for, while it can still be accepted; null otherwise. */
-  describe(token: string): InvitationView | null {
-    const row = this.usable(token);
+  async describe(token: string): Promise<InvitationView | null> {
+    const row = await this.usable(token);
     if (!row) return null;
-    const inviter = this.db.select({ name: users.name }).from(users).where(eq(users.id, row.invitedBy)).get();
+    const { users } = this.store.tables;
+    const [inviter] = await this.store.db.select({ name: users.name }).from(users).where(eq(users.id, row.invitedBy));
     return {
       email: row.email,
-      planTitle: row.planId ? this.planTitle(row.planId) : null,
+      planTitle: row.planId ? await this.planTitle(row.planId) : null,
       role: row.role,
       inviterName: inviter?.name ?? "Someone",
-      accountExists: Boolean(this.db.select({ id: users.id }).from(users).where(eq(users.email, row.email)).get()),
+      accountExists: Boolean(await this.accountOf(row.email)),
     };
   }
 
@@ -206,18 +224,18 @@ export class InvitationService {
    */
   async accept(token: string, input: { name: string; password: string }): Promise<{ setCookie: string; to: string }> {
     // The link first: a made-up one costs a lookup, not an argon2 hash.
-    if (!this.usable(token)) throw unusableInvitation();
+    if (!(await this.usable(token))) throw unusableInvitation();
     const details = acceptInvitationSchema.safeParse(input);
     if (!details.success) throw new Refusal("invalid", details.error.issues[0]!.message);
     const passwordHash = await hashPassword(details.data.password);
     const userId = randomUUID();
-    const invitation = this.db.transaction((tx) => {
-      const row = this.usable(token, tx);
+    const { users } = this.store.tables;
+    const invitation = await this.store.transaction(async (tx) => {
+      const row = await this.usable(token, tx);
       if (!row) throw unusableInvitation();
-      if (tx.select({ id: users.id }).from(users).where(eq(users.email, row.email)).get()) {
-        throw new Refusal("conflict", "an account with this email already exists: sign in to accept");
-      }
-      tx.insert(users)
+      // The unique email refuses an account made meanwhile (by another invitation to the same email).
+      const [created] = await tx
+        .insert(users)
         .values({
           id: userId,
           email: row.email,
@@ -226,8 +244,10 @@ export class InvitationService {
           side: row.side,
           passwordHash,
         })
-        .run();
-      this.useUp(tx, row, userId);
+        .onConflictDoNothing({ target: users.email })
+        .returning({ id: users.id });
+      if (!created) throw new Refusal("conflict", "an account with this email already exists: sign in to accept");
+      await this.useUp(tx, row, userId);
       return row;
     });
     if (invitation.planId && invitation.role) this.members.notifyAccess(invitation.planId, userId, invitation.role);
@@ -238,14 +258,14 @@ export class InvitationService {
   }
 
   /** Accepts an invitation as someone already signed in with the invited email. */
-  acceptAsUser(token: string, user: SessionUser): { to: string } {
-    const invitation = this.db.transaction((tx) => {
-      const row = this.usable(token, tx);
+  async acceptAsUser(token: string, user: SessionUser): Promise<{ to: string }> {
+    const invitation = await this.store.transaction(async (tx) => {
+      const row = await this.usable(token, tx);
       if (!row) throw unusableInvitation();
       if (row.email !== user.email) {
         throw new Refusal("forbidden", `this invitation is for ${row.email}; sign in with that email to accept it`);
       }
-      this.useUp(tx, row, user.id);
+      await this.useUp(tx, row, user.id);
       return row;
     });
     if (invitation.planId && invitation.role) this.members.notifyAccess(invitation.planId, user.id, invitation.role);
@@ -258,79 +278,94 @@ export class InvitationService {
     if (wait > 0) throw tooMany("too many invitation emails sent lately", wait);
   }
 
-  private useUp(
-    tx: Pick<SqliteDb, "select" | "insert" | "update" | "transaction">,
-    row: Invitation,
-    userId: string,
-  ): void {
-    tx.update(invitations).set({ acceptedAt: new Date() }).where(eq(invitations.id, row.id)).run();
+  /**
+   * Uses up the link, on the condition that it is still open: of two acceptances at once, the
+   * second finds it used and is refused (rolling back the account it made).
+   */
+  private async useUp(tx: Db, row: Invitation, userId: string): Promise<void> {
+    const { invitations, planMembers } = this.store.tables;
+    const [used] = await tx
+      .update(invitations)
+      .set({ acceptedAt: new Date() })
+      .where(and(eq(invitations.id, row.id), isNull(invitations.acceptedAt), isNull(invitations.withdrawnAt)))
+      .returning({ id: invitations.id });
+    if (!used) throw unusableInvitation();
     if (row.planId && row.role) {
-      const already = tx
-        .select({ role: planMembers.role })
-        .from(planMembers)
-        .where(and(eq(planMembers.planId, row.planId), eq(planMembers.userId, userId)))
-        .get();
-      if (!already) tx.insert(planMembers).values({ planId: row.planId, userId, role: row.role }).run();
+      // Someone already a member keeps the role they have.
+      await tx.insert(planMembers).values({ planId: row.planId, userId, role: row.role }).onConflictDoNothing();
     }
-    recordAuditSync(tx, {
-      planId: row.planId,
-      userId,
-      type: "invitation.accepted",
-      detail: { email: row.email, role: row.role },
-    });
+    await recordAudit(
+      this.store,
+      { planId: row.planId, userId, type: "invitation.accepted", detail: { email: row.email, role: row.role } },
+      tx,
+    );
   }
 
-  private create(
+  private async insert(
+    tx: Db,
     actor: SessionUser,
     input: { email: string; planId: string | null; role: Role | null; organisation: string; side: Side },
-  ): void {
+  ): Promise<{ invitation: Invitation; token: string }> {
+    const { invitations } = this.store.tables;
     const { token, hash } = newLinkToken();
-    this.db.transaction((tx) => {
-      tx.insert(invitations)
-        .values({
-          id: randomUUID(),
-          tokenHash: hash,
-          email: input.email,
-          planId: input.planId,
-          role: input.role,
-          organisation: input.organisation,
-          side: input.side,
-          invitedBy: actor.id,
-          expiresAt: new Date(Date.now() + INVITATION_DAYS * DAY_MS),
-        })
-        .run();
-      recordAuditSync(tx, {
+    const [invitation] = await tx
+      .insert(invitations)
+      .values({
+        id: randomUUID(),
+        tokenHash: hash,
+        email: input.email,
+        planId: input.planId,
+        role: input.role,
+        organisation: input.organisation,
+        side: input.side,
+        invitedBy: actor.id,
+        expiresAt: new Date(Date.now() + INVITATION_DAYS * DAY_MS),
+      })
+      .returning();
+    await recordAudit(
+      this.store,
+      {
         planId: input.planId,
         userId: actor.id,
         type: "invitation.sent",
         detail: { email: input.email, role: input.role },
-      });
-    });
-    this.send(actor, input, token);
+      },
+      tx,
+    );
+    return { invitation: invitation!, token };
   }
 
-  private send(
+  private async send(
     actor: SessionUser,
     invitation: { email: string; planId: string | null; role: Role | null },
     token: string,
-  ) {
-    this.mail.enqueue({
+  ): Promise<void> {
+    await this.mail.enqueue({
       to: invitation.email,
       ...invitationMail({
         inviterName: actor.name,
-        planTitle: invitation.planId ? this.planTitle(invitation.planId) : null,
+        planTitle: invitation.planId ? await this.planTitle(invitation.planId) : null,
         role: invitation.role,
         link: this.links.url(`/invitations/${token}`),
       }),
     });
   }
 
-  private planTitle(planId: string): string | null {
-    return this.db.select({ title: plans.title }).from(plans).where(eq(plans.id, planId)).get()?.title ?? null;
+  private async accountOf(email: string): Promise<{ id: string } | undefined> {
+    const { users } = this.store.tables;
+    const [user] = await this.store.db.select({ id: users.id }).from(users).where(eq(users.email, email));
+    return user;
   }
 
-  private pendingRow(email: string, planId: string): Invitation | undefined {
-    return this.db
+  private async planTitle(planId: string): Promise<string | null> {
+    const { plans } = this.store.tables;
+    const [plan] = await this.store.db.select({ title: plans.title }).from(plans).where(eq(plans.id, planId));
+    return plan?.title ?? null;
+  }
+
+  private async pendingRow(tx: Db, email: string, planId: string): Promise<Invitation | undefined> {
+    const { invitations } = this.store.tables;
+    const [row] = await tx
       .select()
       .from(invitations)
       .where(
@@ -341,29 +376,32 @@ export class InvitationService {
           isNull(invitations.withdrawnAt),
         ),
       )
-      .get();
-  }
-
-  private openInvitation(planId: string | null, invitationId: string): Invitation {
-    const row = this.db
-      .select()
-      .from(invitations)
-      .where(
-        and(
-          eq(invitations.id, invitationId),
-          planId === null ? isNull(invitations.planId) : eq(invitations.planId, planId),
-          isNull(invitations.acceptedAt),
-          isNull(invitations.withdrawnAt),
-        ),
-      )
-      .get();
-    if (!row) throw new Refusal("not-found", "no pending invitation has that id");
+      .limit(1);
     return row;
   }
 
-  private usable(token: string, tx: Pick<SqliteDb, "select"> = this.db): Invitation | undefined {
+  /** The condition of the invitation being open (not accepted, not withdrawn) and the plan's. */
+  private open(planId: string | null, invitationId: string) {
+    const { invitations } = this.store.tables;
+    return and(
+      eq(invitations.id, invitationId),
+      planId === null ? isNull(invitations.planId) : eq(invitations.planId, planId),
+      isNull(invitations.acceptedAt),
+      isNull(invitations.withdrawnAt),
+    );
+  }
+
+  private async openInvitation(planId: string | null, invitationId: string): Promise<Invitation> {
+    const { invitations } = this.store.tables;
+    const [row] = await this.store.db.select().from(invitations).where(this.open(planId, invitationId));
+    if (!row) throw noPendingInvitation();
+    return row;
+  }
+
+  private async usable(token: string, db: Db = this.store.db): Promise<Invitation | undefined> {
     if (typeof token !== "string" || token.length < 20 || token.length > 100) return undefined;
-    return tx
+    const { invitations } = this.store.tables;
+    const [row] = await db
       .select()
       .from(invitations)
       .where(
@@ -373,9 +411,13 @@ export class InvitationService {
           isNull(invitations.withdrawnAt),
           gt(invitations.expiresAt, new Date()),
         ),
-      )
-      .get();
+      );
+    return row;
   }
+}
+
+function noPendingInvitation(): Refusal {
+  return new Refusal("not-found", "no pending invitation has that id");
 }
 
 function unusableInvitation(): Refusal {

@@ -24,8 +24,8 @@ export class PlanService {
   ) {}
 
   /** Creates a plan from a template, with its creator as owner and its tables ready. */
-  create(ownerId: string, input: NewPlanInput): Plan {
-    const template = this.templates.find(ownerId, input.templateId);
+  async create(ownerId: string, input: NewPlanInput): Promise<Plan> {
+    const template = await this.templates.find(ownerId, input.templateId);
     if (!template) throw new Refusal("invalid", `templateId: unknown template "${input.templateId}"`);
     const doc = new Y.Doc();
     const created = this.db.transaction((tx) => {

@@ -3,8 +3,7 @@ import { readFileSync } from "node:fs";
 import { hostname } from "node:os";
 import { eq } from "drizzle-orm";
 import forge from "node-forge";
-import type { SqliteDb } from "../../db/client.server";
-import { instanceSeals } from "../../db/schema";
+import type { Store } from "../../db/store.server";
 import type { Env } from "../env.server";
 import { cadesSignatureLength, type SealMaterial } from "./cades.server";
 import type { SealJob } from "./seal-pdf.server";
@@ -39,11 +38,11 @@ const BAG = {
  * SEAL_P12_PASSWORD) when given, otherwise the self-signed one made on first start and kept in
  * the database. A P12 that cannot be used stops the start with the reason (startOrExplain).
  */
-export function resolveSeal(db: SqliteDb, env: SealEnv): InstanceSeal {
+export async function resolveSeal(store: Store, env: SealEnv): Promise<InstanceSeal> {
   if (env.SEAL_P12_PATH) return describeSeal(sealFromP12(env.SEAL_P12_PATH, env.SEAL_P12_PASSWORD ?? ""), "p12");
   if (env.SEAL_P12_PASSWORD !== undefined)
     throw new Error("SEAL_P12_PASSWORD is set but SEAL_P12_PATH is not: give the path of the seal's .p12 file too");
-  return describeSeal(storedSeal(db, env), "generated");
+  return describeSeal(await storedSeal(store, env), "generated");
 }
 
 /** The job's part an export worker seals with. */
@@ -51,16 +50,18 @@ export function sealJob(seal: InstanceSeal, signedAt: Date): SealJob {
   return { ...seal.material, signatureLength: seal.signatureLength, name: seal.commonName, signedAt };
 }
 
-function storedSeal(db: SqliteDb, env: SealEnv): SealMaterial {
-  let row = db.select().from(instanceSeals).where(eq(instanceSeals.id, SEAL_ROW)).get();
+async function storedSeal(store: Store, env: SealEnv): Promise<SealMaterial> {
+  const { instanceSeals } = store.tables;
+  const read = async () => (await store.db.select().from(instanceSeals).where(eq(instanceSeals.id, SEAL_ROW)))[0];
+  let row = await read();
   if (!row) {
     const made = generateSeal(env.PUBLIC_URL ? new URL(env.PUBLIC_URL).host : hostname());
     // Two processes starting on one new database each make one; the first stored is the seal.
-    db.insert(instanceSeals)
+    await store.db
+      .insert(instanceSeals)
       .values({ id: SEAL_ROW, privateKey: made.privateKeyPem, certificate: made.certificatePem })
-      .onConflictDoNothing()
-      .run();
-    row = db.select().from(instanceSeals).where(eq(instanceSeals.id, SEAL_ROW)).get()!;
+      .onConflictDoNothing();
+    row = (await read())!;
   }
   return { privateKeyPem: row.privateKey, certificates: [new X509Certificate(row.certificate).raw] };
 }

@@ -54,14 +54,14 @@ export async function measureSearchAndPortfolio(plans: number, queries: number, 
     const random = seededRandom(seed);
     const user = async (email: string) =>
       createUser(
-        services.db,
+        services.store,
         newUserSchema.parse({ email, name: email, organisation: "Bench", side: "local", password: "bench-password-1" }),
       );
     const owner = await user("owner@bench.example");
     const member = await user("member@bench.example");
     const ids: string[] = [];
     for (let index = 0; index < plans; index++) {
-      const plan = services.plans.create(owner.id, {
+      const plan = await services.plans.create(owner.id, {
         templateId: "single-budget-for-a-place",
         title: `Plan ${index} for ${random.pick(RARE)}`,
         area: `Area ${index % 40}`,

@@ -1,6 +1,7 @@
 import { eq } from "drizzle-orm";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { closeDatabase, openDatabase, type SqliteDb } from "../../db/client.server";
+import type { SqliteDb } from "../../db/client.server";
+import { openStore, type SqliteStore } from "../../db/store.server";
 import { mailMessages } from "../../db/schema";
 import { MailQueue, retryDelayMs } from "../../server/mail/mail-queue.server";
 import { smtpTransport } from "../../server/mail/transport.server";
@@ -13,22 +14,24 @@ const mail = (to: string) => ({ to, subject: `For ${to}`, text: `Hello ${to}`, h
 describe("the mail queue, against a real SMTP server", () => {
   let mailbox: TestMailbox;
   let path: string;
-  const open: { db: SqliteDb; queue: MailQueue }[] = [];
+  const open: { store: SqliteStore; db: SqliteDb; queue: MailQueue }[] = [];
 
-  function startQueue(transportUrl: string | null, log?: (line: string) => void) {
-    const db = openDatabase(path);
-    const queue = new MailQueue(db, transportUrl ? smtpTransport(transportUrl, FROM) : null, {
+  async function startQueue(transportUrl: string | null, log?: (line: string) => void) {
+    const store = await openStore({ databasePath: path });
+    const db = store.sync;
+    const queue = new MailQueue(store, transportUrl ? smtpTransport(transportUrl, FROM) : null, {
       retryBaseMs: 100,
       log: log ?? (() => undefined),
     });
     queue.start();
-    open.push({ db, queue });
-    return { db, queue };
+    const entry = { store, db, queue };
+    open.push(entry);
+    return entry;
   }
 
-  async function stop(entry: { db: SqliteDb; queue: MailQueue }) {
+  async function stop(entry: (typeof open)[number]) {
     await entry.queue.close();
-    closeDatabase(entry.db);
+    await entry.store.close();
     open.splice(open.indexOf(entry), 1);
   }
 
@@ -43,8 +46,8 @@ describe("the mail queue, against a real SMTP server", () => {
   });
 
   it("sends a message with its sender, subject, text and HTML", async () => {
-    const { queue } = startQueue(mailbox.url);
-    queue.enqueue(mail("ann@example.org"));
+    const { queue } = await startQueue(mailbox.url);
+    await queue.enqueue(mail("ann@example.org"));
     const received = await mailbox.waitFor((m) => m.subject === "For ann@example.org");
     expect(received.from?.value[0]).toMatchObject({ name: "Coplan", address: "coplan@test.example" });
     expect(received.text?.trim()).toBe("Hello ann@example.org");
@@ -53,8 +56,8 @@ describe("the mail queue, against a real SMTP server", () => {
 
   it("retries a message the SMTP server refused, and delivers it once it accepts", async () => {
     mailbox.refuseNext(2);
-    const { db, queue } = startQueue(mailbox.url);
-    const id = queue.enqueue(mail("bob@example.org"));
+    const { db, queue } = await startQueue(mailbox.url);
+    const id = await queue.enqueue(mail("bob@example.org"));
     await mailbox.waitFor((m) => m.subject === "For bob@example.org");
     expect(mailbox.refused).toBe(2);
     const row = () => db.select().from(mailMessages).where(eq(mailMessages.id, id)).get()!;
@@ -66,8 +69,8 @@ describe("the mail queue, against a real SMTP server", () => {
 
   it("keeps an undelivered message across a restart and delivers it after", async () => {
     mailbox.refuseNext(1_000);
-    const first = startQueue(mailbox.url);
-    const id = first.queue.enqueue(mail("cat@example.org"));
+    const first = await startQueue(mailbox.url);
+    const id = await first.queue.enqueue(mail("cat@example.org"));
     await vi.waitFor(
       () => expect(first.db.select().from(mailMessages).where(eq(mailMessages.id, id)).get()!.attempts).toBe(1),
       { timeout: 10_000 },
@@ -75,7 +78,7 @@ describe("the mail queue, against a real SMTP server", () => {
     await stop(first);
 
     mailbox.refuseNext(0);
-    const second = startQueue(mailbox.url);
+    const second = await startQueue(mailbox.url);
     await mailbox.waitFor((m) => m.subject === "For cat@example.org");
     await vi.waitFor(
       () => expect(second.db.select().from(mailMessages).where(eq(mailMessages.id, id)).get()!.status).toBe("sent"),
@@ -85,15 +88,15 @@ describe("the mail queue, against a real SMTP server", () => {
 
   it("with no SMTP server, keeps the message in the outbox and logs it in one line", async () => {
     const lines: string[] = [];
-    const { db, queue } = startQueue(null, (line) => lines.push(line));
-    const id = queue.enqueue(mail("dan@example.org"));
+    const { db, queue } = await startQueue(null, (line) => lines.push(line));
+    const id = await queue.enqueue(mail("dan@example.org"));
     await vi.waitFor(() =>
       expect(db.select().from(mailMessages).where(eq(mailMessages.id, id)).get()!.status).toBe("kept"),
     );
     expect(lines).toEqual([
       expect.stringMatching(/^mail #\d+ kept in the outbox .*dan@example\.org: For dan@example\.org$/),
     ]);
-    expect(queue.list()[0]).toMatchObject({ to: "dan@example.org", status: "kept" });
+    expect((await queue.list())[0]).toMatchObject({ to: "dan@example.org", status: "kept" });
   });
 
   it("waits twice as long after each failure, up to an hour", () => {

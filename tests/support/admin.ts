@@ -5,9 +5,14 @@ const ROOT = resolve(import.meta.dirname, "../..");
 
 /** Runs `npm run admin -- ...`'s script against a database, as an operator would. */
 export function runAdmin(databasePath: string, ...args: string[]) {
+  return runAdminWith({ DATABASE_PATH: databasePath }, ...args);
+}
+
+/** The same, with the environment naming the store (DATABASE_URL for PostgreSQL). */
+export function runAdminWith(env: Record<string, string>, ...args: string[]) {
   const result = spawnSync(process.execPath, ["--import", "tsx", "server/ops/admin.ts", ...args], {
     cwd: ROOT,
-    env: { ...process.env, DATABASE_PATH: databasePath },
+    env: { ...process.env, ...env },
     encoding: "utf8",
   });
   return { code: result.status, stdout: result.stdout, stderr: result.stderr };

@@ -10,12 +10,12 @@ async function setUp() {
   services = await createServices(loadEnv({ NODE_ENV: "test", DATABASE_PATH: ":memory:", SEED_DEMO: "0" }));
   const user = (email: string) =>
     createUser(
-      services!.db,
+      services!.store,
       newUserSchema.parse({ email, name: email, organisation: "Test", side: "local", password: "a-long-password-1" }),
     );
   const owner = await user("owner@test.example");
   const other = await user("other@test.example");
-  const plan = services.plans.create(owner.id, {
+  const plan = await services.plans.create(owner.id, {
     templateId: "single-budget-for-a-place",
     title: "Zephyr",
     area: "Leeds",
