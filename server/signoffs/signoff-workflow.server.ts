@@ -58,6 +58,8 @@ export class SignoffWorkflow {
     const dueDate = ask.dueDate ?? state.due;
     const { signoffRequests } = this.store.tables;
     const requestId = await this.store.transaction(async (tx) => {
+      // The open request is read, then ended: two at once would each end it and both stay open.
+      await this.store.lock(tx, `plan:${plan.id}`);
       const replaced = await endOpenRequest(tx, this.store.tables, plan.id, sectionKey);
       const [created] = await tx
         .insert(signoffRequests)
@@ -126,6 +128,7 @@ export class SignoffWorkflow {
     const contentHash = await this.rooms.read(plan.id, (doc) => sectionContentHash(doc, sectionKey));
     const { signoffReturns } = this.store.tables;
     const returned = await this.store.transaction(async (tx) => {
+      await this.store.lock(tx, `plan:${plan.id}`);
       const endedRequest = await endOpenRequest(tx, this.store.tables, plan.id, sectionKey);
       const [created] = await tx
         .insert(signoffReturns)

@@ -1,4 +1,4 @@
-import { and, asc, eq, isNull } from "drizzle-orm";
+import { and, asc, eq, inArray, isNull } from "drizzle-orm";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import * as Y from "yjs";
 import type { Refusal } from "../../app/shared/errors";
@@ -11,6 +11,7 @@ import { recordAudit } from "../../server/plans/audit.server";
 import { TEMPLATES_DIR } from "../../server/services.server";
 import type { SignerCheck } from "../../server/signoffs/signer-check.server";
 import { SignoffService } from "../../server/signoffs/signoff-service.server";
+import { SignoffWorkflow } from "../../server/signoffs/signoff-workflow.server";
 import { currentRecords, sectionHistoryRecords, signoffViewAt } from "../../server/signoffs/signoff-records.server";
 import { endOpenRequest, freshSides, planWorkflow } from "../../server/signoffs/signoff-workflow-records.server";
 import { SideAlreadySigned, SignoffWrites, type NewSignoff } from "../../server/signoffs/signoff-writes.server";
@@ -20,6 +21,7 @@ import { memoryRooms, writeParagraph } from "../support/memory-rooms";
 import { openTestStore, STORE_KINDS, type TestStore } from "../support/stores";
 
 const SECTION = "governance";
+const OTHER_SECTION = "outcomes";
 
 describe.each(STORE_KINDS)("sign-off records on the %s store", (kind) => {
   let opened: TestStore;
@@ -255,6 +257,22 @@ describe.each(STORE_KINDS)("signing through the service on the %s store", (kind)
     await opened?.dispose();
   });
 
+  it("two requests for one section's sign-off at once: one stays open, having replaced the other", async () => {
+    const workflow = new SignoffWorkflow(store, rooms, signoffs, { notify: () => undefined });
+    const owner = { id: "ann", name: "Ann Lee" };
+    const ask = (message: string) => workflow.request(plan, owner, "owner", OTHER_SECTION, { message });
+    await Promise.all([ask("first"), ask("second")]);
+    const { signoffRequests } = store.tables;
+    const requests = await store.db
+      .select({ message: signoffRequests.message, endedAt: signoffRequests.endedAt })
+      .from(signoffRequests)
+      .where(eq(signoffRequests.sectionKey, OTHER_SECTION))
+      .orderBy(signoffRequests.id);
+    expect(requests.map((request) => request.endedAt === null)).toEqual([false, true]);
+    const view = await signoffs.current(plan);
+    expect(view.sections[OTHER_SECTION]!.request?.message).toBe(requests[1]!.message);
+  });
+
   it("two signatories of one side sign one section at once: one record and its version; the other is told who signed", async () => {
     const section = plan.template.sections.find((candidate) => candidate.key === SECTION)!;
     const { contentHash } = await rooms.read(plan.id, (doc) => signoffs.readSection(plan.id, doc, section));
@@ -277,8 +295,14 @@ describe.each(STORE_KINDS)("signing through the service on the %s store", (kind)
     expect(
       await store.db.select({ signoffId: planVersions.signoffId, kind: planVersions.kind }).from(planVersions),
     ).toEqual([{ signoffId: signed[0]!.id, kind: "signoff" }]);
-    const audited = await store.db.select({ type: auditEvents.type }).from(auditEvents);
-    expect(audited).toEqual([{ type: "signoff.signed" }]);
+    // What signing and marking stale audit (the requests asked in this plan aside).
+    const audited = () =>
+      store.db
+        .select({ type: auditEvents.type })
+        .from(auditEvents)
+        .where(inArray(auditEvents.type, ["signoff.signed", "signoff.stale"]))
+        .orderBy(auditEvents.id);
+    expect(await audited()).toEqual([{ type: "signoff.signed" }]);
 
     // An edit turns it stale, naming who made it, audited once; no fresh record is left to watch.
     await rooms.read(plan.id, (doc) => writeParagraph(doc, SECTION, "And share the savings."));
@@ -288,10 +312,7 @@ describe.each(STORE_KINDS)("signing through the service on the %s store", (kind)
     expect(stale.sections[SECTION]!.state).toBe("stale");
     expect(stale.sections[SECTION]!.records[0]!.staleBy?.name).toBe("Bo Chan");
     await signoffs.markStaleIfChanged(plan.id, doc, new Map([[SECTION, "bo"]]));
-    expect(await store.db.select({ type: auditEvents.type }).from(auditEvents).orderBy(auditEvents.id)).toEqual([
-      { type: "signoff.signed" },
-      { type: "signoff.stale" },
-    ]);
+    expect(await audited()).toEqual([{ type: "signoff.signed" }, { type: "signoff.stale" }]);
     expect(await signoffs.watchedSections(plan.id)).toEqual(new Set());
   });
 });
