@@ -136,6 +136,9 @@ export class SignoffService {
       snapshot: this.pins?.capture(plan, doc) ?? null,
     }));
     const id = await this.storeSignoff({ plan, user, onBehalfOf, section, meaning, ...read });
+    // An edit between the cut and the write found no fresh sign-off of the section to watch.
+    const doc = await this.rooms.read(plan.id, (doc) => doc);
+    await this.markStaleIfChanged(plan.id, doc, new Map([[sectionKey, null]]));
     const view = await this.changed(plan);
     if (onBehalfOf) this.notifySignatory(plan, section, user, onBehalfOf, id);
     if (view.status === "final") await this.notifyFinal(plan, user.id, id);

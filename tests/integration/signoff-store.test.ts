@@ -221,6 +221,8 @@ describe.each(STORE_KINDS)("signing through the service on the %s store", (kind)
   let plan: Plan;
   let rooms: RoomRegistry;
   let signoffs: SignoffService;
+  /** An edit made after the section was read for a sign-off and before the sign-off is written. */
+  let editWhileWriting: (() => void) | null = null;
 
   const person = (id: string, name: string): SessionUser => ({
     id,
@@ -247,8 +249,10 @@ describe.each(STORE_KINDS)("signing through the service on the %s store", (kind)
     const signer = { confirm: async () => undefined } as unknown as SignerCheck;
     signoffs = new SignoffService(store, rooms, signer, undefined, {
       capture: (plan, doc) => versions.snapshot(plan, doc),
-      pin: (tx, plan, snapshot, userId, signoffId, name) =>
-        versions.make(plan, snapshot, { kind: "signoff", name, userId, signoffId }, tx),
+      pin: async (tx, plan, snapshot, userId, signoffId, name) => {
+        editWhileWriting?.();
+        return versions.make(plan, snapshot, { kind: "signoff", name, userId, signoffId }, tx);
+      },
     });
     await rooms.read(plan.id, (doc) => writeParagraph(doc, SECTION, "We pool the budgets."));
   });
@@ -314,5 +318,30 @@ describe.each(STORE_KINDS)("signing through the service on the %s store", (kind)
     await signoffs.markStaleIfChanged(plan.id, doc, new Map([[SECTION, "bo"]]));
     expect(await audited()).toEqual([{ type: "signoff.signed" }, { type: "signoff.stale" }]);
     expect(await signoffs.watchedSections(plan.id)).toEqual(new Set());
+  });
+
+  it("a sign-off whose section is edited between its reading and its writing is stale once made", async () => {
+    const section = plan.template.sections.find((candidate) => candidate.key === OTHER_SECTION)!;
+    const doc = await rooms.read(plan.id, (doc) => {
+      writeParagraph(doc, OTHER_SECTION, "Outcomes we share.");
+      return doc;
+    });
+    const { contentHash } = await rooms.read(plan.id, (doc) => signoffs.readSection(plan.id, doc, section));
+    editWhileWriting = () => writeParagraph(doc, OTHER_SECTION, "And one more.");
+    try {
+      const record = await signoffs.sign(
+        plan,
+        ann,
+        { role: "signatory", signsOff: true },
+        OTHER_SECTION,
+        { contentHash, password: "pw" },
+        "127.0.0.1",
+      );
+      expect(record.contentHash).toBe(contentHash);
+      expect(record.fresh).toBe(false);
+      expect(record.staleAt).not.toBeNull();
+    } finally {
+      editWhileWriting = null;
+    }
   });
 });
