@@ -134,16 +134,17 @@ export async function createServices(env: Env) {
   });
   rooms.use(new TextCellConversion());
   rooms.use(new DuplicateRowCleaner());
-  const versions = new VersionService(db, rooms);
+  const versions = new VersionService(store, rooms);
   rooms.use(
     new VersionRoomExtension(versions, {
       quietMs: env.VERSION_QUIET_SECONDS * 1000,
       maxIntervalMs: env.VERSION_MAX_INTERVAL_SECONDS * 1000,
     }),
   );
-  const signoffs = new SignoffService(db, rooms, new SignerCheck(db, signInThrottle), notifications, {
-    pin: (tx, plan, doc, userId, signoffId, name) =>
-      versions.make(plan, doc, { kind: "signoff", name, userId, signoffId }, tx),
+  const signoffs = new SignoffService(store, rooms, new SignerCheck(store, signInThrottle), notifications, {
+    capture: (plan, doc) => versions.snapshot(plan, doc),
+    pin: (tx, plan, snapshot, userId, signoffId, name) =>
+      versions.make(plan, snapshot, { kind: "signoff", name, userId, signoffId }, tx),
   });
   rooms.use(new SignoffRoomExtension(signoffs, STALE_CHECK_DELAY_MS));
   const search = new SearchService(db, (userId) => access.readablePlanIds(userId), events);
@@ -177,7 +178,7 @@ export async function createServices(env: Env) {
     limitStore,
   );
   const comments = new CommentService(db, rooms, members, notifications);
-  const signoffWorkflow = new SignoffWorkflow(db, rooms, signoffs, notifications);
+  const signoffWorkflow = new SignoffWorkflow(store, rooms, signoffs, notifications);
   const planNotices = new PlanNotices(db, rooms, signoffWorkflow, notifications);
   jobs.add({
     name: "daily check",

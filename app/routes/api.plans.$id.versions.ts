@@ -9,7 +9,7 @@ import { requirePlanMember } from "~/utils/plan-access.server";
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const user = await requireApiUser(context, request);
   const { plan } = requirePlanMember(context, user, params.id, "api");
-  return Response.json(context.versions.list(plan.id));
+  return Response.json(await context.versions.list(plan.id));
 }
 
 /** POST `{name}` saves the plan now as a named version (those who may edit). */

@@ -40,12 +40,13 @@ export class PlanExportService {
     options: { format: ExportFormat; withComments: boolean; versionId?: number; withSuggestions?: boolean },
   ): Promise<ExportOutcome<Uint8Array>> {
     // A version unknown to the plan is refused now, before the export waits in line.
-    const version = options.versionId === undefined ? null : this.versions.forExport(plan, options.versionId);
+    const version = options.versionId === undefined ? null : await this.versions.forExport(plan, options.versionId);
     // Only the quick reads happen here, at the moment of asking; the worker lays out the document.
     const outcome = await this.queue.run<PlanExportJob, Uint8Array>(user.id, plan.id, async () => {
       const commentsIn = options.withComments ? await this.comments.viewer(plan) : null;
+      const signoffsIn = version ? null : await this.signoffs.viewer(plan);
       return this.rooms.read(plan.id, (doc) => {
-        const signoffs = version?.signoffs ?? this.signoffs.view(plan, doc);
+        const signoffs = version?.signoffs ?? signoffsIn!(doc);
         const exportedAt = new Date();
         return {
           format: options.format,

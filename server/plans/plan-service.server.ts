@@ -96,8 +96,9 @@ export class PlanService {
 
   /** The plan with each section's current plain text, structured data and sign-off. */
   async view(plan: Plan) {
+    const signoffIn = await this.signoffs.viewer(plan);
     const { sections, signoff } = await this.rooms.read(plan.id, (doc) => {
-      const signoff = this.signoffs.view(plan, doc);
+      const signoff = signoffIn(doc);
       const sections = plan.template.sections.map((section) => ({
         key: section.key,
         title: section.title,

@@ -98,8 +98,9 @@ export class PortfolioService {
   private async documentFigures(plan: Plan, version: number, today: string): Promise<DocumentFigures> {
     const cached = this.fromDocuments.get(plan.id);
     if (cached && cached.version === version && cached.today === today) return cached.figures;
+    const signoffIn = await this.signoffs.viewer(plan);
     const figures = await this.rooms.peek(plan.id, (doc) => {
-      const signoff = this.signoffs.view(plan, doc);
+      const signoff = signoffIn(doc);
       const sections = Object.values(signoff.sections);
       return {
         status: signoff.status,

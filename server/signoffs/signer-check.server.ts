@@ -1,7 +1,6 @@
 import { eq } from "drizzle-orm";
 import { Refusal, tooMany } from "../../app/shared/errors";
-import type { SqliteDb } from "../../db/client.server";
-import { users } from "../../db/schema";
+import type { Store } from "../../db/store.server";
 import { verifyPassword } from "../auth/passwords.server";
 import type { SignInThrottle } from "../auth/sign-in-throttle.server";
 
@@ -12,18 +11,18 @@ import type { SignInThrottle } from "../auth/sign-in-throttle.server";
  */
 export class SignerCheck {
   constructor(
-    private readonly db: Pick<SqliteDb, "select">,
+    private readonly store: Store,
     private readonly throttle: SignInThrottle,
   ) {}
 
   /** Resolves when `password` is the user's own; refuses (401, or 429 when throttled) otherwise. */
   async confirm(userId: string, password: string | undefined, address: string): Promise<void> {
     if (!password) throw new Refusal("unauthenticated", "password: type your password to sign");
-    const user = this.db
+    const { users } = this.store.tables;
+    const [user] = await this.store.db
       .select({ email: users.email, passwordHash: users.passwordHash })
       .from(users)
-      .where(eq(users.id, userId))
-      .get();
+      .where(eq(users.id, userId));
     if (!user) throw new Refusal("unauthenticated", "your account is not known; sign in again");
     const retryAfterSeconds = await this.throttle.retryAfterSeconds(user.email, address);
     if (retryAfterSeconds > 0) throw tooMany("too many wrong passwords", retryAfterSeconds);

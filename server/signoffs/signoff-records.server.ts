@@ -3,55 +3,73 @@ import { alias } from "drizzle-orm/sqlite-core";
 import type { Side } from "../../app/shared/permissions";
 import type { PlanSignoffView, SectionSignoffView, SignoffRecordView } from "../../app/shared/plan-events";
 import { isFresh, planSignoffProgress, sectionSignoffState } from "../../app/shared/signoff-state";
-import type { SqliteDb } from "../../db/client.server";
-import { planVersions, signoffs, users, type Plan } from "../../db/schema";
+import type { Db, Tables } from "../../db/store.server";
+import type { Plan } from "../../db/schema";
 import { workflowView, type SectionWorkflow } from "./signoff-workflow-records.server";
 
-const signer = alias(users, "signer");
-const staleUser = alias(users, "stale_user");
-const revoker = alias(users, "revoker");
-const signatory = alias(users, "on_behalf_of_user");
+function personOf<N extends string>(tables: Tables, name: N) {
+  const user = alias(tables.users, name);
+  return { table: user, columns: { id: user.id, name: user.name, organisation: user.organisation } };
+}
 
-const signedByColumns = { id: signer.id, name: signer.name, organisation: signer.organisation };
-const staleByColumns = { id: staleUser.id, name: staleUser.name, organisation: staleUser.organisation };
-const revokedByColumns = { id: revoker.id, name: revoker.name, organisation: revoker.organisation };
-const onBehalfOfColumns = { id: signatory.id, name: signatory.name, organisation: signatory.organisation };
+function makePeople(tables: Tables) {
+  return {
+    signer: personOf(tables, "signer"),
+    staleUser: personOf(tables, "stale_user"),
+    revoker: personOf(tables, "revoker"),
+    signatory: personOf(tables, "on_behalf_of_user"),
+  };
+}
+
+const aliases = new WeakMap<Tables, ReturnType<typeof makePeople>>();
+
+/** The people a record names, as aliases of the store's own `users` (PostgreSQL's on PostgreSQL). */
+function peopleOf(tables: Tables) {
+  let people = aliases.get(tables);
+  if (!people) {
+    people = makePeople(tables);
+    aliases.set(tables, people);
+  }
+  return people;
+}
 
 /** Sign-off records matching `where`, oldest first, with who signed them and who made them stale. */
-function signoffRecords(db: Pick<SqliteDb, "select">, where: SQL | undefined) {
+function signoffRecords(db: Db, tables: Tables, where: (signoffs: Tables["signoffs"]) => SQL | undefined) {
+  const { signoffs } = tables;
+  const { signer, signatory, staleUser } = peopleOf(tables);
   return db
     .select({
       id: signoffs.id,
       sectionKey: signoffs.sectionKey,
       side: signoffs.side,
-      signedBy: signedByColumns,
-      onBehalfOf: onBehalfOfColumns,
+      signedBy: signer.columns,
+      onBehalfOf: signatory.columns,
       signedAt: signoffs.signedAt,
       contentHash: signoffs.contentHash,
       staleAt: signoffs.staleAt,
-      staleBy: staleByColumns,
+      staleBy: staleUser.columns,
       meaning: signoffs.meaning,
       method: signoffs.method,
     })
     .from(signoffs)
-    .innerJoin(signer, eq(signer.id, signoffs.userId))
-    .leftJoin(signatory, eq(signatory.id, signoffs.onBehalfOf))
-    .leftJoin(staleUser, eq(staleUser.id, signoffs.staleBy))
-    .where(where)
-    .orderBy(asc(signoffs.id))
-    .all();
+    .innerJoin(signer.table, eq(signer.table.id, signoffs.userId))
+    .leftJoin(signatory.table, eq(signatory.table.id, signoffs.onBehalfOf))
+    .leftJoin(staleUser.table, eq(staleUser.table.id, signoffs.staleBy))
+    .where(where(signoffs))
+    .orderBy(asc(signoffs.id));
 }
 
-export type SignoffRecord = ReturnType<typeof signoffRecords>[number];
+export type SignoffRecord = Awaited<ReturnType<typeof signoffRecords>>[number];
 
 /** The plan's sign-offs not revoked, oldest first. */
-export function currentRecords(db: Pick<SqliteDb, "select">, planId: string): SignoffRecord[] {
-  return signoffRecords(db, and(eq(signoffs.planId, planId), isNull(signoffs.revokedAt)));
+export function currentRecords(db: Db, tables: Tables, planId: string): Promise<SignoffRecord[]> {
+  return signoffRecords(db, tables, (signoffs) => and(eq(signoffs.planId, planId), isNull(signoffs.revokedAt)));
 }
 
 /** The side's sign-off of the section not revoked, if any (stale or fresh). */
-export function currentRecordOfSide(db: Pick<SqliteDb, "select">, planId: string, sectionKey: string, side: Side) {
-  return db
+export async function currentRecordOfSide(db: Db, tables: Tables, planId: string, sectionKey: string, side: Side) {
+  const { signoffs } = tables;
+  const [record] = await db
     .select()
     .from(signoffs)
     .where(
@@ -62,38 +80,40 @@ export function currentRecordOfSide(db: Pick<SqliteDb, "select">, planId: string
         isNull(signoffs.revokedAt),
       ),
     )
-    .get();
+    .limit(1);
+  return record;
 }
 
 /** Every sign-off the section ever had, newest first, with the version each one pinned. */
-export function sectionHistoryRecords(db: Pick<SqliteDb, "select">, planId: string, sectionKey: string) {
-  return db
+export async function sectionHistoryRecords(db: Db, tables: Tables, planId: string, sectionKey: string) {
+  const { signoffs, planVersions } = tables;
+  const { signer, signatory, staleUser, revoker } = peopleOf(tables);
+  const rows = await db
     .select({
       id: signoffs.id,
       side: signoffs.side,
-      signedBy: signedByColumns,
-      onBehalfOf: onBehalfOfColumns,
+      signedBy: signer.columns,
+      onBehalfOf: signatory.columns,
       signedAt: signoffs.signedAt,
       contentHash: signoffs.contentHash,
       sectionState: signoffs.sectionState,
       staleAt: signoffs.staleAt,
-      staleBy: staleByColumns,
+      staleBy: staleUser.columns,
       revokedAt: signoffs.revokedAt,
-      revokedBy: revokedByColumns,
+      revokedBy: revoker.columns,
       meaning: signoffs.meaning,
       method: signoffs.method,
       versionId: planVersions.id,
     })
     .from(signoffs)
-    .innerJoin(signer, eq(signer.id, signoffs.userId))
-    .leftJoin(signatory, eq(signatory.id, signoffs.onBehalfOf))
-    .leftJoin(staleUser, eq(staleUser.id, signoffs.staleBy))
-    .leftJoin(revoker, eq(revoker.id, signoffs.revokedBy))
+    .innerJoin(signer.table, eq(signer.table.id, signoffs.userId))
+    .leftJoin(signatory.table, eq(signatory.table.id, signoffs.onBehalfOf))
+    .leftJoin(staleUser.table, eq(staleUser.table.id, signoffs.staleBy))
+    .leftJoin(revoker.table, eq(revoker.table.id, signoffs.revokedBy))
     .leftJoin(planVersions, eq(planVersions.signoffId, signoffs.id))
     .where(and(eq(signoffs.planId, planId), eq(signoffs.sectionKey, sectionKey)))
-    .orderBy(asc(signoffs.id))
-    .all()
-    .reverse();
+    .orderBy(asc(signoffs.id));
+  return rows.reverse();
 }
 
 /**
@@ -131,15 +151,23 @@ export function planSignoffView(
  * The plan's sign-off state at a past moment, for the content it had then (`hashes`, by
  * section): the records current at that moment, stale only if they had turned by then.
  */
-export function signoffViewAt(db: SqliteDb, plan: Plan, at: Date, hashes: Record<string, string>): PlanSignoffView {
-  const records = signoffRecords(
-    db,
+export async function signoffViewAt(
+  db: Db,
+  tables: Tables,
+  plan: Plan,
+  at: Date,
+  hashes: Record<string, string>,
+): Promise<PlanSignoffView> {
+  const rows = await signoffRecords(db, tables, (signoffs) =>
     and(
       eq(signoffs.planId, plan.id),
       lte(signoffs.signedAt, at),
       or(isNull(signoffs.revokedAt), gt(signoffs.revokedAt, at)),
     ),
-  ).map((record) => (record.staleAt && record.staleAt > at ? { ...record, staleAt: null, staleBy: null } : record));
+  );
+  const records = rows.map((record) =>
+    record.staleAt && record.staleAt > at ? { ...record, staleAt: null, staleBy: null } : record,
+  );
   return planSignoffView(plan, records, (key) => hashes[key] ?? "");
 }
 

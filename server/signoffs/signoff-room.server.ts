@@ -5,10 +5,13 @@ import type { Plan } from "../../db/schema";
 import type { RoomExtension } from "../collab/rooms.server";
 import { rootOf } from "../collab/doc-roots.server";
 import { guarded } from "../collab/guard.server";
+import { moduleLog } from "../log.server";
 import type { PlanRoom } from "../collab/room.server";
 import { editorOf } from "../collab/server-edit.server";
 import type { SignoffService } from "./signoff-service.server";
 import type { SharedType } from "../../app/shared/yjs-types";
+
+const logger = moduleLog("signoffs");
 
 /**
  * Sign-offs in a loaded plan: they turn stale when their section changes, and a client that
@@ -37,17 +40,22 @@ export class SignoffRoomExtension implements RoomExtension {
       if (dirty.size === 0) return;
       const changedBy = new Map(dirty);
       dirty.clear();
-      this.signoffs.markStaleIfChanged(room.planId, room.doc, changedBy);
+      this.signoffs
+        .markStaleIfChanged(room.planId, room.doc, changedBy)
+        .catch((error: unknown) =>
+          logger.error({ err: error }, `failed while checking sign-offs of plan ${room.planId} for staleness`),
+        );
     });
 
     const onTransaction = guarded(
       `noting edits of signed sections of plan ${room.planId}`,
       (transaction: Y.Transaction) => {
-        const watched = this.signoffs.watchedSections(room.planId);
-        if (watched.size === 0) return;
+        // Until the watched sections are read, any section edited is checked.
+        const watched = this.signoffs.watchedNow(room.planId);
+        if (watched?.size === 0) return;
         for (const type of transaction.changed.keys()) {
           const key = sectionOfRoot.get(rootOf(type));
-          if (key !== undefined && watched.has(key)) dirty.set(key, editorOf(transaction.origin));
+          if (key !== undefined && (!watched || watched.has(key))) dirty.set(key, editorOf(transaction.origin));
         }
         if (dirty.size > 0 && timer === null) timer = setTimeout(check, this.delayMs);
       },
@@ -55,8 +63,15 @@ export class SignoffRoomExtension implements RoomExtension {
 
     room.doc.on("afterTransaction", onTransaction);
     // Edits stored before a crash, whose check never ran, are caught when the plan loads.
-    for (const key of this.signoffs.watchedSections(room.planId)) dirty.set(key, null);
-    check();
+    this.signoffs.watchedSections(room.planId).then(
+      (keys) => {
+        if (room.doc.isDestroyed) return;
+        for (const key of keys) if (!dirty.has(key)) dirty.set(key, null);
+        check();
+      },
+      (error: unknown) =>
+        logger.error({ err: error }, `failed while reading the signed sections of plan ${room.planId}`),
+    );
     return () => {
       room.doc.off("afterTransaction", onTransaction);
       check();

@@ -6,9 +6,10 @@ import { ROLE_LABEL, SIDE_LABEL, canSignOff, signsOffSections, type Role } from 
 import type { PlanSignoffView, SignoffRecordView } from "../../app/shared/plan-events";
 import { isFresh } from "../../app/shared/signoff-state";
 import type { TemplateSection } from "../../app/shared/template-schema";
-import type { SqliteDb } from "../../db/client.server";
-import { planMembers, plans, users, type Plan } from "../../db/schema";
-import { recordAuditSync } from "../plans/audit.server";
+import type { Db, Store } from "../../db/store.server";
+import type { Plan } from "../../db/schema";
+import { moduleLog } from "../log.server";
+import { recordAudit } from "../plans/audit.server";
 import type { SessionUser } from "../auth/sessions.server";
 import type { RoomRegistry } from "../collab/rooms.server";
 import { sectionIsEmpty } from "../../app/shared/section-empty";
@@ -28,10 +29,17 @@ import { SeenContent } from "./seen-content.server";
 import { currentRecords, planSignoffView, sectionHistoryRecords } from "./signoff-records.server";
 import { planWorkflow, standingReturns } from "./signoff-workflow-records.server";
 import { SideAlreadySigned, SignoffWrites } from "./signoff-writes.server";
+import type { VersionSnapshot } from "../versions/version-service.server";
 
-/** Makes the version a sign-off pins, inside the sign-off's own transaction. */
+const logger = moduleLog("signoffs");
+
+/**
+ * Makes the version a sign-off pins: the plan is captured at the cut where the section is read,
+ * and stored inside the sign-off's own transaction.
+ */
 export interface SignoffPins {
-  pin(tx: Pick<SqliteDb, "insert">, plan: Plan, doc: Y.Doc, userId: string, signoffId: number, label: string): number;
+  capture(plan: Plan, doc: Y.Doc): VersionSnapshot;
+  pin(tx: Db, plan: Plan, snapshot: VersionSnapshot, userId: string, signoffId: number, label: string): Promise<number>;
 }
 
 /** What lets someone sign on a plan: their member role, and whom they stand in for as a deputy. */
@@ -51,36 +59,39 @@ export interface SignoffChange {
  * every client sees. Each change is published to the plan's open clients.
  */
 export class SignoffService {
-  /** Per loaded plan, the sections with a fresh sign-off: the only ones an edit can make stale. */
-  private readonly watched = new Map<string, Set<string>>();
+  /**
+   * Per loaded plan, the sections with a fresh sign-off or a standing return: the only ones an
+   * edit can make stale or clear. A promise while they are being read.
+   */
+  private readonly watched = new Map<string, ReadonlySet<string> | Promise<ReadonlySet<string>>>();
   /** What each hash handed to a reader stood for, to show a refused signatory what moved. */
   private readonly seen = new SeenContent();
   /** The writes, each checking its condition in the statement that writes. */
   private readonly writes: SignoffWrites;
 
   constructor(
-    private readonly db: SqliteDb,
+    private readonly store: Store,
     private readonly rooms: RoomRegistry,
     private readonly signer: SignerCheck,
     private readonly notifications?: NotificationSink,
     private readonly pins?: SignoffPins,
   ) {
-    this.writes = new SignoffWrites(db);
+    this.writes = new SignoffWrites(store);
   }
 
-  /** The plan's sign-off state from its records and its content in `doc`. */
-  view(plan: Plan, doc: Y.Doc): PlanSignoffView {
-    return planSignoffView(
-      plan,
-      currentRecords(this.db, plan.id),
-      (key) => sectionContentHash(doc, key),
-      planWorkflow(this.db, plan.id),
-    );
+  /**
+   * The plan's records and workflow, read now, as the sign-off state of the content in a
+   * document: nothing can be awaited at a room's cut, so the stored part is read before it.
+   */
+  async viewer(plan: Plan): Promise<(doc: Y.Doc) => PlanSignoffView> {
+    const records = await currentRecords(this.store.db, this.store.tables, plan.id);
+    const workflow = await planWorkflow(this.store.db, this.store.tables, plan.id);
+    return (doc) => planSignoffView(plan, records, (key) => sectionContentHash(doc, key), workflow);
   }
 
   /** The plan's sign-off state now, read from its live document. */
-  current(plan: Plan): Promise<PlanSignoffView> {
-    return this.rooms.read(plan.id, (doc) => this.view(plan, doc));
+  async current(plan: Plan): Promise<PlanSignoffView> {
+    return this.rooms.read(plan.id, await this.viewer(plan));
   }
 
   /**
@@ -117,14 +128,20 @@ export class SignoffService {
     await this.rooms.read(plan.id, (doc) => requireWritten(section, doc));
     await this.signer.confirm(user.id, proof.password, address);
     const meaning = statementOf(plan, section, user, access.role, onBehalfOf);
-    const id = await this.rooms.read(plan.id, (doc) => {
-      const contentHash = this.requireUnchanged(plan.id, doc, section, seen);
-      const sectionState = Buffer.from(encodeSectionState(doc, sectionKey));
-      return this.storeSignoff({ plan, doc, user, onBehalfOf, section, contentHash, sectionState, meaning });
-    });
+    // What the sign-off stands for is read at the cut; it is written once that has passed
+    // (decision 0042), where the write itself refuses a side already signed.
+    const read = await this.rooms.read(plan.id, (doc) => ({
+      contentHash: this.requireUnchanged(plan.id, doc, section, seen),
+      sectionState: Buffer.from(encodeSectionState(doc, sectionKey)),
+      snapshot: this.pins?.capture(plan, doc) ?? null,
+    }));
+    const id = await this.storeSignoff({ plan, user, onBehalfOf, section, meaning, ...read });
+    // An edit between the cut and the write found no fresh sign-off of the section to watch.
+    const doc = await this.rooms.read(plan.id, (doc) => doc);
+    await this.markStaleIfChanged(plan.id, doc, new Map([[sectionKey, null]]));
     const view = await this.changed(plan);
     if (onBehalfOf) this.notifySignatory(plan, section, user, onBehalfOf, id);
-    if (view.status === "final") this.notifyFinal(plan, user.id, id);
+    if (view.status === "final") await this.notifyFinal(plan, user.id, id);
     const record = view.sections[sectionKey]!.records.find((r) => r.id === id);
     if (!record) throw new Error(`sign-off ${id} vanished after it was made`);
     return record;
@@ -149,21 +166,21 @@ export class SignoffService {
    * entry in one transaction; refuses if the side's sign-off of this wording is already fresh.
    * The condition is checked by the write itself (`SignoffWrites.sign`).
    */
-  private storeSignoff(signing: {
+  private async storeSignoff(signing: {
     plan: Plan;
-    doc: Y.Doc;
+    snapshot: VersionSnapshot | null;
     user: SessionUser;
     onBehalfOf: Person | null;
     section: TemplateSection;
     contentHash: string;
     sectionState: Buffer;
     meaning: string;
-  }): number {
-    const { plan, doc, user, onBehalfOf, section, contentHash, sectionState, meaning } = signing;
+  }): Promise<number> {
+    const { plan, snapshot, user, onBehalfOf, section, contentHash, sectionState, meaning } = signing;
     const sectionKey = section.key;
     const label = `${section.title}: signed off (${SIDE_LABEL[user.side]})${onBehalfOf ? ` by ${user.name} for ${onBehalfOf.name}` : ""}`;
     try {
-      return this.writes.sign(
+      const signed = await this.writes.sign(
         {
           planId: plan.id,
           sectionKey,
@@ -174,29 +191,34 @@ export class SignoffService {
           sectionState,
           meaning,
         },
-        (tx, id, supersedes) => {
-          const versionId = this.pins?.pin(tx, plan, doc, user.id, id, label) ?? null;
-          recordAuditSync(tx, {
-            planId: plan.id,
-            userId: user.id,
-            type: "signoff.signed",
-            detail: {
-              sectionKey,
-              side: user.side,
-              signoffId: id,
-              contentHash,
-              supersedes,
-              versionId,
-              ...(onBehalfOf ? { onBehalfOf: onBehalfOf.id } : {}),
-              meaning,
-              method: "password",
+        async (tx, id, supersedes) => {
+          const versionId = snapshot && this.pins ? await this.pins.pin(tx, plan, snapshot, user.id, id, label) : null;
+          await recordAudit(
+            this.store,
+            {
+              planId: plan.id,
+              userId: user.id,
+              type: "signoff.signed",
+              detail: {
+                sectionKey,
+                side: user.side,
+                signoffId: id,
+                contentHash,
+                supersedes,
+                versionId,
+                ...(onBehalfOf ? { onBehalfOf: onBehalfOf.id } : {}),
+                meaning,
+                method: "password",
+              },
             },
-          });
+            tx,
+          );
         },
-      ).id;
+      );
+      return signed.id;
     } catch (error) {
       if (!(error instanceof SideAlreadySigned)) throw error;
-      const by = error.signedBy === user.id ? "you" : this.nameOf(error.signedBy);
+      const by = error.signedBy === user.id ? "you" : await this.nameOf(error.signedBy);
       throw new Refusal("conflict", `"${section.title}" is already signed off for the ${user.side} side by ${by}`);
     }
   }
@@ -204,7 +226,7 @@ export class SignoffService {
   /** Withdraws the user's own current sign-off of the section, or one a deputy made for them. */
   async revoke(plan: Plan, user: SessionUser, sectionKey: string): Promise<void> {
     const section = requireSection(plan, sectionKey);
-    const revoked = this.writes.revoke(plan.id, sectionKey, user.id);
+    const revoked = await this.writes.revoke(plan.id, sectionKey, user.id);
     if (revoked.length === 0) throw new Refusal("not-found", `you have no sign-off on "${section.title}" to revoke`);
     await this.changed(plan);
   }
@@ -216,7 +238,7 @@ export class SignoffService {
    */
   async history(plan: Plan, sectionKey: string, since?: string, reader?: { user: SessionUser } & SigningAccess) {
     const section = requireSection(plan, sectionKey);
-    const rows = sectionHistoryRecords(this.db, plan.id, sectionKey);
+    const rows = await sectionHistoryRecords(this.store.db, this.store.tables, plan.id, sectionKey);
     const latestCurrent = rows.find((row) => row.revokedAt === null);
     const { contentHash, text, richText, data } = await this.rooms.read(plan.id, (doc) =>
       this.readSection(plan.id, doc, section),
@@ -255,41 +277,49 @@ export class SignoffService {
    * same, naming who made the change, and clears their returns (the edit answers them);
    * publishes the new state when anything turned.
    */
-  markStaleIfChanged(planId: string, doc: Y.Doc, changedBy: ReadonlyMap<string, string | null>): void {
+  async markStaleIfChanged(planId: string, doc: Y.Doc, changedBy: ReadonlyMap<string, string | null>): Promise<void> {
     if (changedBy.size === 0) return;
-    const candidates = currentRecords(this.db, planId).filter(
+    // Hashed before anything is awaited: meanwhile the plan moves on, or is unloaded.
+    const hashes = new Map([...changedBy.keys()].map((key) => [key, sectionContentHash(doc, key)]));
+    const { db, tables } = this.store;
+    const candidates = (await currentRecords(db, tables, planId)).filter(
       (record) => record.staleAt === null && changedBy.has(record.sectionKey),
     );
-    const hashes = new Map<string, string>();
-    const hashOf = (key: string) => hashes.get(key) ?? hashes.set(key, sectionContentHash(doc, key)).get(key)!;
-    const turned = candidates.filter((record) => record.contentHash !== hashOf(record.sectionKey));
-    const answered = standingReturns(this.db, planId).filter(
-      (returned) => changedBy.has(returned.sectionKey) && returned.contentHash !== hashOf(returned.sectionKey),
+    const turned = candidates.filter((record) => record.contentHash !== hashes.get(record.sectionKey));
+    const answered = (await standingReturns(db, tables, planId)).filter(
+      (returned) => changedBy.has(returned.sectionKey) && returned.contentHash !== hashes.get(returned.sectionKey),
     );
     if (turned.length === 0 && answered.length === 0) return;
     const byId = new Map(turned.map((record) => [record.id, record]));
     const staleBy = (record: (typeof turned)[number]) => changedBy.get(record.sectionKey) ?? null;
-    const marked = this.writes.markStale(
+    const marked = await this.writes.markStale(
       turned.map((record) => ({ id: record.id, staleBy: staleBy(record) })),
       answered.map((returned) => returned.id),
-      (tx, id) => {
+      async (tx, id) => {
         const record = byId.get(id)!;
-        recordAuditSync(tx, {
-          planId,
-          userId: staleBy(record),
-          type: "signoff.stale",
-          detail: {
-            sectionKey: record.sectionKey,
-            side: record.side,
-            signoffId: record.id,
-            signedBy: record.signedBy.id,
+        await recordAudit(
+          this.store,
+          {
+            planId,
+            userId: staleBy(record),
+            type: "signoff.stale",
+            detail: {
+              sectionKey: record.sectionKey,
+              side: record.side,
+              signoffId: record.id,
+              signedBy: record.signedBy.id,
+            },
           },
-        });
+          tx,
+        );
       },
     );
-    const plan = this.db.select().from(plans).where(eq(plans.id, planId)).get();
+    this.watched.delete(planId);
+    const [plan] = await db.select().from(tables.plans).where(eq(tables.plans.id, planId));
     if (plan) {
-      this.publish(plan, this.view(plan, doc));
+      const view = await this.viewer(plan);
+      // An unloaded plan has no one to tell.
+      if (!doc.isDestroyed) this.publish(plan, view(doc));
       for (const record of marked.map((id) => byId.get(id)!)) {
         const section = plan.template.sections.find((s) => s.key === record.sectionKey);
         this.notifications?.notify(
@@ -328,13 +358,13 @@ export class SignoffService {
   }
 
   /** Tells every member that the plan is final, once for the sign-off that made it so. */
-  private notifyFinal(plan: Plan, causedBy: string, signoffId: number): void {
+  private async notifyFinal(plan: Plan, causedBy: string, signoffId: number): Promise<void> {
     if (!this.notifications) return;
-    const members = this.db
+    const { planMembers } = this.store.tables;
+    const members = await this.store.db
       .select({ userId: planMembers.userId })
       .from(planMembers)
-      .where(eq(planMembers.planId, plan.id))
-      .all();
+      .where(eq(planMembers.planId, plan.id));
     this.notifications.notify(
       members.map(({ userId }) => ({
         userId,
@@ -349,18 +379,45 @@ export class SignoffService {
   }
 
   /** The sections of a plan whose fresh sign-offs an edit would make stale, or whose return it would clear. */
-  watchedSections(planId: string): ReadonlySet<string> {
-    let keys = this.watched.get(planId);
-    if (!keys) {
-      keys = new Set([
-        ...currentRecords(this.db, planId)
-          .filter((record) => record.staleAt === null)
-          .map((record) => record.sectionKey),
-        ...standingReturns(this.db, planId).map((returned) => returned.sectionKey),
-      ]);
-      this.watched.set(planId, keys);
+  async watchedSections(planId: string): Promise<ReadonlySet<string>> {
+    const known = this.watched.get(planId);
+    if (known) return known;
+    const reading = this.readWatched(planId);
+    this.watched.set(planId, reading);
+    try {
+      const keys = await reading;
+      // A change published while they were read has made them out of date.
+      if (this.watched.get(planId) === reading) this.watched.set(planId, keys);
+      return keys;
+    } catch (error) {
+      if (this.watched.get(planId) === reading) this.watched.delete(planId);
+      throw error;
     }
-    return keys;
+  }
+
+  /**
+   * The watched sections if known now, for an edit to be checked against as it happens;
+   * otherwise null (every section counts as watched then) while they are read.
+   */
+  watchedNow(planId: string): ReadonlySet<string> | null {
+    const known = this.watched.get(planId);
+    if (known instanceof Set) return known;
+    if (!known) {
+      this.watchedSections(planId).catch((error: unknown) =>
+        logger.error({ err: error }, `failed while reading the watched sections of plan ${planId}`),
+      );
+    }
+    return null;
+  }
+
+  private async readWatched(planId: string): Promise<ReadonlySet<string>> {
+    const { db, tables } = this.store;
+    const records = await currentRecords(db, tables, planId);
+    const returns = await standingReturns(db, tables, planId);
+    return new Set([
+      ...records.filter((record) => record.staleAt === null).map((record) => record.sectionKey),
+      ...returns.map((returned) => returned.sectionKey),
+    ]);
   }
 
   forget(planId: string): void {
@@ -379,8 +436,10 @@ export class SignoffService {
     this.rooms.publish(plan.id, { type: "signoffs", signoffs: view });
   }
 
-  private nameOf(userId: string): string {
-    return this.db.select({ name: users.name }).from(users).where(eq(users.id, userId)).get()?.name ?? "someone";
+  private async nameOf(userId: string): Promise<string> {
+    const { users } = this.store.tables;
+    const [user] = await this.store.db.select({ name: users.name }).from(users).where(eq(users.id, userId));
+    return user?.name ?? "someone";
   }
 }
 

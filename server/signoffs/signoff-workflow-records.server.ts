@@ -3,17 +3,28 @@ import { alias } from "drizzle-orm/sqlite-core";
 import type { Side } from "../../app/shared/permissions";
 import type { SignoffRequestView, SignoffReturnView } from "../../app/shared/plan-events";
 import { isFresh } from "../../app/shared/signoff-state";
-import type { SqliteDb } from "../../db/client.server";
-import { signoffRequests, signoffReturns, signoffs, users } from "../../db/schema";
+import type { Db, Tables } from "../../db/store.server";
 
-type Reader = Pick<SqliteDb, "select">;
-type Writer = Pick<SqliteDb, "select" | "update">;
+function makePeople(tables: Tables) {
+  return { requester: alias(tables.users, "requester"), returner: alias(tables.users, "returner") };
+}
 
-const requester = alias(users, "requester");
-const returner = alias(users, "returner");
+const aliases = new WeakMap<Tables, ReturnType<typeof makePeople>>();
+
+/** Who asked and who returned, as aliases of the store's own `users` (PostgreSQL's on PostgreSQL). */
+function peopleOf(tables: Tables) {
+  let people = aliases.get(tables);
+  if (!people) {
+    people = makePeople(tables);
+    aliases.set(tables, people);
+  }
+  return people;
+}
 
 /** The open sign-off requests of a plan (at most one per section), with who asked. */
-export function openRequests(db: Reader, planId: string) {
+export function openRequests(db: Db, tables: Tables, planId: string) {
+  const { signoffRequests } = tables;
+  const { requester } = peopleOf(tables);
   return db
     .select({
       id: signoffRequests.id,
@@ -26,14 +37,15 @@ export function openRequests(db: Reader, planId: string) {
     })
     .from(signoffRequests)
     .innerJoin(requester, eq(requester.id, signoffRequests.requestedBy))
-    .where(and(eq(signoffRequests.planId, planId), isNull(signoffRequests.endedAt)))
-    .all();
+    .where(and(eq(signoffRequests.planId, planId), isNull(signoffRequests.endedAt)));
 }
 
-export type OpenRequest = ReturnType<typeof openRequests>[number];
+export type OpenRequest = Awaited<ReturnType<typeof openRequests>>[number];
 
 /** The returns of a plan no edit has cleared yet, newest first, with who returned them. */
-export function standingReturns(db: Reader, planId: string) {
+export function standingReturns(db: Db, tables: Tables, planId: string) {
+  const { signoffReturns } = tables;
+  const { returner } = peopleOf(tables);
   return db
     .select({
       id: signoffReturns.id,
@@ -46,11 +58,10 @@ export function standingReturns(db: Reader, planId: string) {
     .from(signoffReturns)
     .innerJoin(returner, eq(returner.id, signoffReturns.userId))
     .where(and(eq(signoffReturns.planId, planId), isNull(signoffReturns.clearedAt)))
-    .orderBy(desc(signoffReturns.id))
-    .all();
+    .orderBy(desc(signoffReturns.id));
 }
 
-export type StandingReturn = ReturnType<typeof standingReturns>[number];
+export type StandingReturn = Awaited<ReturnType<typeof standingReturns>>[number];
 
 /** Per section, the open request and the newest standing return. */
 export interface SectionWorkflow {
@@ -58,11 +69,11 @@ export interface SectionWorkflow {
   returned?: StandingReturn;
 }
 
-export function planWorkflow(db: Reader, planId: string): Map<string, SectionWorkflow> {
+export async function planWorkflow(db: Db, tables: Tables, planId: string): Promise<Map<string, SectionWorkflow>> {
   const bySection = new Map<string, SectionWorkflow>();
   const entry = (key: string) => bySection.get(key) ?? bySection.set(key, {}).get(key)!;
-  for (const request of openRequests(db, planId)) entry(request.sectionKey).request = request;
-  for (const returned of standingReturns(db, planId)) entry(returned.sectionKey).returned ??= returned;
+  for (const request of await openRequests(db, tables, planId)) entry(request.sectionKey).request = request;
+  for (const returned of await standingReturns(db, tables, planId)) entry(returned.sectionKey).returned ??= returned;
   return bySection;
 }
 
@@ -95,8 +106,15 @@ export function workflowView(
  * Ends the section's open request once every side it asked has a fresh sign-off of the
  * content now (`contentHash`); answers whether it ended one.
  */
-export function endAnsweredRequest(db: Writer, planId: string, sectionKey: string, contentHash: string): boolean {
-  const open = db
+export async function endAnsweredRequest(
+  db: Db,
+  tables: Tables,
+  planId: string,
+  sectionKey: string,
+  contentHash: string,
+): Promise<boolean> {
+  const { signoffRequests } = tables;
+  const [open] = await db
     .select({ id: signoffRequests.id, sides: signoffRequests.sides })
     .from(signoffRequests)
     .where(
@@ -106,17 +124,27 @@ export function endAnsweredRequest(db: Writer, planId: string, sectionKey: strin
         isNull(signoffRequests.endedAt),
       ),
     )
-    .get();
+    .limit(1);
   if (!open) return false;
-  const signed = freshSides(db, planId, sectionKey, contentHash);
+  const signed = await freshSides(db, tables, planId, sectionKey, contentHash);
   if (!open.sides.every((side) => signed.has(side))) return false;
-  db.update(signoffRequests).set({ endedAt: new Date() }).where(eq(signoffRequests.id, open.id)).run();
-  return true;
+  const ended = await db
+    .update(signoffRequests)
+    .set({ endedAt: new Date() })
+    .where(and(eq(signoffRequests.id, open.id), isNull(signoffRequests.endedAt)))
+    .returning({ id: signoffRequests.id });
+  return ended.length > 0;
 }
 
 /** Ends the section's open request, if any (asked again, or returned); answers its id. */
-export function endOpenRequest(db: Writer, planId: string, sectionKey: string): number | null {
-  const open = db
+export async function endOpenRequest(
+  db: Db,
+  tables: Tables,
+  planId: string,
+  sectionKey: string,
+): Promise<number | null> {
+  const { signoffRequests } = tables;
+  const [open] = await db
     .select({ id: signoffRequests.id })
     .from(signoffRequests)
     .where(
@@ -126,27 +154,34 @@ export function endOpenRequest(db: Writer, planId: string, sectionKey: string): 
         isNull(signoffRequests.endedAt),
       ),
     )
-    .get();
+    .limit(1);
   if (!open) return null;
-  db.update(signoffRequests).set({ endedAt: new Date() }).where(eq(signoffRequests.id, open.id)).run();
+  await db.update(signoffRequests).set({ endedAt: new Date() }).where(eq(signoffRequests.id, open.id));
   return open.id;
 }
 
 /** Marks cleared the given returns (their section changed since). */
-export function clearReturns(db: Pick<SqliteDb, "update">, ids: readonly number[]): void {
+export async function clearReturns(db: Db, tables: Tables, ids: readonly number[]): Promise<void> {
   if (ids.length === 0) return;
-  db.update(signoffReturns)
+  const { signoffReturns } = tables;
+  await db
+    .update(signoffReturns)
     .set({ clearedAt: new Date() })
-    .where(inArray(signoffReturns.id, [...ids]))
-    .run();
+    .where(inArray(signoffReturns.id, [...ids]));
 }
 
 /** The sides with a fresh sign-off of the section's content `contentHash`. */
-export function freshSides(db: Reader, planId: string, sectionKey: string, contentHash: string): Set<Side> {
-  const current = db
+export async function freshSides(
+  db: Db,
+  tables: Tables,
+  planId: string,
+  sectionKey: string,
+  contentHash: string,
+): Promise<Set<Side>> {
+  const { signoffs } = tables;
+  const current = await db
     .select({ side: signoffs.side, contentHash: signoffs.contentHash, staleAt: signoffs.staleAt })
     .from(signoffs)
-    .where(and(eq(signoffs.planId, planId), eq(signoffs.sectionKey, sectionKey), isNull(signoffs.revokedAt)))
-    .all();
+    .where(and(eq(signoffs.planId, planId), eq(signoffs.sectionKey, sectionKey), isNull(signoffs.revokedAt)));
   return new Set(current.filter((record) => isFresh(record, contentHash)).map((record) => record.side));
 }

@@ -4,21 +4,13 @@ import { Refusal } from "../../app/shared/errors";
 import { ROLE_LABEL, canSignOff, signsOffSections, type Role, type Side } from "../../app/shared/permissions";
 import type { SignoffReturnView } from "../../app/shared/plan-events";
 import { ukToday } from "../../app/shared/portfolio";
-import type { SqliteDb } from "../../db/client.server";
-import {
-  planMembers,
-  plans,
-  signoffRequests,
-  signoffReturns,
-  users,
-  type Notification,
-  type Plan,
-} from "../../db/schema";
+import type { Store } from "../../db/store.server";
+import type { Notification, Plan } from "../../db/schema";
 import type { SessionUser } from "../auth/sessions.server";
 import type { RoomRegistry } from "../collab/rooms.server";
 import type { NotificationInput, NotificationSink } from "../notifications/notification-service.server";
 import { sectionUrl } from "../notifications/plan-notices.server";
-import { recordAuditSync } from "../plans/audit.server";
+import { recordAudit } from "../plans/audit.server";
 import { sectionContentHash } from "./section-content.server";
 import { requireSection, type SignoffService } from "./signoff-service.server";
 import { endOpenRequest, freshSides } from "./signoff-workflow-records.server";
@@ -36,7 +28,7 @@ const REASON_IN_LINE = 140;
  */
 export class SignoffWorkflow {
   constructor(
-    private readonly db: SqliteDb,
+    private readonly store: Store,
     private readonly rooms: RoomRegistry,
     private readonly signoffs: SignoffService,
     private readonly sink: NotificationSink,
@@ -64,23 +56,29 @@ export class SignoffWorkflow {
     if (waiting.length === 0) throw new Refusal("conflict", `"${section.title}" is already signed off by every side`);
     const message = ask.message ? ask.message : null;
     const dueDate = ask.dueDate ?? state.due;
-    const requestId = this.db.transaction((tx) => {
-      const replaced = endOpenRequest(tx, plan.id, sectionKey);
-      const created = tx
+    const { signoffRequests } = this.store.tables;
+    const requestId = await this.store.transaction(async (tx) => {
+      // The open request is read, then ended: two at once would each end it and both stay open.
+      await this.store.lock(tx, `plan:${plan.id}`);
+      const replaced = await endOpenRequest(tx, this.store.tables, plan.id, sectionKey);
+      const [created] = await tx
         .insert(signoffRequests)
         .values({ planId: plan.id, sectionKey, requestedBy: user.id, sides: waiting, message, dueDate })
-        .returning({ id: signoffRequests.id })
-        .get();
-      recordAuditSync(tx, {
-        planId: plan.id,
-        userId: user.id,
-        type: "signoff.requested",
-        detail: { sectionKey, sides: waiting, dueDate, message, requestId: created.id, replaces: replaced },
-      });
-      return created.id;
+        .returning({ id: signoffRequests.id });
+      await recordAudit(
+        this.store,
+        {
+          planId: plan.id,
+          userId: user.id,
+          type: "signoff.requested",
+          detail: { sectionKey, sides: waiting, dueDate, message, requestId: created!.id, replaces: replaced },
+        },
+        tx,
+      );
+      return created!.id;
     });
     await this.signoffs.changed(plan);
-    const asked = this.signatories(plan.id, waiting).filter((m) => m.id !== user.id);
+    const asked = (await this.signatories(plan.id, waiting)).filter((m) => m.id !== user.id);
     const detail = [
       message ? `${user.name} writes: “${message}”` : "",
       dueDate ? dueSentence(dueDate, ukToday(new Date())) : "",
@@ -128,26 +126,29 @@ export class SignoffWorkflow {
     }
     const requester = (await this.signoffs.current(plan)).sections[sectionKey]!.request?.by.id ?? null;
     const contentHash = await this.rooms.read(plan.id, (doc) => sectionContentHash(doc, sectionKey));
-    const returned = this.db.transaction((tx) => {
-      const endedRequest = endOpenRequest(tx, plan.id, sectionKey);
-      const created = tx
+    const { signoffReturns } = this.store.tables;
+    const returned = await this.store.transaction(async (tx) => {
+      await this.store.lock(tx, `plan:${plan.id}`);
+      const endedRequest = await endOpenRequest(tx, this.store.tables, plan.id, sectionKey);
+      const [created] = await tx
         .insert(signoffReturns)
         .values({ planId: plan.id, sectionKey, userId: user.id, side: user.side, reason, contentHash })
-        .returning()
-        .get();
-      recordAuditSync(tx, {
-        planId: plan.id,
-        userId: user.id,
-        type: "signoff.returned",
-        detail: { sectionKey, side: user.side, reason, contentHash, returnId: created.id, endedRequest },
-      });
-      return created;
+        .returning();
+      await recordAudit(
+        this.store,
+        {
+          planId: plan.id,
+          userId: user.id,
+          type: "signoff.returned",
+          detail: { sectionKey, side: user.side, reason, contentHash, returnId: created!.id, endedRequest },
+        },
+        tx,
+      );
+      return created!;
     });
     await this.signoffs.changed(plan);
     const told = new Set([
-      ...this.members(plan.id)
-        .filter((m) => m.role === "owner" || m.role === "editor")
-        .map((m) => m.id),
+      ...(await this.members(plan.id)).filter((m) => m.role === "owner" || m.role === "editor").map((m) => m.id),
       ...(requester ? [requester] : []),
     ]);
     const line = reason.length > REASON_IN_LINE ? `${reason.slice(0, REASON_IN_LINE - 1)}…` : reason;
@@ -178,7 +179,8 @@ export class SignoffWorkflow {
    */
   async remindDue(now = new Date()): Promise<NotificationInput[]> {
     const today = ukToday(now);
-    const due = this.db
+    const { signoffRequests, users, plans } = this.store.tables;
+    const due = await this.store.db
       .select({
         id: signoffRequests.id,
         planId: signoffRequests.planId,
@@ -190,20 +192,19 @@ export class SignoffWorkflow {
       })
       .from(signoffRequests)
       .innerJoin(users, eq(users.id, signoffRequests.requestedBy))
-      .where(and(isNull(signoffRequests.endedAt), isNotNull(signoffRequests.dueDate)))
-      .all();
+      .where(and(isNull(signoffRequests.endedAt), isNotNull(signoffRequests.dueDate)));
     const items: NotificationInput[] = [];
     for (const request of due) {
       const dueDate = request.dueDate!;
       const days = Math.round((Date.parse(`${dueDate}T00:00:00Z`) - Date.parse(`${today}T00:00:00Z`)) / DAY_MS);
       if (days > REMIND_DAYS_BEFORE) continue;
-      const plan = this.db.select().from(plans).where(eq(plans.id, request.planId)).get();
+      const [plan] = await this.store.db.select().from(plans).where(eq(plans.id, request.planId));
       const section = plan?.template.sections.find((s) => s.key === request.sectionKey);
       if (!plan || !section) continue;
       // One plan's content (or a fault reading it) never stops the reminders of the others.
       try {
         const hash = await this.rooms.read(plan.id, (doc) => sectionContentHash(doc, section.key));
-        const signed = freshSides(this.db, plan.id, section.key, hash);
+        const signed = await freshSides(this.store.db, this.store.tables, plan.id, section.key, hash);
         const waiting = request.sides.filter((side) => !signed.has(side));
         const when = formatDayMonth(dueDate);
         const text =
@@ -214,7 +215,7 @@ export class SignoffWorkflow {
           `${request.requester} asked for it${request.message ? `: “${request.message}”` : "."}`,
           days < 0 ? `It was due on ${formatCalendarDate(dueDate)}.` : `It is due ${formatCalendarDate(dueDate)}.`,
         ].join("\n");
-        for (const person of this.signatories(plan.id, waiting)) {
+        for (const person of await this.signatories(plan.id, waiting)) {
           items.push({
             userId: person.id,
             type: "signoff-due",
@@ -249,33 +250,34 @@ export class SignoffWorkflow {
     const { planId, sectionKey } = notice;
     // A request or reminder whose request has ended (answered by a return, or asked again) asks nothing.
     const requestId = asking ? Number(notice.eventKey.split(":").at(-1)) : NaN;
+    const { db, tables } = this.store;
+    const { signoffRequests, users, plans } = tables;
     if (Number.isInteger(requestId)) {
-      const request = this.db
+      const [request] = await db
         .select({ endedAt: signoffRequests.endedAt })
         .from(signoffRequests)
-        .where(eq(signoffRequests.id, requestId))
-        .get();
+        .where(eq(signoffRequests.id, requestId));
       if (request?.endedAt) return false;
     }
-    const side = this.db.select({ side: users.side }).from(users).where(eq(users.id, notice.userId)).get()?.side;
-    const plan = this.db.select().from(plans).where(eq(plans.id, planId)).get();
-    if (!side || !plan) return true;
+    const [person] = await db.select({ side: users.side }).from(users).where(eq(users.id, notice.userId));
+    const [plan] = await db.select().from(plans).where(eq(plans.id, planId));
+    if (!person || !plan) return true;
     const hash = await this.rooms.read(plan.id, (doc) => sectionContentHash(doc, sectionKey));
-    return !freshSides(this.db, planId, sectionKey, hash).has(side);
+    return !(await freshSides(db, tables, planId, sectionKey, hash)).has(person.side);
   }
 
   private members(planId: string) {
-    return this.db
+    const { planMembers, users } = this.store.tables;
+    return this.store.db
       .select({ id: users.id, side: users.side, role: planMembers.role, signsOff: planMembers.signsOff })
       .from(planMembers)
       .innerJoin(users, eq(users.id, planMembers.userId))
-      .where(eq(planMembers.planId, planId))
-      .all();
+      .where(eq(planMembers.planId, planId));
   }
 
   /** The plan's members who sign off for one of `sides`. */
-  private signatories(planId: string, sides: readonly Side[]) {
-    return this.members(planId).filter((m) => signsOffSections(m.role, m.signsOff) && sides.includes(m.side));
+  private async signatories(planId: string, sides: readonly Side[]) {
+    return (await this.members(planId)).filter((m) => signsOffSections(m.role, m.signsOff) && sides.includes(m.side));
   }
 }
 

@@ -4,7 +4,10 @@ import { guarded } from "../collab/guard.server";
 import type { RoomExtension } from "../collab/rooms.server";
 import type { PlanRoom } from "../collab/room.server";
 import { editorOf } from "../collab/server-edit.server";
+import { moduleLog } from "../log.server";
 import type { VersionService } from "./version-service.server";
+
+const logger = moduleLog("versions");
 
 export interface AutoVersionTiming {
   /** A version is made once the plan has had no edit for this long. */
@@ -34,7 +37,11 @@ export class VersionRoomExtension implements RoomExtension {
       quiet = longest = null;
       // A room whose storage failed holds edits the disk does not: no version may show them.
       if (room.doc.isDestroyed || room.isBroken() || !this.versions.hasUnversionedEdits(room.planId)) return;
-      this.versions.makeAuto(plan, room.doc);
+      this.versions
+        .makeAuto(plan, room.doc)
+        .catch((error: unknown) =>
+          logger.error({ err: error }, `failed while making an automatic version of plan ${room.planId}`),
+        );
     });
 
     const onTransaction = guarded(`noting edits of plan ${room.planId}`, (transaction: Y.Transaction) => {

@@ -2,9 +2,9 @@ import { and, desc, eq, inArray } from "drizzle-orm";
 import * as Y from "yjs";
 import { budgetTotals, type BudgetData } from "../../app/shared/budget";
 import { Refusal } from "../../app/shared/errors";
-import type { SqliteDb } from "../../db/client.server";
-import { planVersions, users, type Plan, type PlanVersion, type VersionKind } from "../../db/schema";
-import { recordAuditSync } from "../plans/audit.server";
+import type { Db, Store } from "../../db/store.server";
+import type { planVersions, Plan, PlanVersion, VersionKind } from "../../db/schema";
+import { recordAudit } from "../plans/audit.server";
 import type { RoomRegistry } from "../collab/rooms.server";
 import { signoffViewAt } from "../signoffs/signoff-records.server";
 import {
@@ -35,6 +35,18 @@ export interface VersionSummary {
   signoffId: number | null;
 }
 
+/**
+ * The plan as a version stores it, read at a room's cut; it is written after the cut has passed,
+ * since nothing can be awaited inside one (decision 0042).
+ */
+export interface VersionSnapshot {
+  contentHash: string;
+  state: Buffer;
+  content: Buffer;
+  /** Who had edited since the latest version when it was read, as `noteEdit` had them then. */
+  edits: ReadonlySet<string> | undefined;
+}
+
 export interface MakeVersion {
   kind: VersionKind;
   name?: string | null;
@@ -47,17 +59,20 @@ export interface MakeVersion {
  * before each restore; listed, read as the plan was, and thinned as they age.
  */
 export class VersionService {
-  /** Per plan, who has edited since its latest version. */
-  private readonly contributors = new Map<string, Set<string>>();
+  /**
+   * Per plan, who has edited since its latest version. Each edit notes a new set, so that a
+   * version read before an edit and stored after it leaves that edit still to be versioned.
+   */
+  private readonly contributors = new Map<string, ReadonlySet<string>>();
 
   constructor(
-    private readonly db: SqliteDb,
+    private readonly store: Store,
     private readonly rooms: RoomRegistry,
   ) {}
 
   /** Notes an edit, so the next version names who made it. */
   noteEdit(planId: string, userId: string | null): void {
-    const people = this.contributors.get(planId) ?? new Set<string>();
+    const people = new Set(this.contributors.get(planId));
     if (userId) people.add(userId);
     this.contributors.set(planId, people);
   }
@@ -67,63 +82,87 @@ export class VersionService {
     return this.contributors.has(planId);
   }
 
+  /** The plan in `doc` as a version stores it, at a room's cut. */
+  snapshot(plan: Plan, doc: Y.Doc): VersionSnapshot {
+    return this.packed(planContent(plan, doc), Y.encodeStateAsUpdate(doc), this.contributors.get(plan.id));
+  }
+
+  private packed(content: PlanContent, state: Uint8Array, edits: ReadonlySet<string> | undefined): VersionSnapshot {
+    return { contentHash: content.contentHash, state: compress(state), content: encodeContent(content), edits };
+  }
+
   /**
-   * Stores the plan in `doc` as a version; `db` may be a transaction, so a sign-off and the
+   * Stores a snapshot of the plan as a version; in `tx` when given, so that a sign-off and the
    * version it pins commit together.
    */
-  make(plan: Plan, doc: Y.Doc, what: MakeVersion, db: Pick<SqliteDb, "insert"> = this.db): number {
-    const content = planContent(plan, doc);
-    return this.store(plan, doc, content, what, db);
+  make(plan: Plan, snapshot: VersionSnapshot, what: MakeVersion, tx: Db = this.store.db): Promise<number> {
+    return this.insert(tx, plan.id, this.rowOf(plan, snapshot, what), snapshot.edits);
   }
 
   /**
    * An automatic version, unless the plan is the same as in its latest version (of any kind);
    * then older automatic versions are thinned. Returns the new id, or null when none was made.
    */
-  makeAuto(plan: Plan, doc: Y.Doc): number | null {
+  async makeAuto(plan: Plan, doc: Y.Doc): Promise<number | null> {
+    // Read before anything is awaited: the plan moves on meanwhile, or is unloaded.
     const content = planContent(plan, doc);
+    const state = Y.encodeStateAsUpdate(doc);
+    const edits = this.contributors.get(plan.id);
     // Compressing the plan is skipped when it has not changed, which is most of the time.
-    if (this.latestHash(this.db, plan.id) === content.contentHash) return this.unchanged(plan.id);
-    const row = this.rowOf(plan, doc, content, { kind: "auto" });
-    // Checked again inside the write: an IMMEDIATE transaction holds SQLite's write lock from
-    // its first read, so no other writer (another request, another process) can add a version
+    if ((await this.latestHash(this.store.db, plan.id)) === content.contentHash) return this.unchanged(plan.id, edits);
+    const row = this.rowOf(plan, this.packed(content, state, edits), { kind: "auto" });
+    // Checked again inside the write, under the plan's lock, which every version's and sign-off's
+    // transaction takes: no other writer (another request, another process) adds a version
     // between the check and the insert.
-    const id = this.db.transaction(
-      (tx) => (this.latestHash(tx, plan.id) === content.contentHash ? null : this.insert(tx, plan.id, row)),
-      { behavior: "immediate" },
-    );
-    if (id === null) return this.unchanged(plan.id);
-    this.thin(plan.id);
+    const id = await this.store.transaction(async (tx) => {
+      await this.store.lock(tx, `plan:${plan.id}`);
+      return (await this.latestHash(tx, plan.id)) === content.contentHash ? null : this.insert(tx, plan.id, row, edits);
+    });
+    if (id === null) return this.unchanged(plan.id, edits);
+    await this.thin(plan.id);
     return id;
   }
 
-  private latestHash(db: Pick<SqliteDb, "select">, planId: string): string | undefined {
-    return db
+  private async latestHash(db: Db, planId: string): Promise<string | undefined> {
+    const { planVersions } = this.store.tables;
+    const [latest] = await db
       .select({ contentHash: planVersions.contentHash })
       .from(planVersions)
       .where(eq(planVersions.planId, planId))
       .orderBy(desc(planVersions.id))
-      .limit(1)
-      .get()?.contentHash;
+      .limit(1);
+    return latest?.contentHash;
   }
 
-  /** The plan is as in its latest version: its edits since are in that version already. */
-  private unchanged(planId: string): null {
-    this.contributors.delete(planId);
+  /** The plan is as in its latest version: the edits read with it are in that version already. */
+  private unchanged(planId: string, edits: ReadonlySet<string> | undefined): null {
+    this.versioned(planId, edits);
     return null;
   }
 
+  /** Forgets the edits a version holds, unless more were noted since it was read. */
+  private versioned(planId: string, edits: ReadonlySet<string> | undefined): void {
+    if (this.contributors.get(planId) === edits) this.contributors.delete(planId);
+  }
+
   /** A named version of the plan now, by someone who may edit it. */
-  makeNamed(plan: Plan, userId: string, name: string): Promise<number> {
-    return this.rooms.read(plan.id, (doc) => {
-      const id = this.make(plan, doc, { kind: "named", name, userId });
-      recordAuditSync(this.db, { planId: plan.id, userId, type: "version.named", detail: { versionId: id, name } });
+  async makeNamed(plan: Plan, userId: string, name: string): Promise<number> {
+    const snapshot = await this.rooms.read(plan.id, (doc) => this.snapshot(plan, doc));
+    return this.store.transaction(async (tx) => {
+      await this.store.lock(tx, `plan:${plan.id}`);
+      const id = await this.make(plan, snapshot, { kind: "named", name, userId }, tx);
+      await recordAudit(
+        this.store,
+        { planId: plan.id, userId, type: "version.named", detail: { versionId: id, name } },
+        tx,
+      );
       return id;
     });
   }
 
-  list(planId: string): VersionSummary[] {
-    const rows = this.db
+  async list(planId: string): Promise<VersionSummary[]> {
+    const { planVersions, users } = this.store.tables;
+    const rows = await this.store.db
       .select({
         id: planVersions.id,
         kind: planVersions.kind,
@@ -136,9 +175,8 @@ export class VersionService {
       .from(planVersions)
       .leftJoin(users, eq(users.id, planVersions.createdBy))
       .where(eq(planVersions.planId, planId))
-      .orderBy(desc(planVersions.id))
-      .all();
-    const names = this.namesOf(rows.flatMap((row) => row.contributors));
+      .orderBy(desc(planVersions.id));
+    const names = await this.namesOf(rows.flatMap((row) => row.contributors));
     return rows.map((row) => ({
       ...row,
       createdAt: row.createdAt.toISOString(),
@@ -148,18 +186,18 @@ export class VersionService {
   }
 
   /** The version's row, or a 404 when the plan has no such version. */
-  find(planId: string, versionId: number): PlanVersion {
-    const row = this.db
+  async find(planId: string, versionId: number): Promise<PlanVersion> {
+    const { planVersions } = this.store.tables;
+    const [row] = await this.store.db
       .select()
       .from(planVersions)
-      .where(and(eq(planVersions.planId, planId), eq(planVersions.id, versionId)))
-      .get();
+      .where(and(eq(planVersions.planId, planId), eq(planVersions.id, versionId)));
     if (!row) throw new Refusal("not-found", "version not found");
     return row;
   }
 
-  content(planId: string, versionId: number): PlanContent {
-    return decodeContent(this.find(planId, versionId).content);
+  async content(planId: string, versionId: number): Promise<PlanContent> {
+    return decodeContent((await this.find(planId, versionId)).content);
   }
 
   /** The version's whole Yjs state, uncompressed. */
@@ -167,18 +205,18 @@ export class VersionService {
     return new Uint8Array(decompress(version.state));
   }
 
-  summary(planId: string, versionId: number): VersionSummary {
-    const summary = this.list(planId).find((version) => version.id === versionId);
+  async summary(planId: string, versionId: number): Promise<VersionSummary> {
+    const summary = (await this.list(planId)).find((version) => version.id === versionId);
     if (!summary) throw new Refusal("not-found", "version not found");
     return summary;
   }
 
   /** The plan as `GET /api/plans/:id` showed it when the version was made, sign-offs included. */
-  view(plan: Plan, versionId: number) {
-    const version = this.find(plan.id, versionId);
+  async view(plan: Plan, versionId: number) {
+    const version = await this.find(plan.id, versionId);
     const content = decodeContent(version.content);
     const hashes = Object.fromEntries(Object.entries(content.sections).map(([key, s]) => [key, s.contentHash]));
-    const signoff = signoffViewAt(this.db, plan, version.createdAt, hashes);
+    const signoff = await signoffViewAt(this.store.db, this.store.tables, plan, version.createdAt, hashes);
     const sections = plan.template.sections.map((section) => {
       const stored = content.sections[section.key];
       const data = stored?.data ?? {};
@@ -207,19 +245,19 @@ export class VersionService {
       templateTitle: plan.template.title,
       status: signoff.status,
       signoffProgress: { signed: signoff.signed, total: signoff.total },
-      version: this.summary(plan.id, versionId),
+      version: await this.summary(plan.id, versionId),
       sections,
     };
   }
 
   /** What a PDF of the version needs: its state, the sign-offs of that moment, its cover line. */
-  forExport(plan: Plan, versionId: number) {
-    const version = this.find(plan.id, versionId);
+  async forExport(plan: Plan, versionId: number) {
+    const version = await this.find(plan.id, versionId);
     const content = decodeContent(version.content);
     const hashes = Object.fromEntries(Object.entries(content.sections).map(([key, s]) => [key, s.contentHash]));
     return {
       state: this.state(version),
-      signoffs: signoffViewAt(this.db, plan, version.createdAt, hashes),
+      signoffs: await signoffViewAt(this.store.db, this.store.tables, plan, version.createdAt, hashes),
       cover: { title: versionTitle(version), createdAt: version.createdAt },
     };
   }
@@ -228,9 +266,11 @@ export class VersionService {
    * Two readings of the plan compared section by section; `to` may be "current" (the plan now).
    */
   async compare(plan: Plan, from: number, to: number | "current") {
-    const before = this.content(plan.id, from);
+    const before = await this.content(plan.id, from);
     const after =
-      to === "current" ? await this.rooms.read(plan.id, (doc) => planContent(plan, doc)) : this.content(plan.id, to);
+      to === "current"
+        ? await this.rooms.read(plan.id, (doc) => planContent(plan, doc))
+        : await this.content(plan.id, to);
     return comparePlans(plan.template.sections, before, after);
   }
 
@@ -241,7 +281,7 @@ export class VersionService {
    * of the version saved just before.
    */
   async restore(plan: Plan, userId: string, versionId: number, sectionKeys?: string[]): Promise<number> {
-    const version = this.find(plan.id, versionId);
+    const version = await this.find(plan.id, versionId);
     const content = decodeContent(version.content);
     const unknown = sectionKeys?.filter((key) => !plan.template.sections.some((section) => section.key === key));
     if (unknown && unknown.length > 0) {
@@ -252,15 +292,24 @@ export class VersionService {
       chosen.map((section) => ({ section, from: content.sections[section.key] ?? EMPTY_SECTION })),
     );
     const label = version.name ?? `${version.kind} version of ${version.createdAt.toISOString()}`;
-    const beforeId = await this.rooms.read(plan.id, (doc) => {
-      const id = this.make(plan, doc, { kind: "restore", userId, name: `Before restoring ${label}` });
+    const before = await this.rooms.read(plan.id, (doc) => {
+      const snapshot = this.snapshot(plan, doc);
       doc.transact(() => edit(doc), new ServerEdit("restore", userId));
-      recordAuditSync(this.db, {
-        planId: plan.id,
-        userId,
-        type: "version.restored",
-        detail: { versionId, sections: chosen.map((section) => section.key), beforeVersionId: id },
-      });
+      return snapshot;
+    });
+    const beforeId = await this.store.transaction(async (tx) => {
+      await this.store.lock(tx, `plan:${plan.id}`);
+      const id = await this.make(plan, before, { kind: "restore", userId, name: `Before restoring ${label}` }, tx);
+      await recordAudit(
+        this.store,
+        {
+          planId: plan.id,
+          userId,
+          type: "version.restored",
+          detail: { versionId, sections: chosen.map((section) => section.key), beforeVersionId: id },
+        },
+        tx,
+      );
       return id;
     });
     // Reading the plan stores what is pending: the restore is on disk before the answer.
@@ -268,45 +317,51 @@ export class VersionService {
     return beforeId;
   }
 
-  private store(plan: Plan, doc: Y.Doc, content: PlanContent, what: MakeVersion, db: Pick<SqliteDb, "insert">): number {
-    return this.insert(db, plan.id, this.rowOf(plan, doc, content, what));
-  }
-
-  /** The version's row: the plan compressed, and who has edited since the latest version. */
-  private rowOf(plan: Plan, doc: Y.Doc, content: PlanContent, what: MakeVersion): NewPlanVersion {
+  /** The version's row: the plan compressed, and who had edited since the latest version. */
+  private rowOf(plan: Plan, snapshot: VersionSnapshot, what: MakeVersion): NewPlanVersion {
     return {
       planId: plan.id,
       kind: what.kind,
       name: what.name ?? null,
       createdBy: what.userId ?? null,
-      contributors: [...(this.contributors.get(plan.id) ?? [])],
-      contentHash: content.contentHash,
-      state: compress(Y.encodeStateAsUpdate(doc)),
-      content: encodeContent(content),
+      contributors: [...(snapshot.edits ?? [])],
+      contentHash: snapshot.contentHash,
+      state: snapshot.state,
+      content: snapshot.content,
       signoffId: what.signoffId ?? null,
     };
   }
 
-  private insert(db: Pick<SqliteDb, "insert">, planId: string, row: NewPlanVersion): number {
-    const id = db.insert(planVersions).values(row).returning({ id: planVersions.id }).get().id;
-    this.contributors.delete(planId);
-    return id;
+  private async insert(
+    db: Db,
+    planId: string,
+    row: NewPlanVersion,
+    edits: ReadonlySet<string> | undefined,
+  ): Promise<number> {
+    const { planVersions } = this.store.tables;
+    const [created] = await db.insert(planVersions).values(row).returning({ id: planVersions.id });
+    this.versioned(planId, edits);
+    return created!.id;
   }
 
-  private thin(planId: string): void {
-    const autos = this.db
+  private async thin(planId: string): Promise<void> {
+    const { planVersions } = this.store.tables;
+    const autos = await this.store.db
       .select({ id: planVersions.id, kind: planVersions.kind, createdAt: planVersions.createdAt })
       .from(planVersions)
-      .where(and(eq(planVersions.planId, planId), eq(planVersions.kind, "auto")))
-      .all();
+      .where(and(eq(planVersions.planId, planId), eq(planVersions.kind, "auto")));
     const drop = versionsToThin(autos, new Date());
-    if (drop.length > 0) this.db.delete(planVersions).where(inArray(planVersions.id, drop)).run();
+    if (drop.length > 0) await this.store.db.delete(planVersions).where(inArray(planVersions.id, drop));
   }
 
-  private namesOf(ids: string[]): Map<string, string> {
+  private async namesOf(ids: string[]): Promise<Map<string, string>> {
     const unique = [...new Set(ids)];
     if (unique.length === 0) return new Map();
-    const rows = this.db.select({ id: users.id, name: users.name }).from(users).where(inArray(users.id, unique)).all();
+    const { users } = this.store.tables;
+    const rows = await this.store.db
+      .select({ id: users.id, name: users.name })
+      .from(users)
+      .where(inArray(users.id, unique));
     return new Map(rows.map((row) => [row.id, row.name]));
   }
 }

@@ -7,8 +7,7 @@ import { createInterface } from "node:readline";
 import * as Y from "yjs";
 import { sectionFragmentName } from "../../app/shared/doc-names";
 import { initialiseStructuredSections } from "../../app/shared/section-rows";
-import { closeDatabase, openDatabase } from "../../db/client.server";
-import { plans } from "../../db/schema";
+import { openStore } from "../../db/store.server";
 import { SqliteDocStore } from "../../server/collab/doc-store.server";
 import { RoomRegistry } from "../../server/collab/rooms.server";
 import { SideAlreadySigned, SignoffWrites } from "../../server/signoffs/signoff-writes.server";
@@ -16,8 +15,8 @@ import { VersionService } from "../../server/versions/version-service.server";
 
 const [path, kind, roundsArg, planId, userId] = process.argv.slice(2) as [string, string, string, string, string];
 const rounds = Number(roundsArg);
-const db = openDatabase(path);
-const plan = db.select().from(plans).get()!;
+const store = await openStore({ databasePath: path });
+const plan = (await store.db.select().from(store.tables.plans).limit(1))[0]!;
 
 /** Two readings of the plan: writing them in turn gives every round something to race over. */
 function docWith(words: string): Y.Doc {
@@ -38,7 +37,7 @@ const pause = () => new Promise((resolve) => setTimeout(resolve, 1));
 
 async function run(): Promise<void> {
   if (kind === "versions") {
-    const rooms = new RoomRegistry(new SqliteDocStore(db), {
+    const rooms = new RoomRegistry(new SqliteDocStore(store.sync, store.gate), {
       idleUnloadMs: 3_600_000,
       compactAfterUpdates: 500,
       awarenessBatchMs: 50,
@@ -46,12 +45,12 @@ async function run(): Promise<void> {
       maxPlanBytes: 1 << 24,
       maxPresenceClients: 4,
     });
-    const versions = new VersionService(db, rooms);
+    const versions = new VersionService(store, rooms);
     const docs = [docWith("Alpha."), docWith("Beta.")];
     for (let round = 0; round < rounds; round++) {
       await pause();
       try {
-        if (versions.makeAuto(plan, docs[round % 2]!) === null) tally.refused++;
+        if ((await versions.makeAuto(plan, docs[round % 2]!)) === null) tally.refused++;
         else tally.written++;
       } catch (error) {
         tally.errors.push(String(error));
@@ -59,11 +58,11 @@ async function run(): Promise<void> {
     }
     return;
   }
-  const writes = new SignoffWrites(db);
+  const writes = new SignoffWrites(store);
   for (let round = 0; round < rounds; round++) {
     await pause();
     try {
-      writes.sign(
+      await writes.sign(
         {
           planId,
           sectionKey: "governance",
@@ -74,7 +73,7 @@ async function run(): Promise<void> {
           sectionState: Buffer.from([0]),
           meaning: "race",
         },
-        () => undefined,
+        async () => undefined,
       );
       tally.written++;
     } catch (error) {
@@ -88,7 +87,7 @@ console.log("ready");
 const lines = createInterface({ input: process.stdin });
 lines.once("line", async () => {
   await run();
-  closeDatabase(db);
+  await store.close();
   console.log(JSON.stringify(tally));
   lines.close();
 });
