@@ -123,8 +123,8 @@ export class SignoffService {
       return this.storeSignoff({ plan, doc, user, onBehalfOf, section, contentHash, sectionState, meaning });
     });
     const view = await this.changed(plan);
-    if (onBehalfOf) this.notifySignatory(plan, section, user, onBehalfOf, id);
-    if (view.status === "final") this.notifyFinal(plan, user.id, id);
+    if (onBehalfOf) await this.notifySignatory(plan, section, user, onBehalfOf, id);
+    if (view.status === "final") await this.notifyFinal(plan, user.id, id);
     const record = view.sections[sectionKey]!.records.find((r) => r.id === id);
     if (!record) throw new Error(`sign-off ${id} vanished after it was made`);
     return record;
@@ -292,27 +292,36 @@ export class SignoffService {
       this.publish(plan, this.view(plan, doc));
       for (const record of marked.map((id) => byId.get(id)!)) {
         const section = plan.template.sections.find((s) => s.key === record.sectionKey);
-        this.notifications?.notify(
-          [
-            {
-              userId: record.signedBy.id,
-              type: "signoff-stale",
-              planId,
-              sectionKey: record.sectionKey,
-              text: `“${section?.title ?? record.sectionKey}” in ${plan.title} has changed since you signed it off`,
-              url: `/plans/${planId}#section-${record.sectionKey}`,
-              eventKey: `signoff-stale:${record.id}`,
-            },
-          ],
-          changedBy.get(record.sectionKey) ?? null,
-        );
+        // Told after the staleness is stored, from a check that waits for nothing: a failure is logged.
+        void this.notifications
+          ?.notify(
+            [
+              {
+                userId: record.signedBy.id,
+                type: "signoff-stale",
+                planId,
+                sectionKey: record.sectionKey,
+                text: `“${section?.title ?? record.sectionKey}” in ${plan.title} has changed since you signed it off`,
+                url: `/plans/${planId}#section-${record.sectionKey}`,
+                eventKey: `signoff-stale:${record.id}`,
+              },
+            ],
+            changedBy.get(record.sectionKey) ?? null,
+          )
+          .catch((error: unknown) => console.error(`could not tell of stale sign-off ${record.id}:`, error));
       }
     }
   }
 
   /** Tells a signatory of a sign-off their deputy made for them. */
-  private notifySignatory(plan: Plan, section: TemplateSection, deputy: SessionUser, signatory: Person, id: number) {
-    this.notifications?.notify(
+  private async notifySignatory(
+    plan: Plan,
+    section: TemplateSection,
+    deputy: SessionUser,
+    signatory: Person,
+    id: number,
+  ): Promise<void> {
+    await this.notifications?.notify(
       [
         {
           userId: signatory.id,
@@ -328,14 +337,14 @@ export class SignoffService {
   }
 
   /** Tells every member that the plan is final, once for the sign-off that made it so. */
-  private notifyFinal(plan: Plan, causedBy: string, signoffId: number): void {
+  private async notifyFinal(plan: Plan, causedBy: string, signoffId: number): Promise<void> {
     if (!this.notifications) return;
     const members = this.db
       .select({ userId: planMembers.userId })
       .from(planMembers)
       .where(eq(planMembers.planId, plan.id))
       .all();
-    this.notifications.notify(
+    await this.notifications.notify(
       members.map(({ userId }) => ({
         userId,
         type: "plan-final" as const,
