@@ -229,17 +229,23 @@ export class NotificationService implements NotificationSink {
       .where(and(eq(notifications.userId, userId), gt(notifications.mailedAt, new Date(now.getTime() - HOUR_MS))));
     const mailedThisHour = mailed?.n ?? 0;
     const sending = new Set(toSend.map((n) => n.id));
+    // Each is claimed by the update that finds it unmailed: a send of the person's begun meanwhile
+    // (its timer fired while this one awaited) that claimed one first emails it, this one does not.
+    const claimed = new Set<number>();
     await this.store.transaction(async (tx) => {
       for (const n of waiting) {
-        await tx
+        const marked = await tx
           .update(notifications)
           .set({ mailedAt: sending.has(n.id) ? now : NO_EMAIL })
-          .where(eq(notifications.id, n.id));
+          .where(and(eq(notifications.id, n.id), isNull(notifications.mailedAt)))
+          .returning({ id: notifications.id });
+        if (marked.length > 0) claimed.add(n.id);
       }
     });
-    if (!user || toSend.length === 0) return;
+    const mine = toSend.filter((n) => claimed.has(n.id));
+    if (!user || mine.length === 0) return;
     const settingsUrl = this.links.url("/account");
-    const emails = sameEmailsAsOne(toSend);
+    const emails = sameEmailsAsOne(mine);
     if (mailedThisHour + emails.length <= this.fewPerHour) {
       for (const { first, ids } of emails) {
         this.mail.enqueue({
@@ -252,7 +258,7 @@ export class NotificationService implements NotificationSink {
     }
     this.mail.enqueue({
       to: user.email,
-      notificationIds: toSend.map((n) => n.id),
+      notificationIds: mine.map((n) => n.id),
       ...digestMail({
         items: emails.map(({ first }) => ({ text: first.text, detail: first.detail, url: this.links.url(first.url) })),
         settingsUrl,
