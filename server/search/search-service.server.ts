@@ -32,8 +32,12 @@ const MAX_RESULTS = 50;
  * plan takes it out of one's results at once, whatever the index holds.
  */
 export class SearchService {
-  /** Index writes under way, which closing waits for. */
-  private readonly writing = new Set<Promise<unknown>>();
+  /**
+   * Each plan's last index write begun, which the next waits for: the words read later are
+   * written later (two transactions on PostgreSQL could commit in either order), and closing
+   * waits for them.
+   */
+  private readonly lastWrites = new Map<string, Promise<number>>();
 
   constructor(
     private readonly store: Store,
@@ -55,16 +59,25 @@ export class SearchService {
         .filter((section) => !sectionKeys || sectionKeys.has(section.key))
         .map((section) => ({ sectionKey: section.key, title: section.title, body: sectionSearchText(doc, section) })),
     ];
-    const write = this.write(plan, wanted, editedAt);
-    this.writing.add(write);
-    // The caller is answered the write's failure; this copy of it only ends its watch.
-    void write.finally(() => this.writing.delete(write)).catch(() => {});
+    const previous = this.lastWrites.get(plan.id);
+    // The previous write's failure is its caller's to hear: this one goes on after it either way.
+    const write = previous
+      ? previous.then(
+          () => this.write(plan, wanted, editedAt),
+          () => this.write(plan, wanted, editedAt),
+        )
+      : this.write(plan, wanted, editedAt);
+    this.lastWrites.set(plan.id, write);
+    const forget = () => {
+      if (this.lastWrites.get(plan.id) === write) this.lastWrites.delete(plan.id);
+    };
+    write.then(forget, forget);
     return write;
   }
 
   /** Resolves once every index write begun so far has ended. */
   async settled(): Promise<void> {
-    await Promise.allSettled([...this.writing]);
+    await Promise.allSettled([...this.lastWrites.values()]);
   }
 
   private async write(

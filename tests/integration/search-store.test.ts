@@ -1,4 +1,4 @@
-import { eq, sql } from "drizzle-orm";
+import { and, eq, sql } from "drizzle-orm";
 import * as Y from "yjs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { sectionFragmentName } from "../../app/shared/doc-names";
@@ -226,6 +226,21 @@ describe.each(STORE_KINDS)("search on the %s store", (kind) => {
     ]);
     expect(pages[0]![0] && (await search.plansToIndex("p0", 10, false))).toEqual([]);
     await store.db.delete(searchDocuments).where(eq(searchDocuments.planId, "p0"));
+  });
+
+  it("writes a plan's words in the order they were read, however many writes overlap", async () => {
+    const { searchDocuments } = store.tables;
+    await Promise.all(
+      Array.from({ length: 10 }, (_, i) =>
+        search.indexPlan(plans.p3!, docWith({ governance: `draft${i} of the words` }), new Set(["governance"])),
+      ),
+    );
+    await search.settled();
+    const [row] = await store.db
+      .select({ body: searchDocuments.body })
+      .from(searchDocuments)
+      .where(and(eq(searchDocuments.planId, "p3"), eq(searchDocuments.sectionKey, "governance")));
+    expect(row!.body).toBe("draft9 of the words");
   });
 
   it("remembers whether the index was closed cleanly", async () => {
