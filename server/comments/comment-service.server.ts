@@ -20,6 +20,8 @@ import { CommentStore, type CommentRow } from "./comment-store.server";
  * delete only their own comments. Every change is pushed to the plan's open clients.
  */
 export class CommentService {
+  private readonly comments: CommentStore;
+
   constructor(
     private readonly store: Store,
     private readonly rooms: RoomRegistry,
@@ -28,8 +30,6 @@ export class CommentService {
   ) {
     this.comments = new CommentStore(store);
   }
-
-  private readonly comments: CommentStore;
 
   /** Every thread of the plan, oldest first, with where each anchor is now. */
   async list(plan: Plan): Promise<CommentView[]> {

@@ -77,6 +77,8 @@ export class SuggestionService {
     const keys = plan.template.sections.map((section) => section.key);
     const { suggestions } = this.store.tables;
     const rows = await this.store.db.select().from(suggestions).where(eq(suggestions.planId, plan.id));
+    // The document's open suggestions name their authors, read here before the cut; one made
+    // between this read and the cut is listed from the next read on.
     const liveAuthors = await this.rooms.read(plan.id, (doc) =>
       [...openTextSuggestions(doc, keys).keys()].flatMap((id) => parseSuggestionId(id)?.authorId ?? []),
     );
