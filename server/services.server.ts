@@ -95,7 +95,7 @@ export async function createServices(env: Env) {
   const events = new InProcessEventBus();
   const limitStore = new MemoryLimitStore();
   const notifications = new NotificationService(
-    db,
+    store,
     mail,
     links,
     {
@@ -147,17 +147,21 @@ export async function createServices(env: Env) {
       versions.make(plan, snapshot, { kind: "signoff", name, userId, signoffId }, tx),
   });
   rooms.use(new SignoffRoomExtension(signoffs, STALE_CHECK_DELAY_MS));
-  const search = new SearchService(db, (userId) => access.readablePlanIds(userId), events);
+  const search = new SearchService(store, (userId) => access.readablePlanIds(userId), events);
   rooms.use(new SearchRoomExtension(search, SEARCH_INDEX_TIMING));
-  const reindexAll = !search.wasClosedCleanly();
-  search.markClosedCleanly(false);
+  const reindexAll = !(await search.wasClosedCleanly());
+  await search.markClosedCleanly(false);
   let searchBackfill: { stop(): void } | undefined;
   jobs.add({
     name: "search backfill",
     start: () => (searchBackfill = indexPlansInBackground(search, rooms, reindexAll)),
     stop: () => searchBackfill?.stop(),
   });
-  const plans = new PlanService(db, rooms, templates, signoffs, (plan, doc) => search.indexPlan(plan, doc));
+  const plans = new PlanService(db, rooms, templates, signoffs, (plan, doc) => {
+    search
+      .indexPlan(plan, doc)
+      .catch((error: unknown) => console.error(`could not index new plan ${plan.id} for search:`, error));
+  });
   const planList = new PlanListService(db, rooms, access, signoffs);
   rooms.use(new PlanActivity((planId, at) => planList.recordEdit(planId, at)));
   rooms.use(new TableActivity((entry) => recordAuditSync(db, entry)));
@@ -177,15 +181,15 @@ export async function createServices(env: Env) {
     (userId) => auth.startSession(userId),
     limitStore,
   );
-  const comments = new CommentService(db, rooms, members, notifications);
+  const comments = new CommentService(store, rooms, members, notifications);
   const signoffWorkflow = new SignoffWorkflow(store, rooms, signoffs, notifications);
-  const planNotices = new PlanNotices(db, rooms, signoffWorkflow, notifications);
+  const planNotices = new PlanNotices(store, rooms, signoffWorkflow, notifications);
   jobs.add({
     name: "daily check",
     start: () => planNotices.startDailyMilestoneCheck(env.MILESTONE_CHECK_DELAY_SECONDS * 1000),
     stop: () => planNotices.stop(),
   });
-  const suggestions = new SuggestionService(db, rooms, notifications);
+  const suggestions = new SuggestionService(store, rooms, notifications);
   rooms.use(new CommentRoomExtension(comments));
   rooms.use(new SuggestionRoomExtension(suggestions));
   const portfolio = new PortfolioService(db, access, rooms, signoffs, comments, search, events, (ids) =>
@@ -221,7 +225,7 @@ export async function createServices(env: Env) {
     }),
     versions,
     seal,
-    (plan, doc) => suggestions.listIn(plan, doc),
+    (plan) => suggestions.viewer(plan),
   );
   return {
     env,
@@ -277,8 +281,9 @@ export async function createServices(env: Env) {
       void jobs.stop();
       eventStreams.closeAll();
       await rooms.closeAll();
-      // Unloading every plan (above) indexed its last edits.
-      search.markClosedCleanly(true);
+      // Unloading every plan (above) began indexing its last edits.
+      await search.settled();
+      await search.markClosedCleanly(true);
       await store.close();
     },
   };

@@ -7,7 +7,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   if (request.method !== "POST") return jsonError(405, "use POST to mark a notification read");
   const user = await requireApiUser(context, request);
   const id = Number(params.id);
-  if (!Number.isSafeInteger(id) || !context.notifications.markRead(user.id, id)) {
+  if (!Number.isSafeInteger(id) || !(await context.notifications.markRead(user.id, id))) {
     return jsonError(404, "notification not found");
   }
   return new Response(null, { status: 204 });

@@ -6,7 +6,7 @@ import { jsonError, methodNotAllowed } from "~/utils/http.server";
 export async function action({ request, context }: ActionFunctionArgs) {
   if (request.method !== "POST") return jsonError(405, "use POST to mark every notification read");
   const user = await requireApiUser(context, request);
-  context.notifications.markAllRead(user.id);
+  await context.notifications.markAllRead(user.id);
   return new Response(null, { status: 204 });
 }
 

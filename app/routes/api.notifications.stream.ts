@@ -17,7 +17,10 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
       const unsubscribe = context.notifications.subscribe(user.id, (unread, latest) =>
         send({ data: { unread, latest } }),
       );
-      send({ data: { unread: context.notifications.unreadCount(user.id), latest: null } });
+      void context.notifications
+        .unreadCount(user.id)
+        .then((unread) => send({ data: { unread, latest: null } }))
+        .catch((error: unknown) => console.error(`notifications: could not count user ${user.id}'s unread:`, error));
       return unsubscribe;
     },
   });

@@ -10,7 +10,7 @@ export const meta: MetaFunction = () => [{ title: "Notifications · Coplan" }];
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const user = await requireUser(context, request);
-  return { user, notifications: context.notifications.list(user.id) };
+  return { user, notifications: await context.notifications.list(user.id) };
 }
 
 /** Opening one marks it read and goes to it; "Mark all read" does what it says. */
@@ -18,10 +18,10 @@ export async function action({ request, context }: ActionFunctionArgs) {
   const user = await requireUser(context, request);
   const form = await request.formData();
   if (form.get("intent") === "read-all") {
-    context.notifications.markAllRead(user.id);
+    await context.notifications.markAllRead(user.id);
     return null;
   }
-  context.notifications.markRead(user.id, Number(form.get("id")));
+  await context.notifications.markRead(user.id, Number(form.get("id")));
   if (form.get("intent") === "open") throw redirect(safeRedirectPath(form.get("url")));
   return null;
 }

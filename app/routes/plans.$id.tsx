@@ -34,7 +34,7 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
     // Suggestions' ids name their authors; hover and focus name them.
     authors: Object.fromEntries(context.members.list(plan.id).map((member) => [member.userId, member.name])),
     suggestionCounts,
-    events: { signoffs, comments, cellSuggestions: context.suggestions.openCells(plan) },
+    events: { signoffs, comments, cellSuggestions: await context.suggestions.openCells(plan) },
   };
 }
 

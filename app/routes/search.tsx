@@ -13,7 +13,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   const query = new URL(request.url).searchParams.get("q") ?? "";
   if (query.trim() === "") return { user, query, results: [], problem: null };
   try {
-    return { user, query, results: context.search.search(user, query), problem: null };
+    return { user, query, results: await context.search.search(user, query), problem: null };
   } catch (error) {
     if (isRefusal(error)) return { user, query, results: [], problem: error.message.replace(/^q: /, "") };
     throw error;

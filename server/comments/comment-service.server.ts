@@ -4,7 +4,7 @@ import type { NewComment } from "../../app/shared/comment-input";
 import { Refusal } from "../../app/shared/errors";
 import { canComment, canEdit, type Role } from "../../app/shared/permissions";
 import type { CommentView } from "../../app/shared/plan-events";
-import type { SqliteDb } from "../../db/client.server";
+import type { Store } from "../../db/store.server";
 import type { Plan } from "../../db/schema";
 import type { SessionUser } from "../auth/sessions.server";
 import type { RoomRegistry } from "../collab/rooms.server";
@@ -12,7 +12,7 @@ import type { MemberService } from "../plans/members.server";
 import { commentNotices } from "../notifications/comment-notices.server";
 import type { NotificationSink } from "../notifications/notification-service.server";
 import { encodeAnchor, resolveAnchor, validateAnchor } from "./anchors.server";
-import { SqliteCommentStore, type CommentRow, type CommentStore } from "./comment-store.server";
+import { CommentStore, type CommentRow } from "./comment-store.server";
 
 /**
  * Comment threads on a plan's sections. Anyone who may comment starts threads and replies; the
@@ -20,13 +20,16 @@ import { SqliteCommentStore, type CommentRow, type CommentStore } from "./commen
  * delete only their own comments. Every change is pushed to the plan's open clients.
  */
 export class CommentService {
+  private readonly comments: CommentStore;
+
   constructor(
-    private readonly db: SqliteDb,
+    private readonly store: Store,
     private readonly rooms: RoomRegistry,
     private readonly members: MemberService,
     private readonly notifications?: NotificationSink,
-    private readonly store: CommentStore = new SqliteCommentStore(db),
-  ) {}
+  ) {
+    this.comments = new CommentStore(store);
+  }
 
   /** Every thread of the plan, oldest first, with where each anchor is now. */
   async list(plan: Plan): Promise<CommentView[]> {
@@ -38,14 +41,14 @@ export class CommentService {
    * shows with `parentId` null, `deleted` false and no `resolvedAt`).
    */
   openThreadCounts(planIds: readonly string[]): Promise<Map<string, number>> {
-    return this.store.openThreadCounts(planIds);
+    return this.comments.openThreadCounts(planIds);
   }
 
   async create(plan: Plan, user: SessionUser, role: Role, input: NewComment): Promise<CommentView> {
     if (!canComment(role)) throw new Refusal("forbidden", "viewers cannot comment; ask an owner for another role");
     const section = plan.template.sections.find((candidate) => candidate.key === input.sectionKey);
     if (!section) throw new Refusal("invalid", `sectionKey: section "${input.sectionKey}" is not in this plan`);
-    const parent = input.parentId ? await this.store.find(plan.id, input.parentId) : null;
+    const parent = input.parentId ? await this.comments.find(plan.id, input.parentId) : null;
     if (input.parentId && !parent)
       throw new Refusal("invalid", `parentId: no comment "${input.parentId}" in this plan`);
     if (parent) {
@@ -60,7 +63,7 @@ export class CommentService {
       ? await this.rooms.read(plan.id, (doc) => validateAnchor(doc, input.sectionKey, input.anchor!))
       : null;
     const id = randomUUID();
-    await this.store.insert({
+    await this.comments.insert({
       id,
       planId: plan.id,
       sectionKey: input.sectionKey,
@@ -82,7 +85,11 @@ export class CommentService {
 
   async edit(plan: Plan, user: SessionUser, role: Role, commentId: string, body: string): Promise<CommentView> {
     const comment = await this.requireOwn(plan, user, role, commentId, "edit");
-    await this.store.update(comment.id, { body, editedAt: new Date(), mentions: this.mentionedMembers(plan.id, body) });
+    await this.comments.update(comment.id, {
+      body,
+      editedAt: new Date(),
+      mentions: this.mentionedMembers(plan.id, body),
+    });
     const view = (await this.changed(plan, [comment.id]))[0]!;
     // Someone mentioned by the edit is told; those told before are not told again.
     await this.notifyAbout(plan, comment.id, user);
@@ -92,7 +99,7 @@ export class CommentService {
   /** Deleting keeps the row, so a thread's replies keep their place; its text is dropped. */
   async remove(plan: Plan, user: SessionUser, role: Role, commentId: string): Promise<void> {
     const comment = await this.requireOwn(plan, user, role, commentId, "delete");
-    await this.store.update(comment.id, { body: "", mentions: [], deletedAt: new Date() });
+    await this.comments.update(comment.id, { body: "", mentions: [], deletedAt: new Date() });
     // A deleted first comment is shown only while it has replies: its last one going hides it.
     await this.changed(plan, comment.parentId ? [comment.id, comment.parentId] : [comment.id]);
   }
@@ -104,7 +111,7 @@ export class CommentService {
     commentId: string,
     resolved: boolean,
   ): Promise<CommentView> {
-    const comment = await this.store.find(plan.id, commentId);
+    const comment = await this.comments.find(plan.id, commentId);
     if (!comment || comment.deletedAt) throw new Refusal("not-found", "comment not found");
     if (comment.parentId !== null)
       throw new Refusal("invalid", "only a thread's first comment is resolved or reopened");
@@ -117,7 +124,7 @@ export class CommentService {
     if ((comment.resolvedAt !== null) === resolved) {
       throw new Refusal("conflict", resolved ? "the thread is already resolved" : "the thread is already open");
     }
-    await this.store.update(
+    await this.comments.update(
       comment.id,
       resolved ? { resolvedAt: new Date(), resolvedBy: user.id } : { resolvedAt: null, resolvedBy: null },
     );
@@ -131,7 +138,7 @@ export class CommentService {
    * is spared). The comments are read first, as a store's reads cannot wait inside a cut.
    */
   async viewer(plan: Plan, only?: ReadonlySet<string>): Promise<(doc: Y.Doc) => CommentView[]> {
-    const rows = await this.store.rows(plan.id);
+    const rows = await this.comments.rows(plan.id);
     return (doc) => this.view(plan, doc, rows, only);
   }
 
@@ -186,7 +193,7 @@ export class CommentService {
   private async requireOwn(plan: Plan, user: SessionUser, role: Role, commentId: string, action: "edit" | "delete") {
     if (!canComment(role))
       throw new Refusal("forbidden", `viewers cannot ${action} comments; ask an owner for another role`);
-    const comment = await this.store.find(plan.id, commentId);
+    const comment = await this.comments.find(plan.id, commentId);
     if (!comment || comment.deletedAt) throw new Refusal("not-found", "comment not found");
     if (comment.authorId !== user.id) throw new Refusal("forbidden", `you can only ${action} your own comments`);
     return comment;
@@ -195,8 +202,8 @@ export class CommentService {
   /** Members named as `@Full Name` in the body. */
   private async notifyAbout(plan: Plan, commentId: string, author: SessionUser): Promise<void> {
     if (!this.notifications) return;
-    const comment = await this.store.find(plan.id, commentId);
-    if (comment) this.notifications.notify(commentNotices(this.db, plan, comment, author), author.id);
+    const comment = await this.comments.find(plan.id, commentId);
+    if (comment) await this.notifications.notify(await commentNotices(this.store, plan, comment, author), author.id);
   }
 
   private mentionedMembers(planId: string, body: string): string[] {

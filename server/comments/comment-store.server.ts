@@ -1,10 +1,7 @@
-import { and, eq, inArray, isNull, sql } from "drizzle-orm";
+import { and, asc, count, eq, inArray, isNull } from "drizzle-orm";
 import { alias } from "drizzle-orm/sqlite-core";
-import type { SqliteDb } from "../../db/client.server";
-import { comments, users, type Comment } from "../../db/schema";
-
-const author = alias(users, "author");
-const resolver = alias(users, "resolver");
+import type { Store } from "../../db/store.server";
+import type { Comment, comments } from "../../db/schema";
 
 type Person = { id: string; name: string; organisation: string };
 
@@ -15,25 +12,21 @@ export interface CommentRow {
   resolvedBy: Person | null;
 }
 
-/**
- * Where comments are kept. Every call is asynchronous, so a store across the network
- * (PostgreSQL) can take the place of SQLite's (decision 0042); each is one statement.
- */
-export interface CommentStore {
-  /** The plan's comments in the order they were made. */
-  rows(planId: string): Promise<CommentRow[]>;
-  find(planId: string, commentId: string): Promise<Comment | undefined>;
-  insert(comment: typeof comments.$inferInsert): Promise<void>;
-  update(commentId: string, change: Partial<typeof comments.$inferInsert>): Promise<void>;
-  /** Per plan, its threads neither resolved nor deleted. */
-  openThreadCounts(planIds: readonly string[]): Promise<Map<string, number>>;
-}
+/** Where comments are kept, on either store (decision 0047); each call is one statement. */
+export class CommentStore {
+  constructor(private readonly store: Store) {}
 
-export class SqliteCommentStore implements CommentStore {
-  constructor(private readonly db: SqliteDb) {}
-
+  /**
+   * The plan's comments in the order they were made. By creation time, then id: PostgreSQL has
+   * no `rowid` to give insertion order, and the (plan, created) index serves this order. Two
+   * comments of one plan in the same millisecond (two requests) keep a stable, if arbitrary, order.
+   */
   async rows(planId: string): Promise<CommentRow[]> {
-    return this.db
+    const { comments, users } = this.store.tables;
+    // Aliased from the store's own table, so that PostgreSQL's alias renders as PostgreSQL.
+    const author = alias(users, "author");
+    const resolver = alias(users, "resolver");
+    return this.store.db
       .select({
         comment: comments,
         author: { id: author.id, name: author.name, organisation: author.organisation },
@@ -43,30 +36,33 @@ export class SqliteCommentStore implements CommentStore {
       .innerJoin(author, eq(author.id, comments.authorId))
       .leftJoin(resolver, eq(resolver.id, comments.resolvedBy))
       .where(eq(comments.planId, planId))
-      .orderBy(sql`${comments}.rowid`)
-      .all();
+      .orderBy(asc(comments.createdAt), asc(comments.id));
   }
 
   async find(planId: string, commentId: string): Promise<Comment | undefined> {
-    return this.db
+    const { comments } = this.store.tables;
+    const [row] = await this.store.db
       .select()
       .from(comments)
-      .where(and(eq(comments.planId, planId), eq(comments.id, commentId)))
-      .get();
+      .where(and(eq(comments.planId, planId), eq(comments.id, commentId)));
+    return row;
   }
 
   async insert(comment: typeof comments.$inferInsert): Promise<void> {
-    this.db.insert(comments).values(comment).run();
+    await this.store.db.insert(this.store.tables.comments).values(comment);
   }
 
   async update(commentId: string, change: Partial<typeof comments.$inferInsert>): Promise<void> {
-    this.db.update(comments).set(change).where(eq(comments.id, commentId)).run();
+    const { comments } = this.store.tables;
+    await this.store.db.update(comments).set(change).where(eq(comments.id, commentId));
   }
 
+  /** Per plan, its threads neither resolved nor deleted. */
   async openThreadCounts(planIds: readonly string[]): Promise<Map<string, number>> {
     if (planIds.length === 0) return new Map();
-    const rows = this.db
-      .select({ planId: comments.planId, count: sql<number>`count(*)` })
+    const { comments } = this.store.tables;
+    const rows = await this.store.db
+      .select({ planId: comments.planId, count: count() })
       .from(comments)
       .where(
         and(
@@ -76,8 +72,7 @@ export class SqliteCommentStore implements CommentStore {
           isNull(comments.resolvedAt),
         ),
       )
-      .groupBy(comments.planId)
-      .all();
+      .groupBy(comments.planId);
     return new Map(rows.map((row) => [row.planId, row.count]));
   }
 }

@@ -1,6 +1,6 @@
 import { and, eq, isNull, or } from "drizzle-orm";
-import type { SqliteDb } from "../../db/client.server";
-import { comments, type Plan } from "../../db/schema";
+import type { Store } from "../../db/store.server";
+import type { Plan } from "../../db/schema";
 import type { NotificationInput } from "./notification-service.server";
 import { sectionUrl } from "./plan-notices.server";
 
@@ -9,12 +9,12 @@ import { sectionUrl } from "./plan-notices.server";
  * the thread. One event per comment, so someone both mentioned and in the thread is told once
  * (as mentioned).
  */
-export function commentNotices(
-  db: SqliteDb,
+export async function commentNotices(
+  store: Store,
   plan: Plan,
   comment: { id: string; sectionKey: string; parentId: string | null; mentions: string[]; body: string },
   author: { id: string; name: string },
-): NotificationInput[] {
+): Promise<NotificationInput[]> {
   const section = plan.template.sections.find((s) => s.key === comment.sectionKey);
   const where = `“${section?.title ?? comment.sectionKey}” in ${plan.title}`;
   const base = {
@@ -32,13 +32,15 @@ export function commentNotices(
     text: `${author.name} mentioned you in a comment on ${where}`,
   }));
   if (!comment.parentId) return mentioned;
-  const threadAuthors = db
-    .selectDistinct({ authorId: comments.authorId })
-    .from(comments)
-    .where(
-      and(or(eq(comments.id, comment.parentId), eq(comments.parentId, comment.parentId)), isNull(comments.deletedAt)),
-    )
-    .all()
+  const { comments } = store.tables;
+  const threadAuthors = (
+    await store.db
+      .selectDistinct({ authorId: comments.authorId })
+      .from(comments)
+      .where(
+        and(or(eq(comments.id, comment.parentId), eq(comments.parentId, comment.parentId)), isNull(comments.deletedAt)),
+      )
+  )
     .map((row) => row.authorId)
     .filter((id) => !comment.mentions.includes(id));
   return [

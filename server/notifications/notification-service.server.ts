@@ -1,7 +1,7 @@
 import { and, count, desc, eq, gt, isNull } from "drizzle-orm";
 import type { NotificationType } from "../../app/shared/notification-types";
-import type { SqliteDb } from "../../db/client.server";
-import { notificationOptOuts, notifications, users, type Notification } from "../../db/schema";
+import type { Store } from "../../db/store.server";
+import type { Notification } from "../../db/schema";
 import type { MailQueue } from "../mail/mail-queue.server";
 import { digestMail, notificationMail } from "../mail/messages.server";
 import type { PublicLinks } from "../mail/public-links.server";
@@ -34,7 +34,7 @@ export interface NotificationView {
 
 /** What the services that see events call: who caused it is never told of it. */
 export interface NotificationSink {
-  notify(items: NotificationInput[], causedBy: string | null): void;
+  notify(items: NotificationInput[], causedBy: string | null): Promise<void>;
 }
 
 export interface NotificationOptions {
@@ -64,7 +64,7 @@ export class NotificationService implements NotificationSink {
   private readonly fewPerHour: number;
 
   constructor(
-    private readonly db: SqliteDb,
+    private readonly store: Store,
     private readonly mail: MailQueue,
     private readonly links: PublicLinks,
     private readonly options: NotificationOptions,
@@ -72,7 +72,9 @@ export class NotificationService implements NotificationSink {
   ) {
     this.fewPerHour = options.fewPerHour ?? 3;
     events.subscribe("notifications-changed", ({ userId, latest }) => {
-      this.tellListeners(userId, latest);
+      this.tellListeners(userId, latest).catch((error: unknown) =>
+        console.error(`notifications: could not tell user ${userId}'s open pages:`, error),
+      );
       // A new notification, made by whichever process: the one sending emails times its email.
       if (latest) this.scheduleEmail(userId);
     });
@@ -81,65 +83,75 @@ export class NotificationService implements NotificationSink {
   /** Starts sending emails (on the process that runs background jobs), first those an earlier process left. */
   start(): void {
     this.emailing = true;
-    const waiting = this.db
+    this.scheduleLeftEmails().catch((error: unknown) =>
+      console.error("notification emails: could not read those an earlier process left:", error),
+    );
+  }
+
+  private async scheduleLeftEmails(): Promise<void> {
+    const { notifications } = this.store.tables;
+    const waiting = await this.store.db
       .selectDistinct({ userId: notifications.userId })
       .from(notifications)
-      .where(isNull(notifications.mailedAt))
-      .all();
+      .where(isNull(notifications.mailedAt));
     for (const { userId } of waiting) this.scheduleEmail(userId);
   }
 
-  notify(items: NotificationInput[], causedBy: string | null): void {
+  async notify(items: NotificationInput[], causedBy: string | null): Promise<void> {
+    const { notifications } = this.store.tables;
     for (const item of items) {
       if (item.userId === causedBy) continue;
-      const created = this.db.insert(notifications).values(item).onConflictDoNothing().returning().get();
+      // The unique (user, event) index decides, so two processes telling one event store it once.
+      const [created] = await this.store.db.insert(notifications).values(item).onConflictDoNothing().returning();
       if (!created) continue;
       this.push(item.userId, toView(created));
     }
   }
 
-  list(userId: string, limit = 100): NotificationView[] {
-    return this.db
+  async list(userId: string, limit = 100): Promise<NotificationView[]> {
+    const { notifications } = this.store.tables;
+    const rows = await this.store.db
       .select()
       .from(notifications)
       .where(eq(notifications.userId, userId))
       .orderBy(desc(notifications.id))
-      .limit(limit)
-      .all()
-      .map(toView);
+      .limit(limit);
+    return rows.map(toView);
   }
 
-  unreadCount(userId: string): number {
-    return (
-      this.db
-        .select({ n: count() })
-        .from(notifications)
-        .where(and(eq(notifications.userId, userId), isNull(notifications.readAt)))
-        .get()?.n ?? 0
-    );
+  async unreadCount(userId: string): Promise<number> {
+    const { notifications } = this.store.tables;
+    const [row] = await this.store.db
+      .select({ n: count() })
+      .from(notifications)
+      .where(and(eq(notifications.userId, userId), isNull(notifications.readAt)));
+    return row?.n ?? 0;
   }
 
   /** Marks one of the person's notifications read; false if they have none with that id. */
-  markRead(userId: string, id: number): boolean {
-    const row = this.db
-      .select({ id: notifications.id, readAt: notifications.readAt })
-      .from(notifications)
-      .where(and(eq(notifications.userId, userId), eq(notifications.id, id)))
-      .get();
-    if (!row) return false;
-    if (!row.readAt) {
-      this.db.update(notifications).set({ readAt: new Date() }).where(eq(notifications.id, id)).run();
-      this.push(userId, null);
-    }
-    return true;
-  }
-
-  markAllRead(userId: string): void {
-    this.db
+  async markRead(userId: string, id: number): Promise<boolean> {
+    const { notifications } = this.store.tables;
+    const mine = and(eq(notifications.userId, userId), eq(notifications.id, id));
+    // Unread is a condition of the write: of two requests marking it, one changes it and pushes.
+    const marked = await this.store.db
       .update(notifications)
       .set({ readAt: new Date() })
-      .where(and(eq(notifications.userId, userId), isNull(notifications.readAt)))
-      .run();
+      .where(and(mine, isNull(notifications.readAt)))
+      .returning({ id: notifications.id });
+    if (marked.length > 0) {
+      this.push(userId, null);
+      return true;
+    }
+    const [row] = await this.store.db.select({ id: notifications.id }).from(notifications).where(mine);
+    return row !== undefined;
+  }
+
+  async markAllRead(userId: string): Promise<void> {
+    const { notifications } = this.store.tables;
+    await this.store.db
+      .update(notifications)
+      .set({ readAt: new Date() })
+      .where(and(eq(notifications.userId, userId), isNull(notifications.readAt)));
     this.push(userId, null);
   }
 
@@ -166,10 +178,10 @@ export class NotificationService implements NotificationSink {
   }
 
   /** Sends this process's open streams of the person the unread count, read once for all of them. */
-  private tellListeners(userId: string, latest: NotificationView | null): void {
+  private async tellListeners(userId: string, latest: NotificationView | null): Promise<void> {
     const set = this.listeners.get(userId);
     if (!set) return;
-    const unread = this.unreadCount(userId);
+    const unread = await this.unreadCount(userId);
     for (const listener of set) listener(unread, latest);
   }
 
@@ -190,45 +202,50 @@ export class NotificationService implements NotificationSink {
    * had only a few this hour, else all of it in one digest.
    */
   private async sendEmails(userId: string): Promise<void> {
-    const user = this.db.select().from(users).where(eq(users.id, userId)).get();
-    const waiting = this.db
+    const { notifications, notificationOptOuts, users } = this.store.tables;
+    const [user] = await this.store.db.select().from(users).where(eq(users.id, userId));
+    const waiting = await this.store.db
       .select()
       .from(notifications)
       .where(and(eq(notifications.userId, userId), isNull(notifications.mailedAt)))
-      .orderBy(notifications.id)
-      .all();
+      .orderBy(notifications.id);
     if (waiting.length === 0) return;
     const optedOut = new Set(
-      this.db
-        .select({ type: notificationOptOuts.type })
-        .from(notificationOptOuts)
-        .where(eq(notificationOptOuts.userId, userId))
-        .all()
-        .map((row) => row.type),
+      (
+        await this.store.db
+          .select({ type: notificationOptOuts.type })
+          .from(notificationOptOuts)
+          .where(eq(notificationOptOuts.userId, userId))
+      ).map((row) => row.type),
     );
     const toSend: Notification[] = [];
     if (user && !user.deactivatedAt) {
       for (const n of waiting) if (!n.readAt && !optedOut.has(n.type) && (await this.stillApt(n))) toSend.push(n);
     }
     const now = new Date();
-    const mailedThisHour =
-      this.db
-        .select({ n: count() })
-        .from(notifications)
-        .where(and(eq(notifications.userId, userId), gt(notifications.mailedAt, new Date(now.getTime() - HOUR_MS))))
-        .get()?.n ?? 0;
+    const [mailed] = await this.store.db
+      .select({ n: count() })
+      .from(notifications)
+      .where(and(eq(notifications.userId, userId), gt(notifications.mailedAt, new Date(now.getTime() - HOUR_MS))));
+    const mailedThisHour = mailed?.n ?? 0;
     const sending = new Set(toSend.map((n) => n.id));
-    this.db.transaction((tx) => {
+    // Each is claimed by the update that finds it unmailed: a send of the person's begun meanwhile
+    // (its timer fired while this one awaited) that claimed one first emails it, this one does not.
+    const claimed = new Set<number>();
+    await this.store.transaction(async (tx) => {
       for (const n of waiting) {
-        tx.update(notifications)
+        const marked = await tx
+          .update(notifications)
           .set({ mailedAt: sending.has(n.id) ? now : NO_EMAIL })
-          .where(eq(notifications.id, n.id))
-          .run();
+          .where(and(eq(notifications.id, n.id), isNull(notifications.mailedAt)))
+          .returning({ id: notifications.id });
+        if (marked.length > 0) claimed.add(n.id);
       }
     });
-    if (!user || toSend.length === 0) return;
+    const mine = toSend.filter((n) => claimed.has(n.id));
+    if (!user || mine.length === 0) return;
     const settingsUrl = this.links.url("/account");
-    const emails = sameEmailsAsOne(toSend);
+    const emails = sameEmailsAsOne(mine);
     if (mailedThisHour + emails.length <= this.fewPerHour) {
       for (const { first, ids } of emails) {
         await this.mail.enqueue({
@@ -241,7 +258,7 @@ export class NotificationService implements NotificationSink {
     }
     await this.mail.enqueue({
       to: user.email,
-      notificationIds: toSend.map((n) => n.id),
+      notificationIds: mine.map((n) => n.id),
       ...digestMail({
         items: emails.map(({ first }) => ({ text: first.text, detail: first.detail, url: this.links.url(first.url) })),
         settingsUrl,

@@ -1,8 +1,8 @@
 import { eq } from "drizzle-orm";
 import { fieldText } from "../../app/shared/section-rows";
 import { sectionData } from "../plans/plan-content.server";
-import type { SqliteDb } from "../../db/client.server";
-import { planMembers, plans, users, type Plan } from "../../db/schema";
+import type { Store } from "../../db/store.server";
+import type { Plan } from "../../db/schema";
 import type { RoomRegistry } from "../collab/rooms.server";
 import type { SignoffWorkflow } from "../signoffs/signoff-workflow.server";
 import type { NotificationInput, NotificationSink } from "./notification-service.server";
@@ -21,7 +21,7 @@ export class PlanNotices {
   private timer: NodeJS.Timeout | undefined;
 
   constructor(
-    private readonly db: SqliteDb,
+    private readonly store: Store,
     private readonly rooms: RoomRegistry,
     private readonly workflow: SignoffWorkflow,
     private readonly sink: NotificationSink,
@@ -53,7 +53,7 @@ export class PlanNotices {
    */
   async checkMilestones(today = new Date()): Promise<number> {
     const items: NotificationInput[] = [];
-    for (const plan of this.db.select().from(plans).all()) {
+    for (const plan of await this.store.db.select().from(this.store.tables.plans)) {
       // One plan's content (or a fault reading it) never stops the check for the others.
       try {
         items.push(...(await this.milestonesDue(plan, today)));
@@ -61,19 +61,19 @@ export class PlanNotices {
         console.error(`milestone check: skipped plan ${plan.id}:`, error);
       }
     }
-    this.sink.notify(items, null);
+    await this.sink.notify(items, null);
     return items.length;
   }
 
   private async milestonesDue(plan: Plan, today: Date): Promise<NotificationInput[]> {
     const sections = plan.template.sections.filter((s) => s.kind === "milestones");
     if (sections.length === 0) return [];
-    const members = this.db
+    const { planMembers, users } = this.store.tables;
+    const members = await this.store.db
       .select({ id: users.id, name: users.name })
       .from(planMembers)
       .innerJoin(users, eq(users.id, planMembers.userId))
-      .where(eq(planMembers.planId, plan.id))
-      .all();
+      .where(eq(planMembers.planId, plan.id));
     const byName = new Map(members.map((m) => [m.name.trim().toLowerCase(), m.id]));
     const rows = await this.rooms.read(plan.id, (doc) =>
       sections.flatMap((section) => (sectionData(doc, section.key).rows ?? []).map((row) => ({ section, row }))),

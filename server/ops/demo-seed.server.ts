@@ -85,7 +85,7 @@ export async function seedDemo(services: Services): Promise<boolean> {
   const before = Y.encodeStateVector(doc);
   writeStarterContent(doc);
   await docStore.append(plan.id, Y.encodeStateAsUpdate(doc, before));
-  search.indexPlan(plan, doc);
+  await search.indexPlan(plan, doc);
   return true;
 }
 

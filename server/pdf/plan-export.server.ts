@@ -31,7 +31,7 @@ export class PlanExportService {
     private readonly versions: VersionService,
     private readonly seal: InstanceSeal,
     /** Every suggestion of the plan, for `?suggestions=1`'s appendix. */
-    private readonly suggestionsOf: (plan: Plan, doc: Y.Doc) => SuggestionView[] = () => [],
+    private readonly suggestionsOf: (plan: Plan) => Promise<(doc: Y.Doc) => SuggestionView[]> = async () => () => [],
   ) {}
 
   async exportPlan(
@@ -45,6 +45,7 @@ export class PlanExportService {
     const outcome = await this.queue.run<PlanExportJob, Uint8Array>(user.id, plan.id, async () => {
       const commentsIn = options.withComments ? await this.comments.viewer(plan) : null;
       const signoffsIn = version ? null : await this.signoffs.viewer(plan);
+      const suggestionsIn = options.withSuggestions ? await this.suggestionsOf(plan) : null;
       return this.rooms.read(plan.id, (doc) => {
         const signoffs = version?.signoffs ?? signoffsIn!(doc);
         const exportedAt = new Date();
@@ -54,7 +55,7 @@ export class PlanExportService {
           state: version?.state ?? Y.encodeStateAsUpdate(doc),
           signoffs,
           comments: commentsIn ? commentsIn(doc) : null,
-          suggestions: options.withSuggestions ? this.suggestionsOf(plan, doc) : null,
+          suggestions: suggestionsIn ? suggestionsIn(doc) : null,
           exportedAt,
           exportedBy: `${user.name}, ${user.organisation}`,
           version: version?.cover ?? null,

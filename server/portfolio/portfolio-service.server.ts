@@ -33,7 +33,7 @@ export class PortfolioService {
     private readonly search: SearchService,
     events: EventBus,
     /** Open cell proposals per plan: they are not in the document (decision 0034). */
-    private readonly openCellCounts: (planIds: readonly string[]) => Map<string, number>,
+    private readonly openCellCounts: (planIds: readonly string[]) => Promise<Map<string, number>>,
   ) {
     events.subscribe("plan-event", ({ planId, event }) => {
       if (event.type === "signoffs") this.fromDocuments.delete(planId);
@@ -44,10 +44,10 @@ export class PortfolioService {
     const plans = this.access.visiblePlans(viewer);
     const ids = plans.map((plan) => plan.id);
     const openComments = await this.comments.openThreadCounts(ids);
-    const lastEdits = this.search.lastEdits(ids);
+    const lastEdits = await this.search.lastEdits(ids);
     const today = ukToday(now);
     const versions = this.documentVersions(ids);
-    const openCells = this.openCellCounts(ids);
+    const openCells = await this.openCellCounts(ids);
     const rows: PortfolioRow[] = [];
     // One plan after another: a plan that is not loaded is read into a document of its own, and
     // reading them all at once would hold every one in memory together.

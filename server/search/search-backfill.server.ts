@@ -13,14 +13,14 @@ const BATCH = 20;
  * skipped.
  */
 export function indexPlansInBackground(search: SearchService, rooms: RoomRegistry, all: boolean): { stop(): void } {
-  let after = 0;
+  let after = "";
   let timer: NodeJS.Immediate | null = null;
   let stopped = false;
   const step = async () => {
     timer = null;
-    const batch = search.plansToIndex(after, BATCH, all);
-    for (const { rowid, plan } of batch) {
-      after = rowid;
+    const batch = await search.plansToIndex(after, BATCH, all);
+    for (const plan of batch) {
+      after = plan.id;
       try {
         await rooms.peek(plan.id, (doc) => search.indexPlan(plan, doc, undefined, all ? new Date() : plan.createdAt));
       } catch (error) {

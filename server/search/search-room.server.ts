@@ -7,6 +7,9 @@ import { guarded } from "../collab/guard.server";
 import type { PlanRoom } from "../collab/room.server";
 import type { RoomExtension } from "../collab/rooms.server";
 import type { SearchService } from "./search-service.server";
+import { moduleLog } from "../log.server";
+
+const logger = moduleLog("search");
 
 export interface SearchIndexTiming {
   /** Quiet time after the last edit before the edited sections are indexed. */
@@ -46,7 +49,7 @@ export class SearchRoomExtension implements RoomExtension {
       if (dirty.size === 0) return;
       const keys = new Set(dirty);
       dirty.clear();
-      this.search.indexPlan(plan, room.doc, keys, lastEdit);
+      this.indexing(room.planId, this.search.indexPlan(plan, room.doc, keys, lastEdit));
     });
 
     const onTransaction = guarded(`noting edits of plan ${room.planId} for search`, (transaction: Y.Transaction) => {
@@ -66,10 +69,19 @@ export class SearchRoomExtension implements RoomExtension {
     });
 
     room.doc.on("afterTransaction", onTransaction);
-    guarded(`indexing plan ${room.planId} for search as it loads`, () => this.search.indexPlan(plan, room.doc))();
+    guarded(`indexing plan ${room.planId} for search as it loads`, () =>
+      this.indexing(room.planId, this.search.indexPlan(plan, room.doc)),
+    )();
     return () => {
       room.doc.off("afterTransaction", onTransaction);
       index();
     };
+  }
+
+  /** The document is read at once; the write that follows is logged if it fails. */
+  private indexing(planId: string, write: Promise<number>): void {
+    write.catch((error: unknown) =>
+      logger.error({ err: error, planId }, `failed while indexing plan ${planId} for search`),
+    );
   }
 }

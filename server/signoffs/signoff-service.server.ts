@@ -140,7 +140,7 @@ export class SignoffService {
     const doc = await this.rooms.read(plan.id, (doc) => doc);
     await this.markStaleIfChanged(plan.id, doc, new Map([[sectionKey, null]]));
     const view = await this.changed(plan);
-    if (onBehalfOf) this.notifySignatory(plan, section, user, onBehalfOf, id);
+    if (onBehalfOf) await this.notifySignatory(plan, section, user, onBehalfOf, id);
     if (view.status === "final") await this.notifyFinal(plan, user.id, id);
     const record = view.sections[sectionKey]!.records.find((r) => r.id === id);
     if (!record) throw new Error(`sign-off ${id} vanished after it was made`);
@@ -322,7 +322,7 @@ export class SignoffService {
       if (!doc.isDestroyed) this.publish(plan, view(doc));
       for (const record of marked.map((id) => byId.get(id)!)) {
         const section = plan.template.sections.find((s) => s.key === record.sectionKey);
-        this.notifications?.notify(
+        await this.notifications?.notify(
           [
             {
               userId: record.signedBy.id,
@@ -341,8 +341,14 @@ export class SignoffService {
   }
 
   /** Tells a signatory of a sign-off their deputy made for them. */
-  private notifySignatory(plan: Plan, section: TemplateSection, deputy: SessionUser, signatory: Person, id: number) {
-    this.notifications?.notify(
+  private async notifySignatory(
+    plan: Plan,
+    section: TemplateSection,
+    deputy: SessionUser,
+    signatory: Person,
+    id: number,
+  ): Promise<void> {
+    await this.notifications?.notify(
       [
         {
           userId: signatory.id,
@@ -365,7 +371,7 @@ export class SignoffService {
       .select({ userId: planMembers.userId })
       .from(planMembers)
       .where(eq(planMembers.planId, plan.id));
-    this.notifications.notify(
+    await this.notifications.notify(
       members.map(({ userId }) => ({
         userId,
         type: "plan-final" as const,

@@ -83,7 +83,7 @@ export class SignoffWorkflow {
       message ? `${user.name} writes: “${message}”` : "",
       dueDate ? dueSentence(dueDate, ukToday(new Date())) : "",
     ].filter(Boolean);
-    this.sink.notify(
+    await this.sink.notify(
       asked.map((m) => ({
         userId: m.id,
         type: "signoff-requested",
@@ -152,7 +152,7 @@ export class SignoffWorkflow {
       ...(requester ? [requester] : []),
     ]);
     const line = reason.length > REASON_IN_LINE ? `${reason.slice(0, REASON_IN_LINE - 1)}…` : reason;
-    this.sink.notify(
+    await this.sink.notify(
       [...told].map((userId) => ({
         userId,
         type: "signoff-returned",
@@ -231,7 +231,7 @@ export class SignoffWorkflow {
         console.error(`sign-off reminders: skipped plan ${plan.id}:`, error);
       }
     }
-    this.sink.notify(items, null);
+    await this.sink.notify(items, null);
     return items;
   }
 

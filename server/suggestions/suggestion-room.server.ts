@@ -10,7 +10,7 @@ import type { SuggestionService } from "./suggestion-service.server";
 export class SuggestionRoomExtension implements RoomExtension {
   constructor(private readonly suggestions: SuggestionService) {}
 
-  currentEvents(plan: Plan): PlanEvent[] {
-    return [{ type: "cell-suggestions", suggestions: this.suggestions.openCells(plan) }];
+  async currentEvents(plan: Plan): Promise<PlanEvent[]> {
+    return [{ type: "cell-suggestions", suggestions: await this.suggestions.openCells(plan) }];
   }
 }

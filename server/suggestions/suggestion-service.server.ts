@@ -12,8 +12,8 @@ import { changeExcerpt, excerpt } from "../../app/shared/suggestion-words";
 import { amountSchema, dateSchema, rowFieldSpecs, selectSchema } from "../../app/shared/table-values";
 import { isStructuredKind } from "../../app/shared/structured-fields";
 import type { TemplateSection } from "../../app/shared/template-schema";
-import type { SqliteDb } from "../../db/client.server";
-import { suggestions, users, type Plan, type Suggestion } from "../../db/schema";
+import type { Store } from "../../db/store.server";
+import type { Plan, Suggestion } from "../../db/schema";
 import type { SessionUser } from "../auth/sessions.server";
 import type { RoomRegistry } from "../collab/rooms.server";
 import { ServerEdit } from "../collab/server-edit.server";
@@ -21,7 +21,7 @@ import { validateAnchor } from "../comments/anchors.server";
 import { TABLE_LIMITS } from "../limits.server";
 import type { NotificationSink } from "../notifications/notification-service.server";
 import { sectionUrl } from "../notifications/plan-notices.server";
-import { recordAuditSync } from "../plans/audit.server";
+import { recordAudit } from "../plans/audit.server";
 import { decideRuns, suggestReplacement, suggestionRuns, wordsOf } from "./text-suggestions.server";
 
 type CellValue = string | number | null;
@@ -58,21 +58,41 @@ const VERB = { accepted: "accepted", rejected: "rejected", withdrawn: "withdrew"
  */
 export class SuggestionService {
   constructor(
-    private readonly db: SqliteDb,
+    private readonly store: Store,
     private readonly rooms: RoomRegistry,
     private readonly notifications?: NotificationSink,
   ) {}
 
   /** Every suggestion of the plan, newest first: open narrative ones read from the document. */
-  list(plan: Plan): Promise<SuggestionView[]> {
-    return this.rooms.read(plan.id, (doc) => this.listIn(plan, doc));
+  async list(plan: Plan): Promise<SuggestionView[]> {
+    return this.rooms.read(plan.id, await this.viewer(plan));
   }
 
-  /** `list`, with the open narrative suggestions read from `doc`. */
-  listIn(plan: Plan, doc: Y.Doc): SuggestionView[] {
+  /**
+   * Reads the plan's stored suggestions and the people they and the document's open ones name,
+   * and answers the function that lists them against a document (run at a room's cut, as
+   * `list` does), newest first. The reads come first, as a store's reads cannot wait in a cut.
+   */
+  async viewer(plan: Plan): Promise<(doc: Y.Doc) => SuggestionView[]> {
+    const keys = plan.template.sections.map((section) => section.key);
+    const { suggestions } = this.store.tables;
+    const rows = await this.store.db.select().from(suggestions).where(eq(suggestions.planId, plan.id));
+    // The document's open suggestions name their authors, read here before the cut; one made
+    // between this read and the cut is listed from the next read on.
+    const liveAuthors = await this.rooms.read(plan.id, (doc) =>
+      [...openTextSuggestions(doc, keys).keys()].flatMap((id) => parseSuggestionId(id)?.authorId ?? []),
+    );
+    const people = await this.people([
+      ...rows.flatMap((row) => [row.authorId, row.decidedBy ?? row.authorId]),
+      ...liveAuthors,
+    ]);
+    return (doc) => this.listIn(plan, doc, rows, people);
+  }
+
+  /** The list, with the open narrative suggestions read from `doc`. */
+  private listIn(plan: Plan, doc: Y.Doc, rows: Suggestion[], people: People): SuggestionView[] {
     const keys = plan.template.sections.map((section) => section.key);
     const live = openTextSuggestions(doc, keys);
-    const rows = this.db.select().from(suggestions).where(eq(suggestions.planId, plan.id)).all();
     const known = new Set(rows.map((row) => row.id));
     const all: Suggestion[] = [];
     for (const row of rows) {
@@ -89,7 +109,7 @@ export class SuggestionService {
       if (!parsed) continue;
       all.push(textRow(plan.id, words.id, words.sectionKey, parsed.authorId, parsed.createdAt, words));
     }
-    return this.views(all).sort((a, b) => b.createdAt.localeCompare(a.createdAt) || b.id.localeCompare(a.id));
+    return views(all, people).sort((a, b) => b.createdAt.localeCompare(a.createdAt) || b.id.localeCompare(a.id));
   }
 
   /** Open suggestions per section, for the page and the portfolio. */
@@ -129,10 +149,9 @@ export class SuggestionService {
         );
         return made!;
       });
-      this.db
-        .insert(suggestions)
-        .values(textRow(plan.id, id, section.key, user.id, new Date(), words))
-        .run();
+      await this.store.db
+        .insert(this.store.tables.suggestions)
+        .values(textRow(plan.id, id, section.key, user.id, new Date(), words));
     } else {
       const { from, to } = await this.rooms.read(plan.id, (doc) => {
         const cell = readCell(doc, section, input.rowId, input.field);
@@ -142,7 +161,8 @@ export class SuggestionService {
       if (to === from) throw new Refusal("invalid", "value: that is already the cell's value; nothing to propose");
       // Entering a cell again (Enter, then leaving it) or changing one's mind is one proposal
       // per author and cell, not a pile of cards for the editor to clear.
-      const earlier = this.db
+      const { suggestions } = this.store.tables;
+      const earlier = await this.store.db
         .select()
         .from(suggestions)
         .where(
@@ -155,26 +175,22 @@ export class SuggestionService {
             eq(suggestions.rowId, input.rowId),
             eq(suggestions.field, input.field),
           ),
-        )
-        .all();
+        );
       const same = earlier.find((row) => row.toValue === to && row.fromValue === from);
       if (same) return { suggestion: await this.find(plan, same.id), created: false };
       for (const row of earlier) await this.decide(plan, user, row.id, "withdrawn");
-      this.db
-        .insert(suggestions)
-        .values({
-          id,
-          planId: plan.id,
-          sectionKey: section.key,
-          kind: "cell",
-          authorId: user.id,
-          rowId: input.rowId,
-          field: input.field,
-          fromValue: from,
-          toValue: to,
-        })
-        .run();
-      this.publishCells(plan);
+      await this.store.db.insert(suggestions).values({
+        id,
+        planId: plan.id,
+        sectionKey: section.key,
+        kind: "cell",
+        authorId: user.id,
+        rowId: input.rowId,
+        field: input.field,
+        fromValue: from,
+        toValue: to,
+      });
+      await this.publishCells(plan);
     }
     await this.rooms.read(plan.id, () => undefined);
     return { suggestion: await this.find(plan, id), created: true };
@@ -209,7 +225,8 @@ export class SuggestionService {
     if (current.status !== "open") throw new Refusal("conflict", `that suggestion was already ${current.status}`);
     const section = sectionOf(plan, current.sectionKey, "conflict");
     const accept = status === "accepted";
-    const stored = this.db.select().from(suggestions).where(eq(suggestions.id, id)).get();
+    const { suggestions } = this.store.tables;
+    const [stored] = await this.store.db.select().from(suggestions).where(eq(suggestions.id, id));
     let words: { removed: string; added: string } | null = null;
     await this.rooms.read(plan.id, (doc) => {
       if (current.kind === "text") {
@@ -237,47 +254,50 @@ export class SuggestionService {
     // Reading the plan stores what is pending: the decision is on disk before the answer.
     await this.rooms.read(plan.id, () => undefined);
     const decided = { status, decidedBy: user.id, decidedAt: new Date(), reason };
-    this.db.transaction((tx) => {
-      if (stored) tx.update(suggestions).set(decided).where(eq(suggestions.id, id)).run();
+    await this.store.transaction(async (tx) => {
+      if (stored) await tx.update(suggestions).set(decided).where(eq(suggestions.id, id));
       else {
-        tx.insert(suggestions)
-          .values({
-            ...textRow(plan.id, id, section.key, current.author.id, new Date(current.createdAt), words!),
-            ...decided,
-          })
-          .run();
+        await tx.insert(suggestions).values({
+          ...textRow(plan.id, id, section.key, current.author.id, new Date(current.createdAt), words!),
+          ...decided,
+        });
       }
-      recordAuditSync(tx, {
-        planId: plan.id,
-        userId: user.id,
-        type: `suggestion.${status}`,
-        detail: {
-          suggestionId: id,
-          sectionKey: section.key,
-          kind: current.kind,
-          author: current.author.id,
-          ...(current.kind === "text"
-            ? words!
-            : { rowId: current.rowId, field: current.field, from: current.from, to: current.to }),
-          ...(reason ? { reason } : {}),
+      await recordAudit(
+        this.store,
+        {
+          planId: plan.id,
+          userId: user.id,
+          type: `suggestion.${status}`,
+          detail: {
+            suggestionId: id,
+            sectionKey: section.key,
+            kind: current.kind,
+            author: current.author.id,
+            ...(current.kind === "text"
+              ? words!
+              : { rowId: current.rowId, field: current.field, from: current.from, to: current.to }),
+            ...(reason ? { reason } : {}),
+          },
         },
-      });
+        tx,
+      );
     });
     // Who decides is never told of it (the sink leaves them out): an editor withdrawing or
     // deciding their own suggestion hears nothing.
     if (status !== "withdrawn") await this.tellAuthors(plan, user, status, [{ view: current }], reason);
-    if (current.kind === "cell") this.publishCells(plan);
+    if (current.kind === "cell") await this.publishCells(plan);
     return await this.find(plan, id);
   }
 
   /** The plan's open cell proposals, oldest first, as the page draws them in their cells. */
-  openCells(plan: Plan): SuggestionView[] {
-    const rows = this.db
+  async openCells(plan: Plan): Promise<SuggestionView[]> {
+    const { suggestions } = this.store.tables;
+    const rows = await this.store.db
       .select()
       .from(suggestions)
-      .where(and(eq(suggestions.planId, plan.id), eq(suggestions.kind, "cell"), eq(suggestions.status, "open")))
-      .all();
-    return this.views(rows).sort((a, b) => a.createdAt.localeCompare(b.createdAt) || a.id.localeCompare(b.id));
+      .where(and(eq(suggestions.planId, plan.id), eq(suggestions.kind, "cell"), eq(suggestions.status, "open")));
+    const people = await this.people(rows.flatMap((row) => [row.authorId, row.decidedBy ?? row.authorId]));
+    return views(rows, people).sort((a, b) => a.createdAt.localeCompare(b.createdAt) || a.id.localeCompare(b.id));
   }
 
   /**
@@ -307,10 +327,11 @@ export class SuggestionService {
         (filter.sectionKey === undefined || view.sectionKey === filter.sectionKey) &&
         (filter.authorId === undefined || view.author.id === filter.authorId),
     );
+    const { suggestions } = this.store.tables;
     const storedById = new Map(
       (open.length === 0
         ? []
-        : this.db
+        : await this.store.db
             .select()
             .from(suggestions)
             .where(
@@ -319,7 +340,6 @@ export class SuggestionService {
                 open.map((view) => view.id),
               ),
             )
-            .all()
       ).map((row) => [row.id, row]),
     );
     const decided: { view: SuggestionView; words: { removed: string; added: string } | null }[] = [];
@@ -343,35 +363,39 @@ export class SuggestionService {
     // Reading the plan stores what is pending: the decisions are on disk before the answer.
     await this.rooms.read(plan.id, () => undefined);
     const at = new Date();
-    this.db.transaction((tx) => {
+    await this.store.transaction(async (tx) => {
       for (const { view, words } of decided) {
         const settled = { status, decidedBy: user.id, decidedAt: at, reason };
-        if (storedById.has(view.id)) tx.update(suggestions).set(settled).where(eq(suggestions.id, view.id)).run();
+        if (storedById.has(view.id)) await tx.update(suggestions).set(settled).where(eq(suggestions.id, view.id));
         else {
-          tx.insert(suggestions)
-            .values({
-              ...textRow(plan.id, view.id, view.sectionKey, view.author.id, new Date(view.createdAt), words!),
-              ...settled,
-            })
-            .run();
+          await tx.insert(suggestions).values({
+            ...textRow(plan.id, view.id, view.sectionKey, view.author.id, new Date(view.createdAt), words!),
+            ...settled,
+          });
         }
-        recordAuditSync(tx, {
-          planId: plan.id,
-          userId: user.id,
-          type: `suggestion.${status}`,
-          detail: {
-            suggestionId: view.id,
-            sectionKey: view.sectionKey,
-            kind: view.kind,
-            author: view.author.id,
-            ...(view.kind === "text" ? words! : { rowId: view.rowId, field: view.field, from: view.from, to: view.to }),
-            ...(reason ? { reason } : {}),
+        await recordAudit(
+          this.store,
+          {
+            planId: plan.id,
+            userId: user.id,
+            type: `suggestion.${status}`,
+            detail: {
+              suggestionId: view.id,
+              sectionKey: view.sectionKey,
+              kind: view.kind,
+              author: view.author.id,
+              ...(view.kind === "text"
+                ? words!
+                : { rowId: view.rowId, field: view.field, from: view.from, to: view.to }),
+              ...(reason ? { reason } : {}),
+            },
           },
-        });
+          tx,
+        );
       }
     });
     await this.tellAuthors(plan, user, status, decided, reason);
-    if (decided.some(({ view }) => view.kind === "cell")) this.publishCells(plan);
+    if (decided.some(({ view }) => view.kind === "cell")) await this.publishCells(plan);
     const ids = decided.map(({ view }) => view.id);
     return {
       accepted: status === "accepted" ? ids : [],
@@ -420,26 +444,26 @@ export class SuggestionService {
           null,
       };
     });
-    this.notifications?.notify(items, user.id);
+    await this.notifications?.notify(items, user.id);
   }
 
   /** How many open cell proposals each of the plans has (for the portfolio; absent when none). */
-  openCellCounts(planIds: readonly string[]): Map<string, number> {
+  async openCellCounts(planIds: readonly string[]): Promise<Map<string, number>> {
     if (planIds.length === 0) return new Map();
-    const rows = this.db
+    const { suggestions } = this.store.tables;
+    const rows = await this.store.db
       .select({ planId: suggestions.planId, count: count() })
       .from(suggestions)
       .where(
         and(inArray(suggestions.planId, [...planIds]), eq(suggestions.kind, "cell"), eq(suggestions.status, "open")),
       )
-      .groupBy(suggestions.planId)
-      .all();
+      .groupBy(suggestions.planId);
     return new Map(rows.map((row) => [row.planId, row.count]));
   }
 
   /** Tells open pages of the plan its open cell proposals, as they are now. */
-  private publishCells(plan: Plan): void {
-    this.rooms.publish(plan.id, { type: "cell-suggestions", suggestions: this.openCells(plan) });
+  private async publishCells(plan: Plan): Promise<void> {
+    this.rooms.publish(plan.id, { type: "cell-suggestions", suggestions: await this.openCells(plan) });
   }
 
   private async find(plan: Plan, id: string): Promise<SuggestionView> {
@@ -448,43 +472,47 @@ export class SuggestionService {
     return found;
   }
 
-  private views(rows: Suggestion[]): SuggestionView[] {
-    const ids = [...new Set(rows.flatMap((row) => [row.authorId, row.decidedBy ?? row.authorId]))];
-    const people = new Map(
-      (ids.length === 0
-        ? []
-        : this.db
-            .select({ id: users.id, name: users.name, organisation: users.organisation })
-            .from(users)
-            .where(inArray(users.id, ids))
-            .all()
-      ).map((person) => [person.id, person]),
-    );
-    return rows.flatMap((row) => {
-      const author = people.get(row.authorId);
-      if (!author) return [];
-      const decider = row.decidedBy ? people.get(row.decidedBy) : undefined;
-      return [
-        {
-          id: row.id,
-          sectionKey: row.sectionKey,
-          kind: row.kind,
-          status: row.status,
-          author,
-          createdAt: row.createdAt.toISOString(),
-          removed: row.removed,
-          added: row.added,
-          rowId: row.rowId,
-          field: row.field,
-          from: row.fromValue ?? null,
-          to: row.toValue ?? null,
-          decidedBy: decider ? { id: decider.id, name: decider.name } : null,
-          decidedAt: row.decidedAt?.toISOString() ?? null,
-          reason: row.reason,
-        },
-      ];
-    });
+  /** The people of these ids, by id. */
+  private async people(ids: readonly string[]): Promise<People> {
+    const unique = [...new Set(ids)];
+    if (unique.length === 0) return new Map();
+    const { users } = this.store.tables;
+    const rows = await this.store.db
+      .select({ id: users.id, name: users.name, organisation: users.organisation })
+      .from(users)
+      .where(inArray(users.id, unique));
+    return new Map(rows.map((person) => [person.id, person]));
   }
+}
+
+type People = ReadonlyMap<string, { id: string; name: string; organisation: string }>;
+
+/** The rows as the API shows them; a row whose author is not among `people` is left out. */
+function views(rows: Suggestion[], people: People): SuggestionView[] {
+  return rows.flatMap((row) => {
+    const author = people.get(row.authorId);
+    if (!author) return [];
+    const decider = row.decidedBy ? people.get(row.decidedBy) : undefined;
+    return [
+      {
+        id: row.id,
+        sectionKey: row.sectionKey,
+        kind: row.kind,
+        status: row.status,
+        author,
+        createdAt: row.createdAt.toISOString(),
+        removed: row.removed,
+        added: row.added,
+        rowId: row.rowId,
+        field: row.field,
+        from: row.fromValue ?? null,
+        to: row.toValue ?? null,
+        decidedBy: decider ? { id: decider.id, name: decider.name } : null,
+        decidedAt: row.decidedAt?.toISOString() ?? null,
+        reason: row.reason,
+      },
+    ];
+  });
 }
 
 export interface BulkFilter {

@@ -93,7 +93,7 @@ export async function measureSearchAndPortfolio(plans: number, queries: number, 
       }
       addRow(doc, "shadow-budget", "budget", { organisation: paragraph(random, 3), notes: paragraph(random, 8) });
       await store.append(plan.id, Y.encodeStateAsUpdate(doc, before));
-      services.search.indexPlan(plan, doc);
+      await services.search.indexPlan(plan, doc);
     }
 
     const queryList = Array.from({ length: queries }, () =>
@@ -107,8 +107,10 @@ export async function measureSearchAndPortfolio(plans: number, queries: number, 
     const likeScan: number[] = [];
     let hits = 0;
     for (const q of queryList) {
-      searchMember.push(timed(() => (hits += services.search.search({ id: member.id }, q).length)));
-      searchAdmin.push(timed(() => services.search.search({ id: owner.id, isAdmin: true }, q)));
+      searchMember.push(
+        await timedAsync(async () => (hits += (await services.search.search({ id: member.id }, q)).length)),
+      );
+      searchAdmin.push(await timedAsync(() => services.search.search({ id: owner.id, isAdmin: true }, q)));
       const word = q.split(" ").at(-1)!;
       likeScan.push(timed(() => like.all(owner.id, `%${word}%`)));
     }
@@ -141,7 +143,7 @@ export async function measureSearchAndPortfolio(plans: number, queries: number, 
       text.insert(0, "x");
       const bytes = Y.encodeStateAsUpdate(doc, before);
       append.push(await timedAsync(() => store.append(planId, bytes)));
-      index.push(timed(() => services.search.indexPlan(plan, doc, new Set(["governance"]))));
+      index.push(await timedAsync(() => services.search.indexPlan(plan, doc, new Set(["governance"]))));
     }
     return {
       plans,

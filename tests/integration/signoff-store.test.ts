@@ -262,7 +262,7 @@ describe.each(STORE_KINDS)("signing through the service on the %s store", (kind)
   });
 
   it("two requests for one section's sign-off at once: one stays open, having replaced the other", async () => {
-    const workflow = new SignoffWorkflow(store, rooms, signoffs, { notify: () => undefined });
+    const workflow = new SignoffWorkflow(store, rooms, signoffs, { notify: async () => undefined });
     const owner = { id: "ann", name: "Ann Lee" };
     const ask = (message: string) => workflow.request(plan, owner, "owner", OTHER_SECTION, { message });
     await Promise.all([ask("first"), ask("second")]);

@@ -29,13 +29,13 @@ describe("what an administrator sees across plans", () => {
     const admin = { id: other.id, isAdmin: true };
     expect((await services.portfolio.list(admin)).map((row) => row.id)).toEqual([plan.id]);
     expect((await services.portfolio.sections(admin, plan.id))?.sections.length).toBe(plan.template.sections.length);
-    expect(services.search.search(admin, "zephyr").map((result) => result.planId)).toEqual([plan.id]);
+    expect((await services.search.search(admin, "zephyr")).map((result) => result.planId)).toEqual([plan.id]);
   });
 
   it("nothing of a plan they are not in, without the flag", async () => {
     const { services, other, plan } = await setUp();
     expect(await services.portfolio.list({ id: other.id })).toEqual([]);
     expect(await services.portfolio.sections({ id: other.id }, plan.id)).toBeNull();
-    expect(services.search.search({ id: other.id }, "zephyr")).toEqual([]);
+    expect(await services.search.search({ id: other.id }, "zephyr")).toEqual([]);
   });
 });
