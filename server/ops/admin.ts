@@ -3,6 +3,7 @@ import { readFileSync } from "node:fs";
 import { parseArgs } from "node:util";
 import { z } from "zod";
 import { closeDatabase, openDatabase } from "../../db/client.server";
+import { SqliteStore } from "../../db/store.server";
 import { loadEnv } from "../env.server";
 import { BackupError, backupDatabase } from "./backup.server";
 import { createUser, newUserSchema, UserExistsError } from "../auth/users.server";
@@ -96,7 +97,7 @@ async function verifyPdf(args: string[]): Promise<void> {
   const env = loadEnv();
   const db = openDatabase(env.DATABASE_PATH);
   try {
-    const result = await verifySealedPdf(file, resolveSeal(db, env), db).catch((error: unknown) => {
+    const result = await verifySealedPdf(file, resolveSeal(db, env), new SqliteStore(db)).catch((error: unknown) => {
       if (error instanceof PdfNotVerified) throw new PdfNotVerified(`${path} does not verify: ${error.message}`);
       throw error;
     });

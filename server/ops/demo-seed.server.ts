@@ -71,13 +71,13 @@ export async function seedDemo(services: Services): Promise<boolean> {
     });
   }
   const owner = created.find((c) => c.role === "owner")!.user;
-  const plan = plans.create(owner.id, {
+  const plan = await plans.create(owner.id, {
     templateId: "single-budget-for-a-place",
     title: "Swindon: a single budget for the place",
     area: "Swindon",
   });
   for (const { user, role } of created) {
-    if (user.id !== owner.id) members.add(owner.id, plan.id, { email: user.email, role });
+    if (user.id !== owner.id) await members.add(owner.id, plan.id, { email: user.email, role });
   }
   const store = new SqliteDocStore(db);
   const doc = new Y.Doc();

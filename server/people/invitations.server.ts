@@ -88,7 +88,7 @@ export class InvitationService {
     if (!z.email().safeParse(email).success) throw new Refusal("invalid", "email: enter a valid email address");
     const existing = this.db.select({ id: users.id }).from(users).where(eq(users.email, email)).get();
     if (existing) {
-      const member = this.members.add(actor.id, planId, { email, role: input.role });
+      const member = await this.members.add(actor.id, planId, { email, role: input.role });
       return { kind: "added", member: asAddedBy(actor, member) };
     }
     await this.withinLimits(actor, email);

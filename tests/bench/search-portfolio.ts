@@ -61,14 +61,14 @@ export async function measureSearchAndPortfolio(plans: number, queries: number, 
     const member = await user("member@bench.example");
     const ids: string[] = [];
     for (let index = 0; index < plans; index++) {
-      const plan = services.plans.create(owner.id, {
+      const plan = await services.plans.create(owner.id, {
         templateId: "single-budget-for-a-place",
         title: `Plan ${index} for ${random.pick(RARE)}`,
         area: `Area ${index % 40}`,
       });
       ids.push(plan.id);
       if (index % Math.ceil(plans / 10) === 0)
-        services.members.add(owner.id, plan.id, { email: member.email, role: "viewer" });
+        await services.members.add(owner.id, plan.id, { email: member.email, role: "viewer" });
       const stored = await services.rooms.peek(plan.id, (doc) => Y.encodeStateAsUpdate(doc));
       const doc = new Y.Doc();
       Y.applyUpdate(doc, stored);

@@ -15,7 +15,7 @@ async function setUp() {
     );
   const owner = await user("owner@test.example");
   const other = await user("other@test.example");
-  const plan = services.plans.create(owner.id, {
+  const plan = await services.plans.create(owner.id, {
     templateId: "single-budget-for-a-place",
     title: "Zephyr",
     area: "Leeds",

@@ -31,7 +31,7 @@ beforeEach(() => {
     idleUnloadMs: 3_600_000,
     compactAfterUpdates: 500,
     awarenessBatchMs: 50,
-    planOf: () => plan,
+    planOf: async () => plan,
     maxPlanBytes: 1 << 24,
     maxPresenceClients: 4,
   });
