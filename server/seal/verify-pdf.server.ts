@@ -138,7 +138,7 @@ async function embeddedEvidence(file: Buffer): Promise<SignoffEvidence> {
 }
 
 /** What differs between the record as the PDF states it and as the database holds it now. */
-async function recordMismatch(store: Store, record: EvidenceRecord): Promise<string | null> {
+export async function recordMismatch(store: Store, record: EvidenceRecord): Promise<string | null> {
   const { signoffs, users } = store.tables;
   const [row] = await store.db
     .select({ signoff: signoffs, revokedBy: users.name })
