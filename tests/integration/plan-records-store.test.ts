@@ -9,6 +9,7 @@ import {
   planAuditLog,
   planChainStatus,
 } from "../../server/plans/audit.server";
+import { verifyStoreChains } from "../../server/plans/audit-chain.server";
 import { MemberService } from "../../server/plans/members.server";
 import { PlanListService } from "../../server/plans/plan-list.server";
 import { PlanService } from "../../server/plans/plan-service.server";
@@ -186,7 +187,12 @@ describe.each(STORE_KINDS)("plans, members and the audit log on the %s store", (
         detail: { i, at: new Date(i), b: [1.5, "x"] },
       });
     }
+    await recordAudit(store, { type: "instance.entry", detail: { n: 1 } });
     const status = await planChainStatus(store, plan.id);
+    const everyChain = await verifyStoreChains(store);
+    expect(everyChain.broken).toBeNull();
+    expect(everyChain.heads[0]).toMatchObject({ planId: null, entries: 1 });
+    expect(everyChain.heads.at(-1)).toMatchObject({ planId: plan.id, entries: 4 });
     expect(status).toMatchObject({ entries: 4, broken: null, head: { planId: plan.id, entries: 4 } });
     const [second] = await store.db
       .select({ id: auditEvents.id })
@@ -208,5 +214,6 @@ describe.each(STORE_KINDS)("plans, members and the audit log on the %s store", (
     const broken = await planChainStatus(store, plan.id);
     expect(broken.broken).toMatchObject({ id: second!.id, planId: plan.id, type: "test.entry" });
     expect(broken.broken!.problem).toMatch(/changed after it was written/);
+    expect((await verifyStoreChains(store)).broken?.id).toBe(second!.id);
   });
 });
