@@ -3,7 +3,7 @@ import { dirname, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { eq } from "drizzle-orm";
 import { openStore, SqliteStore } from "../db/store.server";
-import { plans as planTable, type Notification, type Plan } from "../db/schema";
+import type { Notification, Plan } from "../db/schema";
 import { COLLAB_LIMITS, SIGN_IN_LIMITS, SIGNOFF_REQUEST_LIMITS } from "./limits.server";
 import { MemoryLimitStore } from "./limit-store.server";
 import {
@@ -11,7 +11,7 @@ import {
   planActivity,
   planAuditFacets,
   planAuditLog,
-  recordAuditSync,
+  recordAudit,
   planChainStatus,
   type AuditFilter,
 } from "./plans/audit.server";
@@ -32,6 +32,7 @@ import { MemberService } from "./plans/members.server";
 import { PlanAccessService } from "./plans/plan-access.server";
 import { DeputyService } from "./people/deputies.server";
 import { CloseCode } from "./collab/close-codes.server";
+import { guardedAsync } from "./collab/guard.server";
 import { makeClock } from "./clock.server";
 import { ExportQueue } from "./pdf/export-queue.server";
 import { PDF_WORKER_FILE, PlanExportService } from "./pdf/plan-export.server";
@@ -108,14 +109,17 @@ export async function createServices(env: Env) {
   jobs.add({ name: "notification emails", start: () => notifications.start(), stop: () => notifications.close() });
   const docStore = new SqliteDocStore(db, store.gate);
   const clock = makeClock(env.DEPUTY_CLOCK_START);
-  const access = new PlanAccessService(db, clock);
+  const access = new PlanAccessService(store, clock);
   const rooms = new RoomRegistry(
     docStore,
     {
       idleUnloadMs: env.COLLAB_IDLE_UNLOAD_SECONDS * 1000,
       compactAfterUpdates: 500,
       awarenessBatchMs: 50,
-      planOf: (planId): Plan | undefined => db.select().from(planTable).where(eq(planTable.id, planId)).get(),
+      planOf: async (planId): Promise<Plan | undefined> => {
+        const [plan] = await store.db.select().from(store.tables.plans).where(eq(store.tables.plans.id, planId));
+        return plan;
+      },
       maxPlanBytes: COLLAB_LIMITS.maxPlanBytes,
       maxPresenceClients: COLLAB_LIMITS.maxPresenceClientsPerConnection,
     },
@@ -157,21 +161,25 @@ export async function createServices(env: Env) {
     start: () => (searchBackfill = indexPlansInBackground(search, rooms, reindexAll)),
     stop: () => searchBackfill?.stop(),
   });
-  const plans = new PlanService(db, rooms, templates, signoffs, (plan, doc) => {
+  const plans = new PlanService(store, rooms, templates, signoffs, (plan, doc) => {
     search
       .indexPlan(plan, doc)
       .catch((error: unknown) => console.error(`could not index new plan ${plan.id} for search:`, error));
   });
-  const planList = new PlanListService(db, rooms, access, signoffs);
+  const planList = new PlanListService(store, rooms, access, signoffs);
   rooms.use(new PlanActivity((planId, at) => planList.recordEdit(planId, at)));
-  rooms.use(new TableActivity((entry) => recordAuditSync(db, entry)));
+  rooms.use(new TableActivity((entry) => recordAudit(store, entry)));
   // A membership change is applied through the access function, so someone removed who still
   // stands in for a signatory keeps reading; the signatory's deputies follow the signatory.
-  const members = new MemberService(db, (planId, userId) => events.publish({ type: "access-changed", planId, userId }));
+  const members = new MemberService(store, (planId, userId) =>
+    events.publish({ type: "access-changed", planId, userId }),
+  );
   events.subscribe("access-changed", ({ planId, userId }) => {
-    for (const who of [userId, ...access.deputiesOf(userId)]) {
-      rooms.updateAccess(planId, who, access.find(planId, who)?.role ?? null);
-    }
+    void guardedAsync(`applying a change of access to plan ${planId}`, async () => {
+      for (const who of [userId, ...(await access.deputiesOf(userId))]) {
+        rooms.updateAccess(planId, who, (await access.find(planId, who))?.role ?? null);
+      }
+    });
   });
   const invitations = new InvitationService(
     store,
@@ -192,7 +200,7 @@ export async function createServices(env: Env) {
   const suggestions = new SuggestionService(store, rooms, notifications);
   rooms.use(new CommentRoomExtension(comments));
   rooms.use(new SuggestionRoomExtension(suggestions));
-  const portfolio = new PortfolioService(db, access, rooms, signoffs, comments, search, events, (ids) =>
+  const portfolio = new PortfolioService(store, access, rooms, signoffs, comments, search, events, (ids) =>
     suggestions.openCellCounts(ids),
   );
   const portfolioFeed = new PortfolioFeed(access, events);
@@ -202,15 +210,17 @@ export async function createServices(env: Env) {
     for (const userId of deputyIds) events.publish({ type: "deputyship-ended", userId });
   });
   events.subscribe("deputyship-ended", ({ userId }) => {
-    rooms.recheckAccess(userId, (planId) => access.find(planId, userId)?.role ?? null, {
-      code: CloseCode.DeputyshipEnded,
-      reason: "your time as a deputy has ended",
-    });
+    void guardedAsync(`closing the plans an ended deputyship of ${userId} opened`, () =>
+      rooms.recheckAccess(userId, async (planId) => (await access.find(planId, userId))?.role ?? null, {
+        code: CloseCode.DeputyshipEnded,
+        reason: "your time as a deputy has ended",
+      }),
+    );
     eventStreams.closeUser(userId);
   });
   jobs.add({ name: "deputyships' ends", start: () => deputies.start(), stop: () => deputies.stop() });
   const exports = new PlanExportService(
-    db,
+    store,
     rooms,
     signoffs,
     comments,
@@ -262,18 +272,22 @@ export async function createServices(env: Env) {
     account: new AccountService(store, auth, signInThrottle),
     // A deactivated signatory's deputies lose at once what they had through them.
     admin: new AdminService(store, auth, invitations, (userId) => {
-      for (const deputyId of access.deputiesOf(userId)) events.publish({ type: "deputyship-ended", userId: deputyId });
+      void guardedAsync(`ending the access of ${userId}'s deputies`, async () => {
+        for (const deputyId of await access.deputiesOf(userId))
+          events.publish({ type: "deputyship-ended", userId: deputyId });
+      });
     }),
     limitStore,
     createLimits: new CreateLimits(limitStore, env.CREATE_RATE_LIMITS),
     /** Sign-off requests per person, plan and section. */
     signoffRequestLimit: new RateLimit(limitStore, "signoff-requests", SIGNOFF_REQUEST_LIMITS),
     audit: {
-      forPlan: (planId: string, filter?: AuditFilter) => planAuditLog(db, planId, filter),
-      activity: (plan: Parameters<typeof planActivity>[1], filter?: AuditFilter) => planActivity(db, plan, filter),
-      facets: (planId: string) => planAuditFacets(db, planId),
-      chain: (planId: string) => planChainStatus(db, planId),
-      csv: (planId: string, filter?: AuditFilter) => auditCsv(planAuditLog(db, planId, { ...filter, limit: 100_000 })),
+      forPlan: (planId: string, filter?: AuditFilter) => planAuditLog(store, planId, filter),
+      activity: (plan: Parameters<typeof planActivity>[1], filter?: AuditFilter) => planActivity(store, plan, filter),
+      facets: (planId: string) => planAuditFacets(store, planId),
+      chain: (planId: string) => planChainStatus(store, planId),
+      csv: async (planId: string, filter?: AuditFilter) =>
+        auditCsv(await planAuditLog(store, planId, { ...filter, limit: 100_000 })),
     },
     /** Stores every loaded plan, then closes the database; resolves once it is closed. */
     async close() {

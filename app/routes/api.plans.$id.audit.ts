@@ -6,9 +6,9 @@ import { requirePlanMember } from "~/utils/plan-access.server";
 
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const user = await requireApiUser(context, request);
-  const { plan, role } = requirePlanMember(context, user, params.id, "api");
+  const { plan, role } = await requirePlanMember(context, user, params.id, "api");
   requireAllowed(canReadAudit(role), "only the plan's owners read its audit log");
-  return Response.json(context.audit.forPlan(plan.id));
+  return Response.json(await context.audit.forPlan(plan.id));
 }
 
 export const action = methodNotAllowed("use GET to read the plan's audit log");

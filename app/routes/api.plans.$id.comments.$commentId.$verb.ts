@@ -14,7 +14,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   if (!Object.hasOwn(RESOLVED_AFTER, verb)) return jsonError(404, "not found");
   if (request.method !== "POST") return jsonError(405, `use POST to ${verb} a thread`);
   const user = await requireApiUser(context, request);
-  const { plan, role } = requirePlanMember(context, user, params.id, "api");
+  const { plan, role } = await requirePlanMember(context, user, params.id, "api");
   const resolved = RESOLVED_AFTER[verb];
   return Response.json(
     await refusalsAsJson(() => context.comments.setResolved(plan, user, role, params.commentId ?? "", resolved)),

@@ -10,7 +10,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
     return jsonError(405, "use PATCH to edit a comment or DELETE to delete it");
   }
   const user = await requireApiUser(context, request);
-  const { plan, role } = requirePlanMember(context, user, params.id, "api");
+  const { plan, role } = await requirePlanMember(context, user, params.id, "api");
   const commentId = params.commentId ?? "";
   if (request.method === "DELETE") {
     await refusalsAsJson(() => context.comments.remove(plan, user, role, commentId));

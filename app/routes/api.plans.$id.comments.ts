@@ -7,7 +7,7 @@ import { requirePlanMember } from "~/utils/plan-access.server";
 /** Every comment of the plan, oldest first; replies carry their thread's `parentId`. */
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const user = await requireApiUser(context, request);
-  const { plan } = requirePlanMember(context, user, params.id, "api");
+  const { plan } = await requirePlanMember(context, user, params.id, "api");
   return Response.json(await context.comments.list(plan));
 }
 
@@ -15,7 +15,7 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
 export async function action({ request, params, context }: ActionFunctionArgs) {
   if (request.method !== "POST") return jsonError(405, "use POST to comment");
   const user = await requireApiUser(context, request);
-  const { plan, role } = requirePlanMember(context, user, params.id, "api");
+  const { plan, role } = await requirePlanMember(context, user, params.id, "api");
   await requireWithinCreateLimit(context, "comment", user.id);
   const input = await readJson(request, newCommentSchema);
   const comment = await refusalsAsJson(() => context.comments.create(plan, user, role, input));

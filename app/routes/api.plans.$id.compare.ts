@@ -7,7 +7,7 @@ import { requirePlanMember } from "~/utils/plan-access.server";
 /** `?from=<versionId>&to=<versionId|current>`: the two readings compared section by section. */
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const user = await requireApiUser(context, request);
-  const { plan } = requirePlanMember(context, user, params.id, "api");
+  const { plan } = await requirePlanMember(context, user, params.id, "api");
   const query = new URL(request.url).searchParams;
   const from = parseVersionId(query.get("from"));
   const toRaw = query.get("to") ?? "current";

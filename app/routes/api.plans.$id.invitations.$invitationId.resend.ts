@@ -8,7 +8,7 @@ import { requirePlanMember } from "~/utils/plan-access.server";
 export async function action({ request, params, context }: ActionFunctionArgs) {
   if (request.method !== "POST") return jsonError(405, "use POST to resend an invitation");
   const user = await requireApiUser(context, request);
-  const { plan, role } = requirePlanMember(context, user, params.id, "api");
+  const { plan, role } = await requirePlanMember(context, user, params.id, "api");
   requireAllowed(canManageMembers(role), "only the plan's owners manage its invitations");
   await refusalsAsJson(() => context.invitations.resend(user, plan.id, params.invitationId ?? ""));
   return new Response(null, { status: 204 });

@@ -7,7 +7,7 @@ import { requirePlanMember } from "~/utils/plan-access.server";
 /** The plan's pending invitations (owners). */
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const user = await requireApiUser(context, request);
-  const { plan, role } = requirePlanMember(context, user, params.id, "api");
+  const { plan, role } = await requirePlanMember(context, user, params.id, "api");
   requireAllowed(canManageMembers(role), "only the plan's owners see its invitations");
   return Response.json(await context.invitations.pendingForPlan(plan.id));
 }

@@ -14,7 +14,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
     return jsonError(405, "use PATCH to change a role or DELETE to remove a member");
   }
   const user = await requireApiUser(context, request);
-  const { plan, role } = requirePlanMember(context, user, params.id, "api");
+  const { plan, role } = await requirePlanMember(context, user, params.id, "api");
   requireAllowed(canManageMembers(role), "only the plan's owners manage its members");
   const memberId = params.userId ?? "";
   if (request.method === "DELETE") {

@@ -8,7 +8,7 @@ import { requirePlanMember } from "~/utils/plan-access.server";
 export async function action({ request, params, context }: ActionFunctionArgs) {
   if (request.method !== "POST") return jsonError(405, "use POST to return a section");
   const user = await requireApiUser(context, request);
-  const { plan, role, signsOff } = requirePlanMember(context, user, params.id, "api");
+  const { plan, role, signsOff } = await requirePlanMember(context, user, params.id, "api");
   const { reason } = await readJson(request, returnSectionSchema);
   const returned = await refusalsAsJson(() =>
     context.signoffWorkflow.returnSection(plan, user, { role, signsOff }, params.key ?? "", reason),

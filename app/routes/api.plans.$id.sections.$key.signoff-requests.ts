@@ -11,7 +11,7 @@ import { requirePlanMember } from "~/utils/plan-access.server";
 export async function action({ request, params, context }: ActionFunctionArgs) {
   if (request.method !== "POST") return jsonError(405, "use POST to ask for sign-off");
   const user = await requireApiUser(context, request);
-  const { plan, role } = requirePlanMember(context, user, params.id, "api");
+  const { plan, role } = await requirePlanMember(context, user, params.id, "api");
   const key = params.key ?? "";
   // Read first: a request refused for its body does not count against the limit.
   const ask = (await readOptionalJson(request, askForSignoffSchema)) ?? {};

@@ -12,7 +12,7 @@ import { requirePlanMember } from "~/utils/plan-access.server";
  */
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const user = await requireApiUser(context, request);
-  const access = requirePlanMember(context, user, params.id, "api");
+  const access = await requirePlanMember(context, user, params.id, "api");
   const since = new URL(request.url).searchParams.get("since") ?? undefined;
   return Response.json(
     await refusalsAsJson(() => context.signoffs.history(access.plan, params.key ?? "", since, { user, ...access })),
@@ -30,7 +30,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
     return jsonError(405, "use POST to sign off a section or DELETE to revoke your sign-off");
   }
   const user = await requireApiUser(context, request);
-  const access = requirePlanMember(context, user, params.id, "api");
+  const access = await requirePlanMember(context, user, params.id, "api");
   const { plan } = access;
   const sectionKey = params.key ?? "";
   if (request.method === "DELETE") {

@@ -12,7 +12,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   const decision = DECISIONS[params.all];
   if (request.method !== "POST") return jsonError(405, `use POST to ${decision} suggestions`);
   const user = await requireApiUser(context, request);
-  const { plan, role } = requirePlanMember(context, user, params.id, "api");
+  const { plan, role } = await requirePlanMember(context, user, params.id, "api");
   const { reason, ...filter } = await readJson(request, bulkDecisionSchema);
   return Response.json(
     await refusalsAsJson(() => context.suggestions.decideAll(plan, user, role, decision, filter, reason || null)),

@@ -12,7 +12,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   if (!VERBS.has(verb)) return jsonError(404, "not found");
   if (request.method !== "POST") return jsonError(405, `use POST to ${verb} a suggestion`);
   const user = await requireApiUser(context, request);
-  const { plan, role } = requirePlanMember(context, user, params.id, "api");
+  const { plan, role } = await requirePlanMember(context, user, params.id, "api");
   const id = params.sid ?? "";
   if (verb === "reject") {
     const reason = (await readOptionalJson(request, rejectSuggestionSchema))?.reason;

@@ -7,7 +7,7 @@ import { requirePlanMember } from "~/utils/plan-access.server";
 /** Every suggestion of the plan, newest first. */
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const user = await requireApiUser(context, request);
-  const { plan } = requirePlanMember(context, user, params.id, "api");
+  const { plan } = await requirePlanMember(context, user, params.id, "api");
   return Response.json(await context.suggestions.list(plan));
 }
 
@@ -18,7 +18,7 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
 export async function action({ request, params, context }: ActionFunctionArgs) {
   if (request.method !== "POST") return jsonError(405, "use POST to suggest");
   const user = await requireApiUser(context, request);
-  const { plan, role } = requirePlanMember(context, user, params.id, "api");
+  const { plan, role } = await requirePlanMember(context, user, params.id, "api");
   await requireWithinCreateLimit(context, "comment", user.id);
   const input = await readJson(request, newSuggestionSchema);
   const { suggestion, created } = await refusalsAsJson(() => context.suggestions.create(plan, user, role, input));

@@ -6,7 +6,7 @@ import { jsonError, readJson, refusalsAsJson } from "~/utils/http.server";
 
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const user = await requireApiUser(context, request);
-  const { plan } = requirePlanMember(context, user, params.id, "api");
+  const { plan } = await requirePlanMember(context, user, params.id, "api");
   return Response.json(await context.plans.view(plan));
 }
 
@@ -18,10 +18,10 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   const user = await requireApiUser(context, request);
   const plan = await refusalsAsJson(() => requirePlanManager(context, user, params.id));
   if (request.method === "DELETE") {
-    context.planList.remove(plan, user.id);
+    await context.planList.remove(plan, user.id);
     return new Response(null, { status: 204 });
   }
   const change = await readJson(request, planChangeSchema);
-  context.planList.change(plan, user.id, change);
+  await context.planList.change(plan, user.id, change);
   return new Response(null, { status: 204 });
 }

@@ -19,7 +19,7 @@ import { requirePlanMember } from "~/utils/plan-access.server";
 export async function action({ request, params, context }: ActionFunctionArgs) {
   if (request.method !== "POST") return jsonError(405, "use POST to restore a version");
   const user = await requireApiUser(context, request);
-  const { plan, role } = requirePlanMember(context, user, params.id, "api");
+  const { plan, role } = await requirePlanMember(context, user, params.id, "api");
   requireAllowed(canEdit(role), "only owners, editors and signatories restore versions");
   await requireWithinCreateLimit(context, "version", user.id);
   const versionId = parseVersionId(params.versionId);

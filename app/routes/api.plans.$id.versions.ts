@@ -8,7 +8,7 @@ import { requirePlanMember } from "~/utils/plan-access.server";
 /** The plan's versions, newest first (any member). */
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const user = await requireApiUser(context, request);
-  const { plan } = requirePlanMember(context, user, params.id, "api");
+  const { plan } = await requirePlanMember(context, user, params.id, "api");
   return Response.json(await context.versions.list(plan.id));
 }
 
@@ -16,7 +16,7 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
 export async function action({ request, params, context }: ActionFunctionArgs) {
   if (request.method !== "POST") return jsonError(405, "use POST to save a named version");
   const user = await requireApiUser(context, request);
-  const { plan, role } = requirePlanMember(context, user, params.id, "api");
+  const { plan, role } = await requirePlanMember(context, user, params.id, "api");
   requireAllowed(canEdit(role), "only owners, editors and signatories save versions");
   await requireWithinCreateLimit(context, "version", user.id);
   const { name } = await readJson(request, namedVersionSchema);

@@ -5,7 +5,7 @@ import { newPlanSchema } from "~/shared/plan-input";
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const user = await requireApiUser(context, request);
-  return Response.json(context.access.listForUser(user.id));
+  return Response.json(await context.access.listForUser(user.id));
 }
 
 export async function action({ request, context }: ActionFunctionArgs) {

@@ -16,7 +16,7 @@ export const meta: MetaFunction<typeof loader> = ({ data }) => [
 
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const user = await requireUser(context, request);
-  const { plan, role, signsOff, standsInFor } = requirePlanMember(context, user, params.id, "page");
+  const { plan, role, signsOff, standsInFor } = await requirePlanMember(context, user, params.id, "page");
   // Each reads the plan as stored at one of its room's cuts; read together, they share one.
   const [reading, suggestionCounts, signoffs, comments] = await Promise.all([
     context.plans.readingCopy(plan),
@@ -32,7 +32,7 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
     plan: context.plans.outline(plan),
     reading,
     // Suggestions' ids name their authors; hover and focus name them.
-    authors: Object.fromEntries(context.members.list(plan.id).map((member) => [member.userId, member.name])),
+    authors: Object.fromEntries((await context.members.list(plan.id)).map((member) => [member.userId, member.name])),
     suggestionCounts,
     events: { signoffs, comments, cellSuggestions: await context.suggestions.openCells(plan) },
   };

@@ -13,7 +13,7 @@ export const meta: MetaFunction<typeof loader> = ({ data }) => [
 /** The plan's audit log for its owners, filtered by person and type (`?person=&type=`). */
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const user = await requireUser(context, request);
-  const { plan, role } = requirePlanMember(context, user, params.id, "page");
+  const { plan, role } = await requirePlanMember(context, user, params.id, "page");
   if (!canReadAudit(role)) throw new Response("Only the plan's owners see its activity", { status: 403 });
   const query = new URL(request.url).searchParams;
   const filter = { userId: query.get("person") || undefined, type: query.get("type") || undefined };
@@ -21,15 +21,17 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
     user,
     plan: { id: plan.id, title: plan.title },
     filter,
-    facets: context.audit.facets(plan.id),
-    chain: chainView(context.audit.chain(plan.id)),
-    entries: context.audit
-      .activity(plan, filter)
-      .map((entry) => ({ ...entry, at: entry.at.toISOString(), detail: summary(entry.detail) })),
+    facets: await context.audit.facets(plan.id),
+    chain: chainView(await context.audit.chain(plan.id)),
+    entries: (await context.audit.activity(plan, filter)).map((entry) => ({
+      ...entry,
+      at: entry.at.toISOString(),
+      detail: summary(entry.detail),
+    })),
   };
 }
 
-function chainView({ entries, head, broken }: ReturnType<AppLoadContext["audit"]["chain"]>) {
+function chainView({ entries, head, broken }: Awaited<ReturnType<AppLoadContext["audit"]["chain"]>>) {
   return {
     entries,
     head: head ? { id: head.id, hash: head.hash } : null,

@@ -6,10 +6,10 @@ import { requirePlanMember } from "~/utils/plan-access.server";
 /** The plan's audit log as CSV, with the activity page's filters (owners). */
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const user = await requireUser(context, request);
-  const { plan, role } = requirePlanMember(context, user, params.id, "page");
+  const { plan, role } = await requirePlanMember(context, user, params.id, "page");
   if (!canReadAudit(role)) throw new Response("Only the plan's owners see its activity", { status: 403 });
   const query = new URL(request.url).searchParams;
-  const csv = context.audit.csv(plan.id, {
+  const csv = await context.audit.csv(plan.id, {
     userId: query.get("person") || undefined,
     type: query.get("type") || undefined,
   });

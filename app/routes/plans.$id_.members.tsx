@@ -20,20 +20,20 @@ export const meta: MetaFunction<typeof loader> = ({ data }) => [
 
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const user = await requireUser(context, request);
-  const { plan, role } = requirePlanMember(context, user, params.id, "page");
+  const { plan, role } = await requirePlanMember(context, user, params.id, "page");
   return {
     user,
     plan: { id: plan.id, title: plan.title, area: plan.area },
-    members: context.members.list(plan.id),
+    members: await context.members.list(plan.id),
     canManage: canManageMembers(role),
     invitations: canManageMembers(role) ? await context.invitations.pendingForPlan(plan.id) : [],
-    standIns: canManageMembers(role) ? context.access.standIns(plan.id) : [],
+    standIns: canManageMembers(role) ? await context.access.standIns(plan.id) : [],
   };
 }
 
 export async function action({ request, params, context }: ActionFunctionArgs) {
   const user = await requireUser(context, request);
-  const { plan, role } = requirePlanMember(context, user, params.id, "page");
+  const { plan, role } = await requirePlanMember(context, user, params.id, "page");
   if (!canManageMembers(role)) {
     return data({ error: "Only the plan's owners manage its members." }, { status: 403 });
   }
@@ -58,12 +58,12 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
       case "change-role": {
         const input = changeRoleSchema.safeParse(form);
         if (!input.success) return data({ error: input.error.issues[0]!.message }, { status: 400 });
-        context.members.changeRole(user.id, plan.id, String(form.userId), input.data.role);
+        await context.members.changeRole(user.id, plan.id, String(form.userId), input.data.role);
         return { notice: "Role changed." };
       }
       case "signs-off": {
         const signsOff = form.signsOff === "true";
-        context.members.setSignsOff(user.id, plan.id, String(form.userId), signsOff);
+        await context.members.setSignsOff(user.id, plan.id, String(form.userId), signsOff);
         return {
           notice: signsOff
             ? "That owner now also signs off sections for their side."
@@ -71,8 +71,8 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
         };
       }
       case "remove": {
-        const removed = context.members.list(plan.id).find((member) => member.userId === form.userId);
-        context.members.remove(user.id, plan.id, String(form.userId));
+        const removed = (await context.members.list(plan.id)).find((member) => member.userId === form.userId);
+        await context.members.remove(user.id, plan.id, String(form.userId));
         return {
           notice: `${removed?.name ?? "The member"} no longer has access to this plan.`,
           undo: removed ? { email: removed.email, role: removed.role, name: removed.name } : undefined,

@@ -80,23 +80,23 @@ export async function action({ request, context }: ActionFunctionArgs) {
 }
 
 /** Renaming, archiving and deleting from the list: the same rules as PATCH/DELETE /api/plans/:id. */
-function managePlan(context: AppLoadContext, user: SessionUser, intent: string, form: FormData) {
+async function managePlan(context: AppLoadContext, user: SessionUser, intent: string, form: FormData) {
   let plan;
   try {
-    plan = requirePlanManager(context, user, String(form.get("planId") ?? ""));
+    plan = await requirePlanManager(context, user, String(form.get("planId") ?? ""));
   } catch (error) {
     if (!isRefusal(error)) throw error;
     return data({ form: "manage", error: sentence(error.message) }, { status: REFUSAL_STATUS[error.kind] });
   }
   if (intent === "delete") {
-    context.planList.remove(plan, user.id);
+    await context.planList.remove(plan, user.id);
     return { form: "manage", notice: `Deleted “${plan.title}”.` };
   }
   const change = planChangeSchema.safeParse(
     intent === "rename" ? { title: form.get("title") } : { archived: intent === "archive" },
   );
   if (!change.success) return data({ form: "manage", error: change.error.issues[0]!.message }, { status: 400 });
-  context.planList.change(plan, user.id, change.data);
+  await context.planList.change(plan, user.id, change.data);
   const done = intent === "rename" ? "Renamed" : intent === "archive" ? "Archived" : "Unarchived";
   return { form: "manage", notice: `${done} “${change.data.title ?? plan.title}”.` };
 }

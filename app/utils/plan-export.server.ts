@@ -24,7 +24,7 @@ export async function planExportResponse(
   const crossSite = crossSiteRefusal(request);
   if (crossSite) return crossSite;
   const user = await requireApiUser(context, request);
-  const { plan } = requirePlanMember(context, user, params.id, "api");
+  const { plan } = await requirePlanMember(context, user, params.id, "api");
   const query = new URL(request.url).searchParams;
   const withComments = query.get("comments") === "1";
   const withSuggestions = query.get("suggestions") === "1";

@@ -30,7 +30,7 @@ export function createUpgradeAuthorizer(deps: {
     const session = await deps.auth.sessionFromCookie(request.headers.cookie);
     if (!session) return { status: 401, reason: "Unauthorized" };
     const { user, sessionHash } = session;
-    const membership = deps.access.find(planId, user.id);
+    const membership = await deps.access.find(planId, user.id);
     if (!membership) return { status: 404, reason: "Not Found" };
     const withinCaps =
       (await perUser.take(user.id, request.socket)) &&

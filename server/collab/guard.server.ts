@@ -16,3 +16,12 @@ export function guarded<A extends unknown[]>(what: string, work: (...args: A) =>
     }
   };
 }
+
+/** As `guarded`, for work that awaits: a fault in it is logged, never left unhandled. */
+export async function guardedAsync(what: string, work: () => Promise<void>): Promise<void> {
+  try {
+    await work();
+  } catch (error) {
+    logger.error({ err: error }, `failed while ${what}`);
+  }
+}

@@ -30,7 +30,7 @@ export interface RoomRegistryOptions {
   compactAfterUpdates: number;
   awarenessBatchMs: number;
   /** The plan as stored: its template's sections decide what its document may hold. */
-  planOf(planId: string): Plan | undefined;
+  planOf(planId: string): Promise<Plan | undefined>;
   maxPlanBytes: number;
   maxPresenceClients: number;
 }
@@ -105,9 +105,16 @@ export class RoomRegistry {
    * Checks the user's open connections on every loaded plan against `roleOf` (their access now):
    * those who lost it are closed with `closing`, the rest made read-only or writable.
    */
-  recheckAccess(userId: string, roleOf: (planId: string) => Role | null, closing: { code: number; reason: string }) {
-    for (const [planId, room] of this.rooms) {
-      if (room.hasUser(userId)) room.updateAccess(userId, roleOf(planId), closing);
+  async recheckAccess(
+    userId: string,
+    roleOf: (planId: string) => Promise<Role | null>,
+    closing: { code: number; reason: string },
+  ): Promise<void> {
+    for (const [planId, room] of [...this.rooms]) {
+      if (!room.hasUser(userId)) continue;
+      const role = await roleOf(planId);
+      // The plan may have been unloaded, or the user left it, while their access was read.
+      if (this.rooms.get(planId) === room && room.hasUser(userId)) room.updateAccess(userId, role, closing);
     }
   }
 
@@ -193,15 +200,15 @@ export class RoomRegistry {
   ): Promise<PlanRoom> {
     if (this.stopping) throw new Error("the server is stopping");
     const stored = await this.store.load(planId);
+    const plan = await this.options.planOf(planId);
     if (this.stopping) throw new Error("the server is stopping");
     if (!stillWanted()) throw new Error(`plan ${planId} was deleted while it was being opened`);
     onStored?.(stored);
-    const plan = this.options.planOf(planId);
     const room = new PlanRoom(planId, stored, this.store, {
       compactAfterUpdates: this.options.compactAfterUpdates,
       awarenessBatchMs: this.options.awarenessBatchMs,
       currentEvents: async () => {
-        const current = this.options.planOf(planId);
+        const current = await this.options.planOf(planId);
         if (!current) return [];
         const events = await Promise.all(this.extensions.map((extension) => extension.currentEvents?.(current) ?? []));
         return events.flat();

@@ -8,7 +8,7 @@ import type { Store } from "../../db/store.server";
 import type { Plan } from "../../db/schema";
 import type { SessionUser } from "../auth/sessions.server";
 import type { RoomRegistry } from "../collab/rooms.server";
-import type { MemberService } from "../plans/members.server";
+import type { MemberService, MemberView } from "../plans/members.server";
 import { commentNotices } from "../notifications/comment-notices.server";
 import type { NotificationSink } from "../notifications/notification-service.server";
 import { encodeAnchor, resolveAnchor, validateAnchor } from "./anchors.server";
@@ -76,7 +76,7 @@ export class CommentService {
       quote: anchored ? anchored.text : null,
       anchorStart: anchored ? Buffer.from(anchored.stored.start) : null,
       anchorEnd: anchored ? Buffer.from(anchored.stored.end) : null,
-      mentions: this.mentionedMembers(plan.id, input.body),
+      mentions: await this.mentionedMembers(plan.id, input.body),
     });
     const view = (await this.changed(plan, [id]))[0]!;
     await this.notifyAbout(plan, id, user);
@@ -88,7 +88,7 @@ export class CommentService {
     await this.comments.update(comment.id, {
       body,
       editedAt: new Date(),
-      mentions: this.mentionedMembers(plan.id, body),
+      mentions: await this.mentionedMembers(plan.id, body),
     });
     const view = (await this.changed(plan, [comment.id]))[0]!;
     // Someone mentioned by the edit is told; those told before are not told again.
@@ -139,15 +139,22 @@ export class CommentService {
    */
   async viewer(plan: Plan, only?: ReadonlySet<string>): Promise<(doc: Y.Doc) => CommentView[]> {
     const rows = await this.comments.rows(plan.id);
-    return (doc) => this.view(plan, doc, rows, only);
+    const members = await this.members.list(plan.id);
+    return (doc) => this.view(plan, doc, rows, members, only);
   }
 
-  private view(plan: Plan, doc: Y.Doc, rows: CommentRow[], only?: ReadonlySet<string>): CommentView[] {
+  private view(
+    plan: Plan,
+    doc: Y.Doc,
+    rows: CommentRow[],
+    members: MemberView[],
+    only?: ReadonlySet<string>,
+  ): CommentView[] {
     const liveReplies = new Set(
       rows.filter((r) => r.comment.parentId && !r.comment.deletedAt).map((r) => r.comment.parentId),
     );
     const names = new Map(rows.map((r) => [r.author.id, r.author.name]));
-    for (const member of this.members.list(plan.id)) names.set(member.userId, member.name);
+    for (const member of members) names.set(member.userId, member.name);
     return rows
       .filter(({ comment }) => !only || only.has(comment.id))
       .filter(({ comment }) => !comment.deletedAt || (comment.parentId === null && liveReplies.has(comment.id)))
@@ -206,9 +213,8 @@ export class CommentService {
     if (comment) await this.notifications.notify(await commentNotices(this.store, plan, comment, author), author.id);
   }
 
-  private mentionedMembers(planId: string, body: string): string[] {
-    return this.members
-      .list(planId)
+  private async mentionedMembers(planId: string, body: string): Promise<string[]> {
+    return (await this.members.list(planId))
       .filter((member) => body.includes(`@${member.name}`))
       .map((member) => member.userId);
   }

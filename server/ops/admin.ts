@@ -2,13 +2,13 @@
 import { readFileSync } from "node:fs";
 import { parseArgs } from "node:util";
 import { z } from "zod";
-import { openStore, SqliteStore, type Store } from "../../db/store.server";
+import { openStore, type Store } from "../../db/store.server";
 import { loadEnv, type Env } from "../env.server";
 import { BackupError, backupDatabase } from "./backup.server";
 import { createUser, newUserSchema, UserExistsError } from "../auth/users.server";
 import { resolveSeal } from "../seal/instance-seal.server";
 import { PdfNotVerified, verifySealedPdf } from "../seal/verify-pdf.server";
-import { verifyAuditChains } from "../plans/audit-chain.server";
+import { verifyStoreChains } from "../plans/audit-chain.server";
 
 class UsageError extends Error {}
 
@@ -29,13 +29,6 @@ async function withStore(run: (store: Store, env: Env) => Promise<void>): Promis
   } finally {
     await store.close();
   }
-}
-
-/** The SQLite connection a command not yet written for PostgreSQL reads; a clear refusal on PostgreSQL. */
-function sqliteOnly(store: Store, command: string) {
-  if (!(store instanceof SqliteStore))
-    throw new Error(`${command} does not yet read a PostgreSQL database (DATABASE_URL)`);
-  return store.sync;
 }
 
 async function addUser(args: string[]): Promise<void> {
@@ -102,8 +95,7 @@ async function verifyPdf(args: string[]): Promise<void> {
     });
   }
   await withStore(async (store, env) => {
-    const db = sqliteOnly(store, "verify-pdf");
-    const result = await verifySealedPdf(file, await resolveSeal(store, env), db).catch((error: unknown) => {
+    const result = await verifySealedPdf(file, await resolveSeal(store, env), store).catch((error: unknown) => {
       if (error instanceof PdfNotVerified) throw new PdfNotVerified(`${path} does not verify: ${error.message}`);
       throw error;
     });
@@ -133,9 +125,8 @@ async function verifyPdf(args: string[]): Promise<void> {
 async function verifyAudit(args: string[]): Promise<void> {
   parseArgs({ args, strict: true });
   await withStore(async (store) => {
-    const db = sqliteOnly(store, "verify-audit");
     const started = performance.now();
-    const report = verifyAuditChains(db.$client);
+    const report = await verifyStoreChains(store);
     const ms = Math.round(performance.now() - started);
     if (report.broken) {
       const { id, planId, at, type, problem } = report.broken;

@@ -77,7 +77,7 @@ export async function seedDemo(services: Services): Promise<boolean> {
     area: "Swindon",
   });
   for (const { user, role } of created) {
-    if (user.id !== owner.id) members.add(owner.id, plan.id, { email: user.email, role });
+    if (user.id !== owner.id) await members.add(owner.id, plan.id, { email: user.email, role });
   }
   const docStore = new SqliteDocStore(db);
   const doc = new Y.Doc();

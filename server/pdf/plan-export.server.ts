@@ -1,8 +1,8 @@
 import { fileURLToPath } from "node:url";
 import * as Y from "yjs";
-import type { SqliteDb } from "../../db/client.server";
 import type { Plan } from "../../db/schema";
-import { planAuditHead, recordAuditSync } from "../plans/audit.server";
+import type { Store } from "../../db/store.server";
+import { planAuditHead, recordAudit } from "../plans/audit.server";
 import type { SessionUser } from "../auth/sessions.server";
 import type { RoomRegistry } from "../collab/rooms.server";
 import type { CommentService } from "../comments/comment-service.server";
@@ -23,7 +23,7 @@ export const PDF_WORKER_FILE = fileURLToPath(new URL("./pdf-worker.server.ts", i
  */
 export class PlanExportService {
   constructor(
-    private readonly db: SqliteDb,
+    private readonly store: Store,
     private readonly rooms: RoomRegistry,
     private readonly signoffs: SignoffService,
     private readonly comments: CommentService,
@@ -46,9 +46,9 @@ export class PlanExportService {
       const commentsIn = options.withComments ? await this.comments.viewer(plan) : null;
       const signoffsIn = version ? null : await this.signoffs.viewer(plan);
       const suggestionsIn = options.withSuggestions ? await this.suggestionsOf(plan) : null;
-      return this.rooms.read(plan.id, (doc) => {
+      const exportedAt = new Date();
+      const fromDoc = await this.rooms.read(plan.id, (doc) => {
         const signoffs = version?.signoffs ?? signoffsIn!(doc);
-        const exportedAt = new Date();
         return {
           format: options.format,
           plan,
@@ -59,15 +59,18 @@ export class PlanExportService {
           exportedAt,
           exportedBy: `${user.name}, ${user.organisation}`,
           version: version?.cover ?? null,
-          auditHead: planAuditHead(this.db, plan.id),
-          evidence: signoffEvidence(this.db, plan, signoffs, exportedAt, options.versionId ?? null),
           // The Word copy is not sealed, so its worker is never handed the key.
           seal: options.format === "pdf" ? sealJob(this.seal, exportedAt) : null,
         };
       });
+      return {
+        ...fromDoc,
+        auditHead: await planAuditHead(this.store, plan.id),
+        evidence: await signoffEvidence(this.store, plan, fromDoc.signoffs, exportedAt, options.versionId ?? null),
+      };
     });
     if (outcome.ok) {
-      recordAuditSync(this.db, {
+      await recordAudit(this.store, {
         planId: plan.id,
         userId: user.id,
         type: "plan.exported",

@@ -87,7 +87,7 @@ export class InvitationService {
     const email = input.email.trim().toLowerCase();
     if (!z.email().safeParse(email).success) throw new Refusal("invalid", "email: enter a valid email address");
     if (await this.accountOf(email)) {
-      const member = this.members.add(actor.id, planId, { email, role: input.role });
+      const member = await this.members.add(actor.id, planId, { email, role: input.role });
       return { kind: "added", member: asAddedBy(actor, member) };
     }
     await this.withinLimits(actor, email);

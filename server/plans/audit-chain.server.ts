@@ -6,6 +6,8 @@
  */
 import { hash as digest } from "node:crypto";
 import type Database from "better-sqlite3";
+import { asc, eq } from "drizzle-orm";
+import type { SqliteStore, Store } from "../../db/store.server";
 
 export const GENESIS_HASH = "0".repeat(64);
 
@@ -117,7 +119,7 @@ type RawRow = [
   userId: string | null,
   type: string,
   detail: string | null,
-  createdAt: number,
+  createdAt: number | Date,
   prevHash: string,
   hash: string,
 ];
@@ -183,6 +185,47 @@ export function verifyPlanChain(sqlite: Database.Database, planId: string): Chai
       .prepare(`SELECT ${COLUMNS} FROM audit_events WHERE plan_id = ? ORDER BY id`)
       .raw(true)
       .iterate(planId) as IterableIterator<RawRow>,
+  );
+}
+
+/**
+ * The check on either store: SQLite's rows read as arrays straight from its connection (through
+ * the gate, so no transaction is open meanwhile); PostgreSQL's through the builders, the detail
+ * written back as canonical JSON, since jsonb keeps neither the stored text nor its key order
+ * (the hash was taken over the canonical text, so the quick check holds for it).
+ */
+export async function verifyStoreChains(store: Store, planId?: string): Promise<ChainReport> {
+  if (store.dialect === "sqlite") {
+    const { sync, gate } = store as SqliteStore;
+    const sqlite = sync.$client;
+    return gate.exclusive(() => (planId === undefined ? verifyAuditChains(sqlite) : verifyPlanChain(sqlite, planId)));
+  }
+  const { auditEvents } = store.tables;
+  const rows = await store.db
+    .select({
+      id: auditEvents.id,
+      planId: auditEvents.planId,
+      userId: auditEvents.userId,
+      type: auditEvents.type,
+      detail: auditEvents.detail,
+      createdAt: auditEvents.createdAt,
+      prevHash: auditEvents.prevHash,
+      hash: auditEvents.hash,
+    })
+    .from(auditEvents)
+    .where(planId === undefined ? undefined : eq(auditEvents.planId, planId))
+    .orderBy(asc(auditEvents.id));
+  return walk(
+    rows.map((row): RawRow => [
+      row.id,
+      row.planId,
+      row.userId,
+      row.type,
+      row.detail === null ? null : canonicalJson(row.detail),
+      row.createdAt,
+      row.prevHash,
+      row.hash,
+    ]),
   );
 }
 

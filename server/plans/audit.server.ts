@@ -1,11 +1,10 @@
 import { and, desc, eq, inArray, isNull } from "drizzle-orm";
-import type { SqliteDb } from "../../db/client.server";
 import type { Db, Store } from "../../db/store.server";
-import { auditEvents, users } from "../../db/schema";
+import { type auditEvents } from "../../db/schema";
 import { toCsv } from "../../app/shared/csv";
 import { activitySentence, peopleNamed } from "../../app/shared/activity-sentence";
 import type { PlanTemplate } from "../../app/shared/template-schema";
-import { entryHash, GENESIS_HASH, storedDetail, verifyPlanChain } from "./audit-chain.server";
+import { entryHash, GENESIS_HASH, storedDetail, verifyStoreChains } from "./audit-chain.server";
 
 export type AuditEntry = Pick<typeof auditEvents.$inferInsert, "planId" | "userId" | "type" | "detail">;
 
@@ -40,47 +39,21 @@ export async function recordAudit(store: Store, entry: AuditEntry, tx?: Db): Pro
   await (tx ? write(tx) : store.transaction(write));
 }
 
-/** As `recordAudit`, for the callers still on SQLite's synchronous connection. */
-export function recordAuditSync(db: Pick<SqliteDb, "transaction">, entry: AuditEntry): void {
-  db.transaction((tx) => {
-    const planId = entry.planId ?? null;
-    const head = tx
-      .select({ hash: auditEvents.hash })
-      .from(auditEvents)
-      .where(planId === null ? isNull(auditEvents.planId) : eq(auditEvents.planId, planId))
-      .orderBy(desc(auditEvents.id))
-      .limit(1)
-      .get();
-    const prevHash = head?.hash ?? GENESIS_HASH;
-    const chained = {
-      planId,
-      userId: entry.userId ?? null,
-      type: entry.type,
-      detail: storedDetail(entry.detail),
-      createdAt: new Date(),
-    };
-    tx.insert(auditEvents)
-      .values({ ...chained, prevHash, hash: entryHash(chained, prevHash) })
-      .run();
-  });
-}
-
 /** The plan's chain head (null before its first entry), for an export to print. */
-export function planAuditHead(db: SqliteDb, planId: string) {
-  return (
-    db
-      .select({ id: auditEvents.id, at: auditEvents.createdAt, hash: auditEvents.hash })
-      .from(auditEvents)
-      .where(eq(auditEvents.planId, planId))
-      .orderBy(desc(auditEvents.id))
-      .limit(1)
-      .get() ?? null
-  );
+export async function planAuditHead(store: Store, planId: string) {
+  const { auditEvents } = store.tables;
+  const [head] = await store.db
+    .select({ id: auditEvents.id, at: auditEvents.createdAt, hash: auditEvents.hash })
+    .from(auditEvents)
+    .where(eq(auditEvents.planId, planId))
+    .orderBy(desc(auditEvents.id))
+    .limit(1);
+  return head ?? null;
 }
 
 /** Whether the plan's chain holds, and if not the first entry that does not. */
-export function planChainStatus(db: SqliteDb, planId: string) {
-  const report = verifyPlanChain(db.$client, planId);
+export async function planChainStatus(store: Store, planId: string) {
+  const report = await verifyStoreChains(store, planId);
   return { entries: report.entries, head: report.heads[0] ?? null, broken: report.broken };
 }
 
@@ -93,8 +66,9 @@ export interface AuditFilter {
 }
 
 /** The plan's audit log, newest first, with each actor's name and email. */
-export function planAuditLog(db: SqliteDb, planId: string, filter: AuditFilter = {}) {
-  return db
+export async function planAuditLog(store: Store, planId: string, filter: AuditFilter = {}) {
+  const { auditEvents, users } = store.tables;
+  return store.db
     .select({
       id: auditEvents.id,
       type: auditEvents.type,
@@ -114,25 +88,28 @@ export function planAuditLog(db: SqliteDb, planId: string, filter: AuditFilter =
       ),
     )
     .orderBy(desc(auditEvents.id))
-    .limit(filter.limit ?? 500)
-    .all();
+    .limit(filter.limit ?? 500);
 }
+
+export type AuditLogEntry = Awaited<ReturnType<typeof planAuditLog>>[number];
 
 /**
  * The log as a person reads it: each entry with a sentence naming the people and sections it
  * concerns (members who have since left included), and its raw detail beside it.
  */
-export function planActivity(db: SqliteDb, plan: { id: string; template: PlanTemplate }, filter: AuditFilter = {}) {
-  const entries = planAuditLog(db, plan.id, filter);
+export async function planActivity(
+  store: Store,
+  plan: { id: string; template: PlanTemplate },
+  filter: AuditFilter = {},
+) {
+  const { users } = store.tables;
+  const entries = await planAuditLog(store, plan.id, filter);
   const ids = [...new Set(entries.flatMap((entry) => peopleNamed(entry.detail)))];
   const people = new Map(
     ids.length
-      ? db
-          .select({ id: users.id, name: users.name })
-          .from(users)
-          .where(inArray(users.id, ids))
-          .all()
-          .map((row) => [row.id, row.name])
+      ? (await store.db.select({ id: users.id, name: users.name }).from(users).where(inArray(users.id, ids))).map(
+          (row) => [row.id, row.name],
+        )
       : [],
   );
   const sections = new Map(plan.template.sections.map((section) => [section.key, section.title]));
@@ -149,28 +126,28 @@ export function planActivity(db: SqliteDb, plan: { id: string; template: PlanTem
 }
 
 /** The people and event types in the plan's log, to filter it by. */
-export function planAuditFacets(db: SqliteDb, planId: string) {
-  const people = db
+export async function planAuditFacets(store: Store, planId: string) {
+  const { auditEvents, users } = store.tables;
+  const people = await store.db
     .selectDistinct({ id: users.id, name: users.name })
     .from(auditEvents)
     .innerJoin(users, eq(users.id, auditEvents.userId))
     .where(eq(auditEvents.planId, planId))
-    .orderBy(users.name)
-    .all();
-  const types = db
-    .selectDistinct({ type: auditEvents.type })
-    .from(auditEvents)
-    .where(eq(auditEvents.planId, planId))
-    .orderBy(auditEvents.type)
-    .all()
-    .map((row) => row.type);
+    .orderBy(users.name);
+  const types = (
+    await store.db
+      .selectDistinct({ type: auditEvents.type })
+      .from(auditEvents)
+      .where(eq(auditEvents.planId, planId))
+      .orderBy(auditEvents.type)
+  ).map((row) => row.type);
   return { people, types };
 }
 
 const CSV_COLUMNS = ["id", "at", "type", "actor", "email", "detail", "prevHash", "hash"] as const;
 
 /** The log as CSV, with cells a spreadsheet would run as formulas defused. */
-export function auditCsv(entries: ReturnType<typeof planAuditLog>): string {
+export function auditCsv(entries: AuditLogEntry[]): string {
   return toCsv([
     CSV_COLUMNS,
     ...entries.map((entry) => [

@@ -1,8 +1,8 @@
 import { and, asc, desc, eq, gt, inArray, isNull, lte, or, sql, type SQL } from "drizzle-orm";
 import { alias } from "drizzle-orm/sqlite-core";
 import type { Role } from "../../app/shared/permissions";
-import type { SqliteDb } from "../../db/client.server";
-import { deputyships, planMembers, plans, users, type Plan } from "../../db/schema";
+import type { Plan } from "../../db/schema";
+import type { Store } from "../../db/store.server";
 import type { Clock } from "../clock.server";
 
 /**
@@ -49,15 +49,6 @@ export interface StandIn {
   untilDate: string;
 }
 
-const signatory = alias(users, "signatory");
-const deputy = alias(users, "deputy");
-
-/** A member who signs off: a signatory, or an owner made one. */
-const signsOffMember = or(
-  eq(planMembers.role, "signatory"),
-  and(eq(planMembers.role, "owner"), eq(planMembers.signsOff, true)),
-);
-
 /**
  * Whether someone may open a plan, and with what: the one place it is decided (decision 0041).
  * Membership gives a role; a running deputyship gives reading and signing for the signatory on
@@ -65,69 +56,96 @@ const signsOffMember = or(
  * never passes on: a deputy's own deputy gets only the deputy's own plans.
  */
 export class PlanAccessService {
+  private readonly signatory;
+  private readonly deputy;
+
   constructor(
-    private readonly db: SqliteDb,
+    private readonly store: Store,
     private readonly clock: Clock,
-  ) {}
+  ) {
+    this.signatory = alias(store.tables.users, "signatory");
+    this.deputy = alias(store.tables.users, "deputy");
+  }
 
   /** The user's access to the plan, or null when they may not open it (the plan may not exist). */
-  find(planId: string, userId: string): PlanAccess | null {
-    const membership = this.db
+  async find(planId: string, userId: string): Promise<PlanAccess | null> {
+    const { plans, planMembers } = this.store.tables;
+    const [membership] = await this.store.db
       .select({ plan: plans, role: planMembers.role, signsOff: planMembers.signsOff })
       .from(planMembers)
       .innerJoin(plans, eq(plans.id, planMembers.planId))
-      .where(and(eq(planMembers.planId, planId), eq(planMembers.userId, userId)))
-      .get();
-    const standsInFor = this.standsInFor(planId, userId);
+      .where(and(eq(planMembers.planId, planId), eq(planMembers.userId, userId)));
+    const standsInFor = await this.standsInFor(planId, userId);
     if (membership) return { ...membership, member: true, standsInFor };
     if (standsInFor.length === 0) return null;
-    const plan = this.db.select().from(plans).where(eq(plans.id, planId)).get();
+    const [plan] = await this.store.db.select().from(plans).where(eq(plans.id, planId));
     return plan ? { plan, role: "viewer", signsOff: false, member: false, standsInFor } : null;
   }
 
   /** True when the viewer may read the plan. */
-  mayRead(viewer: Viewer, planId: string): boolean {
+  async mayRead(viewer: Viewer, planId: string): Promise<boolean> {
     if (viewer.isAdmin) return true;
-    return this.find(planId, viewer.id) !== null;
+    return (await this.find(planId, viewer.id)) !== null;
   }
 
-  /** The ids of the plans the user may read, as SQL for `in (...)` inside a bigger query. */
+  /**
+   * The ids of the plans the user may read, as SQL for `in (...)` inside a bigger query. Built
+   * from the store's tables and columns, so that either dialect renders it and the instants are
+   * compared as the columns hold them.
+   */
   readablePlanIds(userId: string): SQL {
-    const now = this.clock();
-    return sql`(select ${planMembers.planId} from ${planMembers} where ${planMembers.userId} = ${userId}
-      union select m.plan_id from ${deputyships} d
-        join ${planMembers} m on m.user_id = d.signatory_id
-        join ${users} s on s.id = d.signatory_id
-        where d.deputy_id = ${userId} and d.ended_at is null and d.starts_at <= ${now} and d.ends_at > ${now}
-          and s.deactivated_at is null
-          and (m.role = 'signatory' or (m.role = 'owner' and m.signs_off = 1)))`;
+    const { planMembers, deputyships } = this.store.tables;
+    const now = new Date(this.clock());
+    const own = this.store.db
+      .select({ planId: planMembers.planId })
+      .from(planMembers)
+      .where(eq(planMembers.userId, userId));
+    const standingIn = this.store.db
+      .select({ planId: planMembers.planId })
+      .from(deputyships)
+      .innerJoin(planMembers, eq(planMembers.userId, deputyships.signatoryId))
+      .innerJoin(this.signatory, eq(this.signatory.id, deputyships.signatoryId))
+      .where(
+        and(
+          eq(deputyships.deputyId, userId),
+          this.runningAt(now),
+          isNull(this.signatory.deactivatedAt),
+          this.signsOffMember(),
+        ),
+      );
+    return sql`(${own.union(standingIn)})`;
   }
 
   /** The plans the viewer may read, oldest first. */
-  visiblePlans(viewer: Viewer): Plan[] {
-    const query = this.db.select().from(plans);
-    return (viewer.isAdmin ? query : query.where(inArray(plans.id, this.readablePlanIds(viewer.id))))
-      .orderBy(asc(plans.createdAt))
-      .all();
+  visiblePlans(viewer: Viewer): Promise<Plan[]> {
+    const { plans } = this.store.tables;
+    const query = this.store.db.select().from(plans);
+    return (viewer.isAdmin ? query : query.where(inArray(plans.id, this.readablePlanIds(viewer.id)))).orderBy(
+      asc(plans.createdAt),
+    );
   }
 
   /** The plan, if the viewer may read it. */
-  visiblePlan(viewer: Viewer, planId: string): Plan | undefined {
-    if (viewer.isAdmin) return this.db.select().from(plans).where(eq(plans.id, planId)).get();
-    return this.find(planId, viewer.id)?.plan;
+  async visiblePlan(viewer: Viewer, planId: string): Promise<Plan | undefined> {
+    const { plans } = this.store.tables;
+    if (viewer.isAdmin) return (await this.store.db.select().from(plans).where(eq(plans.id, planId)))[0];
+    return (await this.find(planId, viewer.id))?.plan;
   }
 
   /** The plans the user may open, newest first, with their role and whom they stand in for. */
-  listForUser(userId: string): PlanSummary[] {
-    return this.db
+  async listForUser(userId: string): Promise<PlanSummary[]> {
+    const { plans } = this.store.tables;
+    const readable = await this.store.db
       .select({ id: plans.id })
       .from(plans)
       .where(inArray(plans.id, this.readablePlanIds(userId)))
-      .orderBy(desc(plans.createdAt))
-      .all()
-      .map(({ id }) => this.find(id, userId))
-      .filter((access): access is PlanAccess => access !== null)
-      .map(({ plan, role, standsInFor }) => ({
+      .orderBy(desc(plans.createdAt));
+    const summaries: PlanSummary[] = [];
+    for (const { id } of readable) {
+      const access = await this.find(id, userId);
+      if (!access) continue;
+      const { plan, role, standsInFor } = access;
+      summaries.push({
         id: plan.id,
         title: plan.title,
         area: plan.area,
@@ -135,13 +153,17 @@ export class PlanAccessService {
         role,
         createdAt: plan.createdAt,
         standsInFor,
-      }));
+      });
+    }
+    return summaries;
   }
 
   /** Who stands in for whom on the plan now, for its owners. */
-  standIns(planId: string): StandIn[] {
+  standIns(planId: string): Promise<StandIn[]> {
+    const { deputyships, planMembers } = this.store.tables;
+    const { signatory, deputy } = this;
     const now = new Date(this.clock());
-    return this.db
+    return this.store.db
       .select({
         deputy: { id: deputy.id, name: deputy.name, organisation: deputy.organisation },
         signatory: { id: signatory.id, name: signatory.name, organisation: signatory.organisation },
@@ -151,26 +173,34 @@ export class PlanAccessService {
       .innerJoin(signatory, eq(signatory.id, deputyships.signatoryId))
       .innerJoin(deputy, eq(deputy.id, deputyships.deputyId))
       .innerJoin(planMembers, eq(planMembers.userId, deputyships.signatoryId))
-      .where(and(this.runningAt(now), eq(planMembers.planId, planId), signsOffMember, isNull(signatory.deactivatedAt)))
-      .orderBy(asc(signatory.name))
-      .all();
+      .where(
+        and(
+          this.runningAt(now),
+          eq(planMembers.planId, planId),
+          this.signsOffMember(),
+          isNull(signatory.deactivatedAt),
+        ),
+      )
+      .orderBy(asc(signatory.name));
   }
 
   /** The people standing in for the signatory now (their access follows the signatory's). */
-  deputiesOf(signatoryId: string): string[] {
+  async deputiesOf(signatoryId: string): Promise<string[]> {
+    const { deputyships } = this.store.tables;
     const now = new Date(this.clock());
-    return this.db
+    const rows = await this.store.db
       .selectDistinct({ id: deputyships.deputyId })
       .from(deputyships)
-      .where(and(this.runningAt(now), eq(deputyships.signatoryId, signatoryId)))
-      .all()
-      .map((row) => row.id);
+      .where(and(this.runningAt(now), eq(deputyships.signatoryId, signatoryId)));
+    return rows.map((row) => row.id);
   }
 
   /** The plan's signatories the user stands in for now. */
-  private standsInFor(planId: string, userId: string): Person[] {
+  private standsInFor(planId: string, userId: string): Promise<Person[]> {
+    const { deputyships, planMembers } = this.store.tables;
+    const { signatory } = this;
     const now = new Date(this.clock());
-    return this.db
+    return this.store.db
       .select({ id: signatory.id, name: signatory.name, organisation: signatory.organisation })
       .from(deputyships)
       .innerJoin(signatory, eq(signatory.id, deputyships.signatoryId))
@@ -180,15 +210,21 @@ export class PlanAccessService {
           this.runningAt(now),
           eq(deputyships.deputyId, userId),
           eq(planMembers.planId, planId),
-          signsOffMember,
+          this.signsOffMember(),
           isNull(signatory.deactivatedAt),
         ),
       )
-      .orderBy(asc(signatory.name))
-      .all();
+      .orderBy(asc(signatory.name));
+  }
+
+  /** A member who signs off: a signatory, or an owner made one. */
+  private signsOffMember(): SQL {
+    const { planMembers } = this.store.tables;
+    return or(eq(planMembers.role, "signatory"), and(eq(planMembers.role, "owner"), eq(planMembers.signsOff, true)))!;
   }
 
   private runningAt(now: Date): SQL {
+    const { deputyships } = this.store.tables;
     return and(isNull(deputyships.endedAt), lte(deputyships.startsAt, now), gt(deputyships.endsAt, now))!;
   }
 }

@@ -1,6 +1,6 @@
 import { eq, inArray } from "drizzle-orm";
-import type { SqliteDb } from "../../db/client.server";
-import { planListStates, plans, type Plan } from "../../db/schema";
+import type { Plan } from "../../db/schema";
+import type { Store } from "../../db/store.server";
 import type { PlanChange } from "../../app/shared/plan-input";
 import type { PlanShow, PlanSort } from "../../app/shared/plan-list";
 import type { PlanStatus } from "../../app/shared/signoff-state";
@@ -8,7 +8,8 @@ import type { Role } from "../../app/shared/permissions";
 import type { PlanRoom } from "../collab/room.server";
 import type { RoomExtension, RoomRegistry } from "../collab/rooms.server";
 import type { SignoffService } from "../signoffs/signoff-service.server";
-import { recordAuditSync } from "./audit.server";
+import { moduleLog } from "../log.server";
+import { recordAudit } from "./audit.server";
 import type { PlanAccessService, Person } from "./plan-access.server";
 
 export interface PlanListRow {
@@ -26,34 +27,37 @@ export interface PlanListRow {
   archived: boolean;
 }
 
+const logger = moduleLog("plans");
+
 /** How often at most a plan's "last edited" time is written while people type. */
 const EDITED_WRITE_MS = 60_000;
 
 /** The plans list: each plan's progress and when it last changed; renaming, archiving, deleting. */
 export class PlanListService {
   constructor(
-    private readonly db: SqliteDb,
+    private readonly store: Store,
     private readonly rooms: RoomRegistry,
     private readonly access: PlanAccessService,
     private readonly signoffs: SignoffService,
   ) {}
 
   async list(userId: string, { show, sort }: { show: PlanShow; sort: PlanSort }): Promise<PlanListRow[]> {
-    const mine = this.access.listForUser(userId);
+    const { planListStates, plans } = this.store.tables;
+    const mine = await this.access.listForUser(userId);
     const states = new Map(
       mine.length === 0
         ? []
-        : this.db
-            .select()
-            .from(planListStates)
-            .where(
-              inArray(
-                planListStates.planId,
-                mine.map((plan) => plan.id),
-              ),
-            )
-            .all()
-            .map((state) => [state.planId, state]),
+        : (
+            await this.store.db
+              .select()
+              .from(planListStates)
+              .where(
+                inArray(
+                  planListStates.planId,
+                  mine.map((plan) => plan.id),
+                ),
+              )
+          ).map((state) => [state.planId, state]),
     );
     const listed = mine
       .map((summary) => {
@@ -62,8 +66,8 @@ export class PlanListService {
       })
       .filter(({ archived }) => show === "all" || archived === (show === "archived"))
       .map(async ({ summary, archived, editedAt }): Promise<PlanListRow> => {
-        const plan = this.db.select().from(plans).where(eq(plans.id, summary.id)).get()!;
-        const view = await this.signoffs.current(plan);
+        const [plan] = await this.store.db.select().from(plans).where(eq(plans.id, summary.id));
+        const view = await this.signoffs.current(plan!);
         const stale = Object.values(view.sections).filter((section) => section.state === "stale").length;
         const { id, title, area, role, standsInFor } = summary;
         return {
@@ -83,22 +87,23 @@ export class PlanListService {
     return (await Promise.all(listed)).sort(COMPARE[sort]);
   }
 
-  change(plan: Plan, userId: string, change: PlanChange): void {
-    this.db.transaction((tx) => {
+  async change(plan: Plan, userId: string, change: PlanChange): Promise<void> {
+    const { planListStates, plans } = this.store.tables;
+    await this.store.transaction(async (tx) => {
       if (change.title !== undefined || change.area !== undefined) {
-        tx.update(plans)
+        await tx
+          .update(plans)
           .set({ title: change.title ?? plan.title, area: change.area ?? plan.area })
-          .where(eq(plans.id, plan.id))
-          .run();
+          .where(eq(plans.id, plan.id));
       }
       if (change.archived !== undefined) {
         const archivedAt = change.archived ? new Date() : null;
-        tx.insert(planListStates)
+        await tx
+          .insert(planListStates)
           .values({ planId: plan.id, archivedAt })
-          .onConflictDoUpdate({ target: planListStates.planId, set: { archivedAt } })
-          .run();
+          .onConflictDoUpdate({ target: planListStates.planId, set: { archivedAt } });
       }
-      recordAuditSync(tx, { planId: plan.id, userId, type: "plan.changed", detail: change });
+      await recordAudit(this.store, { planId: plan.id, userId, type: "plan.changed", detail: change }, tx);
     });
   }
 
@@ -106,25 +111,30 @@ export class PlanListService {
    * Deletes the plan and everything in it but its audit log, which ends with the deletion;
    * anyone connected is disconnected.
    */
-  remove(plan: Plan, userId: string): void {
-    this.db.transaction((tx) => {
-      recordAuditSync(tx, {
-        planId: plan.id,
-        userId,
-        type: "plan.deleted",
-        detail: { title: plan.title, area: plan.area },
-      });
-      tx.delete(plans).where(eq(plans.id, plan.id)).run();
+  async remove(plan: Plan, userId: string): Promise<void> {
+    const { plans } = this.store.tables;
+    await this.store.transaction(async (tx) => {
+      await recordAudit(
+        this.store,
+        {
+          planId: plan.id,
+          userId,
+          type: "plan.deleted",
+          detail: { title: plan.title, area: plan.area },
+        },
+        tx,
+      );
+      await tx.delete(plans).where(eq(plans.id, plan.id));
     });
     this.rooms.discard(plan.id);
   }
 
-  recordEdit(planId: string, at: Date): void {
-    this.db
+  async recordEdit(planId: string, at: Date): Promise<void> {
+    const { planListStates } = this.store.tables;
+    await this.store.db
       .insert(planListStates)
       .values({ planId, editedAt: at })
-      .onConflictDoUpdate({ target: planListStates.planId, set: { editedAt: at } })
-      .run();
+      .onConflictDoUpdate({ target: planListStates.planId, set: { editedAt: at } });
   }
 }
 
@@ -140,22 +150,26 @@ const COMPARE: Record<PlanSort, (a: PlanListRow, b: PlanListRow) => number> = {
  * after a quiet minute is written at once, later ones at most once a minute.
  */
 export class PlanActivity implements RoomExtension {
-  constructor(private readonly record: (planId: string, at: Date) => void) {}
+  constructor(private readonly record: (planId: string, at: Date) => Promise<void>) {}
 
   attach(room: PlanRoom) {
     let lastWrite = 0;
     let timer: NodeJS.Timeout | undefined;
+    const write = (at: Date) =>
+      this.record(room.planId, at).catch((error: unknown) =>
+        logger.error({ err: error, planId: room.planId }, "failed to note when the plan was last edited"),
+      );
     const onUpdate = () => {
       const now = Date.now();
       if (now - lastWrite >= EDITED_WRITE_MS) {
         lastWrite = now;
-        this.record(room.planId, new Date(now));
+        void write(new Date(now));
       } else if (!timer) {
         timer = setTimeout(
           () => {
             timer = undefined;
             lastWrite = Date.now();
-            this.record(room.planId, new Date(lastWrite));
+            void write(new Date(lastWrite));
           },
           EDITED_WRITE_MS - (now - lastWrite),
         );

@@ -4,9 +4,9 @@ import { budgetTotals, type BudgetData } from "../../app/shared/budget";
 import { initialiseStructuredSections } from "../../app/shared/section-rows";
 import type { NewPlanInput } from "../../app/shared/plan-input";
 import { Refusal } from "../../app/shared/errors";
-import type { SqliteDb } from "../../db/client.server";
-import { planMembers, planUpdates, plans, type Plan } from "../../db/schema";
-import { recordAuditSync } from "./audit.server";
+import type { Plan } from "../../db/schema";
+import type { Store } from "../../db/store.server";
+import { recordAudit } from "./audit.server";
 import type { RoomRegistry } from "../collab/rooms.server";
 import { sectionData, sectionPlainText, sectionRichTextJson, type PmNode } from "./plan-content.server";
 import type { SignoffService } from "../signoffs/signoff-service.server";
@@ -15,7 +15,7 @@ import type { TemplateCatalog } from "../templates/template-catalog.server";
 /** Plans, who belongs to them, and the plan as the API and the plan page show it. */
 export class PlanService {
   constructor(
-    private readonly db: SqliteDb,
+    private readonly store: Store,
     private readonly rooms: RoomRegistry,
     private readonly templates: TemplateCatalog,
     private readonly signoffs: SignoffService,
@@ -28,8 +28,10 @@ export class PlanService {
     const template = await this.templates.find(ownerId, input.templateId);
     if (!template) throw new Refusal("invalid", `templateId: unknown template "${input.templateId}"`);
     const doc = new Y.Doc();
-    const created = this.db.transaction((tx) => {
-      const plan = tx
+    initialiseStructuredSections(doc, template);
+    const { plans, planMembers, planUpdates } = this.store.tables;
+    const created = await this.store.transaction(async (tx) => {
+      const [plan] = await tx
         .insert(plans)
         .values({
           id: randomUUID(),
@@ -39,22 +41,22 @@ export class PlanService {
           template,
           createdBy: ownerId,
         })
-        .returning()
-        .get();
-      tx.insert(planMembers).values({ planId: plan.id, userId: ownerId, role: "owner" }).run();
-      recordAuditSync(tx, {
-        planId: plan.id,
-        userId: ownerId,
-        type: "plan.created",
-        detail: { templateId: template.id, templateVersion: template.version },
-      });
-      initialiseStructuredSections(doc, template);
+        .returning();
+      await tx.insert(planMembers).values({ planId: plan!.id, userId: ownerId, role: "owner" });
+      await recordAudit(
+        this.store,
+        {
+          planId: plan!.id,
+          userId: ownerId,
+          type: "plan.created",
+          detail: { templateId: template.id, templateVersion: template.version },
+        },
+        tx,
+      );
       // The first state is written in the plan's own transaction, not through the document
       // store, so that no plan is ever stored without it.
-      tx.insert(planUpdates)
-        .values({ planId: plan.id, update: Buffer.from(Y.encodeStateAsUpdate(doc)) })
-        .run();
-      return plan;
+      await tx.insert(planUpdates).values({ planId: plan!.id, update: Buffer.from(Y.encodeStateAsUpdate(doc)) });
+      return plan!;
     });
     this.onCreated(created, doc);
     return created;

@@ -5,7 +5,10 @@ import type { Plan } from "../../db/schema";
 import { guarded } from "../collab/guard.server";
 import { isPeer, type PlanRoom } from "../collab/room.server";
 import type { RoomExtension } from "../collab/rooms.server";
+import { moduleLog } from "../log.server";
 import type { AuditEntry } from "./audit.server";
+
+const logger = moduleLog("audit");
 
 /**
  * Table edits that can cost a plan its money or many rows at once, in the audit log. They are
@@ -17,7 +20,7 @@ import type { AuditEntry } from "./audit.server";
  * The server's own edits (a restore) are audited where they are made.
  */
 export class TableActivity implements RoomExtension {
-  constructor(private readonly record: (entry: AuditEntry) => void) {}
+  constructor(private readonly record: (entry: AuditEntry) => Promise<void>) {}
 
   attach(room: PlanRoom, plan: Plan): () => void {
     const detach = plan.template.sections
@@ -29,14 +32,22 @@ export class TableActivity implements RoomExtension {
           (events: Y.YEvent<Y.AbstractType<unknown>>[], transaction: Y.Transaction) => {
             if (!isPeer(transaction.origin)) return;
             const userId = transaction.origin.userId;
-            for (const entry of tableChanges(data, events)) {
-              this.record({
-                planId: room.planId,
-                userId,
-                type: entry.type,
-                detail: { sectionKey: key, ...entry.detail },
-              });
-            }
+            const changes = tableChanges(data, events);
+            if (changes.length === 0) return;
+            // One after another, so that the log keeps them in the order the update made them.
+            const recorded = (async () => {
+              for (const entry of changes) {
+                await this.record({
+                  planId: room.planId,
+                  userId,
+                  type: entry.type,
+                  detail: { sectionKey: key, ...entry.detail },
+                });
+              }
+            })();
+            recorded.catch((error: unknown) =>
+              logger.error({ err: error, planId: room.planId }, "failed to record table edits in the audit log"),
+            );
           },
         );
         data.observeDeep(observe);

@@ -1,5 +1,8 @@
 import type { EventBus } from "../events/event-bus.server";
+import { moduleLog } from "../log.server";
 import type { PlanAccessService, Viewer } from "../plans/plan-access.server";
+
+const logger = moduleLog("portfolio");
 
 /**
  * What open portfolio pages follow (as server-sent events): each sign-off or comment change on
@@ -15,7 +18,13 @@ export class PortfolioFeed {
     events: EventBus,
   ) {
     const tell = ({ planId }: { planId: string }) => {
-      for (const { viewer, listener } of this.subscribers) if (this.access.mayRead(viewer, planId)) listener(planId);
+      for (const subscriber of this.subscribers) {
+        this.access.mayRead(subscriber.viewer, planId).then(
+          // A page closed while its access was read is told nothing.
+          (may) => may && this.subscribers.has(subscriber) && subscriber.listener(planId),
+          (error: unknown) => logger.error({ err: error, planId }, "failed to check a portfolio page's access"),
+        );
+      }
     };
     events.subscribe("plan-event", tell);
     events.subscribe("plan-indexed", tell);

@@ -1,8 +1,8 @@
 import { inArray, sql } from "drizzle-orm";
 import { sectionData } from "../plans/plan-content.server";
 import { isOverdueMilestone, sideProgress, ukToday, type PortfolioRow } from "../../app/shared/portfolio";
-import type { SqliteDb } from "../../db/client.server";
-import { planSnapshots, planUpdates, plans as planTable, type Plan } from "../../db/schema";
+import type { Plan } from "../../db/schema";
+import type { Store } from "../../db/store.server";
 import type { RoomRegistry } from "../collab/rooms.server";
 import type { EventBus } from "../events/event-bus.server";
 import type { CommentService } from "../comments/comment-service.server";
@@ -25,7 +25,7 @@ export class PortfolioService {
   private readonly fromDocuments = new Map<string, { version: number; today: string; figures: DocumentFigures }>();
 
   constructor(
-    private readonly db: SqliteDb,
+    private readonly store: Store,
     private readonly access: PlanAccessService,
     private readonly rooms: RoomRegistry,
     private readonly signoffs: SignoffService,
@@ -41,12 +41,12 @@ export class PortfolioService {
   }
 
   async list(viewer: Viewer, now = new Date()): Promise<PortfolioRow[]> {
-    const plans = this.access.visiblePlans(viewer);
+    const plans = await this.access.visiblePlans(viewer);
     const ids = plans.map((plan) => plan.id);
     const openComments = await this.comments.openThreadCounts(ids);
     const lastEdits = await this.search.lastEdits(ids);
     const today = ukToday(now);
-    const versions = this.documentVersions(ids);
+    const versions = await this.documentVersions(ids);
     const openCells = await this.openCellCounts(ids);
     const rows: PortfolioRow[] = [];
     // One plan after another: a plan that is not loaded is read into a document of its own, and
@@ -74,7 +74,7 @@ export class PortfolioService {
    * plans they are not members of, which the plan API would not show them.
    */
   async sections(viewer: Viewer, planId: string) {
-    const plan = this.access.visiblePlan(viewer, planId);
+    const plan = await this.access.visiblePlan(viewer, planId);
     if (!plan) return null;
     const signoff = await this.signoffs.current(plan);
     return {
@@ -123,20 +123,25 @@ export class PortfolioService {
    * The id of each plan's newest stored update (update ids count on past compaction, so a
    * changed document always has a higher one). Loaded plans store each turn's edits at its end.
    */
-  private documentVersions(planIds: readonly string[]): Map<string, number> {
+  private async documentVersions(planIds: readonly string[]): Promise<Map<string, number>> {
     if (planIds.length === 0) return new Map();
-    const rows = this.db
+    const { plans, planUpdates, planSnapshots } = this.store.tables;
+    // The greater of the two is taken here: SQLite's two-argument max() is PostgreSQL's greatest().
+    const rows = await this.store.db
       .select({
-        planId: planTable.id,
-        version: sql<number>`max(
-          coalesce((select max(${planUpdates.seq}) from ${planUpdates} where ${planUpdates.planId} = ${planTable.id}), 0),
-          coalesce((select max(${planSnapshots.upToUpdateId}) from ${planSnapshots} where ${planSnapshots.planId} = ${planTable.id}), 0)
-        )`,
+        planId: plans.id,
+        updates:
+          sql`coalesce((select max(${planUpdates.seq}) from ${planUpdates} where ${planUpdates.planId} = ${plans.id}), 0)`.mapWith(
+            Number,
+          ),
+        snapshots:
+          sql`coalesce((select max(${planSnapshots.upToUpdateId}) from ${planSnapshots} where ${planSnapshots.planId} = ${plans.id}), 0)`.mapWith(
+            Number,
+          ),
       })
-      .from(planTable)
-      .where(inArray(planTable.id, [...planIds]))
-      .all();
-    return new Map(rows.map((row) => [row.planId, row.version]));
+      .from(plans)
+      .where(inArray(plans.id, [...planIds]));
+    return new Map(rows.map((row) => [row.planId, Math.max(row.updates, row.snapshots)]));
   }
 }
 

@@ -1,8 +1,8 @@
 import { inArray } from "drizzle-orm";
 import { z } from "zod";
 import type { PlanSignoffView } from "../../app/shared/plan-events";
-import type { SqliteDb } from "../../db/client.server";
-import { signoffs, type Plan } from "../../db/schema";
+import type { Plan } from "../../db/schema";
+import type { Store } from "../../db/store.server";
 
 /** The name of the file embedded in every exported PDF that lists its sign-offs. */
 export const SIGNOFF_EVIDENCE_FILE = "signoffs.json";
@@ -42,19 +42,20 @@ export type EvidenceRecord = z.infer<typeof evidenceRecordSchema>;
  * The sign-offs an export shows, as machine-readable records: each one as the database holds it
  * (read by id, so whatever a record states, such as its meaning and method, comes with it).
  */
-export function signoffEvidence(
-  db: SqliteDb,
+export async function signoffEvidence(
+  store: Store,
   plan: Plan,
   view: PlanSignoffView,
   exportedAt: Date,
   versionId: number | null,
-): SignoffEvidence {
+): Promise<SignoffEvidence> {
+  const { signoffs } = store.tables;
   const shown = plan.template.sections.flatMap((section) =>
     (view.sections[section.key]?.records ?? []).map((record) => ({ section, record })),
   );
   const ids = shown.map(({ record }) => record.id);
   const rows = new Map(
-    (ids.length > 0 ? db.select().from(signoffs).where(inArray(signoffs.id, ids)).all() : []).map((row) => [
+    (ids.length > 0 ? await store.db.select().from(signoffs).where(inArray(signoffs.id, ids)) : []).map((row) => [
       row.id,
       row,
     ]),

@@ -1,8 +1,7 @@
 import { createHash } from "node:crypto";
-import { and, eq, sql } from "drizzle-orm";
+import { and, eq } from "drizzle-orm";
 import { getDocumentProxy } from "unpdf";
-import type { SqliteDb } from "../../db/client.server";
-import { auditEvents, signoffs, users } from "../../db/schema";
+import type { Store } from "../../db/store.server";
 import { readCadesSignature, UnreadableSignature } from "./cades.server";
 import { DerError, readDer } from "./der.server";
 import type { InstanceSeal } from "./instance-seal.server";
@@ -35,14 +34,12 @@ export interface PdfVerification {
  * one the database still holds, as it was. Throws PdfNotVerified for a file that fails before
  * its records can be read; the records' own mismatches are in the answer.
  */
-export async function verifySealedPdf(file: Buffer, seal: InstanceSeal, db: SqliteDb): Promise<PdfVerification> {
+export async function verifySealedPdf(file: Buffer, seal: InstanceSeal, store: Store): Promise<PdfVerification> {
   const signed = checkSeal(file, seal);
   const evidence = await embeddedEvidence(file);
-  return {
-    ...signed,
-    evidence,
-    records: evidence.signoffs.map((record) => ({ record, mismatch: recordMismatch(db, record) })),
-  };
+  const records: RecordCheck[] = [];
+  for (const record of evidence.signoffs) records.push({ record, mismatch: await recordMismatch(store, record) });
+  return { ...signed, evidence, records };
 }
 
 function checkSeal(file: Buffer, seal: InstanceSeal): Pick<PdfVerification, "sealedAt" | "sealedBy"> {
@@ -141,17 +138,17 @@ async function embeddedEvidence(file: Buffer): Promise<SignoffEvidence> {
 }
 
 /** What differs between the record as the PDF states it and as the database holds it now. */
-function recordMismatch(db: SqliteDb, record: EvidenceRecord): string | null {
-  const row = db
+export async function recordMismatch(store: Store, record: EvidenceRecord): Promise<string | null> {
+  const { signoffs, users } = store.tables;
+  const [row] = await store.db
     .select({ signoff: signoffs, revokedBy: users.name })
     .from(signoffs)
     .leftJoin(users, eq(users.id, signoffs.revokedBy))
-    .where(eq(signoffs.id, record.id))
-    .get();
+    .where(eq(signoffs.id, record.id));
   if (!row) return `this instance holds no sign-off #${record.id}`;
   const { signoff } = row;
   if (signoff.revokedAt) {
-    const replacement = replacementOf(db, signoff.planId, signoff.id);
+    const replacement = await replacementOf(store, signoff.planId, signoff.id);
     if (replacement)
       return `replaced: ${signoff.staleAt ? `it went stale at ${signoff.staleAt.toISOString()}` : "the section changed after it was signed"} and ${replacement.signer} signed again at ${replacement.signedAt.toISOString()} (sign-off #${replacement.id})`;
     return `revoked at ${signoff.revokedAt.toISOString()}${row.revokedBy ? ` by ${row.revokedBy}` : ""}`;
@@ -172,28 +169,22 @@ function recordMismatch(db: SqliteDb, record: EvidenceRecord): string | null {
  * The sign-off that replaced `signoffId`, if one did. Re-signing a stale section closes the
  * stale record with the same revokedAt/revokedBy a revocation writes; what tells them apart is
  * the new record's audit entry, which names the record it supersedes. The audit log is a hash
- * chain nobody can edit unnoticed, so it is the record of which it was.
+ * chain nobody can edit unnoticed, so it is the record of which it was. The plan's few sign-off
+ * entries are matched here rather than in SQL, where reading a JSON member differs by dialect.
  */
-function replacementOf(db: SqliteDb, planId: string, signoffId: number) {
-  const entry = db
+async function replacementOf(store: Store, planId: string, signoffId: number) {
+  const { auditEvents, signoffs, users } = store.tables;
+  const signed = await store.db
     .select({ detail: auditEvents.detail })
     .from(auditEvents)
-    .where(
-      and(
-        eq(auditEvents.planId, planId),
-        eq(auditEvents.type, "signoff.signed"),
-        sql`json_extract(${auditEvents.detail}, '$.supersedes') = ${signoffId}`,
-      ),
-    )
-    .get();
-  const id = entry?.detail?.signoffId;
+    .where(and(eq(auditEvents.planId, planId), eq(auditEvents.type, "signoff.signed")))
+    .orderBy(auditEvents.id);
+  const id = signed.find((entry) => entry.detail?.supersedes === signoffId)?.detail?.signoffId;
   if (typeof id !== "number") return null;
-  return (
-    db
-      .select({ id: signoffs.id, signedAt: signoffs.signedAt, signer: users.name })
-      .from(signoffs)
-      .innerJoin(users, eq(users.id, signoffs.userId))
-      .where(eq(signoffs.id, id))
-      .get() ?? null
-  );
+  const [replacement] = await store.db
+    .select({ id: signoffs.id, signedAt: signoffs.signedAt, signer: users.name })
+    .from(signoffs)
+    .innerJoin(users, eq(users.id, signoffs.userId))
+    .where(eq(signoffs.id, id));
+  return replacement ?? null;
 }

@@ -68,7 +68,7 @@ export async function measureSearchAndPortfolio(plans: number, queries: number, 
       });
       ids.push(plan.id);
       if (index % Math.ceil(plans / 10) === 0)
-        services.members.add(owner.id, plan.id, { email: member.email, role: "viewer" });
+        await services.members.add(owner.id, plan.id, { email: member.email, role: "viewer" });
       const stored = await services.rooms.peek(plan.id, (doc) => Y.encodeStateAsUpdate(doc));
       const doc = new Y.Doc();
       Y.applyUpdate(doc, stored);

@@ -29,7 +29,7 @@ export function memoryRooms(plans: ReadonlyMap<string, Plan>): RoomRegistry {
     idleUnloadMs: 3_600_000,
     compactAfterUpdates: 500,
     awarenessBatchMs: 50,
-    planOf: (planId) => plans.get(planId),
+    planOf: async (planId) => plans.get(planId),
     maxPlanBytes: 1 << 24,
     maxPresenceClients: 4,
   });

@@ -41,7 +41,7 @@ async function run(): Promise<void> {
       idleUnloadMs: 3_600_000,
       compactAfterUpdates: 500,
       awarenessBatchMs: 50,
-      planOf: () => plan,
+      planOf: async () => plan,
       maxPlanBytes: 1 << 24,
       maxPresenceClients: 4,
     });

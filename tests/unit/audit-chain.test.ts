@@ -7,7 +7,8 @@ import { migrate } from "drizzle-orm/better-sqlite3/migrator";
 import { describe, expect, it } from "vitest";
 import { closeDatabase, openDatabase } from "../../db/client.server";
 import { canonicalEntry, canonicalJson, storedDetail, verifyAuditChains } from "../../server/plans/audit-chain.server";
-import { recordAuditSync } from "../../server/plans/audit.server";
+import { recordAudit } from "../../server/plans/audit.server";
+import { SqliteStore } from "../../db/store.server";
 
 const MIGRATIONS = resolve(import.meta.dirname, "../../db/migrations");
 
@@ -57,7 +58,7 @@ describe("the audit chain's canonical form", () => {
 });
 
 describe("a database from before the chain", () => {
-  it("is linked on first open, in id order per chain, and then verifies and takes new entries", () => {
+  it("is linked on first open, in id order per chain, and then verifies and takes new entries", async () => {
     const path = join(mkdtempSync(join(tmpdir(), "coplan-upgrade-")), "old.sqlite");
     const old = new Database(path);
     migrate(drizzle(old), { migrationsFolder: migrationsBeforeTheChain() });
@@ -86,7 +87,12 @@ describe("a database from before the chain", () => {
         [null, 2, 1],
         ["p1", 3, 2],
       ]);
-      recordAuditSync(db, { planId: "p1", userId: "u1", type: "plan.changed", detail: { title: "Renamed" } });
+      await recordAudit(new SqliteStore(db), {
+        planId: "p1",
+        userId: "u1",
+        type: "plan.changed",
+        detail: { title: "Renamed" },
+      });
       const after = verifyAuditChains(db.$client);
       expect(after.broken).toBeNull();
       expect(after.heads.find((head) => head.planId === "p1")?.entries).toBe(3);

@@ -75,7 +75,7 @@ beforeEach(async () => {
     idleUnloadMs: 100,
     compactAfterUpdates: 500,
     awarenessBatchMs: 50,
-    planOf: () => undefined,
+    planOf: async () => undefined,
     maxPlanBytes: 1024 * 1024,
     maxPresenceClients: 4,
   });

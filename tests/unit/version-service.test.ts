@@ -30,7 +30,7 @@ beforeEach(async () => {
     idleUnloadMs: 3_600_000,
     compactAfterUpdates: 500,
     awarenessBatchMs: 50,
-    planOf: () => plan,
+    planOf: async () => plan,
     maxPlanBytes: 1 << 24,
     maxPresenceClients: 4,
   });
