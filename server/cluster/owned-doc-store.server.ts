@@ -43,9 +43,14 @@ export class OwnedDocStore implements DocStore {
     throw new LeaseLost(planId);
   }
 
-  /** A plan's document is read from the store by anyone, to look at it without owning it. */
-  loadWithoutOwning(planId: string): Promise<StoredDoc> {
+  /** Anyone may read what is stored, without taking the plan. */
+  peek(planId: string): Promise<StoredDoc> {
     return this.store.load(planId);
+  }
+
+  /** The plan closed here: another process may take it at once. */
+  unloaded(planId: string): Promise<void> {
+    return this.ownership.release(planId);
   }
 
   private leaseOf(planId: string) {

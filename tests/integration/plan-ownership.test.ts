@@ -86,7 +86,7 @@ describe("plan ownership", () => {
     await expect(a.store.append("p3", update("stale"))).rejects.toBeInstanceOf(LeaseLost);
     expect(a.lost).toEqual(["p3"]);
     await expect(a.store.compact("p3", update("stale snapshot"), 1_000_000)).rejects.toBeInstanceOf(LeaseLost);
-    const stored = await b.store.loadWithoutOwning("p3");
+    const stored = await b.store.peek("p3");
     expect(stored.loggedUpdates).toBe(2);
     expect(textOf(stored.state)).not.toContain("stale");
     await b.ownership.releaseAll();
@@ -101,7 +101,7 @@ describe("plan ownership", () => {
     await b.store.load("p4");
     await b.store.append("p4", update("two"));
     await expect(a.store.compact("p4", update("one"), upTo)).rejects.toBeInstanceOf(LeaseLost);
-    expect((await b.store.loadWithoutOwning("p4")).loggedUpdates).toBe(2);
+    expect((await b.store.peek("p4")).loggedUpdates).toBe(2);
   });
 
   it("hands every plan over at once on a graceful stop", async () => {
