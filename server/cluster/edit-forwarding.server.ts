@@ -27,7 +27,7 @@ export async function sendEditToOwner(
       "content-type": "application/octet-stream",
       [EDIT_HEADER]: Buffer.from(JSON.stringify(described)).toString("base64url"),
     },
-    body: update,
+    body: Buffer.from(update.buffer, update.byteOffset, update.byteLength),
     signal: AbortSignal.timeout(10_000),
   });
   if (!response.ok) throw new Error(`the owner of plan ${planId} did not take an edit (HTTP ${response.status})`);
