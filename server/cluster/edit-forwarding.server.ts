@@ -27,7 +27,7 @@ export async function sendEditToOwner(
       "content-type": "application/octet-stream",
       [EDIT_HEADER]: Buffer.from(JSON.stringify(described)).toString("base64url"),
     },
-    body: Buffer.from(update.buffer, update.byteOffset, update.byteLength),
+    body: new Blob([new Uint8Array(update)]),
     signal: AbortSignal.timeout(10_000),
   });
   if (!response.ok) throw new Error(`the owner of plan ${planId} did not take an edit (HTTP ${response.status})`);
