@@ -13,6 +13,13 @@ export const FORWARDED_PATH = /^\/cluster\/collab\/([A-Za-z0-9-]{1,64})$/;
 
 const PEER_HEADER = "x-coplan-peer";
 
+/**
+ * How often a forwarding process pings the owner; an owner that has not answered by the next
+ * ping is taken for gone (frozen, or cut off), so its clients reconnect to wherever the plan is
+ * served once its lease has run out, rather than wait on it.
+ */
+const OWNER_PING_MS = 1000;
+
 /** The peer a forwarding process vouches for: it checked the session and the access already. */
 const forwardedPeer = z.object({
   identity: z.object({ id: z.string(), name: z.string(), organisation: z.string() }),
@@ -86,6 +93,18 @@ export function forwardConnection(options: {
     if (upstream.readyState === WebSocket.CONNECTING) upstream.terminate();
     else upstream.close(1000);
   });
+  let answered = true;
+  const pinger = setInterval(() => {
+    if (upstream.readyState !== WebSocket.OPEN) return;
+    if (!answered) {
+      log.warn({ owner: holder.address }, "the plan's owner stopped answering");
+      return upstream.terminate();
+    }
+    answered = false;
+    upstream.ping();
+  }, OWNER_PING_MS);
+  pinger.unref();
+  upstream.on("pong", () => (answered = true));
   upstream.on("open", () => {
     for (const frame of queued.splice(0)) upstream.send(frame);
   });
