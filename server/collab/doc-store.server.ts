@@ -22,6 +22,12 @@ export interface DocStore {
   append(planId: string, update: Uint8Array): Promise<number>;
   /** Replaces the log up to `upToUpdateId` by `state`, which must include all of it. */
   compact(planId: string, state: Uint8Array, upToUpdateId: number): Promise<void>;
+  /**
+   * Among several processes, `load` opens the plan for writing here; `peek` only reads what is
+   * stored, and `unloaded` tells the store the plan is closed here. One process needs neither.
+   */
+  peek?(planId: string): Promise<StoredDoc>;
+  unloaded?(planId: string): Promise<void>;
 }
 
 export interface StoredDoc {

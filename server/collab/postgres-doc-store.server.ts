@@ -1,5 +1,7 @@
 import { and, asc, desc, eq, gt, lt, lte, sql } from "drizzle-orm";
 import type { PgDb } from "../../db/postgres/client.server";
+
+type PgTx = Parameters<Parameters<PgDb["transaction"]>[0]>[0];
 import { planSnapshots, planUpdates } from "../../db/postgres/schema";
 import type { Lease } from "../cluster/plan-leases.server";
 import { storedDoc, toBuffer, type DocStore, type StoredDoc } from "./doc-store.server";
@@ -62,13 +64,32 @@ export class PostgresDocStore implements DocStore {
   }
 
   compact(planId: string, state: Uint8Array, upToUpdateId: number): Promise<void> {
+    return this.db.transaction((tx) => this.compactIn(tx, planId, state, upToUpdateId));
+  }
+
+  /**
+   * Compacts only while `lease` is the plan's current one; false when it is not, and then nothing
+   * changed. An old owner's snapshot would otherwise replace a newer owner's, whose log up to it
+   * is already gone.
+   */
+  compactAsOwner(planId: string, state: Uint8Array, upToUpdateId: number, lease: Lease): Promise<boolean> {
     return this.db.transaction(async (tx) => {
-      const [snapshot] = await tx
-        .insert(planSnapshots)
-        .values({ planId, state: toBuffer(state), upToUpdateId })
-        .returning({ id: planSnapshots.id });
-      await tx.delete(planUpdates).where(and(eq(planUpdates.planId, planId), lte(planUpdates.seq, upToUpdateId)));
-      await tx.delete(planSnapshots).where(and(eq(planSnapshots.planId, planId), lt(planSnapshots.id, snapshot!.id)));
+      const held = await tx.execute(sql`
+        select 1 from plan_leases
+        where plan_id = ${planId} and owner = ${lease.owner} and epoch = ${lease.epoch} and expires_at > now()
+        for share`);
+      if (held.rows.length === 0) return false;
+      await this.compactIn(tx, planId, state, upToUpdateId);
+      return true;
     });
+  }
+
+  private async compactIn(tx: PgTx, planId: string, state: Uint8Array, upToUpdateId: number): Promise<void> {
+    const [snapshot] = await tx
+      .insert(planSnapshots)
+      .values({ planId, state: toBuffer(state), upToUpdateId })
+      .returning({ id: planSnapshots.id });
+    await tx.delete(planUpdates).where(and(eq(planUpdates.planId, planId), lte(planUpdates.seq, upToUpdateId)));
+    await tx.delete(planSnapshots).where(and(eq(planSnapshots.planId, planId), lt(planSnapshots.id, snapshot!.id)));
   }
 }

@@ -10,6 +10,9 @@ import { guarded } from "./guard.server";
 import { documentRules } from "./update-validation.server";
 import { moduleLog } from "../log.server";
 import { InProcessEventBus, type EventBus } from "../events/event-bus.server";
+import { PlanHeldElsewhere } from "../cluster/plan-ownership.server";
+import type { Holder } from "../cluster/plan-leases.server";
+import { ServerEdit } from "./server-edit.server";
 
 const logger = moduleLog("collab");
 
@@ -33,6 +36,11 @@ export interface RoomRegistryOptions {
   planOf(planId: string): Promise<Plan | undefined>;
   maxPlanBytes: number;
   maxPresenceClients: number;
+  /**
+   * Among several processes: sends what a reader wrote into a plan another process owns to that
+   * process, resolving once it is stored there.
+   */
+  editElsewhere?(holder: Holder, planId: string, update: Uint8Array, origin: ServerEdit | null): Promise<void>;
 }
 
 /** The plans loaded in this process; a plan nobody has open is unloaded after a while. */
@@ -130,9 +138,58 @@ export class RoomRegistry {
    * unloaded after the idle delay like one everybody left.
    */
   async read<T>(planId: string, read: (doc: Y.Doc) => T): Promise<T> {
-    const room = await this.load(planId);
+    let room: PlanRoom;
+    try {
+      room = await this.load(planId);
+    } catch (error) {
+      if (error instanceof PlanHeldElsewhere) return this.readElsewhere(planId, error.holder, read);
+      throw error;
+    }
     if (room.peerCount === 0) this.scheduleUnload(room);
     return room.read(read);
+  }
+
+  /**
+   * Reads a plan another process owns from what is stored, which holds everything anyone has
+   * been sent; what `read` writes is sent to the owner, and the result given once it is stored.
+   */
+  private async readElsewhere<T>(planId: string, holder: Holder, read: (doc: Y.Doc) => T): Promise<T> {
+    const doc = await this.storedCopy(planId);
+    const edits: Uint8Array[] = [];
+    let origin: ServerEdit | null = null;
+    doc.on("update", (update: Uint8Array, by: unknown) => {
+      edits.push(update);
+      if (by instanceof ServerEdit) origin ??= by;
+    });
+    try {
+      const result = read(doc);
+      if (edits.length > 0) {
+        if (!this.options.editElsewhere) throw new Error(`plan ${planId} is owned elsewhere and cannot be edited here`);
+        await this.options.editElsewhere(holder, planId, Y.mergeUpdates(edits), origin);
+      }
+      return result;
+    } finally {
+      doc.destroy();
+    }
+  }
+
+  private async storedCopy(planId: string): Promise<Y.Doc> {
+    const stored = await (this.store.peek ?? this.store.load).call(this.store, planId);
+    const doc = new Y.Doc({ gc: true });
+    Y.applyUpdate(doc, stored.state);
+    return doc;
+  }
+
+  /**
+   * Closes the plan here without storing anything more: its lease was lost, and another process
+   * serves it now. Its connections are told to reconnect, and land there.
+   */
+  relinquish(planId: string): void {
+    this.cancelUnload(planId);
+    const room = this.rooms.get(planId);
+    if (!room) return;
+    this.forget(room);
+    room.destroy(CloseCode.ServiceRestart, "this plan moved to another server; reconnect");
   }
 
   /**
@@ -143,10 +200,8 @@ export class RoomRegistry {
   async peek<T>(planId: string, read: (doc: Y.Doc) => T): Promise<T> {
     const room = this.rooms.get(planId);
     if (room && !room.isBroken()) return room.read(read);
-    const stored = await this.store.load(planId);
-    const doc = new Y.Doc({ gc: true });
+    const doc = await this.storedCopy(planId);
     try {
-      Y.applyUpdate(doc, stored.state);
       return read(doc);
     } finally {
       doc.destroy();
@@ -272,6 +327,7 @@ export class RoomRegistry {
     this.forget(room);
     room.destroy(code, reason);
     await room.settled();
+    await this.store.unloaded?.(room.planId);
     return true;
   }
 

@@ -4,6 +4,8 @@ import { type WebSocket, WebSocketServer } from "ws";
 import { serveConnection, type LargeSends, type SocketLimits, type UpgradeDecision } from "./connection.server";
 import type { RoomRegistry } from "./rooms.server";
 import { moduleLog } from "../log.server";
+import { FORWARDED_PATH, forwardConnection, forwardedDecision } from "../cluster/forwarding.server";
+import { isLease, type Holder, type Lease } from "../cluster/plan-leases.server";
 
 const logger = moduleLog("collab");
 
@@ -18,12 +20,25 @@ export type AuthorizeUpgrade = (
   planId: string,
 ) => Promise<UpgradeDecision | { status: number; reason: string }>;
 
-/** Serves `/collab/:planId` on an HTTP server's upgrade event, speaking the y-websocket protocol. */
+/** What a process among several needs to serve a plan's connections wherever its owner is. */
+export interface CollabCluster {
+  /** The plan's lease, taken now if no process holds it, or who holds it. */
+  place(planId: string): Promise<Lease | Holder>;
+  /** What the processes show each other on a forwarded connection. */
+  secret: string;
+}
+
+/**
+ * Serves `/collab/:planId` on an HTTP server's upgrade event, speaking the y-websocket protocol.
+ * Among several processes (`cluster`), a plan another process owns has its connections
+ * forwarded there, and connections forwarded here are served for the plans this process owns.
+ */
 export function attachCollabServer(
   server: Server,
   rooms: RoomRegistry,
   authorize: AuthorizeUpgrade,
   limits: SocketLimits,
+  cluster?: CollabCluster,
 ) {
   const wss = new WebSocketServer({ noServer: true, maxPayload: limits.maxPayloadBytes });
   const alive = new WeakMap<WebSocket, boolean>();
@@ -31,30 +46,74 @@ export function attachCollabServer(
   /** Numbers each connection in the log, so one connection's lines can be told from another's. */
   let connections = 0;
 
+  const serve = (request: IncomingMessage, socket: Duplex, head: Buffer, planId: string, decision: UpgradeDecision) =>
+    wss.handleUpgrade(request, socket, head, (ws) => {
+      alive.set(ws, true);
+      serveConnection({
+        ws,
+        planId,
+        decision,
+        rooms,
+        limits,
+        largeSends,
+        log: logger.child({ planId, userId: decision.identity.id, connection: ++connections }),
+        onPong: () => alive.set(ws, true),
+      });
+    });
+
+  const forward = (
+    request: IncomingMessage,
+    socket: Duplex,
+    head: Buffer,
+    planId: string,
+    decision: UpgradeDecision,
+    holder: Holder,
+  ) =>
+    wss.handleUpgrade(request, socket, head, (ws) => {
+      alive.set(ws, true);
+      ws.on("pong", () => alive.set(ws, true));
+      forwardConnection({
+        client: ws,
+        holder,
+        planId,
+        decision,
+        secret: cluster!.secret,
+        limits,
+        log: logger.child({ planId, userId: decision.identity.id, connection: ++connections, owner: holder.address }),
+      });
+    });
+
+  /** A connection another process forwards here, for a plan it found this process owning. */
+  const onForwarded = async (request: IncomingMessage, socket: Duplex, head: Buffer, planId: string) => {
+    const decision = forwardedDecision(request, cluster!.secret);
+    if (!decision) return refuse(socket, 401, "Unauthorized");
+    // The plan may have moved since the forwarding process looked: it then closes its client,
+    // which reconnects to wherever the plan is now.
+    if (!isLease(await cluster!.place(planId))) return refuse(socket, 409, "Not the plan's owner");
+    serve(request, socket, head, planId, decision);
+  };
+
   const onUpgrade = (request: IncomingMessage, socket: Duplex, head: Buffer) => {
     const path = new URL(request.url ?? "/", "http://localhost").pathname;
+    const forwarded = cluster ? FORWARDED_PATH.exec(path) : null;
+    if (forwarded) {
+      return void onForwarded(request, socket, head, forwarded[1]!).catch((error: unknown) => {
+        logger.error({ err: error, planId: forwarded[1] }, "forwarded upgrade failed");
+        refuse(socket, 503, "Service Unavailable");
+      });
+    }
     const match = COLLAB_PATH.exec(path);
     if (!match) return refuse(socket, 404, "Not Found");
     const planId = match[1]!;
     authorize(request, planId)
-      .then((decision) => {
+      .then(async (decision) => {
         if ("status" in decision) {
           logger.info({ planId, status: decision.status, reason: decision.reason }, "refused a connection");
           return refuse(socket, decision.status, decision.reason);
         }
-        wss.handleUpgrade(request, socket, head, (ws) => {
-          alive.set(ws, true);
-          serveConnection({
-            ws,
-            planId,
-            decision,
-            rooms,
-            limits,
-            largeSends,
-            log: logger.child({ planId, userId: decision.identity.id, connection: ++connections }),
-            onPong: () => alive.set(ws, true),
-          });
-        });
+        const held = cluster ? await cluster.place(planId) : null;
+        if (held && !isLease(held)) return forward(request, socket, head, planId, decision, held);
+        serve(request, socket, head, planId, decision);
       })
       .catch((error: unknown) => {
         logger.error({ err: error, planId }, "upgrade failed");

@@ -25,9 +25,9 @@ export type BusEventType = BusEvent["type"];
 export type BusEventOf<T extends BusEventType> = Extract<BusEvent, { type: T }>;
 
 /**
- * How events reach their listeners. The in-process bus is the only one today; a bus across
- * processes (Redis) delivers to this process's listeners at once and to other processes' later,
- * so a listener must not count on being called before `publish` returns elsewhere.
+ * How events reach their listeners: in this process only, or through Redis to every process
+ * (`RedisEventBus`), which delivers to this process's listeners at once and to other processes'
+ * later, so a listener must not count on being called before `publish` returns elsewhere.
  */
 export interface EventBus {
   publish(event: BusEvent): void;
