@@ -9,6 +9,9 @@ import { closeDatabase, openDatabase, type SqliteDb } from "./client.server";
 import { migratePostgres } from "./postgres/migrate.server";
 import * as postgresSchema from "./postgres/schema";
 import * as schema from "./schema";
+import { moduleLog } from "../server/log.server";
+
+const logger = moduleLog("database");
 
 /** The tables, as the services read them. On PostgreSQL the same names hold pg-core tables. */
 export type Tables = typeof schema;
@@ -160,6 +163,9 @@ export class PostgresStore implements Store {
   readonly postgres;
 
   constructor(readonly pool: pg.Pool) {
+    // An idle connection the server drops (a restart, a failover) is replaced by the next query;
+    // unheard, its error would stop the process.
+    pool.on("error", (error) => logger.warn({ err: error }, "a PostgreSQL connection was lost"));
     this.postgres = drizzlePostgres(pool, { schema: postgresSchema });
     // One query language, two dialects: the builders render from the tables they are given,
     // and the schema-parity test holds the two schemas' names and types equal.

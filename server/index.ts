@@ -20,6 +20,7 @@ import { readBodiesWithinLimit, remixHandler } from "./http/request-body.server"
 import { securityHeaders } from "./http/security-headers.server";
 import { COLLAB_LIMITS, connectionLimits, HTTP_LIMITS } from "./limits.server";
 import { createServices, servedOverHttps } from "./services.server";
+import { FORWARDED_EDITS_PATH, receiveForwardedEdits } from "./cluster/edit-forwarding.server";
 
 const ROOT = resolve(import.meta.dirname, "..");
 
@@ -49,6 +50,14 @@ app.use(securityHeaders({ https: servedOverHttps(env) }));
 if (env.TRUST_PROXY > 0)
   app.use(limitRequestsPerAddress(services.limitStore, limits.maxConnectionsPerAddress, env.TRUST_PROXY));
 app.use(compressResponses());
+if (services.cluster) {
+  // Edits other processes made for plans this one owns; they show the processes' shared secret.
+  app.post(
+    FORWARDED_EDITS_PATH,
+    express.raw({ type: "application/octet-stream", limit: COLLAB_LIMITS.maxPlanBytes }),
+    receiveForwardedEdits({ secret: services.cluster.secret, rooms: services.rooms, ownsPlan: services.ownsPlan }),
+  );
+}
 app.use("/build", express.static(resolve(ROOT, "public/build"), { immutable: true, maxAge: "1y" }));
 app.use(express.static(resolve(ROOT, "public"), { maxAge: "1h" }));
 app.use(rejectDotSegments());
@@ -83,6 +92,7 @@ const collab = attachCollabServer(
     trustedProxies: env.TRUST_PROXY,
   }),
   COLLAB_LIMITS,
+  services.cluster,
 );
 
 server.listen(env.PORT, () => {

@@ -2,10 +2,9 @@ import { availableParallelism } from "node:os";
 import { dirname, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { eq } from "drizzle-orm";
-import { openStore, SqliteStore } from "../db/store.server";
+import { openStore } from "../db/store.server";
 import type { Notification, Plan } from "../db/schema";
 import { COLLAB_LIMITS, SIGN_IN_LIMITS, SIGNOFF_REQUEST_LIMITS } from "./limits.server";
-import { MemoryLimitStore } from "./limit-store.server";
 import {
   auditCsv,
   planActivity,
@@ -18,10 +17,10 @@ import {
 import { SignInThrottle } from "./auth/sign-in-throttle.server";
 import { SignerCheck } from "./signoffs/signer-check.server";
 import { AuthService } from "./auth/sessions.server";
-import { SqliteDocStore } from "./collab/doc-store.server";
 import { RoomRegistry } from "./collab/rooms.server";
-import { InProcessEventBus } from "./events/event-bus.server";
-import { JobRunner, SingleProcessLock } from "./jobs/job-runner.server";
+import { JobRunner } from "./jobs/job-runner.server";
+import { openDeployment } from "./cluster/deployment.server";
+import { sendEditToOwner } from "./cluster/edit-forwarding.server";
 import { CreateLimits } from "./http/create-limits.server";
 import { EventStreams } from "./http/event-streams.server";
 import { RateLimit } from "./http/rate-limit.server";
@@ -79,22 +78,18 @@ const SEARCH_INDEX_TIMING = { debounceMs: 500, maxWaitMs: 2000 };
 export async function createServices(env: Env) {
   const builtInTemplates = loadTemplates(env.PLAN_TEMPLATES_DIR ?? TEMPLATES_DIR);
   const store = await openStore({ databaseUrl: env.DATABASE_URL, databasePath: env.DATABASE_PATH });
-  if (!(store instanceof SqliteStore)) {
-    await store.close();
-    throw new Error("DATABASE_URL: not every service runs on PostgreSQL yet; unset it to use DATABASE_PATH");
-  }
-  // The services not yet written against the store share its SQLite connection.
-  const db = store.sync;
+  const deployment = await openDeployment(env, store);
+  const sessionSecret = await resolveSessionSecret(store, env.SESSION_SECRET);
+  const cluster = deployment.cluster(sessionSecret);
   const seal = await resolveSeal(store, env);
   const templates = new TemplateCatalog(store, builtInTemplates);
   const mail = new MailQueue(store, env.SMTP_URL ? smtpTransport(env.SMTP_URL, env.MAIL_FROM) : null, {
     retryBaseMs: env.MAIL_RETRY_SECONDS * 1000,
   });
-  const jobs = new JobRunner(new SingleProcessLock());
+  const jobs = new JobRunner(deployment.jobLock);
   jobs.add({ name: "mail", start: () => mail.start(), stop: () => mail.close() });
   const links = new PublicLinks(env.PUBLIC_URL);
-  const events = new InProcessEventBus();
-  const limitStore = new MemoryLimitStore();
+  const { events, limitStore } = deployment;
   const notifications = new NotificationService(
     store,
     mail,
@@ -107,11 +102,10 @@ export async function createServices(env: Env) {
     events,
   );
   jobs.add({ name: "notification emails", start: () => notifications.start(), stop: () => notifications.close() });
-  const docStore = new SqliteDocStore(db, store.gate);
   const clock = makeClock(env.DEPUTY_CLOCK_START);
   const access = new PlanAccessService(store, clock);
   const rooms = new RoomRegistry(
-    docStore,
+    deployment.docStore,
     {
       idleUnloadMs: env.COLLAB_IDLE_UNLOAD_SECONDS * 1000,
       compactAfterUpdates: 500,
@@ -122,13 +116,17 @@ export async function createServices(env: Env) {
       },
       maxPlanBytes: COLLAB_LIMITS.maxPlanBytes,
       maxPresenceClients: COLLAB_LIMITS.maxPresenceClientsPerConnection,
+      editElsewhere: cluster
+        ? (holder, planId, update, origin) => sendEditToOwner(cluster.secret, holder, planId, update, origin)
+        : undefined,
     },
     events,
   );
+  deployment.onPlanLost((planId) => rooms.relinquish(planId));
   const eventStreams = new EventStreams();
   const signInThrottle = new SignInThrottle(SIGN_IN_LIMITS, limitStore);
   const auth = new AuthService(store, signInThrottle, {
-    secret: await resolveSessionSecret(store, env.SESSION_SECRET),
+    secret: sessionSecret,
     secure: servedOverHttps(env),
     onSessionEnded: (sessionHash) => events.publish({ type: "session-ended", sessionHash }),
   });
@@ -240,8 +238,11 @@ export async function createServices(env: Env) {
   return {
     env,
     store,
-    db,
     events,
+    /** Among several processes: where plans are served, for the sync server. */
+    cluster,
+    /** Whether this process owns the plan now (several processes). */
+    ownsPlan: (planId: string) => deployment.ownsPlan(planId),
     /** Started by the process that serves (server/index.ts), once the demo is seeded. */
     jobs,
     templates,
@@ -292,12 +293,15 @@ export async function createServices(env: Env) {
     /** Stores every loaded plan, then closes the database; resolves once it is closed. */
     async close() {
       void exports.close();
-      void jobs.stop();
+      const jobsStopped = jobs.stop();
       eventStreams.closeAll();
+      // Each plan is stored and, among several processes, handed over as it closes.
       await rooms.closeAll();
       // Unloading every plan (above) began indexing its last edits.
       await search.settled();
       await search.markClosedCleanly(true);
+      await jobsStopped;
+      await deployment.close();
       await store.close();
     },
   };

@@ -31,6 +31,8 @@ export interface Deployment {
   docStore: DocStore;
   /** Among several processes: where plans are served, for the sync server. */
   cluster(sessionSecret: string): CollabCluster | undefined;
+  /** Whether this process owns the plan now; one process owns every plan. */
+  ownsPlan(planId: string): boolean;
   /** Among several processes: what to do with a plan whose lease was lost. */
   onPlanLost(close: (planId: string) => void): void;
   /** Gives up every plan this process owns, then leaves Redis. */
@@ -64,6 +66,7 @@ export async function openDeployment(env: Env, store: Store): Promise<Deployment
     jobLock: new RedisJobLock(redis, "coplan:jobs"),
     docStore: new OwnedDocStore(new PostgresDocStore(postgres), ownership, fenced),
     cluster: (sessionSecret) => ({ place: (planId) => ownership.claim(planId), secret: clusterSecret(sessionSecret) }),
+    ownsPlan: (planId) => ownership.leaseOf(planId) !== undefined,
     onPlanLost: (close) => (closePlan = close),
     async close() {
       await ownership.releaseAll();
@@ -80,6 +83,7 @@ function single(docStore: DocStore): Deployment {
     jobLock: new SingleProcessLock(),
     docStore,
     cluster: () => undefined,
+    ownsPlan: () => true,
     onPlanLost: () => {},
     close: async () => {},
   };

@@ -2,7 +2,6 @@ import * as Y from "yjs";
 import type { Role, Side } from "../../app/shared/permissions";
 import { sectionFragmentName } from "../../app/shared/doc-names";
 import { addRow, setAmount } from "../../app/shared/section-rows";
-import { SqliteDocStore } from "../collab/doc-store.server";
 import type { Services } from "../services.server";
 import { createUser, newUserSchema } from "../auth/users.server";
 
@@ -60,7 +59,7 @@ export const STARTER_TEXT: Record<string, string[]> = {
 
 /** Demo users of every role and one plan, made only on an empty database. */
 export async function seedDemo(services: Services): Promise<boolean> {
-  const { store, db, plans, members, search } = services;
+  const { store, rooms, plans, members, search } = services;
   const { users } = store.tables;
   if ((await store.db.select({ id: users.id }).from(users).limit(1)).length > 0) return false;
   const created = [];
@@ -79,13 +78,10 @@ export async function seedDemo(services: Services): Promise<boolean> {
   for (const { user, role } of created) {
     if (user.id !== owner.id) await members.add(owner.id, plan.id, { email: user.email, role });
   }
-  const docStore = new SqliteDocStore(db);
-  const doc = new Y.Doc();
-  Y.applyUpdate(doc, (await docStore.load(plan.id)).state);
-  const before = Y.encodeStateVector(doc);
-  writeStarterContent(doc);
-  await docStore.append(plan.id, Y.encodeStateAsUpdate(doc, before));
-  await search.indexPlan(plan, doc);
+  await rooms.read(plan.id, (doc) => {
+    writeStarterContent(doc);
+    return search.indexPlan(plan, doc);
+  });
   return true;
 }
 

@@ -1,3 +1,4 @@
+import { type SqliteStore } from "../../db/store.server";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -49,7 +50,8 @@ export async function measureSearchAndPortfolio(plans: number, queries: number, 
   const services = await createServices(
     loadEnv({ NODE_ENV: "production", DATABASE_PATH: join(dir, "bench.sqlite"), SEED_DEMO: "0" }),
   );
-  const store = new SqliteDocStore(services.db);
+  const sqlite = (services.store as SqliteStore).sync;
+  const store = new SqliteDocStore(sqlite, (services.store as SqliteStore).gate);
   try {
     const random = seededRandom(seed);
     const user = async (email: string) =>
@@ -99,7 +101,7 @@ export async function measureSearchAndPortfolio(plans: number, queries: number, 
     const queryList = Array.from({ length: queries }, () =>
       random.next() < 0.5 ? random.pick(RARE) : `${random.pick(COMMON)} ${random.pick(RARE).slice(0, 5)}`,
     );
-    const like = services.db.$client.prepare(
+    const like = sqlite.$client.prepare(
       "select d.plan_id from search_documents d join plan_members m on m.plan_id = d.plan_id and m.user_id = ? where d.body like ? limit 50",
     );
     const searchMember: number[] = [];
@@ -132,7 +134,7 @@ export async function measureSearchAndPortfolio(plans: number, queries: number, 
 
     // One section edited per stored update: the store's append (reference) and indexing it.
     const planId = ids[0]!;
-    const plan = services.db.select().from(planTable).where(eq(planTable.id, planId)).get()!;
+    const plan = sqlite.select().from(planTable).where(eq(planTable.id, planId)).get()!;
     const doc = new Y.Doc();
     await services.rooms.peek(planId, (stored) => Y.applyUpdate(doc, Y.encodeStateAsUpdate(stored)));
     const text = (doc.getXmlFragment(sectionFragmentName("governance")).get(0) as Y.XmlElement).get(0) as Y.XmlText;

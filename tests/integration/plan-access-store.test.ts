@@ -35,17 +35,15 @@ describe.each(STORE_KINDS)("plan access on the %s store", (kind) => {
   }
 
   async function plan(id: string, createdAt: number) {
-    await store.db
-      .insert(store.tables.plans)
-      .values({
-        id,
-        title: id,
-        area: "Swindon",
-        templateId: "t",
-        template: TEMPLATE,
-        createdBy: null,
-        createdAt: new Date(createdAt),
-      });
+    await store.db.insert(store.tables.plans).values({
+      id,
+      title: id,
+      area: "Swindon",
+      templateId: "t",
+      template: TEMPLATE,
+      createdBy: null,
+      createdAt: new Date(createdAt),
+    });
   }
 
   async function member(planId: string, userId: string, role: Role, signsOff = false) {

@@ -66,16 +66,14 @@ describe.each(STORE_KINDS)("sign-off records of exports on the %s store", (kind)
       ["ann", "Ann"],
       ["bob", "Bob"],
     ]) {
-      await store.db
-        .insert(users)
-        .values({
-          id: id!,
-          email: `${id}@example.org`,
-          name: name!,
-          organisation: "Swindon",
-          side: "local",
-          passwordHash: "x",
-        });
+      await store.db.insert(users).values({
+        id: id!,
+        email: `${id}@example.org`,
+        name: name!,
+        organisation: "Swindon",
+        side: "local",
+        passwordHash: "x",
+      });
     }
     await store.db
       .insert(plans)
