@@ -9,8 +9,14 @@ import type { TestClient } from "./yjs-client";
 export interface Cluster {
   servers: (RunningServer | null)[];
   ports: number[];
-  /** The running processes' base URLs. */
+  /**
+   * The base URLs of the processes running and not frozen: a load balancer's health check
+   * takes a process that stopped answering out of its rotation.
+   */
   liveUrls(): string[];
+  /** Stops process `i` in its tracks (SIGSTOP), or lets it go on (SIGCONT). */
+  freeze(i: number): void;
+  thaw(i: number): void;
   /** Starts process `i` again on its port (after it stopped). */
   restart(i: number, env?: Record<string, string>): Promise<RunningServer>;
   stopAll(): Promise<void>;
@@ -37,15 +43,26 @@ export async function startCluster(options: ClusterOptions): Promise<Cluster> {
     ...extra,
   });
   const servers: (RunningServer | null)[] = [];
+  const frozen = new Set<number>();
   // One after another: the first creates the schema and the demo plan.
   for (let i = 0; i < options.processes; i++) servers.push(await startServer({ port: ports[i], env: envFor(i) }));
   return {
     servers,
     ports,
     liveUrls: () =>
-      servers.flatMap((server) =>
-        server && server.process.exitCode === null && server.process.signalCode === null ? [server.url] : [],
+      servers.flatMap((server, i) =>
+        server && !frozen.has(i) && server.process.exitCode === null && server.process.signalCode === null
+          ? [server.url]
+          : [],
       ),
+    freeze(i) {
+      frozen.add(i);
+      servers[i]!.process.kill("SIGSTOP");
+    },
+    thaw(i) {
+      servers[i]!.process.kill("SIGCONT");
+      frozen.delete(i);
+    },
     async restart(i, env) {
       servers[i] = await startServer({ port: ports[i], env: envFor(i, { SEED_DEMO: "0", ...env }) });
       return servers[i]!;
