@@ -61,4 +61,21 @@ export default tseslint.config(
       ],
     },
   },
+  {
+    // The services' queries run on SQLite and PostgreSQL alike (decision 0047): a statement is
+    // awaited, never run with SQLite's synchronous calls. What reads SQLite's own file (the
+    // document store's hot path, the audit chain's raw walk, the backup) is exempt.
+    files: ["server/**/*.ts"],
+    ignores: ["server/collab/doc-store.server.ts", "server/plans/audit-chain.server.ts", "server/ops/backup.server.ts"],
+    rules: {
+      "no-restricted-syntax": [
+        "error",
+        {
+          selector:
+            "CallExpression[arguments.length=0][callee.property.name=/^(get|all|run|values)$/][callee.object.type='CallExpression']",
+          message: "A SQLite-only call: await the query instead, so it runs on PostgreSQL too (decision 0047).",
+        },
+      ],
+    },
+  },
 );

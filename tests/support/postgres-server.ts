@@ -1,4 +1,5 @@
 import { execFileSync, spawnSync } from "node:child_process";
+import { randomBytes } from "node:crypto";
 import { existsSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -10,6 +11,8 @@ declare module "vitest" {
   export interface ProvidedContext {
     /** A PostgreSQL server's address, with a role that may create databases. */
     postgresUrl: string;
+    /** Names this run's databases, so that the run drops whatever its tests left. */
+    postgresRun: string;
   }
 }
 
@@ -21,24 +24,26 @@ const CONFIGURED = process.env.TEST_POSTGRES_URL ?? "postgres://postgres@127.0.0
  * started from the installed binaries into a temporary folder, on a free port, and stopped after
  * the run. Without the binaries it fails naming the package: a skipped test is no test.
  */
-export default async function setup(project: TestProject): Promise<() => void> {
+export default async function setup(project: TestProject): Promise<() => Promise<void>> {
+  const run = randomBytes(4).toString("hex");
+  project.provide("postgresRun", run);
   if (await answers(CONFIGURED)) {
     project.provide("postgresUrl", CONFIGURED);
-    return () => {};
+    return () => dropRunDatabases(CONFIGURED, run);
   }
   const bin = postgresBinaries();
   const dir = mkdtempSync(join(tmpdir(), "coplan-postgres-"));
   const port = await freePort();
-  const run = serverCommand(dir);
-  run(join(bin, "initdb"), ["-D", join(dir, "data"), "-U", "postgres", "-A", "trust"]);
-  run(join(bin, "pg_ctl"), [
+  const command = serverCommand(dir);
+  command(join(bin, "initdb"), ["-D", join(dir, "data"), "-U", "postgres", "-A", "trust"]);
+  command(join(bin, "pg_ctl"), [
     ...["-D", join(dir, "data"), "-l", join(dir, "log"), "-w", "start"],
     ...["-o", `-p ${port} -k ${dir} -h 127.0.0.1 -F`],
   ]);
   const url = `postgres://postgres@127.0.0.1:${port}/postgres`;
   project.provide("postgresUrl", url);
-  return () => {
-    run(join(bin, "pg_ctl"), ["-D", join(dir, "data"), "-m", "immediate", "-w", "stop"], false);
+  return async () => {
+    command(join(bin, "pg_ctl"), ["-D", join(dir, "data"), "-m", "immediate", "-w", "stop"], false);
     rmSync(dir, { recursive: true, force: true });
   };
 }
@@ -57,6 +62,20 @@ function serverCommand(dir: string) {
       throw new Error(`${command} failed (${result.status}): ${result.stderr || result.stdout}`);
     }
   };
+}
+
+/** Drops the databases this run's tests made and left (a server they started owned one). */
+async function dropRunDatabases(url: string, run: string): Promise<void> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    const { rows } = await client.query<{ datname: string }>("select datname from pg_database where datname like $1", [
+      `coplan_test_${run}_%`,
+    ]);
+    for (const { datname } of rows) await client.query(`drop database if exists ${datname} with (force)`);
+  } finally {
+    await client.end();
+  }
 }
 
 async function answers(url: string): Promise<boolean> {

@@ -11,7 +11,7 @@ export interface TestDatabase {
 /** A new, empty database of the test's own on the tests' PostgreSQL server. */
 export async function makeDatabase(): Promise<TestDatabase> {
   const server = inject("postgresUrl");
-  const name = `coplan_test_${randomBytes(6).toString("hex")}`;
+  const name = `coplan_test_${inject("postgresRun")}_${randomBytes(6).toString("hex")}`;
   await onServer(server, (client) => client.query(`create database ${name}`));
   const url = new URL(server);
   url.pathname = `/${name}`;

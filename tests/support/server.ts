@@ -2,6 +2,7 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
+import { makeDatabase } from "./postgres";
 
 const ROOT = resolve(import.meta.dirname, "../..");
 
@@ -9,6 +10,8 @@ export interface RunningServer {
   url: string;
   port: number;
   databasePath: string;
+  /** The PostgreSQL database it keeps everything in, when the tests run on PostgreSQL. */
+  databaseUrl?: string;
   process: ChildProcess;
   /** Everything the server has printed so far. */
   output(): string;
@@ -24,10 +27,22 @@ export function tempDatabasePath(): string {
  * Starts the real server (the built Remix app, our sync server, a real SQLite file) on a free
  * port, and resolves once it is listening.
  */
-export function startServer(
-  options: { databasePath?: string; port?: number; env?: Record<string, string>; nodeArgs?: string[] } = {},
+export async function startServer(
+  options: {
+    databasePath?: string;
+    databaseUrl?: string;
+    port?: number;
+    env?: Record<string, string>;
+    nodeArgs?: string[];
+  } = {},
 ): Promise<RunningServer> {
   const databasePath = options.databasePath ?? tempDatabasePath();
+  // The integration tier runs a second time on PostgreSQL (TEST_STORE=postgres): a server
+  // started afresh gets a database of its own; one started again keeps its database.
+  const databaseUrl =
+    options.databaseUrl ??
+    options.env?.DATABASE_URL ??
+    (process.env.TEST_STORE === "postgres" && !options.databasePath ? (await makeDatabase()).url : undefined);
   const child = spawn(process.execPath, [...(options.nodeArgs ?? []), "--import", "tsx", "server/index.ts"], {
     cwd: ROOT,
     env: {
@@ -35,6 +50,7 @@ export function startServer(
       NODE_ENV: "production",
       PORT: String(options.port ?? 0),
       DATABASE_PATH: databasePath,
+      ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}),
       SEED_DEMO: "1",
       // The tests read the log (the listening line first), whatever the caller's LOG_LEVEL.
       LOG_LEVEL: "info",
@@ -53,6 +69,7 @@ export function startServer(
         url: `http://localhost:${port}`,
         port,
         databasePath,
+        databaseUrl,
         process: child,
         output: () => output,
         stop: (signal = "SIGTERM") => stopProcess(child, signal),

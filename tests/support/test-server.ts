@@ -70,9 +70,9 @@ export function useTestServer(options: TestServerOptions = {}): TestServer {
       return cookie;
     },
     async restart(signal = "SIGTERM") {
-      const { databasePath } = current();
+      const { databasePath, databaseUrl } = current();
       await current().stop(signal);
-      running = await startServer({ databasePath, env: options.env });
+      running = await startServer({ databasePath, databaseUrl, env: options.env });
     },
     get demoPlanId() {
       if (planId === undefined) throw new Error("useTestServer was not asked for the demo plan");
