@@ -1,9 +1,52 @@
 import { defineConfig } from "vitest/config";
 
 /**
+ * The integration files that reach the server only through HTTP and its WebSocket: they run a
+ * second time with the server on PostgreSQL. The others read SQLite's file from outside, or
+ * open both stores themselves.
+ */
+const ON_BOTH_STORES = [
+  "account-security.test.ts",
+  "admin.test.ts",
+  "api.test.ts",
+  "body-limit.test.ts",
+  "comments.test.ts",
+  "compression.test.ts",
+  "convergence-suggestions.test.ts",
+  "convergence.test.ts",
+  "docx-export.test.ts",
+  "first-html.test.ts",
+  "hostile-frames.test.ts",
+  "hostile-members.test.ts",
+  "invitations.test.ts",
+  "keep-alive.test.ts",
+  "logs.test.ts",
+  "notifications.test.ts",
+  "page-titles.test.ts",
+  "page-weight.test.ts",
+  "password-reset.test.ts",
+  "pdf-export.test.ts",
+  "pdf-structure.test.ts",
+  "plan-lists.test.ts",
+  "portfolio-search.test.ts",
+  "presence.test.ts",
+  "signoff-evidence.test.ts",
+  "signoff-workflow.test.ts",
+  "signoffs.test.ts",
+  "structured-sections.test.ts",
+  "suggestions-bulk.test.ts",
+  "suggestions.test.ts",
+  "table-activity.test.ts",
+  "templates.test.ts",
+  "values-property.test.ts",
+  "versions.test.ts",
+].map((file) => `tests/integration/${file}`);
+
+/**
  * Three tiers: `unit` runs in-process with no build and no server (`npm run test:unit`, the
- * fast loop); `integration` starts the built server on a real port and SQLite file; `browser`
- * drives Debian's Chromium against it. `npm test` runs all three.
+ * fast loop); `integration` starts the built server on a real port and SQLite file, and
+ * `integration-postgres` again on PostgreSQL; `browser` drives Debian's Chromium against it.
+ * `npm test` runs them all.
  */
 export default defineConfig({
   resolve: { alias: { "~": new URL("./app", import.meta.url).pathname } },
@@ -25,6 +68,10 @@ export default defineConfig({
       // output is kept for the tests that read it, never printed.
       { extends: true, test: { name: "unit", include: ["tests/unit/**/*.test.ts"], env: { LOG_LEVEL: "silent" } } },
       { extends: true, test: { name: "integration", include: ["tests/integration/**/*.test.ts"] } },
+      {
+        extends: true,
+        test: { name: "integration-postgres", include: ON_BOTH_STORES, env: { TEST_STORE: "postgres" } },
+      },
       { extends: true, test: { name: "browser", include: ["tests/browser/**/*.test.ts"] } },
     ],
   },

@@ -23,6 +23,9 @@ export class TableActivity implements RoomExtension {
   constructor(private readonly record: (entry: AuditEntry) => Promise<void>) {}
 
   attach(room: PlanRoom, plan: Plan): () => void {
+    // One after another, across updates too, so that the log keeps them in the order the plan
+    // took them: two transactions started together may commit in either order.
+    let previous: Promise<void> = Promise.resolve();
     const detach = plan.template.sections
       .filter((section) => isStructuredKind(section.kind))
       .map(({ key }) => {
@@ -34,8 +37,7 @@ export class TableActivity implements RoomExtension {
             const userId = transaction.origin.userId;
             const changes = tableChanges(data, events);
             if (changes.length === 0) return;
-            // One after another, so that the log keeps them in the order the update made them.
-            const recorded = (async () => {
+            const recorded = previous.then(async () => {
               for (const entry of changes) {
                 await this.record({
                   planId: room.planId,
@@ -44,8 +46,8 @@ export class TableActivity implements RoomExtension {
                   detail: { sectionKey: key, ...entry.detail },
                 });
               }
-            })();
-            recorded.catch((error: unknown) =>
+            });
+            previous = recorded.catch((error: unknown) =>
               logger.error({ err: error, planId: room.planId }, "failed to record table edits in the audit log"),
             );
           },

@@ -127,15 +127,18 @@ export class PortfolioService {
     if (planIds.length === 0) return new Map();
     const { plans, planUpdates, planSnapshots } = this.store.tables;
     // The greater of the two is taken here: SQLite's two-argument max() is PostgreSQL's greatest().
+    // The plan's id is named with its table: unqualified, "id" inside the subqueries would be
+    // the update's own (plan_updates.seq is stored as "id").
+    const planId = sql`${sql.identifier("plans")}.${sql.identifier("id")}`;
     const rows = await this.store.db
       .select({
         planId: plans.id,
         updates:
-          sql`coalesce((select max(${planUpdates.seq}) from ${planUpdates} where ${planUpdates.planId} = ${plans.id}), 0)`.mapWith(
+          sql`coalesce((select max(${planUpdates.seq}) from ${planUpdates} where ${planUpdates.planId} = ${planId}), 0)`.mapWith(
             Number,
           ),
         snapshots:
-          sql`coalesce((select max(${planSnapshots.upToUpdateId}) from ${planSnapshots} where ${planSnapshots.planId} = ${plans.id}), 0)`.mapWith(
+          sql`coalesce((select max(${planSnapshots.upToUpdateId}) from ${planSnapshots} where ${planSnapshots.planId} = ${planId}), 0)`.mapWith(
             Number,
           ),
       })
