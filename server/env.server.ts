@@ -10,7 +10,9 @@ const envSchema = z
     PORT: z.coerce.number().int().min(0).max(65535).default(3000),
     DATABASE_PATH: z.string().min(1).default("data/coplan.sqlite"),
     /** A PostgreSQL database to keep everything in instead of the SQLite file (postgres://…). */
-    DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/, error: "must be a postgres:// URL" }).optional(),
+    DATABASE_URL: z
+      .url({ protocol: /^postgres(ql)?$/, error: "must be a postgres:// or postgresql:// URL" })
+      .optional(),
     /**
      * Redis, for several processes serving the same plans (with DATABASE_URL): live events,
      * shared rate limits and the background-job lock.

@@ -2,6 +2,9 @@ import { drizzle, type NodePgDatabase } from "drizzle-orm/node-postgres";
 import pg from "pg";
 import { migratePostgres } from "./migrate.server";
 import * as schema from "./schema";
+import { moduleLog } from "../../server/log.server";
+
+const logger = moduleLog("database");
 
 export type PgDb = NodePgDatabase<typeof schema> & { $client: pg.Pool };
 
@@ -12,7 +15,11 @@ export type PgDb = NodePgDatabase<typeof schema> & { $client: pg.Pool };
  */
 export async function openPostgres(url: string, connections = 10): Promise<PgDb> {
   await migratePostgres(url);
-  return drizzle(new pg.Pool({ connectionString: url, max: connections }), { schema });
+  const pool = new pg.Pool({ connectionString: url, max: connections });
+  // An idle connection the server ends (a restart, a dropped database) is replaced by the next
+  // query; unheard, its error would stop the process.
+  pool.on("error", (error) => logger.warn({ err: error }, "a PostgreSQL connection was lost"));
+  return drizzle(pool, { schema });
 }
 
 export async function closePostgres(db: PgDb): Promise<void> {

@@ -258,6 +258,8 @@ describe.each(STORE_KINDS)("people and sessions on the %s store", (kind) => {
     const signatory = { ...(await person("sig@example.org")), isAdmin: false };
     const first = await person("dep1@example.org");
     const second = await person("dep2@example.org");
+    // Named for a later period, apart from the two whose race either may win.
+    const third = await person("dep3@example.org");
     const { plans, planMembers, deputyships } = store.tables;
     const planId = randomUUID();
     await store.db.insert(plans).values({
@@ -294,13 +296,13 @@ describe.each(STORE_KINDS)("people and sessions on the %s store", (kind) => {
     expect(ended).toHaveLength(1);
     const future = isoDay(Date.now() + 10 * DAY_MS);
     const planned = await deputies.name(signatory, {
-      email: first.email,
+      email: third.email,
       from: future,
       until: isoDay(Date.now() + 12 * DAY_MS),
     });
     expect(planned.running).toBe(false);
     expect((await deputies.forAccount(signatory.id)).named.map((view) => view.running)).toEqual([true, false]);
-    expect((await deputies.forAccount(first.id)).standingInFor.map((view) => view.signatory.id)).toEqual([
+    expect((await deputies.forAccount(third.id)).standingInFor.map((view) => view.signatory.id)).toEqual([
       signatory.id,
     ]);
     expect(await deputies.end(signatory.id)).toBe(2);
