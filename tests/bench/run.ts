@@ -232,7 +232,7 @@ try {
     if (one && spread && onOwner) {
       const perSingle = one.cpuPerRelayed[0]!;
       const perCluster = spread.cpuPerRelayed.reduce((sum, cpu) => sum + cpu, 0);
-      const perOwner = Math.max(...spread.cpuPerRelayed);
+      const perOwner = onOwner.cpuPerRelayed[0]!;
       const budget = 0.7;
       const perPlan = largest * (largest - 1) * MESSAGES_PER_CLIENT_PER_SECOND;
       const clusterRate = (3 * budget) / perCluster;
@@ -240,7 +240,7 @@ try {
       rows.push({
         benchmark: `cluster: what 3 machines hold by CPU per relayed message (${largest} clients, spread; each process at ${budget * 100}% of a core)`,
         server: "Coplan, 3 processes",
-        figure: `one process on SQLite: ${us(perSingle)}/message, ${Math.round(budget / perSingle)} messages/s = ${round(budget / perSingle / perPlan)} plans of ${largest}; 3 processes spread: ${us(perCluster)}/message summed over them (${ratio(perCluster, perSingle)} one process), so 3 machines relay ${Math.round(clusterRate)} messages/s = ${round(clusterRate / perPlan)} plans of ${largest} (${ratio(clusterRate, budget / perSingle)} one machine); with each plan's clients on its owner (${us(onOwner.cpuPerRelayed[0]!)}/message) ${Math.round(ownerRate)} messages/s = ${round(ownerRate / perPlan)} plans of ${largest} (${ratio(ownerRate, budget / perSingle)}); one plan is bounded by its owner at ${us(perOwner)}/message: ${Math.floor(Math.sqrt(budget / perOwner / MESSAGES_PER_CLIENT_PER_SECOND))} clients`,
+        figure: `one process on SQLite: ${us(perSingle)}/message, ${Math.round(budget / perSingle)} messages/s = ${round(budget / perSingle / perPlan)} plans of ${largest}; 3 processes spread: ${us(perCluster)}/message summed over them (${ratio(perCluster, perSingle)} one process), so 3 machines relay ${Math.round(clusterRate)} messages/s = ${round(clusterRate / perPlan)} plans of ${largest} (${ratio(clusterRate, budget / perSingle)} one machine); with each plan's clients on its owner (${us(perOwner)}/message) ${Math.round(ownerRate)} messages/s = ${round(ownerRate / perPlan)} plans of ${largest} (${ratio(ownerRate, budget / perSingle)}); one plan is bounded by its owner's one event loop: ${Math.floor(Math.sqrt(budget / perOwner / MESSAGES_PER_CLIENT_PER_SECOND))} clients (relayed messages ~ clients squared)`,
       });
     }
     if (cluster.capacity) {
