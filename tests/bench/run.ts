@@ -8,8 +8,9 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { measureAuditVerify } from "./audit-verify";
-import { measureCapacityModel } from "./capacity-model";
+import { measureCapacityModel, MESSAGES_PER_CLIENT_PER_SECOND } from "./capacity-model";
 import { measureCellTyping } from "./cell-typing";
+import { CLUSTER_OWNER, CLUSTER_SPREAD, measureCluster, SQLITE_ONE } from "./cluster";
 import { measureCommitLatency } from "./commit-latency";
 import { measureColdOpen } from "./cold-open";
 import { measureExportLoad } from "./export-load";
@@ -53,6 +54,8 @@ const { values } = parseArgs({
     "model-clients": { type: "string", default: "50,100,150,200" },
     "search-plans": { type: "string", default: "1000" },
     "audit-entries": { type: "string", default: "100000" },
+    "cluster-clients": { type: "string", default: "10,50" },
+    "failover-tries": { type: "string", default: "3" },
     only: { type: "string" },
   },
 });
@@ -170,6 +173,88 @@ try {
       server: COPLAN,
       figure: `c ${round(model.fixed * 100)}% of a core, a ${round(model.perClient * 1e6)} us/client/s, b ${round(model.perRelayed * 1e6)} us/relayed message; predicts ${round(model.check.predicted * 100)}% of a core at ${model.check.clients} clients, measured ${round(model.check.measured * 100)}% (${ratio(model.check.predicted, model.check.measured)}); one plan (one event loop) holds ${model.clientsPerPlan} clients at ${model.utilisation * 100}% of a core`,
     });
+  }
+
+  if (wanted("cluster")) {
+    const counts = values["cluster-clients"].split(",").map(Number);
+    const cluster = await measureCluster({
+      clients: counts,
+      seconds,
+      failoverTries: Number(values["failover-tries"]),
+      commits: 500,
+      capacitySteps: values.capacity.split(",").map(Number),
+    });
+    raw.cluster = cluster;
+    const us = (seconds: number) => `${round(seconds * 1e6)} us`;
+    for (const clients of counts) {
+      const results = cluster.latency.filter((r) => r.clients === clients);
+      const single = results.find((r) => r.setup === SQLITE_ONE);
+      for (const result of results) {
+        rows.push(
+          latencyRow(`cluster: edit to other clients, ${clients} clients, ${seconds} s`, result.setup, result, {
+            "vs SQLite, 1 process (p99)": result === single ? "" : ratio(result.p99, single?.p99),
+            figure: `${result.setup === CLUSTER_SPREAD ? `goal p99 at most 2x one process at 50 clients; ` : ""}missing ${round(result.missingShare * 100)}%; server CPU per relayed message ${result.cpuPerRelayed.map(us).join(" + ")} (${Math.round(result.relayedPerSecond)} relayed/s); busiest client process ${round(result.clientCpuShare * 100)}% CPU`,
+          }),
+        );
+      }
+    }
+    const sorted = [...cluster.failoverMs].sort((a, b) => a - b);
+    rows.push({
+      benchmark: `cluster: SIGKILL of the plan's owner to an edit typed after it reaching a client on another process (lease ${cluster.leaseSeconds} s, goal <= 5000 ms), ${sorted.length} tries`,
+      server: "Coplan, 3 processes",
+      "p50 ms": round(percentile(sorted, 50)),
+      figure: `tries ${cluster.failoverMs.map((ms) => (Number.isFinite(ms) ? round(ms) : "not within 30 s")).join(", ")} ms`,
+    });
+    const sqliteCommit = ofSamples(cluster.commit.sqlite);
+    rows.push(
+      latencyRow(
+        "one stored update: SQLite append, synchronous=FULL (reference), 500 updates",
+        SQLITE_ONE,
+        sqliteCommit,
+      ),
+    );
+    for (const [label, samples] of [
+      ["append", cluster.commit.postgres],
+      ["append as the lease's owner (the cluster's fenced insert)", cluster.commit.postgresAsOwner],
+    ] as const) {
+      const of = ofSamples(samples);
+      rows.push(
+        latencyRow(`one stored update: PostgreSQL ${label}, 500 updates`, "Coplan, PostgreSQL", of, {
+          figure: `${ratio(of.p50, sqliteCommit.p50)} SQLite (p50), ${ratio(of.p99, sqliteCommit.p99)} (p99); ${cluster.commit.settings}`,
+        }),
+      );
+    }
+    const largest = Math.max(...counts);
+    const atLargest = cluster.latency.filter((r) => r.clients === largest);
+    const one = atLargest.find((r) => r.setup === SQLITE_ONE);
+    const spread = atLargest.find((r) => r.setup === CLUSTER_SPREAD);
+    const onOwner = atLargest.find((r) => r.setup === CLUSTER_OWNER);
+    if (one && spread && onOwner) {
+      const perSingle = one.cpuPerRelayed[0]!;
+      const perCluster = spread.cpuPerRelayed.reduce((sum, cpu) => sum + cpu, 0);
+      const perOwner = onOwner.cpuPerRelayed[0]!;
+      const budget = 0.7;
+      const perPlan = largest * (largest - 1) * MESSAGES_PER_CLIENT_PER_SECOND;
+      const clusterRate = (3 * budget) / perCluster;
+      const ownerRate = (3 * budget) / onOwner.cpuPerRelayed[0]!;
+      rows.push({
+        benchmark: `cluster: what 3 machines hold by CPU per relayed message (${largest} clients, spread; each process at ${budget * 100}% of a core)`,
+        server: "Coplan, 3 processes",
+        figure: `one process on SQLite: ${us(perSingle)}/message, ${Math.round(budget / perSingle)} messages/s = ${round(budget / perSingle / perPlan)} plans of ${largest}; 3 processes spread: ${us(perCluster)}/message summed over them (${ratio(perCluster, perSingle)} one process), so 3 machines relay ${Math.round(clusterRate)} messages/s = ${round(clusterRate / perPlan)} plans of ${largest} (${ratio(clusterRate, budget / perSingle)} one machine); with each plan's clients on its owner (${us(perOwner)}/message) ${Math.round(ownerRate)} messages/s = ${round(ownerRate / perPlan)} plans of ${largest} (${ratio(ownerRate, budget / perSingle)}); one plan is bounded by its owner's one event loop: ${Math.floor(Math.sqrt(budget / perOwner / MESSAGES_PER_CLIENT_PER_SECOND))} clients (relayed messages ~ clients squared)`,
+      });
+    }
+    if (cluster.capacity) {
+      for (const [server, found] of [
+        [SQLITE_ONE, cluster.capacity.sqlite],
+        ["Coplan, PostgreSQL, 1 process", cluster.capacity.postgres],
+      ] as const) {
+        rows.push({
+          benchmark: "cluster: capacity, most clients on one plan with p99 <= 100 ms",
+          server,
+          figure: `${found.capacity} clients (steps ${found.steps.map((s) => `${s.clients}: p99 ${round(s.p99)} ms`).join(", ")})`,
+        });
+      }
+    }
   }
 
   if (wanted("durability")) {

@@ -30,6 +30,12 @@ export function killRunningServers(): void {
   running.clear();
 }
 
+/** Counts a process started elsewhere (a cluster's) among those `killRunningServers` kills. */
+export function trackProcess(pid: number): () => void {
+  running.add(pid);
+  return () => running.delete(pid);
+}
+
 function tracked(server: BenchServer): BenchServer {
   running.add(server.pid);
   return {

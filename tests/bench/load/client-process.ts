@@ -7,7 +7,7 @@
 import { monitorEventLoopDelay } from "node:perf_hooks";
 import * as Y from "yjs";
 import { connectClient, type BenchClient } from "./connect";
-import { now, type FromLoadProcess, type LoadClientSpec, type ToLoadProcess } from "./protocol";
+import { now, type FromLoadProcess, type LoadClientSpec, type ServerTarget, type ToLoadProcess } from "./protocol";
 
 const TYPING_INTERVAL_MS = 200;
 const CURSOR_INTERVAL_MS = 500;
@@ -40,7 +40,9 @@ async function handle(message: ToLoadProcess): Promise<void> {
       section = message.section;
       // In batches, as users arrive over a few seconds rather than in one instant.
       for (let i = 0; i < message.clients.length; i += 25) {
-        const batch = message.clients.slice(i, i + 25).map((spec) => ({ spec, client: connectClient(message.target) }));
+        const batch = message.clients
+          .slice(i, i + 25)
+          .map((spec) => ({ spec, client: connectClient(targetOf(message.target, spec.index)) }));
         await Promise.all(batch.map((c) => c.client.synced));
         clients.push(...batch);
       }
@@ -59,6 +61,12 @@ async function handle(message: ToLoadProcess): Promise<void> {
       clients = [];
       process.exit(0);
   }
+}
+
+/** The server a client connects to: one of several, by its index, when the target names several. */
+function targetOf(target: ServerTarget, index: number): ServerTarget {
+  const urls = target.wsUrls;
+  return urls && urls.length > 0 ? { ...target, wsUrl: urls[index % urls.length]! } : target;
 }
 
 function ownParagraph(doc: Y.Doc): Y.XmlText {

@@ -8,6 +8,8 @@
 export interface ServerTarget {
   protocol: "y-websocket" | "hocuspocus";
   wsUrl: string;
+  /** Several processes serving the same plans: client i connects to `wsUrls[i % length]` (else `wsUrl`). */
+  wsUrls?: string[];
   room: string;
   cookie?: string;
 }
