@@ -63,7 +63,7 @@ export class ConnectionGate {
     return new Promise<void>((resolve) => this.waiters.push(resolve));
   }
 
-  /** Runs `fn` holding the connection; a transaction inside one just joins it. */
+  /** Runs `fn` holding the connection; code of the holder's own that asks again just runs. */
   async hold<T>(fn: () => Promise<T>): Promise<T> {
     if (this.holder !== null && this.context.getStore() === this.holder) return fn();
     // Checked and taken in one turn: between a wake-up and the take no one else can take it.

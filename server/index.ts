@@ -20,7 +20,7 @@ import { readBodiesWithinLimit, remixHandler } from "./http/request-body.server"
 import { securityHeaders } from "./http/security-headers.server";
 import { COLLAB_LIMITS, connectionLimits, HTTP_LIMITS } from "./limits.server";
 import { createServices, servedOverHttps } from "./services.server";
-import { FORWARDED_EDITS_PATH, receiveForwardedEdits } from "./cluster/edit-forwarding.server";
+import { FORWARDED_EDITS_PATH, receiveForwardedEdits, requireClusterSecret } from "./cluster/edit-forwarding.server";
 
 const ROOT = resolve(import.meta.dirname, "..");
 
@@ -54,6 +54,7 @@ if (services.cluster) {
   // Edits other processes made for plans this one owns; they show the processes' shared secret.
   app.post(
     FORWARDED_EDITS_PATH,
+    requireClusterSecret(services.cluster.secret),
     express.raw({ type: "application/octet-stream", limit: COLLAB_LIMITS.maxPlanBytes }),
     receiveForwardedEdits({ secret: services.cluster.secret, rooms: services.rooms, ownsPlan: services.ownsPlan }),
   );

@@ -122,7 +122,7 @@ export async function createServices(env: Env) {
     },
     events,
   );
-  deployment.onPlanLost((planId) => rooms.relinquish(planId));
+  deployment.followRooms({ close: (planId) => rooms.relinquish(planId), isOpen: (planId) => rooms.isOpen(planId) });
   const eventStreams = new EventStreams();
   const signInThrottle = new SignInThrottle(SIGN_IN_LIMITS, limitStore);
   const auth = new AuthService(store, signInThrottle, {
@@ -148,7 +148,7 @@ export async function createServices(env: Env) {
     pin: (tx, plan, snapshot, userId, signoffId, name) =>
       versions.make(plan, snapshot, { kind: "signoff", name, userId, signoffId }, tx),
   });
-  rooms.use(new SignoffRoomExtension(signoffs, STALE_CHECK_DELAY_MS));
+  rooms.use(new SignoffRoomExtension(signoffs, STALE_CHECK_DELAY_MS, events));
   const search = new SearchService(store, (userId) => access.readablePlanIds(userId), events);
   rooms.use(new SearchRoomExtension(search, SEARCH_INDEX_TIMING));
   const reindexAll = !(await search.wasClosedCleanly());

@@ -11,7 +11,7 @@ import { SingleProcessLock, type JobLock } from "../jobs/job-runner.server";
 import { RedisJobLock } from "../jobs/redis-job-lock.server";
 import { MemoryLimitStore, RedisLimitStore, type LimitStore } from "../limit-store.server";
 import { moduleLog } from "../log.server";
-import { clusterSecret } from "./forwarding.server";
+import { clusterSecret } from "./cluster-secret.server";
 import { OwnedDocStore } from "./owned-doc-store.server";
 import { PlanLeases } from "./plan-leases.server";
 import { PlanOwnership } from "./plan-ownership.server";
@@ -33,8 +33,11 @@ export interface Deployment {
   cluster(sessionSecret: string): CollabCluster | undefined;
   /** Whether this process owns the plan now; one process owns every plan. */
   ownsPlan(planId: string): boolean;
-  /** Among several processes: what to do with a plan whose lease was lost. */
-  onPlanLost(close: (planId: string) => void): void;
+  /**
+   * Among several processes, the rooms the leases follow: `close` a plan whose lease was lost;
+   * `isOpen` tells a plan still loaded (or loading) here from one whose lease no room needs.
+   */
+  followRooms(rooms: { close(planId: string): void; isOpen(planId: string): boolean }): void;
   /** Gives up every plan this process owns, then leaves Redis. */
   close(): Promise<void>;
 }
@@ -52,12 +55,13 @@ export async function openDeployment(env: Env, store: Store): Promise<Deployment
   const address = env.CLUSTER_ADDRESS ?? `127.0.0.1:${env.PORT}`;
   const fenced = !env.UNFENCED_FOR_TESTS;
   if (!fenced) logger.warn("UNFENCED_FOR_TESTS is set: plans are not fenced, and two processes may serve one");
-  let closePlan = (_planId: string) => {};
+  let rooms = { close: (_planId: string) => {}, isOpen: (_planId: string) => true };
   const ownership = new PlanOwnership(
     new PlanLeases(postgres, randomUUID(), address, ttlMs),
     Math.floor(ttlMs / 3),
-    (planId) => closePlan(planId),
+    (planId) => rooms.close(planId),
     fenced,
+    (planId) => rooms.isOpen(planId),
   );
   ownership.start();
   return {
@@ -67,7 +71,7 @@ export async function openDeployment(env: Env, store: Store): Promise<Deployment
     docStore: new OwnedDocStore(new PostgresDocStore(postgres), ownership, fenced),
     cluster: (sessionSecret) => ({ place: (planId) => ownership.claim(planId), secret: clusterSecret(sessionSecret) }),
     ownsPlan: (planId) => ownership.leaseOf(planId) !== undefined,
-    onPlanLost: (close) => (closePlan = close),
+    followRooms: (followed) => (rooms = followed),
     async close() {
       await ownership.releaseAll();
       events.close();
@@ -84,7 +88,7 @@ function single(docStore: DocStore): Deployment {
     docStore,
     cluster: () => undefined,
     ownsPlan: () => true,
-    onPlanLost: () => {},
+    followRooms: () => {},
     close: async () => {},
   };
 }

@@ -4,12 +4,24 @@ import { z } from "zod";
 import type { RoomRegistry } from "../collab/rooms.server";
 import { ServerEdit } from "../collab/server-edit.server";
 import type { Holder } from "./plan-leases.server";
+import { showsClusterSecret } from "./cluster-secret.server";
 
 /** Where the owner of a plan takes the edits other processes made for it (a restore, say). */
 export const FORWARDED_EDITS_PATH = "/cluster/plans/:planId/edits";
 
 const EDIT_HEADER = "x-coplan-edit";
 const editOrigin = z.object({ what: z.string(), userId: z.string().nullable() });
+
+/**
+ * Refuses a request to the processes' own endpoints that does not show their secret, before
+ * anything of its body is read.
+ */
+export function requireClusterSecret(secret: string): RequestHandler {
+  return (request, response, next) => {
+    if (showsClusterSecret(request, secret)) return next();
+    response.status(401).end();
+  };
+}
 
 /** Sends a server edit made on another process's plan to its owner; resolves once stored there. */
 export async function sendEditToOwner(
@@ -44,7 +56,7 @@ export function receiveForwardedEdits(deps: {
   ownsPlan(planId: string): boolean;
 }): RequestHandler {
   return (request, response) => {
-    if (request.headers.authorization !== `Bearer ${deps.secret}`) return void response.status(401).end();
+    if (!showsClusterSecret(request, deps.secret)) return void response.status(401).end();
     const planId = String(request.params.planId);
     if (!deps.ownsPlan(planId)) return void response.status(409).send("not the plan's owner");
     let origin: z.infer<typeof editOrigin>;

@@ -1,4 +1,3 @@
-import { createHmac, timingSafeEqual } from "node:crypto";
 import type { IncomingMessage } from "node:http";
 import { WebSocket } from "ws";
 import { z } from "zod";
@@ -7,6 +6,7 @@ import { CloseCode } from "../collab/close-codes.server";
 import type { SocketLimits, UpgradeDecision } from "../collab/connection.server";
 import type { Logger } from "../log.server";
 import type { Holder } from "./plan-leases.server";
+import { showsClusterSecret } from "./cluster-secret.server";
 
 /** Where a process takes the connections other processes forward to it. */
 export const FORWARDED_PATH = /^\/cluster\/collab\/([A-Za-z0-9-]{1,64})$/;
@@ -27,16 +27,9 @@ const forwardedPeer = z.object({
   sessionHash: z.string().optional(),
 });
 
-/** The secret processes of one deployment show each other, derived from the session secret they share. */
-export function clusterSecret(sessionSecret: string): string {
-  return createHmac("sha256", sessionSecret).update("coplan cluster forwarding").digest("base64url");
-}
-
 /** The peer a forwarded connection carries, if it shows the cluster's secret; null otherwise. */
 export function forwardedDecision(request: IncomingMessage, secret: string): UpgradeDecision | null {
-  const shown = Buffer.from(request.headers.authorization ?? "");
-  const expected = Buffer.from(`Bearer ${secret}`);
-  if (shown.length !== expected.length || !timingSafeEqual(shown, expected)) return null;
+  if (!showsClusterSecret(request, secret)) return null;
   try {
     const header = String(request.headers[PEER_HEADER] ?? "");
     return forwardedPeer.parse(JSON.parse(Buffer.from(header, "base64url").toString("utf8")));
@@ -124,7 +117,8 @@ export function forwardConnection(options: {
     closeClient(CloseCode.ServiceRestart, "this plan moved to another server; reconnect");
   });
   upstream.on("error", (error) => log.info({ err: error, owner: holder.address }, "lost the plan's owner"));
-  upstream.on("close", (code, reason) =>
-    closeClient(code, reason.toString() || "this plan's server went away; reconnect"),
-  );
+  upstream.on("close", (code, reason) => {
+    clearInterval(pinger);
+    closeClient(code, reason.toString() || "this plan's server went away; reconnect");
+  });
 }

@@ -29,7 +29,11 @@ export class PlanLeases {
     private readonly ttlMs: number,
   ) {}
 
-  /** Takes the plan when no one holds it or the holder's lease ran out; otherwise answers who holds it. */
+  /**
+   * Takes the plan when no one holds it, the holder's lease ran out, or this process holds it
+   * already (a new epoch, which fences whatever of this process wrote under the old one);
+   * otherwise answers who holds it.
+   */
   async acquire(planId: string): Promise<Lease | Holder> {
     const taken = await this.db.execute<{ epoch: string }>(sql`
       insert into plan_leases (plan_id, owner, address, epoch, expires_at)
@@ -37,7 +41,7 @@ export class PlanLeases {
       on conflict (plan_id) do update
         set owner = excluded.owner, address = excluded.address,
             epoch = plan_leases.epoch + 1, expires_at = excluded.expires_at
-        where plan_leases.expires_at <= now()
+        where plan_leases.expires_at <= now() or plan_leases.owner = excluded.owner
       returning epoch`);
     const row = taken.rows[0];
     if (row) return { planId, owner: this.owner, epoch: Number(row.epoch) };

@@ -22,12 +22,17 @@ export class PlanOwnership {
   private timer: NodeJS.Timeout | undefined;
   private stopped = false;
 
-  /** `fenced: false` (one test only) keeps a plan whose lease could not be renewed. */
+  /**
+   * `fenced: false` (one test only) keeps a plan whose lease could not be renewed. `isOpen` tells
+   * whether a room still needs a plan's lease: one taken for a connection that never came (the
+   * client left during the handshake) is given up at the next renewal.
+   */
   constructor(
     private readonly leases: PlanLeases,
     private readonly renewEveryMs: number,
     private readonly onLost: (planId: string) => void,
     private readonly fenced = true,
+    private readonly isOpen: (planId: string) => boolean = () => true,
   ) {}
 
   /** Renews every held lease every `renewEveryMs`. */
@@ -84,6 +89,7 @@ export class PlanOwnership {
   private async renewAll(): Promise<void> {
     await Promise.all(
       [...this.held.values()].map(async (lease) => {
+        if (!this.isOpen(lease.planId) && !this.claiming.has(lease.planId)) return this.release(lease.planId);
         let renewed: boolean;
         try {
           renewed = await this.leases.renew(lease);

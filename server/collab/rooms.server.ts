@@ -62,6 +62,11 @@ export class RoomRegistry {
     events.subscribe("plan-event", ({ planId, event }) => this.rooms.get(planId)?.publish(event));
   }
 
+  /** Whether the plan is loaded here, or being loaded. */
+  isOpen(planId: string): boolean {
+    return this.rooms.has(planId) || this.loading.has(planId);
+  }
+
   isLoaded(planId: string): boolean {
     return this.rooms.has(planId);
   }
@@ -327,7 +332,8 @@ export class RoomRegistry {
     this.forget(room);
     room.destroy(code, reason);
     await room.settled();
-    await this.store.unloaded?.(room.planId);
+    // Someone may have opened the plan again meanwhile: its new room keeps the plan here.
+    if (!this.rooms.has(room.planId) && !this.loading.has(room.planId)) await this.store.unloaded?.(room.planId);
     return true;
   }
 

@@ -41,6 +41,9 @@ export function retryDelayMs(attempts: number, baseMs: number, maxMs = HOUR_MS):
  * picks up whatever an earlier process left unsent. With no transport (no SMTP_URL) a message
  * is kept in the outbox instead and logged in one line.
  */
+/** The longest the sender waits before looking for mail due again. */
+const SWEEP_MS = 15_000;
+
 export class MailQueue {
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<void> | undefined;
@@ -64,6 +67,8 @@ export class MailQueue {
   /** Starts the worker on what is already due (messages an earlier process left unsent). */
   start(): void {
     this.started = true;
+    // Started again after losing the job lock for a while (several processes).
+    this.closed = false;
     this.wake(0);
   }
 
@@ -207,6 +212,8 @@ export class MailQueue {
       .select({ at: min(mailMessages.nextAttemptAt) })
       .from(mailMessages)
       .where(eq(mailMessages.status, "pending"));
-    if (next?.at) this.wake(next.at.getTime() - Date.now());
+    // Another process may queue mail while this one sends it (several processes): it is looked
+    // for at least this often, however far off the next retry here is.
+    this.wake(Math.min(next?.at ? next.at.getTime() - Date.now() : SWEEP_MS, SWEEP_MS));
   }
 }

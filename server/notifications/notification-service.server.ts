@@ -56,11 +56,15 @@ type Listener = (unread: number, latest: NotificationView | null) => void;
  * and emailed after a short wait unless the person turned that type off or read it first; more
  * than a few in an hour are gathered into one digest.
  */
+/** How often the process sending emails looks for notifications not yet emailed. */
+const EMAIL_SWEEP_MS = 60_000;
+
 export class NotificationService implements NotificationSink {
   private readonly listeners = new Map<string, Set<Listener>>();
   private readonly emailTimers = new Map<string, NodeJS.Timeout>();
   /** Whether this process sends the emails (a background job, on one process). */
   private emailing = false;
+  private sweeper: NodeJS.Timeout | undefined;
   private readonly fewPerHour: number;
 
   constructor(
@@ -83,9 +87,15 @@ export class NotificationService implements NotificationSink {
   /** Starts sending emails (on the process that runs background jobs), first those an earlier process left. */
   start(): void {
     this.emailing = true;
-    this.scheduleLeftEmails().catch((error: unknown) =>
-      console.error("notification emails: could not read those an earlier process left:", error),
-    );
+    const sweep = () =>
+      this.scheduleLeftEmails().catch((error: unknown) =>
+        console.error("notification emails: could not read those waiting:", error),
+      );
+    void sweep();
+    // Notifications made on another process are timed from the event bus; one whose event was
+    // lost (Redis down) is found by this sweep.
+    this.sweeper = setInterval(() => void sweep(), EMAIL_SWEEP_MS);
+    this.sweeper.unref();
   }
 
   private async scheduleLeftEmails(): Promise<void> {
@@ -168,6 +178,7 @@ export class NotificationService implements NotificationSink {
 
   close(): void {
     this.emailing = false;
+    clearInterval(this.sweeper);
     for (const timer of this.emailTimers.values()) clearTimeout(timer);
     this.emailTimers.clear();
   }

@@ -19,8 +19,11 @@ export interface DeputyshipView {
   running: boolean;
 }
 
-/** Longest a timer waits before the next end is looked for again (setTimeout's range is ~24 days). */
-const MAX_TIMER_MS = 3_600_000;
+/**
+ * The longest wait between looks for periods that have ended: a period named on another process
+ * (several processes share one database) is seen within it.
+ */
+const MAX_TIMER_MS = 60_000;
 
 const logger = moduleLog("deputies");
 

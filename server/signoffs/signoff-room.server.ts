@@ -10,6 +10,7 @@ import type { PlanRoom } from "../collab/room.server";
 import { editorOf } from "../collab/server-edit.server";
 import type { SignoffService } from "./signoff-service.server";
 import type { SharedType } from "../../app/shared/yjs-types";
+import type { EventBus } from "../events/event-bus.server";
 
 const logger = moduleLog("signoffs");
 
@@ -23,6 +24,7 @@ export class SignoffRoomExtension implements RoomExtension {
   constructor(
     private readonly signoffs: SignoffService,
     private readonly delayMs: number,
+    private readonly events: EventBus,
   ) {}
 
   attach(room: PlanRoom, plan: Plan): () => void {
@@ -61,18 +63,30 @@ export class SignoffRoomExtension implements RoomExtension {
       },
     );
 
+    /** Checks every signed section, whatever edits were noted. */
+    const checkAll = () =>
+      this.signoffs.watchedSections(room.planId).then(
+        (keys) => {
+          if (room.doc.isDestroyed) return;
+          for (const key of keys) if (!dirty.has(key)) dirty.set(key, null);
+          check();
+        },
+        (error: unknown) =>
+          logger.error({ err: error }, `failed while reading the signed sections of plan ${room.planId}`),
+      );
+
     room.doc.on("afterTransaction", onTransaction);
     // Edits stored before a crash, whose check never ran, are caught when the plan loads.
-    this.signoffs.watchedSections(room.planId).then(
-      (keys) => {
-        if (room.doc.isDestroyed) return;
-        for (const key of keys) if (!dirty.has(key)) dirty.set(key, null);
-        check();
-      },
-      (error: unknown) =>
-        logger.error({ err: error }, `failed while reading the signed sections of plan ${room.planId}`),
-    );
+    void checkAll();
+    // A sign-off made on another process (or here) is checked against what this room holds
+    // now: edits since its content was read would otherwise never turn it stale.
+    const offSignoffs = this.events.subscribe("plan-event", ({ planId, event }) => {
+      if (planId !== room.planId || event.type !== "signoffs") return;
+      this.signoffs.forget(planId);
+      void checkAll();
+    });
     return () => {
+      offSignoffs();
       room.doc.off("afterTransaction", onTransaction);
       check();
       this.signoffs.forget(room.planId);

@@ -293,6 +293,7 @@ export class SignoffService {
     const byId = new Map(turned.map((record) => [record.id, record]));
     const staleBy = (record: (typeof turned)[number]) => changedBy.get(record.sectionKey) ?? null;
     const marked = await this.writes.markStale(
+      planId,
       turned.map((record) => ({ id: record.id, staleBy: staleBy(record) })),
       answered.map((returned) => returned.id),
       async (tx, id) => {

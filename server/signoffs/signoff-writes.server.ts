@@ -119,6 +119,7 @@ export class SignoffWrites {
    * returns; answers the ids this call turned, so that only they are audited and told about.
    */
   markStale(
+    planId: string,
     candidates: readonly { id: number; staleBy: string | null }[],
     returnIds: readonly number[],
     audit: (tx: Db, turnedId: number) => Promise<void>,
@@ -126,6 +127,8 @@ export class SignoffWrites {
     const { signoffs } = this.store.tables;
     const now = new Date();
     return this.store.transaction(async (tx) => {
+      // The plan's lock first, as signing takes it: taken after a row, the two could deadlock.
+      await this.store.lock(tx, `plan:${planId}`);
       await clearReturns(tx, this.store.tables, returnIds);
       const turned: number[] = [];
       for (const { id, staleBy } of candidates) {

@@ -150,7 +150,7 @@ describe.each(STORE_KINDS)("sign-off records on the %s store", (kind) => {
     const { id } = await writes.sign(signing("ann", "hash-a"), async () => undefined);
     const audited: number[] = [];
     const mark = () =>
-      writes.markStale([{ id, staleBy: "bo" }], [], async (tx, turned) => {
+      writes.markStale(plan.id, [{ id, staleBy: "bo" }], [], async (tx, turned) => {
         audited.push(turned);
         await recordAudit(store, { planId: plan.id, userId: "bo", type: "signoff.stale" }, tx);
       });
