@@ -24,6 +24,22 @@ export type Tables = typeof schema;
  */
 export type Db = BaseSQLiteDatabase<"async", SqliteRemoteResult, Tables>;
 
+/**
+ * `make`'s answer for a store's tables, made once per store: drizzle aliases of a table must be
+ * made from the store's own tables (PostgreSQL's on PostgreSQL).
+ */
+export function perTables<T>(make: (tables: Tables) => T): (tables: Tables) => T {
+  const made = new WeakMap<Tables, T>();
+  return (tables) => {
+    let value = made.get(tables);
+    if (value === undefined) {
+      value = make(tables);
+      made.set(tables, value);
+    }
+    return value;
+  };
+}
+
 /** Where everything but the document log is kept: SQLite's file or PostgreSQL. */
 export interface Store {
   readonly dialect: "sqlite" | "postgres";

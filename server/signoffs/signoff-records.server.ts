@@ -3,7 +3,7 @@ import { alias } from "drizzle-orm/sqlite-core";
 import type { Side } from "../../app/shared/permissions";
 import type { PlanSignoffView, SectionSignoffView, SignoffRecordView } from "../../app/shared/plan-events";
 import { isFresh, planSignoffProgress, sectionSignoffState } from "../../app/shared/signoff-state";
-import type { Db, Tables } from "../../db/store.server";
+import { perTables, type Db, type Tables } from "../../db/store.server";
 import type { Plan } from "../../db/schema";
 import { workflowView, type SectionWorkflow } from "./signoff-workflow-records.server";
 
@@ -12,26 +12,15 @@ function personOf<N extends string>(tables: Tables, name: N) {
   return { table: user, columns: { id: user.id, name: user.name, organisation: user.organisation } };
 }
 
-function makePeople(tables: Tables) {
+/** The people a record names, as aliases of the store's own `users`. */
+const peopleOf = perTables((tables) => {
   return {
     signer: personOf(tables, "signer"),
     staleUser: personOf(tables, "stale_user"),
     revoker: personOf(tables, "revoker"),
     signatory: personOf(tables, "on_behalf_of_user"),
   };
-}
-
-const aliases = new WeakMap<Tables, ReturnType<typeof makePeople>>();
-
-/** The people a record names, as aliases of the store's own `users` (PostgreSQL's on PostgreSQL). */
-function peopleOf(tables: Tables) {
-  let people = aliases.get(tables);
-  if (!people) {
-    people = makePeople(tables);
-    aliases.set(tables, people);
-  }
-  return people;
-}
+});
 
 /** Sign-off records matching `where`, oldest first, with who signed them and who made them stale. */
 function signoffRecords(db: Db, tables: Tables, where: (signoffs: Tables["signoffs"]) => SQL | undefined) {

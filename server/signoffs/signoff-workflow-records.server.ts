@@ -3,23 +3,12 @@ import { alias } from "drizzle-orm/sqlite-core";
 import type { Side } from "../../app/shared/permissions";
 import type { SignoffRequestView, SignoffReturnView } from "../../app/shared/plan-events";
 import { isFresh } from "../../app/shared/signoff-state";
-import type { Db, Tables } from "../../db/store.server";
+import { perTables, type Db, type Tables } from "../../db/store.server";
 
-function makePeople(tables: Tables) {
+/** Who asked and who returned, as aliases of the store's own `users`. */
+const peopleOf = perTables((tables) => {
   return { requester: alias(tables.users, "requester"), returner: alias(tables.users, "returner") };
-}
-
-const aliases = new WeakMap<Tables, ReturnType<typeof makePeople>>();
-
-/** Who asked and who returned, as aliases of the store's own `users` (PostgreSQL's on PostgreSQL). */
-function peopleOf(tables: Tables) {
-  let people = aliases.get(tables);
-  if (!people) {
-    people = makePeople(tables);
-    aliases.set(tables, people);
-  }
-  return people;
-}
+});
 
 /** The open sign-off requests of a plan (at most one per section), with who asked. */
 export function openRequests(db: Db, tables: Tables, planId: string) {

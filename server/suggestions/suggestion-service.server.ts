@@ -12,7 +12,7 @@ import { changeExcerpt, excerpt } from "../../app/shared/suggestion-words";
 import { amountSchema, dateSchema, rowFieldSpecs, selectSchema } from "../../app/shared/table-values";
 import { isStructuredKind } from "../../app/shared/structured-fields";
 import type { TemplateSection } from "../../app/shared/template-schema";
-import type { Store } from "../../db/store.server";
+import type { Db, Store } from "../../db/store.server";
 import type { Plan, Suggestion } from "../../db/schema";
 import type { SessionUser } from "../auth/sessions.server";
 import type { RoomRegistry } from "../collab/rooms.server";
@@ -253,40 +253,58 @@ export class SuggestionService {
     });
     // Reading the plan stores what is pending: the decision is on disk before the answer.
     await this.rooms.read(plan.id, () => undefined);
-    const decided = { status, decidedBy: user.id, decidedAt: new Date(), reason };
-    await this.store.transaction(async (tx) => {
-      if (stored) await tx.update(suggestions).set(decided).where(eq(suggestions.id, id));
-      else {
-        await tx.insert(suggestions).values({
-          ...textRow(plan.id, id, section.key, current.author.id, new Date(current.createdAt), words!),
-          ...decided,
-        });
-      }
-      await recordAudit(
-        this.store,
-        {
-          planId: plan.id,
-          userId: user.id,
-          type: `suggestion.${status}`,
-          detail: {
-            suggestionId: id,
-            sectionKey: section.key,
-            kind: current.kind,
-            author: current.author.id,
-            ...(current.kind === "text"
-              ? words!
-              : { rowId: current.rowId, field: current.field, from: current.from, to: current.to }),
-            ...(reason ? { reason } : {}),
-          },
-        },
-        tx,
-      );
-    });
+    const decision = { status, reason, at: new Date() };
+    await this.store.transaction((tx) =>
+      this.recordDecision(tx, plan, user, { view: current, words, stored: stored !== undefined }, decision),
+    );
     // Who decides is never told of it (the sink leaves them out): an editor withdrawing or
     // deciding their own suggestion hears nothing.
     if (status !== "withdrawn") await this.tellAuthors(plan, user, status, [{ view: current }], reason);
     if (current.kind === "cell") await this.publishCells(plan);
     return await this.find(plan, id);
+  }
+
+  /**
+   * Stores one decision in `tx`, with its audit entry: the suggestion's row is updated, or made
+   * now for a suggestion the page wrote into the document without the API.
+   */
+  private async recordDecision(
+    tx: Db,
+    plan: Plan,
+    user: SessionUser,
+    {
+      view,
+      words,
+      stored,
+    }: { view: SuggestionView; words: { removed: string; added: string } | null; stored: boolean },
+    { status, reason, at }: { status: Exclude<Status, "open">; reason: string | null; at: Date },
+  ): Promise<void> {
+    const { suggestions } = this.store.tables;
+    const settled = { status, decidedBy: user.id, decidedAt: at, reason };
+    if (stored) await tx.update(suggestions).set(settled).where(eq(suggestions.id, view.id));
+    else {
+      await tx.insert(suggestions).values({
+        ...textRow(plan.id, view.id, view.sectionKey, view.author.id, new Date(view.createdAt), words!),
+        ...settled,
+      });
+    }
+    await recordAudit(
+      this.store,
+      {
+        planId: plan.id,
+        userId: user.id,
+        type: `suggestion.${status}`,
+        detail: {
+          suggestionId: view.id,
+          sectionKey: view.sectionKey,
+          kind: view.kind,
+          author: view.author.id,
+          ...(view.kind === "text" ? words! : { rowId: view.rowId, field: view.field, from: view.from, to: view.to }),
+          ...(reason ? { reason } : {}),
+        },
+      },
+      tx,
+    );
   }
 
   /** The plan's open cell proposals, oldest first, as the page draws them in their cells. */
@@ -362,36 +380,10 @@ export class SuggestionService {
     });
     // Reading the plan stores what is pending: the decisions are on disk before the answer.
     await this.rooms.read(plan.id, () => undefined);
-    const at = new Date();
+    const settled = { status, reason, at: new Date() };
     await this.store.transaction(async (tx) => {
       for (const { view, words } of decided) {
-        const settled = { status, decidedBy: user.id, decidedAt: at, reason };
-        if (storedById.has(view.id)) await tx.update(suggestions).set(settled).where(eq(suggestions.id, view.id));
-        else {
-          await tx.insert(suggestions).values({
-            ...textRow(plan.id, view.id, view.sectionKey, view.author.id, new Date(view.createdAt), words!),
-            ...settled,
-          });
-        }
-        await recordAudit(
-          this.store,
-          {
-            planId: plan.id,
-            userId: user.id,
-            type: `suggestion.${status}`,
-            detail: {
-              suggestionId: view.id,
-              sectionKey: view.sectionKey,
-              kind: view.kind,
-              author: view.author.id,
-              ...(view.kind === "text"
-                ? words!
-                : { rowId: view.rowId, field: view.field, from: view.from, to: view.to }),
-              ...(reason ? { reason } : {}),
-            },
-          },
-          tx,
-        );
+        await this.recordDecision(tx, plan, user, { view, words, stored: storedById.has(view.id) }, settled);
       }
     });
     await this.tellAuthors(plan, user, status, decided, reason);
