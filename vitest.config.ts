@@ -1,9 +1,10 @@
 import { defineConfig } from "vitest/config";
 
 /**
- * The integration files that reach the server only through HTTP and its WebSocket: they run a
- * second time with the server on PostgreSQL. The others read SQLite's file from outside, or
- * open both stores themselves.
+ * The integration files that reach the server only through HTTP and its WebSocket (and the
+ * crash test, which reads the stored document from whichever store): they run a second time
+ * with the server on PostgreSQL. The others read SQLite's file from outside, or open both
+ * stores themselves.
  */
 const ON_BOTH_STORES = [
   "account-security.test.ts",
@@ -14,6 +15,7 @@ const ON_BOTH_STORES = [
   "compression.test.ts",
   "convergence-suggestions.test.ts",
   "convergence.test.ts",
+  "crash.test.ts",
   "docx-export.test.ts",
   "first-html.test.ts",
   "hostile-frames.test.ts",

@@ -1,7 +1,7 @@
 import { afterAll, describe, expect, it } from "vitest";
 import * as Y from "yjs";
 import { sectionFragmentName } from "../../app/shared/doc-names";
-import { storedDocument } from "../support/database";
+import { storedDocumentOf } from "../support/database";
 import { demoPlanId, signIn } from "../support/http";
 import { runSeed, seededRandom } from "../support/random";
 import { startServer, type RunningServer } from "../support/server";
@@ -37,7 +37,7 @@ describe("crash", () => {
     // Every client is the same editor: room for all of them, whatever CRASH_CLIENTS says.
     const env = { MAX_WEBSOCKETS_PER_USER: String(CLIENTS * 2) };
     server = await startServer({ env });
-    const { port, databasePath } = server;
+    const { port, databasePath, databaseUrl } = server;
     const cookie = await signIn(server.url, "editor@swindon.example");
     const planId = await demoPlanId(server.url, cookie);
 
@@ -77,11 +77,11 @@ describe("crash", () => {
       await server.stop("SIGKILL");
       // What is on disk now, before any client can reconnect and send its edits again, must
       // hold every edit the observer was sent: each was stored before it was relayed.
-      const onDisk = new Set(tokensIn(await storedDocument(databasePath, planId)));
+      const onDisk = new Set(tokensIn(await storedDocumentOf(server, planId)));
       seenAtKills += seenBeforeKill.length;
       lostAtKills.push(...seenBeforeKill.filter((token) => !onDisk.has(token)));
       await new Promise((r) => setTimeout(r, 100 + random.int(400)));
-      server = await startServer({ databasePath, port, env });
+      server = await startServer({ databasePath, databaseUrl, port, env });
     }
     await new Promise((r) => setTimeout(r, 500));
     typing = false;
@@ -101,7 +101,7 @@ describe("crash", () => {
     clients.push(fresh);
     await waitForSync(fresh);
     expect(sectionsOf(fresh.doc)).toEqual(expected);
-    const stored = await storedDocument(databasePath, planId);
+    const stored = await storedDocumentOf(server, planId);
     expect(sectionsOf(stored)).toEqual(expected);
 
     const storedTokens = new Set(tokensIn(stored));

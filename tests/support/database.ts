@@ -4,6 +4,8 @@ import * as Y from "yjs";
 import type { SqliteDb } from "../../db/client.server";
 import * as schema from "../../db/schema";
 import { SqliteDocStore } from "../../server/collab/doc-store.server";
+import { PostgresDocStore } from "../../server/collab/postgres-doc-store.server";
+import { closePostgres, openPostgres } from "../../db/postgres/client.server";
 
 /** Reads the server's SQLite file from outside the server, as an operator would. */
 export function queryDatabase<T>(path: string, sql: string): T {
@@ -17,6 +19,22 @@ export function queryDatabase<T>(path: string, sql: string): T {
 
 export function countRows(path: string, table: "plan_updates" | "plan_snapshots"): number {
   return queryDatabase<{ n: number }>(path, `select count(*) as n from ${table}`).n;
+}
+
+/**
+ * The plan's document as stored (snapshot and log), read beside the running server: from its
+ * PostgreSQL database when it has one, else from its SQLite file.
+ */
+export async function storedDocumentOf(server: { databasePath: string; databaseUrl?: string }, planId: string) {
+  if (!server.databaseUrl) return storedDocument(server.databasePath, planId);
+  const db = await openPostgres(server.databaseUrl, 1);
+  try {
+    const doc = new Y.Doc();
+    Y.applyUpdate(doc, (await new PostgresDocStore(db).load(planId)).state);
+    return doc;
+  } finally {
+    await closePostgres(db);
+  }
 }
 
 /** The plan's document as stored on disk (snapshot and log), read beside the running server. */
