@@ -137,12 +137,11 @@ export async function createServices(env: Env) {
   rooms.use(new TextCellConversion());
   rooms.use(new DuplicateRowCleaner());
   const versions = new VersionService(store, rooms);
-  rooms.use(
-    new VersionRoomExtension(versions, {
-      quietMs: env.VERSION_QUIET_SECONDS * 1000,
-      maxIntervalMs: env.VERSION_MAX_INTERVAL_SECONDS * 1000,
-    }),
-  );
+  const versionRoom = new VersionRoomExtension(versions, {
+    quietMs: env.VERSION_QUIET_SECONDS * 1000,
+    maxIntervalMs: env.VERSION_MAX_INTERVAL_SECONDS * 1000,
+  });
+  rooms.use(versionRoom);
   const signoffs = new SignoffService(store, rooms, new SignerCheck(store, signInThrottle), notifications, {
     capture: (plan, doc) => versions.snapshot(plan, doc),
     pin: (tx, plan, snapshot, userId, signoffId, name) =>
@@ -297,8 +296,9 @@ export async function createServices(env: Env) {
       eventStreams.closeAll();
       // Each plan is stored and, among several processes, handed over as it closes.
       await rooms.closeAll();
-      // Unloading every plan (above) began indexing its last edits.
+      // Unloading every plan (above) began indexing its last edits and versioning them.
       await search.settled();
+      await versionRoom.settled();
       await search.markClosedCleanly(true);
       await jobsStopped;
       await deployment.close();

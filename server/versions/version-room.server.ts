@@ -22,6 +22,9 @@ export interface AutoVersionTiming {
  * version. Each transaction only notes who edited and moves a timer; the version is made later.
  */
 export class VersionRoomExtension implements RoomExtension {
+  /** Versions being written: a stopping server waits for them before it closes the database. */
+  private readonly writing = new Set<Promise<void>>();
+
   constructor(
     private readonly versions: VersionService,
     private readonly timing: AutoVersionTiming,
@@ -37,11 +40,15 @@ export class VersionRoomExtension implements RoomExtension {
       quiet = longest = null;
       // A room whose storage failed holds edits the disk does not: no version may show them.
       if (room.doc.isDestroyed || room.isBroken() || !this.versions.hasUnversionedEdits(room.planId)) return;
-      this.versions
+      const written = this.versions
         .makeAuto(plan, room.doc)
-        .catch((error: unknown) =>
-          logger.error({ err: error }, `failed while making an automatic version of plan ${room.planId}`),
-        );
+        .then(
+          () => undefined,
+          (error: unknown) =>
+            logger.error({ err: error }, `failed while making an automatic version of plan ${room.planId}`),
+        )
+        .finally(() => this.writing.delete(written));
+      this.writing.add(written);
     });
 
     const onTransaction = guarded(`noting edits of plan ${room.planId}`, (transaction: Y.Transaction) => {
@@ -61,5 +68,10 @@ export class VersionRoomExtension implements RoomExtension {
       room.doc.off("afterTransaction", onTransaction);
       makeVersion();
     };
+  }
+
+  /** Resolves once every version being written (those of plans just unloaded among them) is. */
+  async settled(): Promise<void> {
+    while (this.writing.size > 0) await Promise.allSettled([...this.writing]);
   }
 }
